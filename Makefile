@@ -1,0 +1,44 @@
+# Every target creates or refreshes the local .venv and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: test demo bench docs lint typecheck unit docs-build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs,bench]'
+	touch $(STAMP)
+
+## make test: lint, types, every test (docstrings and docs examples included), strict docs build
+test: lint typecheck unit docs-build
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks examples docs
+	$(BIN)/ruff format --check src tests benchmarks examples docs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+## make demo: the end-to-end billing walkthrough
+demo: $(STAMP)
+	$(BIN)/python examples/walkthrough.py
+
+## make bench: the benchmark table (ratios against same-run plain-Python floors)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+## make docs: serve the documentation locally
+docs: $(STAMP)
+	$(BIN)/mkdocs serve
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Test kit for billing_core users: hypothesis strategies, reference stores, conformance suites."""
