@@ -639,7 +639,6 @@ def _unpickle(minor: int, currency: str) -> Money:
 # --------------------------------------------------------------------------- totals
 
 
-
 def total(moneys: Iterable[Money], currency: str | None = None) -> Money:
     """Add up amounts of one currency exactly.
 
