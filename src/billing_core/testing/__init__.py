@@ -1,1 +1,16 @@
-"""Test kit for billing_core users: hypothesis strategies, reference stores, conformance suites."""
+"""Test kit for code built on billing_core.
+
+- :class:`InMemoryStore`: the thread-safe reference implementation of the
+  storage protocols, for tests and notebooks.
+- :class:`StoreConformance`: the conformance suite an adapter author runs
+  against their own store (subclass it in pytest and provide a ``store``
+  fixture).
+- :mod:`billing_core.testing.strategies`: public hypothesis strategies for
+  every value, document and entry.
+
+The conformance suite needs pytest; import it only from test code.
+"""
+
+from billing_core.testing.memory import InMemoryStore
+
+__all__ = ["InMemoryStore"]

@@ -3,10 +3,10 @@
 Use them to fuzz your own code built on the library::
 
     from hypothesis import given
-    from billing_core.testing.strategies import moneys
+    from billing_core.testing.strategies import claims, moneys
 
-    @given(moneys(currency="USD"))
-    def test_my_rounding(m): ...
+    @given(claims())
+    def test_my_export(claim): ...
 """
 
 from billing_core.testing.strategies.codes import (
@@ -22,7 +22,58 @@ from billing_core.testing.strategies.codes import (
     revenue_codes,
     taxonomy_codes,
 )
-from billing_core.testing.strategies.money import CURRENCIES, currencies, moneys, ratios
+from billing_core.testing.strategies.documents import (
+    bills,
+    care_team_members,
+    claims,
+    coverages,
+    document_refs,
+    encounters,
+    guarantors,
+    line_items,
+    patient_authorizations,
+    patients,
+    payers,
+    plan_benefits,
+    price_components,
+    providers,
+    service_dates,
+)
+from billing_core.testing.strategies.followup import (
+    anchor_dates,
+    bucket_edges,
+    filing_rules,
+    holiday_calendars,
+    open_line_lists,
+    open_line_rows,
+)
+from billing_core.testing.strategies.ledger import (
+    HISTORY_PATIENT,
+    HISTORY_PAYERS,
+    buckets,
+    ledger_entries,
+    ledger_histories,
+    ledger_parties,
+    sources,
+    write_off_reasons,
+)
+from billing_core.testing.strategies.money import (
+    CURRENCIES,
+    currencies,
+    moneys,
+    ratios,
+)
+from billing_core.testing.strategies.remittance import (
+    REASONS_BY_GROUP,
+    PostingScenario,
+    adjustments_totalling,
+    balanced_claim_payments,
+    balanced_remittances,
+    balanced_service_payments,
+    posting_scenarios,
+    provider_adjustments,
+    split_minor,
+)
 
 __all__ = [
     # money
@@ -42,4 +93,46 @@ __all__ = [
     "rarcs",
     "revenue_codes",
     "taxonomy_codes",
+    # documents
+    "bills",
+    "care_team_members",
+    "claims",
+    "coverages",
+    "document_refs",
+    "encounters",
+    "guarantors",
+    "line_items",
+    "patient_authorizations",
+    "patients",
+    "payers",
+    "plan_benefits",
+    "price_components",
+    "providers",
+    "service_dates",
+    # ledger
+    "HISTORY_PATIENT",
+    "HISTORY_PAYERS",
+    "buckets",
+    "ledger_entries",
+    "ledger_histories",
+    "ledger_parties",
+    "sources",
+    "write_off_reasons",
+    # remittance
+    "REASONS_BY_GROUP",
+    "adjustments_totalling",
+    "balanced_claim_payments",
+    "balanced_remittances",
+    "balanced_service_payments",
+    "posting_scenarios",
+    "PostingScenario",
+    "provider_adjustments",
+    "split_minor",
+    # followup
+    "anchor_dates",
+    "bucket_edges",
+    "filing_rules",
+    "holiday_calendars",
+    "open_line_lists",
+    "open_line_rows",
 ]

@@ -1,0 +1,274 @@
+"""A billing_core store over the standard library's sqlite3 (WAL mode).
+
+It satisfies :class:`billing_core.storage.Store` and passes the conformance
+suite (``tests/test_sqlite_store.py``). Documents and entries are stored as
+the stable JSON of :mod:`billing_core.serialization`. The one ledger write,
+:meth:`SQLiteStore.append_batch`, is one ``BEGIN IMMEDIATE`` transaction that
+checks the idempotency key, checks every account's version and inserts the
+entries of every account and the key, so a remittance touching several
+accounts is posted on all of them or on none, safely across threads and
+processes sharing one database file. ``append`` (one account) is inherited
+from :class:`billing_core.storage.Store`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
+from billing_core.ledger import Entry
+from billing_core.serialization import from_json, to_json
+from billing_core.storage import (
+    INDEXED_FIELDS,
+    AppendRequest,
+    AppendResult,
+    BatchResult,
+    D,
+    Store,
+    Versioned,
+    index_values,
+    kind_name,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE TABLE IF NOT EXISTS document_index (
+    kind TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (kind, field, value, id)
+);
+CREATE TABLE IF NOT EXISTS entries (
+    account_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (account_id, seq), UNIQUE (account_id, id)
+);
+CREATE TABLE IF NOT EXISTS batches (
+    idempotency_key TEXT PRIMARY KEY, result TEXT NOT NULL
+);
+"""
+
+
+def _entry(body: str) -> Entry:
+    entry: Entry = from_json(body)  # the "type" tag picks the entry class
+    return entry
+
+
+def _result_json(result: BatchResult) -> str:
+    return json.dumps([[r.account_id, r.version, list(r.entry_ids)] for r in result.results])
+
+
+def _result_from_json(text: str) -> BatchResult:
+    return BatchResult(
+        results=[
+            AppendResult(account_id=account, version=version, entry_ids=ids, duplicate=True)
+            for account, version, ids in json.loads(text)
+        ],
+        duplicate=True,
+    )
+
+
+class SQLiteStore(Store):
+    """Documents and ledgers in one SQLite database file; one connection per thread."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._local = threading.local()
+        self._connection().executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")  # take the write lock now: no upgrade deadlocks
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # -- documents ----------------------------------------------------------------
+
+    def get(self, kind: type[D], id: str) -> Versioned[D]:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT body, version FROM documents WHERE kind = ? AND id = ?",
+                (kind_name(kind), id),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no {kind_name(kind)} with id {id!r}")
+        return Versioned(from_json(row[0], kind), row[1])
+
+    def _write_index(self, db: sqlite3.Connection, document: Any) -> None:
+        kind = kind_name(type(document))
+        db.execute("DELETE FROM document_index WHERE kind = ? AND id = ?", (kind, document.id))
+        db.executemany(
+            "INSERT INTO document_index (kind, field, value, id) VALUES (?, ?, ?, ?)",
+            [(kind, f, v, document.id) for f, v in index_values(document).items()],
+        )
+
+    def add(self, document: D) -> Versioned[D]:
+        kind = kind_name(type(document))
+        with self._transaction() as db:
+            try:
+                db.execute(
+                    "INSERT INTO documents (kind, id, version, body) VALUES (?, ?, 1, ?)",
+                    (kind, document.id, to_json(document)),
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateError(f"a {kind} with id {document.id!r} already exists") from None
+            self._write_index(db, document)
+        return Versioned(document, 1)
+
+    def replace(self, document: D, expected_version: int) -> Versioned[D]:
+        kind = kind_name(type(document))
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT version FROM documents WHERE kind = ? AND id = ?", (kind, document.id)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no {kind} with id {document.id!r}")
+            if row[0] != expected_version:
+                raise ConcurrencyError(
+                    f"{kind} {document.id} is at version {row[0]}, not {expected_version};"
+                    " re-read it and retry"
+                )
+            db.execute(
+                "UPDATE documents SET version = ?, body = ? WHERE kind = ? AND id = ?",
+                (expected_version + 1, to_json(document), kind, document.id),
+            )
+            self._write_index(db, document)
+        return Versioned(document, expected_version + 1)
+
+    def find(self, kind: type[D], field: str, value: str) -> list[Versioned[D]]:
+        name = kind_name(kind)
+        allowed = ("id", *INDEXED_FIELDS.get(name, ()))
+        if field not in allowed:
+            raise ValueError(
+                f"cannot find {name} documents by {field!r}; indexed fields: {', '.join(allowed)}"
+            )
+        if field == "id":
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT body, version FROM documents WHERE kind = ? AND id = ?", (name, value)
+                )
+                .fetchall()
+            )
+        else:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT d.body, d.version FROM document_index i JOIN documents d"
+                    " ON d.kind = i.kind AND d.id = i.id"
+                    " WHERE i.kind = ? AND i.field = ? AND i.value = ? ORDER BY d.id",
+                    (name, field, value),
+                )
+                .fetchall()
+            )
+        return [Versioned(from_json(body, kind), version) for body, version in rows]
+
+    # -- ledgers ------------------------------------------------------------------
+
+    def read(self, account_id: str) -> tuple[tuple[Entry, ...], int]:
+        rows = (
+            self._connection()
+            .execute("SELECT body FROM entries WHERE account_id = ? ORDER BY seq", (account_id,))
+            .fetchall()
+        )
+        entries = tuple(_entry(body) for (body,) in rows)
+        return entries, len(entries)
+
+    def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        batch = list(requests)
+        # Serialize before taking the write lock: the transaction stays short.
+        bodies = [[to_json(e) for e in r.entries] for r in batch]
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT result FROM batches WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if row is not None:
+                return _result_from_json(row[0])
+            accounts = [r.account_id for r in batch]
+            if len(set(accounts)) != len(accounts):
+                twice = next(a for a in accounts if accounts.count(a) > 1)
+                raise ValueError(
+                    f"account {twice!r} appears twice in the batch; nothing was appended"
+                )
+            versions = {}
+            stale = []
+            for r in batch:
+                (version,) = db.execute(
+                    "SELECT COUNT(*) FROM entries WHERE account_id = ?", (r.account_id,)
+                ).fetchone()
+                versions[r.account_id] = version
+                if version != r.expected_version:
+                    stale.append(
+                        f"ledger of account {r.account_id!r} is at version {version},"
+                        f" not {r.expected_version}"
+                    )
+            if stale:
+                raise ConcurrencyError("; ".join(stale) + "; re-read it and retry")
+            results = []
+            for r, texts in zip(batch, bodies, strict=True):
+                ids = [e.id for e in r.entries]
+                for entry in r.entries:
+                    if entry.account_id != r.account_id:
+                        raise ValueError(
+                            f"entry {entry.id} belongs to account {entry.account_id!r},"
+                            f" not {r.account_id!r}; nothing was appended"
+                        )
+                if len(set(ids)) != len(ids):
+                    raise DuplicateError(
+                        f"an entry id appears twice in the batch {ids}; nothing appended"
+                    )
+                version = versions[r.account_id]
+                try:
+                    db.executemany(
+                        "INSERT INTO entries (account_id, seq, id, body) VALUES (?, ?, ?, ?)",
+                        [
+                            (r.account_id, version + i, entry_id, body)
+                            for i, (entry_id, body) in enumerate(zip(ids, texts, strict=True))
+                        ],
+                    )
+                except sqlite3.IntegrityError:
+                    raise DuplicateError(
+                        f"an entry id of {ids} is already in the ledger of account"
+                        f" {r.account_id!r}; nothing was appended"
+                    ) from None
+                results.append(
+                    AppendResult(account_id=r.account_id, version=version + len(ids), entry_ids=ids)
+                )
+            result = BatchResult(results=results, duplicate=False)
+            db.execute(
+                "INSERT INTO batches (idempotency_key, result) VALUES (?, ?)",
+                (idempotency_key, _result_json(result)),
+            )
+        return result

@@ -1,0 +1,589 @@
+"""Hypothesis strategies for parties, line items, encounters, bills and claims.
+
+Every strategy builds **valid** documents: a generated claim passes
+:func:`billing_core.claims.validate_claim` with no finding, a generated
+self-pay bill has an authorization on every line that needs one, and a
+generated bill reached its status through the lifecycle functions. Tests
+plant defects into them to check that validation finds exactly those.
+
+Examples:
+    >>> from hypothesis import given, settings
+    >>> from billing_core.claims import validate_claim
+    >>> @settings(max_examples=10)
+    ... @given(claims())
+    ... def test_generated_claims_are_valid(claim):
+    ...     assert validate_claim(claim) == ()
+    >>> test_generated_claims_are_valid()
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from billing_core.bills import Bill, BillStatus, issue_bill, mark_balanced, void_bill
+from billing_core.charges import (
+    MAX_DIAGNOSIS_POINTER,
+    ZERO_UNITS_ALLOWED,
+    AttachmentTransmission,
+    Category,
+    DocumentKind,
+    DocumentRef,
+    Drug,
+    DrugUnit,
+    Encounter,
+    LineItem,
+    PatientAuthorization,
+    PriceComponent,
+    PriceComponentKind,
+    UnitBasis,
+)
+from billing_core.claims import MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.money import Money
+from billing_core.parties import (
+    CareRole,
+    CareTeamMember,
+    Coverage,
+    CoverageSequence,
+    Guarantor,
+    Patient,
+    Payer,
+    PlanBenefits,
+    Provider,
+    ProviderKind,
+    Relationship,
+)
+from billing_core.testing.strategies.codes import (
+    diagnosis_codes,
+    ndcs,
+    npis,
+    places_of_service,
+    procedure_codes,
+    revenue_codes,
+    taxonomy_codes,
+)
+from billing_core.testing.strategies.money import moneys
+
+__all__ = [
+    "bills",
+    "care_team_members",
+    "claims",
+    "coverages",
+    "document_refs",
+    "encounters",
+    "guarantors",
+    "line_items",
+    "patient_authorizations",
+    "patients",
+    "payers",
+    "plan_benefits",
+    "price_components",
+    "providers",
+    "service_dates",
+]
+
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+_MIN_DATE = datetime.date(2015, 1, 1)
+_MAX_DATE = datetime.date(2035, 12, 31)
+
+
+def _ids(prefix: str) -> st.SearchStrategy[str]:
+    return st.text(_ID_ALPHABET, min_size=4, max_size=10).map(lambda s: prefix + s)
+
+
+def _names() -> st.SearchStrategy[str]:
+    return st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20).map(str.title)
+
+
+def service_dates(
+    min_value: datetime.date = _MIN_DATE, max_value: datetime.date = _MAX_DATE
+) -> st.SearchStrategy[datetime.date]:
+    """Dates of service between ``min_value`` and ``max_value``.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(service_dates(), lambda d: d.year == 2020).year
+        2020
+    """
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+# --------------------------------------------------------------------------- parties
+
+
+def patients() -> st.SearchStrategy[Patient]:
+    """Patients with an id, a name and sometimes a birth date.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(patients(), lambda p: p.birth_date is not None).id.startswith("P")
+        True
+    """
+    return st.builds(
+        Patient,
+        id=_ids("P"),
+        name=_names(),
+        birth_date=st.none() | st.dates(datetime.date(1920, 1, 1), datetime.date(2024, 1, 1)),
+    )
+
+
+def guarantors() -> st.SearchStrategy[Guarantor]:
+    """Guarantors with any relationship to the patient.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(guarantors(), lambda g: True).id.startswith("G")
+        True
+    """
+    return st.builds(
+        Guarantor, id=_ids("G"), name=_names(), relationship=st.sampled_from(Relationship)
+    )
+
+
+def payers() -> st.SearchStrategy[Payer]:
+    """Payers with an electronic payer id.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> len(find(payers(), lambda p: True).payer_id)
+        5
+    """
+    return st.builds(
+        Payer, id=_ids("PAY"), name=_names(), payer_id=st.text("0123456789", min_size=5, max_size=5)
+    )
+
+
+def plan_benefits(currency: str = "USD") -> st.SearchStrategy[PlanBenefits]:
+    """Plan benefit terms in ``currency`` (each term sometimes absent).
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(plan_benefits("EUR"), lambda b: b.deductible is not None).currency
+        'EUR'
+    """
+    amount = st.none() | moneys(currency=currency, min_minor=0, max_minor=1_000_000)
+    rate = st.none() | st.integers(0, 100).map(lambda n: Decimal(n) / 100)
+    return st.builds(
+        PlanBenefits,
+        deductible=amount,
+        copay=amount,
+        coinsurance_rate=rate,
+        out_of_pocket_max=amount,
+    )
+
+
+def coverages(
+    sequence: CoverageSequence | None = None, currency: str = "USD"
+) -> st.SearchStrategy[Coverage]:
+    """Open-ended coverages (no start or end date), of ``sequence`` if given.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(coverages(CoverageSequence.SECONDARY), lambda c: True).sequence
+        <CoverageSequence.SECONDARY: 2>
+    """
+    return st.builds(
+        Coverage,
+        id=_ids("COV"),
+        payer=payers(),
+        member_id=st.text(_ID_ALPHABET, min_size=3, max_size=14),
+        sequence=st.just(sequence) if sequence is not None else st.sampled_from(CoverageSequence),
+        group_number=st.text(_ID_ALPHABET, max_size=8),
+        relationship=st.sampled_from(Relationship),
+        benefits=st.none() | plan_benefits(currency),
+    )
+
+
+def providers() -> st.SearchStrategy[Provider]:
+    """Providers with valid NPIs, sometimes a taxonomy code.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> len(find(providers(), lambda p: True).npi.code)
+        10
+    """
+    return st.builds(
+        Provider,
+        npi=npis(),
+        name=_names(),
+        kind=st.sampled_from(ProviderKind),
+        taxonomy=st.none() | taxonomy_codes(),
+    )
+
+
+def care_team_members(
+    roles: Sequence[CareRole] = tuple(CareRole),
+) -> st.SearchStrategy[CareTeamMember]:
+    """Care team members in one of ``roles``.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(care_team_members([CareRole.ORDERING]), lambda m: True).role
+        <CareRole.ORDERING: 'ordering'>
+    """
+    return st.builds(
+        CareTeamMember,
+        provider=providers(),
+        role=st.sampled_from(tuple(roles)),
+        description=st.just(""),
+    )
+
+
+# --------------------------------------------------------------------------- charges
+
+
+def document_refs(*, attachment: bool | None = None) -> st.SearchStrategy[DocumentRef]:
+    """References to supporting records; PWK attachments when ``attachment`` is true.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(document_refs(attachment=True), lambda d: True).is_attachment
+        True
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> DocumentRef:
+        as_attachment = draw(st.booleans()) if attachment is None else attachment
+        kind = draw(st.sampled_from(DocumentKind))
+        reference = draw(_ids("doc/"))
+        date = draw(st.none() | service_dates())
+        if not as_attachment:
+            return DocumentRef(kind=kind, reference=reference, date=date)
+        transmission = draw(st.sampled_from(AttachmentTransmission))
+        control = draw(
+            st.none() | _ids("ACN")
+            if transmission is AttachmentTransmission.AVAILABLE_ON_REQUEST
+            else _ids("ACN")
+        )
+        return DocumentRef(
+            kind=kind,
+            reference=reference,
+            date=date,
+            report_type=draw(st.sampled_from(["03", "LA", "RR", "OB", "OZ", "PN"])),
+            transmission=transmission,
+            control_number=control,
+        )
+
+    return build()
+
+
+def patient_authorizations(
+    service_date: datetime.date = datetime.date(2024, 1, 1), currency: str = "USD"
+) -> st.SearchStrategy[PatientAuthorization]:
+    """Authorizations signed on or before ``service_date``, with no cap or a cap above any charge.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> auth = find(patient_authorizations(datetime.date(2024, 5, 1)), lambda a: True)
+        >>> auth.signed_on <= datetime.date(2024, 5, 1)
+        True
+    """
+    return st.builds(
+        PatientAuthorization,
+        id=_ids("AUTH"),
+        signed_by=_names(),
+        signed_on=st.dates(service_date - datetime.timedelta(days=90), service_date),
+        document=st.builds(
+            DocumentRef, kind=st.just(DocumentKind.CONSENT_FORM), reference=_ids("forms/")
+        ),
+        amount_cap=st.none() | st.just(Money.from_minor(10**12, currency)),
+    )
+
+
+def price_components(currency: str = "USD") -> st.SearchStrategy[PriceComponent]:
+    """Price components of every kind in ``currency``.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(price_components("EUR"), lambda c: True).amount.currency
+        'EUR'
+    """
+    return st.builds(
+        PriceComponent,
+        kind=st.sampled_from(PriceComponentKind),
+        amount=moneys(currency=currency, min_minor=0, max_minor=100_000),
+    )
+
+
+_BASIS = {
+    Category.ROOM: UnitBasis.DAYS,
+    Category.TRAVEL: UnitBasis.MILES,
+}
+
+
+def line_items(
+    currency: str = "USD",
+    *,
+    categories: Sequence[Category] = tuple(Category),
+    service_date: st.SearchStrategy[datetime.date] | None = None,
+    diagnosis_count: int = 4,
+    authorized: bool = True,
+    ids: st.SearchStrategy[str] | None = None,
+    max_charge_minor: int = 10_000_000,
+) -> st.SearchStrategy[LineItem]:
+    """Valid line items in ``currency``.
+
+    Args:
+        currency: The charge currency.
+        categories: The categories to draw from.
+        service_date: Where to draw service dates from (default 2015-2035).
+        diagnosis_count: Pointers stay within ``1..diagnosis_count`` (at most 4 per
+            line); 0 gives no pointers.
+        authorized: Give every line that requires an authorization a valid one
+            (so it is billable to the patient); otherwise authorizations are absent.
+        ids: The line id strategy.
+        max_charge_minor: The largest charge, in minor units.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(line_items("JPY", categories=[Category.ROOM]), lambda x: True).unit_basis
+        <UnitBasis.DAYS: 'days'>
+    """
+    dates = service_date if service_date is not None else service_dates()
+    id_strategy = ids if ids is not None else _ids("L")
+    pointer_limit = min(diagnosis_count, MAX_DIAGNOSIS_POINTER)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> LineItem:
+        category = draw(st.sampled_from(tuple(categories)))
+        start = draw(dates)
+        through = draw(
+            st.none() | st.integers(0, 5).map(lambda n: start + datetime.timedelta(days=n))
+        )
+        has_procedure = category is not Category.ROOM or draw(st.booleans())
+        procedure = draw(procedure_codes()) if has_procedure else None
+        revenue = draw(revenue_codes()) if not has_procedure or draw(st.booleans()) else None
+        if category in (Category.FEE, Category.OTHER) and draw(st.booleans()):
+            procedure, revenue = None, None
+        drug = None
+        if category is Category.DRUG:
+            drug = Drug(
+                ndc=draw(ndcs()),
+                quantity=draw(st.integers(1, 500)),
+                unit=draw(st.sampled_from(DrugUnit)),
+            )
+        low = 0 if category in ZERO_UNITS_ALLOWED else 1
+        units = draw(st.integers(low, 60))
+        pointers: tuple[int, ...] = ()
+        if pointer_limit:
+            pointers = tuple(
+                draw(
+                    st.lists(
+                        st.integers(1, pointer_limit),
+                        unique=True,
+                        max_size=min(MAX_POINTERS_PER_LINE, pointer_limit),
+                    )
+                )
+            )
+        patient_liable = draw(st.booleans()) if category is not Category.FEE else False
+        needs_auth = category is Category.FEE or patient_liable
+        authorization = (
+            draw(patient_authorizations(start, currency)) if needs_auth and authorized else None
+        )
+        return LineItem(
+            id=draw(id_strategy),
+            category=category,
+            service_date=start,
+            service_through=through,
+            charge=draw(moneys(currency=currency, min_minor=0, max_minor=max_charge_minor)),
+            procedure=procedure,
+            revenue_code=revenue,
+            drug=drug,
+            units=units,
+            unit_basis=_BASIS.get(category, UnitBasis.UNITS),
+            place_of_service=draw(st.none() | places_of_service()),
+            diagnosis_pointers=pointers,
+            care_team=draw(
+                st.lists(care_team_members([CareRole.RENDERING, CareRole.ORDERING]), max_size=1)
+            ),
+            attachments=draw(st.lists(document_refs(), max_size=1)),
+            authorization=authorization,
+            patient_liable=patient_liable,
+            price_components=draw(st.lists(price_components(currency), max_size=3)),
+        )
+
+    return build()
+
+
+def _line_lists(
+    currency: str,
+    *,
+    min_size: int,
+    max_size: int,
+    service_date: st.SearchStrategy[datetime.date] | None = None,
+    diagnosis_count: int = 4,
+    categories: Sequence[Category] = tuple(Category),
+) -> st.SearchStrategy[list[LineItem]]:
+    return st.lists(
+        line_items(
+            currency,
+            categories=categories,
+            service_date=service_date,
+            diagnosis_count=diagnosis_count,
+        ),
+        min_size=min_size,
+        max_size=max_size,
+        unique_by=lambda line: line.id,
+    )
+
+
+def encounters(currency: str = "USD", *, max_lines: int = 6) -> st.SearchStrategy[Encounter]:
+    """Encounters of one to ``max_lines`` lines whose pointers fit their diagnoses.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(encounters("EUR"), lambda e: True).currency
+        'EUR'
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Encounter:
+        diagnoses = draw(st.lists(diagnosis_codes(), min_size=1, max_size=12, unique=True))
+        lines = draw(
+            _line_lists(currency, min_size=1, max_size=max_lines, diagnosis_count=len(diagnoses))
+        )
+        return Encounter(
+            id=draw(_ids("E")),
+            account_id=draw(_ids("ACC")),
+            patient=draw(patients()),
+            guarantor=draw(st.none() | guarantors()),
+            lines=lines,
+            diagnoses=diagnoses,
+            care_team=draw(st.lists(care_team_members(), max_size=3)),
+            place_of_service=draw(st.none() | places_of_service()),
+        )
+
+    return build()
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def bills(
+    currency: str = "USD",
+    *,
+    status: BillStatus | None = None,
+    self_pay: bool | None = None,
+    min_lines: int = 0,
+    max_lines: int = 8,
+) -> st.SearchStrategy[Bill]:
+    """Bills reached through the lifecycle functions, in ``status`` if given.
+
+    Issued, balanced and bills voided after issue have at least one line.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(bills(status=BillStatus.BALANCED), lambda b: True).status
+        <BillStatus.BALANCED: 'balanced'>
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Bill:
+        target = status if status is not None else draw(st.sampled_from(BillStatus))
+        needs_lines = target is not BillStatus.DRAFT and (
+            target is not BillStatus.VOID or draw(st.booleans())
+        )
+        lines = draw(
+            _line_lists(
+                currency, min_size=max(min_lines, 1 if needs_lines else 0), max_size=max_lines
+            )
+        )
+        patient = draw(patients())
+        pay_self = draw(st.booleans()) if self_pay is None else self_pay
+        bill_to: Patient | Guarantor | Payer
+        bill_to = draw(st.sampled_from([patient]) | guarantors()) if pay_self else draw(payers())
+        bill = Bill(
+            id=draw(_ids("B")),
+            account_id=draw(_ids("ACC")),
+            patient_id=patient.id,
+            bill_to=bill_to,
+            currency=currency,
+            lines=lines,
+        )
+        if target is BillStatus.DRAFT or (target is BillStatus.VOID and not lines):
+            return bill if target is BillStatus.DRAFT else void_bill(bill, "not needed")
+        issued_on = draw(service_dates())
+        due_on = issued_on + datetime.timedelta(days=draw(st.integers(0, 90)))
+        bill = issue_bill(bill, issued_on, due_on)
+        if target is BillStatus.BALANCED:
+            return mark_balanced(bill)
+        if target is BillStatus.VOID:
+            return void_bill(bill, "entered in error")
+        return bill
+
+    return build()
+
+
+def claims(
+    currency: str = "USD",
+    *,
+    min_lines: int = 1,
+    max_lines: int = 8,
+    max_diagnoses: int = 12,
+    statement_period: bool | None = None,
+) -> st.SearchStrategy[Claim]:
+    """Claims that pass :func:`~billing_core.claims.validate_claim` with no finding.
+
+    Every line has a procedure or revenue code and pointers to listed
+    diagnoses; services are on or before the claim date and inside the
+    statement period when there is one; a replacement or void carries the
+    original claim number; the stated total is the sum of the lines.
+
+    Examples:
+        >>> from hypothesis import find
+        >>> find(claims(min_lines=3), lambda c: True).lines[2].id != ""
+        True
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Claim:
+        diagnoses = draw(
+            st.lists(diagnosis_codes(), min_size=1, max_size=max_diagnoses, unique=True)
+        )
+        first_day = draw(st.dates(datetime.date(2018, 1, 1), datetime.date(2030, 1, 1)))
+        last_day = first_day + datetime.timedelta(days=draw(st.integers(0, 30)))
+        lines = draw(
+            _line_lists(
+                currency,
+                min_size=min_lines,
+                max_size=max_lines,
+                service_date=st.dates(first_day, last_day),
+                diagnosis_count=len(diagnoses),
+                categories=(
+                    Category.PROCEDURE,
+                    Category.DRUG,
+                    Category.ROOM,
+                    Category.SUPPLY,
+                    Category.TRAVEL,
+                ),
+            )
+        )
+        end = max(line.service_end for line in lines)
+        claim_date = end + datetime.timedelta(days=draw(st.integers(0, 60)))
+        with_period = draw(st.booleans()) if statement_period is None else statement_period
+        frequency = draw(st.sampled_from(ClaimFrequency))
+        return Claim(
+            id=draw(_ids("CLM")),
+            account_id=draw(_ids("ACC")),
+            patient_id=draw(_ids("P")),
+            coverage=draw(coverages(currency=currency)),
+            claim_date=claim_date,
+            lines=lines,
+            diagnoses=diagnoses,
+            care_team=draw(st.lists(care_team_members(), max_size=3)),
+            place_of_service=draw(st.none() | places_of_service()),
+            frequency=frequency,
+            original_claim_number=(
+                None if frequency is ClaimFrequency.ORIGINAL else draw(_ids("ICN"))
+            ),
+            prior_authorization=draw(st.none() | _ids("PA")),
+            referral_number=draw(st.none() | _ids("REF")),
+            attachments=draw(st.lists(document_refs(attachment=True), max_size=1)),
+            statement_from=min(line.service_date for line in lines) if with_period else None,
+            statement_through=end if with_period else None,
+        )
+
+    return build()

@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billing_core.allocation import (
+    AllocationStrategy,
+    MatchStatement,
+    OldestFirst,
+    OpenItem,
+    Payment,
+    PriorityClasses,
+    Proportional,
+    SpecificLines,
+    apply_allocation,
+    open_items,
+    plan_allocation,
+    plan_credit_use,
+    receipt,
+    refund,
+    small_balance_write_offs,
+)
+from billing_core.balances import credits, line_balances
+from billing_core.errors import (
+    CurrencyMismatchError,
+    DuplicateError,
+    InsufficientCreditError,
+    InvalidAmountError,
+    NotFoundError,
+    StalePlanError,
+    ValidationError,
+)
+from billing_core.ledger import (
+    Bucket,
+    ChargePosted,
+    Entry,
+    Party,
+    PaymentApplied,
+    PaymentReceived,
+    WriteOffReason,
+    check_history,
+    reverse,
+)
+from billing_core.money import Money
+
+PAT = Party.patient("P1")
+AETNA = Party.payer("AETNA")
+PAY_DAY = datetime.date(2024, 5, 1)
+DATES = {
+    "L1": datetime.date(2024, 1, 10),
+    "L2": datetime.date(2024, 2, 5),
+    "L3": datetime.date(2024, 1, 20),
+}
+OPEN = {"L1": "30.00", "L2": "50.00", "L3": "20.00"}
+CATEGORY = {"L1": "fee", "L2": "copay", "L3": "visit"}
+
+
+def usd(text: str) -> Money:
+    return Money(text, "USD")
+
+
+def items() -> list[OpenItem]:
+    return [
+        OpenItem(line_id=k, service_date=DATES[k], open=usd(OPEN[k]), category=CATEGORY[k])
+        for k in ("L1", "L2", "L3")
+    ]
+
+
+def payment(amount: str, id: str = "PAY-1") -> Payment:
+    return Payment(id=id, account_id="A1", party=PAT, amount=usd(amount), received=PAY_DAY)
+
+
+def shares(strategy: AllocationStrategy, amount: str) -> tuple[dict[str, str], str]:
+    plan = plan_allocation(payment(amount), items(), strategy)
+    return {a.line_id: str(a.amount.amount) for a in plan.applications}, str(plan.unapplied.amount)
+
+
+def charges() -> list[Entry]:
+    return [
+        ChargePosted(
+            id=f"c-{k}",
+            account_id="A1",
+            line_id=k,
+            effective=DATES[k],
+            amount=usd(OPEN[k]),
+            bucket=Bucket.PATIENT,
+        )
+        for k in ("L1", "L2", "L3")
+    ]
+
+
+# --------------------------------------------------------------------------- known answers
+
+
+def test_oldest_first() -> None:
+    assert shares(OldestFirst(), "60.00") == ({"L1": "30.00", "L3": "20.00", "L2": "10.00"}, "0.00")
+    assert shares(OldestFirst(), "120.00") == (
+        {"L1": "30.00", "L3": "20.00", "L2": "50.00"},
+        "20.00",
+    )
+
+
+def test_oldest_first_ties_keep_given_order() -> None:
+    same = [OpenItem(line_id=x, service_date=PAY_DAY, open=usd("5.00")) for x in ("B", "A", "C")]
+    plan = plan_allocation(payment("7.00"), same, OldestFirst())
+    assert [(a.line_id, a.amount) for a in plan.applications] == [
+        ("B", usd("5.00")),
+        ("A", usd("2.00")),
+    ]
+
+
+def test_proportional_exact_and_largest_remainder() -> None:
+    # 60 over 30/50/20 (of 100): exactly 18, 30, 12
+    assert shares(Proportional(), "60.00") == (
+        {"L1": "18.00", "L2": "30.00", "L3": "12.00"},
+        "0.00",
+    )
+    # 7 cents: 2.1, 3.5, 1.4 -> floors 2, 3, 1; the spare cent goes to the largest remainder (L2)
+    assert shares(Proportional(), "0.07") == ({"L1": "0.02", "L2": "0.04", "L3": "0.01"}, "0.00")
+    # more than is open: each line in full, the rest unapplied
+    assert shares(Proportional(), "130.00") == (
+        {"L1": "30.00", "L2": "50.00", "L3": "20.00"},
+        "30.00",
+    )
+
+
+def test_specific_lines() -> None:
+    assert shares(SpecificLines(lines=["L2", "L3"]), "60.00") == (
+        {"L2": "50.00", "L3": "10.00"},
+        "0.00",
+    )
+    assert shares(SpecificLines(lines=["L2", "L3"]), "100.00") == (
+        {"L2": "50.00", "L3": "20.00"},
+        "30.00",
+    )
+    # an amount above the open balance is capped; the rest stays unapplied
+    assert shares(SpecificLines(amounts={"L2": usd("20"), "L1": usd("40")}), "60.00") == (
+        {"L2": "20.00", "L1": "30.00"},
+        "10.00",
+    )
+
+
+def test_specific_lines_refusals() -> None:
+    with pytest.raises(InsufficientCreditError, match="more than the 60.00 USD available"):
+        shares(SpecificLines(amounts={"L2": usd("50"), "L1": usd("20")}), "60.00")
+    with pytest.raises(NotFoundError, match="L9"):
+        shares(SpecificLines(lines=["L9"]), "60.00")
+    with pytest.raises(ValueError, match="exactly one"):
+        SpecificLines()
+    with pytest.raises(InvalidAmountError):
+        SpecificLines(amounts={"L1": usd("-1")})
+    with pytest.raises(TypeError):
+        SpecificLines(lines="L1")
+
+
+def test_priority_classes() -> None:
+    assert shares(PriorityClasses(order=["copay", "visit"]), "60.00") == (
+        {"L2": "50.00", "L3": "10.00"},
+        "0.00",
+    )
+    # unlisted classes come last, oldest first
+    assert shares(PriorityClasses(order=["visit"]), "45.00") == (
+        {"L3": "20.00", "L1": "25.00"},
+        "0.00",
+    )
+
+
+def test_match_statement() -> None:
+    statement = MatchStatement(lines={"L3": usd("20.00"), "L1": usd("25.00")})
+    assert shares(statement, "60.00") == ({"L3": "20.00", "L1": "25.00"}, "15.00")
+    assert shares(statement, "30.00") == ({"L3": "20.00", "L1": "10.00"}, "0.00")
+    # the balance dropped since the statement: only what is open now
+    lower = MatchStatement(lines={"L3": usd("99.00")})
+    assert shares(lower, "99.00") == ({"L3": "20.00"}, "79.00")
+
+
+def test_bad_items_are_refused() -> None:
+    payer_item = OpenItem(line_id="L1", service_date=PAY_DAY, open=usd("1"), bucket=Bucket.PRIMARY)
+    with pytest.raises(ValidationError, match="cannot pay the primary bucket"):
+        plan_allocation(payment("1"), [payer_item], OldestFirst())
+    eur = OpenItem(line_id="L1", service_date=PAY_DAY, open=Money("1", "EUR"))
+    with pytest.raises(CurrencyMismatchError):
+        plan_allocation(payment("1"), [eur], OldestFirst())
+    with pytest.raises(ValidationError, match="listed twice"):
+        plan_allocation(payment("1"), [items()[0], items()[0]], OldestFirst())
+    with pytest.raises(InvalidAmountError, match="must not be negative"):
+        OpenItem(line_id="L1", service_date=PAY_DAY, open=usd("-1"))
+    with pytest.raises(InvalidAmountError, match="must be positive"):
+        payment("-10.00")
+
+
+# ------------------------------------------------------------- apply_allocation, credit, refund
+
+
+def test_apply_records_the_plan() -> None:
+    history = charges()
+    plan = plan_allocation(payment("120.00"), items(), OldestFirst())
+    new = apply_allocation(plan, history)
+    assert isinstance(new[0], PaymentReceived) and new[0].id == "PAY-1"
+    assert [(e.id, e.amount) for e in new[1:]] == [
+        ("PAY-1:L1", usd("30")),
+        ("PAY-1:L3", usd("20")),
+        ("PAY-1:L2", usd("50")),
+    ]
+    assert all(isinstance(e, PaymentApplied) and e.source.payment_id == "PAY-1" for e in new[1:])
+    after = [*history, *new]
+    check_history(after)
+    assert all(lb.balance.minor == 0 for lb in line_balances(after, PAY_DAY).values())
+    assert credits(after, PAY_DAY)[PAT].available == usd("20.00")
+
+
+def test_apply_refuses_a_stale_plan() -> None:
+    history = charges()
+    first = apply_allocation(
+        plan_allocation(payment("10.00", "PAY-0"), items(), OldestFirst()), history
+    )
+    stale = plan_allocation(payment("60.00"), items(), OldestFirst())
+    with pytest.raises(
+        StalePlanError, match=r"line L1 patient: planned on 30.00 USD, now 20.00 USD"
+    ):
+        apply_allocation(stale, [*history, *first])
+
+
+def test_apply_refuses_duplicates_and_unknown_lines() -> None:
+    history = charges()
+    plan = plan_allocation(payment("10.00"), items(), OldestFirst())
+    with pytest.raises(DuplicateError):
+        apply_allocation(plan, [*history, *apply_allocation(plan, history)])
+    with pytest.raises(NotFoundError, match="L1"):
+        apply_allocation(plan, history[1:])
+
+
+def test_overpayment_credit_use_and_refund() -> None:
+    history = charges()
+    history += apply_allocation(plan_allocation(payment("150.00"), items(), OldestFirst()), history)
+    credit = credits(history, PAY_DAY)[PAT]
+    assert credit.available == usd("50.00")
+    later = datetime.date(2024, 6, 1)
+    history.append(
+        ChargePosted(
+            id="c-L4",
+            account_id="A1",
+            line_id="L4",
+            effective=later,
+            amount=usd("40"),
+            bucket=Bucket.PATIENT,
+        )
+    )
+    todo = open_items(line_balances(history, later), Bucket.PATIENT, service_dates={"L4": later})
+    plan = plan_credit_use(
+        credits(history, later)[PAT],
+        todo,
+        OldestFirst(),
+        id="CU-1",
+        effective=later,
+        payment_id="PAY-1",
+    )
+    assert (plan.applied, plan.unapplied, plan.payment) == (usd("40"), usd("10"), None)
+    used = apply_allocation(plan, history)
+    assert [(e.id, e.amount) for e in used] == [("CU-1:L4", usd("40"))]
+    history += used
+    credit = credits(history, later)[PAT]
+    assert credit.available == usd("10")
+    with pytest.raises(InsufficientCreditError, match="only 10.00 USD of credit"):
+        refund(credit, usd("10.01"), id="f1", effective=later)
+    back = refund(
+        credit, usd("10"), id="f1", effective=later, reason="overpaid", payment_id="PAY-1"
+    )
+    history.append(back)
+    check_history(history)
+    assert credits(history, later)[PAT].available == usd("0")
+    with pytest.raises(InsufficientCreditError, match="no credit available"):
+        plan_credit_use(
+            credits(history, later)[PAT], todo, OldestFirst(), id="CU-2", effective=later
+        )
+    # the receipt follows the payment through credit use and refund
+    r = receipt("PAY-1", history, as_of=later)
+    assert [(x.line_id, x.applied, x.settled) for x in r.lines] == [
+        ("L1", usd("30"), True),
+        ("L3", usd("20"), True),
+        ("L2", usd("50"), True),
+        ("L4", usd("40"), True),
+    ]
+    assert (r.refunded, r.unapplied) == (usd("10"), usd("0"))
+
+
+def test_credit_use_plan_goes_stale_after_a_refund() -> None:
+    history = charges()
+    history += apply_allocation(plan_allocation(payment("150.00"), items(), OldestFirst()), history)
+    credit = credits(history, PAY_DAY)[PAT]
+    history.append(
+        ChargePosted(
+            id="c-L4",
+            account_id="A1",
+            line_id="L4",
+            effective=PAY_DAY,
+            amount=usd("40"),
+            bucket=Bucket.PATIENT,
+        )
+    )
+    todo = [OpenItem(line_id="L4", service_date=PAY_DAY, open=usd("40"))]
+    plan = plan_credit_use(credit, todo, OldestFirst(), id="CU-1", effective=PAY_DAY)
+    history.append(refund(credit, usd("25"), id="f1", effective=PAY_DAY))
+    with pytest.raises(StalePlanError, match="credit of patient:P1"):
+        apply_allocation(plan, history)
+
+
+def test_refund_refusals() -> None:
+    history = charges()
+    history += apply_allocation(plan_allocation(payment("150.00"), items(), OldestFirst()), history)
+    credit = credits(history, PAY_DAY)[PAT]
+    with pytest.raises(InvalidAmountError):
+        refund(credit, usd("0"), id="f", effective=PAY_DAY)
+    with pytest.raises(CurrencyMismatchError):
+        refund(credit, Money("1", "EUR"), id="f", effective=PAY_DAY)
+
+
+def test_small_balance_write_offs() -> None:
+    history = charges()
+    history += apply_allocation(plan_allocation(payment("97.50"), items(), OldestFirst()), history)
+    balances = line_balances(history, PAY_DAY)
+    proposals = small_balance_write_offs(balances, usd("5.00"), PAY_DAY)
+    assert [(w.id, w.line_id, w.amount, w.reason) for w in proposals] == [
+        ("L2:small-balance:2024-05-01", "L2", usd("2.50"), WriteOffReason.SMALL_BALANCE)
+    ]
+    check_history([*history, *proposals])
+    assert small_balance_write_offs(balances, usd("2.50"), PAY_DAY) == ()
+    with pytest.raises(InvalidAmountError):
+        small_balance_write_offs(balances, usd("0"), PAY_DAY)
+
+
+def test_receipt_known_answer_and_reversal() -> None:
+    history = charges()
+    pay = payment("40.00")
+    history += apply_allocation(plan_allocation(pay, items(), OldestFirst()), history)
+    r = receipt(pay, history, as_of=PAY_DAY)
+    assert [(x.line_id, x.applied, x.remaining) for x in r.lines] == [
+        ("L1", usd("30"), usd("0")),
+        ("L3", usd("10"), usd("10")),
+    ]
+    assert r.text.splitlines() == [
+        "Receipt for payment PAY-1 on account A1",
+        "Received 2024-05-01 from patient:P1: $40.00",
+        "  line L1: $30.00 applied, paid in full",
+        "  line L3: $10.00 applied, $10.00 remaining",
+        "As of 2024-05-01",
+    ]
+    undo = reverse(history[-1], id="r1", effective=PAY_DAY)
+    r2 = receipt(pay, [*history, undo], as_of=PAY_DAY)
+    assert [x.line_id for x in r2.lines] == ["L1"]
+    assert r2.unapplied == usd("10")
+    with pytest.raises(NotFoundError, match="PAY-9"):
+        receipt("PAY-9", history, as_of=PAY_DAY)
+    with pytest.raises(NotFoundError):
+        receipt(pay, history, as_of=datetime.date(2024, 4, 30))
+
+
+def test_payer_plan_over_coverage_buckets() -> None:
+    c = ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=PAY_DAY,
+        amount=usd("100"),
+        bucket=Bucket.PRIMARY,
+    )
+    todo = open_items(line_balances([c], PAY_DAY), Bucket.PRIMARY, service_dates={"L1": PAY_DAY})
+    pay = Payment(id="ERA-1", account_id="A1", party=AETNA, amount=usd("70"), received=PAY_DAY)
+    new = apply_allocation(plan_allocation(pay, todo, OldestFirst()), [c])
+    lb = line_balances([c, *new], PAY_DAY)["L1"]
+    assert (lb.open.of(Bucket.PRIMARY), dict(lb.paid_by_party)) == (usd("30"), {AETNA: usd("70")})
+    with pytest.raises(NotFoundError, match="service date"):
+        open_items(line_balances([c], PAY_DAY), Bucket.PRIMARY, service_dates={})
+
+
+# --------------------------------------------------------------------------- properties
+
+open_items_st = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=50_000),
+        st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2024, 4, 30)),
+        st.sampled_from(["copay", "visit", "fee", ""]),
+    ),
+    max_size=12,
+).map(
+    lambda rows: [
+        OpenItem(
+            line_id=f"L{n}",
+            service_date=d,
+            open=Money.from_minor(m, "USD"),
+            category=c,
+        )
+        for n, (m, d, c) in enumerate(rows)
+    ]
+)
+strategies_st = st.sampled_from(
+    [OldestFirst(), Proportional(), PriorityClasses(order=["copay", "fee"])]
+)
+
+
+@settings(max_examples=150)
+@given(open_items_st, st.integers(min_value=1, max_value=400_000), strategies_st)
+def test_plans_conserve_and_never_overpay(
+    todo: list[OpenItem], minor: int, strategy: AllocationStrategy
+) -> None:
+    pay = Payment(
+        id="P", account_id="A1", party=PAT, amount=Money.from_minor(minor, "USD"), received=PAY_DAY
+    )
+    plan = plan_allocation(pay, todo, strategy)
+    by_line = {i.line_id: i for i in todo}
+    assert plan.applied + plan.unapplied == pay.amount
+    assert plan.unapplied.minor >= 0
+    total_open = sum(i.open.minor for i in todo)
+    assert plan.applied.minor == min(minor, total_open)
+    for a in plan.applications:
+        assert 0 < a.amount.minor <= by_line[a.line_id].open.minor
+        assert a.open_before == by_line[a.line_id].open
+    if isinstance(strategy, Proportional) and minor <= total_open:
+        got = {a.line_id: a.amount.minor for a in plan.applications}
+        for i in todo:
+            exact = Fraction(minor * i.open.minor, total_open)
+            assert abs(got.get(i.line_id, 0) - exact) < 1
+
+
+@settings(max_examples=60)
+@given(open_items_st, st.integers(min_value=1, max_value=400_000), strategies_st)
+def test_applied_plans_make_valid_histories(
+    todo: list[OpenItem], minor: int, strategy: AllocationStrategy
+) -> None:
+    history: list[Entry] = [
+        ChargePosted(
+            id=f"c-{i.line_id}",
+            account_id="A1",
+            line_id=i.line_id,
+            effective=i.service_date,
+            amount=i.open,
+            bucket=Bucket.PATIENT,
+        )
+        for i in todo
+    ]
+    pay = Payment(
+        id="P", account_id="A1", party=PAT, amount=Money.from_minor(minor, "USD"), received=PAY_DAY
+    )
+    plan = plan_allocation(pay, todo, strategy)
+    after = [*history, *apply_allocation(plan, history)]
+    check_history(after)
+    lines = line_balances(after, PAY_DAY)
+    for a in plan.applications:
+        assert lines[a.line_id].patient_open == a.open_after
+    assert credits(after, PAY_DAY)[PAT].available == plan.unapplied
+
+
+def test_fast_built_plan_is_complete_and_equal() -> None:
+    plan = plan_allocation(payment("60.00"), items(), OldestFirst())
+    # evolve reads every field: a field the fast constructor forgot would raise here
+    assert attrs.evolve(plan) == plan
+    assert plan == plan_allocation(payment("60.00"), items(), OldestFirst())
+    assert hash(plan) == hash(attrs.evolve(plan))

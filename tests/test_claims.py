@@ -1,0 +1,409 @@
+import datetime
+
+import attrs
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from billing_core.charges import Category, DocumentKind, DocumentRef, LineItem
+from billing_core.claims import (
+    DEFAULT_RULES,
+    Claim,
+    ClaimFrequency,
+    PriorLineAdjudication,
+    PriorPayerAdjudication,
+    check_total_charge,
+    ensure_valid_claim,
+    require_attachments,
+    require_referring_provider,
+    validate_claim,
+)
+from billing_core.codes import NPI, CodeSystem, DiagnosisCode, ProcedureCode
+from billing_core.errors import CurrencyMismatchError, Finding, Severity, ValidationError
+from billing_core.money import Money
+from billing_core.parties import (
+    CareRole,
+    CareTeamMember,
+    Coverage,
+    CoverageSequence,
+    Payer,
+    Provider,
+)
+from billing_core.testing.strategies.documents import claims
+
+DAY = datetime.date(2024, 3, 4)
+COV = Coverage(
+    id="C1",
+    payer=Payer(id="acme", name="Acme Health"),
+    member_id="XYZ123456789",
+    sequence=CoverageSequence.PRIMARY,
+)
+DOC = Provider(npi="1234567893", name="Dr. Ada Smith")
+
+
+def line(line_id="L1", **kwargs):
+    base = {
+        "id": line_id,
+        "category": Category.PROCEDURE,
+        "service_date": DAY,
+        "charge": Money("100.00", "USD"),
+        "procedure": ProcedureCode(CodeSystem.CPT, "99213"),
+        "diagnosis_pointers": (1,),
+    }
+    base.update(kwargs)
+    return LineItem(**base)
+
+
+def claim(**kwargs):
+    base = {
+        "id": "CLM1",
+        "account_id": "A1",
+        "patient_id": "P1",
+        "coverage": COV,
+        "claim_date": datetime.date(2024, 3, 10),
+        "lines": [line()],
+        "diagnoses": ["E11.9", "I10"],
+    }
+    base.update(kwargs)
+    return Claim(**base)
+
+
+def where(findings):
+    return [(f.location, f.rule) for f in findings]
+
+
+class TestConstructor:
+    def test_total_defaults_to_the_sum(self):
+        c = claim(lines=[line(), line("L2", charge=Money("0.50", "USD"))])
+        assert c.total_charge == Money("100.50", "USD")
+        assert c.currency == "USD"
+        assert c.payer.id == "acme"
+        assert c.principal_diagnosis == DiagnosisCode("E11.9")
+
+    def test_no_lines(self):
+        with pytest.raises(ValidationError, match="a claim needs at least one line"):
+            claim(lines=[])
+        with pytest.raises(ValidationError, match="a claim needs at least one line"):
+            claim(lines=[], total_charge=Money(0, "USD"))
+
+    def test_line_in_another_currency_names_the_line(self):
+        with pytest.raises(CurrencyMismatchError, match=r"line 2 \('L2'\)\.charge is in EUR"):
+            claim(lines=[line(), line("L2", charge=Money("1.00", "EUR"))])
+        with pytest.raises(CurrencyMismatchError, match=r"line 1 \('L1'\)"):
+            claim(total_charge=Money("100.00", "EUR"))
+
+    def test_statement_period_end_before_start(self):
+        with pytest.raises(ValidationError, match="statement_through: 2024-03-01 is before"):
+            claim(
+                statement_from=datetime.date(2024, 3, 2),
+                statement_through=datetime.date(2024, 3, 1),
+            )
+
+    def test_claim_level_provider_and_line_override(self):
+        other = Provider(npi="1234567893", name="Dr. Other")
+        own = line("L2", care_team=[CareTeamMember(provider=other, role=CareRole.RENDERING)])
+        c = claim(
+            lines=[line(), own], care_team=[CareTeamMember(provider=DOC, role=CareRole.RENDERING)]
+        )
+        assert c.provider(CareRole.RENDERING, c.lines[0]) is DOC
+        assert c.provider(CareRole.RENDERING, c.lines[1]) is other
+        assert c.provider(CareRole.REFERRING) is None
+
+
+class TestFindings:
+    def test_a_valid_claim_has_none(self):
+        assert validate_claim(claim()) == ()
+        assert ensure_valid_claim(claim()) == claim()
+
+    def test_all_findings_at_once(self):
+        bad = claim(
+            lines=[
+                line(diagnosis_pointers=[1, 3]),
+                line("L2", service_date=datetime.date(2024, 3, 11), procedure=None),
+            ],
+            total_charge=Money("1.00", "USD"),
+            frequency=ClaimFrequency.REPLACEMENT,
+        )
+        assert where(validate_claim(bad)) == [
+            ("claim.total_charge", "claim.total_charge"),
+            ("line 1.diagnosis_pointers", "line.diagnosis_pointers.missing"),
+            ("line 2.service_date", "line.service_date.after_claim_date"),
+            ("claim.original_claim_number", "claim.frequency"),
+            ("line 2.procedure", "line.code"),
+        ]
+        with pytest.raises(ValidationError) as info:
+            ensure_valid_claim(bad)
+        assert len(info.value.findings) == 5
+        assert str(info.value).startswith("5 problems:")
+
+    def test_total_message(self):
+        (finding,) = check_total_charge(claim(total_charge=Money("99.99", "USD")))
+        assert finding.message == (
+            "the stated total 99.99 USD is not the sum of the lines 100.00 USD"
+        )
+        assert finding.severity is Severity.ERROR
+
+    def test_diagnoses_count_and_duplicates(self):
+        thirteen = [f"Z{n:02d}" for n in range(13)]
+        assert where(validate_claim(claim(diagnoses=thirteen))) == [
+            ("claim.diagnoses", "claim.diagnoses.max")
+        ]
+        assert where(validate_claim(claim(diagnoses=["E11.9", "E119"]))) == [
+            ("claim.diagnoses[2]", "claim.diagnoses.duplicate")
+        ]
+
+    def test_more_than_four_pointers(self):
+        c = claim(
+            lines=[line(diagnosis_pointers=[1, 2, 3, 4, 5])],
+            diagnoses=[f"Z{n:02d}" for n in range(5)],
+        )
+        assert where(validate_claim(c)) == [
+            ("line 1.diagnosis_pointers", "line.diagnosis_pointers.max")
+        ]
+
+    def test_service_through_after_claim_date_and_statement_period(self):
+        c = claim(
+            lines=[line(service_through=datetime.date(2024, 3, 12))],
+            statement_from=datetime.date(2024, 3, 1),
+            statement_through=datetime.date(2024, 3, 5),
+        )
+        assert where(validate_claim(c)) == [
+            ("line 1.service_through", "line.service_date.after_claim_date"),
+            ("line 1.service_through", "line.service_date.outside_statement_period"),
+        ]
+        early = claim(statement_from=datetime.date(2024, 3, 5))
+        assert where(validate_claim(early)) == [
+            ("line 1.service_date", "line.service_date.outside_statement_period")
+        ]
+
+    def test_void_with_original_number_is_fine(self):
+        c = claim(frequency=ClaimFrequency.VOID, original_claim_number="ICN123")
+        assert validate_claim(c) == ()
+
+    def test_malformed_modifier_and_npi_that_bypassed_their_constructors(self):
+        code = ProcedureCode(CodeSystem.CPT, "99213")
+        object.__setattr__(code, "modifiers", ("25", "5", "59", "XU", "GT"))
+        npi = NPI("1234567893")
+        object.__setattr__(npi, "code", "1234567890")
+        bad_doc = Provider(npi="1234567893", name="Dr. Bad")
+        object.__setattr__(bad_doc, "npi", npi)
+        c = claim(
+            lines=[line(procedure=code)],
+            care_team=[CareTeamMember(provider=bad_doc, role=CareRole.BILLING)],
+        )
+        assert where(validate_claim(c)) == [
+            ("line 1.procedure.modifiers", "line.modifiers"),
+            ("claim.care_team[0].npi", "provider.npi"),
+        ]
+
+    def test_prior_payer_lines_must_exist(self):
+        prior = PriorPayerAdjudication(
+            coverage=COV,
+            paid=Money("80.00", "USD"),
+            adjudicated_on=DAY,
+            lines=[PriorLineAdjudication(line_id="L9", paid=Money("80.00", "USD"))],
+        )
+        c = claim(prior_payers=[prior])
+        assert where(validate_claim(c)) == [
+            ("claim.prior_payers[0].lines[0].line_id", "claim.prior_payers.line_id")
+        ]
+
+    def test_prior_payer_currency(self):
+        prior = PriorPayerAdjudication(coverage=COV, paid=Money("1", "EUR"), adjudicated_on=DAY)
+        with pytest.raises(CurrencyMismatchError, match="prior_payers"):
+            claim(prior_payers=[prior])
+
+
+class TestCallerRules:
+    def test_referring_provider(self):
+        rule = require_referring_provider(lambda c, x: x.id == "L2")
+        c = claim(lines=[line(), line("L2")])
+        assert where(validate_claim(c, extra_rules=[rule])) == [
+            ("line 2.care_team", "line.referring_provider")
+        ]
+        referring = CareTeamMember(provider=DOC, role=CareRole.REFERRING)
+        assert validate_claim(attrs.evolve(c, care_team=[referring]), extra_rules=[rule]) == ()
+        on_line = attrs.evolve(c, lines=[line(), line("L2", care_team=[referring])])
+        assert validate_claim(on_line, extra_rules=[rule]) == ()
+
+    def test_attachments(self):
+        rule = require_attachments([ProcedureCode(CodeSystem.CPT, "99213", ["25"]), "0450"])
+        c = claim(lines=[line(), line("L2", procedure=None, revenue_code="0450")])
+        assert where(rule(c)) == [
+            ("line 1.attachments", "line.attachments"),
+            ("line 2.attachments", "line.attachments"),
+        ]
+        report = DocumentRef(kind=DocumentKind.OPERATIVE_NOTE, reference="notes/1")
+        assert list(rule(attrs.evolve(c, attachments=[report]))) == []
+
+    def test_custom_rules_and_replacing_the_defaults(self):
+        def warn_big(c):
+            if c.total_charge > Money("50.00", "USD"):
+                yield Finding(
+                    location="claim.total_charge",
+                    message="large claim",
+                    severity=Severity.WARNING,
+                    rule="my.large",
+                )
+
+        assert where(validate_claim(claim(), [warn_big])) == [("claim.total_charge", "my.large")]
+        # warnings alone do not raise
+        assert ensure_valid_claim(claim(), extra_rules=[warn_big]) == claim()
+        assert len(DEFAULT_RULES) >= 8
+
+
+# ------------------------------------------------------------------ planted defects
+
+CLAIM_DEFECTS = ("total", "too_many_diagnoses", "frequency")
+LINE_DEFECTS = (
+    "pointer_missing",
+    "too_many_pointers",
+    "after_claim_date",
+    "outside_period",
+    "bad_modifier",
+    "bad_npi",
+    "no_code",
+    "referring",
+    "attachment",
+)
+NEEDS_ATTACHMENT = "V5299"
+
+
+def _fresh_diagnoses(existing, count):
+    have = {d.code for d in existing}
+    fresh = []
+    for n in range(100):
+        code = DiagnosisCode(f"Z{n:02d}")
+        if code.code not in have:
+            fresh.append(code)
+        if len(fresh) == count:
+            return fresh
+    raise AssertionError("no fresh diagnosis codes")
+
+
+def plant(claim, claim_defects, line_defects):
+    """Plant defects; return the new claim, the expected (location, rule) pairs, the rules."""
+    expected = []
+    diagnoses = list(claim.diagnoses)
+    lines = list(claim.lines)
+    care_team = list(claim.care_team)
+    attachments = list(claim.attachments)
+    changes = {}
+    if "too_many_diagnoses" in claim_defects:
+        diagnoses += _fresh_diagnoses(diagnoses, 13 - len(diagnoses))
+        expected.append(("claim.diagnoses", "claim.diagnoses.max"))
+    if "too_many_pointers" in line_defects and len(diagnoses) < 5:
+        diagnoses += _fresh_diagnoses(diagnoses, 5 - len(diagnoses))
+    if "frequency" in claim_defects:
+        changes.update(frequency=ClaimFrequency.REPLACEMENT, original_claim_number=None)
+        expected.append(("claim.original_claim_number", "claim.frequency"))
+    need_referring = set()
+    outside = None
+    after = claim.claim_date + datetime.timedelta(days=1)
+    for index, defect in enumerate(line_defects):
+        n = index + 1
+        item = lines[index]
+        if defect == "pointer_missing":
+            item = attrs.evolve(item, diagnosis_pointers=[len(diagnoses) + 1])
+            expected.append((f"line {n}.diagnosis_pointers", "line.diagnosis_pointers.missing"))
+        elif defect == "too_many_pointers":
+            item = attrs.evolve(item, diagnosis_pointers=[1, 2, 3, 4, 5])
+            expected.append((f"line {n}.diagnosis_pointers", "line.diagnosis_pointers.max"))
+        elif defect == "after_claim_date":
+            item = attrs.evolve(item, service_date=after, service_through=None)
+            expected.append((f"line {n}.service_date", "line.service_date.after_claim_date"))
+        elif defect == "outside_period":
+            outside = index
+            expected.append(
+                (f"line {n}.service_date", "line.service_date.outside_statement_period")
+            )
+        elif defect == "bad_modifier":
+            code = ProcedureCode(CodeSystem.CPT, "99213")
+            object.__setattr__(code, "modifiers", ("2!",))
+            item = attrs.evolve(item, procedure=code)
+            expected.append((f"line {n}.procedure.modifiers", "line.modifiers"))
+        elif defect == "bad_npi":
+            npi = NPI("1234567893")
+            object.__setattr__(npi, "code", "1234567890")
+            provider = Provider(npi="1234567893", name="Dr. Bad")
+            object.__setattr__(provider, "npi", npi)
+            member = CareTeamMember(provider=provider, role=CareRole.RENDERING)
+            item = attrs.evolve(item, care_team=[member])
+            expected.append((f"line {n}.care_team[0].npi", "provider.npi"))
+        elif defect == "no_code":
+            item = attrs.evolve(item, procedure=None, revenue_code=None)
+            expected.append((f"line {n}.procedure", "line.code"))
+        elif defect == "referring":
+            need_referring.add(item.id)
+            care_team = [m for m in care_team if m.role is not CareRole.REFERRING]
+            expected.append((f"line {n}.care_team", "line.referring_provider"))
+        elif defect == "attachment":
+            item = attrs.evolve(
+                item, procedure=ProcedureCode(CodeSystem.HCPCS, NEEDS_ATTACHMENT), attachments=()
+            )
+            attachments = []
+            expected.append((f"line {n}.attachments", "line.attachments"))
+        lines[index] = item
+    if outside is not None or claim.statement_from is not None:
+        others = [x for i, x in enumerate(lines) if i != outside]
+        if others:
+            start = min(x.service_date for x in others)
+            end = max(x.service_end for x in others)
+        else:  # the outside line is alone: put the period just after it
+            start = end = lines[outside].service_end + datetime.timedelta(days=1)
+        if outside is not None:
+            lines[outside] = attrs.evolve(
+                lines[outside],
+                service_date=start - datetime.timedelta(days=1),
+                service_through=None,
+            )
+        changes.update(statement_from=start, statement_through=end)
+    total = sum(x.charge.minor for x in lines)
+    if "total" in claim_defects:
+        total += 1
+        expected.append(("claim.total_charge", "claim.total_charge"))
+    planted = attrs.evolve(
+        claim,
+        diagnoses=diagnoses,
+        lines=lines,
+        care_team=care_team,
+        attachments=attachments,
+        total_charge=Money.from_minor(total, claim.currency),
+        **changes,
+    )
+    rules = [
+        require_referring_provider(lambda c, x: x.id in need_referring),
+        require_attachments([NEEDS_ATTACHMENT]),
+    ]
+    return planted, sorted(expected), rules
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sets(st.sampled_from(CLAIM_DEFECTS)),
+    st.lists(st.sampled_from(LINE_DEFECTS), max_size=len(LINE_DEFECTS), unique=True),
+    st.data(),
+)
+def test_validate_claim_finds_exactly_the_planted_defects(claim_defects, line_defects, data):
+    if "too_many_diagnoses" in claim_defects and "pointer_missing" in line_defects:
+        line_defects.remove("pointer_missing")  # no pointer can miss among 13 diagnoses
+    valid = data.draw(
+        claims(
+            min_lines=max(1, len(line_defects)), max_lines=len(line_defects) + 2, max_diagnoses=8
+        )
+    )
+    assume(all(x.procedure is None or x.procedure.code != NEEDS_ATTACHMENT for x in valid.lines))
+    planted, expected, rules = plant(valid, claim_defects, line_defects)
+    assert validate_claim(valid) == ()
+    found = validate_claim(planted, extra_rules=rules)
+    assert sorted((f.location, f.rule) for f in found) == expected
+    if expected:
+        with pytest.raises(ValidationError) as info:
+            ensure_valid_claim(planted, extra_rules=rules)
+        assert len(info.value.findings) == len(expected)
+
+
+@settings(max_examples=50)
+@given(claims())
+def test_generated_claims_are_valid(c):
+    assert validate_claim(c) == ()

@@ -1,0 +1,248 @@
+"""The stable dict/JSON form: round-trips, the documented shape, and errors with paths."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pickle
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billing_core.bills import Bill
+from billing_core.charges import Category, LineItem
+from billing_core.codes import CodeSystem, ProcedureCode
+from billing_core.errors import DuplicateError, NotFoundError, ValidationError
+from billing_core.ledger import Bucket, ChargePosted, Party, PaymentReceived
+from billing_core.money import Money
+from billing_core.parties import Payer
+from billing_core.serialization import (
+    SCHEMA_VERSION,
+    converter,
+    from_dict,
+    from_json,
+    register_type,
+    registered_types,
+    tag_of,
+    to_dict,
+    to_json,
+)
+from billing_core.testing.conformance import every_entry_type
+from billing_core.testing.strategies import moneys, procedure_codes
+from billing_core.testing.strategies.documents import bills, claims, encounters, line_items
+from billing_core.testing.strategies.ledger import ledger_entries
+from billing_core.testing.strategies.remittance import balanced_remittances
+
+DAY = datetime.date(2024, 3, 1)
+
+
+def _round_trips(obj: Any) -> None:
+    assert from_dict(to_dict(obj)) == obj
+    assert from_dict(to_dict(obj), type(obj)) == obj
+    text = to_json(obj)
+    assert from_json(text) == obj
+    assert to_json(from_json(text)) == text  # stable text
+    assert json.loads(text)["schema_version"] == SCHEMA_VERSION
+    assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledger_entries())
+def test_every_entry_round_trips(entry: Any) -> None:
+    _round_trips(entry)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.one_of(bills(), claims(), encounters(), line_items()))
+def test_every_document_round_trips(document: Any) -> None:
+    _round_trips(document)
+
+
+@settings(max_examples=25, deadline=None)
+@given(balanced_remittances())
+def test_every_remittance_round_trips(remittance: Any) -> None:
+    _round_trips(remittance)
+
+
+@given(moneys())
+def test_money_is_amount_string_and_currency(m: Money) -> None:
+    data = converter.unstructure(m)
+    assert set(data) == {"amount", "currency"}
+    assert isinstance(data["amount"], str)
+    assert Decimal(data["amount"]) == m.amount
+    assert converter.structure(data, Money) == m
+    assert pickle.loads(pickle.dumps(m)) == m
+
+
+@given(procedure_codes())
+def test_procedure_codes_keep_their_modifiers(code: ProcedureCode) -> None:
+    assert converter.structure(converter.unstructure(code), ProcedureCode) == code
+
+
+def test_known_shape_of_an_entry() -> None:
+    entry = ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=DAY,
+        amount=Money("80.5", "USD"),
+        bucket=Bucket.PRIMARY,
+    )
+    assert to_dict(entry) == {
+        "type": "charge_posted",
+        "schema_version": 1,
+        "id": "c1",
+        "account_id": "A1",
+        "line_id": "L1",
+        "effective": "2024-03-01",
+        "amount": {"amount": "80.50", "currency": "USD"},
+        "source": {"payment_id": None, "remittance_id": None, "reason": None},
+        "bucket": "primary",
+    }
+    assert to_json(entry).startswith('{"account_id":"A1","amount":{"amount":"80.50"')
+
+
+def test_scalar_forms() -> None:
+    assert converter.unstructure(Money("-0.05", "USD"))["amount"] == "-0.05"
+    assert converter.unstructure(Money(1200, "JPY"))["amount"] == "1200"
+    assert converter.unstructure(Money("1.5", "BHD"))["amount"] == "1.500"
+    assert converter.unstructure(Decimal("0.20")) == "0.20"
+    assert converter.unstructure(Fraction(1, 3)) == "1/3"
+    assert converter.structure("1/3", Fraction) == Fraction(1, 3)
+    assert converter.unstructure(ProcedureCode(CodeSystem.CPT, "99213", ["25", "59"])) == {
+        "system": "CPT",
+        "code": "99213",
+        "modifiers": ["25", "59"],
+    }
+    dt = datetime.datetime(2024, 3, 1, 12, 30)
+    assert converter.structure(converter.unstructure(dt), datetime.datetime) == dt
+
+
+def test_every_entry_type_is_tagged() -> None:
+    for entry in every_entry_type("A1"):
+        assert to_dict(entry)["type"] == tag_of(type(entry))
+        _round_trips(entry)
+
+
+def _findings(data: Any, cls: Any = None) -> dict[str, str]:
+    with pytest.raises(ValidationError) as info:
+        from_dict(data, cls)
+    return {f.location: f.message for f in info.value.findings}
+
+
+def test_every_problem_is_reported_with_its_path() -> None:
+    data = to_dict(
+        PaymentReceived(
+            id="p1",
+            account_id="A1",
+            effective=DAY,
+            amount=Money("5", "USD"),
+            party=Party.payer("X"),
+        )
+    )
+    data["amount"] = {"amount": 5}
+    data["effective"] = "2024-13-01"
+    data["party"]["kind"] = "insurer"
+    data["id"] = 7
+    data["colour"] = "red"
+    found = _findings(data)
+    assert set(found) == {
+        "$.amount.amount",
+        "$.amount.currency",
+        "$.effective",
+        "$.party.kind",
+        "$.id",
+        "$.colour",
+    }
+    assert "string" in found["$.amount.amount"]
+    assert found["$.amount.currency"] == "required field missing"
+    assert found["$.colour"] == "unknown field"
+
+
+def test_nested_paths_in_documents() -> None:
+    lines = [
+        LineItem(
+            id=f"L{i}",
+            category=Category.PROCEDURE,
+            service_date=DAY,
+            charge=Money("10.00", "USD"),
+            procedure=ProcedureCode("CPT", "99213"),
+        )
+        for i in range(3)
+    ]
+    bill = Bill(
+        id="B1",
+        account_id="A1",
+        patient_id="P1",
+        bill_to=Payer(id="AETNA", name="Aetna"),
+        currency="USD",
+        lines=lines,
+    )
+    data = to_dict(bill)
+    del data["lines"][2]["charge"]["currency"]
+    data["lines"][0]["charge"]["amount"] = "1.001"
+    found = _findings(data)
+    assert "$.lines[2].charge.currency" in found
+    assert "finer" in found["$.lines[0].charge.amount"]
+
+
+def test_bad_input_is_refused() -> None:
+    good = to_dict(every_entry_type("A1")[0])
+    assert "type" in _findings({**good, "type": "nope"}) or _findings({**good, "type": "nope"})
+    assert "$.type" in _findings({k: v for k, v in good.items() if k != "type"})
+    assert "$.schema_version" in _findings({**good, "schema_version": 2})
+    assert "$.type" in _findings(good, PaymentReceived)
+    assert "$" in _findings([], None)
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        from_json("{")
+    amount = {**good, "amount": {"amount": 1.5, "currency": "USD"}}
+    assert "$.amount.amount" in _findings(amount)
+    currency = {**good, "amount": {"amount": "1.50", "currency": "XXQ"}}
+    assert "$.amount.currency" in _findings(currency)
+    lst = {**good, "line_id": ["L1"]}
+    assert "$.line_id" in _findings(lst)
+
+
+def test_to_dict_refuses_unregistered_objects() -> None:
+    with pytest.raises(TypeError, match="register_type"):
+        to_dict(Money("1", "USD"))
+
+
+def test_register_type_refuses_clashes() -> None:
+    @attrs.frozen
+    class Other:
+        id: str
+
+    with pytest.raises(DuplicateError):
+        register_type(Other, "charge_posted")
+    with pytest.raises(DuplicateError):
+        register_type(ChargePosted, "another_tag")
+    with pytest.raises(TypeError):
+        register_type(int, "int")
+    with pytest.raises(NotFoundError):
+        tag_of(Other)
+    assert registered_types()["charge_posted"] is ChargePosted
+
+
+def test_stable_golden_form() -> None:
+    """A form written by this release must load in later ones."""
+    text = (
+        '{"account_id":"A1","amount":{"amount":"80.00","currency":"USD"},"bucket":"patient",'
+        '"effective":"2024-03-01","id":"c1","line_id":"L1","schema_version":1,'
+        '"source":{"payment_id":null,"reason":null,"remittance_id":null},"type":"charge_posted"}'
+    )
+    entry = from_json(text)
+    assert entry == ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=DAY,
+        amount=Money("80", "USD"),
+        bucket=Bucket.PATIENT,
+    )
+    assert to_json(entry) == text
