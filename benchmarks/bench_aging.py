@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
                 if got != floor_totals:
                     print(f"MISMATCH: age() {got} != floor {floor_totals}")
                     return 1
+        # Informative, outside the target: the per-account split, built lazily on first use.
+        seconds, _ = timed(lambda: age(lines, as_of).accounts)
+        best["accounts"] = min(best.get("accounts", seconds), seconds)
     floor_s = best["floor"]
     rows = [(f"age() anchor={a.value}", best[a.value]) for a in anchors]
 
@@ -109,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = seconds / floor_s
         worst = max(worst, ratio)
         print(f"{name:<36}{seconds / n * 1e9:>9.0f} ns{seconds:>9.2f}s{ratio:>8.2f}")
-    # Informative, outside the target: the per-account split is built lazily, on first use.
-    seconds, _ = timed(lambda: age(lines, as_of).accounts)
+    seconds = best["accounts"]
     name = "age().accounts (lazy, not in target)"
     print(f"{name:<36}{seconds / n * 1e9:>9.0f} ns{seconds:>9.2f}s{seconds / floor_s:>8.2f}")
     verdict = "OK" if worst <= TARGET_RATIO else "OVER TARGET"

@@ -1,21 +1,101 @@
 """The billing story end to end, told with billing_core.
 
-Run it with ``make demo``. Each step prints what a billing office would see.
+Run it with ``make demo``. One clinic patient, Jane Roe, from the services rendered to the
+follow-up three months later; each step prints what a billing office would see, and asserts
+the money invariants, so the demo fails loudly if the library breaks.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from textwrap import indent
+from typing import Any
+
+import attrs
 
 from billing_core import (
+    AgingAnchor,
+    Bucket,
+    CareRole,
+    CareTeamMember,
+    CasAdjustment,
+    Category,
+    ClaimPayment,
+    Coverage,
+    CoverageSequence,
+    DocumentKind,
+    DocumentRef,
+    Drug,
+    DrugUnit,
+    DunningHistory,
+    Encounter,
+    FilingRule,
+    GroupCode,
+    LineItem,
     Money,
-    RoundingMode,
-    allocate,
+    OldestFirst,
+    Party,
+    Patient,
+    PatientAuthorization,
+    Payer,
+    Payment,
+    PlanBenefits,
+    PostingStatus,
+    ProcedureCode,
+    Provider,
+    Remittance,
+    ServicePayment,
+    StatementPolicy,
+    UnitBasis,
+    account_balance,
+    age,
+    bill_total,
+    check_all,
+    check_line,
+    claim_total,
+    days_in_ar,
+    explain,
+    filing_deadline,
     format_money,
+    mask_identifier,
+    net_collection_rate,
+    next_action,
+    post_bill,
+    post_payment,
+    post_remittance,
     price_line,
-    split,
+    render_text,
+    require_attachments,
+    require_referring_provider,
+    route,
+    split_categories,
+    statement,
+    submit_encounter,
     total,
+    us_federal_holidays,
+    validate_claim,
 )
+from billing_core.testing.memory import InMemoryStore
+
+D = datetime.date
+VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP = (
+    D(2024, 3, 4),
+    D(2024, 3, 5),
+    D(2024, 4, 2),
+    D(2024, 4, 20),
+    D(2024, 6, 28),
+)
+ACCOUNT = "ACC-1001"
+PAYER_RULES = [  # Acme's own rules: drugs need a referring provider, J1100 a lab result
+    require_referring_provider(lambda claim, line: line.category is Category.DRUG),
+    require_attachments(["J1100"]),
+]
+
+
+def usd(text: str) -> Money:
+    """Dollars, exactly."""
+    return Money(text, "USD")
 
 
 def section(title: str) -> None:
@@ -23,35 +103,324 @@ def section(title: str) -> None:
     print(f"\n== {title} ==")
 
 
+def show(label: str, amount: Money) -> None:
+    """Print one labelled amount, babel-formatted."""
+    print(f"  {label:<48} {format_money(amount):>12}")
+
+
+def prepare() -> tuple[Encounter, Coverage]:
+    """Step 1: the parties and the services rendered, as line items."""
+    section("1. Prepare the bill for services (visit of 2024-03-04)")
+    jane = Patient(id="P-1001", name="Jane Roe", birth_date=D(1980, 5, 17))
+    acme = Coverage(
+        id="COV-1",
+        payer=Payer(id="acme", name="Acme Health", payer_id="87726"),
+        member_id="XYZ123456789",
+        sequence=CoverageSequence.PRIMARY,
+        benefits=PlanBenefits(deductible=usd("500.00"), coinsurance_rate=Decimal("0.20")),
+    )
+    print(f"  patient  {jane}")  # the library masks names and identifiers in reprs
+    print(f"  coverage {acme.payer.name}, member {mask_identifier(acme.member_id)}")
+    signed_form = DocumentRef(
+        kind=DocumentKind.CONSENT_FORM, reference="forms/records-fee-0304", date=VISIT
+    )
+    consent = PatientAuthorization(
+        id="AUTH-1", signed_by="Jane Roe", signed_on=VISIT, document=signed_form
+    )
+    lab = DocumentRef(kind=DocumentKind.LAB_RESULT, reference="lis://results/88231", date=VISIT)
+    ml, per_ml, miles, per_mile = (
+        Decimal("2.5"),
+        Decimal("18.4567"),
+        Decimal("12.4"),
+        Decimal("7.25"),
+    )
+
+    def item(line_id: str, category: Category, charge: Money, text: str, **more: Any) -> LineItem:
+        more.setdefault("diagnosis_pointers", [1])
+        return LineItem(
+            id=line_id,
+            category=category,
+            charge=charge,
+            description=text,
+            service_date=VISIT,
+            **more,
+        )
+
+    lines = [
+        item("L1", Category.PROCEDURE, usd("180.00"), "Office visit (99214-25)",
+             procedure=ProcedureCode("CPT", "99214", ["25"])),
+        item("L2", Category.DRUG, price_line(ml, per_ml, "USD"), "Dexamethasone 2.5 mL @ $18.4567",
+             procedure=ProcedureCode("HCPCS", "J1100"), units=ml, unit_price=per_ml,
+             drug=Drug(ndc="0409-4888-02", quantity=ml, unit=DrugUnit.MILLILITER)),
+        item("L3", Category.ROOM, price_line(1, Decimal("850"), "USD"), "Observation room, 1 day",
+             revenue_code="0762", units=1, unit_basis=UnitBasis.DAYS),
+        item("L4", Category.SUPPLY, usd("42.30"), "Medical supplies", revenue_code="0270"),
+        item("L5", Category.TRAVEL, price_line(miles, per_mile, "USD"), "Ambulance 12.4 mi @ $7.25",
+             procedure=ProcedureCode("HCPCS", "A0425"), units=miles, unit_basis=UnitBasis.MILES,
+             unit_price=per_mile),
+        item("L6", Category.FEE, usd("25.00"), "Copy of medical records (signed consent)",
+             authorization=consent, diagnosis_pointers=[]),
+    ]  # fmt: skip
+
+    def member(npi: str, name: str, role: CareRole, description: str = "") -> CareTeamMember:
+        return CareTeamMember(
+            provider=Provider(npi=npi, name=name), role=role, description=description
+        )
+
+    team = [
+        member("1245319599", "Riverside Clinic", CareRole.BILLING),
+        member("1234567893", "Dr. Ada Smith", CareRole.RENDERING),
+        member("1987654328", "Dr. Lee Jones", CareRole.REFERRING),
+        member("1547382915", "Sam Park, PT", CareRole.OTHER, "physical therapist"),
+    ]
+    encounter = Encounter(
+        id="ENC-77",
+        account_id=ACCOUNT,
+        patient=jane,
+        lines=lines,
+        diagnoses=["M54.50", "I10"],
+        care_team=team,
+        place_of_service="11",
+        attachments=[lab],
+    )
+    for line in encounter.lines:
+        show(f"{line.id} {line.description}", line.charge)
+    show("encounter total", total(line.charge for line in encounter.lines))
+    for member in team:
+        print(f"  care team: {member.role.value:<10} {member.provider.name}")
+    print(f"  fee L6 authorized by {consent.id}, form {signed_form.reference}")
+    print(f"  attachment: {lab.kind.value} {lab.reference}")
+    return encounter, acme
+
+
+def route_and_validate(encounter: Encounter, acme: Coverage) -> None:
+    """Step 2: who is billed for what, and is the claim clean."""
+    section("2. Route the encounter and validate the claim")
+    routing = route(
+        encounter,
+        [acme],
+        claim_id="CLM-0001",
+        bill_id="BILL-0001",
+        claim_date=CLAIM_DATE,
+        to_patient=split_categories(Category.FEE),  # Acme never pays fees
+    )
+    claim, bill = routing.claim, routing.patient_bill
+    assert claim is not None
+    assert bill is not None
+    print(
+        f"  claim {claim.id} to {acme.payer.name}: lines {', '.join(li.id for li in claim.lines)}"
+    )
+    print(f"  patient bill {bill.id}: lines {', '.join(li.id for li in bill.lines)}")
+    show("claim total charge", claim_total(claim))
+    show("patient bill total", bill_total(bill))
+    everything = total(li.charge for li in encounter.lines)
+    assert claim_total(claim) + bill_total(bill) == everything
+    findings = validate_claim(claim, extra_rules=PAYER_RULES)
+    print(f"  validation with Acme's rules: {len(findings)} findings (clean claim)")
+    assert findings == ()
+    broken = attrs.evolve(
+        claim, lines=[attrs.evolve(claim.lines[0], diagnosis_pointers=[1, 5]), *claim.lines[1:]]
+    )
+    print("  a deliberately broken copy (pointer to a 5th diagnosis) is caught:")
+    for finding in validate_claim(broken, extra_rules=PAYER_RULES):
+        print(f"    {finding}")
+
+
+def post_charges(store: InMemoryStore, encounter: Encounter, acme: Coverage) -> None:
+    """Step 3: store the claim and the patient bill, charge every line once."""
+    section("3. Post the charges to the ledger")
+    submitted = submit_encounter(
+        store,
+        encounter,
+        [acme],
+        claim_id="CLM-0001",
+        bill_id="BILL-0001",
+        claim_date=CLAIM_DATE,
+        to_patient=split_categories(Category.FEE),
+        extra_rules=PAYER_RULES,
+    )
+    assert not submitted.refused
+    assert submitted.patient_bill is not None
+    for entry in submitted.written:
+        print(f"  {entry.id:<10} {entry.bucket.value:<8} {format_money(entry.amount):>12}")
+    issued = post_bill(
+        store, submitted.patient_bill.value, issued_on=CLAIM_DATE, due_on=D(2024, 4, 4)
+    )
+    print(
+        f"  bill {issued.bill.value.id} {issued.bill.value.status.value}, "
+        f"new charges: {len(issued.written)} (already charged)"
+    )
+    entries, version = store.read(ACCOUNT)
+    print(f"  ledger {ACCOUNT}: {len(entries)} entries, version {version}")
+    account = account_balance(entries, CLAIM_DATE)
+    assert account.charged == total(li.charge for li in encounter.lines)
+    show("owed by Acme (primary)", account.open.of(Bucket.PRIMARY))
+    show("owed by the patient", account.patient_open)
+
+
+# Acme's adjudication per claim line: (charge, allowed, paid, PR-1 deductible, PR-2 coinsurance).
+# CO-45 (contractual) = charge - allowed; paid + PR-1 + PR-2 = allowed.
+ADJUDICATION = {
+    "L1": ("180.00", "120.00", "96.00", "0.00", "24.00"),
+    "L2": ("46.14", "30.00", "24.00", "0.00", "6.00"),
+    "L3": ("850.00", "600.00", "240.00", "300.00", "60.00"),
+    "L4": ("42.30", "30.00", "24.00", "0.00", "6.00"),
+    "L5": ("89.90", "70.00", "56.00", "0.00", "14.00"),
+}
+
+
+def remittance() -> Remittance:
+    """The 835 Acme sends back for claim CLM-0001."""
+    lines = []
+    for line_id, (charge, allowed, paid, deductible, coinsurance) in ADJUDICATION.items():
+        cas = CasAdjustment.from_cas("CO", ("45", usd(charge) - usd(allowed)))
+        patient = [
+            (code, usd(a)) for code, a in (("1", deductible), ("2", coinsurance)) if a != "0.00"
+        ]
+        lines.append(
+            ServicePayment(
+                line_control_number=line_id,
+                charge=usd(charge),
+                allowed=usd(allowed),
+                paid=usd(paid),
+                adjustments=cas + CasAdjustment.from_cas("PR", *patient),
+            )
+        )
+    paid = total(line.paid for line in lines)
+    claim = ClaimPayment(
+        patient_control_number="CLM-0001",
+        status="1",
+        charge=total(line.charge for line in lines),
+        paid=paid,
+        patient_responsibility=usd("410.00"),
+        lines=lines,
+    )
+    return Remittance(
+        payer="87726",
+        payee="1245319599",
+        total_payment=paid,
+        payment_method="ACH",
+        trace_number="EFT-55012",
+        paid_date=ERA_DATE,
+        claims=[claim],
+    )
+
+
+def post_era(store: InMemoryStore) -> None:
+    """Step 4: balance-check the remittance, post it, and post it again."""
+    section("4. Acme's remittance arrives (2024-04-02)")
+    era = remittance()
+    claim = era.claims[0]
+    by_group = {"CO": usd("0"), "PR": usd("0")}
+    for line in claim.lines:
+        for cas in line.adjustments:
+            by_group[cas.group.value] += cas.amount
+    show("claim charge (CLP03)", claim.charge)
+    show("paid by Acme (CLP04)", claim.paid)
+    show("CO-45 contractual write-off", by_group["CO"])
+    show("PR-1 deductible + PR-2 coinsurance, to patient", by_group["PR"])
+    assert claim.paid + by_group["CO"] + by_group["PR"] == claim.charge
+    assert by_group["PR"] == claim.patient_responsibility
+    report = check_all(era)
+    assert report.ok, str(report)
+    print(f"  balancing: {report.checked} checks, all balanced; line L3 explained:")
+    for text in str(check_line(claim.lines[2], location="CLM-0001 line L3")).splitlines():
+        print(f"    {text}")
+    posted = post_remittance(store, era)
+    assert posted.status is PostingStatus.POSTED
+    assert posted.plan.reconciliation().ok
+    print(f"  {posted.explanation}")
+    again = post_remittance(store, era)
+    assert again.status is PostingStatus.ALREADY_POSTED
+    assert again.written == ()
+    print(f"  posted again: {again.status}, {len(again.written)} entries written")
+    account = account_balance(store.read(ACCOUNT)[0], ERA_DATE)
+    assert account.insurance_open == usd("0.00")
+    assert (
+        account.charged == account.paid + account.adjusted + account.written_off + account.balance
+    )
+    show("patient now owes (410.00 + 25.00 fee)", account.patient_open)
+
+
+def patient_pays(store: InMemoryStore) -> None:
+    """Step 5: the patient pays part of her balance, oldest first."""
+    section("5. Jane pays $150.00 by card (2024-04-20)")
+    before = account_balance(store.read(ACCOUNT)[0], PAID_ON).patient_open
+    payment = Payment(
+        id="PAY-1",
+        account_id=ACCOUNT,
+        party=Party.patient("P-1001"),
+        amount=usd("150.00"),
+        received=PAID_ON,
+        reference="card ...4242",
+    )
+    paid = post_payment(store, payment, OldestFirst())
+    print(indent(paid.receipt.text, "  "))
+    after = account_balance(store.read(ACCOUNT)[0], PAID_ON).patient_open
+    assert before - after == payment.amount
+    assert paid.receipt.unapplied == usd("0.00")
+    show("patient balance after the payment", after)
+
+
+def waterfall(store: InMemoryStore) -> None:
+    """Step 6: how the room day's charge became what is open."""
+    section("6. The waterfall of line L3 (observation room)")
+    story = explain(store.read(ACCOUNT)[0], "L3", as_of=PAID_ON)
+    print(indent(story.text, "  "))
+    line = story.balance
+    assert line.charged == line.paid + line.adjusted + line.written_off + line.balance
+
+
+def follow_up(store: InMemoryStore, encounter: Encounter) -> None:
+    """Step 7: aging, the filing deadline, KPIs, the next dunning step, and the statement."""
+    section("7. Follow up on 2024-06-28")
+    entries = store.read(ACCOUNT)[0]
+    info = {line.id: line for line in encounter.lines}  # service dates and descriptions
+    report = age(entries, FOLLOW_UP, info=info, payers={ACCOUNT: {Bucket.PRIMARY: "ACME"}})
+    print(indent(str(report), "  "))
+    reaged = age(entries, FOLLOW_UP, AgingAnchor.RESPONSIBILITY, info=info)
+    bands = zip(reaged.labels, reaged.party("patient").bands, strict=True)
+    print(
+        "  re-aged from the day it became Jane's: "
+        + ", ".join(f"{label} {format_money(amount)}" for label, amount in bands if amount.minor)
+    )
+    account = account_balance(entries, FOLLOW_UP)
+    assert report.total.total == account.balance == reaged.total.total
+
+    rule = FilingRule(period_days=90, name="Acme: 90 days from service")
+    deadline = filing_deadline(rule, service_from=VISIT, holidays=us_federal_holidays([2024]))
+    print(f"  filing deadline of CLM-0001 ({rule.name}): {deadline}, filed {CLAIM_DATE}")
+
+    ar = days_in_ar(account.balance, account.charged, period_days=90)
+    contractual = account.adjusted_by_group.of(GroupCode.CO)
+    ncr = net_collection_rate(account.paid, account.charged, contractual)
+    print(f"  days in A/R (90-day period): {ar}")
+    print(f"  net collection rate: {ncr}  ({ncr.definition})")
+
+    policy = StatementPolicy(every=30, max_statements=3, final_notice_after=90)
+    jane = statement(
+        entries, FOLLOW_UP, policy, account_id=ACCOUNT, info=info, patient_name="Jane Roe"
+    )
+    assert jane.amount_due == account.patient_open
+    sent = [D(2024, 5, 3), D(2024, 6, 2)]  # the cycle restarted after her April payment
+    action = next_action(
+        DunningHistory.from_statement(jane, statements_sent=sent), FOLLOW_UP, policy
+    )
+    print(f"  next dunning step: {action.kind.value} on {action.on} ({action.reason})")
+    print("  the statement mailed to Jane:")
+    print(f"\n{indent(render_text(jane), '  ')}\n")
+
+
 def main() -> None:
     """Run the walkthrough."""
-    section("1. Price the services rendered")
-    lines = {
-        "office visit (99213)": Money("125.00", "USD"),
-        "drug, 2.5 mL at $18.4567/mL": price_line(Decimal("2.5"), Decimal("18.4567"), "USD"),
-        "room, 1 day at $850": price_line(1, Decimal("850"), "USD"),
-        "ambulance mileage, 12.4 mi at $7.25": price_line(Decimal("12.4"), Decimal("7.25"), "USD"),
-    }
-    for name, charge in lines.items():
-        print(f"  {name:<40} {format_money(charge):>12}")
-    bill_total = total(lines.values(), "USD")
-    print(f"  {'total':<40} {format_money(bill_total):>12}")
-
-    section("2. Patient share at 20% coinsurance (rounded once, half-up)")
-    share = bill_total.multiply(Decimal("0.2"), rounding=RoundingMode.HALF_UP)
-    print(f"  patient owes {format_money(share)}")
-
-    section("3. Split a $500.00 payment across the lines by charge")
-    payment = Money("500.00", "USD")
-    parts = allocate(payment, [c.minor for c in lines.values()])
-    for name, part in zip(lines, parts, strict=True):
-        print(f"  {name:<40} {format_money(part):>12}")
-    assert total(parts) == payment, "allocation must conserve every cent"
-    print(f"  {'applied':<40} {format_money(total(parts)):>12}")
-
-    section("4. Three monthly instalments for the patient share")
-    for n, part in enumerate(split(share, 3), start=1):
-        print(f"  instalment {n}: {format_money(part)}")
+    store = InMemoryStore()
+    encounter, acme = prepare()
+    route_and_validate(encounter, acme)
+    post_charges(store, encounter, acme)
+    post_era(store)
+    patient_pays(store)
+    waterfall(store)
+    follow_up(store, encounter)
 
 
 if __name__ == "__main__":

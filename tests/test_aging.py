@@ -247,6 +247,14 @@ def test_info_gives_service_billed_and_due_dates() -> None:
     r = age(_history(), AS_OF, AgingAnchor.DUE_DATE, info=info)
     # L1 has no due date: from its service date, 101 days; L2 not yet due
     assert [b.minor for b in r.total.bands] == [5000, 0, 0, 3000, 0]
+    # first billed: L1 billed 5 Jan -> 85 days (26 + 28 + 31); L2 never billed: from its
+    # service date 28 Dec 2024 -> 93 days (3 + 31 + 28 + 31)
+    r = age(_history(), AS_OF, AgingAnchor.FIRST_BILLED, info=info)
+    assert [b.minor for b in r.total.bands] == [0, 0, 3000, 5000, 0]
+    # last activity on the line: L1 10 Mar (PR adjustment) -> 21 days; L2 its charge 2 Jan ->
+    # 88 days (the patient's unapplied payment of 20 Mar is on no line)
+    r = age(_history(), AS_OF, AgingAnchor.LAST_ACTIVITY, info=info)
+    assert [b.minor for b in r.total.bands] == [3000, 0, 5000, 0, 0]
 
 
 def test_reversed_transfer_restores_the_earlier_responsibility_date() -> None:
@@ -328,11 +336,34 @@ def test_bands_add_up_to_open_balance_for_every_group(
         )
     # credits apart: every negative line, and nothing else
     assert r.credit_total.minor == -sum(ln.open.minor for ln in lines if ln.open.minor < 0)
-    # each band holds exactly the lines whose day difference falls in it
-    expected = [0] * (len(edges) + 1)
+    # each band holds exactly the lines whose day difference falls in it, for every group:
+    # overall, per party, per account, per account and party (worked out without the module)
+    expected: dict[tuple[str | None, str | None], list[int]] = {}
     for ln in positive:
-        expected[_days_band((AS_OF - ln.anchor_date(anchor)).days, edges)] += ln.open.minor
-    assert [b.minor for b in r.total.bands] == expected
+        band = _days_band((AS_OF - ln.anchor_date(anchor)).days, edges)
+        for key in (
+            (None, None),
+            (None, ln.party),
+            (ln.account_id, None),
+            (ln.account_id, ln.party),
+        ):
+            expected.setdefault(key, [0] * (len(edges) + 1))[band] += ln.open.minor
+    got = {
+        (row.account_id, row.party): [b.minor for b in row.bands]
+        for row in (*r.parties, *r.accounts, *r.rows)
+    }
+    got[(None, None)] = [b.minor for b in r.total.bands]
+    expected.setdefault((None, None), [0] * (len(edges) + 1))
+    assert got == expected
+    for key, bands in expected.items():
+        row = next(
+            (x for x in (*r.parties, *r.accounts, *r.rows, r.total)
+             if (x.account_id, x.party) == key),
+        )  # fmt: skip
+        assert row.total.minor == sum(bands)
+        assert row.lines == sum(
+            1 for ln in positive if key[0] in (None, ln.account_id) and key[1] in (None, ln.party)
+        )
     # records carry the same exact values, written like Money.amount
     for level, rows in (("detail", r.rows), ("account", r.accounts), ("party", r.parties)):
         for record, row in zip(r.to_records(level), rows, strict=True):

@@ -158,6 +158,21 @@ def test_specific_lines_refusals() -> None:
         SpecificLines(lines="L1")
 
 
+def test_a_line_named_twice_is_refused() -> None:
+    # filling L1 twice would apply 2 x 30.00 to a line with 30.00 open
+    with pytest.raises(ValidationError, match=r"lines\[2\]: line L1 is named twice"):
+        SpecificLines(lines=["L1", "L1"])
+    with pytest.raises(ValidationError, match="line L3 is named twice"):
+        SpecificLines(amounts=[("L3", usd("5")), ("L3", usd("5"))])
+    with pytest.raises(ValidationError, match="line L3 is named twice"):
+        MatchStatement(lines=[("L3", usd("20")), ("L1", usd("1")), ("L3", usd("20"))])
+
+
+def test_open_item_service_date_must_be_a_date() -> None:
+    with pytest.raises(TypeError, match="service_date of line L1"):
+        OpenItem(line_id="L1", service_date=datetime.datetime(2024, 1, 1), open=usd("1"))
+
+
 def test_priority_classes() -> None:
     assert shares(PriorityClasses(order=["copay", "visit"]), "60.00") == (
         {"L2": "50.00", "L3": "10.00"},
@@ -398,28 +413,76 @@ open_items_st = st.lists(
         for n, (m, d, c) in enumerate(rows)
     ]
 )
-strategies_st = st.sampled_from(
+fixed_strategies_st = st.sampled_from(
     [OldestFirst(), Proportional(), PriorityClasses(order=["copay", "fee"])]
 )
 
 
+def strategies_for(todo: list[OpenItem]) -> st.SearchStrategy[AllocationStrategy]:
+    """Every strategy, the line-naming ones over some of ``todo``'s lines (any order)."""
+    ids = [i.line_id for i in todo]
+    if not ids:
+        return fixed_strategies_st
+    some = st.lists(st.sampled_from(ids), min_size=1, unique=True)
+    amounts = st.integers(min_value=1, max_value=60_000).map(lambda m: Money.from_minor(m, "USD"))
+    targets = some.flatmap(
+        lambda chosen: st.lists(amounts, min_size=len(chosen), max_size=len(chosen)).map(
+            lambda ms: list(zip(chosen, ms, strict=True))
+        )
+    )
+    return st.one_of(
+        fixed_strategies_st,
+        some.map(lambda chosen: SpecificLines(lines=chosen)),
+        targets.map(lambda pairs: MatchStatement(lines=pairs)),
+        targets.map(lambda pairs: SpecificLines(amounts=pairs)),
+    )
+
+
 @settings(max_examples=150)
-@given(open_items_st, st.integers(min_value=1, max_value=400_000), strategies_st)
+@given(open_items_st, st.integers(min_value=1, max_value=400_000), st.data())
 def test_plans_conserve_and_never_overpay(
-    todo: list[OpenItem], minor: int, strategy: AllocationStrategy
+    todo: list[OpenItem], minor: int, data: st.DataObject
 ) -> None:
+    strategy = data.draw(strategies_for(todo))
     pay = Payment(
         id="P", account_id="A1", party=PAT, amount=Money.from_minor(minor, "USD"), received=PAY_DAY
     )
+    if isinstance(strategy, SpecificLines) and strategy.amounts:
+        asked = sum(m.minor for _line, m in strategy.amounts)
+        if asked > minor:
+            with pytest.raises(InsufficientCreditError):
+                plan_allocation(pay, todo, strategy)
+            return
     plan = plan_allocation(pay, todo, strategy)
     by_line = {i.line_id: i for i in todo}
     assert plan.applied + plan.unapplied == pay.amount
     assert plan.unapplied.minor >= 0
     total_open = sum(i.open.minor for i in todo)
-    assert plan.applied.minor == min(minor, total_open)
+    # what each line gets in all, never more than it has open in the party's bucket
+    per_line: dict[str, int] = {}
     for a in plan.applications:
-        assert 0 < a.amount.minor <= by_line[a.line_id].open.minor
+        assert a.amount.minor > 0
+        assert a.bucket is Bucket.PATIENT
         assert a.open_before == by_line[a.line_id].open
+        per_line[a.line_id] = per_line.get(a.line_id, 0) + a.amount.minor
+    assert all(per_line[k] <= by_line[k].open.minor for k in per_line)
+    assert sum(per_line.values()) == plan.applied.minor
+    if isinstance(strategy, OldestFirst | Proportional | PriorityClasses):
+        assert plan.applied.minor == min(minor, total_open)
+    elif isinstance(strategy, SpecificLines) and strategy.lines:
+        # only the named lines, as much as they hold
+        named = sum(by_line[k].open.minor for k in strategy.lines)
+        assert set(per_line) <= set(strategy.lines)
+        assert plan.applied.minor == min(minor, named)
+    else:
+        # each named line gets the lesser of its amount and what is open, while money lasts
+        pairs = strategy.amounts if isinstance(strategy, SpecificLines) else strategy.lines
+        left = minor
+        for line_id, wanted in pairs:
+            take = min(wanted.minor, by_line[line_id].open.minor, left)
+            left -= take
+            assert per_line.get(line_id, 0) == take
+        assert set(per_line) <= {line_id for line_id, _m in pairs}
     if isinstance(strategy, Proportional) and minor <= total_open:
         got = {a.line_id: a.amount.minor for a in plan.applications}
         for i in todo:
@@ -428,7 +491,7 @@ def test_plans_conserve_and_never_overpay(
 
 
 @settings(max_examples=60)
-@given(open_items_st, st.integers(min_value=1, max_value=400_000), strategies_st)
+@given(open_items_st, st.integers(min_value=1, max_value=400_000), fixed_strategies_st)
 def test_applied_plans_make_valid_histories(
     todo: list[OpenItem], minor: int, strategy: AllocationStrategy
 ) -> None:

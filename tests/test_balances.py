@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -317,31 +319,141 @@ def dates_of(history: History) -> list[datetime.date]:
     return [days[0] - datetime.timedelta(days=1), *days, FOREVER]
 
 
+def line_oracle(history: History, as_of: datetime.date) -> dict[str, dict[str, object]]:
+    """Every figure of every line, by a plain loop over the entries (independent of the fold).
+
+    Per line: ``charged``, ``paid`` (by party and by bucket), ``adjusted`` (written-off
+    adjustments by group), ``written_off`` (by reason), ``moved_out`` and ``moved_in`` (by
+    bucket), each a dict of minor units without zeros (``charged`` an int).
+    """
+    lines: dict[str, dict[str, defaultdict[object, int]]] = {}
+    for entry in history:
+        if entry.effective > as_of or entry.line_id is None:
+            continue
+        sign, e = (-1, entry.original) if isinstance(entry, Reversal) else (1, entry)
+        m = sign * e.amount.minor
+        row = lines.setdefault(
+            e.line_id,
+            {k: defaultdict(int) for k in ("charged", "by_party", "by_bucket", "adjusted",
+                                            "written_off", "moved_out", "moved_in")},
+        )  # fmt: skip
+        if isinstance(e, ChargePosted):
+            row["charged"][None] += m
+        elif isinstance(e, PaymentApplied):
+            row["by_party"][e.party] += m
+            row["by_bucket"][e.bucket] += m
+        elif isinstance(e, WriteOff):
+            row["written_off"][e.reason] += m
+        elif isinstance(e, Adjustment) and e.to_bucket is None:
+            row["adjusted"][e.group] += m
+        elif isinstance(e, Adjustment):
+            row["moved_out"][e.bucket] += m
+            row["moved_in"][e.to_bucket] += m
+        elif isinstance(e, Transfer):
+            row["moved_out"][e.from_bucket] += m
+            row["moved_in"][e.to_bucket] += m
+    return {
+        line: {k: {key: v for key, v in d.items() if v} for k, d in row.items()}
+        for line, row in lines.items()
+    }
+
+
+def minors(amounts: Amounts) -> dict[object, int]:  # type: ignore[type-arg]
+    return {k: m.minor for k, m in amounts.items()}
+
+
 @settings(max_examples=80)
 @given(ledger_histories())
 def test_line_identity_and_buckets(history: History) -> None:
     for as_of in dates_of(history):
-        for lb in line_balances(history, as_of).values():
+        lines = line_balances(history, as_of)
+        want = line_oracle(history, as_of)
+        opens = oracle(history, as_of)
+        assert set(lines) == set(want)
+        for line_id, lb in lines.items():
+            w = want[line_id]
+            # every figure matches the plain loop ...
+            assert lb.charged.minor == w["charged"].get(None, 0)  # type: ignore[attr-defined]
+            assert minors(lb.paid_by_party) == w["by_party"]
+            assert minors(lb.paid_by_bucket) == w["by_bucket"]
+            assert minors(lb.adjusted_by_group) == w["adjusted"]
+            assert minors(lb.written_off_by_reason) == w["written_off"]
+            assert minors(lb.transferred_out) == w["moved_out"]
+            assert minors(lb.transferred_in) == w["moved_in"]
+            buckets = {b: v for (line, b), v in opens.items() if line == line_id}
+            assert minors(lb.open) == buckets
+            # ... so the identities below hold between independently checked figures:
+            # charged = paid + adjusted + written off + open (the sum of the buckets)
+            assert lb.charged.minor == (
+                sum(w["by_bucket"].values())  # type: ignore[attr-defined]
+                + sum(w["adjusted"].values())  # type: ignore[attr-defined]
+                + sum(w["written_off"].values())  # type: ignore[attr-defined]
+                + sum(buckets.values())
+            )
             assert lb.charged == lb.paid + lb.adjusted + lb.written_off + lb.balance
-            assert lb.transferred_in.total() == lb.transferred_out.total()
-            assert lb.balance == sum((m for m in lb.open.values()), Money.zero("USD"))
+            assert lb.balance.minor == sum(buckets.values())
             assert lb.balance == lb.insurance_open + lb.patient_open
-            assert all(m.minor > 0 for m in lb.open.values())  # valid: never negative
-        got = {
-            (line, b): m.minor
-            for line, lb in line_balances(history, as_of).items()
-            for b, m in lb.open.items()
-        }
-        assert got == oracle(history, as_of)
+            assert lb.paid == lb.insurance_paid + lb.patient_paid
+            assert all(v > 0 for v in buckets.values())  # a valid history: never negative
+
+
+def moves(entry: Entry) -> bool:
+    e = entry.original if isinstance(entry, Reversal) else entry
+    return isinstance(e, Transfer) or (isinstance(e, Adjustment) and e.to_bucket is not None)
+
+
+@settings(max_examples=60)
+@given(ledger_histories())
+def test_transfers_conserve(history: History) -> None:
+    # moving money between buckets never changes a line's total: drop every move (and
+    # its reversals) and each line's balance, payments and adjustments stay the same
+    without = [e for e in history if not moves(e)]
+    for as_of in dates_of(history):
+        lines = line_balances(history, as_of)
+        if not lines:
+            continue
+        kept = line_balances(without, as_of)
+        for line_id, lb in lines.items():
+            other = kept[line_id]
+            assert lb.balance == other.balance
+            assert (lb.charged, lb.paid, lb.adjusted, lb.written_off) == (
+                other.charged,
+                other.paid,
+                other.adjusted,
+                other.written_off,
+            )
+            assert lb.transferred_in.total() == lb.transferred_out.total()
+        assert account_balance(history, as_of).balance == account_balance(without, as_of).balance
+
+
+def credit_oracle(history: History, as_of: datetime.date) -> dict[Party, tuple[int, int, int]]:
+    """(received, applied, refunded) minor units per party, by a plain loop."""
+    got: dict[Party, list[int]] = {}
+    for entry in history:
+        if entry.effective > as_of:
+            continue
+        sign, e = (-1, entry.original) if isinstance(entry, Reversal) else (1, entry)
+        slot = {PaymentReceived: 0, PaymentApplied: 1, Refund: 2}.get(type(e))
+        if slot is not None:
+            got.setdefault(e.party, [0, 0, 0])[slot] += sign * e.amount.minor  # type: ignore[union-attr]
+    return {p: (r[0], r[1], r[2]) for p, r in got.items()}
 
 
 @settings(max_examples=80)
 @given(ledger_histories())
 def test_credit_identity_never_negative(history: History) -> None:
     for as_of in dates_of(history):
-        for credit in credits(history, as_of).values():
-            assert credit.available == credit.received - credit.applied - credit.refunded
-            assert credit.available.minor >= 0
+        got = credits(history, as_of)
+        want = credit_oracle(history, as_of)
+        assert set(got) == set(want)
+        for party, credit in got.items():
+            received, applied, refunded = want[party]
+            assert (credit.received.minor, credit.applied.minor, credit.refunded.minor) == (
+                received,
+                applied,
+                refunded,
+            )
+            assert credit.available.minor == received - applied - refunded >= 0
 
 
 @settings(max_examples=60)
@@ -386,3 +498,66 @@ def test_explain_ends_at_the_balance(history: History) -> None:
         assert ex.rows[-1].open == lb.balance or not ex.rows
         assert sum(r.change.minor for r in ex.rows) == lb.balance.minor
         assert ex.text.startswith(f"Line {line_id} as of")
+
+
+@settings(max_examples=30)
+@given(ledger_histories())
+def test_fast_built_balances_equal_constructed_ones(history: History) -> None:
+    # the folds set fields directly; the attrs constructor must give an equal object
+    for lb in line_balances(history, FOREVER).values():
+        assert attrs.evolve(lb) == lb
+        assert hash(attrs.evolve(lb)) == hash(lb)
+    acct = account_balance(history, FOREVER)
+    assert attrs.evolve(acct) == acct
+    assert Balance(**attrs.asdict(acct, recurse=False)) == acct
+
+
+# --------------------------------------------------------------------------- notebook views
+
+
+def patient_history() -> list[Entry]:
+    mrn = Party.patient("MRN-000123456")
+    common = {"account_id": "ACCT-99887766", "effective": D1}
+    return [
+        ChargePosted(id="c1", line_id="L1", amount=usd("150"), bucket=Bucket.PATIENT, **common),
+        PaymentReceived(id="p1", amount=usd("100"), party=mrn, **common),
+        PaymentApplied(
+            id="a1", line_id="L1", amount=usd("100"), party=mrn, bucket=Bucket.PATIENT, **common
+        ),
+    ]
+
+
+def test_explanation_html_shows_the_rows_and_masks_identifiers() -> None:
+    page = explain(waterfall(), "L1", as_of=FOREVER)._repr_html_()
+    assert page.count("<tr>") == 1 + 10 + 1  # heading, ten steps, the open footer
+    assert '<td style="text-align:left">CO-45 written off primary</td>' in page
+    assert "-$60.00" in page and "$200.00" in page and ">moved<" in page
+    assert "reversal of a4" in page
+    mine = explain(patient_history(), "L1", as_of=D1)._repr_html_()
+    assert "MRN-000123456" not in mine and "99887766" not in mine
+    assert "paid by patient ****3456 from patient" in mine
+    assert "account ****7766" in mine
+    assert "patient $50.00" in mine  # open by bucket, in the footer
+
+
+def test_explanation_records() -> None:
+    records = explain(waterfall(), "L1", as_of=FOREVER).to_records()
+    assert len(records) == 10
+    assert records[0] == {
+        "line_id": "L1",
+        "effective": D1,
+        "entry_id": "c1",
+        "step": "charge",
+        "description": "charge to primary",
+        "amount": Decimal("200.00"),
+        "change": Decimal("200.00"),
+        "open": Decimal("200.00"),
+        "currency": "USD",
+    }
+    # 200 - 60 (CO-45) = 140; the PR move changes nothing; then 90 paid -> 50
+    assert [(r["entry_id"], r["change"], r["open"]) for r in records[1:4]] == [
+        ("j1", Decimal("-60.00"), Decimal("140.00")),
+        ("j2", Decimal("0.00"), Decimal("140.00")),
+        ("a1", Decimal("-90.00"), Decimal("50.00")),
+    ]
+    assert records[-1]["open"] == Decimal("0.00")

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -108,6 +109,13 @@ class TestTransitions:
             remove_line(bill, "L9")
         with pytest.raises(ValidationError, match="line id 'L1' is used twice"):
             add_line(bill, line("L1"))
+
+    def test_dates_refuse_a_datetime_naming_the_field(self):
+        stamp = datetime.datetime(2024, 3, 4, 9, 30)
+        with pytest.raises(TypeError, match=r"bill 'B1'\.issued_on must be a datetime\.date"):
+            issue_bill(draft(lines=[line()]), stamp, DAY)
+        with pytest.raises(TypeError, match=r"bill 'B1'\.due_on"):
+            issue_bill(draft(lines=[line()]), DAY, "2024-04-03")
 
     def test_transitions_return_new_bills(self):
         d = draft(lines=[line()])
@@ -246,6 +254,46 @@ def test_transitions_never_produce_an_illegal_state(bill, ops, data):
         assert legal(bill)
 
 
+@settings(max_examples=40)
 @given(bills())
 def test_generated_bills_are_legal(bill):
     assert legal(bill)
+
+
+# ------------------------------------------------------------------ notebook views
+
+
+def test_bill_html_shows_lines_and_masks_identifiers():
+    jane = Patient(id="MRN-000123456", name="Jane Roe")
+    bill = issue_bill(
+        Bill(
+            id="B1",
+            account_id="ACCT-99887766",
+            patient_id="MRN-000123456",
+            bill_to=jane,
+            currency="USD",
+            lines=[line(), line("L2", Category.SUPPLY, charge=Money("12.34", "USD"))],
+        ),
+        DAY,
+        DAY + datetime.timedelta(days=30),
+    )
+    page = bill._repr_html_()
+    assert page.count("<tr>") == 1 + 2 + 1  # heading, two lines, total
+    assert ">L1<" in page and ">L2<" in page and ">supply<" in page
+    assert ">$100.00<" in page and ">$12.34<" in page and ">$112.34<" in page
+    assert "issued 2024-03-04, due 2024-04-03" in page
+    assert "Jane" not in page and "Roe" not in page
+    assert "MRN-000123456" not in page and "99887766" not in page
+    assert "patient ****3456" in page
+    to_payer = draft(bill_to=ACME, lines=[line()])._repr_html_()
+    assert "payer Acme Health" in to_payer
+
+
+def test_bill_records():
+    rows = draft(lines=[line(), line("L2", charge=Money("0.01", "USD"))]).to_records()
+    assert [(r["bill_id"], r["status"], r["line_id"], r["charge"]) for r in rows] == [
+        ("B1", "draft", "L1", Decimal("100.00")),
+        ("B1", "draft", "L2", Decimal("0.01")),
+    ]
+    assert rows[0]["service_date"] == DAY and rows[0]["currency"] == "USD"
+    assert draft().to_records() == []

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from billing_core.charges import (
     AttachmentTransmission,
@@ -266,6 +266,7 @@ class TestAuthorizationRules:
         assert authorization_problem(line(patient_liable=True, authorization=same)) is None
 
 
+@settings(max_examples=50)
 @given(line_items(authorized=True))
 def test_generated_lines_are_billable_to_the_patient(item):
     assert authorization_problem(item) is None
@@ -285,3 +286,20 @@ def test_encounter_shape_errors():
         )
     with pytest.raises(ValidationError, match="line id 'L1' is used twice"):
         Encounter(id="E1", account_id="A1", patient=jane, lines=[line(), line()])
+
+
+def test_a_bad_code_names_the_line_and_the_field() -> None:
+    import datetime as _dt
+
+    from billing_core.errors import InvalidCodeError
+
+    base = {
+        "id": "L7",
+        "category": Category.ROOM,
+        "service_date": _dt.date(2024, 3, 4),
+        "charge": Money("10.00", "USD"),
+    }
+    with pytest.raises(InvalidCodeError, match=r"^line 'L7'\.revenue_code: .*'ABCDE'"):
+        LineItem(**base, revenue_code="ABCDE")
+    with pytest.raises(InvalidCodeError, match=r"^line 'L7'\.place_of_service: .*'1'"):
+        LineItem(**base, revenue_code="0110", place_of_service="1")

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -89,8 +90,33 @@ class TestConstructor:
     def test_line_in_another_currency_names_the_line(self):
         with pytest.raises(CurrencyMismatchError, match=r"line 2 \('L2'\)\.charge is in EUR"):
             claim(lines=[line(), line("L2", charge=Money("1.00", "EUR"))])
-        with pytest.raises(CurrencyMismatchError, match=r"line 1 \('L1'\)"):
+        with pytest.raises(
+            CurrencyMismatchError,
+            match=r"claim 'CLM1'\.total_charge is in EUR, line 1 \('L1'\)\.charge is in USD",
+        ):
             claim(total_charge=Money("100.00", "EUR"))
+
+    @pytest.mark.parametrize("field", ["claim_date", "statement_from", "statement_through"])
+    def test_dates_refuse_a_datetime_naming_the_field(self, field):
+        stamp = datetime.datetime(2024, 3, 10, 9, 30)
+        with pytest.raises(TypeError, match=rf"claim 'CLM1'\.{field} must be a datetime\.date"):
+            claim(**{field: stamp})
+        with pytest.raises(TypeError, match=rf"claim 'CLM1'\.{field}"):
+            claim(**{field: "2024-03-10"})
+
+    def test_prior_payer_adjudication_date_refuses_a_datetime(self):
+        with pytest.raises(TypeError, match=r"prior payer adjudication\.adjudicated_on"):
+            PriorPayerAdjudication(
+                coverage=COV,
+                paid=Money("80.00", "USD"),
+                adjudicated_on=datetime.datetime(2024, 4, 1, 12, 0),
+            )
+
+    def test_reference_numbers_must_be_text(self):
+        with pytest.raises(TypeError, match="original_claim_number"):
+            claim(frequency=ClaimFrequency.VOID, original_claim_number=12345)
+        with pytest.raises(TypeError, match="referral_number"):
+            claim(referral_number=7)
 
     def test_statement_period_end_before_start(self):
         with pytest.raises(ValidationError, match="statement_through: 2024-03-01 is before"):
@@ -378,7 +404,7 @@ def plant(claim, claim_defects, line_defects):
     return planted, sorted(expected), rules
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.sets(st.sampled_from(CLAIM_DEFECTS)),
     st.lists(st.sampled_from(LINE_DEFECTS), max_size=len(LINE_DEFECTS), unique=True),
@@ -407,3 +433,43 @@ def test_validate_claim_finds_exactly_the_planted_defects(claim_defects, line_de
 @given(claims())
 def test_generated_claims_are_valid(c):
     assert validate_claim(c) == ()
+
+
+# ------------------------------------------------------------------ notebook views
+
+
+def test_claim_html_shows_lines_and_masks_identifiers():
+    c = claim(
+        patient_id="MRN-000123456",
+        lines=[line(), line("L2", charge=Money("0.50", "USD"), diagnosis_pointers=(2, 1))],
+    )
+    page = c._repr_html_()
+    assert page.count("<tr>") == 1 + 2 + 1  # heading, two lines, total
+    assert ">L1<" in page and ">L2<" in page
+    assert ">$100.00<" in page and ">$0.50<" in page and ">$100.50<" in page
+    assert ">2, 1<" in page  # the line's diagnosis pointers
+    assert "1. E11.9, 2. I10" in page
+    assert "Acme Health" in page
+    assert "XYZ123456789" not in page and "XYZ12345" not in page
+    assert "member ****6789" in page
+    assert "MRN-000123456" not in page and "patient ****3456" in page
+
+
+def test_claim_records():
+    c = claim(lines=[line(), line("L2", procedure=None, revenue_code="0450")])
+    rows = c.to_records()
+    assert [(r["line_number"], r["line_id"], r["charge"]) for r in rows] == [
+        (1, "L1", Decimal("100.00")),
+        (2, "L2", Decimal("100.00")),
+    ]
+    assert rows[0]["procedure"] == "99213" and rows[1]["revenue_code"] == "0450"
+    assert {r["claim_id"] for r in rows} == {"CLM1"}
+    assert not any("XYZ123456789" in str(v) for r in rows for v in r.values())
+
+
+def test_a_bad_diagnosis_names_the_claim_and_its_position() -> None:
+    from billing_core.errors import InvalidCodeError
+
+    c = claim()
+    with pytest.raises(InvalidCodeError, match=r"^claim '" + c.id + r"'\.diagnoses\[1\]: .*'9ZZ'"):
+        attrs.evolve(c, diagnoses=["E11.9", "9ZZ"])

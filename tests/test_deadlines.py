@@ -52,6 +52,23 @@ def test_months_rule_clamps_at_month_end(served: date, months: int, expected: da
     assert filing_deadline(rule, service_from=served) == expected
 
 
+@pytest.mark.parametrize(
+    ("served", "expected"),
+    [
+        # The example, worked by hand: 31 January + 3 months is 31 April, which does
+        # not exist, so the last day of April; then rolled past a weekend if it is one.
+        (D(2025, 1, 31), D(2025, 4, 30)),  # Wednesday 30 April 2025: kept
+        (D(2024, 1, 31), D(2024, 4, 30)),  # leap year; Tuesday 30 April 2024: kept
+        (D(2022, 1, 31), D(2022, 5, 2)),  # Saturday 30 April 2022 -> Monday 2 May
+    ],
+)
+def test_served_31_january_with_a_3_month_rule(served: date, expected: date) -> None:
+    cal = us_federal_holidays(served.year)
+    assert filing_deadline(FilingRule(period_months=3), service_from=served, holidays=cal) == (
+        expected
+    )
+
+
 def test_months_are_added_in_one_step_not_month_by_month() -> None:
     # Stepping 1 month three times would give 28 Apr (31 Jan -> 28 Feb -> 28 Mar -> 28 Apr).
     assert filing_deadline(FilingRule(period_months=3), service_from=D(2025, 1, 31)) == D(
@@ -136,6 +153,15 @@ def test_observed_christmas_friday_before_saturday_christmas() -> None:
     assert roll_forward(D(2027, 12, 24), cal) == D(2027, 12, 27)
 
 
+def test_observed_christmas_monday_after_sunday_christmas() -> None:
+    # Sat 24 Dec 2022 -> Sun 25 (Christmas) -> Mon 26 (observed Christmas) -> Tue 27 Dec
+    rule = FilingRule(period_days=0)
+    cal = us_federal_holidays(2022)
+    assert filing_deadline(rule, service_from=D(2022, 12, 24), holidays=cal) == D(2022, 12, 27)
+    # without the calendar only the weekend is skipped
+    assert filing_deadline(rule, service_from=D(2022, 12, 24)) == D(2022, 12, 26)
+
+
 def test_caller_holidays_as_plain_iterable() -> None:
     # Tuesday 30 Dec 2025 is an office closure given as a list
     rule = FilingRule(period_days=1)
@@ -187,6 +213,18 @@ US_2020 = [  # no Juneteenth yet; 4 July on a Saturday
     D(2020, 11, 26),
     D(2020, 12, 25),
 ]
+US_2022 = [  # New Year's Day (Sat 1 Jan) is observed Fri 31 Dec 2021, in the 2021 list
+    D(2022, 1, 17),  # third Monday: Mondays are 3, 10, 17
+    D(2022, 2, 21),  # third Monday: 7, 14, 21
+    D(2022, 5, 30),  # last Monday (31 May is a Tuesday)
+    D(2022, 6, 20),  # Juneteenth, Sunday 19 June -> Monday
+    D(2022, 7, 4),  # a Monday
+    D(2022, 9, 5),  # first Monday (1 September is a Thursday)
+    D(2022, 10, 10),  # second Monday: 3, 10
+    D(2022, 11, 11),  # a Friday
+    D(2022, 11, 24),  # fourth Thursday: 3, 10, 17, 24
+    D(2022, 12, 26),  # Christmas, Sunday 25 December -> Monday
+]
 US_2023 = [  # 1 Jan on a Sunday -> Monday 2 Jan; 11 Nov on a Saturday -> Friday 10 Nov
     D(2023, 1, 2),
     D(2023, 1, 16),
@@ -203,7 +241,8 @@ US_2023 = [  # 1 Jan on a Sunday -> Monday 2 Jan; 11 Nov on a Saturday -> Friday
 
 
 @pytest.mark.parametrize(
-    ("year", "expected"), [(2025, US_2025), (2021, US_2021), (2020, US_2020), (2023, US_2023)]
+    ("year", "expected"),
+    [(2025, US_2025), (2021, US_2021), (2020, US_2020), (2022, US_2022), (2023, US_2023)],
 )
 def test_us_federal_holidays_known_years(year: int, expected: list[date]) -> None:
     assert list(us_federal_holidays(year)) == expected

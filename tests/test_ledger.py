@@ -420,3 +420,29 @@ def test_any_entry_reverses_exactly_once(entry, days: int) -> None:  # type: ign
     r = reverse(entry, id="x", effective=entry.effective + datetime.timedelta(days=days))
     assert r.amount + entry.amount == Money.zero(entry.amount.currency)
     assert r._key is entry._key
+
+
+def test_pickle_rebuilds_entries_through_the_constructor() -> None:
+    import pickle
+
+    from billing_core.ledger import _rebuild_entry
+
+    day = datetime.date(2024, 1, 2)
+    charge = ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=day,
+        amount=Money("5.00", "USD"),
+        bucket=Bucket.PRIMARY,
+    )
+    fn, (cls, fields) = charge.__reduce__()
+    # Only constructor arguments are pickled; derived state is recomputed on load.
+    assert fn is _rebuild_entry and cls is ChargePosted
+    assert "_key" not in fields
+    assert pickle.loads(pickle.dumps(charge)) == charge
+    undo = reverse(charge, id="r1", effective=day, reason="typo")
+    assert pickle.loads(pickle.dumps(undo)) == undo
+    # A tampered payload is validated like any construction.
+    with pytest.raises(InvalidAmountError, match="zero or positive"):
+        fn(cls, {**fields, "amount": Money("-5.00", "USD")})

@@ -22,6 +22,7 @@ from billing_core.money import (
     AllocationMode,
     Money,
     RoundingMode,
+    _make,
     allocate,
     allocate_up_to,
     currency_exponent,
@@ -265,6 +266,16 @@ def test_total_known_answers() -> None:
         total([Money("1", "EUR")], USD)
     with pytest.raises(TypeError, match="item 1 is Decimal"):
         total([Money("1", USD), Decimal(1)])  # type: ignore[list-item]
+
+
+def test_total_accepts_equal_currency_codes_held_by_other_string_objects() -> None:
+    # A currency code rebuilt from text (e.g. parsed from a key) is equal to,
+    # but not the same object as, the canonical code.
+    rebuilt = "".join(["U", "S", "D"])
+    odd = _make(5, rebuilt)  # trusted internal constructor: keeps the string as given
+    assert odd.currency is not Money("1", USD).currency
+    assert total([Money("1.00", USD), odd]) == Money("1.05", USD)
+    assert total([odd, Money("1.00", USD)], USD) == Money("1.05", USD)
 
 
 @given(st.lists(moneys(currency="USD"), max_size=50))

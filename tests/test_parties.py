@@ -110,6 +110,20 @@ def test_coverage_end_before_start_is_an_error_naming_the_field():
         )
 
 
+def test_dates_refuse_a_datetime_without_echoing_it():
+    with pytest.raises(TypeError, match=r"patient 'P1'\.birth_date must be a datetime\.date") as e:
+        Patient(id="P1", name="J", birth_date=datetime.datetime(1980, 5, 17, 8, 0))
+    assert "1980" not in str(e.value)  # a birth date is a patient identifier
+    with pytest.raises(TypeError, match=r"coverage 'C1'\.start"):
+        Coverage(
+            id="C1",
+            payer=ACME,
+            member_id="M1",
+            sequence=CoverageSequence.PRIMARY,
+            start=datetime.datetime(2024, 1, 1, 0, 0),
+        )
+
+
 def test_coverage_is_active_inclusive_bounds():
     cov = Coverage(
         id="C1",

@@ -6,6 +6,7 @@ import datetime
 import importlib.util
 import multiprocessing
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -71,6 +72,11 @@ DAY = datetime.date(2024, 5, 1)
 ACCOUNTS = ("A1", "A2", "A3")
 WORKERS = 4
 PAYMENTS_PER_WORKER = 6
+DEADLINE_SECONDS = 25.0
+# An append loses (ConcurrencyError) only to another commit on its account made after it read,
+# and the whole test makes WORKERS * (PAYMENTS_PER_WORKER + 1) commits: this bound can never be
+# reached, whatever the scheduling. Lock waits are SQLite's busy timeout (30 s), not retries.
+MAX_RETRIES = 10 * WORKERS * (PAYMENTS_PER_WORKER + 1)
 
 
 def _usd(minor: int) -> Money:
@@ -140,7 +146,7 @@ def _remittance() -> tuple[list[Entry], str]:
 
 
 def _post(store: LedgerStore, account: str, entries: list[Entry], key: str) -> None:
-    for _attempt in range(10_000):
+    for _attempt in range(MAX_RETRIES):
         _, version = store.read(account)
         try:
             store.append(account, entries, version, key)
@@ -153,7 +159,7 @@ def _post(store: LedgerStore, account: str, entries: list[Entry], key: str) -> N
 def _post_batch(store: LedgerStore, entries: list[Entry], key: str) -> None:
     """The remittance path: every account at the version read, in one append_batch."""
     accounts = list(dict.fromkeys(e.account_id for e in entries))
-    for _attempt in range(10_000):
+    for _attempt in range(MAX_RETRIES):
         requests = [
             AppendRequest(
                 account_id=a,
@@ -207,8 +213,16 @@ def test_several_processes_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     processes = [ctx.Process(target=_worker, args=(path, w)) for w in range(WORKERS)]
     for p in processes:
         p.start()
+    # One deadline for all of them (the work itself takes well under a second): no timing
+    # decides the outcome, a hung worker fails the test instead of hanging the suite.
+    deadline = time.monotonic() + DEADLINE_SECONDS
     for p in processes:
-        p.join(timeout=60)
+        p.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = [p for p in processes if p.is_alive()]
+    for p in hung:
+        p.kill()
+        p.join()
+    assert not hung, f"{len(hung)} worker(s) still running after {DEADLINE_SECONDS} s"
     assert [p.exitcode for p in processes] == [0] * WORKERS
 
     db = SQLiteStore(path)

@@ -131,6 +131,17 @@ def test_statement_as_of_before_payments() -> None:
     assert s.credit_available == usd("0.00")
 
 
+def test_statement_as_of_before_all_activity_has_nothing_due() -> None:
+    s = statement(_history(), date(2024, 1, 1), info=INFO)
+    assert s.lines == ()
+    assert (s.amount_due, s.pay_now, s.credit_available) == (usd("0.00"),) * 3
+    assert s.aging == (usd("0.00"),) * 5
+    assert next_action(DunningHistory.from_statement(s), s.statement_date, POLICY).kind is (
+        ActionKind.NONE
+    )
+    assert "No open charges." in render_text(s)
+
+
 def test_statement_picks_one_account() -> None:
     other = ChargePosted(id="x1", account_id="B", line_id="X1", effective=D1,
                          amount=usd("9.00"), bucket=Bucket.PATIENT)  # fmt: skip
@@ -205,6 +216,17 @@ def test_render_html_escapes_and_masks() -> None:
     assert ACCT not in page and "****7654" in page
     assert ACCT in render_html(s, patient_copy=True)
     assert s._repr_html_() == page
+    assert "Mar 31, 2025" in page and "$200.00" in page
+    german = render_html(s, "de_DE")
+    assert "31.03.2025" in german and "200,00\xa0$" in german and ACCT not in german
+
+
+def test_repr_masks_patient_identifiers() -> None:
+    s = statement(_history(), AS_OF, info=INFO, patient_name="Jane Doe")
+    text = repr(s)
+    assert "Jane Doe" not in text and "PAT-000123456" not in text
+    assert "patient_id='****3456'" in text and "patient_name='****'" in text
+    assert (s.patient_id, s.patient_name) == ("PAT-000123456", "Jane Doe")
 
 
 def test_statement_to_records() -> None:

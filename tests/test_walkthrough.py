@@ -1,7 +1,11 @@
-"""The demo (``make demo``) runs end to end and tells the right numbers."""
+"""The demo (``make demo``) runs end to end and tells the right numbers.
+
+Every expected figure below is worked out by hand from the inputs the walkthrough chose.
+"""
 
 from __future__ import annotations
 
+import re
 import runpy
 from pathlib import Path
 
@@ -10,11 +14,80 @@ import pytest
 WALKTHROUGH = Path(__file__).resolve().parents[1] / "examples" / "walkthrough.py"
 
 
-def test_walkthrough_runs(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def out(capsys: pytest.CaptureFixture[str]) -> str:
     runpy.run_path(str(WALKTHROUGH), run_name="__main__")
-    out = capsys.readouterr().out
-    # 125.00 + 46.14 + 850.00 + 89.90, worked by hand
-    assert "$1,111.04" in out
-    # 20% of 1,111.04 = 222.208 -> 222.21 half-up
-    assert "patient owes $222.21" in out
-    assert "applied" in out
+    return capsys.readouterr().out
+
+
+def figure(out: str, label: str) -> str:
+    """The amount printed at the end of the line that starts with ``label``."""
+    match = re.search(rf"^  {re.escape(label)}\s+(\S+)$", out, re.MULTILINE)
+    assert match, f"no line {label!r} in the demo output"
+    return match.group(1)
+
+
+def test_walkthrough_tells_every_step(out: str) -> None:
+    for step in range(1, 8):
+        assert f"\n== {step}. " in out
+
+
+def test_prices(out: str) -> None:
+    # drug: 2.5 mL x 18.4567 = 46.14175 -> 46.14 (half-up, rounded once)
+    assert figure(out, "L2 Dexamethasone 2.5 mL @ $18.4567") == "$46.14"
+    # mileage: 12.4 mi x 7.25 = 89.90 exactly
+    assert figure(out, "L5 Ambulance 12.4 mi @ $7.25") == "$89.90"
+    # 180.00 + 46.14 + 850.00 + 42.30 + 89.90 + 25.00 = 1,233.34
+    assert figure(out, "encounter total") == "$1,233.34"
+
+
+def test_routing(out: str) -> None:
+    # everything but the fee goes to Acme: 1,233.34 - 25.00 = 1,208.34
+    assert figure(out, "claim total charge") == "$1,208.34"
+    assert figure(out, "patient bill total") == "$25.00"
+    assert "0 findings (clean claim)" in out
+    assert "pointer 5 points to no diagnosis" in out
+    assert figure(out, "owed by Acme (primary)") == "$1,208.34"
+
+
+def test_remittance(out: str) -> None:
+    # paid: 96 + 24 + 240 + 24 + 56 = 440.00
+    assert figure(out, "paid by Acme (CLP04)") == "$440.00"
+    # CO-45 = charge - allowed: 60 + 16.14 + 250 + 12.30 + 19.90 = 358.34
+    assert figure(out, "CO-45 contractual write-off") == "$358.34"
+    # PR: 24 + 6 + (300 + 60) + 6 + 14 = 410.00; and 440 + 358.34 + 410 = 1,208.34
+    assert figure(out, "PR-1 deductible + PR-2 coinsurance, to patient") == "$410.00"
+    assert "already posted, 0 entries written" in out
+    # 410.00 + the 25.00 fee
+    assert figure(out, "patient now owes (410.00 + 25.00 fee)") == "$435.00"
+
+
+def test_patient_payment_and_waterfall(out: str) -> None:
+    # 150.00 oldest first (all lines 2024-03-04, in line order): L1 24, L2 6, L3 120 of 360
+    assert "line L1: $24.00 applied, paid in full" in out
+    assert "line L3: $120.00 applied, $240.00 remaining" in out
+    # 435.00 - 150.00
+    assert figure(out, "patient balance after the payment") == "$285.00"
+    # L3: 850 - 250 CO-45 - 240 paid = 360 moved to the patient, - 120 paid = 240
+    assert "open 360.00" in out
+    assert "Open: patient 240.00; total 240.00" in out
+
+
+def test_follow_up(out: str) -> None:
+    # 2024-03-04 -> 2024-06-28 is 27 + 30 + 31 + 28 = 116 days: 91-120
+    assert re.search(r"^  patient\s+0\.00\s+0\.00\s+0\.00\s+285\.00\s+0\.00\s+285\.00$", out, re.M)
+    # re-aged: PR moved 2024-04-02 is 87 days old (240 + 6 + 14 = 260);
+    # the fee, the patient's since 2024-03-05, is 115 days old
+    assert "61-90 $260.00, 91-120 $25.00" in out
+    # due 25 days after 2024-06-28
+    assert "Please pay $285.00 by Jul 23, 2024" in out
+    assert "Account: ****1001" in out
+    assert "ACC-1001" not in out.split("== 7.")[1].split("next dunning")[0]
+    # statement 3 of 3: 60 days after the first of this cycle (2024-05-03): 2024-07-02
+    assert "next dunning step: send_statement on 2024-07-02 (statement 3 of 3)" in out
+    # 2024-03-04 + 90 days = Sunday 2024-06-02 -> Monday 2024-06-03
+    assert "2024-06-03, filed 2024-03-05" in out
+    # 285.00 x 90 / 1,233.34 = 20.797... -> 20.80
+    assert "days in A/R (90-day period): 20.80 days" in out
+    # (440 + 150) / (1,233.34 - 358.34) = 590 / 875 = 67.428...%
+    assert "net collection rate: 67.43%" in out

@@ -391,17 +391,6 @@ class AgingReport:
         self._cache[level] = found
         return found
 
-    def _row(self, account_id: str | None, party: str | None, acc: Sequence[int]) -> AgingRow:
-        nb = len(self.edges) + 1
-        code = self.currency
-        return AgingRow(
-            account_id=account_id,
-            party=party,
-            bands=[Money.from_minor(v, code) for v in acc[:nb]],
-            total=Money.from_minor(sum(acc[:nb]), code),
-            lines=acc[nb],
-        )
-
     @property
     def rows(self) -> tuple[AgingRow, ...]:
         """One row per account and party, by account then party (built on first use).
@@ -410,11 +399,7 @@ class AgingReport:
             >>> age([], date(2025, 1, 1), currency="USD").rows
             ()
         """
-        found: tuple[AgingRow, ...] | None = self._cache.get("rows")
-        if found is None:
-            found = tuple(self._row(a, p, acc) for a, p, acc in self._sums("detail"))
-            self._cache["rows"] = found
-        return found
+        return self._level_rows("detail")
 
     @property
     def accounts(self) -> tuple[AgingRow, ...]:
@@ -424,10 +409,13 @@ class AgingReport:
             >>> age([], date(2025, 1, 1), currency="USD").accounts
             ()
         """
-        found: tuple[AgingRow, ...] | None = self._cache.get("accounts")
+        return self._level_rows("account")
+
+    def _level_rows(self, level: str) -> tuple[AgingRow, ...]:
+        key = f"{level} rows"
+        found: tuple[AgingRow, ...] | None = self._cache.get(key)
         if found is None:
-            found = tuple(self._row(a, p, acc) for a, p, acc in self._sums("account"))
-            self._cache["accounts"] = found
+            found = self._cache[key] = _rows(self._sums(level), len(self.edges) + 1, self.currency)
         return found
 
     @property
@@ -884,6 +872,35 @@ def _group_sums(
     return sums
 
 
+def _rows(
+    sums: Iterable[tuple[str | None, str | None, Sequence[int]]], nb: int, code: str
+) -> tuple[AgingRow, ...]:
+    """Rows from (account, party, minor units per band + line count).
+
+    Equal amounts share one ``Money`` (it is immutable): most bands of most
+    accounts are zero, and building a million ``Money`` objects costs more
+    than summing the lines.
+    """
+    made: dict[int, Money] = {}
+
+    def money(minor: int) -> Money:
+        found = made.get(minor)
+        if found is None:
+            found = made[minor] = Money.from_minor(minor, code)
+        return found
+
+    return tuple(
+        AgingRow(
+            account_id=account_id,
+            party=party,
+            bands=tuple(money(v) for v in acc[:nb]),
+            total=money(sum(acc[:nb])),
+            lines=acc[nb],
+        )
+        for account_id, party, acc in sums
+    )
+
+
 def _currency_code(
     lines: tuple[OpenLine, ...], credits: list[CreditLine], currency: str | None
 ) -> str:
@@ -901,9 +918,11 @@ def _currency_code(
     raise InvalidAmountError("age() of nothing needs a currency: age([], as_of, currency='USD')")
 
 
+_PARTY_ORDER: Final = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
+
+
 def _party_order(party: str) -> tuple[int, str]:
-    order = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
-    return (order.get(party, 5), party)
+    return (_PARTY_ORDER.get(party, 5), party)
 
 
 def _report(
@@ -923,23 +942,19 @@ def _report(
             )
     nb = len(edges) + 1
     overall = [sum(col) for col in zip([0] * (nb + 1), *sums.values(), strict=True)]
-
-    def row(party: str | None, acc: list[int]) -> AgingRow:
-        return AgingRow(
-            account_id=None,
-            party=party,
-            bands=[Money.from_minor(v, code) for v in acc[:nb]],
-            total=Money.from_minor(sum(acc[:nb]), code),
-            lines=acc[nb],
-        )
+    party_rows = _rows(
+        [(None, p, sums[p]) for p in sorted(sums, key=_party_order)] + [(None, None, overall)],
+        nb,
+        code,
+    )
 
     return AgingReport(
         as_of=as_of,
         anchor=anchor,
         edges=edges,
         currency=code,
-        parties=tuple(row(p, sums[p]) for p in sorted(sums, key=_party_order)),
-        total=row(None, overall),
+        parties=party_rows[:-1],
+        total=party_rows[-1],
         lines=lines,
         credits=tuple(
             sorted(

@@ -177,6 +177,11 @@ class OpenItem:
             )
         if not isinstance(self.bucket, Bucket):
             raise TypeError(f"OpenItem.bucket must be a Bucket, got {self.bucket!r}")
+        if type(self.service_date) is not datetime.date:
+            raise TypeError(
+                f"OpenItem.service_date of line {self.line_id} must be a datetime.date,"
+                f" got {self.service_date!r}"
+            )
 
 
 # --------------------------------------------------------------------------- strategies
@@ -205,19 +210,39 @@ class Proportional:
     """
 
 
+def _once_each(line_ids: Iterable[str], what: str) -> None:
+    """Refuse a line named twice: filling it twice could apply more than its open balance."""
+    seen: set[str] = set()
+    for position, line_id in enumerate(line_ids, 1):
+        if line_id in seen:
+            raise ValidationError(
+                [
+                    Finding(
+                        location=f"{what}[{position}]",
+                        message=f"line {line_id} is named twice",
+                        rule="allocation.duplicate_line",
+                    )
+                ]
+            )
+        seen.add(line_id)
+
+
 def _targets(
     value: Mapping[str, Money] | Iterable[tuple[str, Money]],
 ) -> tuple[tuple[str, Money], ...]:
     pairs = tuple(value.items() if isinstance(value, Mapping) else value)
     for line_id, amount in pairs:
         _positive_money(amount, f"amount for line {line_id}")
+    _once_each((line_id for line_id, _amount in pairs), "lines")
     return pairs
 
 
 def _line_ids(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise TypeError("lines must be a sequence of line ids, not a single str")
-    return tuple(value)
+    ids = tuple(value)
+    _once_each(ids, "lines")
+    return ids
 
 
 @attrs.frozen(kw_only=True)

@@ -48,12 +48,16 @@ import attrs
 from billing_core.charges import (
     LineItem,
     _check_lines,
+    _date_validator,
+    _line_records,
+    _lines_html,
     _tuple,
     require_patient_authorization,
 )
 from billing_core.errors import Finding, InvalidTransitionError, NotFoundError, ValidationError
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
+from billing_core.views import Record, mask_identifier
 
 __all__ = [
     "Bill",
@@ -140,9 +144,15 @@ class Bill:
     status: BillStatus = attrs.field(
         default=BillStatus.DRAFT, validator=attrs.validators.instance_of(BillStatus)
     )
-    issued_on: datetime.date | None = None
-    due_on: datetime.date | None = None
-    void_reason: str | None = None
+    issued_on: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("bill", optional=True)
+    )
+    due_on: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("bill", optional=True)
+    )
+    void_reason: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_lines(self.lines, self.currency, f"bill {self.id!r}")
@@ -190,6 +200,42 @@ class Bill:
             False
         """
         return self.status is BillStatus.ISSUED
+
+    def to_records(self) -> list[Record]:
+        """The bill's lines as flat rows of plain values (``pandas.DataFrame(records)`` works).
+
+        Each row has ``bill_id``, ``status``, then the line's number, id,
+        service dates, category, codes, units, diagnosis pointers, ``charge``
+        (a ``Decimal``) and ``currency``. No patient identifier is included.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.charges import Category
+            >>> line = LineItem(id="L1", category=Category.SUPPLY,
+            ...                 service_date=datetime.date(2024, 1, 2), charge=Money("9.00", "USD"))
+            >>> bill = Bill(id="B1", account_id="A1", patient_id="P1",
+            ...             bill_to=Patient(id="P1", name="J"), currency="USD", lines=[line])
+            >>> row = bill.to_records()[0]
+            >>> row["bill_id"], row["line_id"], row["charge"], row["currency"]
+            ('B1', 'L1', Decimal('9.00'), 'USD')
+        """
+        return _line_records(self.lines, self.currency, bill_id=self.id, status=self.status.value)
+
+    def _repr_html_(self) -> str:
+        """The bill as an HTML table for notebooks; patient identifiers are masked."""
+        if isinstance(self.bill_to, Payer):
+            to = f"payer {self.bill_to.name}"
+        else:
+            kind = "patient" if isinstance(self.bill_to, Patient) else "guarantor"
+            to = f"{kind} {mask_identifier(self.bill_to.id)}"
+        caption = (
+            f"Bill {self.id} ({self.status.value}) to {to}; "
+            f"account {mask_identifier(self.account_id)}, "
+            f"patient {mask_identifier(self.patient_id)}"
+        )
+        if self.issued_on is not None and self.due_on is not None:
+            caption += f"; issued {self.issued_on.isoformat()}, due {self.due_on.isoformat()}"
+        return _lines_html(self.lines, self.currency, caption=caption)
 
 
 def _refuse(bill: Bill, action: str, allowed: str) -> InvalidTransitionError:

@@ -45,7 +45,7 @@ import enum
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -54,11 +54,12 @@ from billing_core.errors import (
     AuthorizationRequiredError,
     CurrencyMismatchError,
     Finding,
+    InvalidCodeError,
     ValidationError,
 )
-from billing_core.money import Money
+from billing_core.money import Money, format_money
 from billing_core.parties import CareRole, CareTeamMember, Guarantor, Patient, Provider
-from billing_core.views import masked_repr
+from billing_core.views import Record, html_table, masked_repr
 
 __all__ = [
     "MAX_DIAGNOSIS_POINTER",
@@ -94,7 +95,26 @@ def _type_error(where: str, expected: str, value: object) -> TypeError:
 def _check_date(where: str, value: object) -> None:
     # datetime is a subclass of date; a timestamp is not a service date.
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise _type_error(where, "a datetime.date", value)
+        raise _type_error(where, "a datetime.date (not a datetime)", value)
+
+
+def _date_validator(owner: str, *, optional: bool = False) -> Any:
+    """An attrs validator: the field is a ``datetime.date``, never a ``datetime`` (or ``None``).
+
+    The error names the document (``owner`` and its ``id`` when it has one) and
+    the field, e.g. ``claim 'CLM1'.claim_date must be a datetime.date (not a
+    datetime), got datetime ...``. Internal helper shared with
+    :mod:`billing_core.bills` and :mod:`billing_core.claims`.
+    """
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        doc_id = getattr(instance, "id", None)
+        label = owner if doc_id is None else f"{owner} {doc_id!r}"
+        _check_date(f"{label}.{attribute.name}", value)
+
+    return check
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -473,16 +493,49 @@ class PriceComponent:
 # --------------------------------------------------------------------------- line items
 
 
-def _to_revenue(value: RevenueCode | str | None) -> RevenueCode | None:
-    if value is None or isinstance(value, RevenueCode):
-        return value
-    return RevenueCode(value)
+_C = TypeVar("_C")
 
 
-def _to_pos(value: PlaceOfService | str | None) -> PlaceOfService | None:
-    if value is None or isinstance(value, PlaceOfService):
-        return value
-    return PlaceOfService(value)
+def _where(document: object) -> str:
+    """How an error names the document being built: ``line 'L1'``, ``claim 'C1'``."""
+    kind = {"LineItem": "line", "Claim": "claim", "Encounter": "encounter"}.get(
+        type(document).__name__, type(document).__name__
+    )
+    return f"{kind} {getattr(document, 'id', '?')!r}"
+
+
+def _parse_code(code_type: type[_C], value: object, document: object, field: str) -> _C:
+    try:
+        return code_type(value)  # type: ignore[call-arg]
+    except InvalidCodeError as err:
+        raise InvalidCodeError(f"{_where(document)}.{field}: {err}") from None
+
+
+def _optional_code(code_type: type[_C], field: str) -> Any:
+    """An attrs converter parsing an optional code, naming the document and field on error."""
+
+    def convert(value: object, document: object) -> _C | None:
+        if value is None or isinstance(value, code_type):
+            return value
+        return _parse_code(code_type, value, document, field)
+
+    return attrs.Converter(convert, takes_self=True)
+
+
+def _diagnoses_converter(field: str) -> Any:
+    """An attrs converter parsing a list of diagnoses, naming the document and index on error."""
+
+    def convert(
+        value: Iterable[DiagnosisCode | str], document: object
+    ) -> tuple[DiagnosisCode, ...]:
+        return tuple(
+            d
+            if isinstance(d, DiagnosisCode)
+            else _parse_code(DiagnosisCode, d, document, f"{field}[{i}]")
+            for i, d in enumerate(_tuple(value))
+        )
+
+    return attrs.Converter(convert, takes_self=True)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False, cache_hash=False)
@@ -539,12 +592,18 @@ class LineItem:
     charge: Money
     service_through: datetime.date | None = None
     procedure: ProcedureCode | None = None
-    revenue_code: RevenueCode | None = attrs.field(default=None, converter=_to_revenue)
+    revenue_code: RevenueCode | None = attrs.field(
+        default=None,
+        converter=_optional_code(RevenueCode, "revenue_code"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     drug: Drug | None = None
     units: int | Decimal = 1
     unit_basis: UnitBasis = UnitBasis.UNITS
     unit_price: Decimal | None = None
-    place_of_service: PlaceOfService | None = attrs.field(default=None, converter=_to_pos)
+    place_of_service: PlaceOfService | None = attrs.field(
+        default=None,
+        converter=_optional_code(PlaceOfService, "place_of_service"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     diagnosis_pointers: tuple[int, ...] = attrs.field(default=(), converter=_tuple)
     care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=_tuple)
     attachments: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_tuple)
@@ -787,10 +846,6 @@ def _check_lines(lines: tuple[LineItem, ...], currency: str, where: str) -> None
         seen.add(line.id)
 
 
-def _to_diagnoses(value: Iterable[DiagnosisCode | str]) -> tuple[DiagnosisCode, ...]:
-    return tuple(d if isinstance(d, DiagnosisCode) else DiagnosisCode(d) for d in _tuple(value))
-
-
 @attrs.frozen(kw_only=True)
 class Encounter:
     """One visit's line items with the facts a claim needs; the input of routing.
@@ -824,9 +879,15 @@ class Encounter:
     guarantor: Guarantor | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Guarantor))
     )
-    diagnoses: tuple[DiagnosisCode, ...] = attrs.field(default=(), converter=_to_diagnoses)
+    diagnoses: tuple[DiagnosisCode, ...] = attrs.field(
+        default=(),
+        converter=_diagnoses_converter("diagnoses"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=_tuple)
-    place_of_service: PlaceOfService | None = attrs.field(default=None, converter=_to_pos)
+    place_of_service: PlaceOfService | None = attrs.field(
+        default=None,
+        converter=_optional_code(PlaceOfService, "place_of_service"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     attachments: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_tuple)
     prior_authorization: str | None = None
     referral_number: str | None = None
@@ -842,3 +903,80 @@ class Encounter:
     def currency(self) -> str:
         """The currency of the lines."""
         return self.lines[0].charge.currency
+
+
+# --------------------------------------------------------------------------- notebook views
+
+
+def _service_text(line: LineItem) -> str:
+    if line.service_through is None or line.service_through == line.service_date:
+        return line.service_date.isoformat()
+    return f"{line.service_date.isoformat()} to {line.service_through.isoformat()}"
+
+
+def _code_text(line: LineItem) -> str:
+    codes = [str(c) for c in (line.procedure, line.revenue_code) if c is not None]
+    if line.drug is not None:
+        codes.append(f"NDC {line.drug.ndc.code}")
+    return ", ".join(codes)
+
+
+def _lines_html(
+    lines: tuple[LineItem, ...], currency: str, *, caption: str, pointers: bool = False
+) -> str:
+    """The lines of a bill or claim as an HTML table with a total (internal helper).
+
+    Shows no patient identifier: lines carry none (authorizations are left out).
+    """
+    columns = ["#", "line", "service", "category", "code", "units", "charge"]
+    if pointers:
+        columns.insert(5, "dx pointers")
+    rows = []
+    total = 0
+    for number, line in enumerate(lines, 1):
+        total += line.charge.minor
+        row: list[object] = [
+            number,
+            line.id,
+            _service_text(line),
+            line.category.value,
+            _code_text(line),
+            f"{line.units} {line.unit_basis.value}",
+            format_money(line.charge),
+        ]
+        if pointers:
+            row.insert(5, ", ".join(str(p) for p in line.diagnosis_pointers))
+        rows.append(row)
+    footer: list[object] = [
+        "",
+        "total",
+        *([""] * (len(columns) - 3)),
+        format_money(Money.from_minor(total, currency)),
+    ]
+    units_at = columns.index("units")
+    return html_table(
+        columns, rows, caption=caption, right=(0, units_at, len(columns) - 1), footer=footer
+    )
+
+
+def _line_records(lines: tuple[LineItem, ...], currency: str, **document: str) -> list[Record]:
+    """One flat record per line, led by the document's columns (internal helper)."""
+    return [
+        {
+            **document,
+            "line_number": number,
+            "line_id": line.id,
+            "service_date": line.service_date,
+            "service_through": line.service_through,
+            "category": line.category.value,
+            "procedure": None if line.procedure is None else str(line.procedure),
+            "revenue_code": None if line.revenue_code is None else str(line.revenue_code),
+            "ndc": None if line.drug is None else line.drug.ndc.code,
+            "units": line.units,
+            "unit_basis": line.unit_basis.value,
+            "diagnosis_pointers": ", ".join(str(p) for p in line.diagnosis_pointers),
+            "charge": line.charge.amount,
+            "currency": currency,
+        }
+        for number, line in enumerate(lines, 1)
+    ]

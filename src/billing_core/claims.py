@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import html
 from collections.abc import Callable, Iterable
 from typing import Final, Protocol
 
@@ -53,8 +54,11 @@ from billing_core.charges import (
     LineItem,
     _all_of,
     _check_lines,
-    _to_diagnoses,
-    _to_pos,
+    _date_validator,
+    _diagnoses_converter,
+    _line_records,
+    _lines_html,
+    _optional_code,
     _tuple,
 )
 from billing_core.codes import (
@@ -75,6 +79,7 @@ from billing_core.errors import (
 from billing_core.money import Money
 from billing_core.parties import CareRole, CareTeamMember, Coverage, Payer, Provider
 from billing_core.remittance import CasAdjustment
+from billing_core.views import Record, mask_identifier
 
 __all__ = [
     "DEFAULT_RULES",
@@ -124,6 +129,8 @@ class ClaimFrequency(enum.Enum):
 
 # --------------------------------------------------------------------------- prior payers
 
+_opt_str = attrs.validators.optional(attrs.validators.instance_of(str))
+
 
 @attrs.frozen(kw_only=True)
 class PriorLineAdjudication:
@@ -168,9 +175,9 @@ class PriorPayerAdjudication:
     coverage: Coverage = attrs.field(validator=attrs.validators.instance_of(Coverage))
     paid: Money = attrs.field(validator=attrs.validators.instance_of(Money))
     adjudicated_on: datetime.date = attrs.field(
-        validator=attrs.validators.instance_of(datetime.date)
+        validator=_date_validator("prior payer adjudication")
     )
-    payer_claim_number: str | None = None
+    payer_claim_number: str | None = attrs.field(default=None, validator=_opt_str)
     claim_adjustments: tuple[CasAdjustment, ...] = attrs.field(default=(), converter=_tuple)
     lines: tuple[PriorLineAdjudication, ...] = attrs.field(default=(), converter=_tuple)
 
@@ -231,21 +238,31 @@ class Claim:
     account_id: str = attrs.field(validator=attrs.validators.instance_of(str))
     patient_id: str = attrs.field(validator=attrs.validators.instance_of(str))
     coverage: Coverage = attrs.field(validator=attrs.validators.instance_of(Coverage))
-    claim_date: datetime.date = attrs.field(validator=attrs.validators.instance_of(datetime.date))
+    claim_date: datetime.date = attrs.field(validator=_date_validator("claim"))
     lines: tuple[LineItem, ...] = attrs.field(converter=_tuple)
     total_charge: Money = attrs.field(validator=attrs.validators.instance_of(Money))
-    diagnoses: tuple[DiagnosisCode, ...] = attrs.field(default=(), converter=_to_diagnoses)
+    diagnoses: tuple[DiagnosisCode, ...] = attrs.field(
+        default=(),
+        converter=_diagnoses_converter("diagnoses"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=_tuple)
-    place_of_service: PlaceOfService | None = attrs.field(default=None, converter=_to_pos)
+    place_of_service: PlaceOfService | None = attrs.field(
+        default=None,
+        converter=_optional_code(PlaceOfService, "place_of_service"),  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
+    )
     frequency: ClaimFrequency = attrs.field(
         default=ClaimFrequency.ORIGINAL, validator=attrs.validators.instance_of(ClaimFrequency)
     )
-    original_claim_number: str | None = None
-    prior_authorization: str | None = None
-    referral_number: str | None = None
+    original_claim_number: str | None = attrs.field(default=None, validator=_opt_str)
+    prior_authorization: str | None = attrs.field(default=None, validator=_opt_str)
+    referral_number: str | None = attrs.field(default=None, validator=_opt_str)
     attachments: tuple[DocumentRef, ...] = attrs.field(default=(), converter=_tuple)
-    statement_from: datetime.date | None = None
-    statement_through: datetime.date | None = None
+    statement_from: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("claim", optional=True)
+    )
+    statement_through: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("claim", optional=True)
+    )
     prior_payers: tuple[PriorPayerAdjudication, ...] = attrs.field(default=(), converter=_tuple)
 
     @total_charge.default
@@ -259,6 +276,12 @@ class Claim:
         if not self.lines:
             raise _fail(self.id, "lines", "a claim needs at least one line")
         currency = self.total_charge.currency
+        first = self.lines[0]
+        if first.__class__ is LineItem and first.charge.currency != currency:
+            raise CurrencyMismatchError(
+                f"claim {self.id!r}.total_charge is in {currency}, "
+                f"line 1 ({first.id!r}).charge is in {first.charge.currency}"
+            )
         _check_lines(self.lines, currency, f"claim {self.id!r}")
         _all_of("claim.care_team", self.care_team, CareTeamMember)
         _all_of("claim.attachments", self.attachments, DocumentRef)
@@ -317,6 +340,35 @@ class Claim:
             if member.role is role:
                 return member.provider
         return None
+
+    def to_records(self) -> list[Record]:
+        """The claim's lines as flat rows of plain values (``pandas.DataFrame(records)`` works).
+
+        Each row has ``claim_id``, ``payer``, then the line's number, id,
+        service dates, category, codes, units, diagnosis pointers, ``charge``
+        (a ``Decimal``) and ``currency``. No patient identifier (member id,
+        patient id) is included.
+
+        Examples:
+            >>> row = _example_claim().to_records()[0]
+            >>> row["claim_id"], row["payer"], row["procedure"], row["charge"]
+            ('CLM1', 'Acme Health', '99213', Decimal('125.00'))
+        """
+        return _line_records(
+            self.lines, self.currency, claim_id=self.id, payer=self.coverage.payer.name
+        )
+
+    def _repr_html_(self) -> str:
+        """The claim as an HTML table for notebooks; patient identifiers are masked."""
+        coverage = self.coverage
+        caption = (
+            f"Claim {self.id} ({self.frequency.name.lower()}) to {coverage.payer.name}"
+            f" ({coverage.sequence.name.lower()}), member {mask_identifier(coverage.member_id)},"
+            f" patient {mask_identifier(self.patient_id)}; claim date {self.claim_date.isoformat()}"
+        )
+        table = _lines_html(self.lines, self.currency, caption=caption, pointers=True)
+        diagnoses = ", ".join(f"{n}. {d.dotted}" for n, d in enumerate(self.diagnoses, 1))
+        return f"{table}\n<p>Diagnoses: {html.escape(diagnoses or 'none')}</p>"
 
 
 # --------------------------------------------------------------------------- rules

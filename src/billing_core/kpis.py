@@ -266,6 +266,20 @@ def _percent(
     )
 
 
+def _count_rate(
+    name: str,
+    part: tuple[str, object],
+    whole: tuple[str, object],
+    definition: str,
+    undefined: str,
+) -> Ratio:
+    """A percentage of two counts: each a non-negative int, the part at most the whole."""
+    part_name, part_count = part[0], _count(*part)
+    whole_name, whole_count = whole[0], _count(*whole)
+    _part_of_whole(part_name, part_count, whole_name, whole_count)
+    return _percent(name, part_count, whole_count, definition, undefined)
+
+
 # --------------------------------------------------------------------------- A/R
 
 
@@ -479,13 +493,10 @@ def denial_rate_by_count(denied_claims: int, submitted_claims: int) -> Ratio:
         ...
         billing_core.errors.ValidationError: denied_claims: 5 is more than submitted_claims (4)
     """
-    denied = _count("denied_claims", denied_claims)
-    submitted = _count("submitted_claims", submitted_claims)
-    _part_of_whole("denied_claims", denied, "submitted_claims", submitted)
-    return _percent(
+    return _count_rate(
         "denial rate (count)",
-        denied,
-        submitted,
+        ("denied_claims", denied_claims),
+        ("submitted_claims", submitted_claims),
         "denied claims / claims submitted x 100",
         "no claims submitted",
     )
@@ -534,13 +545,10 @@ def clean_claim_rate(clean_claims: int, submitted_claims: int) -> Ratio:
         >>> print(clean_claim_rate(47, 50))
         94.00%
     """
-    clean = _count("clean_claims", clean_claims)
-    submitted = _count("submitted_claims", submitted_claims)
-    _part_of_whole("clean_claims", clean, "submitted_claims", submitted)
-    return _percent(
+    return _count_rate(
         "clean-claim rate",
-        clean,
-        submitted,
+        ("clean_claims", clean_claims),
+        ("submitted_claims", submitted_claims),
         "claims accepted on first submission / claims submitted x 100",
         "no claims submitted",
     )
@@ -561,13 +569,10 @@ def first_pass_resolution_rate(resolved_first_pass: int, adjudicated_claims: int
         >>> print(first_pass_resolution_rate(2, 3))
         66.67%
     """
-    resolved = _count("resolved_first_pass", resolved_first_pass)
-    adjudicated = _count("adjudicated_claims", adjudicated_claims)
-    _part_of_whole("resolved_first_pass", resolved, "adjudicated_claims", adjudicated)
-    return _percent(
+    return _count_rate(
         "first-pass resolution rate",
-        resolved,
-        adjudicated,
+        ("resolved_first_pass", resolved_first_pass),
+        ("adjudicated_claims", adjudicated_claims),
         "claims resolved on first adjudication / claims adjudicated x 100",
         "no claims adjudicated",
     )

@@ -388,6 +388,22 @@ def _refuse(what: str, message: str, rule: str) -> ValidationError:
     return ValidationError([Finding(location=what, message=message, rule=rule)])
 
 
+_INIT_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _init_names(cls: type[Any]) -> tuple[str, ...]:
+    names = _INIT_NAMES.get(cls)
+    if names is None:
+        names = tuple(a.name for a in attrs.fields(cls) if a.init)
+        _INIT_NAMES[cls] = names
+    return names
+
+
+def _rebuild_entry(cls: type[LedgerEntry], fields: dict[str, Any]) -> LedgerEntry:
+    """Unpickle an entry: call its constructor with the pickled arguments."""
+    return cls(**fields)
+
+
 @attrs.frozen(kw_only=True)
 class LedgerEntry:
     """The fields every ledger entry has; use a concrete entry type.
@@ -426,6 +442,13 @@ class LedgerEntry:
             raise TypeError(f"{name}.source must be a Source, got {self.source!r}")
         self._check()
         object.__setattr__(self, "_key", self._make_key())
+
+    def __reduce__(self) -> tuple[Any, tuple[type[LedgerEntry], dict[str, Any]]]:
+        # Pickle the constructor arguments by name and rebuild through the
+        # constructor, so an unpickled entry is validated and its derived
+        # fields (the fold key) are computed by the code that loads it.
+        cls = type(self)
+        return (_rebuild_entry, (cls, {n: getattr(self, n) for n in _init_names(cls)}))
 
     def _check(self) -> None:
         raise TypeError("LedgerEntry is a base class; use a concrete entry type")

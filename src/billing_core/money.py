@@ -682,6 +682,8 @@ def total(moneys: Iterable[Money], currency: str | None = None) -> Money:
     if len(minors) != len(items):
         _not_money(items)
         others = sorted({m.currency for m in items} - {code})
+        if not others:  # equal codes held by different string objects
+            return _make(sum(m.minor for m in items), code)
         raise CurrencyMismatchError(
             f"total() in {code} got amounts in {', '.join(others)}"
             if currency is not None

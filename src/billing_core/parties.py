@@ -48,8 +48,21 @@ __all__ = [
 ]
 
 _is_str = attrs.validators.instance_of(str)
-_is_date = attrs.validators.instance_of(datetime.date)
-_opt_date = attrs.validators.optional(_is_date)
+
+
+def _opt_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # datetime is a subclass of date; a timestamp is not a calendar date. The
+    # value is not echoed: a birth date is a patient identifier.
+    if value is None:
+        return
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        owner = type(instance).__name__.lower()
+        raise TypeError(
+            f"{owner} {getattr(instance, 'id', '')!r}.{attribute.name} must be a datetime.date"
+            f" (not a datetime) or None, got a {type(value).__name__}"
+        )
+
+
 _opt_money = attrs.validators.optional(attrs.validators.instance_of(Money))
 
 

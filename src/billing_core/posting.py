@@ -683,7 +683,20 @@ class _Planner:
                 continue
             self.claims[claim.id] = claim
             for line in claim.lines:
-                self.line_owner[line.id] = claim.id
+                owner = self.line_owner.setdefault(line.id, claim.id)
+                other = self.claims[owner].account_id
+                if other != claim.account_id:
+                    # Balances and the bucket simulation are by line id: never mix two
+                    # accounts' lines. (A replacement claim on the same account reuses
+                    # the original's line items: that is one line, not two.)
+                    self.findings.append(
+                        _err(
+                            f"claim {claim.id} line {line.id}",
+                            f"line id {line.id} is also a line of claim {owner} on account"
+                            f" {other}; line ids must be unique across accounts",
+                            "posting.duplicate_line_id",
+                        )
+                    )
 
     def next_id(self) -> str:
         self.seq += 1
@@ -1138,7 +1151,8 @@ class _Planner:
                     bucket=bucket,
                 )
             )
-        for group, reason, amount in writeoffs:
+
+        def adjustment(group: GroupCode, reason: str, amount: int, to: Bucket | None) -> None:
             new(
                 Adjustment(
                     id=self.next_id(),
@@ -1150,8 +1164,12 @@ class _Planner:
                     bucket=bucket,
                     group=group,
                     reason=reason,
+                    to_bucket=to,
                 )
             )
+
+        for group, reason, amount in writeoffs:
+            adjustment(group, reason, amount, None)
         for reason, amount in transfers:
             if reason in NON_COVERED_REASONS:
                 problem = authorization_problem(item, required=True)
@@ -1165,20 +1183,7 @@ class _Planner:
                         )
                     )
             self.shift(line_id, following, amount)
-            new(
-                Adjustment(
-                    id=self.next_id(),
-                    account_id=account,
-                    line_id=line_id,
-                    effective=eff,
-                    amount=Money.from_minor(amount, cur),
-                    source=source,
-                    bucket=bucket,
-                    group=GroupCode.PR,
-                    reason=reason,
-                    to_bucket=following,
-                )
-            )
+            adjustment(GroupCode.PR, reason, amount, following)
 
     # -- reversals --------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ from billing_core.balances import line_balances
 from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import Bucket, Entry, PartyKind
 from billing_core.money import Money, format_money
-from billing_core.views import Record, html_table, mask_identifier
+from billing_core.views import Record, html_table, mask_identifier, masked_repr
 
 __all__ = [
     "ActionKind",
@@ -329,6 +329,9 @@ def _example_line(**amounts: str) -> StatementLine:
                          charge=charge, responsible_since=date(2025, 1, 2), **money)  # fmt: skip
 
 
+_patient_id_repr: Final = functools.partial(masked_repr, visible=4)
+
+
 def _line_tuple(lines: Iterable[StatementLine]) -> tuple[StatementLine, ...]:
     return tuple(lines)
 
@@ -343,8 +346,8 @@ class Statement:
 
     Attributes:
         account_id: The account.
-        patient_id: The patient or guarantor, if known.
-        patient_name: The name to print, if given.
+        patient_id: The patient or guarantor, if known; masked in ``repr``.
+        patient_name: The name to print, if given; masked in ``repr``.
         statement_date: The as-of date.
         due_date: When the amount due is due.
         currency: The currency.
@@ -363,8 +366,8 @@ class Statement:
     """
 
     account_id: str
-    patient_id: str | None = None
-    patient_name: str = ""
+    patient_id: str | None = attrs.field(default=None, repr=_patient_id_repr)
+    patient_name: str = attrs.field(default="", repr=masked_repr)
     statement_date: date
     due_date: date
     currency: str

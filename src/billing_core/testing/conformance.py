@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pytest
@@ -153,6 +154,9 @@ def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
     ]
 
 
+_THREADS_DEADLINE: Final = 120.0
+
+
 def _run_threads(count: int, work: Callable[[int], None]) -> None:
     errors: list[BaseException] = []
     barrier = threading.Barrier(count)
@@ -164,11 +168,17 @@ def _run_threads(count: int, work: Callable[[int], None]) -> None:
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(count)]
     for t in threads:
         t.start()
+    # A bound on the whole run, never a timing assertion: a store that deadlocks fails the
+    # test instead of hanging the suite (daemon threads do not keep the interpreter alive).
+    deadline = time.monotonic() + _THREADS_DEADLINE
     for t in threads:
-        t.join()
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = sum(t.is_alive() for t in threads)
+    if hung:
+        raise AssertionError(f"{hung} thread(s) still running after {_THREADS_DEADLINE:.0f} s")
     if errors:
         raise errors[0]
 

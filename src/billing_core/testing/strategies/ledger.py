@@ -1,12 +1,12 @@
 """Hypothesis strategies for ledger entries and whole, valid entry histories.
 
-:func:`histories` simulates an account step by step (charges, payments
+:func:`ledger_histories` simulates an account step by step (charges, payments
 received and applied, adjustments, transfers, write-offs, refunds and
 reversals) with its own bookkeeping, independent of
 :func:`billing_core.ledger.check_history`, and only takes steps that keep every
 bucket and every credit at zero or more. Dates never go backwards, and
 several entries often share a date. Use it to property-test code that reads
-a ledger; use :func:`entries` for single entries of every type.
+a ledger; use :func:`ledger_entries` for single entries of every type.
 
 Examples:
     >>> from hypothesis import given, settings
@@ -61,10 +61,10 @@ HISTORY_PAYERS: Final = {
     Bucket.SECONDARY: Party.payer("PAYER-2"),
     Bucket.TERTIARY: Party.payer("PAYER-3"),
 }
-"""The payer that pays each coverage bucket in :func:`histories`."""
+"""The payer that pays each coverage bucket in :func:`ledger_histories`."""
 
 HISTORY_PATIENT: Final = Party.patient("PATIENT-1")
-"""The patient/guarantor of :func:`histories`."""
+"""The patient/guarantor of :func:`ledger_histories`."""
 
 _CARCS: Final = ("1", "2", "3", "45", "96", "253", "B7")
 _COVERAGE_BUCKETS: Final = (Bucket.PRIMARY, Bucket.SECONDARY, Bucket.TERTIARY)
@@ -312,6 +312,10 @@ def ledger_histories(
                 slots.append((line_id, bucket))
         return slots
 
+    def part_of_open(line_id: str, bucket: Bucket) -> Money:
+        """Some of what is open in a bucket: the amount of an adjustment, transfer or write-off."""
+        return money(draw(st.integers(min_value=1, max_value=state[("open", line_id, bucket)])))
+
     def payer_of(bucket: Bucket) -> Party:
         return HISTORY_PATIENT if bucket is Bucket.PATIENT else HISTORY_PAYERS[bucket]
 
@@ -402,9 +406,7 @@ def ledger_histories(
                     account_id=account_id,
                     line_id=line_id,
                     effective=day,
-                    amount=money(
-                        draw(st.integers(min_value=1, max_value=state[("open", line_id, bucket)]))
-                    ),
+                    amount=part_of_open(line_id, bucket),
                     bucket=bucket,
                     group=group,
                     reason=draw(st.sampled_from(_CARCS)),
@@ -426,9 +428,7 @@ def ledger_histories(
                     account_id=account_id,
                     line_id=line_id,
                     effective=day,
-                    amount=money(
-                        draw(st.integers(min_value=1, max_value=state[("open", line_id, bucket)]))
-                    ),
+                    amount=part_of_open(line_id, bucket),
                     from_bucket=bucket,
                     to_bucket=draw(st.sampled_from(targets)),
                 )
@@ -441,9 +441,7 @@ def ledger_histories(
                     account_id=account_id,
                     line_id=line_id,
                     effective=day,
-                    amount=money(
-                        draw(st.integers(min_value=1, max_value=state[("open", line_id, bucket)]))
-                    ),
+                    amount=part_of_open(line_id, bucket),
                     bucket=bucket,
                     reason=draw(write_off_reasons()),
                 )
