@@ -35,7 +35,7 @@ from billing_core.ledger import (
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Payer
 from billing_core.posting import apply_posting, plan_posting
-from billing_core.remittance import Adjustment as Cas
+from billing_core.remittance import CasAdjustment as Cas
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
 DAY = datetime.date(2024, 3, 4)
