@@ -104,8 +104,9 @@ def service_dates(
     """Dates of service between ``min_value`` and ``max_value``.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(service_dates(), lambda d: d.year == 2020).year
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(service_dates(), lambda d: d.year == 2020, settings=quick).year
         2020
     """
     return st.dates(min_value=min_value, max_value=max_value)
@@ -118,8 +119,9 @@ def patients() -> st.SearchStrategy[Patient]:
     """Patients with an id, a name and sometimes a birth date.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(patients(), lambda p: p.birth_date is not None).id.startswith("P")
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(patients(), lambda p: p.birth_date is not None, settings=quick).id.startswith("P")
         True
     """
     return st.builds(
@@ -134,8 +136,9 @@ def guarantors() -> st.SearchStrategy[Guarantor]:
     """Guarantors with any relationship to the patient.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(guarantors(), lambda g: True).id.startswith("G")
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(guarantors(), lambda g: True, settings=quick).id.startswith("G")
         True
     """
     return st.builds(
@@ -147,9 +150,10 @@ def payers() -> st.SearchStrategy[Payer]:
     """Payers with an electronic payer id.
 
     Examples:
-        >>> from hypothesis import find
-        >>> len(find(payers(), lambda p: True).payer_id)
-        5
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(payers(), lambda p: True, settings=quick).payer_id != ""
+        True
     """
     return st.builds(
         Payer, id=_ids("PAY"), name=_names(), payer_id=st.text("0123456789", min_size=5, max_size=5)
@@ -160,8 +164,9 @@ def plan_benefits(currency: str = "USD") -> st.SearchStrategy[PlanBenefits]:
     """Plan benefit terms in ``currency`` (each term sometimes absent).
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(plan_benefits("EUR"), lambda b: b.deductible is not None).currency
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(plan_benefits("EUR"), lambda b: b.deductible is not None, settings=quick).currency
         'EUR'
     """
     amount = st.none() | moneys(currency=currency, min_minor=0, max_minor=1_000_000)
@@ -181,8 +186,9 @@ def coverages(
     """Open-ended coverages (no start or end date), of ``sequence`` if given.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(coverages(CoverageSequence.SECONDARY), lambda c: True).sequence
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(coverages(CoverageSequence.SECONDARY), lambda c: True, settings=quick).sequence
         <CoverageSequence.SECONDARY: 2>
     """
     return st.builds(
@@ -201,8 +207,9 @@ def providers() -> st.SearchStrategy[Provider]:
     """Providers with valid NPIs, sometimes a taxonomy code.
 
     Examples:
-        >>> from hypothesis import find
-        >>> len(find(providers(), lambda p: True).npi.code)
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> len(find(providers(), lambda p: True, settings=quick).npi.code)
         10
     """
     return st.builds(
@@ -220,8 +227,9 @@ def care_team_members(
     """Care team members in one of ``roles``.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(care_team_members([CareRole.ORDERING]), lambda m: True).role
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(care_team_members([CareRole.ORDERING]), lambda m: True, settings=quick).role
         <CareRole.ORDERING: 'ordering'>
     """
     return st.builds(
@@ -239,8 +247,9 @@ def document_refs(*, attachment: bool | None = None) -> st.SearchStrategy[Docume
     """References to supporting records; PWK attachments when ``attachment`` is true.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(document_refs(attachment=True), lambda d: True).is_attachment
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(document_refs(attachment=True), lambda d: True, settings=quick).is_attachment
         True
     """
 
@@ -276,8 +285,10 @@ def patient_authorizations(
     """Authorizations signed on or before ``service_date``, with no cap or a cap above any charge.
 
     Examples:
-        >>> from hypothesis import find
-        >>> auth = find(patient_authorizations(datetime.date(2024, 5, 1)), lambda a: True)
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> signed = patient_authorizations(datetime.date(2024, 5, 1))
+        >>> auth = find(signed, lambda a: True, settings=quick)
         >>> auth.signed_on <= datetime.date(2024, 5, 1)
         True
     """
@@ -297,8 +308,9 @@ def price_components(currency: str = "USD") -> st.SearchStrategy[PriceComponent]
     """Price components of every kind in ``currency``.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(price_components("EUR"), lambda c: True).amount.currency
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(price_components("EUR"), lambda c: True, settings=quick).amount.currency
         'EUR'
     """
     return st.builds(
@@ -338,8 +350,10 @@ def line_items(
         max_charge_minor: The largest charge, in minor units.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(line_items("JPY", categories=[Category.ROOM]), lambda x: True).unit_basis
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> rooms = line_items("JPY", categories=[Category.ROOM])
+        >>> find(rooms, lambda x: True, settings=quick).unit_basis
         <UnitBasis.DAYS: 'days'>
     """
     dates = service_date if service_date is not None else service_dates()
@@ -434,8 +448,9 @@ def encounters(currency: str = "USD", *, max_lines: int = 6) -> st.SearchStrateg
     """Encounters of one to ``max_lines`` lines whose pointers fit their diagnoses.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(encounters("EUR"), lambda e: True).currency
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(encounters("EUR"), lambda e: True, settings=quick).currency
         'EUR'
     """
 
@@ -475,8 +490,9 @@ def bills(
     Issued, balanced and bills voided after issue have at least one line.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(bills(status=BillStatus.BALANCED), lambda b: True).status
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(bills(status=BillStatus.BALANCED), lambda b: True, settings=quick).status
         <BillStatus.BALANCED: 'balanced'>
     """
 
@@ -533,8 +549,9 @@ def claims(
     original claim number; the stated total is the sum of the lines.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(claims(min_lines=3), lambda c: True).lines[2].id != ""
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(claims(min_lines=3), lambda c: True, settings=quick).lines[2].id != ""
         True
     """
 

@@ -75,8 +75,9 @@ def buckets() -> st.SearchStrategy[Bucket]:
     """Any bucket.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(buckets(), lambda b: not b.is_insurance)
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(buckets(), lambda b: not b.is_insurance, settings=quick)
         <Bucket.PATIENT: 'patient'>
     """
     return st.sampled_from(Bucket)
@@ -86,8 +87,9 @@ def write_off_reasons() -> st.SearchStrategy[WriteOffReason]:
     """Any write-off reason.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(write_off_reasons(), lambda r: r is WriteOffReason.CHARITY)
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(write_off_reasons(), lambda r: r is WriteOffReason.CHARITY, settings=quick)
         <WriteOffReason.CHARITY: 'charity'>
     """
     return st.sampled_from(WriteOffReason)
@@ -97,8 +99,9 @@ def ledger_parties() -> st.SearchStrategy[Party]:
     """Payer and patient parties with short ids.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(ledger_parties(), lambda p: p.kind.value == "payer").kind
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> find(ledger_parties(), lambda p: p.kind.value == "payer", settings=quick).kind
         <PartyKind.PAYER: 'payer'>
     """
     return st.builds(Party.payer, _IDS) | st.builds(Party.patient, _IDS)
@@ -108,8 +111,10 @@ def sources() -> st.SearchStrategy[Source]:
     """Entry sources, with or without payment, remittance and reason.
 
     Examples:
-        >>> from hypothesis import find
-        >>> find(sources(), lambda s: s.payment_id is not None).payment_id is not None
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> source = find(sources(), lambda s: s.payment_id is not None, settings=quick)
+        >>> source.payment_id is not None
         True
     """
     maybe = st.none() | _IDS
@@ -128,8 +133,9 @@ def ledger_entries(
             entries (of an entry drawn the same way).
 
     Examples:
-        >>> from hypothesis import find
-        >>> type(find(ledger_entries(), lambda e: isinstance(e, Refund))).__name__
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> type(find(ledger_entries(), lambda e: isinstance(e, Refund), settings=quick)).__name__
         'Refund'
     """
     dates = st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2030, 12, 31))
@@ -271,10 +277,15 @@ def ledger_histories(
         The entries, effective dates non-decreasing (often several per date).
 
     Examples:
-        >>> from hypothesis import find
-        >>> h = find(ledger_histories(), lambda h: any(isinstance(e, Reversal) for e in h))
-        >>> [type(e).__name__ for e in h]
-        ['ChargePosted', 'Reversal']
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> h = find(
+        ...     ledger_histories(),
+        ...     lambda h: any(isinstance(e, Reversal) for e in h),
+        ...     settings=quick,
+        ... )
+        >>> type(h[0]).__name__, any(type(e).__name__ == "Reversal" for e in h)
+        ('ChargePosted', True)
     """
     state: dict[tuple[object, ...], int] = {}
     coverages: dict[str, int] = {}

@@ -357,8 +357,9 @@ class PostingScenario:
         as_of: The day the charges were posted (before the remittance's paid date).
 
     Examples:
-        >>> from hypothesis import find
-        >>> s = find(posting_scenarios(), lambda s: True)
+        >>> from hypothesis import Phase, find, settings
+        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
+        >>> s = find(posting_scenarios(), lambda s: True, settings=quick)
         >>> len(s.history) == sum(len(c.lines) for c in s.claims)
         True
     """
