@@ -402,10 +402,9 @@ def follow_up(store: InMemoryStore, encounter: Encounter) -> None:
         entries, FOLLOW_UP, policy, account_id=ACCOUNT, info=info, patient_name="Jane Roe"
     )
     assert jane.amount_due == account.patient_open
-    sent = [D(2024, 5, 3), D(2024, 6, 2)]  # the cycle restarted after her April payment
-    action = next_action(
-        DunningHistory.from_statement(jane, statements_sent=sent), FOLLOW_UP, policy
-    )
+    sent = [D(2024, 4, 3), D(2024, 5, 20)]  # statements mailed so far
+    history = DunningHistory.from_statement(jane, statements_sent=sent, last_payment=PAID_ON)
+    action = next_action(history, FOLLOW_UP, policy)  # her payment restarted the cycle
     print(f"  next dunning step: {action.kind.value} on {action.on} ({action.reason})")
     print("  the statement mailed to Jane:")
     print(f"\n{indent(render_text(jane), '  ')}\n")

@@ -428,3 +428,59 @@ def test_planner_never_schedules_before_today(
     assert a.due == (a.scheduled <= as_of)
     if a.kind is ActionKind.SEND_STATEMENT:
         assert a.statement_number == len([d for d in sent if d <= as_of]) + 1
+
+
+# --- a payment starts a new dunning cycle (dates worked by hand) --------------------
+
+_MONTHLY = StatementPolicy(
+    every=1,
+    unit=PeriodUnit.MONTHS,
+    max_statements=2,
+    final_notice_after=2,
+    final_action=FinalAction.WRITE_OFF,
+)
+_OWED = Money("80.00", "USD")
+_SENT = (date(2025, 1, 31), date(2025, 2, 28))
+
+
+def test_a_payment_restarts_the_cycle_one_interval_after_the_last_statement() -> None:
+    history = DunningHistory(balance=_OWED, statements_sent=_SENT, last_payment=date(2025, 3, 10))
+    action = next_action(history, date(2025, 3, 15), _MONTHLY)
+    # Without the payment this would be the final notice; with it, statement 1 of a
+    # new cycle, due 28 Feb + 1 month = 28 Mar.
+    assert action.kind is ActionKind.SEND_STATEMENT
+    assert action.on == date(2025, 3, 28)
+    assert action.statement_number == 1
+    assert "payment of 2025-03-10" in action.reason
+
+
+def test_a_final_notice_before_the_payment_no_longer_leads_to_write_off() -> None:
+    history = DunningHistory(
+        balance=_OWED,
+        statements_sent=_SENT,
+        final_notice_sent=date(2025, 3, 31),
+        last_payment=date(2025, 4, 10),
+    )
+    action = next_action(history, date(2025, 5, 1), _MONTHLY)
+    # New cycle: first statement was due 28 Mar, so it is due now (1 May).
+    assert action.kind is ActionKind.SEND_STATEMENT
+    assert action.on == date(2025, 5, 1)
+    assert action.due
+
+
+def test_statements_after_the_payment_count_in_the_new_cycle() -> None:
+    sent = (*_SENT, date(2025, 4, 15))
+    history = DunningHistory(balance=_OWED, statements_sent=sent, last_payment=date(2025, 4, 10))
+    action = next_action(history, date(2025, 4, 20), _MONTHLY)
+    # One statement in the new cycle (15 Apr): the second is due 15 Apr + 1 month.
+    assert action.kind is ActionKind.SEND_STATEMENT
+    assert action.on == date(2025, 5, 15)
+    assert action.statement_number == 2
+
+
+def test_a_payment_after_as_of_does_not_count_yet() -> None:
+    history = DunningHistory(balance=_OWED, statements_sent=_SENT, last_payment=date(2025, 5, 1))
+    action = next_action(history, date(2025, 4, 20), _MONTHLY)
+    # As of 20 Apr the payment has not happened: final notice, due 31 Jan + 2 months = 31 Mar.
+    assert action.kind is ActionKind.SEND_FINAL_NOTICE
+    assert action.scheduled == date(2025, 3, 31)

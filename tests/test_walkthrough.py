@@ -82,9 +82,10 @@ def test_follow_up(out: str) -> None:
     # due 25 days after 2024-06-28
     assert "Please pay $285.00 by Jul 23, 2024" in out
     assert "Account: ****1001" in out
-    assert "ACC-1001" not in out.split("== 7.")[1].split("next dunning")[0]
-    # statement 3 of 3: 60 days after the first of this cycle (2024-05-03): 2024-07-02
-    assert "next dunning step: send_statement on 2024-07-02 (statement 3 of 3)" in out
+    assert "ACC-1001" not in out.split("the statement mailed to Jane:")[1]
+    # Her payment of 2024-04-20 restarted the cycle, so only the 2024-05-20 statement
+    # counts: statement 2 of 3 was due 30 days later (2024-06-19) and is due today.
+    assert "next dunning step: send_statement on 2024-06-28 (statement 2 of 3)" in out
     # 2024-03-04 + 90 days = Sunday 2024-06-02 -> Monday 2024-06-03
     assert "2024-06-03, filed 2024-03-05" in out
     # 285.00 x 90 / 1,233.34 = 20.797... -> 20.80

@@ -844,6 +844,9 @@ class DunningHistory:
         statements_sent: Dates of the statements sent in this dunning cycle.
         final_notice_sent: When the final notice was sent, if it was.
         payment_plan_current: Whether a payment plan is in place and current.
+        last_payment: When the patient last paid, if ever. A payment starts a
+            new dunning cycle: statements and a final notice sent on or before
+            it no longer count toward the final notice or collections.
 
     Examples:
         >>> DunningHistory(balance=Money("10.00", "USD"), statements_sent=["2025-01-01"])
@@ -862,6 +865,7 @@ class DunningHistory:
     payment_plan_current: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool)
     )
+    last_payment: date | None = attrs.field(default=None, validator=_optional_date)
 
     @classmethod
     def from_statement(
@@ -871,6 +875,7 @@ class DunningHistory:
         statements_sent: Iterable[date] = (),
         final_notice_sent: date | None = None,
         payment_plan_current: bool = False,
+        last_payment: date | None = None,
     ) -> DunningHistory:
         """The history of a statement's account: its pay-now amount, pending insurance.
 
@@ -888,6 +893,7 @@ class DunningHistory:
             statements_sent=statements_sent,
             final_notice_sent=final_notice_sent,
             payment_plan_current=payment_plan_current,
+            last_payment=last_payment,
         )
 
 
@@ -926,7 +932,10 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
     small-balance write-off one interval later; fewer
     than ``max_statements`` -> the next statement; then the final notice;
     then collections or a bad-debt write-off. Statements and notices dated
-    after ``as_of`` count as not sent. Dates follow the module's schedule rule.
+    after ``as_of`` count as not sent. A patient payment (``last_payment``)
+    starts a new cycle: what was sent on or before it no longer counts, and
+    the new cycle's first statement is due one interval after the last
+    statement of the old one. Dates follow the module's schedule rule.
 
     Args:
         history: The balance and what was sent.
@@ -952,6 +961,11 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
         >>> small = DunningHistory(balance=Money("4.99", "USD"), statements_sent=sent[:1])
         >>> next_action(small, date(2025, 2, 1), policy).kind.value
         'propose_small_balance_write_off'
+        >>> paid = DunningHistory(balance=Money("80.00", "USD"), statements_sent=sent,
+        ...                       last_payment=date(2025, 3, 10))
+        >>> a = next_action(paid, date(2025, 3, 15), policy)
+        >>> a.kind.value, a.on.isoformat(), a.statement_number
+        ('send_statement', '2025-03-28', 1)
     """
     if not isinstance(history, DunningHistory):
         raise TypeError(f"history must be a DunningHistory, got {_describe(history)}")
@@ -979,6 +993,20 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
     if history.payment_plan_current:
         return act(ActionKind.HOLD, as_of, "a payment plan is current")
     sent = [d for d in history.statements_sent if d <= as_of]
+    notice = history.final_notice_sent
+    paid_on = history.last_payment
+    if paid_on is not None and paid_on <= as_of:
+        before = [d for d in sent if d <= paid_on]
+        sent = [d for d in sent if d > paid_on]
+        if notice is not None and notice <= paid_on:
+            notice = None
+        if before and not sent:
+            return act(
+                ActionKind.SEND_STATEMENT,
+                policy.after_first(before[-1], policy.every),
+                f"statement 1 of {policy.max_statements} after the payment of {paid_on}",
+                1,
+            )
     if not sent:
         appeared = history.balance_since or as_of
         return act(ActionKind.SEND_STATEMENT, appeared, "a patient balance appeared", 1)
@@ -998,7 +1026,6 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
             f"statement {n + 1} of {policy.max_statements}",
             n + 1,
         )
-    notice = history.final_notice_sent
     if notice is None or notice > as_of:
         return act(
             ActionKind.SEND_FINAL_NOTICE,
