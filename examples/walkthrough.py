@@ -311,16 +311,13 @@ def post_era(store: InMemoryStore) -> None:
     section("4. Acme's remittance arrives (2024-04-02)")
     era = remittance()
     claim = era.claims[0]
-    by_group = {"CO": usd("0"), "PR": usd("0")}
-    for line in claim.lines:
-        for cas in line.adjustments:
-            by_group[cas.group.value] += cas.amount
+    by_group = claim.adjusted_by_group()
     show("claim charge (CLP03)", claim.charge)
     show("paid by Acme (CLP04)", claim.paid)
-    show("CO-45 contractual write-off", by_group["CO"])
-    show("PR-1 deductible + PR-2 coinsurance, to patient", by_group["PR"])
-    assert claim.paid + by_group["CO"] + by_group["PR"] == claim.charge
-    assert by_group["PR"] == claim.patient_responsibility
+    show("CO-45 contractual write-off", by_group[GroupCode.CO])
+    show("PR-1 deductible + PR-2 coinsurance, to patient", by_group[GroupCode.PR])
+    assert claim.paid + by_group[GroupCode.CO] + by_group[GroupCode.PR] == claim.charge
+    assert by_group[GroupCode.PR] == claim.patient_responsibility
     report = check_all(era)
     assert report.ok, str(report)
     print(f"  balancing: {report.checked} checks, all balanced; line L3 explained:")

@@ -285,3 +285,38 @@ def test_as_reversal_negates_every_amount_and_keeps_codes() -> None:
 def test_reversal_of_reversal_is_the_original_amounts(claim: ClaimPayment) -> None:
     back = claim.as_reversal().as_reversal()
     assert attrs.evolve(back, status=claim.status) == claim
+
+
+def test_adjusted_by_group_sums_claim_and_line_adjustments() -> None:
+    usd = lambda s: Money(s, "USD")  # noqa: E731
+    lines = [
+        ServicePayment(
+            line_control_number="L1",
+            charge=usd("100.00"),
+            paid=usd("70.00"),
+            adjustments=CasAdjustment.from_cas("CO", ("45", usd("20.00")))
+            + CasAdjustment.from_cas("PR", ("2", usd("10.00"))),
+        ),
+        ServicePayment(
+            line_control_number="L2",
+            charge=usd("50.00"),
+            paid=usd("25.00"),
+            adjustments=CasAdjustment.from_cas("PR", ("1", usd("15.00"))),
+        ),
+    ]
+    claim = ClaimPayment(
+        patient_control_number="C1",
+        status="1",
+        charge=usd("150.00"),
+        paid=usd("100.00"),
+        adjustments=CasAdjustment.from_cas("OA", ("23", usd("5.00"))),
+        lines=lines,
+    )
+    # by hand: OA 5.00 (claim level); CO 20.00; PR 10.00 + 15.00 = 25.00;
+    # and 100.00 paid + 5 + 20 + 25 = 150.00 charged.
+    assert claim.adjusted_by_group() == {
+        GroupCode.OA: usd("5.00"),
+        GroupCode.CO: usd("20.00"),
+        GroupCode.PR: usd("25.00"),
+    }
+    assert claim.paid + sum(claim.adjusted_by_group().values(), usd("0")) == claim.charge

@@ -642,6 +642,33 @@ class ClaimPayment:
         """The currency of every amount of the claim payment."""
         return self.charge.currency
 
+    def adjusted_by_group(self) -> dict[GroupCode, Money]:
+        """Every adjustment of the claim, claim- and line-level, summed per group code.
+
+        Only the groups present appear. For a balanced claim payment,
+        ``paid + sum(adjusted_by_group().values()) == charge``.
+
+        Returns:
+            The total per group code, in the order the groups first appear.
+
+        Examples:
+            >>> usd = lambda s: Money(s, "USD")
+            >>> line = ServicePayment(line_control_number="L1", charge=usd("100"), paid=usd("60"),
+            ...     adjustments=CasAdjustment.from_cas("CO", ("45", usd("30")))
+            ...     + CasAdjustment.from_cas("PR", ("1", usd("4")), ("2", usd("6"))))
+            >>> c = ClaimPayment(patient_control_number="A", status="1", charge=usd("100"),
+            ...                  paid=usd("60"), lines=[line])
+            >>> {str(group): str(amount) for group, amount in c.adjusted_by_group().items()}
+            {'CO': '30.00 USD', 'PR': '10.00 USD'}
+        """
+        minor: dict[GroupCode, int] = {}
+        for adjustment in (
+            *self.adjustments,
+            *(a for line in self.lines for a in line.adjustments),
+        ):
+            minor[adjustment.group] = minor.get(adjustment.group, 0) + adjustment.amount.minor
+        return {group: Money.from_minor(units, self.currency) for group, units in minor.items()}
+
     @property
     def is_reversal(self) -> bool:
         """Whether this reverses an earlier payment (status 22).
