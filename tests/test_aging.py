@@ -497,7 +497,9 @@ def test_views_to_records_flattens_ledger_entries() -> None:
 
     history = _history()
     records = to_records(history[:4])
+    assert [r["type"] for r in records] == [type(e).__name__ for e in history[:4]]
     assert records[0] == {
+        "type": "ChargePosted",
         "id": "c1",
         "account_id": "A1",
         "line_id": "L1",

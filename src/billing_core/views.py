@@ -23,7 +23,7 @@ Examples:
     ...     open: Money
     ...     since: date
     >>> to_records([Row("A-1", Money("12.50", "USD"), date(2025, 1, 2))])
-    [{'account_id': 'A-1', 'open': Decimal('12.50'), 'currency': 'USD',
+    [{'type': 'Row', 'account_id': 'A-1', 'open': Decimal('12.50'), 'currency': 'USD',
       'since': datetime.date(2025, 1, 2)}]
     >>> mask_identifier("MRN-000123456")
     '****3456'
@@ -166,7 +166,7 @@ def _pairs(item: object) -> list[tuple[str, Any]]:
 
 
 def _record(item: object) -> Record:
-    row: Record = {}
+    row: Record = {} if isinstance(item, dict) else {"type": type(item).__name__}
     currency: str | None = None
 
     def put(name: str, value: Any, depth: int) -> None:
@@ -192,7 +192,9 @@ def _record(item: object) -> Record:
 def to_records(items: Iterable[object]) -> list[Record]:
     """Flatten attrs objects (or dicts) into records of plain values.
 
-    Each public field becomes a column (see :func:`plain_value`); a field
+    An attrs object's record starts with a ``type`` column (its class name,
+    e.g. ``"PaymentApplied"``), so a list of mixed ledger entries stays
+    readable. Each public field becomes a column (see :func:`plain_value`); a field
     holding an attrs object is flattened one level (``source`` ->
     ``source_payment_id``, ...). Amounts become their ``Decimal`` value, and a
     ``currency`` column holds the currency of the first amount in the row; an
@@ -210,8 +212,9 @@ def to_records(items: Iterable[object]) -> list[Record]:
 
     Examples:
         >>> from billing_core.deadlines import FilingRule
-        >>> to_records([FilingRule(period_days=90)])[0]["anchor"]
-        'service_from'
+        >>> record = to_records([FilingRule(period_days=90)])[0]
+        >>> record["type"], record["anchor"]
+        ('FilingRule', 'service_from')
     """
     return [_record(item) for item in items]
 
