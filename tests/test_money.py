@@ -389,3 +389,10 @@ def test_format_round_trips_through_babel_parser(locale: str, m: Money) -> None:
     symbol = get_currency_symbol("EUR", locale=locale)
     number = re.sub(r"[\s\xa0\u202f]", "", text.replace(symbol, ""))
     assert parse_decimal(number, locale=locale, strict=True) == m.amount
+
+
+def test_format_ignores_the_callers_decimal_context() -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.traps[decimal.Inexact] = True
+        assert format_money(Money("123456.78", USD)) == "$123,456.78"

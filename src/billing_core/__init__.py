@@ -3,7 +3,7 @@
 Everything public is importable from here. The names are grouped by layer:
 values (errors, identifiers, money, codes, views), documents, the ledger,
 calculations, storage, workflows and edges (serialization). The test kit lives
-in :mod:`billing_core.testing`.
+in [`testing`][billing_core.testing].
 
 Examples:
     >>> from billing_core import Money, total

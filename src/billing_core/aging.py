@@ -1,10 +1,10 @@
 """A/R aging: open amounts by how long they have been owed, by party and account.
 
-:func:`age` puts every open amount into an aging **band** by its age in days,
+[`age`][] puts every open amount into an aging **band** by its age in days,
 and totals the bands per responsible party (each payer, the patient), per
-account and overall. It takes plain :class:`OpenLine` rows (one per line item
+account and overall. It takes plain [`OpenLine`][] rows (one per line item
 and ledger bucket with money open), or ledger entries, from which
-:func:`open_lines` derives them with :func:`billing_core.balances.line_balances`.
+[`open_lines`][] derives them with [`line_balances`][billing_core.balances.line_balances].
 
 **The day rule.** ``days = (as_of - anchor).days``, whole calendar days. With
 the default edges ``(30, 60, 90, 120)`` the bands are ``0-30`` (``days <= 30``),
@@ -15,7 +15,7 @@ months would disagree at month ends (31 March is 30 days after 1 March but
 "one month" after 28 February); this module always counts days. The cut-off
 dates are computed once per report, not per line.
 
-**Anchors** (:class:`AgingAnchor`): the date of service; the first bill or
+**Anchors** ([`AgingAnchor`][]): the date of service; the first bill or
 claim date; the last activity on the line; the due date; or the date
 responsibility moved to the current party (the **re-aged** view: an amount
 moved from the payer to the patient starts again at 0 days; the service date
@@ -24,7 +24,7 @@ gives the **not re-aged** view). A line with no date for the chosen anchor
 
 **Credits** (a negative open amount on a line, or a party's unapplied money)
 are never netted into a band: they are listed apart in
-:attr:`AgingReport.credits`. The invariant, property-tested: for every party,
+`AgingReport.credits`. The invariant, property-tested: for every party,
 every account and overall, the bands add up to the total open balance.
 
 Examples:
@@ -313,7 +313,7 @@ def band_labels(edges: Sequence[int]) -> tuple[str, ...]:
     """The labels of the bands defined by ``edges``.
 
     Args:
-        edges: Valid edges (see :func:`check_edges`).
+        edges: Valid edges (see [`check_edges`][]).
 
     Returns:
         One label per band: ``len(edges) + 1`` of them.
@@ -344,8 +344,8 @@ def _money_text(m: Money) -> str:
 class AgingReport:
     """Open A/R by age band, per party, per account and overall; credits apart.
 
-    Build it with :func:`age`. The per-account rows (:attr:`rows`,
-    :attr:`accounts`) are built from integer sums the first time they are
+    Build it with [`age`][]. The per-account rows ([`rows`][],
+    [`accounts`][]) are built from integer sums the first time they are
     asked for, so a report over a million lines stays cheap until then.
 
     Attributes:
@@ -649,20 +649,20 @@ def age(
     """Age open amounts as of a date (see the module documentation for the rules).
 
     Args:
-        items: :class:`OpenLine` rows; or ledger entries (then
-            :func:`open_lines` and :func:`unapplied_credits` derive the rows,
+        items: [`OpenLine`][] rows; or ledger entries (then
+            [`open_lines`][] and [`unapplied_credits`][] derive the rows,
             counting only entries effective on or before ``as_of``); or the
-            result of :func:`billing_core.balances.line_balances` (then
+            result of [`line_balances`][billing_core.balances.line_balances] (then
             ``info`` must give each line's ``service_date``, and every anchor
             falls back to it, since balances carry no dates).
         as_of: The report date.
         anchor: What ages are counted from.
-        buckets: The band edges in days (see :func:`check_edges`).
+        buckets: The band edges in days (see [`check_edges`][]).
         currency: The currency; needed only when there is nothing to age.
         credits: Credits to list apart (besides negative open lines).
         info: For entries or balances: per line id, an object with ``service_date``,
             ``billed_on`` and ``due_on`` attributes (a
-            :class:`~billing_core.charges.LineItem` works); see :func:`open_lines`.
+            [`LineItem`][billing_core.charges.LineItem] works); see [`open_lines`][].
         payers: For entries or balances: per account id, the payer id of each
             coverage bucket.
 
@@ -844,7 +844,7 @@ def _group_sums(
 ) -> dict[Any, list[int]]:
     """Per account (and party): minor units per band, then the line count.
 
-    The lines were checked by :func:`_age`. With many accounts this loop is
+    The lines were checked by [`_age`][]. With many accounts this loop is
     bound by memory access to the per-account sums, which is why it runs only
     when per-account rows are asked for.
     """
@@ -987,9 +987,9 @@ def open_lines(
     info: Mapping[str, object] | None = None,
     payers: Mapping[str, Mapping[Bucket, str]] | None = None,
 ) -> tuple[OpenLine, ...]:
-    """Derive :class:`OpenLine` rows from ledger entries, as of a date.
+    """Derive [`OpenLine`][] rows from ledger entries, as of a date.
 
-    Open amounts come from :func:`billing_core.balances.line_balances` (only
+    Open amounts come from [`line_balances`][billing_core.balances.line_balances] (only
     entries effective on or before ``as_of``); one row per line and bucket with
     a non-zero amount. Dates:
 
@@ -1079,7 +1079,7 @@ def _credit_party(party: Party) -> str:
 def unapplied_credits(entries: Iterable[Entry], as_of: date) -> tuple[CreditLine, ...]:
     """Each party's unapplied money (received, not applied or refunded), as credits.
 
-    Uses :func:`billing_core.balances.credits` per account. A payer's credit is
+    Uses [`credits`][billing_core.balances.credits] per account. A payer's credit is
     labelled with the payer's id, the patient's with ``"patient"``.
 
     Args:

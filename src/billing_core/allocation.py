@@ -1,26 +1,26 @@
 """Applying payments and credits to open lines; refunds, small-balance write-offs, receipts.
 
-A payment is planned before it is recorded. :func:`plan_allocation` is a pure
-preview: given a :class:`Payment`, the :class:`OpenItem` lines the paying party
+A payment is planned before it is recorded. [`plan_allocation`][] is a pure
+preview: given a [`Payment`][], the [`OpenItem`][] lines the paying party
 owes, and a strategy, it says which line gets what and what stays unapplied.
-:func:`apply_allocation` turns the plan into ledger entries, after checking that the
+[`apply_allocation`][] turns the plan into ledger entries, after checking that the
 balances the plan assumed have not changed (else
-:class:`~billing_core.errors.StalePlanError`).
+[`StalePlanError`][billing_core.errors.StalePlanError]).
 
 Strategies:
 
-- :class:`OldestFirst`: oldest service date first;
-- :class:`Proportional`: in proportion to each line's open balance
+- [`OldestFirst`][]: oldest service date first;
+- [`Proportional`][]: in proportion to each line's open balance
   (largest remainder, exact to the cent);
-- :class:`SpecificLines`: lines (and optionally amounts) chosen by the caller;
-- :class:`PriorityClasses`: a caller-ordered list of line categories (e.g.
+- [`SpecificLines`][]: lines (and optionally amounts) chosen by the caller;
+- [`PriorityClasses`][]: a caller-ordered list of line categories (e.g.
   today's copay first, fees last), oldest first within a class;
-- :class:`MatchStatement`: exactly the lines a statement listed, each up to
+- [`MatchStatement`][]: exactly the lines a statement listed, each up to
   what the statement showed.
 
 No strategy applies more to a line than its open balance in the paying party's
 bucket; what cannot be applied stays as the party's unapplied credit, which
-:func:`plan_credit_use` can apply later and :func:`refund` can give back.
+[`plan_credit_use`][] can apply later and [`refund`][] can give back.
 
 Examples:
     >>> import datetime
@@ -110,7 +110,7 @@ class Payment:
     """Money received from a party, to be applied to its open lines.
 
     Attributes:
-        id: The payment's id (becomes the id of its :class:`PaymentReceived`).
+        id: The payment's id (becomes the id of its [`PaymentReceived`][]).
         account_id: The account paid.
         party: Who paid (a patient/guarantor, or a payer).
         amount: How much; must be positive.
@@ -145,14 +145,14 @@ class Payment:
 class OpenItem:
     """A line's open balance in one bucket, as a payment plan sees it.
 
-    Build them yourself or with :func:`open_items`.
+    Build them yourself or with [`open_items`][].
 
     Attributes:
         line_id: The line item.
         service_date: Its date of service (for oldest-first).
         open: What is open in ``bucket``; zero or positive.
         bucket: The bucket the paying party pays (the patient's by default).
-        category: The line's class for :class:`PriorityClasses`, e.g.
+        category: The line's class for [`PriorityClasses`][], e.g.
             ``"copay"``, ``"visit"``, ``"fee"``.
 
     Examples:
@@ -201,7 +201,7 @@ class OldestFirst:
 class Proportional:
     """Split the payment in proportion to each line's open balance.
 
-    Uses :func:`billing_core.money.allocate` (largest remainder), so the parts
+    Uses [`allocate`][billing_core.money.allocate] (largest remainder), so the parts
     add up exactly and none exceeds its line's open balance.
 
     Examples:
@@ -280,7 +280,7 @@ def _classes(value: Iterable[str]) -> tuple[str, ...]:
 class PriorityClasses:
     """Pay lines by class in the caller's order, oldest first within a class.
 
-    A line's class is its :attr:`OpenItem.category`; lines whose class is not
+    A line's class is its `OpenItem.category`; lines whose class is not
     listed come last, oldest first.
 
     Attributes:
@@ -360,10 +360,10 @@ class LineApplication:
 
 @attrs.frozen(kw_only=True)
 class AllocationPlan:
-    """A preview of how money will be applied; :func:`apply_allocation` records it.
+    """A preview of how money will be applied; [`apply_allocation`][] records it.
 
     Attributes:
-        id: The plan's id; the entries :func:`apply_allocation` makes derive their ids
+        id: The plan's id; the entries [`apply_allocation`][] makes derive their ids
             from it (a payment's plan has the payment's id).
         account_id: The account.
         party: Whose money is applied.
@@ -371,12 +371,12 @@ class AllocationPlan:
         funds: The money available: the payment, or the credit assumed.
         payment: The payment, or ``None`` when applying existing credit.
         payment_id: The payment the money came from, when known (linked in
-            the entries' :class:`~billing_core.ledger.Source` and receipts).
+            the entries' [`Source`][billing_core.ledger.Source] and receipts).
         allocations: The compact form of the plan: ``(open item, minor units
-            applied)`` pairs in the order applied (see :attr:`applications`).
+            applied)`` pairs in the order applied (see [`applications`][]).
         unapplied: What stays as the party's credit.
         assumed: The open items the plan was built on (checked by
-            :func:`apply_allocation`).
+            [`apply_allocation`][]).
 
     Examples:
         >>> import datetime
@@ -612,12 +612,12 @@ def plan_allocation(
 ) -> AllocationPlan:
     """Preview how a payment would be applied to the paying party's open lines.
 
-    Pure: nothing is recorded until :func:`apply_allocation`.
+    Pure: nothing is recorded until [`apply_allocation`][].
 
     Args:
         payment: The payment.
         open_items: The lines the party owes, with their open balance in the
-            party's bucket as of the payment date (see :func:`open_items`).
+            party's bucket as of the payment date (see [`open_items`][]).
         strategy: How to choose lines and amounts.
 
     Returns:
@@ -628,7 +628,7 @@ def plan_allocation(
         ValidationError: If an item is in a bucket the party does not pay, or
             a line is listed twice.
         NotFoundError: If the strategy names a line that is not an open item.
-        InsufficientCreditError: If :class:`SpecificLines` amounts add up to
+        InsufficientCreditError: If [`SpecificLines`][] amounts add up to
             more than the payment.
 
     Examples:
@@ -669,7 +669,7 @@ def plan_credit_use(
     """Preview applying a party's unapplied credit to its other open lines.
 
     Args:
-        credit: The party's credit (from :func:`billing_core.balances.credits`
+        credit: The party's credit (from [`credits`][billing_core.balances.credits]
             as of ``effective``); its ``available`` amount is what can be applied.
         open_items: The lines the party owes.
         strategy: How to choose lines and amounts.
@@ -684,7 +684,7 @@ def plan_credit_use(
     Raises:
         InsufficientCreditError: If the party has no credit available.
         CurrencyMismatchError, ValidationError, NotFoundError: As for
-            :func:`plan_allocation`.
+            [`plan_allocation`][].
 
     Examples:
         >>> import datetime
@@ -721,8 +721,8 @@ def plan_credit_use(
 def apply_allocation(plan: AllocationPlan, current: Iterable[Entry]) -> tuple[Entry, ...]:
     """The ledger entries that record a plan, after checking it is still current.
 
-    For a payment plan: a :class:`~billing_core.ledger.PaymentReceived` (id:
-    the payment's id) and one :class:`~billing_core.ledger.PaymentApplied` per
+    For a payment plan: a [`PaymentReceived`][billing_core.ledger.PaymentReceived] (id:
+    the payment's id) and one [`PaymentApplied`][billing_core.ledger.PaymentApplied] per
     line (id: ``"<plan id>:<line id>"``). For a credit-use plan: only the
     applications.
 
@@ -741,7 +741,7 @@ def apply_allocation(plan: AllocationPlan, current: Iterable[Entry]) -> tuple[En
         NotFoundError: If a line of the plan is not in the history, or is on
             another account.
         ValidationError: If the history with the new entries would not be
-            valid (see :func:`billing_core.ledger.check_history`).
+            valid (see [`check_history`][billing_core.ledger.check_history]).
 
     Examples:
         >>> import datetime
@@ -829,10 +829,10 @@ def open_items(
     """The open items of one bucket, from line balances and the lines' facts.
 
     Args:
-        balances: Line balances (from :func:`billing_core.balances.line_balances`).
+        balances: Line balances (from [`line_balances`][billing_core.balances.line_balances]).
         bucket: The bucket the paying party pays.
         service_dates: Each line's date of service.
-        categories: Each line's class for :class:`PriorityClasses` (optional).
+        categories: Each line's class for [`PriorityClasses`][] (optional).
 
     Returns:
         One item per line with something open in ``bucket``, in the given order.
@@ -884,7 +884,7 @@ def refund(
     """The entry that returns part of a party's credit to it.
 
     Args:
-        credit: The party's credit (from :func:`billing_core.balances.credits`).
+        credit: The party's credit (from [`credits`][billing_core.balances.credits]).
         amount: How much to return; positive, at most ``credit.available``.
         id: The refund entry's id.
         effective: Its date.
@@ -892,7 +892,7 @@ def refund(
         payment_id: The payment being refunded, if any (shown on its receipt).
 
     Returns:
-        The :class:`~billing_core.ledger.Refund` entry.
+        The [`Refund`][billing_core.ledger.Refund] entry.
 
     Raises:
         InsufficientCreditError: If ``amount`` is more than the credit available.
@@ -935,7 +935,7 @@ def small_balance_write_offs(
     """Propose write-offs of patient balances under a threshold, line by line.
 
     A line whose patient bucket holds more than zero and less than
-    ``threshold`` gets a :class:`~billing_core.ledger.WriteOff` of exactly
+    ``threshold`` gets a [`WriteOff`][billing_core.ledger.WriteOff] of exactly
     that amount, reason ``SMALL_BALANCE``, effective ``as_of``, with the id
     ``"<line id>:small-balance:<as_of>"``. Nothing is recorded: review the
     proposals, then append them to the history.
@@ -1115,8 +1115,8 @@ def receipt(payment: Payment | str, entries: Iterable[Entry], *, as_of: datetime
     """Proof of a payment: the lines it was applied to and what remains open.
 
     Applications and refunds are linked to the payment by their source's
-    ``payment_id`` (set by :func:`apply_allocation`, and by :func:`plan_credit_use` and
-    :func:`refund` when given one); reversed ones are netted out.
+    ``payment_id`` (set by [`apply_allocation`][], and by [`plan_credit_use`][] and
+    [`refund`][] when given one); reversed ones are netted out.
 
     Args:
         payment: The payment, or its id.

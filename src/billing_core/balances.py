@@ -1,19 +1,19 @@
 """Balances: pure folds over ledger entries, as of a date.
 
-Every function here takes the entries (:mod:`billing_core.ledger`) and an
+Every function here takes the entries ([`ledger`][billing_core.ledger]) and an
 ``as_of`` date, and counts only entries effective on or before it. Nothing is
 stored: a balance is recomputed from the history whenever it is asked for, so it
 can be asked as of any date, and folding the same entries in any order gives
 the same result.
 
-- :func:`line_balances`: per line item, what was charged, paid by each party
+- [`line_balances`][]: per line item, what was charged, paid by each party
   and from each bucket, adjusted, written off, transferred, and what is open in
   each bucket;
-- :func:`group_balance` (a claim's or bill's lines), :func:`account_balance`
-  and :func:`account_balances`: the same rolled up;
-- :func:`credits`: each party's unapplied money: received, applied, refunded
+- [`group_balance`][] (a claim's or bill's lines), [`account_balance`][]
+  and [`account_balances`][]: the same rolled up;
+- [`credits`][]: each party's unapplied money: received, applied, refunded
   and available;
-- :func:`explain`: a line's waterfall, charge -> adjustments -> payments ->
+- [`explain`][]: a line's waterfall, charge -> adjustments -> payments ->
   transfers -> write-offs -> open by bucket, as rows and as text.
 
 Invariants (property-tested): per line ``charged == paid + adjusted +
@@ -23,8 +23,8 @@ written_off + balance``; transfers conserve (``transferred_in`` and
 in a valid history.
 
 The folds loop once over the entries adding integer minor units into dicts, and
-build :class:`~billing_core.money.Money` values at the end. They trust their
-input (see :func:`billing_core.ledger.check_history`), but still refuse mixed
+build [`Money`][billing_core.money.Money] values at the end. They trust their
+input (see [`check_history`][billing_core.ledger.check_history]), but still refuse mixed
 currencies in an account and a line that was never charged.
 
 Examples:
@@ -133,7 +133,7 @@ class Amounts(Mapping[K, Money], Generic[K]):
     """An immutable, hashable mapping of keys (buckets, parties, codes) to amounts.
 
     Zero amounts are left out, so two mappings with the same non-zero amounts
-    are equal however they were built. :meth:`of` gives zero for a key that is
+    are equal however they were built. [`of`][] gives zero for a key that is
     not there; indexing raises ``KeyError`` like any mapping. Iteration is in a
     stable order (enum members in definition order, payers before patients,
     other keys by text).
@@ -402,7 +402,7 @@ class Balance:
 
 @attrs.frozen(kw_only=True)
 class LineBalance(Balance):
-    """The balance of one line item (see :class:`Balance` for the amounts).
+    """The balance of one line item (see [`Balance`][] for the amounts).
 
     Attributes:
         line_id: The line item.
@@ -500,10 +500,10 @@ class _Acc:
             opens[detail] = opens.get(detail, 0) + m
 
     def fill(self, balance: Balance, currency: str) -> None:
-        """Set every :class:`Balance` field of a new, empty ``balance`` from the sums.
+        """Set every [`Balance`][] field of a new, empty ``balance`` from the sums.
 
         The folds build balances this way (one object, no keyword arguments)
-        because they build one per line; :class:`Balance` has no validators or
+        because they build one per line; [`Balance`][] has no validators or
         converters to skip (``test_fast_built_balances_equal_constructed_ones``).
         """
         amounts = Amounts._from_minor
@@ -724,7 +724,7 @@ def account_balance(
     """The rolled-up balance of one account's entries, as of a date.
 
     This is the fast path: one loop over the entries adding integer minor units
-    per kind of effect, and a handful of :class:`Money` values at the end.
+    per kind of effect, and a handful of [`Money`][] values at the end.
 
     Args:
         entries: The account's entries.

@@ -1,13 +1,13 @@
 """Balancing checks for remittances (835) and prior-payer data (837 COB).
 
 The 835 has to add up at three levels (a positive adjustment reduces
-payment)::
+payment):
 
     line:        SVC03 = SVC02 - sum(line CAS)
     claim:       CLP04 = CLP03 - sum(claim-level CAS) - sum(all line CAS of the claim)
     transaction: BPR02 = sum(CLP04) - sum(PLB)
 
-and an 837 secondary claim's prior-payer data has to add up to the charge::
+and an 837 secondary claim's prior-payer data has to add up to the charge:
 
     line:  charge = sum(prior payer paid) + sum(prior payer line adjustments)
     claim: charge = prior payer paid + sum(claim-level prior adjustments)
@@ -17,10 +17,10 @@ Informational amounts (allowed amounts, the patient responsibility of CLP05,
 units) never enter a check. A reversal (status 22) carries every amount
 negated, so it balances by the same rules.
 
-Each ``check_*`` function returns a :class:`BalanceCheck` instead of raising:
+Each ``check_*`` function returns a [`BalanceCheck`][] instead of raising:
 the rule, where, both sides, the residual and every term that went in, so a
-caller can show *why* something does not balance. :func:`check_all` runs
-every check of a remittance and returns a :class:`BalancingReport` with the
+caller can show *why* something does not balance. [`check_all`][] runs
+every check of a remittance and returns a [`BalancingReport`][] with the
 failing ones and the findings (an adjustment reported at both claim and line
 level).
 
@@ -73,15 +73,15 @@ __all__ = [
 ]
 
 LINE_RULE: Final = "835.line"
-"""Rule id of :func:`check_line`."""
+"""Rule id of [`check_line`][]."""
 CLAIM_RULE: Final = "835.claim"
-"""Rule id of :func:`check_claim`."""
+"""Rule id of [`check_claim`][]."""
 TRANSACTION_RULE: Final = "835.transaction"
-"""Rule id of :func:`check_remittance`."""
+"""Rule id of [`check_remittance`][]."""
 COB_LINE_RULE: Final = "837.cob_line"
-"""Rule id of :func:`check_cob_line`."""
+"""Rule id of [`check_cob_line`][]."""
 COB_CLAIM_RULE: Final = "837.cob_claim"
-"""Rule id of :func:`check_cob_claim`."""
+"""Rule id of [`check_cob_claim`][]."""
 SAME_ADJUSTMENT_BOTH_LEVELS_RULE: Final = "835.adjustment_level"
 """Rule id of the finding: one group/reason reported at claim level and at line level."""
 
@@ -111,7 +111,7 @@ class BalanceCheck:
     when ``left == right``.
 
     Attributes:
-        rule: The rule id (a key of :data:`BALANCING_RULES`).
+        rule: The rule id (a key of [`BALANCING_RULES`][]).
         location: Where, e.g. ``"claim 2 (8765432112) line 1"``.
         left_label: What the reported side is, e.g. ``"SVC03 paid"``.
         left: The reported amount.
@@ -164,7 +164,7 @@ class BalanceCheck:
         return "\n".join(lines)
 
     def to_finding(self) -> Finding:
-        """This check as an error :class:`~billing_core.errors.Finding` (for failed checks).
+        """This check as an error [`Finding`][billing_core.errors.Finding] (for failed checks).
 
         Examples:
             >>> c = BalanceCheck(rule=LINE_RULE, location="line 1", left_label="SVC03 paid",
@@ -460,8 +460,8 @@ class BalancingReport:
 def check_all(remittance: Remittance) -> BalancingReport:
     """Run every balancing check of a remittance and report the imbalances.
 
-    Checks each line (:func:`check_line`), each claim (:func:`check_claim`)
-    and the transaction (:func:`check_remittance`); only failing checks are
+    Checks each line ([`check_line`][]), each claim ([`check_claim`][])
+    and the transaction ([`check_remittance`][]); only failing checks are
     kept, each with its location (``"claim 3 (PCN) line 2 (LCN)"``, claims
     and lines numbered from 1 in file order). Also reports, as a warning, a
     group/reason with a non-zero amount present at claim level and at line

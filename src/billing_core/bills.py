@@ -1,14 +1,14 @@
 """Bills: the statement of charges to one party, with its lifecycle.
 
-A :class:`Bill` lists line items billed to one party: the patient or a
-guarantor (self-pay), or a payer. Its lifecycle is::
+A [`Bill`][] lists line items billed to one party: the patient or a
+guarantor (self-pay), or a payer. Its lifecycle is:
 
     draft --issue_bill--> issued --mark_balanced--> balanced
       |                     |
       +------void_bill------+--> void
 
-Transitions are pure functions that return a new :class:`Bill` and refuse an
-illegal move with :class:`~billing_core.errors.InvalidTransitionError`: issuing
+Transitions are pure functions that return a new [`Bill`][] and refuse an
+illegal move with [`InvalidTransitionError`][billing_core.errors.InvalidTransitionError]: issuing
 an empty bill, voiding a balanced one, editing (adding or removing lines) an
 issued one. The constructor refuses every illegal *state*, so no sequence of
 transitions can produce one.
@@ -16,7 +16,7 @@ transitions can produce one.
 A bill to the patient or a guarantor refuses any line that needs the
 patient's authorization (category ``fee``, or marked ``patient_liable``)
 without one signed on or before its service date, with
-:class:`~billing_core.errors.AuthorizationRequiredError` naming the line.
+[`AuthorizationRequiredError`][billing_core.errors.AuthorizationRequiredError] naming the line.
 
 Examples:
     >>> import datetime
@@ -106,7 +106,7 @@ class Bill:
     """Line items billed to one party, with issue and due dates and a status.
 
     Build drafts directly; move them through their lifecycle with
-    :func:`issue_bill`, :func:`mark_balanced` and :func:`void_bill`.
+    [`issue_bill`][], [`mark_balanced`][] and [`void_bill`][].
 
     Attributes:
         id: The caller's identifier of the bill.
@@ -363,7 +363,7 @@ def add_line(bill: Bill, line: LineItem) -> Bill:
 
 
 def add_lines(bill: Bill, lines: Iterable[LineItem]) -> Bill:
-    """Add several lines to a draft bill (see :func:`add_line`).
+    """Add several lines to a draft bill (see [`add_line`][]).
 
     Examples:
         >>> draft = Bill(id="B1", account_id="A1", patient_id="P1",

@@ -1,21 +1,21 @@
 """Line items: what was done for a patient and what it is charged.
 
-A :class:`LineItem` is one billable service, drug, room day, supply, trip or
+A [`LineItem`][] is one billable service, drug, room day, supply, trip or
 fee, with its exact billed ``charge``. Line items are what bills and claims
-are made of; an :class:`Encounter` groups the line items of one visit with the
+are made of; an [`Encounter`][] groups the line items of one visit with the
 claim-level facts (diagnoses, care team, place of service) that routing needs.
 
 Supporting records (lab results, radiology reports, signed consent forms) are
-*referenced* by :class:`DocumentRef`, never stored.
+*referenced* by [`DocumentRef`][], never stored.
 
 Constructors check shapes and raise at once: a period ending before it starts,
 a negative charge, zero units where the category needs units, a pointer
 outside 1-12, a price component in another currency. The error is a
-:class:`~billing_core.errors.ValidationError` whose finding names the line and
+[`ValidationError`][billing_core.errors.ValidationError] whose finding names the line and
 the field (or a ``TypeError`` for a value of the wrong type). Checks that
 depend on the claim the line is on (a pointer to a diagnosis the claim does not
 list, a service date after the claim date) are findings of
-:func:`billing_core.claims.validate_claim`.
+[`validate_claim`][billing_core.claims.validate_claim].
 
 Examples:
     >>> import datetime
@@ -104,7 +104,7 @@ def _date_validator(owner: str, *, optional: bool = False) -> Any:
     The error names the document (``owner`` and its ``id`` when it has one) and
     the field, e.g. ``claim 'CLM1'.claim_date must be a datetime.date (not a
     datetime), got datetime ...``. Internal helper shared with
-    :mod:`billing_core.bills` and :mod:`billing_core.claims`.
+    [`bills`][billing_core.bills] and [`claims`][billing_core.claims].
     """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -211,7 +211,7 @@ class Drug:
     """A drug on a line: its NDC and the quantity given (837 LIN/CTP).
 
     Attributes:
-        ndc: The National Drug Code (a string is parsed with :class:`~billing_core.codes.NDC`).
+        ndc: The National Drug Code (a string is parsed with [`NDC`][billing_core.codes.NDC]).
         quantity: The amount given, positive, as an int or Decimal.
         unit: The unit of ``quantity``.
 
@@ -381,7 +381,7 @@ class PatientAuthorization:
     A line of category ``fee``, or a line the provider bills to the patient
     because the payer does not cover it, is patient-billable only with an
     authorization signed on or before its service date; see
-    :func:`require_patient_authorization`.
+    [`require_patient_authorization`][].
 
     Attributes:
         id: The caller's identifier of the authorization.
@@ -427,7 +427,7 @@ class PatientAuthorization:
 class PriceComponentKind(enum.Enum):
     """The kind of a price component; its sign in the roll-up comes from the kind.
 
-    The roll-up rule (one rule, used by :mod:`billing_core.totals`)::
+    The roll-up rule (one rule, used by [`totals`][billing_core.totals]):
 
         net   = base + surcharge - discount - deduction
         gross = net + tax
@@ -544,7 +544,7 @@ class LineItem:
 
     ``charge`` is the exact billed amount; ``unit_price`` is informative (it
     may carry more decimals than the currency; use
-    :func:`billing_core.money.price_line` to compute a charge from it).
+    [`price_line`][billing_core.money.price_line] to compute a charge from it).
     ``id`` is also the line control number sent to payers (837 REF*6R), so
     remittances match back to it.
 
@@ -570,7 +570,7 @@ class LineItem:
         patient_liable: The provider bills this line to the patient if the payer
             does not cover it; it then needs an authorization.
         price_components: A typed breakdown of the price (see
-            :class:`PriceComponentKind` for the roll-up rule).
+            [`PriceComponentKind`][] for the roll-up rule).
         description: Free text shown on patient bills.
 
     Raises:
@@ -750,7 +750,7 @@ class LineItem:
 def authorization_problem(line: LineItem, *, required: bool | None = None) -> str | None:
     """Why ``line`` may not be billed to the patient, or ``None`` if it may.
 
-    A line that :attr:`~LineItem.requires_authorization` needs an authorization
+    A line that [`requires_authorization`][LineItem.requires_authorization] needs an authorization
     signed on or before its service date, for its service (when the
     authorization names one), with a cap (if any) not below the charge. Lines
     that need none always pass.
@@ -758,7 +758,7 @@ def authorization_problem(line: LineItem, *, required: bool | None = None) -> st
     Args:
         line: The line.
         required: Whether the line needs an authorization; ``None`` (the
-            default) asks :attr:`~LineItem.requires_authorization`. Routing
+            default) asks [`requires_authorization`][LineItem.requires_authorization]. Routing
             passes ``True`` for lines it moves to the patient because the payer
             does not cover them.
 
@@ -796,10 +796,10 @@ def require_patient_authorization(line: LineItem, *, required: bool | None = Non
 
     Args:
         line: The line.
-        required: As for :func:`authorization_problem`.
+        required: As for [`authorization_problem`][].
 
     Raises:
-        AuthorizationRequiredError: With the reason from :func:`authorization_problem`.
+        AuthorizationRequiredError: With the reason from [`authorization_problem`][].
 
     Examples:
         >>> form = DocumentRef(kind=DocumentKind.CONSENT_FORM, reference="forms/7")
@@ -824,7 +824,7 @@ def _check_lines(lines: tuple[LineItem, ...], currency: str, where: str) -> None
     """Check lines are LineItems in ``currency`` with unique ids (internal helper).
 
     Raises:
-        TypeError: A line is not a :class:`LineItem`.
+        TypeError: A line is not a [`LineItem`][].
         CurrencyMismatchError: A line is in another currency.
         ValidationError: Two lines share an id.
     """

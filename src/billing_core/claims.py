@@ -1,7 +1,7 @@
 """Claims to payers, and the checks a claim must pass before it is sent.
 
-A :class:`Claim` asks one payer, under one coverage, to pay for line items. It
-holds the :class:`~billing_core.charges.LineItem` objects themselves, so
+A [`Claim`][] asks one payer, under one coverage, to pay for line items. It
+holds the [`LineItem`][billing_core.charges.LineItem] objects themselves, so
 totals and validation need no lookups; each line's ``id`` is its line control
 number (837 REF*6R) and the claim's ``id`` is the patient control number
 (CLM01). Per-line claim data (diagnosis pointers, care team where it differs,
@@ -9,13 +9,13 @@ place of service override, attachments) lives on the line item.
 
 The constructor refuses impossible shapes (no lines, a line in another
 currency, two lines with one id, a statement period ending before it
-starts). Everything else is a :class:`~billing_core.errors.Finding` of
-:func:`validate_claim`, which returns **every** problem at once, each with
+starts). Everything else is a [`Finding`][billing_core.errors.Finding] of
+[`validate_claim`][], which returns **every** problem at once, each with
 its location (``"claim.total_charge"``, ``"line 3.diagnosis_pointers"``, with
 lines numbered from 1 as on the claim form). Rules are plain functions
 ``ClaimRule = Callable[[Claim], Iterable[Finding]]``; add your own with
-``extra_rules``, or build them with :func:`require_referring_provider` and
-:func:`require_attachments`.
+``extra_rules``, or build them with [`require_referring_provider`][] and
+[`require_attachments`][].
 
 Examples:
     >>> import datetime
@@ -199,11 +199,11 @@ class Claim:
         id: The caller's identifier; sent as the patient control number (CLM01).
         account_id: The patient/guarantor account whose ledger it belongs to.
         patient_id: The patient.
-        coverage: The coverage billed (its payer is :attr:`payer`).
+        coverage: The coverage billed (its payer is [`payer`][]).
         claim_date: The date the claim is made; no service may be after it.
         lines: The line items claimed, at least one, one currency, unique ids.
         total_charge: The stated total charge (CLM02); defaults to the sum of
-            the lines. :func:`validate_claim` checks a stated one.
+            the lines. [`validate_claim`][] checks a stated one.
         diagnoses: Up to 12 ICD-10-CM codes, the principal first (strings are parsed).
         care_team: Claim-level providers (billing, rendering, referring, ...);
             a line lists its own only where they differ.
@@ -377,7 +377,7 @@ class Claim:
 class ClaimRule(Protocol):
     """A claim check: any callable taking a claim and yielding its findings (none if it passes).
 
-    Plain functions qualify; see :func:`check_total_charge` for the shape.
+    Plain functions qualify; see [`check_total_charge`][] for the shape.
 
     Examples:
         >>> def no_big_claims(claim: Claim) -> Iterable[Finding]:
@@ -491,7 +491,7 @@ def _modifier_problem(code: ProcedureCode) -> str | None:
 def check_modifiers(claim: Claim) -> Iterable[Finding]:
     """Each procedure code has at most 4 modifiers, each two upper-case letters or digits.
 
-    :class:`~billing_core.codes.ProcedureCode` already refuses bad modifiers;
+    [`ProcedureCode`][billing_core.codes.ProcedureCode] already refuses bad modifiers;
     this rule catches codes that reached the claim without that constructor
     (for example rebuilt from storage with validation off).
 
@@ -517,7 +517,7 @@ def _npi_problem(provider: Provider) -> str | None:
 def check_care_team_npis(claim: Claim) -> Iterable[Finding]:
     """Every provider on the claim and its lines has a valid NPI (format and check digit).
 
-    :class:`~billing_core.parties.Provider` already validates its NPI; this
+    [`Provider`][billing_core.parties.Provider] already validates its NPI; this
     rule catches providers that reached the claim without that constructor.
 
     Examples:
@@ -638,7 +638,7 @@ DEFAULT_RULES: Final[tuple[ClaimRule, ...]] = (
     check_line_codes,
     check_prior_payers,
 )
-"""The rules :func:`validate_claim` runs unless told otherwise, in order."""
+"""The rules [`validate_claim`][] runs unless told otherwise, in order."""
 
 
 def require_referring_provider(when: Callable[[Claim, LineItem], bool]) -> ClaimRule:
@@ -733,9 +733,9 @@ def validate_claim(
 
     Args:
         claim: The claim.
-        rules: The rules to run; :data:`DEFAULT_RULES` by default.
+        rules: The rules to run; [`DEFAULT_RULES`][] by default.
         extra_rules: More rules to run after ``rules`` (your payer's rules,
-            :func:`require_referring_provider`, :func:`require_attachments`).
+            [`require_referring_provider`][], [`require_attachments`][]).
 
     Returns:
         The findings; empty when the claim passes.

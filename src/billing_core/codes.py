@@ -3,13 +3,13 @@
 Every code type is a small frozen value: built from a string, validated on
 construction, hashable, and printed in its canonical form by ``str()``. Only the
 *format* is checked; whether a code exists on a date is a question for a
-user-supplied :class:`CodeSet` (CPT descriptors are licensed by the AMA and
+user-supplied [`CodeSet`][] (CPT descriptors are licensed by the AMA and
 CARC/RARC lists change several times a year, so none are shipped).
 
 Normalisation is limited to what each class documents: surrounding whitespace
 is stripped and letters are upper-cased everywhere; ICD-10-CM dots and NDC
 hyphens are removed; three-digit revenue codes are left-padded. Anything else
-that does not fit raises :class:`~billing_core.errors.InvalidCodeError` (a
+that does not fit raises [`InvalidCodeError`][billing_core.errors.InvalidCodeError] (a
 ``ValueError``) naming the value and what was expected. A value that is not a
 ``str`` raises ``TypeError``.
 
@@ -88,7 +88,7 @@ def _checked(value: object, what: str, pattern: re.Pattern[str], expected: str) 
 
 
 class CodeSystem(enum.Enum):
-    """The procedure coding system a :class:`ProcedureCode` belongs to.
+    """The procedure coding system a [`ProcedureCode`][] belongs to.
 
     Attributes:
         CPT: AMA Current Procedural Terminology (HCPCS Level I): five
@@ -154,7 +154,7 @@ class ProcedureCode:
     The code is stripped and upper-cased, then checked against the format of
     its system; modifiers are stripped and upper-cased, must each be two
     letters or digits, and keep their order (pricing modifiers come first).
-    ``system`` may be given as a :class:`CodeSystem` or its string value.
+    ``system`` may be given as a [`CodeSystem`][] or its string value.
 
     Attributes:
         system: The coding system.
@@ -489,7 +489,7 @@ class GroupCode(enum.Enum):
         PI: Payer-initiated reduction: the payer reduced payment without a
             contract basis (e.g. medical review); not billable to the patient.
         CR: Correction and reversal: used only in the 4010 version of the
-            835 and removed in 5010; accepted by :meth:`parse` only with
+            835 and removed in 5010; accepted by [`parse`][] only with
             ``allow_legacy=True``.
 
     Examples:
@@ -623,8 +623,8 @@ class CodeSet(Protocol):
     """A user-supplied, date-versioned list of codes (CPT, CARC, RARC, ...).
 
     The library never ships these lists; implement this protocol over your
-    licensed or downloaded data, or use :class:`StaticCodeSet`. Codes are
-    passed in their canonical ``str()`` form (for a :class:`ProcedureCode`,
+    licensed or downloaded data, or use [`StaticCodeSet`][]. Codes are
+    passed in their canonical ``str()`` form (for a [`ProcedureCode`][],
     the code without modifiers).
 
     Examples:
@@ -654,7 +654,7 @@ def _check_entry_dates(
 
 @attrs.frozen
 class CodeSetEntry:
-    """One code's validity period in a :class:`StaticCodeSet`.
+    """One code's validity period in a [`StaticCodeSet`][].
 
     Attributes:
         code: The code in canonical form (as ``str()`` of the code type prints it).
@@ -679,7 +679,7 @@ class CodeSetEntry:
 
 
 class StaticCodeSet:
-    """An in-memory :class:`CodeSet` built from :class:`CodeSetEntry` values.
+    """An in-memory [`CodeSet`][] built from [`CodeSetEntry`][] values.
 
     A code may have several entries (e.g. terminated and later reinstated);
     it is contained on a date if any of its entries covers that date. Codes
@@ -687,7 +687,7 @@ class StaticCodeSet:
 
     Args:
         name: The set's name, used in findings.
-        entries: The entries; either :class:`CodeSetEntry` values or a mapping
+        entries: The entries; either [`CodeSetEntry`][] values or a mapping
             of code to ``(start, end)``.
 
     Examples:
@@ -760,14 +760,14 @@ def check_code(
 
     Args:
         code_set: The user-supplied code set.
-        code: A code value or its canonical string. A :class:`ProcedureCode` is
+        code: A code value or its canonical string. A [`ProcedureCode`][] is
             looked up without its modifiers.
         on: The date the code must be valid on (usually the date of service).
         location: Where the code is, for the finding (e.g. ``"line 2.procedure"``).
 
     Returns:
         ``None`` if the set contains the code on that date, else a
-        :attr:`~billing_core.errors.Severity.WARNING` finding with rule
+        `WARNING` finding with rule
         ``"codes.unknown_in_code_set"``.
 
     Examples:

@@ -1,8 +1,8 @@
 """Timely-filing deadlines: payer rules as data, business-day rolling, US holidays.
 
-A payer's timely-filing rule is a :class:`FilingRule`: a period (days, months,
+A payer's timely-filing rule is a [`FilingRule`][]: a period (days, months,
 or "until the end of the calendar year after the anchor") counted from an
-anchor date (:class:`FilingAnchor`): the service from date, the through date of
+anchor date ([`FilingAnchor`][]): the service from date, the through date of
 an institutional span, the primary payer's adjudication date for a secondary
 claim, or the denial date for an appeal.
 
@@ -12,7 +12,7 @@ The rule used, in order:
    to the service from date when no through date is given (a one-day service).
 2. **Period.** ``period_days``: anchor + that many calendar days.
    ``period_months``: anchor + that many calendar months with
-   :class:`dateutil.relativedelta.relativedelta`, which clamps to the last day
+   `dateutil.relativedelta.relativedelta`, which clamps to the last day
    of a shorter month (31 January + 3 months = 30 April; 29 February 2024 + 12
    months = 28 February 2025). The months are added in one step from the
    anchor, never month by month. ``end_of_following_year``: 31 December of the
@@ -111,9 +111,9 @@ def _holiday_dates(value: object) -> frozenset[date]:
 class HolidayCalendar:
     """A set of days on which deadlines do not fall (payer or office closed).
 
-    Any iterable of :class:`datetime.date` can be given; every element is
+    Any iterable of `datetime.date` can be given; every element is
     checked, and all non-dates (including ``datetime`` objects) are reported
-    in one :class:`~billing_core.errors.ValidationError`. Calendars combine
+    in one [`ValidationError`][billing_core.errors.ValidationError]. Calendars combine
     with ``|``.
 
     Attributes:
@@ -397,7 +397,7 @@ class FilingRule:
 
     Raises:
         ValidationError: Listing every problem: a negative or non-int period, no
-            period or more than one, an anchor that is not a :class:`FilingAnchor`.
+            period or more than one, an anchor that is not a [`FilingAnchor`][].
 
     Examples:
         >>> str(FilingRule(period_days=90, anchor=FilingAnchor.DENIED))
@@ -557,12 +557,12 @@ def deadline_for(
     *,
     holidays: HolidayCalendar | Iterable[date] | None = None,
 ) -> date:
-    """:func:`filing_deadline` for any object with the dates as attributes.
+    """[`filing_deadline`][] for any object with the dates as attributes.
 
     Reads ``service_from`` (or else ``service_date``, as on
-    :class:`billing_core.charges.LineItem`), ``service_through``,
+    [`LineItem`][billing_core.charges.LineItem]), ``service_through``,
     ``primary_adjudicated`` and ``denied_on`` from ``item`` (a line, a
-    :class:`ClaimDeadlineInput`, a row); a missing attribute counts as ``None``.
+    [`ClaimDeadlineInput`][], a row); a missing attribute counts as ``None``.
 
     Args:
         item: The claim or line.

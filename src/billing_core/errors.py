@@ -1,12 +1,12 @@
 """The error hierarchy and the finding type shared by every validation.
 
-Every error the library raises derives from :class:`BillingError` and also from
+Every error the library raises derives from [`BillingError`][] and also from
 the builtin exception a caller would naturally catch (``ValueError``,
 ``TypeError``, ``KeyError``), so both ``except BillingError`` and
 ``except ValueError`` work.
 
-Validation never stops at the first problem: it collects :class:`Finding`
-objects, each with a location, and raises one :class:`ValidationError` that
+Validation never stops at the first problem: it collects [`Finding`][]
+objects, each with a location, and raises one [`ValidationError`][] that
 carries them all.
 
 Examples:
@@ -116,7 +116,7 @@ class Finding:
     Attributes:
         location: Where the problem is, e.g. ``"line 2.diagnosis_pointers"``.
         message: What is wrong, in words a billing clerk understands.
-        severity: :attr:`Severity.ERROR` (blocks) or :attr:`Severity.WARNING`.
+        severity: `Severity.ERROR` (blocks) or `Severity.WARNING`.
         rule: A short stable identifier of the rule that produced it.
 
     Examples:

@@ -1,7 +1,7 @@
 """Identifiers for documents and entries.
 
 Every document and ledger entry has an ``id: str`` chosen by the caller, so
-ids from the caller's own system can be used as they are. :func:`new_id`
+ids from the caller's own system can be used as they are. [`new_id`][]
 gives a fresh random one when the caller has none.
 
 Examples:

@@ -1,18 +1,18 @@
 """Revenue-cycle KPIs as exact, explained ratios.
 
-Every KPI is a named function taking plain inputs (:class:`~billing_core.money.Money`
-totals, counts, dates) and returning a :class:`Ratio`: the numerator, the
+Every KPI is a named function taking plain inputs ([`Money`][billing_core.money.Money]
+totals, counts, dates) and returning a [`Ratio`][]: the numerator, the
 denominator, the value and a one-line definition, so a number in a report can
 always be traced back to what it was computed from.
 
 Value and rounding: ``value = numerator x scale / denominator``, computed
 exactly (as a fraction of integers: minor units or counts) and rounded **once**
-to :data:`RATIO_PLACES` (2) decimal places, **half up** (ties away from zero). The
-result is a :class:`~decimal.Decimal` built from that integer; no
-:mod:`decimal` context, global or local, is read or changed. ``scale`` is 100
+to [`RATIO_PLACES`][] (2) decimal places, **half up** (ties away from zero). The
+result is a `Decimal` built from that integer; no
+`decimal` context, global or local, is read or changed. ``scale`` is 100
 for percentages (so ``value`` is in percent points: ``Decimal('95.24')`` means
-95.24 %) and the period length for days in A/R. :attr:`Ratio.exact` gives the
-unrounded value as a :class:`~fractions.Fraction`.
+95.24 %) and the period length for days in A/R. [`Ratio.exact`][] gives the
+unrounded value as a `Fraction`.
 
 A zero denominator gives an **undefined** ratio (``value is None``), never an
 exception or a NaN: no claims submitted means no denial rate.
@@ -64,13 +64,13 @@ __all__ = [
 ]
 
 RATIO_PLACES: Final = 2
-"""Decimal places of :attr:`Ratio.value` (rounded once, half up)."""
+"""Decimal places of `Ratio.value` (rounded once, half up)."""
 
 _ROUNDING: Final = RoundingMode.HALF_UP
 
 
 class RatioUnit(enum.Enum):
-    """What a :attr:`Ratio.value` measures.
+    """What a `Ratio.value` measures.
 
     Examples:
         >>> clean_claim_rate(1, 2).unit
@@ -104,7 +104,7 @@ class Ratio:
         denominator: The denominator (an amount or a count).
         scale: The factor applied: 100 for percentages, the period length for
             days in A/R, 1 otherwise.
-        value: ``numerator x scale / denominator`` rounded to :data:`RATIO_PLACES`
+        value: ``numerator x scale / denominator`` rounded to [`RATIO_PLACES`][]
             places half up; ``None`` when the denominator is zero.
         unit: What the value measures.
         definition: How it is computed, in words.
@@ -597,7 +597,7 @@ def average_lag(
     interval counts 0.
 
     Args:
-        intervals: ``(start, end)`` pairs of :class:`datetime.date`.
+        intervals: ``(start, end)`` pairs of `datetime.date`.
         name: The KPI name shown in the result.
         definition: The definition shown in the result.
 

@@ -1,11 +1,11 @@
 """The responsibility ledger: immutable entries that move a line item's money.
 
 After a bill or claim goes out, every movement of money is an **entry**. Each
-line item's money sits in **buckets** by who owes it (:class:`Bucket`: each
+line item's money sits in **buckets** by who owes it ([`Bucket`][]: each
 coverage in sequence, then the patient/guarantor), and unapplied money sits as a
-**credit** of the :class:`Party` that paid it. Balances are folds over entries
-(:mod:`billing_core.balances`); entries never change, and a mistake is corrected
-by a :class:`Reversal` (see :func:`reverse`).
+**credit** of the [`Party`][] that paid it. Balances are folds over entries
+([`balances`][billing_core.balances]); entries never change, and a mistake is corrected
+by a [`Reversal`][] (see [`reverse`][]).
 
 The ledger knows nothing about documents: an entry names the account it belongs
 to (``account_id``) and the line item it touches (``line_id``, ``None`` for
@@ -24,20 +24,20 @@ Entry types and their effect:
 - `Reversal`: the exact negation of one earlier entry.
 
 **Sign rule.** Every entry's ``amount`` is positive in its natural direction: a
-$50 payment applied is ``+50.00`` in :class:`PaymentApplied`, a $30 contractual
-adjustment is ``+30.00`` in :class:`Adjustment`; the entry type says which way
-the money moves. Only a :class:`Reversal` is negative: it carries the negated
+$50 payment applied is ``+50.00`` in [`PaymentApplied`][], a $30 contractual
+adjustment is ``+30.00`` in [`Adjustment`][]; the entry type says which way
+the money moves. Only a [`Reversal`][] is negative: it carries the negated
 amount of its original and undoes exactly that original's effect. A
-:class:`ChargePosted` may be zero (a no-charge line); every other entry must be
+[`ChargePosted`][] may be zero (a no-charge line); every other entry must be
 strictly positive.
 
 **Validity.** Constructors check each entry on its own. Whether a *history*
 is consistent (unique ids, reversals of known entries reversed at most once,
 every line charged before it is touched, one currency per account, no bucket
 and no credit ever negative at the end of a day) is checked by
-:func:`check_history` / :func:`validate_history`. The balance folds in
-:mod:`billing_core.balances` trust their input for speed (they still refuse
-mixed currencies and lines that were never charged); run :func:`check_history`
+[`check_history`][] / [`validate_history`][]. The balance folds in
+[`balances`][billing_core.balances] trust their input for speed (they still refuse
+mixed currencies and lines that were never charged); run [`check_history`][]
 on entries you did not build yourself.
 
 Examples:
@@ -192,7 +192,7 @@ def next_bucket(bucket: Bucket, available_coverages: int | Iterable[Bucket]) -> 
             themselves.
 
     Returns:
-        The next existing coverage after ``bucket``, or :attr:`Bucket.PATIENT`.
+        The next existing coverage after ``bucket``, or `Bucket.PATIENT`.
 
     Raises:
         InvalidTransitionError: If ``bucket`` is the patient (nothing follows it).
@@ -253,7 +253,7 @@ class Party:
     (the patient or guarantor) pays the patient bucket.
 
     Attributes:
-        kind: :attr:`PartyKind.PAYER` or :attr:`PartyKind.PATIENT`.
+        kind: `PartyKind.PAYER` or `PartyKind.PATIENT`.
         id: The payer's or patient's id in the caller's system.
 
     Examples:
@@ -412,11 +412,11 @@ class LedgerEntry:
         id: The entry's id, unique within a history.
         account_id: The account the entry belongs to.
         line_id: The line item it touches, or ``None`` for unapplied money
-            (:class:`PaymentReceived`, :class:`Refund`).
+            ([`PaymentReceived`][], [`Refund`][]).
         effective: The date the entry takes effect; balances as of a date
             count only entries effective on or before it.
         amount: The amount, positive in the entry's natural direction (only a
-            :class:`Reversal` is negative).
+            [`Reversal`][] is negative).
         source: Where it came from (payment, remittance, reason).
 
     Examples:
@@ -579,9 +579,9 @@ class Adjustment(LedgerEntry):
 
     CO and PI are written off the bucket (never billable to the patient); PR
     is transferred to ``to_bucket``, the next coverage or the patient (see
-    :func:`next_bucket`); OA is written off without a ``to_bucket`` and
+    [`next_bucket`][]); OA is written off without a ``to_bucket`` and
     transferred with one. CR (4010 only) is refused: corrections are
-    :class:`Reversal` entries.
+    [`Reversal`][] entries.
 
     Attributes:
         bucket: The coverage bucket adjusted.
@@ -755,7 +755,7 @@ class Refund(LedgerEntry):
 OriginalEntry: TypeAlias = (
     ChargePosted | PaymentReceived | PaymentApplied | Adjustment | Transfer | WriteOff | Refund
 )
-"""Any entry that is not a reversal (what a :class:`Reversal` may undo)."""
+"""Any entry that is not a reversal (what a [`Reversal`][] may undo)."""
 
 _ORIGINAL_TYPES: Final = (
     ChargePosted,
@@ -770,7 +770,7 @@ _ORIGINAL_TYPES: Final = (
 
 @attrs.frozen(kw_only=True)
 class Reversal(LedgerEntry):
-    """The exact negation of one earlier entry, linked to it; build it with :func:`reverse`.
+    """The exact negation of one earlier entry, linked to it; build it with [`reverse`][].
 
     Its ``account_id`` and ``line_id`` are the original's and its ``amount`` is
     the original's negated. A reversal cannot itself be reversed: post the
@@ -841,7 +841,7 @@ def reverse(
         entry: The entry to undo (not a reversal).
         id: The reversal's id.
         effective: When the reversal takes effect (not before the original).
-        reason: Why, kept in the reversal's :class:`Source` (the original's
+        reason: Why, kept in the reversal's [`Source`][] (the original's
             payment and remittance ids are kept too).
 
     Returns:
@@ -889,7 +889,7 @@ def reverse(
 def _decode_key(key: str) -> tuple[str, str, str, str, Party | None, str]:
     """Split an entry's fold key: kind, bucket, detail, currency, party, account id.
 
-    Internal helper shared with :mod:`billing_core.balances`.
+    Internal helper shared with [`balances`][billing_core.balances].
     """
     kind, bucket, detail, currency, pk, account_id, pid = key.split(_SEP, 6)
     party = Party(kind=PartyKind(pk), id=pid) if pk else None
@@ -931,7 +931,7 @@ def validate_history(entries: Iterable[Entry]) -> list[Finding]:
 
     A valid history has: unique entry ids; reversals only of entries in the
     history, equal to the entry they name, each reversed at most once; a
-    :class:`ChargePosted` for every line an entry touches, effective on or
+    [`ChargePosted`][] for every line an entry touches, effective on or
     before that entry; each line in one account; one currency per account;
     and, at the end of every effective date, no bucket of a line below zero
     (nothing paid, adjusted, transferred or written off beyond what is open)
@@ -1094,7 +1094,7 @@ def _running_checks(history: list[Entry]) -> list[Finding]:
 
 
 def check_history(entries: Iterable[Entry]) -> None:
-    """Raise if a history of entries is not valid (see :func:`validate_history`).
+    """Raise if a history of entries is not valid (see [`validate_history`][]).
 
     Args:
         entries: The history.

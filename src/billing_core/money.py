@@ -1,10 +1,10 @@
 """Exact money: amounts, rounding, allocation and formatting.
 
-:class:`Money` stores an **integer count of minor units** (cents for USD, yen
+[`Money`][] stores an **integer count of minor units** (cents for USD, yen
 for JPY, fils for BHD) and an ISO 4217 currency code, so every amount is exact
 by construction. Arithmetic that could produce a fraction of a minor unit
-(multiplying by a rate, dividing) needs an explicit :class:`RoundingMode`;
-splitting an amount into parts goes through :func:`allocate`, which never
+(multiplying by a rate, dividing) needs an explicit [`RoundingMode`][];
+splitting an amount into parts goes through [`allocate`][], which never
 creates or loses a minor unit.
 
 Examples:
@@ -18,8 +18,8 @@ Examples:
     >>> allocate(Money("100.00", "USD"), [1, 1, 1])
     (Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD'))
 
-The module never reads or changes the global :mod:`decimal` context: every
-rounding is done in integer arithmetic at one place, :func:`round_ratio`.
+The module never reads or changes the global `decimal` context: every
+rounding is done in integer arithmetic at one place, [`round_ratio`][].
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Final, Literal, NoReturn, final
 
@@ -63,9 +63,9 @@ __all__ = [
 class RoundingMode(enum.Enum):
     """How an exact value is rounded to a whole number of minor units.
 
-    The values are the names used by the :mod:`decimal` module, so a mode can be
+    The values are the names used by the `decimal` module, so a mode can be
     given to ``Decimal.quantize`` too. ``HALF_UP`` is the documented default for
-    billing (:data:`DEFAULT_ROUNDING`).
+    billing ([`DEFAULT_ROUNDING`][]).
 
     Examples:
         >>> [round_ratio(-5, 2, m) for m in (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)]
@@ -96,7 +96,7 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     """Round the exact fraction ``numerator / denominator`` to an integer.
 
     This is the one place where the library rounds: every other function that
-    rounds calls it. It works in integer arithmetic, so no :mod:`decimal`
+    rounds calls it. It works in integer arithmetic, so no `decimal`
     context is involved.
 
     Args:
@@ -184,7 +184,7 @@ def currency_exponent(currency: str) -> int:
     """Number of decimal places of ``currency``'s minor unit.
 
     Comes from the CLDR data shipped with babel (cached), unless overridden with
-    :func:`override_currency_exponent`. CLDR and ISO 4217 disagree for a few
+    [`override_currency_exponent`][]. CLDR and ISO 4217 disagree for a few
     currencies (CLDR gives 0 places for IQD, HUF, COP, IDR and some others
     where ISO 4217 gives 2 or 3), because CLDR follows the amounts used in
     practice.
@@ -210,7 +210,7 @@ def override_currency_exponent(currency: str, exponent: int) -> None:
 
     Use it once at start-up, for example to follow ISO 4217 instead of CLDR for
     a currency, or to add a currency babel does not know. It may not change a
-    currency once any :class:`Money` has used it (amounts already created would
+    currency once any [`Money`][] has used it (amounts already created would
     silently change value); setting the same exponent again is allowed.
 
     Args:
@@ -276,7 +276,7 @@ def _as_fraction(value: object, what: str) -> Fraction:
     )
 
 
-def minor_from_decimal(value: Decimal, currency: str, exponent: int) -> int:
+def _minor_from_decimal(value: Decimal, currency: str, exponent: int) -> int:
     if not value.is_finite():
         raise InvalidAmountError(f"amount must be a finite number, got {value!r} for {currency}")
     sign, digits, exp = value.as_tuple()
@@ -301,13 +301,14 @@ class Money:
     """An exact amount of one currency, held as an integer count of minor units.
 
     Construct from a ``str``, ``Decimal`` or ``int`` in major units
-    (``Money("12.50", "USD")``), or from minor units with :meth:`from_minor`.
+    (``Money("12.50", "USD")``), or from minor units with [`from_minor`][].
     Floats are refused (``TypeError``); so are NaN, infinities, unknown
     currencies and amounts finer than the currency's minor unit.
 
     Money is immutable and hashable; amounts of one currency are ordered.
     ``+``, ``-``, unary ``-``, ``abs`` and ``Money * int`` are exact.
-    Combining two currencies raises :class:`~billing_core.errors.CurrencyMismatchError`.
+    Combining two currencies raises
+    [`CurrencyMismatchError`][billing_core.errors.CurrencyMismatchError].
 
     Args:
         amount: The amount in major units.
@@ -342,13 +343,13 @@ class Money:
         if type(amount) is int:
             minor = amount * _POW10[exponent]
         elif isinstance(amount, Decimal):
-            minor = minor_from_decimal(amount, code, exponent)
+            minor = _minor_from_decimal(amount, code, exponent)
         elif isinstance(amount, str):
             try:
                 parsed = Decimal(amount)
             except ArithmeticError:
                 raise InvalidAmountError(f"amount {amount!r} for {code} is not a number") from None
-            minor = minor_from_decimal(parsed, code, exponent)
+            minor = _minor_from_decimal(parsed, code, exponent)
         elif isinstance(amount, float):
             _reject_float(amount, "amount")
         elif isinstance(amount, bool) or not isinstance(amount, int):
@@ -428,7 +429,7 @@ class Money:
 
     @classmethod
     def sum(cls, moneys: Iterable[Money], currency: str | None = None) -> Money:
-        """Total of ``moneys``; the same as :func:`total`.
+        """Total of ``moneys``; the same as [`total`][].
 
         Examples:
             >>> Money.sum([Money("1.10", "USD"), Money("2.20", "USD")])
@@ -536,7 +537,7 @@ class Money:
         """Divide by an exact number and round once.
 
         To split an amount into parts that add back up exactly, use
-        :func:`split` or :func:`allocate` instead.
+        [`split`][] or [`allocate`][] instead.
 
         Args:
             divisor: A non-zero ``int``, ``Decimal`` or ``Fraction``.
@@ -642,7 +643,7 @@ def _unpickle(minor: int, currency: str) -> Money:
 def total(moneys: Iterable[Money], currency: str | None = None) -> Money:
     """Add up amounts of one currency exactly.
 
-    Reduces the raw minor units and builds one :class:`Money` at the end.
+    Reduces the raw minor units and builds one [`Money`][] at the end.
 
     Args:
         moneys: The amounts. May be empty when ``currency`` is given.
@@ -656,7 +657,7 @@ def total(moneys: Iterable[Money], currency: str | None = None) -> Money:
         CurrencyMismatchError: If the amounts are in more than one currency, or
             not in ``currency``.
         InvalidAmountError: If ``moneys`` is empty and no currency is given.
-        TypeError: If an element is not a :class:`Money`.
+        TypeError: If an element is not a [`Money`][].
 
     Examples:
         >>> total([Money("0.10", "USD"), Money("0.20", "USD")])
@@ -705,7 +706,7 @@ def _not_money(items: Sequence[object]) -> None:
 
 
 class AllocationMode(enum.Enum):
-    """How :func:`allocate` hands out the minor units left after flooring each share.
+    """How [`allocate`][] hands out the minor units left after flooring each share.
 
     Every mode gives each part its exact share rounded down, then adds one
     minor unit to some parts until the total is reached. They differ only in
@@ -896,7 +897,7 @@ def price_line(
         units: Quantity (units, minutes, days, miles, millilitres, ...).
         unit_price: Price per unit in major units, any precision.
         currency: The ISO 4217 code of the result.
-        rounding: Rounding mode; :data:`DEFAULT_ROUNDING` (``HALF_UP``) by default.
+        rounding: Rounding mode; [`DEFAULT_ROUNDING`][] (``HALF_UP``) by default.
 
     Returns:
         The line charge.
@@ -912,6 +913,11 @@ def price_line(
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+_FORMAT_CONTEXT: Final = Context(
+    prec=MAX_PREC, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -948,12 +954,15 @@ def format_money(
     """
     if format_type not in ("standard", "accounting"):
         raise ValueError(f"format_type must be 'standard' or 'accounting', got {format_type!r}")
-    return str(
-        format_currency(
-            money.amount,
-            money.currency,
-            locale=_locale(locale),
-            format_type=format_type,
-            decimal_quantization=False,
+    # babel computes with the current decimal context; give it a local, exact one
+    # so a caller's context (a low precision, a trap) never changes the text.
+    with localcontext(_FORMAT_CONTEXT):
+        return str(
+            format_currency(
+                money.amount,
+                money.currency,
+                locale=_locale(locale),
+                format_type=format_type,
+                decimal_quantization=False,
+            )
         )
-    )

@@ -326,8 +326,8 @@ class Provider:
     """A health care provider: a clinician or an organization.
 
     The NPI is validated (format and check digit) on construction; a string
-    is parsed with :class:`~billing_core.codes.NPI`, so a bad one raises
-    :class:`~billing_core.errors.InvalidCodeError`.
+    is parsed with [`NPI`][billing_core.codes.NPI], so a bad one raises
+    [`InvalidCodeError`][billing_core.errors.InvalidCodeError].
 
     Attributes:
         npi: The National Provider Identifier.
@@ -357,7 +357,7 @@ class CareRole(enum.Enum):
 
     ``OTHER`` covers the rest of the care team (a physical or occupational
     therapist, a nurse practitioner, ...); describe it in
-    :attr:`CareTeamMember.description`.
+    `CareTeamMember.description`.
 
     Examples:
         >>> CareRole.RENDERING.value

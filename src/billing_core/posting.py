@@ -1,41 +1,27 @@
 """Posting a remittance: from the payer's answer to ledger entries, every cent accounted for.
 
-:func:`plan_posting` is pure: given a :class:`~billing_core.remittance.Remittance`,
-our :class:`~billing_core.claims.Claim` objects and the current line balances,
-it returns a :class:`PostingPlan` with the ledger entries to append per
+[`plan_posting`][] is pure: given a [`Remittance`][billing_core.remittance.Remittance],
+our [`Claim`][billing_core.claims.Claim] objects and the current line balances,
+it returns a [`PostingPlan`][] with the ledger entries to append per
 account, the findings, the follow-ups (denials, claims the payer did not
 take), the crossovers and the provider sub-ledger postings.
-:func:`apply_posting` checks that the plan is still current and not already
+[`apply_posting`][] checks that the plan is still current and not already
 posted, and hands back the entries.
 
 How the payer's answer becomes entries (the claim's coverage gives the payer's
-:class:`~billing_core.ledger.Bucket`):
+[`Bucket`][billing_core.ledger.Bucket]):
 
-==========================================  ==============================================
-835                                         ledger
-==========================================  ==============================================
-paid amount (SVC03, CLP04)                  one :class:`~billing_core.ledger.PaymentReceived`
-                                            per account (the net paid on it), then a
-                                            :class:`~billing_core.ledger.PaymentApplied`
-                                            per line from the payer's bucket
-CO, PI                                      :class:`~billing_core.ledger.Adjustment`
-                                            written off the payer's bucket
-PR (deductible, coinsurance, copay, ...)    :class:`~billing_core.ledger.Adjustment`
-                                            transferred to the next coverage, else the
-                                            patient
-OA-23 on a secondary/tertiary claim         nothing: the prior payer's impact, already
-                                            resolved in the prior payer's bucket
-other OA                                    written off the payer's bucket
-a negative adjustment                       the payment it adds stays as the payer's
-                                            unapplied credit (an overpayment, visible
-                                            and refundable)
-claim-level CAS                             distributed across the claim's lines by a
-                                            :class:`ClaimLevelRule`, exact to the cent
-status 22 (reversal)                        :class:`~billing_core.ledger.Reversal` of each
-                                            entry the original posting made
-PLB                                         :class:`ProviderPosting` in the provider
-                                            sub-ledger
-==========================================  ==============================================
+| 835 | ledger |
+|---|---|
+| paid amount (SVC03, CLP04) | one [`PaymentReceived`][billing_core.ledger.PaymentReceived] per account (the net paid on it), then a [`PaymentApplied`][billing_core.ledger.PaymentApplied] per line from the payer's bucket |
+| CO, PI | [`Adjustment`][billing_core.ledger.Adjustment] written off the payer's bucket |
+| PR (deductible, coinsurance, copay, ...) | [`Adjustment`][billing_core.ledger.Adjustment] transferred to the next coverage, else the patient |
+| OA-23 on a secondary/tertiary claim | nothing: the prior payer's impact, already resolved in the prior payer's bucket |
+| other OA | written off the payer's bucket |
+| a negative adjustment | the payment it adds stays as the payer's unapplied credit (an overpayment, visible and refundable) |
+| claim-level CAS | distributed across the claim's lines by a [`ClaimLevelRule`][], exact to the cent |
+| status 22 (reversal) | [`Reversal`][billing_core.ledger.Reversal] of each entry the original posting made |
+| PLB | [`ProviderPosting`][] in the provider sub-ledger |
 
 Matching: each claim payment to our claim by patient control number (the
 claim id); each service line by line control number (the line item id),
@@ -44,10 +30,10 @@ the payer dropped the control number. Anything unmatched is an error finding,
 never a guess.
 
 Refusal: a plan with an error finding is **refused**: it carries the findings
-and no entries, and :func:`apply_posting` raises
-(:class:`~billing_core.errors.UnbalancedError` with the balancing explanation
+and no entries, and [`apply_posting`][] raises
+([`UnbalancedError`][billing_core.errors.UnbalancedError] with the balancing explanation
 when the remittance does not balance, else
-:class:`~billing_core.errors.ValidationError`). An unbalanced remittance is
+[`ValidationError`][billing_core.errors.ValidationError]). An unbalanced remittance is
 posted only with ``accept_unbalanced=True`` (its imbalances become warnings,
 and the provider sub-ledger takes the unreconciled difference).
 
@@ -84,7 +70,7 @@ Examples:
     PaymentApplied 60.00 USD None
     Adjustment 30.00 USD None
     Adjustment 10.00 USD patient
-"""
+"""  # noqa: E501 - a Markdown table
 
 from __future__ import annotations
 
@@ -125,6 +111,7 @@ from billing_core.ledger import (
     WriteOff,
     next_bucket,
     reverse,
+    validate_history,
 )
 from billing_core.money import Money, allocate
 from billing_core.parties import Coverage
@@ -307,7 +294,7 @@ class ProviderPosting:
 
     ``amount`` keeps the 835 sign: positive reduces the payment (a recoupment,
     a balance forwarded from an earlier remittance), negative increases it
-    (interest, a balance carried to a later one). :attr:`cash` is its effect
+    (interest, a balance carried to a later one). [`cash`][] is its effect
     on the money received.
 
     Attributes:
@@ -351,25 +338,25 @@ class _Assumed:
 
 @attrs.frozen(kw_only=True)
 class PostingPlan:
-    """What posting a remittance will do; :func:`apply_posting` records it.
+    """What posting a remittance will do; [`apply_posting`][] records it.
 
     Attributes:
         idempotency_key: A SHA-256 hex digest of the remittance's content
-            (:func:`idempotency_key`); the same remittance always gives the same
+            (`idempotency_key`); the same remittance always gives the same
             key, two different ones never (in practice) the same.
         remittance_id: The remittance.
         effective: The date of every entry (the remittance's paid date unless given).
         entries: The ledger entries to append, account by account in the order
-            the remittance first names them; empty when :attr:`refused`.
+            the remittance first names them; empty when [`refused`][].
         findings: Every problem and notice, with its location.
         follow_ups: Claims that need attention (denials, claims not taken).
         crossovers: Claims the payer forwarded to the next payer.
         provider_entries: The provider sub-ledger postings (PLB, held claims,
-            an accepted imbalance); empty when :attr:`refused`.
+            an accepted imbalance); empty when [`refused`][].
         balancing: The remittance's balancing report.
         accepted_unbalanced: Whether the caller accepted an unbalanced remittance.
         assumed: The bucket balances the plan was built on (checked by
-            :func:`apply_posting`).
+            [`apply_posting`][]).
 
     Examples:
         >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
@@ -575,7 +562,7 @@ def _coverage_buckets(items: Iterable[Coverage | Bucket]) -> list[Bucket]:
 
 
 def _allocate_minor(total: int, weights: Sequence[int]) -> list[int]:
-    """Split ``total`` minor units by weights, largest remainder (via :func:`allocate`)."""
+    """Split ``total`` minor units by weights, largest remainder (via [`allocate`][])."""
     if total == 0:
         return [0] * len(weights)
     if not any(weights):
@@ -1403,14 +1390,14 @@ def plan_posting(
         claims: Our claims the remittance may answer (matched by id = patient
             control number); extra claims are fine.
         balances: The current balance of each line, by line id (from
-            :func:`billing_core.balances.line_balances`); only the open amount
+            [`line_balances`][billing_core.balances.line_balances]); only the open amount
             per bucket is used.
         coverages: Per account id, the account's coverages (or their buckets),
             to find the next coverage a PR amount moves to. An account not
             listed has no coverage after the one billed: PR goes to the patient.
         claim_level_rule: How claim-level adjustments (and, for a claim
             answered without lines, its payment) are spread over its lines.
-        designated_lines: For :attr:`ClaimLevelRule.DESIGNATED_LINE`, the line
+        designated_lines: For [`ClaimLevelRule.DESIGNATED_LINE`][], the line
             id per claim id.
         history: The accounts' entries; needed only to pair a reversal
             (status 22) with the posting it reverses.
@@ -1422,7 +1409,7 @@ def plan_posting(
         effective: The date of the entries; the remittance's paid date by default.
 
     Returns:
-        The plan; :attr:`PostingPlan.refused` (with no entries) when a finding
+        The plan; [`PostingPlan.refused`][] (with no entries) when a finding
         is an error.
 
     Examples:
@@ -1517,12 +1504,12 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
     """The ledger entries of a plan, after checking it may and can still be recorded.
 
     Args:
-        plan: The plan from :func:`plan_posting`.
+        plan: The plan from [`plan_posting`][].
         current: The current entries of the plan's accounts.
 
     Returns:
         The entries to append (grouped by account); nothing is recorded here.
-        The provider sub-ledger postings are :attr:`PostingPlan.provider_entries`.
+        The provider sub-ledger postings are `PostingPlan.provider_entries`.
 
     Raises:
         UnbalancedError: If the plan was refused because the remittance does
@@ -1533,6 +1520,9 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
             ``current`` carries the plan's idempotency key): nothing is posted
             twice.
         StalePlanError: If a bucket the plan relied on has changed since.
+        ValidationError: If recording the plan would leave a bucket or a credit
+            negative on some day (a plan dated before later entries, or an
+            accepted unbalanced remittance that applies more than it pays).
 
     Examples:
         >>> import datetime
@@ -1569,4 +1559,15 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
         ]
         if stale:
             raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))
+    # A plan is built on balances as of its date. When the accounts have later
+    # entries, or the caller accepted an unbalanced remittance, check the whole
+    # resulting history: no bucket and no credit may go negative on any day.
+    accounts = {e.account_id for e in plan.entries}
+    touched = [e for e in history if e.account_id in accounts]
+    if plan.accepted_unbalanced or any(e.effective > plan.effective for e in touched):
+        problems = [
+            f for f in validate_history([*touched, *plan.entries]) if f.severity is Severity.ERROR
+        ]
+        if problems:
+            raise ValidationError(problems)
     return plan.entries

@@ -1,21 +1,21 @@
 """Remittances: what a payer answered to our claims (the X12 835 shape).
 
-A :class:`Remittance` is one payment (or notification) from one payer to one
-payee: the total paid, how and when, and per claim a :class:`ClaimPayment`
-with the payer's decision, its :class:`ServicePayment` lines and the reasons
-for every amount not paid (:class:`CasAdjustment`). Adjustments that belong to no
+A [`Remittance`][] is one payment (or notification) from one payer to one
+payee: the total paid, how and when, and per claim a [`ClaimPayment`][]
+with the payer's decision, its [`ServicePayment`][] lines and the reasons
+for every amount not paid ([`CasAdjustment`][]). Adjustments that belong to no
 claim (interest, recoupments, balances forwarded) are
-:class:`ProviderAdjustment` values.
+[`ProviderAdjustment`][] values.
 
 Signs follow the 835: a **positive adjustment reduces payment**, a negative one
 increases it; a provider-level adjustment with a positive amount reduces the
 total payment. A reversal of an earlier payment (status
-:attr:`ClaimStatus.REVERSAL`) carries every amount negated.
+[`ClaimStatus.REVERSAL`][]) carries every amount negated.
 
 Every amount of a remittance is in one currency; the constructors refuse a
-mix (:class:`~billing_core.errors.CurrencyMismatchError` naming the field).
+mix ([`CurrencyMismatchError`][billing_core.errors.CurrencyMismatchError] naming the field).
 Whether the amounts add up is a separate question, answered with an
-explanation by :mod:`billing_core.balancing`.
+explanation by [`balancing`][billing_core.balancing].
 
 Examples:
     >>> import datetime
@@ -428,13 +428,13 @@ class CasAdjustment:
     A positive amount reduces payment; a negative amount increases it (e.g.
     ``OA-94`` on a secondary paying above the primary's fee schedule). One
     835 CAS segment may carry up to six reasons of the same group: build them
-    together with :meth:`from_cas`.
+    together with [`from_cas`][].
 
     Attributes:
         group: Who bears it: ``CO``/``PI`` (written off), ``PR`` (patient),
             ``OA`` (other); a ``str`` is parsed with
-            :meth:`~billing_core.codes.GroupCode.parse` (``CR`` only as a
-            :class:`~billing_core.codes.GroupCode` member).
+            [`parse`][billing_core.codes.GroupCode.parse] (``CR`` only as a
+            [`GroupCode`][billing_core.codes.GroupCode] member).
         reason: The claim adjustment reason code (a ``str`` is converted).
         amount: The signed amount.
         quantity: Units adjusted, if the payer reported any (informational).
@@ -584,7 +584,7 @@ class ClaimPayment:
     Attributes:
         patient_control_number: Our claim id as echoed back (CLP01).
         status: The payer's decision (CLP02); a ``str`` is parsed with
-            :meth:`ClaimStatus.parse`.
+            [`ClaimStatus.parse`][].
         charge: The claim charge (CLP03).
         paid: The amount paid for the claim (CLP04).
         patient_responsibility: What the payer says the patient owes

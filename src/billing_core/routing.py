@@ -1,12 +1,12 @@
 """Routing: turn an encounter into a claim to the first payer, or a self-pay bill.
 
-:func:`route` takes an :class:`~billing_core.charges.Encounter` and the
+[`route`][] takes an [`Encounter`][billing_core.charges.Encounter] and the
 patient's coverages and decides who is billed first:
 
 - no coverage in effect on the encounter's first service date: every line
   goes on a draft **self-pay bill** to the guarantor (or the patient);
 - otherwise a **claim** goes to the coverage first in sequence (primary
-  before secondary before tertiary). Lines a caller-given :data:`SplitRule`
+  before secondary before tertiary). Lines a caller-given [`SplitRule`][]
   selects (travel the plan excludes, authorized fees, ...) go on a draft
   **patient bill** instead; because they are billed to the patient when the
   payer does not cover them, each needs the patient's authorization signed on
@@ -56,7 +56,7 @@ class SplitRule(Protocol):
     """Decides whether a line goes to the patient bill instead of the claim to ``coverage``.
 
     Any callable ``(line, coverage) -> bool`` qualifies, e.g. a lambda or
-    :func:`split_categories`.
+    [`split_categories`][].
 
     Examples:
         >>> route_nothing: SplitRule = lambda line, coverage: False
@@ -69,7 +69,7 @@ class SplitRule(Protocol):
 
 @attrs.frozen(kw_only=True)
 class Routing:
-    """The result of :func:`route`: a claim, a patient bill, or both.
+    """The result of [`route`][]: a claim, a patient bill, or both.
 
     Attributes:
         claim: The claim to the first payer, or ``None`` (self-pay, or every
@@ -171,7 +171,7 @@ def route(
     for which ``to_patient(line, coverage)`` is true go on a patient bill and
     the rest on the claim; each line sent to the patient this way needs the
     patient's authorization (see
-    :func:`~billing_core.charges.require_patient_authorization`).
+    [`require_patient_authorization`][billing_core.charges.require_patient_authorization]).
 
     The claim copies the encounter's diagnoses, care team, place of service,
     attachments, prior authorization and referral numbers; the bill goes to the
@@ -188,7 +188,7 @@ def route(
             line to the payer.
 
     Returns:
-        The :class:`Routing`.
+        The [`Routing`][].
 
     Raises:
         AuthorizationRequiredError: A line for the patient lacks a valid

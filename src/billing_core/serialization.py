@@ -1,31 +1,31 @@
 """The stable dict/JSON form of every public document and ledger entry.
 
-One preconfigured :mod:`cattrs` converter (:data:`converter`) turns
+One preconfigured `cattrs` converter ([`converter`][]) turns
 billing_core objects into plain dicts of ``str``/``int``/``bool``/``None``/
 ``list``/``dict`` and back. The form is documented and versioned
-(:data:`SCHEMA_VERSION`), so it can be stored in a database column, sent over
+([`SCHEMA_VERSION`][]), so it can be stored in a database column, sent over
 a queue or written to a file and read back by a later release.
 
 The rules of the form:
 
-- :class:`~billing_core.money.Money` is ``{"amount": "12.50", "currency": "USD"}``;
+- [`Money`][billing_core.money.Money] is ``{"amount": "12.50", "currency": "USD"}``;
   the amount is **always a string** with exactly the currency's decimal places.
   On load, an amount finer than the currency's minor unit is refused, never
   rounded.
 - Dates and datetimes are ISO 8601 strings; ``Decimal`` is its exact string;
   ``Fraction`` is ``"n/d"``; enums are their value; tuples are lists.
-- Code values (:class:`~billing_core.codes.DiagnosisCode`, ``NPI``, ``NDC``,
+- Code values ([`DiagnosisCode`][billing_core.codes.DiagnosisCode], ``NPI``, ``NDC``,
   ``RevenueCode``, ``CARC``, ...) are their canonical string;
-  :class:`~billing_core.codes.ProcedureCode` is
+  [`ProcedureCode`][billing_core.codes.ProcedureCode] is
   ``{"system": "CPT", "code": "99213", "modifiers": ["25"]}``.
 - Every registered document and entry carries a ``"type"`` tag (see
-  :func:`register_type`), wherever it appears; the top level of
-  :func:`to_dict` also carries ``"schema_version"``.
+  [`register_type`][]), wherever it appears; the top level of
+  [`to_dict`][] also carries ``"schema_version"``.
 
 Loading is strict: unknown fields, wrong types (``5`` where a string is
 expected, a float anywhere), a missing currency, an unknown tag are all
 errors. Every problem is reported at once, in one
-:class:`~billing_core.errors.ValidationError` whose findings are located by a
+[`ValidationError`][billing_core.errors.ValidationError] whose findings are located by a
 path such as ``$.lines[2].charge.currency``.
 
 Examples:
@@ -122,7 +122,7 @@ def _describe(value: object) -> str:
 # --------------------------------------------------------------------------- the converter
 
 converter: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-"""The preconfigured :class:`cattrs.Converter` behind :func:`to_dict` and :func:`from_dict`.
+"""The preconfigured `cattrs.Converter` behind [`to_dict`][] and [`from_dict`][].
 
 Use it directly to convert values that are not registered documents
 (``converter.unstructure(money)``), or to register hooks for your own types.
@@ -452,7 +452,7 @@ def register_type(cls: type[Any], tag: str) -> None:
     module is imported (``ChargePosted`` is ``"charge_posted"``, ``Bill`` is
     ``"bill"``, ...). Register your own attrs classes the same way. A
     registered object carries ``"type": tag`` wherever it is serialized, and
-    :func:`from_dict` picks the class from it.
+    [`from_dict`][] picks the class from it.
 
     Args:
         cls: An attrs class.
@@ -643,7 +643,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
     """The dict form of a registered document or entry, with its ``"type"`` and schema version.
 
     Args:
-        obj: An instance of a registered class (see :func:`register_type`).
+        obj: An instance of a registered class (see [`register_type`][]).
 
     Returns:
         A dict of JSON-compatible values.
@@ -679,8 +679,8 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
     """Load an object from its dict form, reporting every problem with its path.
 
     Args:
-        data: The dict, as made by :func:`to_dict` (``"schema_version"`` may be
-            absent; a newer version than :data:`SCHEMA_VERSION` is refused).
+        data: The dict, as made by [`to_dict`][] (``"schema_version"`` may be
+            absent; a newer version than [`SCHEMA_VERSION`][] is refused).
         cls: The expected class. Without it, ``data["type"]`` chooses it; with
             it, a ``"type"`` in ``data`` must match.
 
@@ -751,7 +751,7 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
 
 
 def to_json(obj: Any) -> str:
-    """The JSON text of :func:`to_dict`, with sorted keys and no extra spaces.
+    """The JSON text of [`to_dict`][], with sorted keys and no extra spaces.
 
     The same object always gives the same text, so it can be hashed or compared.
 
@@ -766,7 +766,7 @@ def to_json(obj: Any) -> str:
 
 
 def from_json(text: str | bytes, cls: type[T] | None = None) -> T:
-    """Load an object from JSON text made by :func:`to_json` (see :func:`from_dict`).
+    """Load an object from JSON text made by [`to_json`][] (see [`from_dict`][]).
 
     Raises:
         ValidationError: If the text is not JSON, or for every problem of its content.

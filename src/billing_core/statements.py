@@ -1,23 +1,23 @@
 """Patient statements, the dunning planner, and statement rendering.
 
-- :func:`statement` folds an account's ledger entries (as of a date) into a
-  :class:`Statement`: the patient's open lines with what was charged, what
+- [`statement`][] folds an account's ledger entries (as of a date) into a
+  [`Statement`][]: the patient's open lines with what was charged, what
   insurance paid and adjusted, what the patient paid, what is still open, the
   amount due with its aging, the due date and the patient's unapplied credit.
   A line with money still open in a coverage bucket is **pending**: it is
   shown, but nothing of it (its patient share included) is due until the
   payer has decided.
-- :func:`next_action` is the pure dunning planner: from a
-  :class:`DunningHistory` (the balance, the statements already sent, holds)
-  and a :class:`StatementPolicy`, the next step and its date.
-- :func:`render_text` and :func:`render_html` print a statement with babel's
+- [`next_action`][] is the pure dunning planner: from a
+  [`DunningHistory`][] (the balance, the statements already sent, holds)
+  and a [`StatementPolicy`][], the next step and its date.
+- [`render_text`][] and [`render_html`][] print a statement with babel's
   localized money and dates (``en_US`` by default; any babel locale). Labels
   stay in English. Account and patient identifiers are masked except on the
   patient's own copy (``patient_copy=True``).
 
 **Schedule rule.** Statement *k* (counting from 0) is due ``k x every`` days
 or months after the first statement, computed from the first statement's
-date with one :class:`dateutil.relativedelta.relativedelta` (31 January + 1
+date with one `dateutil.relativedelta.relativedelta` (31 January + 1
 month = 28 February, + 2 months = 31 March: never stepped month by month).
 The final notice is ``final_notice_after`` units after the first statement;
 the final action (collections or a bad-debt write-off)
@@ -342,7 +342,7 @@ def _money_tuple(values: Iterable[Money]) -> tuple[Money, ...]:
 
 @attrs.frozen(kw_only=True)
 class Statement:
-    """A patient statement as of a date. Build it with :func:`statement`.
+    """A patient statement as of a date. Build it with [`statement`][].
 
     Attributes:
         account_id: The account.
@@ -353,7 +353,7 @@ class Statement:
         currency: The currency.
         lines: The open lines, by service date.
         credit_available: The patient's unapplied money on the account.
-        aging_edges: The band edges of :attr:`aging`.
+        aging_edges: The band edges of `aging`.
         aging: The amount due by age since the patient became responsible.
 
     Examples:
@@ -435,7 +435,7 @@ class Statement:
 
     @property
     def aging_labels(self) -> tuple[str, ...]:
-        """The labels of :attr:`aging`.
+        """The labels of `aging`.
 
         Examples:
             >>> _example_statement().aging_labels
@@ -525,7 +525,7 @@ def statement(
             default policy when ``None``.
         account_id: The account; needed when ``entries`` hold several.
         info: Per line id, an object with ``service_date`` and ``description``
-            (a :class:`~billing_core.charges.LineItem` works); without it the
+            (a [`LineItem`][billing_core.charges.LineItem] works); without it the
             charge's date and the line id are printed.
         patient_id: The patient or guarantor id to print (masked on office
             copies); found from the patient's payments when not given.

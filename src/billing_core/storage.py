@@ -1,32 +1,32 @@
 """The storage protocols: what a store must do for the workflows, and nothing that persists.
 
 billing_core persists nothing itself. The billing workflows
-(:mod:`billing_core.workflows`) take a store that satisfies these
-runtime-checkable :class:`typing.Protocol` classes; an adapter over any
+([`workflows`][billing_core.workflows]) take a store that satisfies these
+runtime-checkable `typing.Protocol` classes; an adapter over any
 database satisfies them and proves it with the conformance suite in
-:mod:`billing_core.testing.conformance`. :class:`billing_core.testing.memory.InMemoryStore`
-is the reference implementation.
+[`conformance`][billing_core.testing.conformance].
+[`InMemoryStore`][billing_core.testing.memory.InMemoryStore] is the reference implementation.
 
 Two kinds of data are stored:
 
 - **Documents** (bills, claims, remittances, payments, ...): immutable attrs
   objects with an ``id``, stored by kind (their class) and id, each with a
   **version** that starts at 1 and grows by one on every
-  :meth:`DocumentStore.replace`. Replacing with a stale version raises
-  :class:`ConcurrencyError`, so a concurrent edit is never silently lost.
+  [`DocumentStore.replace`][]. Replacing with a stale version raises
+  [`ConcurrencyError`][], so a concurrent edit is never silently lost.
 - **Ledgers**: each account's entries as an **append-only stream**. Its
   version is the number of entries in it. The one write is
-  :meth:`LedgerStore.append_batch`: entries for one or several accounts
-  (:class:`AppendRequest`), all or nothing. It refuses a stale
-  ``expected_version`` of any account with :class:`ConcurrencyError`, and,
+  [`LedgerStore.append_batch`][]: entries for one or several accounts
+  ([`AppendRequest`][]), all or nothing. It refuses a stale
+  ``expected_version`` of any account with [`ConcurrencyError`][], and,
   when its ``idempotency_key`` was used before, writes nothing and returns the
-  earlier :class:`BatchResult` (with ``duplicate=True``): posting the same
+  earlier [`BatchResult`][] (with ``duplicate=True``): posting the same
   remittance twice posts it once, on every account it touches or on none.
-  :meth:`LedgerStore.append` is its one-account special case.
+  [`LedgerStore.append`][] is its one-account special case.
 
-The errors a store raises live here: :class:`NotFoundError`,
-:class:`ConcurrencyError`, :class:`DuplicateError` (defined in
-:mod:`billing_core.errors`).
+The errors a store raises live here: [`NotFoundError`][],
+[`ConcurrencyError`][], [`DuplicateError`][] (defined in
+[`errors`][billing_core.errors]).
 
 Examples:
     >>> from billing_core.testing.memory import InMemoryStore
@@ -169,7 +169,7 @@ def _results(value: Iterable[AppendResult]) -> tuple[AppendResult, ...]:
 
 @attrs.frozen(kw_only=True)
 class BatchResult:
-    """What a batch append did: one :class:`AppendResult` per account, in request order.
+    """What a batch append did: one [`AppendResult`][] per account, in request order.
 
     Attributes:
         results: Per account, its new version and the ids written.
@@ -261,18 +261,18 @@ INDEXED_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "payment": ("account_id", "reference"),
     "encounter": ("account_id",),
 }
-"""The document fields :meth:`DocumentStore.find` must support, by :func:`kind_name`.
+"""The document fields [`DocumentStore.find`][] must support, by [`kind_name`][].
 
 A kind not listed supports lookup by ``"id"`` only. The claim's patient control
 number (CLP01) is the claim's ``id``, so "claim by patient control number" is
-:meth:`DocumentStore.get`.
+[`DocumentStore.get`][].
 """
 
 
 def index_values(document: object) -> dict[str, str]:
-    """The values of a document's indexed fields (see :data:`INDEXED_FIELDS`).
+    """The values of a document's indexed fields (see [`INDEXED_FIELDS`][]).
 
-    An adapter stores them next to the document to answer :meth:`DocumentStore.find`.
+    An adapter stores them next to the document to answer [`DocumentStore.find`][].
     Fields the document lacks or that are ``None`` are left out.
 
     Examples:
@@ -298,7 +298,7 @@ class DocumentStore(Protocol):
     """Documents by kind and id, with a version for optimistic concurrency.
 
     A kind is the document's class (``Bill``, ``Claim``, ``Remittance``, ...);
-    an adapter that needs a text name uses :func:`kind_name`.
+    an adapter that needs a text name uses [`kind_name`][].
 
     Examples:
         >>> from billing_core.testing.memory import InMemoryStore
@@ -338,8 +338,8 @@ class DocumentStore(Protocol):
     def find(self, kind: type[D], field: str, value: str) -> list[Versioned[D]]:
         """The documents of ``kind`` whose indexed ``field`` equals ``value``, by id.
 
-        ``field`` is one of :data:`INDEXED_FIELDS` for the kind (compared as
-        text, see :func:`index_values`).
+        ``field`` is one of [`INDEXED_FIELDS`][] for the kind (compared as
+        text, see [`index_values`][]).
 
         Raises:
             ValueError: If ``field`` is not indexed for ``kind``.
@@ -399,9 +399,9 @@ class LedgerStore(Protocol):
         expected_version: int,
         idempotency_key: str,
     ) -> AppendResult:
-        """Append entries to one account's ledger: :meth:`append_batch` with one request.
+        """Append entries to one account's ledger: [`append_batch`][] with one request.
 
-        A store that subclasses :class:`LedgerStore` (or :class:`Store`)
+        A store that subclasses [`LedgerStore`][] (or [`Store`][])
         inherits this implementation; others write the same one line.
 
         Returns:

@@ -1,12 +1,12 @@
 """Totals of line items, bills and claims: pure, exact, in the document's currency.
 
 Every function here adds integer minor units and builds one
-:class:`~billing_core.money.Money` at the end. A document with no lines
+[`Money`][billing_core.money.Money] at the end. A document with no lines
 totals to zero in its own currency. Bills, claims and encounters all qualify
-as a :class:`LineDocument` (they have ``lines`` and a ``currency``).
+as a [`LineDocument`][] (they have ``lines`` and a ``currency``).
 
 Net and gross follow the one roll-up rule of
-:class:`~billing_core.charges.PriceComponentKind`::
+[`PriceComponentKind`][billing_core.charges.PriceComponentKind]:
 
     net   = base + surcharge - discount - deduction
     gross = net + tax

@@ -5,12 +5,12 @@ reports and documents, so that a report shows as a readable table in Jupyter
 and ``pandas.DataFrame(report.to_records())`` just works (pandas is not needed
 by the library).
 
-- :func:`to_records` turns attrs objects (entries, rows, risks) into flat
+- [`to_records`][] turns attrs objects (entries, rows, risks) into flat
   dicts of plain values: ``str``, ``int``, ``bool``, ``Decimal``, ``date`` or
   ``None``. Amounts become their exact ``Decimal`` value plus a currency
   column; enums become their value.
-- :func:`html_table` renders rows as an escaped HTML table.
-- :func:`mask_identifier` hides all but the last characters of an identifier.
+- [`html_table`][] renders rows as an escaped HTML table.
+- [`mask_identifier`][] hides all but the last characters of an identifier.
 
 Examples:
     >>> import attrs
@@ -75,7 +75,7 @@ MASK = "****"
 def mask_identifier(value: str | None, *, visible: int = 4) -> str:
     """Hide an identifier but its last ``visible`` characters.
 
-    The hidden part is always :data:`MASK` (so the length does not leak). An
+    The hidden part is always [`MASK`][] (so the length does not leak). An
     identifier shorter than ``2 x visible`` characters is hidden entirely,
     since its tail would give away most of it.
 
@@ -102,9 +102,9 @@ def masked_repr(value: object, *, visible: int = 0) -> str:
     """The ``repr`` text of a field holding patient identifiers, masked.
 
     Meant for ``attrs.field(repr=masked_repr)``: printing an object in a log or
-    a notebook shows :data:`MASK` instead of the value, while the attribute
+    a notebook shows [`MASK`][] instead of the value, while the attribute
     itself still returns it. ``visible`` keeps that many trailing characters
-    (see :func:`mask_identifier`); ``None`` stays ``None``.
+    (see [`mask_identifier`][]); ``None`` stays ``None``.
 
     Args:
         value: The field's value.
@@ -126,9 +126,9 @@ def plain_value(value: object) -> RecordValue:
     """Turn one value into a plain record value.
 
     ``str``, ``int``, ``bool``, ``Decimal``, ``date`` and ``None`` stay as they
-    are; an enum gives its value (if plain) or name; a :class:`Money` gives its
+    are; an enum gives its value (if plain) or name; a [`Money`][] gives its
     exact ``Decimal`` amount (the currency goes in its own column, see
-    :func:`to_records`); a tuple, list or set gives its items' texts joined by
+    [`to_records`][]); a tuple, list or set gives its items' texts joined by
     ``"; "``; anything else gives ``str(value)``.
 
     Args:
@@ -194,7 +194,7 @@ def to_records(items: Iterable[object]) -> list[Record]:
 
     An attrs object's record starts with a ``type`` column (its class name,
     e.g. ``"PaymentApplied"``), so a list of mixed ledger entries stays
-    readable. Each public field becomes a column (see :func:`plain_value`); a field
+    readable. Each public field becomes a column (see [`plain_value`][]); a field
     holding an attrs object is flattened one level (``source`` ->
     ``source_payment_id``, ...). Amounts become their ``Decimal`` value, and a
     ``currency`` column holds the currency of the first amount in the row; an

@@ -1,27 +1,24 @@
 """The billing process as functions that take a store: read, compute, append once.
 
-Each workflow reads what it needs from a :class:`~billing_core.storage.Store`,
+Each workflow reads what it needs from a [`Store`][billing_core.storage.Store],
 computes with the pure functions of the lower layers, and records the result
-with one :meth:`~billing_core.storage.LedgerStore.append_batch`: all or
+with one [`append_batch`][billing_core.storage.LedgerStore.append_batch]: all or
 nothing, checked against the ledger versions it read, under an idempotency
-key. When another writer got there first (:class:`~billing_core.errors.ConcurrencyError`)
+key. When another writer got there first
+([`ConcurrencyError`][billing_core.errors.ConcurrencyError])
 it re-reads, re-plans and retries, at most ``max_attempts`` times. Nothing
 here reads a clock: every date is a parameter.
 
-=================================  ===============================================
-workflow                           records
-=================================  ===============================================
-:func:`post_bill`                  the issued bill, and a charge per line
-:func:`submit_encounter`           the encounter, its claim and patient bill, and
-                                   a charge per line
-:func:`post_remittance`            the remittance's entries on every account it
-                                   touches, in one batch, once
-:func:`post_payment`               a payment and its application to open lines
-:func:`refund_credit`              a refund out of a party's credit
-:func:`write_off_small_balances`   write-offs of small patient balances
-=================================  ===============================================
+| workflow | records |
+|---|---|
+| [`post_bill`][] | the issued bill, and a charge per line |
+| [`submit_encounter`][] | the encounter, its claim and patient bill, and a charge per line |
+| [`post_remittance`][] | the remittance's entries on every account it touches, in one batch, once |
+| [`post_payment`][] | a payment and its application to open lines |
+| [`refund_credit`][] | a refund out of a party's credit |
+| [`write_off_small_balances`][] | write-offs of small patient balances |
 
-Every workflow returns a frozen result (a :class:`WorkflowResult`) saying what
+Every workflow returns a frozen result (a [`WorkflowResult`][]) saying what
 it wrote now (``written``, empty when nothing was), the ledgers' versions, and
 whether the work had already been done (``duplicate``): running a workflow
 twice, even concurrently, records its work once.
@@ -83,8 +80,18 @@ from billing_core.errors import (
     InsufficientCreditError,
     NotFoundError,
     Severity,
+    ValidationError,
 )
-from billing_core.ledger import Bucket, ChargePosted, Entry, Party, Refund, Source, WriteOff
+from billing_core.ledger import (
+    Bucket,
+    ChargePosted,
+    Entry,
+    Party,
+    Refund,
+    Source,
+    WriteOff,
+    validate_history,
+)
 from billing_core.money import Money
 from billing_core.parties import Coverage
 from billing_core.posting import ClaimLevelRule, PostingPlan, apply_posting, plan_posting
@@ -187,7 +194,7 @@ class WorkflowResult:
 
 @attrs.frozen(kw_only=True)
 class BillResult(WorkflowResult):
-    """The result of :func:`post_bill`.
+    """The result of [`post_bill`][].
 
     Attributes:
         bill: The issued bill as stored, with its version.
@@ -202,12 +209,12 @@ class BillResult(WorkflowResult):
 
 @attrs.frozen(kw_only=True)
 class EncounterResult(WorkflowResult):
-    """The result of :func:`submit_encounter`.
+    """The result of [`submit_encounter`][].
 
     Attributes:
         routing: Who is billed: the claim and/or the patient bill.
         refused: ``True`` when the claim failed validation: nothing was
-            stored or written, and :attr:`findings` say why.
+            stored or written, and `findings` say why.
         claim: The claim as stored, or ``None`` (self-pay, or refused).
         patient_bill: The draft patient bill as stored, or ``None``.
 
@@ -225,7 +232,7 @@ class EncounterResult(WorkflowResult):
 
 
 class PostingStatus(enum.Enum):
-    """What :func:`post_remittance` did with a remittance.
+    """What [`post_remittance`][] did with a remittance.
 
     Examples:
         >>> str(PostingStatus.ALREADY_POSTED)
@@ -245,7 +252,7 @@ class PostingStatus(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class RemittanceResult(WorkflowResult):
-    """The result of :func:`post_remittance`.
+    """The result of [`post_remittance`][].
 
     Attributes:
         status: Posted, already posted, or refused.
@@ -262,7 +269,7 @@ class RemittanceResult(WorkflowResult):
 
     @property
     def refused(self) -> bool:
-        """Whether the remittance was refused (nothing written; see :attr:`explanation`).
+        """Whether the remittance was refused (nothing written; see [`explanation`][]).
 
         Examples:
             >>> PostingStatus("refused") is PostingStatus.REFUSED
@@ -290,7 +297,7 @@ class RemittanceResult(WorkflowResult):
 
 @attrs.frozen(kw_only=True)
 class PaymentResult(WorkflowResult):
-    """The result of :func:`post_payment`.
+    """The result of [`post_payment`][].
 
     Attributes:
         plan: How the payment was applied; ``None`` when it was already recorded.
@@ -308,7 +315,7 @@ class PaymentResult(WorkflowResult):
 
 @attrs.frozen(kw_only=True)
 class RefundResult(WorkflowResult):
-    """The result of :func:`refund_credit`.
+    """The result of [`refund_credit`][].
 
     Attributes:
         refund: The refund entry (written now, or found already recorded).
@@ -323,7 +330,7 @@ class RefundResult(WorkflowResult):
 
 @attrs.frozen(kw_only=True)
 class WriteOffResult(WorkflowResult):
-    """The result of :func:`write_off_small_balances`.
+    """The result of [`write_off_small_balances`][].
 
     Attributes:
         write_offs: The write-offs written now (same as ``written``).
@@ -364,10 +371,28 @@ def _read(store: LedgerStore, accounts: Iterable[str]) -> dict[str, tuple[tuple[
 def _requests(
     snapshot: Mapping[str, tuple[tuple[Entry, ...], int]], new: Iterable[Entry]
 ) -> list[AppendRequest]:
-    """One request per account read (its version is checked even when it gets nothing)."""
+    """One request per account read (its version is checked even when it gets nothing).
+
+    Every account that gets entries is checked whole, its history plus the new
+    entries ([`validate_history`][billing_core.ledger.validate_history]): a back-dated
+    refund, write-off or posting that would leave a bucket or a credit negative
+    on some later day is refused here, before anything is written.
+
+    Raises:
+        ValidationError: With every finding, if an account would become invalid.
+    """
     by_account: dict[str, list[Entry]] = {a: [] for a in snapshot}
     for entry in new:
         by_account.setdefault(entry.account_id, []).append(entry)
+    findings = [
+        finding
+        for a, entries in by_account.items()
+        if entries
+        for finding in validate_history([*(snapshot[a][0] if a in snapshot else ()), *entries])
+        if finding.severity is Severity.ERROR
+    ]
+    if findings:
+        raise ValidationError(findings)
     return [
         AppendRequest(
             account_id=a,
@@ -401,7 +426,7 @@ def charge_entries(
     effective: datetime.date,
     reason: str | None = None,
 ) -> tuple[ChargePosted, ...]:
-    """The :class:`~billing_core.ledger.ChargePosted` entries of line items (pure).
+    """The [`ChargePosted`][billing_core.ledger.ChargePosted] entries of line items (pure).
 
     Each line's entry has the id ``"charge:<line id>"`` (a line is charged
     once per account) and the line's charge in ``bucket``.
@@ -475,10 +500,10 @@ def post_bill(
 ) -> BillResult:
     """Issue a bill, store it, and post a charge per line (effective ``issued_on``).
 
-    A draft is issued with :func:`billing_core.bills.issue_bill`. The issued
+    A draft is issued with [`issue_bill`][billing_core.bills.issue_bill]. The issued
     bill is stored: added, or replacing a stored draft of the same id (e.g.
-    the patient bill :func:`submit_encounter` stored). Lines already charged
-    on the account (by :func:`submit_encounter`, or an earlier call) are not
+    the patient bill [`submit_encounter`][] stored). Lines already charged
+    on the account (by [`submit_encounter`][], or an earlier call) are not
     charged again, so a second call writes nothing and says ``duplicate``.
 
     Args:
@@ -491,7 +516,7 @@ def post_bill(
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`BillResult`.
+        The [`BillResult`][].
 
     Raises:
         InvalidTransitionError: The bill cannot be issued (no lines, not a draft).
@@ -567,14 +592,14 @@ def submit_encounter(
 ) -> EncounterResult:
     """Route an encounter, validate and store its claim, and post its charges.
 
-    :func:`billing_core.routing.route` decides who is billed. The claim is
-    checked with :func:`billing_core.claims.validate_claim` (plus
+    [`route`][billing_core.routing.route] decides who is billed. The claim is
+    checked with [`validate_claim`][billing_core.claims.validate_claim] (plus
     ``extra_rules``); an error refuses the submission: nothing is stored or
     written and the result carries every finding. Otherwise the encounter,
     the claim and the draft patient bill (if any) are stored, and every line
     is charged once, effective ``claim_date``: claim lines to the coverage's
     bucket, patient-bill lines to the patient's. Issue the patient bill later
-    with :func:`post_bill` (it posts no second charge).
+    with [`post_bill`][] (it posts no second charge).
 
     Args:
         store: The store.
@@ -583,15 +608,15 @@ def submit_encounter(
         claim_id: The claim's id, if a claim is made.
         bill_id: The patient bill's id, if one is made.
         claim_date: The claim date; also the charges' effective date.
-        to_patient: Which lines go on the patient bill (see :func:`~billing_core.routing.route`).
+        to_patient: Which lines go on the patient bill (see [`route`][billing_core.routing.route]).
         extra_rules: More claim checks (your payer's rules).
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`EncounterResult`.
+        The [`EncounterResult`][].
 
     Raises:
-        AuthorizationRequiredError, ValidationError: As :func:`~billing_core.routing.route`.
+        AuthorizationRequiredError, ValidationError: As [`route`][billing_core.routing.route].
         DuplicateError: A different document with one of these ids is stored.
         ConcurrencyError: Still losing to concurrent writers after ``max_attempts``.
 
@@ -698,15 +723,15 @@ def post_remittance(
 
     Each attempt loads the claims the remittance answers (by patient control
     number = claim id; a missing one is left to the plan to report), reads the
-    ledgers of their accounts, plans with :func:`billing_core.posting.plan_posting`
+    ledgers of their accounts, plans with [`plan_posting`][billing_core.posting.plan_posting]
     (balances and history as of ``effective``, the paid date by default) and
     appends the plan's entries with one
-    :meth:`~billing_core.storage.LedgerStore.append_batch` under the plan's
+    [`append_batch`][billing_core.storage.LedgerStore.append_batch] under the plan's
     idempotency key, every account checked at the version read. On a
     ConcurrencyError it re-reads, re-plans and retries.
 
     - A remittance that does not balance, or answers a claim we do not have,
-      is **refused**: nothing is written, and :attr:`RemittanceResult.explanation`
+      is **refused**: nothing is written, and [`RemittanceResult.explanation`][]
       says why (findings and balancing).
     - A remittance posted before, or concurrently by another call, is
       **already posted**: nothing is written now.
@@ -719,16 +744,16 @@ def post_remittance(
     Args:
         store: The store.
         remittance: The payer's remittance.
-        coverages: Per account, its coverages (see :func:`~billing_core.posting.plan_posting`).
+        coverages: Per account, its coverages (see [`plan_posting`][billing_core.posting.plan_posting]).
         claim_level_rule: How claim-level adjustments are spread over lines.
-        designated_lines: For :attr:`~billing_core.posting.ClaimLevelRule.DESIGNATED_LINE`.
+        designated_lines: For [`DESIGNATED_LINE`][billing_core.posting.ClaimLevelRule.DESIGNATED_LINE].
         accept_unbalanced: Post a remittance that does not balance.
         skip_unmatched: Hold unmatched claim payments in the provider sub-ledger.
         effective: The entries' date; the remittance's paid date by default.
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`RemittanceResult`.
+        The [`RemittanceResult`][].
 
     Raises:
         ConcurrencyError: Still losing to concurrent writers after ``max_attempts``.
@@ -780,8 +805,36 @@ def post_remittance(
                 status=PostingStatus.ALREADY_POSTED if done else PostingStatus.REFUSED,
                 plan=plan,
             )
-        new = apply_posting(plan, history)
-        batch = store.append_batch(_requests(snapshot, new), plan.idempotency_key)
+        try:
+            stored = store.get(Remittance, remittance.id).value
+        except NotFoundError:
+            stored = remittance
+        problems: list[Finding] = []
+        if stored != remittance:
+            problems.append(
+                Finding(
+                    location=f"remittance {remittance.id!r}",
+                    message="a different remittance with this id is already stored",
+                    rule="workflow.remittance_id_taken",
+                )
+            )
+        else:
+            try:
+                requests = _requests(snapshot, apply_posting(plan, history))
+            except ValidationError as err:
+                problems.extend(err.findings)
+        if problems:
+            return RemittanceResult(
+                written=(),
+                batch=None,
+                duplicate=False,
+                findings=(*plan.findings, *problems),
+                attempts=n,
+                status=PostingStatus.REFUSED,
+                plan=plan,
+            )
+        new = tuple(e for r in requests for e in r.entries)
+        batch = store.append_batch(requests, plan.idempotency_key)
         return RemittanceResult(
             written=() if batch.duplicate else new,
             batch=batch,
@@ -832,8 +885,8 @@ def post_payment(
     Reads the account, builds its open items in ``bucket`` as of the payment
     date (service dates from the account's stored claims and bills, else the
     charge date; ``service_dates`` overrides), plans with
-    :func:`billing_core.allocation.plan_allocation` and appends the
-    :func:`~billing_core.allocation.apply` entries under the key
+    [`plan_allocation`][billing_core.allocation.plan_allocation] and appends the
+    [`apply_allocation`][billing_core.allocation.apply_allocation] entries under the key
     ``"payment:<payment id>"``. What cannot be applied stays the party's credit.
     A payment already recorded is a duplicate: nothing is written.
 
@@ -843,15 +896,15 @@ def post_payment(
         strategy: How to choose lines and amounts.
         bucket: The bucket the paying party pays (the patient's by default).
         service_dates: Service dates by line id, overriding the stored ones.
-        categories: Line classes for :class:`~billing_core.allocation.PriorityClasses`.
+        categories: Line classes for [`PriorityClasses`][billing_core.allocation.PriorityClasses].
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`PaymentResult`, with the payment's receipt.
+        The [`PaymentResult`][], with the payment's receipt.
 
     Raises:
         NotFoundError, ValidationError, InsufficientCreditError: As
-            :func:`~billing_core.allocation.plan_allocation` (nothing is written).
+            [`plan_allocation`][billing_core.allocation.plan_allocation] (nothing is written).
         ConcurrencyError: Still losing to concurrent writers after ``max_attempts``.
 
     Examples:
@@ -921,8 +974,8 @@ def refund_credit(
     """Give back part of a party's unapplied credit on an account.
 
     The credit is read as of ``effective``
-    (:func:`billing_core.balances.credits`), the entry made by
-    :func:`billing_core.allocation.refund` and appended under the key
+    ([`credits`][billing_core.balances.credits]), the entry made by
+    [`refund`][billing_core.allocation.refund] and appended under the key
     ``"refund:<id>"``. A refund with this id already recorded is a duplicate.
 
     Args:
@@ -937,7 +990,7 @@ def refund_credit(
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`RefundResult`.
+        The [`RefundResult`][].
 
     Raises:
         InsufficientCreditError: The party has less credit than ``amount`` (or none).
@@ -994,7 +1047,7 @@ def write_off_small_balances(
 ) -> WriteOffResult:
     """Write off the account's patient balances under a threshold, line by line.
 
-    The proposals of :func:`billing_core.allocation.small_balance_write_offs`
+    The proposals of [`small_balance_write_offs`][billing_core.allocation.small_balance_write_offs]
     as of ``as_of`` (ids ``"<line>:small-balance:<as_of>"``) are appended
     under the key ``"small-balances:<account>:<as_of>"``: one run per account
     and day. Proposals already recorded are skipped; a run that finds
@@ -1008,7 +1061,7 @@ def write_off_small_balances(
         max_attempts: How many times to re-read and retry on a concurrent write.
 
     Returns:
-        The :class:`WriteOffResult`.
+        The [`WriteOffResult`][].
 
     Raises:
         InvalidAmountError: ``threshold`` is not positive.

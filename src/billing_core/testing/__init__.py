@@ -1,11 +1,11 @@
 """Test kit for code built on billing_core.
 
-- :class:`InMemoryStore`: the thread-safe reference implementation of the
+- [`InMemoryStore`][]: the thread-safe reference implementation of the
   storage protocols, for tests and notebooks.
-- :class:`StoreConformance`: the conformance suite an adapter author runs
+- [`StoreConformance`][]: the conformance suite an adapter author runs
   against their own store (subclass it in pytest and provide a ``store``
   fixture).
-- :mod:`billing_core.testing.strategies`: public hypothesis strategies for
+- [`strategies`][billing_core.testing.strategies]: public hypothesis strategies for
   every value, document and entry.
 
 The conformance suite needs pytest; import it only from test code.

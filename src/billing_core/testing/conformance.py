@@ -1,6 +1,6 @@
 """The storage conformance suite: run it against your own store with a few lines of pytest.
 
-Subclass :class:`StoreConformance` in a test module and override the
+Subclass [`StoreConformance`][] in a test module and override the
 ``store`` fixture to return a fresh, empty store; pytest then runs every
 test of the suite against it: document round-trips, version conflicts,
 not-found, idempotent and all-or-nothing appends (one account, and batches
@@ -8,18 +8,18 @@ across accounts), round-trips of every entry type, and concurrent appends,
 batches, edits and retries from several threads with no entry lost or
 duplicated.
 
-.. code-block:: python
+```python
+import pytest
+from billing_core.testing.conformance import StoreConformance
 
-    import pytest
-    from billing_core.testing.conformance import StoreConformance
+class TestMyStore(StoreConformance):
+    @pytest.fixture
+    def store(self, tmp_path):
+        return MyStore(tmp_path / "billing.db")
+```
 
-    class TestMyStore(StoreConformance):
-        @pytest.fixture
-        def store(self, tmp_path):
-            return MyStore(tmp_path / "billing.db")
-
-The factories :meth:`StoreConformance.make_document`,
-:meth:`StoreConformance.modify_document` and :meth:`StoreConformance.make_entries`
+The factories [`StoreConformance.make_document`][],
+[`StoreConformance.modify_document`][] and [`StoreConformance.make_entries`][]
 build real billing_core objects; override them if your store holds other kinds.
 
 Examples:
@@ -184,7 +184,7 @@ def _run_threads(count: int, work: Callable[[int], None]) -> None:
 
 
 class StoreConformance:
-    """The conformance tests of :class:`~billing_core.storage.Store`; subclass and give a store.
+    """The conformance tests of [`Store`][billing_core.storage.Store]; subclass and give a store.
 
     Class attributes ``threads`` and ``appends_per_thread`` size the
     concurrency tests (4 x 25 by default).
@@ -205,7 +205,7 @@ class StoreConformance:
     # -- factories (override for other document kinds) ----------------------------
 
     def make_document(self, id: str, account_id: str) -> Any:
-        """A new document with ``id`` on ``account_id`` (default: a draft :class:`Bill`).
+        """A new document with ``id`` on ``account_id`` (default: a draft [`Bill`][]).
 
         Examples:
             >>> StoreConformance().make_document("B1", "A1").status.value

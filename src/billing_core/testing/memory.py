@@ -1,7 +1,7 @@
 """The in-memory reference store: every storage protocol, thread-safe, for tests and notebooks.
 
-:class:`InMemoryStore` satisfies :class:`billing_core.storage.Store` and is
-the reference the conformance suite (:mod:`billing_core.testing.conformance`)
+[`InMemoryStore`][] satisfies [`Store`][billing_core.storage.Store] and is
+the reference the conformance suite ([`conformance`][billing_core.testing.conformance])
 is written against. It keeps the objects themselves (they are immutable), so
 it costs no serialization; one lock makes every operation atomic.
 
@@ -127,7 +127,7 @@ def _check_find(kind: type[Any], field: str) -> None:
 
 
 class InMemoryStore(Store):
-    """A thread-safe in-memory :class:`~billing_core.storage.Store` (documents and ledgers).
+    """A thread-safe in-memory [`Store`][billing_core.storage.Store] (documents and ledgers).
 
     Examples:
         >>> import attrs
@@ -274,8 +274,8 @@ class InMemoryStore(Store):
     def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
         """Append to several ledgers all-or-nothing, with optimistic concurrency and idempotency.
 
-        See :meth:`billing_core.storage.LedgerStore.append_batch`;
-        :meth:`~billing_core.storage.LedgerStore.append` is inherited from it.
+        See [`append_batch`][billing_core.storage.LedgerStore.append_batch];
+        [`append`][billing_core.storage.LedgerStore.append] is inherited from it.
 
         Raises:
             ConcurrencyError: A ledger is not at its ``expected_version``.

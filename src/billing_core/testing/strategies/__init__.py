@@ -1,6 +1,6 @@
 """Public hypothesis strategies for every billing_core value, document and entry.
 
-Use them to fuzz your own code built on the library::
+Use them to fuzz your own code built on the library:
 
     from hypothesis import given
     from billing_core.testing.strategies import claims, moneys

@@ -1,7 +1,7 @@
-"""Hypothesis strategies for the code value types of :mod:`billing_core.codes`.
+"""Hypothesis strategies for the code value types of [`codes`][billing_core.codes].
 
 Each strategy builds well-formed codes from their parts, independently of the
-validation in :mod:`billing_core.codes` (the NPI check digit is computed here
+validation in [`codes`][billing_core.codes] (the NPI check digit is computed here
 with its own Luhn implementation), so a test can use them to check that
 validation accepts everything it should.
 
@@ -74,7 +74,7 @@ def procedure_codes(
         max_modifiers: The most modifiers to generate (at most 4).
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.ProcedureCode` values.
+        A strategy of valid [`ProcedureCode`][billing_core.codes.ProcedureCode] values.
     """
     modifier = st.text(_ALNUM, min_size=2, max_size=2)
 
@@ -93,7 +93,7 @@ def revenue_codes() -> st.SearchStrategy[RevenueCode]:
     """Generate four-digit revenue codes.
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.RevenueCode` values.
+        A strategy of valid [`RevenueCode`][billing_core.codes.RevenueCode] values.
     """
     return st.builds(RevenueCode, _digits(4))
 
@@ -102,7 +102,7 @@ def ndcs() -> st.SearchStrategy[NDC]:
     """Generate NDCs, built from every accepted input form (4-4-2, 5-3-2, 5-4-1, 5-4-2, 11 digits).
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.NDC` values.
+        A strategy of valid [`NDC`][billing_core.codes.NDC] values.
     """
     hyphenated = st.sampled_from([(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)]).flatmap(
         lambda shape: st.tuples(*(_digits(n) for n in shape)).map("-".join)
@@ -114,7 +114,7 @@ def diagnosis_codes() -> st.SearchStrategy[DiagnosisCode]:
     """Generate ICD-10-CM-shaped diagnosis codes (3 to 7 characters), dotted or not.
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.DiagnosisCode` values.
+        A strategy of valid [`DiagnosisCode`][billing_core.codes.DiagnosisCode] values.
     """
     category = st.builds(
         lambda a, b, c: a + b + c,
@@ -135,7 +135,7 @@ def diagnosis_codes() -> st.SearchStrategy[DiagnosisCode]:
 def npi_check_digit(first9: str) -> int:
     """Compute the NPI check digit: Luhn over ``"80840" + first9``.
 
-    Written independently of :mod:`billing_core.codes` so tests do not check
+    Written independently of [`codes`][billing_core.codes] so tests do not check
     the library against itself.
 
     Args:
@@ -164,7 +164,7 @@ def npis() -> st.SearchStrategy[NPI]:
     """Generate valid NPIs (first digit 1 or 2, correct Luhn check digit).
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.NPI` values.
+        A strategy of valid [`NPI`][billing_core.codes.NPI] values.
     """
     first9 = st.builds(lambda a, b: a + b, st.sampled_from("12"), _digits(8))
     return first9.map(lambda f: NPI(f + str(npi_check_digit(f))))
@@ -174,7 +174,7 @@ def places_of_service() -> st.SearchStrategy[PlaceOfService]:
     """Generate place-of-service codes ``01`` to ``99``.
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.PlaceOfService` values.
+        A strategy of valid [`PlaceOfService`][billing_core.codes.PlaceOfService] values.
     """
     return st.integers(1, 99).map(lambda n: PlaceOfService(f"{n:02d}"))
 
@@ -183,7 +183,7 @@ def taxonomy_codes() -> st.SearchStrategy[TaxonomyCode]:
     """Generate NUCC-shaped taxonomy codes (3 digits, 6 letters or digits, ``X``).
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.TaxonomyCode` values.
+        A strategy of valid [`TaxonomyCode`][billing_core.codes.TaxonomyCode] values.
     """
     return st.builds(
         lambda a, b: TaxonomyCode(a + b + "X"), _digits(3), st.text(_ALNUM, min_size=6, max_size=6)
@@ -197,7 +197,7 @@ def group_codes(*, allow_legacy: bool = False) -> st.SearchStrategy[GroupCode]:
         allow_legacy: Also generate the 4010-only ``CR``.
 
     Returns:
-        A strategy of :class:`~billing_core.codes.GroupCode` members.
+        A strategy of [`GroupCode`][billing_core.codes.GroupCode] members.
     """
     members = [g for g in GroupCode if allow_legacy or g is not GroupCode.CR]
     return st.sampled_from(members)
@@ -207,7 +207,7 @@ def carcs() -> st.SearchStrategy[CARC]:
     """Generate CARC-shaped codes: ``1``-``999`` or a letter and up to two letters or digits.
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.CARC` values.
+        A strategy of valid [`CARC`][billing_core.codes.CARC] values.
     """
     numeric = st.integers(1, 999).map(str)
     alpha = st.builds(lambda a, b: a + b, st.sampled_from(_LETTERS), st.text(_ALNUM, max_size=2))
@@ -218,7 +218,7 @@ def rarcs() -> st.SearchStrategy[RARC]:
     """Generate RARC-shaped codes: ``M``/``MA`` with 1-3 digits, or ``N`` with 1-4 digits.
 
     Returns:
-        A strategy of valid :class:`~billing_core.codes.RARC` values.
+        A strategy of valid [`RARC`][billing_core.codes.RARC] values.
     """
     m = st.builds(
         lambda p, d: p + d, st.sampled_from(["M", "MA"]), st.text(_DIGITS, min_size=1, max_size=3)

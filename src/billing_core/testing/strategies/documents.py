@@ -1,7 +1,7 @@
 """Hypothesis strategies for parties, line items, encounters, bills and claims.
 
 Every strategy builds **valid** documents: a generated claim passes
-:func:`billing_core.claims.validate_claim` with no finding, a generated
+[`validate_claim`][billing_core.claims.validate_claim] with no finding, a generated
 self-pay bill has an authorization on every line that needs one, and a
 generated bill reached its status through the lifecycle functions. Tests
 plant defects into them to check that validation finds exactly those.
@@ -541,7 +541,7 @@ def claims(
     max_diagnoses: int = 12,
     statement_period: bool | None = None,
 ) -> st.SearchStrategy[Claim]:
-    """Claims that pass :func:`~billing_core.claims.validate_claim` with no finding.
+    """Claims that pass [`validate_claim`][billing_core.claims.validate_claim] with no finding.
 
     Every line has a procedure or revenue code and pointers to listed
     diagnoses; services are on or before the claim date and inside the

@@ -163,7 +163,7 @@ def open_line_rows(
     Dates are from 3 years before to 60 days after ``around``.
 
     Args:
-        draw: Supplied by :func:`hypothesis.strategies.composite`; do not pass it.
+        draw: Supplied by `hypothesis.strategies.composite`; do not pass it.
         currency: The currency.
         accounts: The account ids to draw from.
         around: The centre of the dates.
@@ -195,7 +195,7 @@ def open_line_rows(
 def open_line_lists(
     *, currency: str = "USD", max_size: int = 40
 ) -> st.SearchStrategy[list[OpenLine]]:
-    """Lists of :func:`open_line_rows` in one currency.
+    """Lists of [`open_line_rows`][] in one currency.
 
     Examples:
         >>> from hypothesis import Phase, find, settings

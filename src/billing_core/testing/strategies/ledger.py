@@ -1,12 +1,12 @@
 """Hypothesis strategies for ledger entries and whole, valid entry histories.
 
-:func:`ledger_histories` simulates an account step by step (charges, payments
+[`ledger_histories`][] simulates an account step by step (charges, payments
 received and applied, adjustments, transfers, write-offs, refunds and
 reversals) with its own bookkeeping, independent of
-:func:`billing_core.ledger.check_history`, and only takes steps that keep every
+[`check_history`][billing_core.ledger.check_history], and only takes steps that keep every
 bucket and every credit at zero or more. Dates never go backwards, and
 several entries often share a date. Use it to property-test code that reads
-a ledger; use :func:`ledger_entries` for single entries of every type.
+a ledger; use [`ledger_entries`][] for single entries of every type.
 
 Examples:
     >>> from hypothesis import given, settings
@@ -61,10 +61,10 @@ HISTORY_PAYERS: Final = {
     Bucket.SECONDARY: Party.payer("PAYER-2"),
     Bucket.TERTIARY: Party.payer("PAYER-3"),
 }
-"""The payer that pays each coverage bucket in :func:`ledger_histories`."""
+"""The payer that pays each coverage bucket in [`ledger_histories`][]."""
 
 HISTORY_PATIENT: Final = Party.patient("PATIENT-1")
-"""The patient/guarantor of :func:`ledger_histories`."""
+"""The patient/guarantor of [`ledger_histories`][]."""
 
 _CARCS: Final = ("1", "2", "3", "45", "96", "253", "B7")
 _COVERAGE_BUCKETS: Final = (Bucket.PRIMARY, Bucket.SECONDARY, Bucket.TERTIARY)
@@ -129,7 +129,7 @@ def ledger_entries(
     Args:
         currency: The currency of the amounts.
         account_id: The account of every entry.
-        reversals: Whether to include :class:`~billing_core.ledger.Reversal`
+        reversals: Whether to include [`Reversal`][billing_core.ledger.Reversal]
             entries (of an entry drawn the same way).
 
     Examples:
@@ -257,14 +257,14 @@ def ledger_histories(
     """Whole valid histories of one account, in date order.
 
     Lines are charged to the primary coverage or to the patient; each line
-    has 0 to 3 coverages. Payers are :data:`HISTORY_PAYERS` (one per coverage
-    bucket) and the patient is :data:`HISTORY_PATIENT`. Every step keeps each
+    has 0 to 3 coverages. Payers are [`HISTORY_PAYERS`][] (one per coverage
+    bucket) and the patient is [`HISTORY_PATIENT`][]. Every step keeps each
     bucket and each credit at zero or more, so the history passes
-    :func:`~billing_core.ledger.check_history`; a reversal undoes a random
+    [`check_history`][billing_core.ledger.check_history]; a reversal undoes a random
     earlier entry that is not reversed yet when undoing it keeps that true.
 
     Args:
-        draw: Supplied by :func:`hypothesis.strategies.composite`; do not pass it.
+        draw: Supplied by `hypothesis.strategies.composite`; do not pass it.
         currency: The account's currency.
         account_id: The account.
         max_lines: At most this many line items.

@@ -44,7 +44,7 @@ def moneys(
     """Amounts between ``min_minor`` and ``max_minor`` minor units.
 
     Args:
-        currency: Fix the currency; drawn from :data:`CURRENCIES` when ``None``.
+        currency: Fix the currency; drawn from [`CURRENCIES`][] when ``None``.
         min_minor: Smallest amount in minor units.
         max_minor: Largest amount in minor units.
 

@@ -1,8 +1,8 @@
-"""Hypothesis strategies for remittances (:mod:`billing_core.remittance`).
+"""Hypothesis strategies for remittances ([`remittance`][billing_core.remittance]).
 
 The balanced strategies build every amount from integer minor units so that
 the 835 rules hold by construction, independently of
-:mod:`billing_core.balancing`::
+[`balancing`][billing_core.balancing]:
 
     line:        paid = charge - sum(line adjustments)
     claim:       paid = charge - sum(claim adjustments) - sum(line adjustments)
@@ -351,7 +351,8 @@ class PostingScenario:
 
     Attributes:
         claims: The claims (primary coverage), one or more per account.
-        history: A :class:`~billing_core.ledger.ChargePosted` per line, to the primary bucket.
+        history: A [`ChargePosted`][billing_core.ledger.ChargePosted] per line, to the
+            primary bucket.
         remittance: A remittance answering every claim, balanced at every level, each
             service line carrying its line control number.
         as_of: The day the charges were posted (before the remittance's paid date).
@@ -391,7 +392,7 @@ def posting_scenarios(
         groups: The group codes the adjustments draw from.
 
     Returns:
-        A strategy of :class:`PostingScenario`.
+        A strategy of [`PostingScenario`][].
 
     Examples:
         >>> from hypothesis import given, settings
