@@ -471,5 +471,5 @@ def test_a_bad_diagnosis_names_the_claim_and_its_position() -> None:
     from billing_core.errors import InvalidCodeError
 
     c = claim()
-    with pytest.raises(InvalidCodeError, match=r"^claim '" + c.id + r"'\.diagnoses\[1\]: .*'9ZZ'"):
+    with pytest.raises(InvalidCodeError, match=r"^claim '" + c.id + r"'\.diagnoses\[2\]: .*'9ZZ'"):
         attrs.evolve(c, diagnoses=["E11.9", "9ZZ"])

@@ -532,7 +532,7 @@ def _diagnoses_converter(field: str) -> Any:
             d
             if isinstance(d, DiagnosisCode)
             else _parse_code(DiagnosisCode, d, document, f"{field}[{i}]")
-            for i, d in enumerate(_tuple(value))
+            for i, d in enumerate(_tuple(value), start=1)  # 1-based, as on the claim form
         )
 
     return attrs.Converter(convert, takes_self=True)
