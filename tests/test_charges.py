@@ -120,9 +120,27 @@ def test_units_never_float_or_bool():
     assert line(units=Decimal("12.5"), unit_basis=UnitBasis.MILES).units == Decimal("12.5")
 
 
+@pytest.mark.parametrize("units", [-1, 0, Decimal("NaN"), Decimal("Infinity")])
+def test_bad_units_report_one_rule(units):
+    with pytest.raises(ValidationError) as info:
+        line(units=units)
+    assert [f.rule for f in info.value.findings] == ["line.units"]
+
+
+@pytest.mark.parametrize("quantity", [-1, 0, Decimal("NaN"), Decimal("Infinity")])
+def test_bad_drug_quantities_report_the_drug_rule(quantity):
+    with pytest.raises(ValidationError) as info:
+        Drug(ndc="0409-4888-02", quantity=quantity, unit=DrugUnit.MILLILITER)
+    assert [(f.location, f.rule) for f in info.value.findings] == [
+        ("drug.quantity", "drug.quantity")
+    ]
+
+
 def test_service_date_must_be_a_date_not_a_datetime():
-    with pytest.raises(TypeError, match="service_date"):
+    with pytest.raises(TypeError, match=r"line 'L1'\.service_date .* got a datetime$"):
         line(service_date=datetime.datetime(2024, 3, 4, 10, 0))
+    with pytest.raises(TypeError, match=r"line 'L1'\.service_through .* got a str$"):
+        line(service_through="2024-03-05")
 
 
 @pytest.mark.parametrize("pointers", [(0,), (13,), (1, 1), ("1",)])

@@ -222,6 +222,29 @@ class TestFindings:
             ("claim.care_team[0].npi", "provider.npi"),
         ]
 
+    @pytest.mark.parametrize(
+        ("modifiers", "message"),
+        [
+            (("25", "5"), "invalid modifier '5'"),
+            (("25", "59", "XU", "GT", "76"), "5 given, at most 4"),
+            (("ab",), "'ab' on 99213 must be written 'AB'"),
+            ("25", "not a single str"),
+            ((25,), "must be a str"),
+        ],
+    )
+    def test_modifier_findings_come_from_the_code_rules(self, modifiers, message):
+        code = ProcedureCode(CodeSystem.CPT, "99213")
+        object.__setattr__(code, "modifiers", modifiers)
+        # two lines sharing the one code object: each line gets its finding
+        found = validate_claim(
+            claim(lines=[line("L1", procedure=code), line("L2", procedure=code)])
+        )
+        assert where(found) == [
+            ("line 1.procedure.modifiers", "line.modifiers"),
+            ("line 2.procedure.modifiers", "line.modifiers"),
+        ]
+        assert all(message in f.message for f in found)
+
     def test_prior_payer_lines_must_exist(self):
         prior = PriorPayerAdjudication(
             coverage=COV,

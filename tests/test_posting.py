@@ -491,6 +491,73 @@ def test_reversal_alone_is_recouped() -> None:
     assert credits(after, PAID_ON)[Party.payer("acme")].available == usd("0")
 
 
+def test_two_payers_on_one_account_each_receive_their_own_cash() -> None:
+    # Regression: the cash was summed per account and recorded under the first claim's
+    # payer (one PaymentReceived of 120 for acme), while each line's payment was applied
+    # under its own claim's payer: beta applied 60 it never received (credit -60).
+    beta_primary = attrs.evolve(SECONDARY, id="COV3", sequence=CoverageSequence.PRIMARY)
+    c1 = claim("C1", [item("L1", "100")])
+    c2 = claim("C2", [item("L2", "100")], coverage=beta_primary)
+    r = remit(
+        "120",
+        [
+            clp("C1", "100", "60", svc("L1", "100", "60", *cas("CO", ("45", "40")))),
+            clp("C2", "100", "60", svc("L2", "100", "60", *cas("CO", ("45", "40")))),
+        ],
+    )
+    history = charges(c1, c2)
+    plan = plan_posting(r, [c1, c2], line_balances(history, PAID_ON))
+    assert not plan.refused, plan.explain()
+    assert validate_history([*history, *plan.entries]) == []
+    received = [e for e in plan.entries if isinstance(e, PaymentReceived)]
+    assert [(e.party, e.amount) for e in received] == [
+        (Party.payer("acme"), usd("60")),
+        (Party.payer("beta"), usd("60")),
+    ]
+    prefix = plan.idempotency_key[:16]
+    assert [e.id for e in received] == [f"{prefix}.received.A1.acme", f"{prefix}.received.A1.beta"]
+    applied = [
+        (e.line_id, e.party, e.amount) for e in plan.entries if isinstance(e, PaymentApplied)
+    ]
+    assert applied == [
+        ("L1", Party.payer("acme"), usd("60")),
+        ("L2", Party.payer("beta"), usd("60")),
+    ]
+    _, after = post(r, [c1, c2], history)
+    available = {party: c.available for party, c in credits(after, PAID_ON).items()}
+    assert available == {Party.payer("acme"): usd("0"), Party.payer("beta"): usd("0")}
+    assert plan.reconciliation().ok
+
+
+def test_two_payers_on_one_account_recoup_and_pay_separately() -> None:
+    # acme's 70 is recouped (a Refund of acme's money) while beta pays 50 on the same
+    # account in the same remittance (-70 + 50 = -20): never one net entry of -20.
+    c1, original, history = original_and_history()
+    beta_primary = attrs.evolve(SECONDARY, id="COV3", sequence=CoverageSequence.PRIMARY)
+    c2 = claim("C2", [item("L2", "100")], coverage=beta_primary)
+    history = [*history, *charges(c2)]
+    r = remit(
+        "-20",
+        [
+            original.as_reversal(),
+            clp("C2", "100", "50", svc("L2", "100", "50", *cas("CO", ("45", "50")))),
+        ],
+        trace="T-MIX",
+    )
+    plan, after = post(r, [c1, c2], history)
+    cash = [
+        (type(e).__name__, e.party, e.amount)
+        for e in plan.entries
+        if isinstance(e, PaymentReceived | Refund)
+    ]
+    assert cash == [
+        ("Refund", Party.payer("acme"), usd("70")),
+        ("PaymentReceived", Party.payer("beta"), usd("50")),
+    ]
+    available = {party: c.available for party, c in credits(after, PAID_ON).items()}
+    assert available == {Party.payer("acme"): usd("0"), Party.payer("beta"): usd("0")}
+
+
 def test_reversal_without_an_original_is_refused() -> None:
     c = claim("A-1", [item("L1", "100")])
     rev = clp("A-1", "100", "70", svc("L1", "100", "70", *cas("CO", ("45", "30")))).as_reversal()

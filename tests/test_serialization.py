@@ -336,3 +336,46 @@ def test_pinned_pickle_still_loads() -> None:
     balance = line_balances([charge, adjustment], DAY)["L1"]
     assert balance.open.of(Bucket.PRIMARY) == usd("50")
     assert balance.open.of(Bucket.PATIENT) == usd("30")
+
+
+@attrs.frozen(kw_only=True)
+class _Tuples:
+    id: str
+    pair: tuple[int, str]
+    many: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class GreenLight:
+    id: str
+
+
+@attrs.frozen(kw_only=True)
+class RedLight:
+    id: str
+
+
+@attrs.frozen(kw_only=True)
+class TrafficSignal:
+    id: str
+    light: GreenLight | RedLight
+
+
+def test_tuples_report_every_bad_item_with_its_index() -> None:
+    register_type(_Tuples, "test_tuples")
+    good = {"type": "test_tuples", "id": "t", "pair": [1, "a"], "many": [1, 2]}
+    assert from_dict(good) == _Tuples(id="t", pair=(1, "a"), many=(1, 2))
+    found = _findings({**good, "pair": ["a", 3], "many": [1, "x", 2, "y"]})
+    assert sorted(found) == ["$.many[1]", "$.many[3]", "$.pair[0]", "$.pair[1]"]
+    assert "list of 2 items" in _findings({**good, "pair": [1]})["$.pair"]
+    assert "must be a list" in _findings({**good, "many": 5})["$.many"]
+
+
+def test_unregistered_union_members_are_tagged_with_their_kind_name() -> None:
+    """Loading a union of attrs classes registers each member under its kind_name."""
+    loaded = converter.structure(
+        {"id": "s", "light": {"type": "red_light", "id": "r"}}, TrafficSignal
+    )
+    assert loaded == TrafficSignal(id="s", light=RedLight(id="r"))
+    assert (tag_of(RedLight), tag_of(GreenLight)) == ("red_light", "green_light")
+    assert converter.unstructure(loaded)["light"] == {"id": "r", "type": "red_light"}

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 import pytest
 
+import billing_core.posting
+import billing_core.workflows
+from billing_core.balances import credits
 from billing_core.charges import Category, LineItem
 from billing_core.claims import Claim
-from billing_core.errors import ValidationError
+from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import (
     Bucket,
     ChargePosted,
+    Entry,
     Party,
     PaymentApplied,
     PaymentReceived,
@@ -155,6 +160,111 @@ def test_a_back_dated_remittance_that_would_overdraw_a_bucket_is_refused() -> No
     assert result.status is PostingStatus.REFUSED
     assert any(f.rule == "history.open_negative" for f in result.findings)
     assert store.read("A1")[1] == 2  # nothing written
+
+
+def test_post_remittance_checks_each_account_history_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The plan is built from the snapshot the workflow writes against: the whole-history
+    # check runs once, in the workflow (apply_posting's own guard is for direct callers).
+    calls: list[str] = []
+
+    def counted(where: str) -> Callable[[Iterable[Entry]], list[Finding]]:
+        def check(entries: Iterable[Entry]) -> list[Finding]:
+            calls.append(where)
+            return validate_history(entries)
+
+        return check
+
+    monkeypatch.setattr(billing_core.workflows, "validate_history", counted("workflows"))
+    monkeypatch.setattr(billing_core.posting, "validate_history", counted("posting"))
+    store = _claim_store()
+    store.append(
+        "A1",
+        [
+            Transfer(
+                id="t1",
+                account_id="A1",
+                line_id="L1",
+                effective=dt.date(2024, 4, 10),
+                amount=usd("100"),
+                from_bucket=Bucket.PRIMARY,
+                to_bucket=Bucket.PATIENT,
+            )
+        ],
+        expected_version=1,
+        idempotency_key="move",
+    )
+    result = post_remittance(store, _remittance(paid_date=dt.date(2024, 4, 1)))
+    assert result.status is PostingStatus.REFUSED
+    assert calls == ["workflows"]
+    assert [f.rule for f in result.findings].count("history.open_negative") == 1
+
+
+def test_two_payers_on_one_account_are_posted_each_with_its_own_cash() -> None:
+    store = _claim_store()
+    day = dt.date(2024, 3, 4)
+    beta = Coverage(
+        id="C2",
+        payer=Payer(id="beta", name="Beta"),
+        member_id="M2",
+        sequence=CoverageSequence.PRIMARY,
+    )
+    line = LineItem(id="L2", category=Category.PROCEDURE, service_date=day, charge=usd("100"))
+    store.add(
+        Claim(
+            id="CLM2", account_id="A1", patient_id="P1", coverage=beta, claim_date=day, lines=[line]
+        )
+    )
+    store.append(
+        "A1",
+        [
+            ChargePosted(
+                id="c2",
+                account_id="A1",
+                line_id="L2",
+                effective=day,
+                amount=usd("100"),
+                bucket=Bucket.PRIMARY,
+            )
+        ],
+        expected_version=1,
+        idempotency_key="seed2",
+    )
+    one = _remittance(paid_date=dt.date(2024, 4, 1))
+    (first,) = one.claims
+    second = ClaimPayment(
+        patient_control_number="CLM2",
+        status="1",
+        charge=usd("100"),
+        paid=usd("60"),
+        lines=[
+            ServicePayment(
+                line_control_number="L2",
+                charge=usd("100"),
+                paid=usd("60"),
+                adjustments=CasAdjustment.from_cas("CO", ("45", usd("40"))),
+            )
+        ],
+    )
+    both = Remittance(
+        id="R2",
+        payer="acme",
+        payee="1234567893",
+        total_payment=usd("120"),
+        payment_method="ACH",
+        trace_number="T2",
+        paid_date=dt.date(2024, 4, 1),
+        claims=[first, second],
+    )
+    result = post_remittance(store, both)
+    assert result.status is PostingStatus.POSTED, result.findings
+    entries, _ = store.read("A1")
+    assert validate_history(entries) == []
+    received = [(e.party, e.amount) for e in entries if isinstance(e, PaymentReceived)]
+    assert received == [(Party.payer("acme"), usd("60")), (Party.payer("beta"), usd("60"))]
+    available = {p: c.available for p, c in credits(entries, dt.date(2024, 4, 1)).items()}
+    assert available == {Party.payer("acme"): usd("0"), Party.payer("beta"): usd("0")}
 
 
 def test_a_different_remittance_under_a_taken_id_is_refused_before_writing() -> None:

@@ -8,7 +8,9 @@ checks the idempotency key, checks every account's version and inserts the
 entries of every account and the key, so a remittance touching several
 accounts is posted on all of them or on none, safely across threads and
 processes sharing one database file. ``append`` (one account) is inherited
-from :class:`billing_core.storage.Store`.
+from :class:`billing_core.storage.Store`. The checks, and their messages, are
+those of every store: ``check_find``, ``check_requests``, ``check_versions``
+and ``check_entries`` from :mod:`billing_core.storage`.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
 from billing_core.ledger import Entry
 from billing_core.serialization import from_json, to_json
 from billing_core.storage import (
-    INDEXED_FIELDS,
     AppendRequest,
     AppendResult,
     BatchResult,
     D,
     Store,
     Versioned,
+    check_entries,
+    check_find,
+    check_requests,
+    check_versions,
     index_values,
     kind_name,
 )
@@ -168,12 +173,8 @@ class SQLiteStore(Store):
         return Versioned(document, expected_version + 1)
 
     def find(self, kind: type[D], field: str, value: str) -> list[Versioned[D]]:
+        check_find(kind, field)
         name = kind_name(kind)
-        allowed = ("id", *INDEXED_FIELDS.get(name, ()))
-        if field not in allowed:
-            raise ValueError(
-                f"cannot find {name} documents by {field!r}; indexed fields: {', '.join(allowed)}"
-            )
         if field == "id":
             rows = (
                 self._connection()
@@ -207,48 +208,31 @@ class SQLiteStore(Store):
         return entries, len(entries)
 
     def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
-        batch = list(requests)
+        batch = tuple(requests)
         # Serialize before taking the write lock: the transaction stays short.
-        bodies = [[to_json(e) for e in r.entries] for r in batch]
+        # (check_requests refuses anything that is not an AppendRequest, below.)
+        bodies = [
+            [to_json(e) for e in r.entries] if isinstance(r, AppendRequest) else [] for r in batch
+        ]
         with self._transaction() as db:
             row = db.execute(
                 "SELECT result FROM batches WHERE idempotency_key = ?", (idempotency_key,)
             ).fetchone()
             if row is not None:
                 return _result_from_json(row[0])
-            accounts = [r.account_id for r in batch]
-            if len(set(accounts)) != len(accounts):
-                twice = next(a for a in accounts if accounts.count(a) > 1)
-                raise ValueError(
-                    f"account {twice!r} appears twice in the batch; nothing was appended"
-                )
-            versions = {}
-            stale = []
-            for r in batch:
-                (version,) = db.execute(
+            # The checks and messages of every store, from billing_core.storage.
+            check_requests(batch)
+            versions = {
+                r.account_id: db.execute(
                     "SELECT COUNT(*) FROM entries WHERE account_id = ?", (r.account_id,)
-                ).fetchone()
-                versions[r.account_id] = version
-                if version != r.expected_version:
-                    stale.append(
-                        f"ledger of account {r.account_id!r} is at version {version},"
-                        f" not {r.expected_version}"
-                    )
-            if stale:
-                raise ConcurrencyError("; ".join(stale) + "; re-read it and retry")
+                ).fetchone()[0]
+                for r in batch
+            }
+            check_versions(batch, versions)
+            # Ids already in a ledger are caught by the UNIQUE constraint below.
+            checked = [check_entries(r.account_id, r.entries) for r in batch]
             results = []
-            for r, texts in zip(batch, bodies, strict=True):
-                ids = [e.id for e in r.entries]
-                for entry in r.entries:
-                    if entry.account_id != r.account_id:
-                        raise ValueError(
-                            f"entry {entry.id} belongs to account {entry.account_id!r},"
-                            f" not {r.account_id!r}; nothing was appended"
-                        )
-                if len(set(ids)) != len(ids):
-                    raise DuplicateError(
-                        f"an entry id appears twice in the batch {ids}; nothing appended"
-                    )
+            for r, ids, texts in zip(batch, checked, bodies, strict=True):
                 version = versions[r.account_id]
                 try:
                     db.executemany(
@@ -259,10 +243,14 @@ class SQLiteStore(Store):
                         ],
                     )
                 except sqlite3.IntegrityError:
-                    raise DuplicateError(
-                        f"an entry id of {ids} is already in the ledger of account"
-                        f" {r.account_id!r}; nothing was appended"
-                    ) from None
+                    # An id was already in the ledger: name it (the rows of this
+                    # request inserted before the refused one have seq >= version).
+                    taken = db.execute(
+                        "SELECT id FROM entries WHERE account_id = ? AND seq < ?",
+                        (r.account_id, version),
+                    ).fetchall()
+                    check_entries(r.account_id, r.entries, {i for (i,) in taken})
+                    raise
                 results.append(
                     AppendResult(account_id=r.account_id, version=version + len(ids), entry_ids=ids)
                 )

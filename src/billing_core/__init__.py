@@ -314,6 +314,10 @@ from billing_core.storage import (
     LedgerStore,
     Store,
     Versioned,
+    check_entries,
+    check_find,
+    check_requests,
+    check_versions,
     index_values,
     kind_name,
 )
@@ -659,6 +663,10 @@ __all__ = [
     "Store",
     "Versioned",
     "index_values",
+    "check_entries",
+    "check_find",
+    "check_requests",
+    "check_versions",
     "kind_name",
     # --- workflows -------------------------------------------------------------
     "DEFAULT_ATTEMPTS",

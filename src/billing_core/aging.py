@@ -55,13 +55,14 @@ import enum
 import html
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Final, Literal
 
 import attrs
 
+from billing_core._checks import is_plain_date
 from billing_core.balances import LineBalance, line_balances
 from billing_core.balances import credits as party_credits
 from billing_core.errors import CurrencyMismatchError, Finding, InvalidAmountError, ValidationError
@@ -77,6 +78,7 @@ from billing_core.ledger import (
     Transfer,
 )
 from billing_core.money import Money, currency_exponent, format_money
+from billing_core.money import total as money_total
 from billing_core.views import Record, html_table, mask_identifier
 
 __all__ = [
@@ -127,13 +129,13 @@ _ANCHOR_WORDS: Final = {
 }
 
 
-def _is_plain_date(value: object) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)
-
-
-def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not _is_plain_date(value):
-        raise TypeError(f"OpenLine.{attribute.name} must be a datetime.date or None, got {value!r}")
+def _optional_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An attrs validator: ``None`` or a plain date (also used by the statements module)."""
+    if value is not None and not is_plain_date(value):
+        raise TypeError(
+            f"{type(instance).__name__}.{attribute.name} must be a datetime.date or None,"
+            f" got {value!r}"
+        )
 
 
 def _party_default(instance: OpenLine) -> str:
@@ -215,10 +217,6 @@ class CreditLine:
     line_id: str | None = None
 
 
-def _money_tuple(values: Iterable[Money]) -> tuple[Money, ...]:
-    return tuple(values)
-
-
 @attrs.frozen(kw_only=True)
 class AgingRow:
     """Open amounts per band for one group (a party, an account, both, or everything).
@@ -239,7 +237,7 @@ class AgingRow:
 
     account_id: str | None
     party: str | None
-    bands: tuple[Money, ...] = attrs.field(converter=_money_tuple)
+    bands: tuple[Money, ...] = attrs.field(converter=tuple[Money, ...])
     total: Money
     lines: int
 
@@ -436,7 +434,7 @@ class AgingReport:
             >>> age([], date(2025, 1, 1), currency="USD").credit_total
             Money('0.00', 'USD')
         """
-        return Money.from_minor(sum(c.amount.minor for c in self.credits), self.currency)
+        return money_total([c.amount for c in self.credits], self.currency)
 
     def party(self, party: str) -> AgingRow:
         """The row of one party (all zero if it owes nothing).
@@ -500,8 +498,7 @@ class AgingReport:
                 ]
             )
         start = self.edges.index(days) + 1
-        bands = (row or self.total).bands[start:]
-        return Money.from_minor(sum(b.minor for b in bands), self.currency)
+        return money_total((row or self.total).bands[start:], self.currency)
 
     def to_records(
         self, level: Literal["detail", "party", "account", "total", "credits"] = "detail"
@@ -631,7 +628,7 @@ class AgingReport:
 
 
 def _bad_as_of(as_of: object) -> None:
-    if not _is_plain_date(as_of):
+    if not is_plain_date(as_of):
         raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
 
 
@@ -733,7 +730,7 @@ def _from_balances(
             )
         extra = info.get(line_id) if info is not None else None
         service = getattr(extra, "service_date", None)
-        if not isinstance(service, date) or isinstance(service, datetime):
+        if not is_plain_date(service):
             missing.append(
                 Finding(
                     location=f"info[{line_id!r}].service_date",
@@ -742,19 +739,7 @@ def _from_balances(
                 )
             )
             continue
-        for bucket, amount in lb.open.items():
-            rows.append(
-                OpenLine(
-                    account_id=lb.account_id,
-                    line_id=line_id,
-                    bucket=bucket,
-                    party=_party_label(lb.account_id, bucket, payers),
-                    open=amount,
-                    service_date=service,
-                    billed_on=getattr(extra, "billed_on", None),
-                    due_on=getattr(extra, "due_on", None),
-                )
-            )
+        rows.extend(_line_rows(line_id, lb, service, extra, payers))
     if missing:
         raise ValidationError(missing)
     return tuple(rows)
@@ -769,6 +754,26 @@ def _cuts(as_of: date, edges: tuple[int, ...]) -> list[date]:
     return [as_of - timedelta(days=e) for e in reversed(edges)]
 
 
+class _Bands(dict[date, int]):
+    """Band index per anchor date for one report, computed on the first lookup of a date.
+
+    A band is the count of cut-offs (see ``_cuts``) strictly after the date,
+    counted from the oldest band. Lookups of a known date stay a plain dict
+    lookup; that keeps the aging loop cheap.
+    """
+
+    __slots__ = ("_cuts", "_last")
+
+    def __init__(self, as_of: date, edges: tuple[int, ...]) -> None:
+        super().__init__()
+        self._cuts = _cuts(as_of, edges)
+        self._last = len(edges)
+
+    def __missing__(self, day: date) -> int:
+        band = self[day] = self._last - bisect_right(self._cuts, day)
+        return band
+
+
 def _age(
     lines: tuple[OpenLine, ...],
     as_of: date,
@@ -779,13 +784,10 @@ def _age(
 ) -> AgingReport:
     code = _currency_code(lines, credits, currency)
     nb = len(edges) + 1
-    cuts = _cuts(as_of, edges)
-    band_of: dict[date, int] = {}
+    bands = _Bands(as_of, edges)
+    name = anchor.value
     sums: dict[str, list[int]] = {}
     credit_rows: list[CreditLine] = []
-    name = anchor.value
-    by_service = anchor is AgingAnchor.SERVICE_DATE
-    by_responsibility = anchor is AgingAnchor.RESPONSIBILITY
     # The hot loop: one pass over the lines, ints only, a handful of keys (the parties).
     # Per-account sums are computed from the same lines when first asked for.
     try:
@@ -808,21 +810,11 @@ def _age(
                         )
                     )
                 continue
-            a: date | None
-            if by_service:
-                a = line.service_date
-            else:
-                # a plain attribute load for the re-aged view; getattr for the rest
-                a = line.responsible_since if by_responsibility else getattr(line, name)
-                if a is None:
-                    a = line.service_date
-            b = band_of.get(a)
-            if b is None:
-                b = band_of[a] = nb - 1 - bisect_right(cuts, a)
             acc = sums.get(line.party)
             if acc is None:
                 acc = sums[line.party] = [0] * (nb + 1)
-            acc[b] += m
+            # The anchor date, or the service date when the line has none (dates are truthy).
+            acc[bands[getattr(line, name) or line.service_date]] += m
             acc[nb] += 1
     except AttributeError:
         for index, line in enumerate(lines):
@@ -849,25 +841,18 @@ def _group_sums(
     when per-account rows are asked for.
     """
     nb = len(edges) + 1
-    cuts = _cuts(as_of, edges)
-    band_of: dict[date, int] = {}
-    sums: dict[Any, list[int]] = {}
+    bands = _Bands(as_of, edges)
     name = anchor.value
+    sums: dict[Any, list[int]] = {}
     for line in lines:
         m = line.open.minor
         if m <= 0:
             continue
-        a = getattr(line, name)
-        if a is None:
-            a = line.service_date
-        b = band_of.get(a)
-        if b is None:
-            b = band_of[a] = nb - 1 - bisect_right(cuts, a)
         key = (line.account_id, line.party) if by_party else line.account_id
         acc = sums.get(key)
         if acc is None:
             acc = sums[key] = [0] * (nb + 1)
-        acc[b] += m
+        acc[bands[getattr(line, name) or line.service_date]] += m
         acc[nb] += 1
     return sums
 
@@ -980,6 +965,42 @@ def _party_label(
     return str(bucket)
 
 
+def _line_rows(
+    line_id: str,
+    lb: LineBalance,
+    service: date,
+    extra: object,
+    payers: Mapping[str, Mapping[Bucket, str]] | None,
+    *,
+    last_activity: date | None = None,
+    inflow: Mapping[tuple[str, Bucket], date] | None = None,
+) -> list[OpenLine]:
+    """One [`OpenLine`][] per bucket with money open on a line.
+
+    ``extra`` (an ``info`` value) gives ``billed_on`` and ``due_on``; ``inflow``
+    the date money last moved into each bucket (``responsible_since``, else the
+    service date). Without ``inflow`` (balances carry no dates) it is left unset.
+    """
+    account_id = lb.account_id
+    billed_on = getattr(extra, "billed_on", None)
+    due_on = getattr(extra, "due_on", None)
+    return [
+        OpenLine(
+            account_id=account_id,
+            line_id=line_id,
+            bucket=bucket,
+            party=_party_label(account_id, bucket, payers),
+            open=amount,
+            service_date=service,
+            billed_on=billed_on,
+            due_on=due_on,
+            last_activity=last_activity,
+            responsible_since=None if inflow is None else inflow.get((line_id, bucket), service),
+        )
+        for bucket, amount in lb.open.items()
+    ]
+
+
 def open_lines(
     entries: Iterable[Entry],
     as_of: date,
@@ -1022,7 +1043,21 @@ def open_lines(
     """
     _bad_as_of(as_of)
     history = [e for e in entries if e.effective <= as_of]
-    balances = line_balances(history, as_of)
+    return _open_lines(history, line_balances(history, as_of), info=info, payers=payers)
+
+
+def _open_lines(
+    history: Sequence[Entry],
+    balances: Mapping[str, LineBalance],
+    *,
+    info: Mapping[str, object] | None,
+    payers: Mapping[str, Mapping[Bucket, str]] | None,
+) -> tuple[OpenLine, ...]:
+    """[`open_lines`][] from a history already cut at ``as_of`` and its line balances.
+
+    For callers that fold the history themselves (the statements module), so it
+    is folded once.
+    """
     reversed_ids = {e.reverses for e in history if isinstance(e, Reversal)}
     charged: dict[str, date] = {}
     last: dict[str, date] = {}
@@ -1054,21 +1089,11 @@ def open_lines(
         service = getattr(extra, "service_date", None) or charged.get(line_id)
         if service is None:  # a line charged only by a reversed charge
             service = last[line_id]
-        for bucket, amount in lb.open.items():
-            out.append(
-                OpenLine(
-                    account_id=lb.account_id,
-                    line_id=line_id,
-                    bucket=bucket,
-                    party=_party_label(lb.account_id, bucket, payers),
-                    open=amount,
-                    service_date=service,
-                    billed_on=getattr(extra, "billed_on", None),
-                    due_on=getattr(extra, "due_on", None),
-                    last_activity=last.get(line_id),
-                    responsible_since=inflow.get((line_id, bucket), service),
-                )
+        out.extend(
+            _line_rows(
+                line_id, lb, service, extra, payers, last_activity=last.get(line_id), inflow=inflow
             )
+        )
     return tuple(out)
 
 

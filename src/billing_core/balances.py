@@ -52,7 +52,7 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, final
+from typing import Any, Generic, TypeVar, cast, final
 
 import attrs
 
@@ -556,7 +556,9 @@ class _Decoder(dict[str, _Effect]):
             kind=kind,
             bucket=Bucket(bucket) if bucket else None,
             detail=value,
-            currency=currency,
+            # The code split out of the key is a new string: swap in the canonical
+            # code object every Money shares (amounts are built with _make).
+            currency=Money.zero(currency).currency,
             party=party,
             account_id=account_id,
         )
@@ -622,6 +624,17 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, L
         Money('100.00', 'USD')
     """
     _check_as_of(as_of)
+    decoder = _Decoder()
+    result: dict[str, LineBalance] = {}
+    for line_id, sums in _fold_lines(entries, as_of).items():
+        acc = _Acc()
+        currency, account_id = _add_line(line_id, sums, decoder, acc)
+        result[line_id] = acc.build_line_balance(currency, line_id, account_id)
+    return result
+
+
+def _fold_lines(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, dict[str, int]]:
+    """Sum signed minor units per line, then per fold key; line-less entries are skipped."""
     per_line: dict[str | None, dict[str, int]] = {}
     lget = per_line.get
     for e in entries:
@@ -632,16 +645,13 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, L
             k = e._key
             sums[k] = sums.get(k, 0) + e.amount.minor
     per_line.pop(None, None)
-    decoder = _Decoder()
-    result: dict[str, LineBalance] = {}
-    for line_id, sums in per_line.items():
-        assert line_id is not None
-        result[line_id] = _line_balance(line_id, sums, decoder)
-    return result
+    return cast("dict[str, dict[str, int]]", per_line)  # the None key is gone
 
 
-def _line_balance(line_id: str, sums: Mapping[str, int], decoder: _Decoder) -> LineBalance:
-    acc = _Acc()
+def _add_line(
+    line_id: str, sums: Mapping[str, int], decoder: _Decoder, acc: _Acc
+) -> tuple[str, str]:
+    """Add one line's sums to ``acc``, checking the line; return its currency and account."""
     effects = [(decoder[key], m) for key, m in sums.items()]
     first = effects[0][0]
     currency, account_id = first.currency, first.account_id
@@ -670,8 +680,7 @@ def _line_balance(line_id: str, sums: Mapping[str, int], decoder: _Decoder) -> L
             ]
         )
     (account_id,) = accounts
-    currency = _currency_of(account_id, currencies)
-    return acc.build_line_balance(currency, line_id, account_id)
+    return _currency_of(account_id, currencies), account_id
 
 
 def _rollup(sums: Mapping[str, int], decoder: _Decoder) -> dict[str, tuple[_Acc, set[str]]]:
@@ -813,19 +822,14 @@ def group_balance(
     wanted = set(line_ids)
     if not wanted:
         raise NotFoundError("group_balance() needs at least one line id")
-    subset = [e for e in entries if e.line_id in wanted]
-    lines = line_balances(subset, as_of)
-    missing = sorted(wanted - lines.keys())
-    if missing:
-        raise NotFoundError(f"no charge by {as_of} for line(s) {', '.join(missing)}")
-    currencies = {b.currency for b in lines.values()}
-    currency = _currency_of("of these lines", currencies)
-    sums = _fold(subset, as_of)
+    per_line = _fold_lines((e for e in entries if e.line_id in wanted), as_of)
     acc = _Acc()
     decoder = _Decoder()
-    for key, m in sums.items():
-        acc.add(decoder[key], m)
-    return acc.build_balance(currency)
+    currencies = {_add_line(line_id, sums, decoder, acc)[0] for line_id, sums in per_line.items()}
+    missing = sorted(wanted - per_line.keys())
+    if missing:
+        raise NotFoundError(f"no charge by {as_of} for line(s) {', '.join(missing)}")
+    return acc.build_balance(_currency_of("of these lines", currencies))
 
 
 def credits(entries: Iterable[Entry], as_of: datetime.date) -> dict[Party, Credit]:

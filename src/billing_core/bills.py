@@ -48,7 +48,6 @@ import attrs
 from billing_core.charges import (
     LineItem,
     _check_lines,
-    _date_validator,
     _line_records,
     _lines_html,
     _tuple,
@@ -56,7 +55,7 @@ from billing_core.charges import (
 )
 from billing_core.errors import Finding, InvalidTransitionError, NotFoundError, ValidationError
 from billing_core.money import Money
-from billing_core.parties import Guarantor, Patient, Payer
+from billing_core.parties import Guarantor, Patient, Payer, _date_validator
 from billing_core.views import Record, mask_identifier
 
 __all__ = [

@@ -53,8 +53,8 @@ from billing_core.charges import (
     DocumentRef,
     LineItem,
     _all_of,
+    _charges_minor,
     _check_lines,
-    _date_validator,
     _diagnoses_converter,
     _line_records,
     _lines_html,
@@ -62,7 +62,6 @@ from billing_core.charges import (
     _tuple,
 )
 from billing_core.codes import (
-    MAX_MODIFIERS,
     NPI,
     DiagnosisCode,
     PlaceOfService,
@@ -77,7 +76,14 @@ from billing_core.errors import (
     ValidationError,
 )
 from billing_core.money import Money
-from billing_core.parties import CareRole, CareTeamMember, Coverage, Payer, Provider
+from billing_core.parties import (
+    CareRole,
+    CareTeamMember,
+    Coverage,
+    Payer,
+    Provider,
+    _date_validator,
+)
 from billing_core.remittance import CasAdjustment
 from billing_core.views import Record, mask_identifier
 
@@ -269,8 +275,7 @@ class Claim:
     def _sum_of_lines(self) -> Money:
         if not self.lines:
             raise _fail(self.id, "lines", "a claim needs at least one line")
-        first = self.lines[0].charge
-        return Money.from_minor(sum(line.charge.minor for line in self.lines), first.currency)
+        return Money.from_minor(_charges_minor(self.lines), self.lines[0].charge.currency)
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
@@ -403,9 +408,7 @@ def check_total_charge(claim: Claim) -> Iterable[Finding]:
         >>> list(check_total_charge(_example_claim()))
         []
     """
-    total = 0
-    for line in claim.lines:
-        total += line.charge.minor
+    total = _charges_minor(claim.lines)
     if total != claim.total_charge.minor:
         stated = claim.total_charge
         yield _finding(
@@ -477,14 +480,15 @@ def check_diagnosis_pointers(claim: Claim) -> Iterable[Finding]:
 
 
 def _modifier_problem(code: ProcedureCode) -> str | None:
-    mods = code.modifiers
-    if len(mods) > MAX_MODIFIERS:
-        return f"{len(mods)} modifiers on {code.code}; at most {MAX_MODIFIERS} allowed"
-    for mod in mods:
-        if not (isinstance(mod, str) and len(mod) == 2 and mod.isascii() and mod.isalnum()):
-            return f"modifier {mod!r} on {code.code} is not two letters or digits"
-        if mod != mod.upper():
-            return f"modifier {mod!r} on {code.code} must be upper case"
+    # Rebuild through the constructor: the one place the modifier rules live.
+    try:
+        rebuilt = ProcedureCode(code.system, code.code, code.modifiers)
+    except (InvalidCodeError, TypeError) as error:
+        return f"{code.code}: {error}"
+    # The constructor strips and upper-cases; a stored code must already be so.
+    for mod, clean in zip(code.modifiers, rebuilt.modifiers, strict=True):
+        if mod != clean:
+            return f"modifier {mod!r} on {code.code} must be written {clean!r}"
     return None
 
 
@@ -499,9 +503,16 @@ def check_modifiers(claim: Claim) -> Iterable[Finding]:
         >>> list(check_modifiers(_example_claim()))
         []
     """
+    # Lines often share one code object: check each object once (the claim
+    # keeps them all alive, so their ids stay distinct during the loop).
+    problems: dict[int, str | None] = {}
     for number, line in enumerate(claim.lines, 1):
-        if line.procedure is not None:
-            problem = _modifier_problem(line.procedure)
+        code = line.procedure
+        if code is not None:
+            key = id(code)
+            if key not in problems:
+                problems[key] = _modifier_problem(code)
+            problem = problems[key]
             if problem is not None:
                 yield _finding(f"line {number}.procedure.modifiers", problem, "line.modifiers")
 

@@ -47,6 +47,7 @@ import attrs
 from dateutil.relativedelta import MO, TH, relativedelta
 from dateutil.rrule import YEARLY, rrule
 
+from billing_core._checks import date_findings, describe, is_plain_date
 from billing_core.errors import Finding, ValidationError
 
 __all__ = [
@@ -67,15 +68,6 @@ __all__ = [
 _ONE_DAY: Final = timedelta(days=1)
 
 
-def _is_plain_date(value: object) -> bool:
-    # datetime is a subclass of date but does not compare with one; refuse it.
-    return isinstance(value, date) and not isinstance(value, datetime)
-
-
-def _describe(value: object) -> str:
-    return f"{value!r} ({type(value).__name__})"
-
-
 # --------------------------------------------------------------------------- holidays
 
 
@@ -87,21 +79,13 @@ def _holiday_dates(value: object) -> frozenset[date]:
             [
                 Finding(
                     location="holidays",
-                    message=f"must be an iterable of dates, got {_describe(value)}",
+                    message=f"must be an iterable of dates, got {describe(value)}",
                     rule="holidays.type",
                 )
             ]
         )
     items = list(value)
-    findings = [
-        Finding(
-            location=f"holidays[{index}]",
-            message=f"not a datetime.date: {_describe(item)}",
-            rule="holidays.date",
-        )
-        for index, item in enumerate(items)
-        if not _is_plain_date(item)
-    ]
+    findings = date_findings(items, "holidays", "holidays.date")
     if findings:
         raise ValidationError(findings)
     return frozenset(items)
@@ -231,7 +215,7 @@ def us_federal_holidays(years: int | Iterable[int], *, observed: bool = True) ->
     bad = [
         Finding(
             location=f"years[{index}]",
-            message=f"must be an int from 1 to 9998, got {_describe(year)}",
+            message=f"must be an int from 1 to 9998, got {describe(year)}",
             rule="holidays.year",
         )
         for index, year in enumerate(wanted)
@@ -336,7 +320,7 @@ def _check_rule(rule: FilingRule) -> list[Finding]:
             findings.append(
                 Finding(
                     location=f"FilingRule.{name}",
-                    message=f"must be an int, got {_describe(value)}",
+                    message=f"must be an int, got {describe(value)}",
                     rule="filing_rule.period",
                 )
             )
@@ -352,7 +336,7 @@ def _check_rule(rule: FilingRule) -> list[Finding]:
         findings.append(
             Finding(
                 location="FilingRule.end_of_following_year",
-                message=f"must be a bool, got {_describe(rule.end_of_following_year)}",
+                message=f"must be a bool, got {describe(rule.end_of_following_year)}",
                 rule="filing_rule.period",
             )
         )
@@ -371,7 +355,7 @@ def _check_rule(rule: FilingRule) -> list[Finding]:
         findings.append(
             Finding(
                 location="FilingRule.anchor",
-                message=f"must be a FilingAnchor, got {_describe(rule.anchor)}",
+                message=f"must be a FilingAnchor, got {describe(rule.anchor)}",
                 rule="filing_rule.anchor",
             )
         )
@@ -438,8 +422,8 @@ _ANCHOR_WORDS: Final = {
 
 
 def _check_date(name: str, value: object) -> None:
-    if value is not None and not _is_plain_date(value):
-        raise TypeError(f"{name} must be a datetime.date or None, got {_describe(value)}")
+    if value is not None and not is_plain_date(value):
+        raise TypeError(f"{name} must be a datetime.date or None, got {describe(value)}")
 
 
 def _anchor_date(
@@ -519,7 +503,7 @@ def filing_deadline(
         billing_core.errors.ValidationError: denied_on: the rule counts from the denial date, ...
     """
     if not isinstance(rule, FilingRule):
-        raise TypeError(f"rule must be a FilingRule, got {_describe(rule)}")
+        raise TypeError(f"rule must be a FilingRule, got {describe(rule)}")
     for name, value in (
         ("service_from", service_from),
         ("service_through", service_through),
@@ -724,7 +708,7 @@ def at_risk(
             [
                 Finding(
                     location="within_days",
-                    message=f"must be a non-negative int, got {_describe(within_days)}",
+                    message=f"must be a non-negative int, got {describe(within_days)}",
                     rule="at_risk.within_days",
                 )
             ]

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, TypeGuard
+from typing import Final
 
 import attrs
 
+from billing_core._checks import is_plain_date
 from billing_core.errors import CurrencyMismatchError, Finding, ValidationError
 from billing_core.money import Money, RoundingMode, round_ratio
 
@@ -188,7 +189,7 @@ class Ratio:
 
 def _to_decimal(units: int) -> Decimal:
     """An integer count of hundredths (for RATIO_PLACES=2) as an exact Decimal, no context."""
-    digits = tuple(int(c) for c in str(abs(units)).rjust(RATIO_PLACES + 1, "0"))
+    digits = tuple(int(c) for c in str(abs(units)))
     return Decimal((1 if units < 0 else 0, digits, -RATIO_PLACES))
 
 
@@ -581,10 +582,6 @@ def first_pass_resolution_rate(resolved_first_pass: int, adjudicated_claims: int
 # --------------------------------------------------------------------------- lags
 
 
-def _is_plain_date(value: object) -> TypeGuard[date]:
-    return isinstance(value, date) and not isinstance(value, datetime)
-
-
 def average_lag(
     intervals: Iterable[tuple[date, date]],
     *,
@@ -625,7 +622,7 @@ def average_lag(
             start, end = pair
         except (TypeError, ValueError):
             start, end = None, None
-        if not _is_plain_date(start) or not _is_plain_date(end):
+        if not is_plain_date(start) or not is_plain_date(end):
             findings.append(
                 Finding(
                     location=f"intervals[{index}]",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, localcontext
@@ -238,8 +239,11 @@ def override_currency_exponent(currency: str, exponent: int) -> None:
             f"{currency} is already in use with {_CURRENCIES[currency][1]} decimal places;"
             " override its exponent before creating any amount in it"
         )
+    # Keep the canonical code object every Money already shares: the identity
+    # test in total() and the hot loops relies on there being only one.
+    canonical = _CURRENCIES[currency][0] if currency in _CURRENCIES else currency
     _OVERRIDES[currency] = exponent
-    _CURRENCIES[currency] = (currency, exponent)
+    _CURRENCIES[currency] = (canonical, exponent)
     _USED.add(currency)
 
 
@@ -683,8 +687,6 @@ def total(moneys: Iterable[Money], currency: str | None = None) -> Money:
     if len(minors) != len(items):
         _not_money(items)
         others = sorted({m.currency for m in items} - {code})
-        if not others:  # equal codes held by different string objects
-            return _make(sum(m.minor for m in items), code)
         raise CurrencyMismatchError(
             f"total() in {code} got amounts in {', '.join(others)}"
             if currency is not None
@@ -780,9 +782,7 @@ def allocate(
 
 def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) -> list[int]:
     # Scale ratios to integers sharing one denominator.
-    common = 1
-    for r in ratios:
-        common = common * r.denominator // _gcd(common, r.denominator)
+    common = math.lcm(*(r.denominator for r in ratios))
     weights = [int(r * common) for r in ratios]
     weight_sum = sum(weights)
     parts: list[int] = []
@@ -804,12 +804,6 @@ def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) ->
         for i in candidates[:left]:
             parts[i] += 1
     return parts
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
 
 
 def split(amount: Money, parts: int) -> tuple[Money, ...]:

@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from billing_core._checks import is_plain_date
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import CurrencyMismatchError, Finding, InvalidAmountError, ValidationError
 from billing_core.money import Money
@@ -49,18 +51,48 @@ __all__ = [
 
 _is_str = attrs.validators.instance_of(str)
 
+_Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
 
-def _opt_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    # datetime is a subclass of date; a timestamp is not a calendar date. The
-    # value is not echoed: a birth date is a patient identifier.
-    if value is None:
+
+def _check_date(where: str, value: object, *, optional: bool = False) -> None:
+    """Raise TypeError unless ``value`` is a ``datetime.date`` (or ``None`` when optional).
+
+    A datetime is a subclass of date, but a timestamp is not a calendar date
+    (and does not compare with one). The message names the place and the
+    value's type, never the value: a birth date is a patient identifier.
+    Internal helper shared with [`charges`][billing_core.charges].
+
+    Examples:
+        >>> _check_date("patient 'P1'.birth_date", datetime.datetime(1980, 5, 17))
+        Traceback (most recent call last):
+        TypeError: patient 'P1'.birth_date must be a datetime.date (not a datetime), got a datetime
+    """
+    if value is None and optional:
         return
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        owner = type(instance).__name__.lower()
+    if not is_plain_date(value):
+        allowed = " or None" if optional else ""
         raise TypeError(
-            f"{owner} {getattr(instance, 'id', '')!r}.{attribute.name} must be a datetime.date"
-            f" (not a datetime) or None, got a {type(value).__name__}"
+            f"{where} must be a datetime.date (not a datetime){allowed},"
+            f" got a {type(value).__name__}"
         )
+
+
+def _date_validator(owner: str, *, optional: bool = False) -> _Validator:
+    """An attrs validator: the field is a ``datetime.date``, never a ``datetime`` (or ``None``).
+
+    The error names the object (``owner`` and its ``id`` when it has one) and
+    the field, e.g. ``claim 'CLM1'.claim_date must be a datetime.date (not a
+    datetime), got a datetime``. Internal helper shared with
+    [`charges`][billing_core.charges], [`bills`][billing_core.bills] and
+    [`claims`][billing_core.claims].
+    """
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        doc_id = getattr(instance, "id", None)
+        label = owner if doc_id is None else f"{owner} {doc_id!r}"
+        _check_date(f"{label}.{attribute.name}", value, optional=optional)
+
+    return check
 
 
 _opt_money = attrs.validators.optional(attrs.validators.instance_of(Money))
@@ -107,7 +139,7 @@ class Patient:
     id: str = attrs.field(validator=_nonempty)
     name: str = attrs.field(validator=_is_str, repr=masked_repr)
     birth_date: datetime.date | None = attrs.field(
-        default=None, validator=_opt_date, repr=masked_repr
+        default=None, validator=_date_validator("patient", optional=True), repr=masked_repr
     )
 
 
@@ -272,8 +304,12 @@ class Coverage:
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(PlanBenefits)),
     )
-    start: datetime.date | None = attrs.field(default=None, validator=_opt_date)
-    end: datetime.date | None = attrs.field(default=None, validator=_opt_date)
+    start: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("coverage", optional=True)
+    )
+    end: datetime.date | None = attrs.field(
+        default=None, validator=_date_validator("coverage", optional=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:

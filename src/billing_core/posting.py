@@ -13,7 +13,7 @@ How the payer's answer becomes entries (the claim's coverage gives the payer's
 
 | 835 | ledger |
 |---|---|
-| paid amount (SVC03, CLP04) | one [`PaymentReceived`][billing_core.ledger.PaymentReceived] per account (the net paid on it), then a [`PaymentApplied`][billing_core.ledger.PaymentApplied] per line from the payer's bucket |
+| paid amount (SVC03, CLP04) | one [`PaymentReceived`][billing_core.ledger.PaymentReceived] per account and payer (the net it paid there; a [`Refund`][billing_core.ledger.Refund] when negative), then a [`PaymentApplied`][billing_core.ledger.PaymentApplied] per line from the payer's bucket |
 | CO, PI | [`Adjustment`][billing_core.ledger.Adjustment] written off the payer's bucket |
 | PR (deductible, coinsurance, copay, ...) | [`Adjustment`][billing_core.ledger.Adjustment] transferred to the next coverage, else the patient |
 | OA-23 on a secondary/tertiary claim | nothing: the prior payer's impact, already resolved in the prior payer's bucket |
@@ -83,7 +83,7 @@ from typing import Final
 
 import attrs
 
-from billing_core.balances import Balance
+from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalanceCheck, BalancingReport, check_all
 from billing_core.charges import LineItem, authorization_problem
 from billing_core.claims import Claim
@@ -99,7 +99,6 @@ from billing_core.errors import (
 from billing_core.ledger import (
     Adjustment,
     Bucket,
-    ChargePosted,
     Entry,
     Party,
     PaymentApplied,
@@ -107,8 +106,6 @@ from billing_core.ledger import (
     Refund,
     Reversal,
     Source,
-    Transfer,
-    WriteOff,
     next_bucket,
     reverse,
     validate_history,
@@ -650,8 +647,8 @@ class _Planner:
         self.follow_ups: list[FollowUp] = []
         self.crossovers: list[Crossover] = []
         self.provider: list[ProviderPosting] = []
-        self.cash: dict[str, int] = {}
-        self.cash_party: dict[str, Party] = {}
+        # net cash per (account, paying party): each party's money is its own credit
+        self.cash: dict[tuple[str, Party], int] = {}
         self.base: dict[tuple[str, Bucket], int | None] = {}
         self.delta: dict[tuple[str, Bucket], int] = {}
         self.following: dict[tuple[str, Bucket], Bucket] = {}
@@ -827,8 +824,8 @@ class _Planner:
         else:
             for post in posts:
                 self.post_line(claim, post, bucket, following, party, source)
-        self.cash[claim.account_id] = self.cash.get(claim.account_id, 0) + cp.paid.minor
-        self.cash_party.setdefault(claim.account_id, party)
+        k = (claim.account_id, party)
+        self.cash[k] = self.cash.get(k, 0) + cp.paid.minor
         if status.forwarded:
             self.crossovers.append(
                 Crossover(
@@ -861,6 +858,10 @@ class _Planner:
 
     # -- matching and distribution ----------------------------------------------------
 
+    def errors_since(self, start: int) -> bool:
+        """Whether a finding added since index ``start`` is an error."""
+        return any(f.severity is Severity.ERROR for f in self.findings[start:])
+
     def line_posts(
         self, claim: Claim, cp: ClaimPayment, loc: str, bucket: Bucket
     ) -> list[_LinePost] | None:
@@ -888,9 +889,7 @@ class _Planner:
                 posts.append(post)
         else:
             posts = [_LinePost(item, 0, (loc, 0, None)) for item in claim.lines]
-        if len(self.findings) > errors_before and any(
-            f.severity is Severity.ERROR for f in self.findings[errors_before:]
-        ):
+        if self.errors_since(errors_before):
             return None
         if not posts:
             return posts
@@ -898,9 +897,7 @@ class _Planner:
             self.distribute_claim_level(claim, cp, loc, posts)
         else:
             self.distribute_whole_claim(claim, cp, loc, posts)
-        if len(self.findings) > errors_before and any(
-            f.severity is Severity.ERROR for f in self.findings[errors_before:]
-        ):
+        if self.errors_since(errors_before):
             return None
         return posts
 
@@ -1203,7 +1200,7 @@ class _Planner:
         following: Bucket,
     ) -> None:
         # What the original posting made: the reversal's amounts negated back.
-        wanted: list[tuple[str, str, str, str, str, int]] = []
+        wanted: list[_Sig] = []
         for post in posts:
             parts = self.components(post, bucket)
             if parts is None:
@@ -1211,17 +1208,17 @@ class _Planner:
             applied, writeoffs, transfers, _over = parts
             line_id = post.item.id
             if applied:
-                wanted.append((line_id, "applied", bucket.value, "", "", applied))
+                wanted.append(_sig(line_id, "applied", bucket, applied))
             for group, reason, amount in writeoffs:
-                wanted.append((line_id, "adjusted", bucket.value, group.value, reason, amount))
+                wanted.append(_sig(line_id, "adjusted", bucket, amount, group, reason))
             for reason, amount in transfers:
-                wanted.append((line_id, "moved", bucket.value, "PR", reason, amount))
+                wanted.append(_sig(line_id, "moved", bucket, amount, GroupCode.PR, reason))
         candidates = [
             e
             for e in self.originals().get(source.reason or "", [])
             if e.id not in self._reversed and e.account_id == claim.account_id
         ]
-        pool: dict[tuple[str, str, str, str, str, int], list[Entry]] = {}
+        pool: dict[_Sig, list[Entry]] = {}
         for e in candidates:
             pool.setdefault(_signature(e), []).append(e)
         chosen: list[Entry] = []
@@ -1292,12 +1289,11 @@ class _Planner:
     def finish(self) -> None:
         cur = self.currency
         cash_entries: list[Entry] = []
-        for account, minor in self.cash.items():
-            party = self.cash_party[account]
+        for (account, party), minor in self.cash.items():
             if minor > 0:
                 cash_entries.append(
                     PaymentReceived(
-                        id=f"{self.prefix}.received.{account}",
+                        id=f"{self.prefix}.received.{account}.{party.id}",
                         account_id=account,
                         effective=self.effective,
                         amount=Money.from_minor(minor, cur),
@@ -1311,7 +1307,7 @@ class _Planner:
             elif minor < 0:
                 cash_entries.append(
                     Refund(
-                        id=f"{self.prefix}.recouped.{account}",
+                        id=f"{self.prefix}.recouped.{account}.{party.id}",
                         account_id=account,
                         effective=self.effective,
                         amount=Money.from_minor(-minor, cur),
@@ -1323,7 +1319,7 @@ class _Planner:
                         party=party,
                     )
                 )
-        # Group each account's entries, the cash entry first.
+        # Group each account's entries, its cash entries (one per party) first.
         by_account: dict[str, list[Entry]] = {}
         for e in cash_entries:
             by_account.setdefault(e.account_id, []).append(e)
@@ -1357,14 +1353,29 @@ class _Planner:
             )
 
 
-def _signature(e: Entry) -> tuple[str, str, str, str, str, int]:
+_Sig = tuple[str, str, str, str, str, int]
+"""What a reversal must negate: (line, kind, bucket, group, reason, minor amount)."""
+
+
+def _sig(
+    line_id: str,
+    kind: str,
+    bucket: Bucket,
+    amount: int,
+    group: GroupCode | None = None,
+    reason: str = "",
+) -> _Sig:
+    return (line_id, kind, bucket.value, "" if group is None else group.value, reason, amount)
+
+
+def _signature(e: Entry) -> _Sig:
+    """The ``_sig`` of an entry a posting made (a PaymentApplied or an Adjustment)."""
     line = e.line_id or ""
     if isinstance(e, PaymentApplied):
-        return (line, "applied", e.bucket.value, "", "", e.amount.minor)
+        return _sig(line, "applied", e.bucket, e.amount.minor)
     assert isinstance(e, Adjustment)
-    if e.to_bucket is None:
-        return (line, "adjusted", e.bucket.value, e.group.value, e.reason, e.amount.minor)
-    return (line, "moved", e.bucket.value, e.group.value, e.reason, e.amount.minor)
+    kind = "adjusted" if e.to_bucket is None else "moved"
+    return _sig(line, kind, e.bucket, e.amount.minor, e.group, e.reason)
 
 
 # --------------------------------------------------------------------------- public API
@@ -1472,34 +1483,6 @@ def plan_posting(
     )
 
 
-def _open_by_bucket(
-    entries: Iterable[Entry], lines: set[str], as_of: datetime.date
-) -> dict[tuple[str, Bucket], int]:
-    opens: dict[tuple[str, Bucket], int] = {}
-
-    def add(line: str, bucket: Bucket, minor: int) -> None:
-        opens[(line, bucket)] = opens.get((line, bucket), 0) + minor
-
-    for e in entries:
-        line = e.line_id
-        if line is None or line not in lines or e.effective > as_of:
-            continue
-        m = e.amount.minor
-        target = e.original if isinstance(e, Reversal) else e
-        if isinstance(target, ChargePosted):
-            add(line, target.bucket, m)
-        elif isinstance(target, PaymentApplied | WriteOff):
-            add(line, target.bucket, -m)
-        elif isinstance(target, Adjustment):
-            add(line, target.bucket, -m)
-            if target.to_bucket is not None:
-                add(line, target.to_bucket, m)
-        elif isinstance(target, Transfer):
-            add(line, target.from_bucket, -m)
-            add(line, target.to_bucket, m)
-    return opens
-
-
 def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, ...]:
     """The ledger entries of a plan, after checking it may and can still be recorded.
 
@@ -1549,13 +1532,18 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
         raise ValidationError(plan.errors)
     if plan.assumed:
         lines = {a.line_id for a in plan.assumed}
-        opens = _open_by_bucket(history, lines, plan.effective)
+        now = line_balances([e for e in history if e.line_id in lines], plan.effective)
         cur = plan.total_payment.currency
+
+        def open_now(a: _Assumed) -> int:
+            balance = now.get(a.line_id)
+            return 0 if balance is None else balance.open.of(a.bucket).minor
+
         stale = [
             f"line {a.line_id} {a.bucket}: planned on {Money.from_minor(a.open_minor, cur)},"
-            f" now {Money.from_minor(opens.get((a.line_id, a.bucket), 0), cur)}"
+            f" now {Money.from_minor(open_now(a), cur)}"
             for a in plan.assumed
-            if opens.get((a.line_id, a.bucket), 0) != a.open_minor
+            if open_now(a) != a.open_minor
         ]
         if stale:
             raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))

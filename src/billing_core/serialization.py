@@ -58,7 +58,7 @@ import enum
 import json
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Final, TypeVar, Union, get_args, get_origin
@@ -76,8 +76,15 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from billing_core import allocation, bills, charges, claims, codes, ledger, parties, remittance
-from billing_core.errors import BillingError, Finding, ValidationError
+from billing_core.errors import (
+    BillingError,
+    DuplicateError,
+    Finding,
+    NotFoundError,
+    ValidationError,
+)
 from billing_core.money import Money, currency_exponent
+from billing_core.storage import kind_name
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -293,25 +300,32 @@ def _is_tuple(t: Any) -> bool:
     return get_origin(t) is tuple
 
 
+def _structure_items(
+    value: list[Any] | tuple[Any, ...],
+    hooks: Iterable[tuple[Callable[[object, object], Any], Any]],
+) -> tuple[Any, ...]:
+    """Structure each item with its ``(hook, type)``; report every bad item at once."""
+    out = []
+    items: list[tuple[str, str | BaseException]] = []
+    for i, ((hook, item_type), v) in enumerate(zip(hooks, value, strict=True)):
+        try:
+            out.append(hook(v, item_type))
+        except Exception as exc:
+            items.append((f"[{i}]", exc))
+    if items:
+        raise _ProblemsError(items)
+    return tuple(out)
+
+
 def _tuple_hook(t: Any) -> Callable[[object, object], tuple[Any, ...]]:
     args = get_args(t)
     if len(args) == 2 and args[1] is Ellipsis:
-        item = converter.get_structure_hook(args[0])
-        item_type = args[0]
+        item = (converter.get_structure_hook(args[0]), args[0])
 
         def homogeneous(value: object, _: object) -> tuple[Any, ...]:
             if not isinstance(value, list | tuple):
                 raise _problem(f"must be a list, got {_describe(value)}")
-            out = []
-            items: list[tuple[str, str | BaseException]] = []
-            for i, v in enumerate(value):
-                try:
-                    out.append(item(v, item_type))
-                except Exception as exc:
-                    items.append((f"[{i}]", exc))
-            if items:
-                raise _ProblemsError(items)
-            return tuple(out)
+            return _structure_items(value, [item] * len(value))
 
         return homogeneous
     hooks = [(converter.get_structure_hook(a), a) for a in args]
@@ -319,16 +333,7 @@ def _tuple_hook(t: Any) -> Callable[[object, object], tuple[Any, ...]]:
     def fixed(value: object, _: object) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple) or len(value) != len(hooks):
             raise _problem(f"must be a list of {len(hooks)} items, got {_describe(value)}")
-        out = []
-        items: list[tuple[str, str | BaseException]] = []
-        for i, ((hook, a), v) in enumerate(zip(hooks, value, strict=True)):
-            try:
-                out.append(hook(v, a))
-            except Exception as exc:
-                items.append((f"[{i}]", exc))
-        if items:
-            raise _ProblemsError(items)
-        return tuple(out)
+        return _structure_items(value, hooks)
 
     return fixed
 
@@ -355,7 +360,7 @@ def _union_hook(t: Any) -> Callable[[object, object], Any]:
     if all(attrs.has(m) for m in members):
         for m in members:
             if m not in _TAGS:
-                register_type(m, _snake(m.__name__))
+                register_type(m, kind_name(m))
         allowed = {_TAGS[m]: m for m in members}
         names = ", ".join(repr(k) for k in allowed)
 
@@ -441,10 +446,6 @@ _TAGS: dict[type[Any], str] = {}
 _CLASSES: dict[str, type[Any]] = {}
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def register_type(cls: type[Any], tag: str) -> None:
     """Give an attrs class a ``"type"`` tag, so it can be loaded without naming the class.
 
@@ -475,8 +476,6 @@ def register_type(cls: type[Any], tag: str) -> None:
         >>> from_dict({"type": "example_note", "id": "n1", "text": "call back"})
         Note(id='n1', text='call back')
     """
-    from billing_core.errors import DuplicateError
-
     if not attrs.has(cls):
         raise TypeError(f"register_type needs an attrs class, got {cls!r}")
     if not isinstance(tag, str) or not tag:
@@ -533,8 +532,6 @@ def tag_of(cls: type[Any]) -> str:
         >>> tag_of(WriteOff)
         'write_off'
     """
-    from billing_core.errors import NotFoundError
-
     try:
         return _TAGS[cls]
     except KeyError:

@@ -41,20 +41,28 @@ import enum
 import functools
 import html
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
-from typing import Any, Final
+from datetime import date, timedelta
+from typing import Final
 
 import attrs
-from babel import Locale
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
-from billing_core.aging import DEFAULT_EDGES, AgingAnchor, age, band_labels, check_edges, open_lines
+from billing_core._checks import date_findings, describe, is_plain_date
+from billing_core.aging import (
+    DEFAULT_EDGES,
+    AgingAnchor,
+    _open_lines,
+    _optional_date,
+    age,
+    band_labels,
+    check_edges,
+)
 from billing_core.balances import credits as party_credits
 from billing_core.balances import line_balances
 from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import Bucket, Entry, PartyKind
-from billing_core.money import Money, format_money
+from billing_core.money import Money, _locale, format_money
 from billing_core.views import Record, html_table, mask_identifier, masked_repr
 
 __all__ = [
@@ -71,14 +79,6 @@ __all__ = [
     "render_text",
     "statement",
 ]
-
-
-def _is_plain_date(value: object) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)
-
-
-def _describe(value: object) -> str:
-    return f"{value!r} ({type(value).__name__})"
 
 
 # --------------------------------------------------------------------------- policy
@@ -120,7 +120,7 @@ def _check_policy(p: StatementPolicy) -> list[Finding]:
 
     def whole(field: str, value: object, minimum: int) -> bool:
         if type(value) is not int:
-            bad(field, f"must be an int, got {_describe(value)}")
+            bad(field, f"must be an int, got {describe(value)}")
             return False
         if value < minimum:
             bad(field, f"must be at least {minimum}, got {value}")
@@ -130,10 +130,10 @@ def _check_policy(p: StatementPolicy) -> list[Finding]:
     every_ok = whole("every", p.every, 1)
     max_ok = whole("max_statements", p.max_statements, 1)
     if not isinstance(p.unit, PeriodUnit):
-        bad("unit", f"must be a PeriodUnit, got {_describe(p.unit)}")
+        bad("unit", f"must be a PeriodUnit, got {describe(p.unit)}")
         every_ok = False
     if type(p.final_notice_after) is not int:
-        bad("final_notice_after", f"must be an int, got {_describe(p.final_notice_after)}")
+        bad("final_notice_after", f"must be an int, got {describe(p.final_notice_after)}")
     elif p.final_notice_after <= 0:
         bad(
             "final_notice_after",
@@ -154,14 +154,14 @@ def _check_policy(p: StatementPolicy) -> list[Finding]:
     if type(p.hold_while_insurance_pending) is not bool:
         bad(
             "hold_while_insurance_pending",
-            f"must be a bool, got {_describe(p.hold_while_insurance_pending)}",
+            f"must be a bool, got {describe(p.hold_while_insurance_pending)}",
         )
     if not isinstance(p.final_action, FinalAction):
-        bad("final_action", f"must be a FinalAction, got {_describe(p.final_action)}")
+        bad("final_action", f"must be a FinalAction, got {describe(p.final_action)}")
     threshold = p.small_balance_threshold
     if threshold is not None:
         if not isinstance(threshold, Money):
-            bad("small_balance_threshold", f"must be a Money or None, got {_describe(threshold)}")
+            bad("small_balance_threshold", f"must be a Money or None, got {describe(threshold)}")
         elif threshold.minor < 0:
             bad("small_balance_threshold", f"must not be negative, got {threshold}")
     edge_findings = check_edges(p.aging_edges)
@@ -332,14 +332,6 @@ def _example_line(**amounts: str) -> StatementLine:
 _patient_id_repr: Final = functools.partial(masked_repr, visible=4)
 
 
-def _line_tuple(lines: Iterable[StatementLine]) -> tuple[StatementLine, ...]:
-    return tuple(lines)
-
-
-def _money_tuple(values: Iterable[Money]) -> tuple[Money, ...]:
-    return tuple(values)
-
-
 @attrs.frozen(kw_only=True)
 class Statement:
     """A patient statement as of a date. Build it with [`statement`][].
@@ -371,10 +363,10 @@ class Statement:
     statement_date: date
     due_date: date
     currency: str
-    lines: tuple[StatementLine, ...] = attrs.field(converter=_line_tuple)
+    lines: tuple[StatementLine, ...] = attrs.field(converter=tuple[StatementLine, ...])
     credit_available: Money
     aging_edges: tuple[int, ...]
-    aging: tuple[Money, ...] = attrs.field(converter=_money_tuple)
+    aging: tuple[Money, ...] = attrs.field(converter=tuple[Money, ...])
 
     def __attrs_post_init__(self) -> None:
         if self.aging and len(self.aging) != len(self.aging_edges) + 1:
@@ -551,7 +543,7 @@ def statement(
         >>> s.amount_due, s.insurance_pending, s.lines[0].pending
         (Money('0.00', 'USD'), Money('60.00', 'USD'), True)
     """
-    if not _is_plain_date(as_of):
+    if not is_plain_date(as_of):
         raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
     policy = StatementPolicy() if policy is None else policy
     history = [e for e in entries if account_id is None or e.account_id == account_id]
@@ -569,19 +561,22 @@ def statement(
         )
     account = accounts[0]
     currency = history[0].amount.currency
-    balances = line_balances(history, as_of)
-    rows = {(r.line_id, r.bucket): r for r in open_lines(history, as_of, info=info)}
+    dated = [e for e in history if e.effective <= as_of]
+    balances = line_balances(dated, as_of)
+    open_rows = _open_lines(dated, balances, info=info, payers=None)
+    rows = {(r.line_id, r.bucket): r for r in open_rows}
+    # Every row of a line has the line's service date.
+    service = {r.line_id: r.service_date for r in open_rows}
     lines: list[StatementLine] = []
     for line_id, b in balances.items():
-        if not b.balance.minor and not any(m.minor for m in b.open.values()):
+        if not b.open:  # nothing open in any bucket (Amounts leaves zeros out)
             continue
         extra = info.get(line_id) if info is not None else None
         patient_row = rows.get((line_id, Bucket.PATIENT))
-        any_row = patient_row or next(r for (lid, _b), r in rows.items() if lid == line_id)
         lines.append(
             StatementLine(
                 line_id=line_id,
-                service_date=any_row.service_date,
+                service_date=service[line_id],
                 description=str(getattr(extra, "description", "") or line_id),
                 charge=b.charged,
                 insurance_paid=b.insurance_paid,
@@ -593,14 +588,14 @@ def statement(
                 responsible_since=(
                     patient_row.anchor_date(AgingAnchor.RESPONSIBILITY)
                     if patient_row
-                    else any_row.service_date
+                    else service[line_id]
                 ),
             )
         )
     lines.sort(key=lambda sl: (sl.service_date, sl.line_id))
     patient_credit = 0
     patients: list[str] = []
-    for party, credit in party_credits([e for e in history if e.effective <= as_of], as_of).items():
+    for party, credit in party_credits(history, as_of).items():
         if party.kind is PartyKind.PATIENT:
             patient_credit += credit.available.minor
             patients.append(party.id)
@@ -621,11 +616,6 @@ def statement(
 
 
 # --------------------------------------------------------------------------- rendering
-
-
-@functools.lru_cache(maxsize=64)
-def _locale(name: str) -> Locale:
-    return Locale.parse(name)
 
 
 def _date_text(day: date, locale: str) -> str:
@@ -813,23 +803,10 @@ class ActionKind(enum.Enum):
 
 def _dates(value: Iterable[date]) -> tuple[date, ...]:
     items = list(value)
-    bad = [
-        Finding(
-            location=f"statements_sent[{i}]",
-            message=f"not a datetime.date: {_describe(d)}",
-            rule="dunning.dates",
-        )
-        for i, d in enumerate(items)
-        if not _is_plain_date(d)
-    ]
+    bad = date_findings(items, "statements_sent", "dunning.dates")
     if bad:
         raise ValidationError(bad)
     return tuple(sorted(items))
-
-
-def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not _is_plain_date(value):
-        raise TypeError(f"{attribute.name} must be a datetime.date or None, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -968,11 +945,11 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
         ('send_statement', '2025-03-28', 1)
     """
     if not isinstance(history, DunningHistory):
-        raise TypeError(f"history must be a DunningHistory, got {_describe(history)}")
+        raise TypeError(f"history must be a DunningHistory, got {describe(history)}")
     if not isinstance(policy, StatementPolicy):
-        raise TypeError(f"policy must be a StatementPolicy, got {_describe(policy)}")
-    if not _is_plain_date(as_of):
-        raise TypeError(f"as_of must be a datetime.date, got {_describe(as_of)}")
+        raise TypeError(f"policy must be a StatementPolicy, got {describe(policy)}")
+    if not is_plain_date(as_of):
+        raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
 
     def act(
         kind: ActionKind, scheduled: date, reason: str, number: int | None = None

@@ -26,7 +26,11 @@ Two kinds of data are stored:
 
 The errors a store raises live here: [`NotFoundError`][],
 [`ConcurrencyError`][], [`DuplicateError`][] (defined in
-[`errors`][billing_core.errors]).
+[`errors`][billing_core.errors]). So do the checks every store makes, with
+the messages every store gives: [`check_find`][] for
+[`DocumentStore.find`][], and [`check_requests`][], [`check_versions`][] and
+[`check_entries`][] for [`LedgerStore.append_batch`][]. An adapter calls them
+instead of writing its own.
 
 Examples:
     >>> from billing_core.testing.memory import InMemoryStore
@@ -44,7 +48,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
@@ -65,6 +69,10 @@ __all__ = [
     "NotFoundError",
     "Store",
     "Versioned",
+    "check_entries",
+    "check_find",
+    "check_requests",
+    "check_versions",
     "index_values",
     "kind_name",
 ]
@@ -293,6 +301,182 @@ def index_values(document: object) -> dict[str, str]:
     return out
 
 
+# --------------------------------------------------------------------------- the checks of a store
+#
+# Every store makes these checks with these messages; an adapter calls them
+# rather than writing its own, so the errors read the same whatever the store.
+
+
+def check_find(kind: type[Any], field: str) -> None:
+    """Refuse a [`DocumentStore.find`][] by a field that is not indexed for ``kind``.
+
+    The fields are ``"id"`` and the kind's [`INDEXED_FIELDS`][]. Call it
+    first in ``find``.
+
+    Args:
+        kind: The document kind (its class).
+        field: The field asked for.
+
+    Raises:
+        ValueError: If ``field`` is not indexed for ``kind``; the message
+            lists the fields that are.
+
+    Examples:
+        >>> from billing_core.bills import Bill
+        >>> check_find(Bill, "account_id")
+        >>> check_find(Bill, "colour")
+        Traceback (most recent call last):
+        ...
+        ValueError: cannot find bill documents by 'colour'; indexed fields: id, account_id, patient_id
+    """  # noqa: E501
+    allowed = ("id", *INDEXED_FIELDS.get(kind_name(kind), ()))
+    if field not in allowed:
+        raise ValueError(
+            f"cannot find {kind_name(kind)} documents by {field!r};"
+            f" indexed fields: {', '.join(allowed)}"
+        )
+
+
+def check_requests(requests: Iterable[AppendRequest]) -> tuple[AppendRequest, ...]:
+    """Refuse a batch naming an account twice (step 2 of [`LedgerStore.append_batch`][]).
+
+    Call it after looking the idempotency key up: a key used before returns
+    its earlier result whatever the requests.
+
+    Args:
+        requests: The batch, as given to ``append_batch``.
+
+    Returns:
+        The requests as a tuple, in order.
+
+    Raises:
+        TypeError: If an item is not an [`AppendRequest`][].
+        ValueError: If an account appears in two requests.
+
+    Examples:
+        >>> one = AppendRequest(account_id="A1", entries=[], expected_version=0)
+        >>> check_requests([one])
+        (AppendRequest(account_id='A1', entries=(), expected_version=0),)
+        >>> check_requests([one, one])
+        Traceback (most recent call last):
+        ...
+        ValueError: account 'A1' appears twice in the batch; nothing was appended
+    """
+    batch = tuple(requests)
+    seen: set[str] = set()
+    for request in batch:
+        if not isinstance(request, AppendRequest):
+            raise TypeError(f"a batch holds AppendRequest values, got {request!r}")
+        if request.account_id in seen:
+            raise ValueError(
+                f"account {request.account_id!r} appears twice in the batch; nothing was appended"
+            )
+        seen.add(request.account_id)
+    return batch
+
+
+def check_versions(requests: Iterable[AppendRequest], versions: Mapping[str, int]) -> None:
+    """Refuse a batch if any ledger is not at its ``expected_version`` (step 3 of a batch).
+
+    Read every account's version in the same transaction as the write, then
+    call it once: the error names every stale account, not only the first.
+
+    Args:
+        requests: The batch (see [`check_requests`][]).
+        versions: Each account's current ledger version (its number of
+            entries). An account missing from it has no entries: version 0.
+
+    Raises:
+        ConcurrencyError: If a ledger changed since it was read.
+
+    Examples:
+        >>> batch = [AppendRequest(account_id="A1", entries=[], expected_version=2),
+        ...          AppendRequest(account_id="A2", entries=[], expected_version=0)]
+        >>> check_versions(batch, {"A1": 2})
+        >>> check_versions(batch, {"A1": 3, "A2": 1})
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ConcurrencyError: ledger of account 'A1' is at version 3, not 2; ledger of account 'A2' is at version 1, not 0; re-read it and retry
+    """  # noqa: E501
+    stale = [
+        f"ledger of account {r.account_id!r} is at version {versions.get(r.account_id, 0)},"
+        f" not {r.expected_version}"
+        for r in requests
+        if versions.get(r.account_id, 0) != r.expected_version
+    ]
+    if stale:
+        raise ConcurrencyError("; ".join(stale) + "; re-read it and retry")
+
+
+def check_entries(
+    account_id: str, entries: Iterable[Entry], existing_ids: Container[str] = frozenset()
+) -> tuple[str, ...]:
+    """Check one request's entries before they are appended (step 4 of a batch).
+
+    Every entry must belong to ``account_id``, and its id must be new: not
+    in ``existing_ids`` and not twice in ``entries``. An adapter whose
+    database enforces unique ids per account may leave ``existing_ids`` empty
+    and call it again with the ids it finds when an insert is refused, for
+    the same message.
+
+    Args:
+        account_id: The request's account.
+        entries: The request's entries.
+        existing_ids: The ids already in the account's ledger (or at least
+            those among ``entries``).
+
+    Returns:
+        The entries' ids, in order.
+
+    Raises:
+        ValueError: If an entry belongs to another account.
+        DuplicateError: If an entry id is already in the ledger or appears twice.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.ledger import Bucket, ChargePosted
+        >>> from billing_core.money import Money
+        >>> charge = ChargePosted(id="c1", account_id="A1", line_id="L1",
+        ...                       effective=datetime.date(2024, 3, 1),
+        ...                       amount=Money("80.00", "USD"), bucket=Bucket.PATIENT)
+        >>> check_entries("A1", [charge])
+        ('c1',)
+        >>> check_entries("A1", [charge], existing_ids={"c1"})
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.DuplicateError: entry id 'c1' is already in the ledger of account 'A1'; nothing was appended
+        >>> check_entries("A1", [charge, charge])
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.DuplicateError: entry id 'c1' appears twice in the entries for account 'A1'; nothing was appended
+        >>> check_entries("A2", [charge])
+        Traceback (most recent call last):
+        ...
+        ValueError: entry c1 belongs to account 'A1', not 'A2'; nothing was appended
+    """  # noqa: E501
+    ids: list[str] = []
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.account_id != account_id:
+            raise ValueError(
+                f"entry {entry.id} belongs to account {entry.account_id!r},"
+                f" not {account_id!r}; nothing was appended"
+            )
+        if entry.id in seen:
+            raise DuplicateError(
+                f"entry id {entry.id!r} appears twice in the entries for account {account_id!r};"
+                " nothing was appended"
+            )
+        if entry.id in existing_ids:
+            raise DuplicateError(
+                f"entry id {entry.id!r} is already in the ledger of account {account_id!r};"
+                " nothing was appended"
+            )
+        seen.add(entry.id)
+        ids.append(entry.id)
+    return tuple(ids)
+
+
 @runtime_checkable
 class DocumentStore(Protocol):
     """Documents by kind and id, with a version for optimistic concurrency.
@@ -339,7 +523,7 @@ class DocumentStore(Protocol):
         """The documents of ``kind`` whose indexed ``field`` equals ``value``, by id.
 
         ``field`` is one of [`INDEXED_FIELDS`][] for the kind (compared as
-        text, see [`index_values`][]).
+        text, see [`index_values`][]); [`check_find`][] refuses any other.
 
         Raises:
             ValueError: If ``field`` is not indexed for ``kind``.
@@ -379,6 +563,9 @@ class LedgerStore(Protocol):
            DuplicateError;
         5. write every entry of every request and the key with its result, and
            return each account's new version.
+
+        [`check_requests`][], [`check_versions`][] and [`check_entries`][]
+        make checks 2, 3 and 4 with the messages every store gives.
 
         When anything is raised nothing is written and the key stays unused,
         so the caller can re-read, re-plan and retry with the same key. An
@@ -427,12 +614,15 @@ class LedgerStore(Protocol):
             account_id=account_id, entries=entries, expected_version=expected_version
         )
         batch = self.append_batch([request], idempotency_key)
-        for result in batch.results:
-            if result.account_id == account_id:
-                return result
-        return AppendResult(
-            account_id=account_id, version=self.read(account_id)[1], entry_ids=(), duplicate=True
-        )
+        try:
+            return batch.result_for(account_id)
+        except NotFoundError:  # the key's earlier batch did not touch this account
+            return AppendResult(
+                account_id=account_id,
+                version=self.read(account_id)[1],
+                entry_ids=(),
+                duplicate=True,
+            )
 
 
 @runtime_checkable

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from billing_core.bills import Bill
-from billing_core.charges import Category, LineItem, PriceComponentKind
+from billing_core.charges import Category, LineItem, PriceComponentKind, _charges_minor
 from billing_core.claims import Claim
 from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money
@@ -80,15 +80,6 @@ def line_total(line: LineItem) -> Money:
     return line.charge
 
 
-def _check_currency(lines: Iterable[LineItem], currency: str) -> None:
-    for number, line in enumerate(lines, 1):
-        if line.charge.currency != currency:
-            raise CurrencyMismatchError(
-                f"line {number} ({line.id!r}).charge is in {line.charge.currency}, "
-                f"the total is in {currency}"
-            )
-
-
 def lines_total(lines: Iterable[LineItem], currency: str) -> Money:
     """The sum of the charges of any line items, checking their currency.
 
@@ -111,10 +102,13 @@ def lines_total(lines: Iterable[LineItem], currency: str) -> Money:
     items = lines if isinstance(lines, tuple | list) else list(lines)
     code = Money.zero(currency).currency
     total = 0
-    for line in items:
+    for number, line in enumerate(items, 1):
         charge = line.charge
-        if charge.currency is not code:
-            _check_currency(items, code)
+        if charge.currency is not code and charge.currency != code:
+            raise CurrencyMismatchError(
+                f"line {number} ({line.id!r}).charge is in {charge.currency}, "
+                f"the total is in {code}"
+            )
         total += charge.minor
     return Money.from_minor(total, code)
 
@@ -133,10 +127,7 @@ def bill_total(bill: Bill) -> Money:
         >>> bill_total(bill)
         Money('19.75', 'USD')
     """
-    total = 0
-    for line in bill.lines:
-        total += line.charge.minor
-    return Money.from_minor(total, bill.currency)
+    return _document_total(bill)
 
 
 def claim_total(claim: Claim) -> Money:
@@ -147,10 +138,12 @@ def claim_total(claim: Claim) -> Money:
         >>> claim_total(_example_claim())
         Money('125.00', 'USD')
     """
-    total = 0
-    for line in claim.lines:
-        total += line.charge.minor
-    return Money.from_minor(total, claim.currency)
+    return _document_total(claim)
+
+
+def _document_total(document: LineDocument) -> Money:
+    # The document's constructor checked every line's currency: only add.
+    return Money.from_minor(_charges_minor(document.lines), document.currency)
 
 
 def totals_by_category(document: LineDocument) -> dict[Category, Money]:

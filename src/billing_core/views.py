@@ -211,10 +211,10 @@ def to_records(items: Iterable[object]) -> list[Record]:
         TypeError: If an item is neither an attrs instance nor a dict.
 
     Examples:
-        >>> from billing_core.deadlines import FilingRule
-        >>> record = to_records([FilingRule(period_days=90)])[0]
-        >>> record["type"], record["anchor"]
-        ('FilingRule', 'service_from')
+        >>> from billing_core.errors import Finding
+        >>> record = to_records([Finding(location="claim.lines", message="no lines")])[0]
+        >>> record["type"], record["location"], record["severity"]
+        ('Finding', 'claim.lines', 'error')
     """
     return [_record(item) for item in items]
 

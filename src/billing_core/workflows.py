@@ -94,7 +94,7 @@ from billing_core.ledger import (
 )
 from billing_core.money import Money
 from billing_core.parties import Coverage
-from billing_core.posting import ClaimLevelRule, PostingPlan, apply_posting, plan_posting
+from billing_core.posting import ClaimLevelRule, PostingPlan, plan_posting
 from billing_core.remittance import Remittance
 from billing_core.routing import Routing, SplitRule, route
 from billing_core.storage import (
@@ -819,8 +819,11 @@ def post_remittance(
                 )
             )
         else:
+            # The plan was built from this snapshot, so apply_posting's duplicate and
+            # stale checks cannot fire (the store's version check covers a concurrent
+            # write); _requests checks each account's whole history, once.
             try:
-                requests = _requests(snapshot, apply_posting(plan, history))
+                requests = _requests(snapshot, plan.entries)
             except ValidationError as err:
                 problems.extend(err.findings)
         if problems:

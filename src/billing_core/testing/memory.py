@@ -24,7 +24,7 @@ Examples:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -32,98 +32,21 @@ import attrs
 from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
 from billing_core.ledger import Entry
 from billing_core.storage import (
-    INDEXED_FIELDS,
     AppendRequest,
     AppendResult,
     BatchResult,
     D,
     Store,
     Versioned,
+    check_entries,
+    check_find,
+    check_requests,
+    check_versions,
     index_values,
     kind_name,
 )
 
 __all__ = ["InMemoryStore"]
-
-
-def _check_batch(
-    account_id: str, entries: Sequence[Entry], existing_ids: set[str] | frozenset[str]
-) -> tuple[str, ...]:
-    """Check a batch before it is appended; return its entry ids (shared by adapters).
-
-    Examples:
-        >>> _check_batch("A1", [], frozenset())
-        ()
-    """
-    ids: list[str] = []
-    seen: set[str] = set()
-    for entry in entries:
-        if entry.account_id != account_id:
-            raise ValueError(
-                f"entry {entry.id} belongs to account {entry.account_id!r},"
-                f" not {account_id!r}; nothing was appended"
-            )
-        if entry.id in existing_ids or entry.id in seen:
-            raise DuplicateError(
-                f"entry id {entry.id!r} is already in the ledger of account {account_id!r};"
-                " nothing was appended"
-            )
-        seen.add(entry.id)
-        ids.append(entry.id)
-    return tuple(ids)
-
-
-def _check_requests(requests: Iterable[AppendRequest]) -> tuple[AppendRequest, ...]:
-    """Refuse a batch naming an account twice; return the requests as a tuple.
-
-    Examples:
-        >>> _check_requests([AppendRequest(account_id="A1", entries=[], expected_version=0)] * 2)
-        Traceback (most recent call last):
-        ...
-        ValueError: account 'A1' appears twice in the batch; nothing was appended
-    """
-    batch = tuple(requests)
-    seen: set[str] = set()
-    for request in batch:
-        if not isinstance(request, AppendRequest):
-            raise TypeError(f"a batch holds AppendRequest values, got {request!r}")
-        if request.account_id in seen:
-            raise ValueError(
-                f"account {request.account_id!r} appears twice in the batch; nothing was appended"
-            )
-        seen.add(request.account_id)
-    return batch
-
-
-def _stale_message(stale: Sequence[tuple[str, int, int]]) -> str:
-    """The ConcurrencyError message for stale accounts ``(account, version, expected)``.
-
-    Examples:
-        >>> _stale_message([("A1", 3, 2)])
-        "ledger of account 'A1' is at version 3, not 2; re-read it and retry"
-    """
-    parts = [
-        f"ledger of account {account!r} is at version {version}, not {expected}"
-        for account, version, expected in stale
-    ]
-    return "; ".join(parts) + "; re-read it and retry"
-
-
-def _check_find(kind: type[Any], field: str) -> None:
-    """Raise ValueError if ``field`` is not an indexed field of ``kind`` (or ``"id"``).
-
-    Examples:
-        >>> _check_find(object, "colour")
-        Traceback (most recent call last):
-        ...
-        ValueError: cannot find object documents by 'colour'; indexed fields: id
-    """
-    allowed = ("id", *INDEXED_FIELDS.get(kind_name(kind), ()))
-    if field not in allowed:
-        raise ValueError(
-            f"cannot find {kind_name(kind)} documents by {field!r};"
-            f" indexed fields: {', '.join(allowed)}"
-        )
 
 
 class InMemoryStore(Store):
@@ -249,7 +172,7 @@ class InMemoryStore(Store):
             >>> [v.value.id for v in store.find(Bill, "account_id", "A1")]
             ['B1', 'B2']
         """
-        _check_find(kind, field)
+        check_find(kind, field)
         with self._lock:
             docs = [v for (k, _), v in self._documents.items() if k is kind]
         if field == "id":
@@ -296,16 +219,12 @@ class InMemoryStore(Store):
             earlier = self._keys.get(idempotency_key)
             if earlier is not None:
                 return _as_duplicate(earlier)
-            batch = _check_requests(requests)
-            stale = [
-                (r.account_id, len(self._ledgers.get(r.account_id, ())), r.expected_version)
-                for r in batch
-                if len(self._ledgers.get(r.account_id, ())) != r.expected_version
-            ]
-            if stale:
-                raise ConcurrencyError(_stale_message(stale))
+            batch = check_requests(requests)
+            check_versions(
+                batch, {r.account_id: len(self._ledgers.get(r.account_id, ())) for r in batch}
+            )
             checked = [
-                _check_batch(
+                check_entries(
                     r.account_id, r.entries, self._entry_ids.get(r.account_id, frozenset())
                 )
                 for r in batch
