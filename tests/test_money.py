@@ -401,3 +401,30 @@ def test_format_ignores_the_callers_decimal_context() -> None:
         ctx.prec = 4
         ctx.traps[decimal.Inexact] = True
         assert format_money(Money("123456.78", USD)) == "$123,456.78"
+
+
+def test_allocate_minor_reference_vectors_and_errors() -> None:
+    from billing_core.money import allocate_minor
+
+    # the DESIGN reference vectors, on bare minor units
+    assert allocate_minor(100, [2, 3, 1], AllocationMode.FIRST) == (34, 50, 16)
+    assert allocate_minor(100, [2, 3, 1]) == (33, 50, 17)
+    assert allocate_minor(9999, [75, 25]) == (7499, 2500)
+    assert allocate_minor(-9999, [75, 25]) == (-7499, -2500)
+    with pytest.raises(TypeError, match="int count"):
+        allocate_minor(Decimal("1.5"), [1, 1])  # type: ignore[arg-type]
+    with pytest.raises(InvalidAmountError, match="all be zero"):
+        allocate_minor(10, [0, 0])
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), ratios())
+def test_allocate_minor_sums_exactly_within_one_unit(
+    units: int, rs: list[int | Decimal | Fraction]
+) -> None:
+    from billing_core.money import allocate_minor
+
+    parts = allocate_minor(units, rs)
+    assert sum(parts) == units
+    weight = sum(Fraction(r) for r in rs)
+    for part, r in zip(parts, rs, strict=True):
+        assert abs(part - Fraction(units) * Fraction(r) / weight) < 1

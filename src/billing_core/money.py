@@ -48,6 +48,7 @@ __all__ = [
     "Money",
     "RoundingMode",
     "allocate",
+    "allocate_minor",
     "allocate_up_to",
     "currency_exponent",
     "format_money",
@@ -772,12 +773,45 @@ def allocate(
         >>> [p.minor for p in allocate(usd, [2, 3, 1], AllocationMode.LARGEST_RATIO)]
         [33, 51, 16]
     """
-    exact = _ratios(ratios)
-    parts = _allocate_minor(abs(amount.minor), exact, mode)
     code = amount.currency
-    if amount.minor < 0:
-        return tuple(_make(-p, code) for p in parts)
-    return tuple(_make(p, code) for p in parts)
+    return tuple(_make(p, code) for p in allocate_minor(amount.minor, ratios, mode))
+
+
+def allocate_minor(
+    units: int,
+    ratios: Sequence[int | Decimal | Fraction],
+    mode: AllocationMode = AllocationMode.LARGEST_REMAINDER,
+) -> tuple[int, ...]:
+    """[`allocate`][] on a bare count of minor units: the integer core, for hot loops.
+
+    Code that already works in integer minor units (posting, balances) splits
+    them with this instead of wrapping them in a [`Money`][] and back. The
+    rules are those of [`allocate`][]: the parts sum to ``units``, each is
+    within one unit of its exact share, a zero ratio gets zero, and a negative
+    count is split as the mirror image of the positive one.
+
+    Args:
+        units: The minor units to split (any sign).
+        ratios: Non-negative ``int``, ``Decimal`` or ``Fraction`` weights, not all zero.
+        mode: Which parts receive the units left after flooring.
+
+    Returns:
+        One part per ratio, in order.
+
+    Raises:
+        InvalidAmountError: If ``ratios`` is empty, negative or all zero.
+        TypeError: If ``units`` is not an int, or a ratio is a float.
+
+    Examples:
+        >>> allocate_minor(100, [2, 3, 1]), allocate_minor(-100, [2, 3, 1])
+        ((33, 50, 17), (-33, -50, -17))
+    """
+    if type(units) is not int:
+        raise TypeError(f"units must be an int count of minor units, got {units!r}")
+    parts = _allocate_minor(abs(units), _ratios(ratios), mode)
+    if units < 0:
+        return tuple(-p for p in parts)
+    return tuple(parts)
 
 
 def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) -> list[int]:

@@ -110,7 +110,7 @@ from billing_core.ledger import (
     reverse,
     validate_history,
 )
-from billing_core.money import Money, allocate
+from billing_core.money import Money, allocate_minor
 from billing_core.parties import Coverage
 from billing_core.remittance import (
     CasAdjustment,
@@ -559,13 +559,10 @@ def _coverage_buckets(items: Iterable[Coverage | Bucket]) -> list[Bucket]:
 
 
 def _allocate_minor(total: int, weights: Sequence[int]) -> list[int]:
-    """Split ``total`` minor units by weights, largest remainder (via [`allocate`][])."""
+    """Split ``total`` minor units by weights, largest remainder; all-zero weights split evenly."""
     if total == 0:
         return [0] * len(weights)
-    if not any(weights):
-        weights = [1] * len(weights)
-    parts = allocate(Money.from_minor(total, "USD"), list(weights))
-    return [p.minor for p in parts]
+    return list(allocate_minor(total, list(weights) if any(weights) else [1] * len(weights)))
 
 
 def _allocate_capped(total: int, weights: Sequence[int], caps: Sequence[int]) -> list[int] | None:
