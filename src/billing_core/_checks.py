@@ -2,14 +2,15 @@
 
 One definition of "a date" (a ``datetime.date`` that is not a ``datetime``:
 a datetime does not compare with a date), of how a bad value is described in
-an error, and of the findings for a list that should hold only dates.
+an error (bounded, and never the value of a field that holds protected health
+information), and of the findings for a list that should hold only dates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TypeGuard
+from typing import Final, TypeGuard
 
 from billing_core.errors import Finding
 
@@ -24,14 +25,43 @@ def is_plain_date(value: object) -> TypeGuard[date]:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
+MAX_ECHO: Final = 80
+"""The most characters of a bad value's repr an error message echoes."""
+
+
 def describe(value: object) -> str:
-    """A bad value as an error message shows it: its repr and its type.
+    """A bad value as an error message shows it: its repr (cut short) and its type.
+
+    A long value is cut to [`MAX_ECHO`][billing_core._checks.MAX_ECHO] characters
+    and its full length said, so a megabyte of bad input never becomes a
+    megabyte of error message. Never use it for a field that holds protected
+    health information: use [`describe_protected`][billing_core._checks.describe_protected].
 
     Examples:
         >>> describe("2024-01-02")
         "'2024-01-02' (str)"
+        >>> describe("9" * 1000)[-30:]
+        '9... (str of 1002 characters)'
+        >>> len(describe("9" * 10**6)) < 120
+        True
     """
-    return f"{value!r} ({type(value).__name__})"
+    text = repr(value)
+    if len(text) > MAX_ECHO:
+        return f"{text[: MAX_ECHO - 1]}... ({type(value).__name__} of {len(text)} characters)"
+    return f"{text} ({type(value).__name__})"
+
+
+def describe_protected(value: object) -> str:
+    """A bad value of a protected field (name, birth date, member id...): its type only.
+
+    Errors about protected health information name the field and the problem,
+    never the value: messages end up in logs that are not cleared for it.
+
+    Examples:
+        >>> describe_protected("1980-05-17")
+        'a str (value not shown: protected health information)'
+    """
+    return f"a {type(value).__name__} (value not shown: protected health information)"
 
 
 def date_findings(items: Iterable[object], location: str, rule: str) -> list[Finding]:
