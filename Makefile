@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo bench docs lint typecheck unit docs-build clean
+.PHONY: test demo bench docs lint typecheck unit docs-build mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 test: lint typecheck unit docs-build
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples docs
-	$(BIN)/ruff format --check src tests benchmarks examples docs
+	$(BIN)/ruff check src tests benchmarks examples docs tools
+	$(BIN)/ruff format --check src tests benchmarks examples docs tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
@@ -35,6 +35,10 @@ demo: $(STAMP)
 ## make bench: the benchmark table (ratios against same-run plain-Python floors)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## make mutate: sampled mutation testing of the core modules (slow; on demand, not in make test)
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py $(AREAS)
 
 ## make docs: serve the documentation locally
 docs: $(STAMP)
