@@ -39,10 +39,8 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/remittance.py",
         "billing_core/serialization.py",
         "billing_core/statements.py",
-        "billing_core/storage.py",
         "billing_core/testing/conformance.py",
         "billing_core/testing/strategies/documents.py",
-        "billing_core/workflows.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
@@ -62,9 +60,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "billing_core/testing/strategies/ledger.py::ledger_histories",
         "billing_core/testing/strategies/remittance.py::build",
         "billing_core/testing/strategies/remittance.py::posting_scenarios",
-        "billing_core/workflows.py::attempt",
-        "billing_core/workflows.py::post_remittance",
-        "billing_core/workflows.py::submit_encounter",
     }
 )
 KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset(

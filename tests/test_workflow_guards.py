@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 import pytest
 
 import billing_core.posting
-import billing_core.workflows
+import billing_core.workflows._skeleton
 from billing_core.balances import credits
 from billing_core.charges import Category, LineItem
 from billing_core.claims import Claim
@@ -176,7 +176,7 @@ def test_post_remittance_checks_each_account_history_once(
 
         return check
 
-    monkeypatch.setattr(billing_core.workflows, "validate_history", counted("workflows"))
+    monkeypatch.setattr(billing_core.workflows._skeleton, "validate_history", counted("workflows"))
     monkeypatch.setattr(billing_core.posting, "validate_history", counted("posting"))
     store = _claim_store()
     store.append(
