@@ -39,7 +39,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/remittance.py",
         "billing_core/serialization.py",
         "billing_core/statements.py",
-        "billing_core/testing/conformance.py",
         "billing_core/testing/strategies/documents.py",
     }
 )
@@ -54,7 +53,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "billing_core/posting.py::reverse_claim",
         "billing_core/statements.py::next_action",
         "billing_core/statements.py::statement",
-        "billing_core/testing/conformance.py::every_entry_type",
         "billing_core/testing/strategies/documents.py::line_items",
         "billing_core/testing/strategies/ledger.py::ledger_entries",
         "billing_core/testing/strategies/ledger.py::ledger_histories",

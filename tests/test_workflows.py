@@ -715,13 +715,46 @@ def test_a_workflow_sleeps_between_attempts_only(store: Store) -> None:
     _submit(store, 1)
     slept: list[float] = []
     backoff = Backoff(
-        first_delay=0.01, max_delay=1.0, max_total_wait=5.0, sleep=slept.append, random=lambda: 1.0
+        first_delay=0.01,
+        max_delay=1.0,
+        max_total_wait=5.0,
+        sleep=slept.append,
+        random=lambda: 1.0,
+        clock=lambda: 0.0,
     )
     hopeless = _Hopeless(store)
     with pytest.raises(ConcurrencyError):
         post_remittance(hopeless, _remittance(_claim_payment(1)), max_attempts=4, backoff=backoff)  # type: ignore[arg-type]
     assert hopeless.calls == 4
     assert slept == pytest.approx([0.01, 0.02, 0.04])
+
+
+def test_waits_scale_with_the_time_a_lost_attempt_took(store: Store) -> None:
+    _submit(store, 1)
+    now = [0.0]
+    slept: list[float] = []
+
+    class Slow(_Hopeless):  # each attempt takes 0.25 s on the fake clock
+        def append_batch(
+            self, requests: Sequence[AppendRequest], idempotency_key: str
+        ) -> BatchResult:
+            now[0] += 0.25
+            return super().append_batch(requests, idempotency_key)
+
+    backoff = Backoff(
+        first_delay=0.01,
+        max_delay=0.75,
+        max_total_wait=1.5,
+        sleep=slept.append,
+        random=lambda: 1.0,
+        clock=lambda: now[0],
+    )
+    with pytest.raises(ConcurrencyError):
+        post_remittance(
+            Slow(store), _remittance(_claim_payment(1)), max_attempts=5, backoff=backoff
+        )  # type: ignore[arg-type]
+    # caps 0.25, 0.5, then max_delay 0.75; the fourth wait gets what is left of 1.5 s
+    assert slept == pytest.approx([0.25, 0.5, 0.75, 0.0])
 
 
 def test_one_attempt_means_no_retry_and_no_sleep(store: Store) -> None:
