@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -51,8 +49,8 @@ from billing_core.workflows import (
     submit_encounter,
     write_off_small_balances,
 )
+from examples.sqlite_store import SQLiteStore
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sqlite_store.py"
 DOS = datetime.date(2024, 3, 4)
 CLAIM_DATE = datetime.date(2024, 3, 5)
 PAID = datetime.date(2024, 4, 1)
@@ -60,24 +58,12 @@ ACME = Payer(id="acme", name="Acme Health")
 COVERAGE = Coverage(id="C1", payer=ACME, member_id="M1", sequence=CoverageSequence.PRIMARY)
 
 
-def _sqlite_class() -> Any:
-    name = "sqlite_store_example"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLE)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].SQLiteStore
-
-
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
         yield InMemoryStore()
     else:
-        db = _sqlite_class()(tmp_path / "billing.db")
+        db = SQLiteStore(tmp_path / "billing.db")
         yield db
         db.close()
 
