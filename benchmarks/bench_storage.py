@@ -17,14 +17,13 @@ import datetime
 import json
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the examples package
-
-import threading
 
 from _harness import best_time, header, report
 
