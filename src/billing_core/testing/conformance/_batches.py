@@ -12,7 +12,7 @@ import pytest
 
 from billing_core.errors import ConcurrencyError, DuplicateError
 from billing_core.storage import AppendRequest, AppendResult, BatchResult, Store, recorded_batch
-from billing_core.testing.conformance._kit import SuiteBase, run_threads
+from billing_core.testing.conformance._kit import SuiteBase, run_threads, until_current
 
 
 class BatchTests(SuiteBase):
@@ -100,17 +100,15 @@ class BatchTests(SuiteBase):
             for n in range(self.appends_per_thread):
                 # each batch touches two of the three accounts, overlapping the others'
                 mine = (accounts[(t + n) % 3], accounts[(t + n + 1) % 3])
-                for _attempt in range(1000):
-                    requests = [
-                        self._request(a, 2, f"t{t}-{n}-{a}", store.read(a)[1]) for a in mine
-                    ]
-                    try:
-                        store.append_batch(requests, f"t{t}-{n}")
-                        break
-                    except ConcurrencyError:
-                        continue
-                else:  # pragma: no cover - would mean livelock
-                    raise AssertionError("batch never succeeded")
+                key = f"t{t}-{n}"
+                # the lambda runs before the loop moves on
+                until_current(
+                    lambda: store.append_batch(
+                        [self._request(a, 2, f"{key}-{a}", store.read(a)[1]) for a in mine],  # noqa: B023
+                        key,  # noqa: B023
+                    ),
+                    key,
+                )
 
         run_threads(self.threads, work)
         total = 0
@@ -134,18 +132,18 @@ class BatchTests(SuiteBase):
         lock = threading.Lock()
 
         def post(_i: int) -> None:
-            for _attempt in range(1000):
-                requests = [
-                    self._request("A1", 2, "remit-A1", store.read("A1")[1]),
-                    self._request("A2", 1, "remit-A2", store.read("A2")[1]),
-                ]
-                try:
-                    result = store.append_batch(requests, "remit-835-2")
-                except ConcurrencyError:
-                    continue
-                with lock:
-                    results.append(result)
-                return
+            result = until_current(
+                lambda: store.append_batch(
+                    [
+                        self._request("A1", 2, "remit-A1", store.read("A1")[1]),
+                        self._request("A2", 1, "remit-A2", store.read("A2")[1]),
+                    ],
+                    "remit-835-2",
+                ),
+                "batch",
+            )
+            with lock:
+                results.append(result)
 
         run_threads(self.threads, post)
         assert sum(not r.duplicate for r in results) == 1

@@ -9,13 +9,14 @@ import datetime
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import pytest
 
 from billing_core.bills import Bill, BillStatus
 from billing_core.codes import GroupCode
+from billing_core.errors import ConcurrencyError
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -33,6 +34,8 @@ from billing_core.ledger import (
 from billing_core.money import Money
 from billing_core.parties import Patient
 from billing_core.storage import AppendRequest, Store
+
+T = TypeVar("T")
 
 DAY: Final = datetime.date(2024, 3, 1)
 
@@ -84,6 +87,19 @@ def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
         Refund(id=f"{prefix}-f", amount=usd("15.00"), party=patient, **at),
         reverse(write_off, id=f"{prefix}-r", effective=DAY, reason="paid after all"),
     ]
+
+
+def until_current(write: Callable[[], T], what: str) -> T:
+    """Call ``write`` (which reads the versions it writes at) until no concurrent writer beats it.
+
+    A bound, not a timing: a thousand losses in a row would mean livelock.
+    """
+    for _attempt in range(1000):
+        try:
+            return write()
+        except ConcurrencyError:
+            continue
+    raise AssertionError(f"{what} never succeeded")  # pragma: no cover - livelock
 
 
 THREADS_DEADLINE: Final = 120.0

@@ -12,7 +12,12 @@ import pytest
 
 from billing_core.errors import ConcurrencyError, DuplicateError
 from billing_core.storage import AppendResult, Store
-from billing_core.testing.conformance._kit import SuiteBase, every_entry_type, run_threads
+from billing_core.testing.conformance._kit import (
+    SuiteBase,
+    every_entry_type,
+    run_threads,
+    until_current,
+)
 
 
 class LedgerTests(SuiteBase):
@@ -111,15 +116,9 @@ class LedgerTests(SuiteBase):
         def work(t: int) -> None:
             for n in range(self.appends_per_thread):
                 batch = self.make_entries("A1", 2, prefix=f"t{t}-{n}")
-                for _attempt in range(1000):
-                    _, version = store.read("A1")
-                    try:
-                        store.append("A1", batch, version, f"t{t}-{n}")
-                        break
-                    except ConcurrencyError:
-                        continue
-                else:  # pragma: no cover - would mean livelock
-                    raise AssertionError("append never succeeded")
+                key = f"t{t}-{n}"
+                # the lambda runs before the loop moves on
+                until_current(lambda: store.append("A1", batch, store.read("A1")[1], key), key)  # noqa: B023
 
         run_threads(self.threads, work)
         entries, version = store.read("A1")
@@ -140,15 +139,11 @@ class LedgerTests(SuiteBase):
         lock = threading.Lock()
 
         def post(_i: int) -> None:
-            for _attempt in range(1000):
-                _, version = store.read("A1")
-                try:
-                    result = store.append("A1", batch, version, "remit-835-1")
-                except ConcurrencyError:
-                    continue
-                with lock:
-                    results.append(result)
-                return
+            result = until_current(
+                lambda: store.append("A1", batch, store.read("A1")[1], "remit-835-1"), "append"
+            )
+            with lock:
+                results.append(result)
 
         run_threads(self.threads, post)
         assert sum(not r.duplicate for r in results) == 1
