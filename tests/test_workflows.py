@@ -679,6 +679,25 @@ def test_a_recorded_batch_with_missing_entries_is_reported(store: Store) -> None
         post_payment(forgetful, _patient_payment("5.00"), OldestFirst())  # type: ignore[arg-type]
 
 
+def test_a_remittance_posted_between_two_reads_is_already_posted(store: Store) -> None:
+    # A workflow reads its accounts one after another: a concurrent posting that commits
+    # between two reads shows on one account only. That is not a remittance posted in part.
+    _submit(store, 1)
+    _submit(store, 2)
+    remit = _remittance(_claim_payment(1), _claim_payment(2))
+
+    class PostsBetweenReads(_Wrapper):
+        def read(self, account_id: str) -> tuple[tuple[Entry, ...], int]:
+            if account_id == "A2" and not self.calls:
+                self.calls += 1
+                assert post_remittance(self.inner, remit).status is PostingStatus.POSTED
+            return self.inner.read(account_id)
+
+    raced = post_remittance(PostsBetweenReads(store), remit)  # type: ignore[arg-type]
+    assert raced.status is PostingStatus.ALREADY_POSTED
+    assert store.read("A1")[1] == store.read("A2")[1] == 5
+
+
 # ------------------------------------------------------------------------ issue 17: retries
 
 

@@ -113,11 +113,15 @@ def _check_posted_whole(
     recorded = recorded_batch(store, key)
     check_whole(store, recorded, key)
     history = snapshot.entries
+    # The snapshot reads account after account, not at one instant: a posting that
+    # committed between two reads shows on some accounts only. The store's record of the
+    # batch says where it wrote; the snapshot is the witness only when there is none.
     if recorded is not None:
         mine = set(recorded.entry_ids)
+        posted = {r.account_id for r in recorded.results if r.entry_ids}
     else:
         mine = {e.id for e in history if e.source.remittance_id == remittance.id}
-    posted = {e.account_id for e in history if e.id in mine}
+        posted = {e.account_id for e in history if e.id in mine}
     whole = _plan(remittance, claims, [e for e in history if e.id not in mine], options)
     # A plan still refused (posted under another remittance id, outside the workflows)
     # cannot tell which accounts a whole posting touches: nothing to compare.

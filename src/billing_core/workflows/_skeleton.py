@@ -22,6 +22,7 @@ import attrs
 
 from billing_core.errors import (
     DuplicateError,
+    Finding,
     IncompleteBatchError,
     NotFoundError,
     Severity,
@@ -95,11 +96,24 @@ class Snapshot:
         written, as is an entry in another currency than the account's.
 
         Raises:
-            ValidationError: With every finding, if an account would become invalid.
+            ValidationError: With every finding, if an account would become invalid,
+                or gets entries without having been read (its version and history
+                are unknown: read every account a batch touches, payer-level ones too).
         """
         by_account: dict[str, list[Entry]] = {a: [] for a in self.ledgers}
         for entry in new:
             by_account.setdefault(entry.account_id, []).append(entry)
+        unread = [
+            Finding(
+                location=f"account {account}",
+                message="the batch has entries for it but it was not read",
+                rule="workflow.account_not_read",
+            )
+            for account in by_account
+            if account not in self.ledgers
+        ]
+        if unread:
+            raise ValidationError(unread)
         findings = [
             finding
             for account, entries in by_account.items()
@@ -111,9 +125,7 @@ class Snapshot:
             raise ValidationError(findings)
         requests = (
             AppendRequest(
-                account_id=account,
-                entries=entries,
-                expected_version=self.ledgers[account][1] if account in self.ledgers else 0,
+                account_id=account, entries=entries, expected_version=self.ledgers[account][1]
             )
             for account, entries in by_account.items()
         )
