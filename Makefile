@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks examples docs tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src examples
 
 unit: $(STAMP)
 	$(BIN)/pytest
@@ -30,7 +30,7 @@ docs-build: $(STAMP)
 
 ## make demo: the end-to-end billing walkthrough
 demo: $(STAMP)
-	$(BIN)/python examples/walkthrough.py
+	$(BIN)/python -m examples.walkthrough
 
 ## make bench: the benchmark table (ratios against same-run plain-Python floors)
 bench: $(STAMP)

@@ -6,27 +6,35 @@ Run: ``.venv/bin/python benchmarks/bench_storage.py [--quick]``.
   reference store and through the SQLite example adapter (WAL, one file).
 - Serialization cost per entry (``to_json``) as a ratio against ``json.dumps``
   of an equivalent plain dict, measured in the same run (target: within 3x).
+- Writers racing on one account through ``post_payment`` on SQLite (8 writers x
+  15 payments): how many calls run out of attempts with the workflows' backoff,
+  and with no waits at all (the same run's floor). Give-ups, not timings.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the examples package
 
 from _harness import best_time, header, report
 
-from billing_core.ledger import Bucket, ChargePosted, Entry
+from billing_core.allocation import OldestFirst, Payment
+from billing_core.errors import ConcurrencyError
+from billing_core.ledger import Bucket, ChargePosted, Entry, Party
 from billing_core.money import Money
 from billing_core.serialization import from_json, to_json
 from billing_core.testing.memory import InMemoryStore
+from billing_core.workflows import DEFAULT_BACKOFF, Backoff, post_payment
+from examples.sqlite_store import SQLiteStore
 
 DAY = datetime.date(2024, 3, 1)
 BATCH = 100
@@ -60,17 +68,6 @@ def _plain(e: ChargePosted) -> dict[str, Any]:
     }
 
 
-def _load_sqlite() -> Any:
-    path = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sqlite_store.py"
-    spec = importlib.util.spec_from_file_location("sqlite_store_example", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.SQLiteStore
-
-
 def _through(store: Any, entries: list[Entry]) -> tuple[float, float]:
     by_account: dict[str, list[Entry]] = {}
     for e in entries:
@@ -88,6 +85,55 @@ def _through(store: Any, entries: list[Entry]) -> tuple[float, float]:
     return appended, read
 
 
+def _race(backoff: Backoff, writers: int = 8, each: int = 15) -> tuple[int, int, float]:
+    """Writers posting payments to one SQLite account: (calls, give-ups, mean attempts)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(Path(tmp) / "race.db")
+        lines = [
+            ChargePosted(
+                id=f"c{i}",
+                account_id="A1",
+                line_id=f"L{i}",
+                effective=DAY,
+                amount=Money("1000.00", "USD"),
+                bucket=Bucket.PATIENT,
+            )
+            for i in range(5)
+        ]
+        store.append("A1", lines, 0, "charges")
+        dates = {f"L{i}": DAY for i in range(5)}
+        gave_up, attempts, lock = [0], [0], threading.Lock()
+        barrier = threading.Barrier(writers)
+
+        def work(w: int) -> None:
+            barrier.wait()
+            for n in range(each):
+                pay = Payment(
+                    id=f"P{w}-{n}",
+                    account_id="A1",
+                    party=Party.patient("P1"),
+                    amount=Money("1.00", "USD"),
+                    received=DAY,
+                )
+                try:
+                    result = post_payment(
+                        store, pay, OldestFirst(), service_dates=dates, backoff=backoff
+                    )
+                    with lock:
+                        attempts[0] += result.attempts
+                except ConcurrencyError:
+                    with lock:
+                        gave_up[0] += 1
+
+        threads = [threading.Thread(target=work, args=(w,)) for w in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        done = writers * each - gave_up[0]
+        return writers * each, gave_up[0], attempts[0] / max(done, 1)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     n = 10_000 if quick else 100_000
@@ -96,7 +142,7 @@ def main() -> None:
     print(f"\n### storage: {n:,} entries, batches of {BATCH}\n")
     for name, make in (("in-memory", InMemoryStore), ("sqlite (WAL)", None)):
         with tempfile.TemporaryDirectory() as tmp:
-            store = make() if make else _load_sqlite()(Path(tmp) / "bench.db")
+            store = make() if make else SQLiteStore(Path(tmp) / "bench.db")
             appended, read = _through(store, entries)
             rates = f"append {n / appended:12,.0f} entries/s   read {n / read:12,.0f} entries/s"
             print(f"{name:<14} {rates}")
@@ -115,6 +161,16 @@ def main() -> None:
     report("json.loads of the same text (floor)", loaded_floor, len(sample), None)
     loaded = best_time(lambda: [from_json(t) for t in texts], repeat=3)
     report("from_json(text) (validating load)", loaded, len(sample), loaded_floor)
+
+    runs = 2 if quick else 5
+    print(f"\n### workflows: 8 writers x 15 payments on one SQLite account, {runs} runs\n")
+    no_wait = Backoff(first_delay=0, max_delay=0, max_total_wait=0)
+    for name, backoff in (("no waits (floor)", no_wait), ("default backoff", DEFAULT_BACKOFF)):
+        races = [_race(backoff) for _ in range(runs)]
+        calls = sum(r[0] for r in races)
+        gave_up = sum(r[1] for r in races)
+        mean = sum(r[2] for r in races) / runs
+        print(f"{name:<18} gave up {gave_up:4} of {calls} calls   mean attempts {mean:.2f}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from billing_core import (
     CareTeamMember,
     CasAdjustment,
     Category,
+    ChargePosted,
     ClaimPayment,
     Coverage,
     CoverageSequence,
@@ -186,8 +187,8 @@ def prepare() -> tuple[Encounter, Coverage]:
     for line in encounter.lines:
         show(f"{line.id} {line.description}", line.charge)
     show("encounter total", total(line.charge for line in encounter.lines))
-    for member in team:
-        print(f"  care team: {member.role.value:<10} {member.provider.name}")
+    for teammate in team:
+        print(f"  care team: {teammate.role.value:<10} {teammate.provider.name}")
     print(f"  fee L6 authorized by {consent.id}, form {signed_form.reference}")
     print(f"  attachment: {lab.kind.value} {lab.reference}")
     return encounter, acme
@@ -242,6 +243,7 @@ def post_charges(store: InMemoryStore, encounter: Encounter, acme: Coverage) -> 
     assert not submitted.refused
     assert submitted.patient_bill is not None
     for entry in submitted.written:
+        assert isinstance(entry, ChargePosted)
         print(f"  {entry.id:<10} {entry.bucket.value:<8} {format_money(entry.amount):>12}")
     issued = post_bill(
         store, submitted.patient_bill.value, issued_on=CLAIM_DATE, due_on=D(2024, 4, 4)
@@ -286,19 +288,19 @@ def remittance() -> Remittance:
                 adjustments=cas + CasAdjustment.from_cas("PR", *patient),
             )
         )
-    paid = total(line.paid for line in lines)
+    claim_paid = total(line.paid for line in lines)
     claim = ClaimPayment(
         patient_control_number="CLM-0001",
         status="1",
         charge=total(line.charge for line in lines),
-        paid=paid,
+        paid=claim_paid,
         patient_responsibility=usd("410.00"),
         lines=lines,
     )
     return Remittance(
         payer="87726",
         payee="1245319599",
-        total_payment=paid,
+        total_payment=claim_paid,
         payment_method="ACH",
         trace_number="EFT-55012",
         paid_date=ERA_DATE,

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import multiprocessing
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 
@@ -29,22 +25,7 @@ from billing_core.money import Money
 from billing_core.storage import AppendRequest, LedgerStore, Store
 from billing_core.testing.conformance import StoreConformance
 from billing_core.testing.memory import InMemoryStore
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sqlite_store.py"
-
-
-def _load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sqlite_store_example", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sqlite_store = _load_example()
-SQLiteStore: Any = sqlite_store.SQLiteStore
+from examples.sqlite_store import SQLiteStore
 
 
 class TestSQLiteStore(StoreConformance):

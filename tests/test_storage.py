@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from billing_core import storage
-from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
+from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError, ValidationError
 from billing_core.storage import (
     AppendRequest,
     AppendResult,
@@ -119,6 +119,12 @@ def test_check_requests_refuses_non_requests_and_repeated_accounts() -> None:
         check_requests([one, "A2"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="'A2' appears twice"):
         check_requests([two, one, two])
+    with pytest.raises(ValidationError) as twice:
+        check_requests([two, one, two, one, two])
+    assert [f.message for f in twice.value.findings] == [
+        "account 'A2' appears twice in the batch; nothing was appended",
+        "account 'A1' appears twice in the batch; nothing was appended",
+    ]
 
 
 def test_check_versions_names_every_stale_account() -> None:
@@ -139,8 +145,12 @@ def test_check_entries_returns_the_ids_and_refuses_bad_entries() -> None:
     a = StoreConformance().make_entries("A1", 3, prefix="a")
     assert check_entries("A1", a) == ("a-0", "a-1", "a-2")
     assert check_entries("A1", []) == ()
-    with pytest.raises(ValueError, match="entry a-0 belongs to account 'A1', not 'A2'"):
+    with pytest.raises(ValidationError) as foreign:
         check_entries("A2", a)
+    assert [str(f) for f in foreign.value.findings] == [
+        f"entry a-{i}: belongs to account 'A1', not 'A2'; nothing was appended" for i in range(3)
+    ]
+    assert isinstance(foreign.value, ValueError)
     with pytest.raises(DuplicateError, match="'a-2' is already in the ledger of account 'A1'"):
         check_entries("A1", a, existing_ids={"a-2", "x"})
     with pytest.raises(DuplicateError, match="'a-1' appears twice in the entries for account"):

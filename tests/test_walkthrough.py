@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import re
 import runpy
-from pathlib import Path
 
 import pytest
-
-WALKTHROUGH = Path(__file__).resolve().parents[1] / "examples" / "walkthrough.py"
 
 
 @pytest.fixture
 def out(capsys: pytest.CaptureFixture[str]) -> str:
-    runpy.run_path(str(WALKTHROUGH), run_name="__main__")
+    # as `make demo` runs it: python -m examples.walkthrough
+    runpy.run_module("examples.walkthrough", run_name="__main__", alter_sys=False)
     return capsys.readouterr().out
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+import attrs
 import pytest
 
 import billing_core.posting
-import billing_core.workflows
+import billing_core.workflows._skeleton
 from billing_core.balances import credits
 from billing_core.charges import Category, LineItem
 from billing_core.claims import Claim
@@ -176,7 +177,7 @@ def test_post_remittance_checks_each_account_history_once(
 
         return check
 
-    monkeypatch.setattr(billing_core.workflows, "validate_history", counted("workflows"))
+    monkeypatch.setattr(billing_core.workflows._skeleton, "validate_history", counted("workflows"))
     monkeypatch.setattr(billing_core.posting, "validate_history", counted("posting"))
     store = _claim_store()
     store.append(
@@ -285,3 +286,23 @@ def test_a_different_remittance_under_a_taken_id_is_refused_before_writing() -> 
     assert result.status is PostingStatus.REFUSED
     assert any(f.rule == "workflow.remittance_id_taken" for f in result.findings)
     assert store.read("A1")[1] == 1  # nothing written
+
+
+def test_a_batch_for_an_account_the_workflow_did_not_read_is_refused() -> None:
+    # A batch's version checks are only as good as the reads behind them: an account
+    # given entries must have been read (issue 11 adds payer-level accounts to batches).
+    store = _claim_store()
+    snapshot = billing_core.workflows._skeleton.read(store, ["A1"])
+    charge = ChargePosted(
+        id="c9",
+        account_id="A9",
+        line_id="L9",
+        effective=dt.date(2024, 3, 4),
+        amount=usd("5"),
+        bucket=Bucket.PATIENT,
+    )
+    with pytest.raises(ValidationError, match="account A9") as refused:
+        snapshot.append([charge], "k")
+    assert [f.rule for f in refused.value.findings] == ["workflow.account_not_read"]
+    batch = snapshot.append([attrs.evolve(charge, account_id="A1")], "k")
+    assert [(r.account_id, r.expected_version) for r in batch.requests] == [("A1", 1)]

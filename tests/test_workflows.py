@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -16,16 +14,33 @@ import pytest
 from billing_core.allocation import OldestFirst, Payment, Proportional
 from billing_core.balances import account_balance, line_balances
 from billing_core.bills import Bill, BillStatus
-from billing_core.charges import Category, Encounter, LineItem
+from billing_core.charges import (
+    Category,
+    DocumentKind,
+    DocumentRef,
+    Encounter,
+    LineItem,
+    PatientAuthorization,
+)
+from billing_core.claims import Claim
 from billing_core.codes import ProcedureCode
-from billing_core.errors import ConcurrencyError, InsufficientCreditError
+from billing_core.errors import (
+    ConcurrencyError,
+    DuplicateError,
+    IncompleteBatchError,
+    InsufficientCreditError,
+    NotFoundError,
+    ValidationError,
+)
 from billing_core.ledger import Bucket, Entry, Party, check_history
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Patient, Payer
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
-from billing_core.storage import AppendRequest, BatchResult, Store
+from billing_core.storage import AppendRequest, AppendResult, BatchResult, Store
 from billing_core.testing.memory import InMemoryStore
 from billing_core.workflows import (
+    DEFAULT_ATTEMPTS,
+    Backoff,
     PostingStatus,
     post_bill,
     post_payment,
@@ -34,8 +49,8 @@ from billing_core.workflows import (
     submit_encounter,
     write_off_small_balances,
 )
+from examples.sqlite_store import SQLiteStore
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sqlite_store.py"
 DOS = datetime.date(2024, 3, 4)
 CLAIM_DATE = datetime.date(2024, 3, 5)
 PAID = datetime.date(2024, 4, 1)
@@ -43,24 +58,12 @@ ACME = Payer(id="acme", name="Acme Health")
 COVERAGE = Coverage(id="C1", payer=ACME, member_id="M1", sequence=CoverageSequence.PRIMARY)
 
 
-def _sqlite_class() -> Any:
-    name = "sqlite_store_example"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLE)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].SQLiteStore
-
-
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
         yield InMemoryStore()
     else:
-        db = _sqlite_class()(tmp_path / "billing.db")
+        db = SQLiteStore(tmp_path / "billing.db")
         yield db
         db.close()
 
@@ -444,3 +447,448 @@ def test_small_balances_are_written_off_once(store: Store) -> None:
     assert again.written == ()
     assert store.read("A1")[1] == version
     assert account_balance(store.read("A1")[0], day).balance == usd("0.00")
+
+
+# ------------------------------------------------------------------- issue 17: no money dropped
+
+
+def _bill(bill_id: str, amount: str, *, line_id: str = "L1", currency: str = "USD") -> Bill:
+    line = LineItem(
+        id=line_id,
+        category=Category.SUPPLY,
+        service_date=DOS,
+        charge=Money(amount, currency),
+    )
+    return Bill(
+        id=bill_id,
+        account_id="A1",
+        patient_id="P1",
+        bill_to=Patient(id="P1", name="Jane Roe"),
+        currency=currency,
+        lines=[line],
+    )
+
+
+def test_a_second_bill_reusing_a_charged_line_id_is_refused(store: Store) -> None:
+    post_bill(store, _bill("B1", "10.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    before = _ledgers(store, "A1")
+    with pytest.raises(DuplicateError) as refused:
+        post_bill(store, _bill("B2", "20.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    message = str(refused.value)
+    assert "line L1" in message
+    assert "bill B1" in message
+    assert "bill B2" in message
+    # nothing of B2 is stored or posted: the balance is B1's 10.00, and B2 can be fixed and sent
+    assert _ledgers(store, "A1") == before
+    with pytest.raises(NotFoundError):
+        store.get(Bill, "B2")
+    assert account_balance(store.read("A1")[0], CLAIM_DATE).balance == usd("10.00")
+    fixed = post_bill(store, _bill("B2", "20.00", line_id="L2"), issued_on=CLAIM_DATE, due_on=PAID)
+    assert fixed.entry_ids == ("charge:L2",)
+    assert account_balance(store.read("A1")[0], CLAIM_DATE).balance == usd("30.00")
+
+
+def test_a_bill_reusing_a_claim_line_id_is_refused(store: Store) -> None:
+    _submit(store, 1)
+    bill = attrs.evolve(_bill("B9", "20.00"), account_id="A1")
+    with pytest.raises(DuplicateError, match="claim CLM1"):
+        post_bill(store, bill, issued_on=CLAIM_DATE, due_on=PAID)
+    assert store.read("A1")[1] == 1
+
+
+def test_a_second_encounter_reusing_a_line_id_is_refused(store: Store) -> None:
+    _submit(store, 1)
+    again = attrs.evolve(_encounter(1), id="E1b")
+    with pytest.raises(DuplicateError, match="claim CLM1"):
+        submit_encounter(
+            store, again, [COVERAGE], claim_id="CLM1b", bill_id="B1b", claim_date=CLAIM_DATE
+        )
+    assert store.read("A1")[1] == 1
+    assert [v.value.id for v in store.find(Encounter, "account_id", "A1")] == ["E1"]
+    with pytest.raises(NotFoundError):
+        store.get(Claim, "CLM1b")
+
+
+def test_a_draft_changed_after_its_lines_were_charged_is_refused(store: Store) -> None:
+    result = submit_encounter(
+        store, _encounter(1), [], claim_id="CLM1", bill_id="B1", claim_date=CLAIM_DATE
+    )
+    assert result.patient_bill is not None
+    draft = result.patient_bill.value
+    dearer = attrs.evolve(draft, lines=[attrs.evolve(draft.lines[0], charge=usd("120.00"))])
+    with pytest.raises(DuplicateError, match=r"100\.00"):
+        post_bill(store, dearer, issued_on=CLAIM_DATE, due_on=PAID)
+    assert store.get(Bill, "B1").value == draft
+    assert store.read("A1")[1] == 1
+
+
+def test_a_bill_the_ledger_refuses_is_not_stored(store: Store) -> None:
+    post_bill(store, _bill("B1", "10.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    euros = _bill("B3", "10.00", line_id="L3", currency="EUR")
+    with pytest.raises(ValidationError, match="EUR"):
+        post_bill(store, euros, issued_on=CLAIM_DATE, due_on=PAID)
+    with pytest.raises(NotFoundError):
+        store.get(Bill, "B3")
+    assert store.read("A1")[1] == 1
+
+
+def test_an_encounter_the_ledger_refuses_is_not_stored(store: Store) -> None:
+    post_bill(store, _bill("B0", "10.00", line_id="S0"), issued_on=CLAIM_DATE, due_on=PAID)
+    enc = _encounter(1)
+    euros = attrs.evolve(enc, lines=[attrs.evolve(enc.lines[0], charge=Money("100.00", "EUR"))])
+    with pytest.raises(ValidationError, match="EUR"):
+        submit_encounter(
+            store, euros, [COVERAGE], claim_id="CLM1", bill_id="B1", claim_date=CLAIM_DATE
+        )
+    assert store.find(Encounter, "account_id", "A1") == []
+    with pytest.raises(NotFoundError):
+        store.get(Claim, "CLM1")
+    assert store.read("A1")[1] == 1
+
+
+def _patient_payment(amount: str, *, id: str = "PAY-1") -> Payment:
+    return Payment(
+        id=id, account_id="A1", party=Party.patient("P1"), amount=usd(amount), received=PAID
+    )
+
+
+def test_a_payment_id_reused_for_another_payment_is_refused(store: Store) -> None:
+    post_bill(store, _bill("B1", "10.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    first = post_payment(store, _patient_payment("5.00"), OldestFirst())
+    retry = post_payment(store, _patient_payment("5.00"), OldestFirst())
+    assert retry.duplicate
+    assert retry.written == ()
+    before = _ledgers(store, "A1")
+    with pytest.raises(DuplicateError) as refused:
+        post_payment(store, _patient_payment("999.00"), OldestFirst())
+    message = str(refused.value)
+    assert "PAY-1" in message
+    assert "999.00" in message
+    assert "5.00" in message
+    assert _ledgers(store, "A1") == before
+    assert first.receipt.applied == usd("5.00")
+
+
+def test_a_payment_id_taken_by_another_entry_is_refused(store: Store) -> None:
+    post_bill(store, _bill("B1", "10.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    with pytest.raises(DuplicateError, match="charge:L1"):
+        post_payment(store, _patient_payment("5.00", id="charge:L1"), OldestFirst())
+    assert store.read("A1")[1] == 1
+
+
+def test_a_refund_id_reused_for_another_refund_is_refused(store: Store) -> None:
+    post_payment(store, _patient_payment("30.00"), OldestFirst())
+    jane = Party.patient("P1")
+    day = datetime.date(2024, 4, 2)
+    refund_credit(store, "A1", jane, usd("10.00"), id="RF-1", effective=day)
+    assert refund_credit(store, "A1", jane, usd("10.00"), id="RF-1", effective=day).duplicate
+    before = _ledgers(store, "A1")
+    with pytest.raises(DuplicateError) as refused:
+        refund_credit(store, "A1", jane, usd("15.00"), id="RF-1", effective=day)
+    assert "RF-1" in str(refused.value)
+    assert "15.00" in str(refused.value)
+    assert "10.00" in str(refused.value)
+    with pytest.raises(DuplicateError, match="PAY-1"):
+        refund_credit(store, "A1", jane, usd("1.00"), id="PAY-1", effective=day)
+    assert _ledgers(store, "A1") == before
+
+
+class _FirstAccountOnly(_Wrapper):
+    """Breaks all-or-nothing: writes the first account of a batch, then fails."""
+
+    def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        self.calls += 1
+        if len(requests) < 2:
+            return self.inner.append_batch(requests, idempotency_key)
+        self.inner.append_batch(requests[:1], f"{idempotency_key}/part")
+        raise OSError("connection lost after the first account")
+
+
+class _RecordsPartOfTheBatch(_Wrapper):
+    """Breaks all-or-nothing: writes and records the first account only, and says it is done."""
+
+    def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        self.calls += 1
+        return self.inner.append_batch(requests[:1], idempotency_key)
+
+
+class _RecordsWithoutWriting(_Wrapper):
+    """Breaks all-or-nothing: records a key and its result but writes no entry."""
+
+    def __init__(self, inner: Store) -> None:
+        super().__init__(inner)
+        self.keys: dict[str, BatchResult] = {}
+
+    def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        self.calls += 1
+        if idempotency_key in self.keys:
+            earlier = self.keys[idempotency_key]
+            return BatchResult(
+                results=[attrs.evolve(r, duplicate=True) for r in earlier.results], duplicate=True
+            )
+        result = BatchResult(
+            results=[
+                AppendResult(
+                    account_id=r.account_id,
+                    version=r.expected_version + len(r.entries),
+                    entry_ids=[e.id for e in r.entries],
+                )
+                for r in requests
+            ]
+        )
+        self.keys[idempotency_key] = result
+        return result
+
+
+def test_a_remittance_written_on_one_account_of_two_is_reported(store: Store) -> None:
+    _submit(store, 1)
+    _submit(store, 2)
+    remit = _remittance(_claim_payment(1), _claim_payment(2))
+    broken = _FirstAccountOnly(store)
+    with pytest.raises(OSError, match="connection lost"):
+        post_remittance(broken, remit)  # type: ignore[arg-type]
+    assert store.read("A1")[1] == 5  # the broken store wrote A1's part
+    assert store.read("A2")[1] == 1
+    with pytest.raises(IncompleteBatchError, match="A2") as info:
+        post_remittance(store, remit)
+    assert "T1" in str(info.value)
+    assert store.read("A2")[1] == 1
+
+
+def test_a_store_that_records_part_of_a_batch_is_caught_at_once_and_on_retry(store: Store) -> None:
+    _submit(store, 1)
+    _submit(store, 2)
+    remit = _remittance(_claim_payment(1), _claim_payment(2))
+    with pytest.raises(IncompleteBatchError, match="A2"):
+        post_remittance(_RecordsPartOfTheBatch(store), remit)  # type: ignore[arg-type]
+    with pytest.raises(IncompleteBatchError, match="A2"):
+        post_remittance(store, remit)
+
+
+def test_a_recorded_batch_with_missing_entries_is_reported(store: Store) -> None:
+    _submit(store, 1)
+    _submit(store, 2)
+    forgetful = _RecordsWithoutWriting(store)
+    remit = _remittance(_claim_payment(1), _claim_payment(2))
+    assert post_remittance(forgetful, remit).status is PostingStatus.POSTED  # type: ignore[arg-type]
+    with pytest.raises(IncompleteBatchError, match="A1"):
+        post_remittance(forgetful, remit)  # type: ignore[arg-type]
+    post_bill(store, _bill("B5", "10.00", line_id="S5"), issued_on=CLAIM_DATE, due_on=PAID)
+    post_payment(forgetful, _patient_payment("5.00"), OldestFirst())  # type: ignore[arg-type]
+    with pytest.raises(IncompleteBatchError, match="PAY-1"):
+        post_payment(forgetful, _patient_payment("5.00"), OldestFirst())  # type: ignore[arg-type]
+
+
+def test_a_remittance_posted_between_two_reads_is_already_posted(store: Store) -> None:
+    # A workflow reads its accounts one after another: a concurrent posting that commits
+    # between two reads shows on one account only. That is not a remittance posted in part.
+    _submit(store, 1)
+    _submit(store, 2)
+    remit = _remittance(_claim_payment(1), _claim_payment(2))
+
+    class PostsBetweenReads(_Wrapper):
+        def read(self, account_id: str) -> tuple[tuple[Entry, ...], int]:
+            if account_id == "A2" and not self.calls:
+                self.calls += 1
+                assert post_remittance(self.inner, remit).status is PostingStatus.POSTED
+            return self.inner.read(account_id)
+
+    raced = post_remittance(PostsBetweenReads(store), remit)  # type: ignore[arg-type]
+    assert raced.status is PostingStatus.ALREADY_POSTED
+    assert store.read("A1")[1] == store.read("A2")[1] == 5
+
+
+# ------------------------------------------------------------------------ issue 17: retries
+
+
+class _Hopeless(_Wrapper):
+    def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        self.calls += 1
+        raise ConcurrencyError("someone always wins")
+
+
+def test_retries_back_off_with_jitter_within_a_bounded_total_wait() -> None:
+    backoff = Backoff(first_delay=0.01, max_delay=0.08, max_total_wait=0.2, random=lambda: 0.5)
+    # half of min(0.08, 0.01 * 2**k), until the waits add up to 0.2 s
+    assert backoff.delays(10) == pytest.approx(
+        [0.005, 0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.005, 0.0]
+    )
+    assert Backoff(random=lambda: 0.0).delays(3) == [0.0, 0.0]
+
+
+def test_a_workflow_sleeps_between_attempts_only(store: Store) -> None:
+    _submit(store, 1)
+    slept: list[float] = []
+    backoff = Backoff(
+        first_delay=0.01,
+        max_delay=1.0,
+        max_total_wait=5.0,
+        sleep=slept.append,
+        random=lambda: 1.0,
+        clock=lambda: 0.0,
+    )
+    hopeless = _Hopeless(store)
+    with pytest.raises(ConcurrencyError):
+        post_remittance(hopeless, _remittance(_claim_payment(1)), max_attempts=4, backoff=backoff)  # type: ignore[arg-type]
+    assert hopeless.calls == 4
+    assert slept == pytest.approx([0.01, 0.02, 0.04])
+
+
+def test_waits_scale_with_the_time_a_lost_attempt_took(store: Store) -> None:
+    _submit(store, 1)
+    now = [0.0]
+    slept: list[float] = []
+
+    class Slow(_Hopeless):  # each attempt takes 0.25 s on the fake clock
+        def append_batch(
+            self, requests: Sequence[AppendRequest], idempotency_key: str
+        ) -> BatchResult:
+            now[0] += 0.25
+            return super().append_batch(requests, idempotency_key)
+
+    backoff = Backoff(
+        first_delay=0.01,
+        max_delay=0.75,
+        max_total_wait=1.5,
+        sleep=slept.append,
+        random=lambda: 1.0,
+        clock=lambda: now[0],
+    )
+    with pytest.raises(ConcurrencyError):
+        post_remittance(
+            Slow(store), _remittance(_claim_payment(1)), max_attempts=5, backoff=backoff
+        )  # type: ignore[arg-type]
+    # caps 0.25, 0.5, then max_delay 0.75; the fourth wait gets what is left of 1.5 s
+    assert slept == pytest.approx([0.25, 0.5, 0.75, 0.0])
+
+
+def test_one_attempt_means_no_retry_and_no_sleep(store: Store) -> None:
+    _submit(store, 1)
+    slept: list[float] = []
+    hopeless = _Hopeless(store)
+    with pytest.raises(ConcurrencyError):
+        post_remittance(  # type: ignore[call-arg]
+            hopeless,  # type: ignore[arg-type]
+            _remittance(_claim_payment(1)),
+            max_attempts=1,
+            backoff=Backoff(sleep=slept.append),
+        )
+    assert (hopeless.calls, slept) == (1, [])
+
+
+def test_the_default_retry_limit_is_ten_attempts(store: Store) -> None:
+    _submit(store, 1)
+    slept: list[float] = []
+    hopeless = _Hopeless(store)
+    assert DEFAULT_ATTEMPTS == 10
+    with pytest.raises(ConcurrencyError):
+        post_payment(
+            hopeless,  # type: ignore[arg-type]
+            Payment(
+                id="PAY-1",
+                account_id="A1",
+                party=Party.patient("P1"),
+                amount=usd("1.00"),
+                received=PAID,
+            ),
+            OldestFirst(),
+            backoff=Backoff(sleep=slept.append),
+        )
+    assert hopeless.calls == 10
+    assert len(slept) == 9
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 2.5, "3", None])
+def test_a_bad_max_attempts_is_a_library_error(store: Store, bad: object) -> None:
+    with pytest.raises(ValidationError, match="max_attempts"):
+        write_off_small_balances(
+            store,
+            "A1",
+            usd("5.00"),
+            as_of=PAID,
+            max_attempts=bad,  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"first_delay": -0.1},
+        {"max_delay": float("nan")},
+        {"max_total_wait": float("inf")},
+        {"first_delay": True},
+        {"sleep": None},
+        {"random": 3},
+    ],
+)
+def test_a_bad_backoff_is_a_library_error(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError, match=next(iter(bad))):
+        Backoff(**bad)
+
+
+# ---------------------------------------------------------------------- issue 17: test gaps
+
+
+def test_a_changed_document_under_an_existing_id_is_refused(store: Store) -> None:
+    _submit(store, 1)
+    changed = attrs.evolve(_encounter(1), prior_authorization="PA-9")
+    with pytest.raises(DuplicateError, match="E1"):
+        submit_encounter(
+            store, changed, [COVERAGE], claim_id="CLM1", bill_id="B1", claim_date=CLAIM_DATE
+        )
+    assert store.get(Encounter, "E1").value == _encounter(1)
+    assert store.read("A1")[1] == 1
+
+
+def test_an_identical_resubmission_returns_the_stored_claim(store: Store) -> None:
+    first = submit_encounter(
+        store, _encounter(1), [COVERAGE], claim_id="CLM1", bill_id="B1", claim_date=CLAIM_DATE
+    )
+    again = submit_encounter(
+        store, _encounter(1), [COVERAGE], claim_id="CLM1", bill_id="B1", claim_date=CLAIM_DATE
+    )
+    assert first.claim is not None
+    assert again.claim == first.claim
+    assert again.claim.version == 1
+    assert again.written == ()
+
+
+def test_post_bill_over_a_different_issued_bill_is_refused(store: Store) -> None:
+    post_bill(store, _bill("B1", "10.00"), issued_on=CLAIM_DATE, due_on=PAID)
+    later = datetime.date(2024, 5, 1)
+    with pytest.raises(DuplicateError, match="B1"):
+        post_bill(store, _bill("B1", "10.00"), issued_on=later, due_on=later)
+    assert store.get(Bill, "B1").value.issued_on == CLAIM_DATE
+    assert store.read("A1")[1] == 1
+
+
+def test_refunding_a_party_with_no_credit_is_refused(store: Store) -> None:
+    post_payment(store, _patient_payment("30.00"), OldestFirst())
+    stranger = Party.patient("P9")
+    with pytest.raises(InsufficientCreditError, match="P9"):
+        refund_credit(store, "A1", stranger, usd("1.00"), id="RF-9", effective=PAID)
+    assert store.read("A1")[1] == 1
+
+
+def test_an_encounter_with_a_coverage_but_every_line_for_the_patient(store: Store) -> None:
+    form = DocumentRef(kind=DocumentKind.CONSENT_FORM, reference="forms/1")
+    consent = PatientAuthorization(id="AU1", signed_by="Jane Roe", signed_on=DOS, document=form)
+    enc = _encounter(1)
+    enc = attrs.evolve(enc, lines=[attrs.evolve(enc.lines[0], authorization=consent)])
+    result = submit_encounter(
+        store,
+        enc,
+        [COVERAGE],
+        claim_id="CLM1",
+        bill_id="B1",
+        claim_date=CLAIM_DATE,
+        to_patient=lambda line, coverage: True,
+    )
+    assert result.routing.coverage == COVERAGE
+    assert result.claim is None
+    assert result.patient_bill is not None
+    assert [(e.id, e.bucket) for e in result.written] == [  # type: ignore[attr-defined]
+        ("charge:L1", Bucket.PATIENT)
+    ]
+    with pytest.raises(NotFoundError):
+        store.get(Claim, "CLM1")

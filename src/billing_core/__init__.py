@@ -104,6 +104,7 @@ from billing_core.charges import (
     authorization_problem,
     require_patient_authorization,
 )
+from billing_core.charging import charge_entries
 from billing_core.claims import (
     DEFAULT_RULES,
     MAX_DIAGNOSES,
@@ -355,7 +356,6 @@ from billing_core.workflows import (
     RemittanceResult,
     WorkflowResult,
     WriteOffResult,
-    charge_entries,
     post_bill,
     post_payment,
     post_remittance,

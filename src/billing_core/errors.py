@@ -37,6 +37,7 @@ __all__ = [
     "CurrencyMismatchError",
     "DuplicateError",
     "Finding",
+    "IncompleteBatchError",
     "InsufficientCreditError",
     "InvalidAmountError",
     "InvalidCodeError",
@@ -100,6 +101,10 @@ class DuplicateError(BillingError, ValueError):
 
 class ConcurrencyError(BillingError, RuntimeError):
     """A write was based on a stale version (optimistic concurrency conflict)."""
+
+
+class IncompleteBatchError(BillingError, RuntimeError):
+    """A store kept part of an all-or-nothing batch: some of its entries are missing."""
 
 
 class Severity(enum.Enum):

@@ -1,16 +1,17 @@
 """A billing_core store over the standard library's sqlite3 (WAL mode).
 
-It satisfies :class:`billing_core.storage.Store` and passes the conformance
-suite (``tests/test_sqlite_store.py``). Documents and entries are stored as
-the stable JSON of :mod:`billing_core.serialization`. The one ledger write,
-:meth:`SQLiteStore.append_batch`, is one ``BEGIN IMMEDIATE`` transaction that
+It satisfies ``billing_core.storage.Store`` and passes the conformance suite
+(``tests/test_sqlite_store.py``: ``from examples.sqlite_store import
+SQLiteStore``). Documents and entries are stored as the stable JSON of
+``billing_core.serialization``. The one ledger write,
+``SQLiteStore.append_batch``, is one ``BEGIN IMMEDIATE`` transaction that
 checks the idempotency key, checks every account's version and inserts the
 entries of every account and the key, so a remittance touching several
 accounts is posted on all of them or on none, safely across threads and
 processes sharing one database file. ``append`` (one account) is inherited
-from :class:`billing_core.storage.Store`. The checks, and their messages, are
+from ``billing_core.storage.Store``. The checks, and their messages, are
 those of every store: ``check_find``, ``check_requests``, ``check_versions``
-and ``check_entries`` from :mod:`billing_core.storage`.
+and ``check_entries`` from ``billing_core.storage``.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ class SQLiteStore(Store):
     # -- documents ----------------------------------------------------------------
 
     def get(self, kind: type[D], id: str) -> Versioned[D]:
+        """The document of ``kind`` with ``id`` and its version (NotFoundError if none)."""
         row = (
             self._connection()
             .execute(
@@ -140,6 +142,7 @@ class SQLiteStore(Store):
         )
 
     def add(self, document: D) -> Versioned[D]:
+        """Store a new document at version 1 (DuplicateError if its id is taken)."""
         kind = kind_name(type(document))
         with self._transaction() as db:
             try:
@@ -153,6 +156,7 @@ class SQLiteStore(Store):
         return Versioned(document, 1)
 
     def replace(self, document: D, expected_version: int) -> Versioned[D]:
+        """Replace a stored document if it is still at ``expected_version``."""
         kind = kind_name(type(document))
         with self._transaction() as db:
             row = db.execute(
@@ -173,6 +177,7 @@ class SQLiteStore(Store):
         return Versioned(document, expected_version + 1)
 
     def find(self, kind: type[D], field: str, value: str) -> list[Versioned[D]]:
+        """The documents of ``kind`` whose indexed ``field`` equals ``value``, by id."""
         check_find(kind, field)
         name = kind_name(kind)
         if field == "id":
@@ -199,6 +204,7 @@ class SQLiteStore(Store):
     # -- ledgers ------------------------------------------------------------------
 
     def read(self, account_id: str) -> tuple[tuple[Entry, ...], int]:
+        """The account's entries in append order, and the ledger's version."""
         rows = (
             self._connection()
             .execute("SELECT body FROM entries WHERE account_id = ? ORDER BY seq", (account_id,))
@@ -208,6 +214,7 @@ class SQLiteStore(Store):
         return entries, len(entries)
 
     def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
+        """Append to several ledgers in one transaction, all or nothing, once per key."""
         batch = tuple(requests)
         # Serialize before taking the write lock: the transaction stays short.
         # (check_requests refuses anything that is not an AppendRequest, below.)

@@ -1,0 +1,265 @@
+"""Posting a remittance on every account it touches, all or nothing, exactly once.
+
+Private: the public names are re-exported by [`billing_core.workflows`][billing_core.workflows].
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from billing_core.balances import line_balances
+from billing_core.claims import Claim
+from billing_core.errors import Finding, IncompleteBatchError, NotFoundError, ValidationError
+from billing_core.ledger import Bucket, Entry
+from billing_core.parties import Coverage
+from billing_core.posting import ClaimLevelRule, PostingPlan, plan_posting
+from billing_core.remittance import Remittance
+from billing_core.storage import Store, recorded_batch
+from billing_core.workflows._results import PostingStatus, RemittanceResult
+from billing_core.workflows._retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Backoff
+from billing_core.workflows._skeleton import (
+    Done,
+    Outcome,
+    Snapshot,
+    Step,
+    check_whole,
+    read,
+    run,
+    storing,
+)
+
+_ALREADY_POSTED = "posting.already_posted"
+
+
+@attrs.frozen(kw_only=True)
+class _Options:
+    """How to plan: the options of post_remittance passed on to plan_posting."""
+
+    coverages: Mapping[str, Iterable[Coverage | Bucket]] | None
+    claim_level_rule: ClaimLevelRule
+    designated_lines: Mapping[str, str] | None
+    accept_unbalanced: bool
+    skip_unmatched: bool
+    effective: datetime.date
+
+
+def _plan(
+    remittance: Remittance, claims: Sequence[Claim], history: Sequence[Entry], options: _Options
+) -> PostingPlan:
+    """The posting plan on the accounts' history: the one call of plan_posting."""
+    return plan_posting(
+        remittance,
+        claims,
+        line_balances(history, options.effective),
+        coverages=options.coverages,
+        claim_level_rule=options.claim_level_rule,
+        designated_lines=options.designated_lines,
+        history=history,
+        accept_unbalanced=options.accept_unbalanced,
+        skip_unmatched=options.skip_unmatched,
+        effective=options.effective,
+    )
+
+
+def _claims(store: Store, remittance: Remittance) -> list[Claim]:
+    """The claims the remittance answers (patient control number = claim id) that we have."""
+    claims: list[Claim] = []
+    for pcn in dict.fromkeys(cp.patient_control_number for cp in remittance.claims):
+        try:
+            claims.append(store.get(Claim, pcn).value)
+        except NotFoundError:
+            continue  # the plan reports it as unmatched
+    return claims
+
+
+def _result(
+    plan: PostingPlan, status: PostingStatus | None, more: Iterable[Finding] = ()
+) -> Callable[[Outcome], RemittanceResult]:
+    """The result of an attempt; ``None`` status: posted now, or found already posted."""
+
+    def finish(outcome: Outcome) -> RemittanceResult:
+        done = PostingStatus.ALREADY_POSTED if outcome.duplicate else PostingStatus.POSTED
+        return RemittanceResult(
+            **outcome.fields(),
+            findings=(*plan.findings, *more),
+            status=done if status is None else status,
+            plan=plan,
+        )
+
+    return finish
+
+
+def _check_posted_whole(
+    store: Store,
+    remittance: Remittance,
+    claims: Sequence[Claim],
+    snapshot: Snapshot,
+    options: _Options,
+    key: str,
+) -> None:
+    """Refuse to call a remittance posted when part of its batch is missing.
+
+    Its entries are those of the batch the store recorded under its key (or,
+    when the key was never recorded, the entries naming the remittance). The
+    plan on the ledgers without them shows every account a whole posting
+    touches: each must hold some of them.
+
+    Raises:
+        IncompleteBatchError: Naming the accounts without the remittance's entries.
+    """
+    recorded = recorded_batch(store, key)
+    check_whole(store, recorded, key)
+    history = snapshot.entries
+    # The snapshot reads account after account, not at one instant: a posting that
+    # committed between two reads shows on some accounts only. The store's record of the
+    # batch says where it wrote; the snapshot is the witness only when there is none.
+    if recorded is not None:
+        mine = set(recorded.entry_ids)
+        posted = {r.account_id for r in recorded.results if r.entry_ids}
+    else:
+        mine = {e.id for e in history if e.source.remittance_id == remittance.id}
+        posted = {e.account_id for e in history if e.id in mine}
+    whole = _plan(remittance, claims, [e for e in history if e.id not in mine], options)
+    # A plan still refused (posted under another remittance id, outside the workflows)
+    # cannot tell which accounts a whole posting touches: nothing to compare.
+    missing = sorted({e.account_id for e in whole.entries} - posted)
+    if missing:
+        raise IncompleteBatchError(
+            f"remittance {remittance.trace_number} is posted in part: its entries are on"
+            f" account {', '.join(sorted(posted)) or 'none'} but not on {', '.join(missing)}"
+            " (a store broke all-or-nothing); nothing was written now: post the missing part"
+            " before retrying"
+        )
+
+
+def post_remittance(
+    store: Store,
+    remittance: Remittance,
+    *,
+    coverages: Mapping[str, Iterable[Coverage | Bucket]] | None = None,
+    claim_level_rule: ClaimLevelRule = ClaimLevelRule.PROPORTIONAL_TO_CHARGE,
+    designated_lines: Mapping[str, str] | None = None,
+    accept_unbalanced: bool = False,
+    skip_unmatched: bool = False,
+    effective: datetime.date | None = None,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    backoff: Backoff = DEFAULT_BACKOFF,
+) -> RemittanceResult:
+    """Post a remittance on every account it touches, all or nothing, exactly once.
+
+    Each attempt loads the claims the remittance answers (by patient control
+    number = claim id; a missing one is left to the plan to report), reads the
+    ledgers of their accounts, plans with [`plan_posting`][billing_core.posting.plan_posting]
+    (balances and history as of ``effective``, the paid date by default) and
+    appends the plan's entries with one
+    [`append_batch`][billing_core.storage.LedgerStore.append_batch] under the plan's
+    idempotency key, every account checked at the version read. On a
+    ConcurrencyError it waits, re-reads, re-plans and retries.
+
+    - A remittance that does not balance, or answers a claim we do not have,
+      is **refused**: nothing is written, and
+      [`RemittanceResult.explanation`][billing_core.workflows.RemittanceResult.explanation]
+      says why (findings and balancing).
+    - A remittance posted before, or concurrently by another call, is
+      **already posted**: nothing is written now. Posted *in part* (a store
+      that broke all-or-nothing) is an
+      [`IncompleteBatchError`][billing_core.errors.IncompleteBatchError], never
+      "already posted".
+    - After posting (or finding it posted) the remittance document is stored
+      if it is not yet.
+
+    The provider sub-ledger postings (PLB) are in ``result.plan.provider_entries``
+    for the caller to record; the ledger protocol holds account entries only.
+
+    Args:
+        store: The store.
+        remittance: The payer's remittance.
+        coverages: Per account, its coverages (see [`plan_posting`][billing_core.posting.plan_posting]).
+        claim_level_rule: How claim-level adjustments are spread over lines.
+        designated_lines: For [`DESIGNATED_LINE`][billing_core.posting.ClaimLevelRule.DESIGNATED_LINE].
+        accept_unbalanced: Post a remittance that does not balance.
+        skip_unmatched: Hold unmatched claim payments in the provider sub-ledger.
+        effective: The entries' date; the remittance's paid date by default.
+        max_attempts: How many times to re-read and retry on a concurrent write.
+        backoff: How long to wait before each retry.
+
+    Returns:
+        The [`RemittanceResult`][billing_core.workflows.RemittanceResult].
+
+    Raises:
+        IncompleteBatchError: The remittance is posted in part.
+        ConcurrencyError: Still losing to concurrent writers after ``max_attempts``.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.money import Money
+        >>> from billing_core.remittance import Remittance
+        >>> from billing_core.testing.memory import InMemoryStore
+        >>> r = Remittance(payer="P", payee="Q", total_payment=Money("5", "USD"),
+        ...     payment_method="CHK", trace_number="T9", paid_date=datetime.date(2024, 1, 2))
+        >>> result = post_remittance(InMemoryStore(), r)
+        >>> result.status, result.written
+        (<PostingStatus.REFUSED: 'refused'>, ())
+        >>> print(result.explanation)
+        remittance T9: refused, nothing was written
+        remittance T9: BPR02 total payment 5.00 USD but BPR02 = sum(CLP04) - sum(PLB) gives 0.00 USD (residual 5.00 USD)
+        remittance T9: 1 problem in 1 check
+        ...
+    """  # noqa: E501
+    options = _Options(
+        coverages=coverages,
+        claim_level_rule=claim_level_rule,
+        designated_lines=designated_lines,
+        accept_unbalanced=accept_unbalanced,
+        skip_unmatched=skip_unmatched,
+        effective=remittance.paid_date if effective is None else effective,
+    )
+
+    def plan() -> Step[RemittanceResult]:
+        claims = _claims(store, remittance)
+        snapshot = read(store, (c.account_id for c in claims))
+        posting = _plan(remittance, claims, snapshot.entries, options)
+        if any(f.rule == _ALREADY_POSTED for f in posting.errors):
+            key = posting.idempotency_key
+            _check_posted_whole(store, remittance, claims, snapshot, options, key)
+            return Step(action=Done(), finish=_result(posting, PostingStatus.ALREADY_POSTED))
+        if posting.refused:
+            return Step(action=None, finish=_result(posting, PostingStatus.REFUSED))
+        problems = _id_taken(store, remittance)
+        action = None
+        if not problems:
+            # The plan was built from this snapshot, so apply_posting's duplicate and stale
+            # checks cannot fire (the store's version check covers a concurrent write);
+            # Snapshot.append checks each account's whole history, once.
+            try:
+                action = snapshot.append(posting.entries, posting.idempotency_key)
+            except ValidationError as err:
+                problems = list(err.findings)
+        if action is None:
+            return Step(action=None, finish=_result(posting, PostingStatus.REFUSED, problems))
+        return Step(action=action, finish=_result(posting, None))
+
+    result = run(store, plan, max_attempts=max_attempts, backoff=backoff)
+    if not result.refused:
+        storing(store, remittance)()
+    return result
+
+
+def _id_taken(store: Store, remittance: Remittance) -> list[Finding]:
+    """A finding if a different remittance is stored under this one's id."""
+    try:
+        stored = store.get(Remittance, remittance.id).value
+    except NotFoundError:
+        return []
+    if stored == remittance:
+        return []
+    return [
+        Finding(
+            location=f"remittance {remittance.id!r}",
+            message="a different remittance with this id is already stored",
+            rule="workflow.remittance_id_taken",
+        )
+    ]
