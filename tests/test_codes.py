@@ -22,7 +22,7 @@ from billing_core.codes import (
     RevenueCode,
     StaticCodeSet,
     TaxonomyCode,
-    check_code,
+    validate_code,
 )
 from billing_core.errors import Finding, InvalidCodeError, Severity
 from billing_core.testing.strategies.codes import (
@@ -470,28 +470,32 @@ def test_code_set_entry_end_before_start_rejected() -> None:
         CodeSetEntry("N1", D(2021, 1, 1), D(2020, 1, 1))
 
 
-def test_check_code_known_returns_none() -> None:
-    assert check_code(carc_set(), CARC("45"), D(2024, 1, 1), location="line 1") is None
-    assert check_code(carc_set(), "45", D(2024, 1, 1), location="line 1") is None
+def test_validate_code_known_gives_no_finding() -> None:
+    assert validate_code(carc_set(), CARC("45"), D(2024, 1, 1), location="line 1") == ()
+    assert validate_code(carc_set(), "45", D(2024, 1, 1), location="line 1") == ()
 
 
-def test_check_code_unknown_is_a_warning() -> None:
-    finding = check_code(carc_set(), CARC("B7"), D(2017, 3, 1), location="line 3.adjustments[0]")
-    assert finding == Finding(
-        location="line 3.adjustments[0]",
-        message="code 'B7' is not in code set 'CARC' on 2017-03-01",
-        severity=Severity.WARNING,
-        rule="codes.unknown_in_code_set",
+def test_validate_code_unknown_is_a_warning() -> None:
+    findings = validate_code(
+        carc_set(), CARC("B7"), D(2017, 3, 1), location="line 3.adjustments[0]"
+    )
+    assert findings == (
+        Finding(
+            location="line 3.adjustments[0]",
+            message="code 'B7' is not in code set 'CARC' on 2017-03-01",
+            severity=Severity.WARNING,
+            rule="codes.unknown_in_code_set",
+        ),
     )
 
 
-def test_check_code_procedure_code_ignores_modifiers() -> None:
+def test_validate_code_procedure_code_ignores_modifiers() -> None:
     cpt = StaticCodeSet("CPT", [CodeSetEntry("99213", D(1992, 1, 1))])
     pc = ProcedureCode("CPT", "99213", ["25"])
-    assert check_code(cpt, pc, D(2024, 1, 1), location="line 1") is None
+    assert validate_code(cpt, pc, D(2024, 1, 1), location="line 1") == ()
 
 
-def test_check_code_with_user_protocol_implementation() -> None:
+def test_validate_code_with_user_protocol_implementation() -> None:
     class Everything:
         name = "everything"
 
@@ -499,12 +503,11 @@ def test_check_code_with_user_protocol_implementation() -> None:
             return True
 
     assert isinstance(Everything(), CodeSet)
-    assert check_code(Everything(), "anything", D(2024, 1, 1), location="x") is None
+    assert validate_code(Everything(), "anything", D(2024, 1, 1), location="x") == ()
 
 
-def test_check_code_uses_canonical_form() -> None:
+def test_validate_code_uses_canonical_form() -> None:
     icd = StaticCodeSet("ICD-10-CM", [CodeSetEntry("E119", D(2015, 10, 1))])
-    assert check_code(icd, DiagnosisCode("E11.9"), D(2024, 1, 1), location="dx 1") is None
-    finding = check_code(icd, DiagnosisCode("E11.9"), D(2015, 9, 30), location="dx 1")
-    assert finding is not None
+    assert validate_code(icd, DiagnosisCode("E11.9"), D(2024, 1, 1), location="dx 1") == ()
+    (finding,) = validate_code(icd, DiagnosisCode("E11.9"), D(2015, 9, 30), location="dx 1")
     assert finding.severity is Severity.WARNING
