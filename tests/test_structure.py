@@ -35,7 +35,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/ledger.py",
         "billing_core/posting.py",
         "billing_core/remittance.py",
-        "billing_core/serialization.py",
         "billing_core/statements.py",
         "billing_core/storage.py",
         "billing_core/testing/conformance.py",
@@ -65,9 +64,7 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "billing_core/workflows.py::submit_encounter",
     }
 )
-KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset(
-    {"billing_core/serialization.py imports the package root"}
-)
+KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset()
 KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
     {
         "billing_core/allocation.py <- billing_core.money._make",
