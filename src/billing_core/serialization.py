@@ -358,7 +358,7 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
     if version > SCHEMA_VERSION:
         raise fail(
             f"$.{_VERSION_KEY}",
-            f"written by a newer release (version {version}); this release reads"
+            f"written by a newer release (version {describe(version)}); this release reads"
             f" up to version {SCHEMA_VERSION}",
         )
     target: Any = cls

@@ -84,6 +84,8 @@ _SYSTEM_FORMATS: dict[CodeSystem, tuple[re.Pattern[str], str]] = {
     CodeSystem.CDT: (_CDT_RE, "D then 4 digits (e.g. D0120)"),
 }
 
+_EXAMPLES: Final = {CodeSystem.CPT: "99213", CodeSystem.HCPCS: "J1100", CodeSystem.CDT: "D0120"}
+
 X12_PRODUCT_QUALIFIERS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "AD": "American Dental Association (CDT) procedure codes",
@@ -170,7 +172,8 @@ def infer_code_system(code: str) -> CodeSystem:
     if shape in CodeSystem.__members__:
         raise InvalidCodeError(
             f"procedure code {shown(code)} is a coding system, not a code: the system comes"
-            f" first, then the code, e.g. ProcedureCode({shape!r}, '99213')"
+            f" first, then the code, e.g. ProcedureCode({shape!r},"
+            f" {_EXAMPLES[CodeSystem(shape)]!r})"
         )
     raise InvalidCodeError(
         f"cannot tell the coding system of procedure code {shown(code)}: CPT is 4 digits then"
@@ -293,8 +296,8 @@ class ProcedureCode:
             # ProcedureCode("99213"): the one argument is the code.
             if isinstance(system, CodeSystem):
                 raise InvalidCodeError(
-                    f"ProcedureCode({system.value!r}) has no code: give the code after the"
-                    f" system, e.g. ProcedureCode({system.value!r}, '99213')"
+                    f"ProcedureCode({system.value!r}) has no code: the system comes first, then"
+                    f" the code, e.g. ProcedureCode({system.value!r}, {_EXAMPLES[system]!r})"
                 )
             code = system
             system = infer_code_system(code)
