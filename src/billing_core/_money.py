@@ -387,7 +387,10 @@ class Money:
 
     def __neg__(self) -> Money:
         # The bound is symmetric, so negation and abs never leave it.
-        return make(-self.minor, self.currency)
+        new = _new(Money)
+        _set_minor(new, -self.minor)
+        _set_currency(new, self.currency)
+        return new
 
     def __pos__(self) -> Money:
         return self
@@ -397,7 +400,13 @@ class Money:
 
     def __mul__(self, factor: int) -> Money:
         if type(factor) is int:
-            return make(check_minor(self.minor * factor, self.currency), self.currency)
+            minor = self.minor * factor
+            if not -_LIMIT < minor < _LIMIT:
+                check_minor(minor, self.currency)
+            new = _new(Money)
+            _set_minor(new, minor)
+            _set_currency(new, self.currency)
+            return new
         if isinstance(factor, Decimal | Fraction | float):
             raise TypeError(
                 f"Money * {type(factor).__name__} may need rounding: use"
