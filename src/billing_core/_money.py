@@ -359,6 +359,9 @@ class Money:
             " currencies differ"
         )
 
+    # __add__, __sub__, __mul__ and __neg__ build their result inline rather than
+    # through make(): they are the per-element cost of every fold over amounts.
+
     def __add__(self, other: Money) -> Money:
         if other.__class__ is not Money:
             return NotImplemented
