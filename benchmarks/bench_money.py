@@ -1,4 +1,4 @@
-"""Money benchmarks: totals, addition against peers, memory per amount.
+"""Money benchmarks: totals, construction, arithmetic against peers, memory per amount.
 
 Run: ``python benchmarks/bench_money.py [--quick]``.
 """
@@ -12,7 +12,51 @@ from decimal import Decimal
 
 from _harness import best_time, header, report
 
-from billing_core import Money, total
+from billing_core import Money, RoundingMode, total
+
+
+class _Plain:
+    """The floor for construction: a plain slotted object with the same two fields."""
+
+    __slots__ = ("currency", "minor")
+
+    def __init__(self, minor: int, currency: str) -> None:
+        self.minor = minor
+        self.currency = currency
+
+
+def construction(k: int) -> None:
+    """Building amounts from text, Decimal, int and minor units; exact arithmetic."""
+    header(f"Money construction and arithmetic ({k:,} operations)")
+    texts = [f"{i % 100_000}.{i % 100:02d}" for i in range(k)]
+    decimals = [Decimal(t) for t in texts]
+    ints = list(range(k))
+
+    t_plain = best_time(lambda: [_Plain(i, "USD") for i in ints])
+    t_dec_parse = best_time(lambda: [Decimal(t) for t in texts])
+    report("floor: plain slotted object, 2 fields", t_plain, k, None)
+    report("floor: Decimal(text)", t_dec_parse, k, None)
+    t = best_time(lambda: [Money.from_minor(i, "USD") for i in ints])
+    report("Money.from_minor(int, 'USD') vs plain object", t, k, t_plain)
+    t = best_time(lambda: [Money(i, "USD") for i in ints])
+    report("Money(int, 'USD') vs plain object", t, k, t_plain)
+    t = best_time(lambda: [Money(t, "USD") for t in texts])
+    report("Money(str, 'USD') vs Decimal(text)", t, k, t_dec_parse)
+    t = best_time(lambda: [Money(d, "USD") for d in decimals])
+    report("Money(Decimal, 'USD') vs Decimal(text)", t, k, t_dec_parse)
+
+    a = Money("12.50", "USD")
+    rate = Decimal("0.2")
+    cent = Decimal("0.01")
+    d = Decimal("12.50")
+    t_quantize = best_time(lambda: [(d * rate).quantize(cent) for _ in ints])
+    report("floor: (Decimal * rate).quantize(cent)", t_quantize, k, None)
+    t = best_time(lambda: [a.multiply(rate, rounding=RoundingMode.HALF_UP) for _ in ints])
+    report("Money.multiply(Decimal, rounding=...) vs floor", t, k, t_quantize)
+    t = best_time(lambda: [a * 3 for _ in ints])
+    report("Money * int", t, k, None)
+    t = best_time(lambda: [-a for _ in ints])
+    report("-Money", t, k, None)
 
 
 def main(quick: bool = False) -> None:
@@ -79,6 +123,8 @@ def main(quick: bool = False) -> None:
         report("  billing_core / prices", t_ours, k, t_prices, "<= 1.0x")
     except ImportError:
         print("| prices not installed |")
+
+    construction(100_000 if quick else 300_000)
 
     m = 100_000
     values = [rng.randint(10**4, 10**8) for _ in range(m)]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime
+import itertools
+import re
+from pathlib import Path
 
 import attrs
 import pytest
@@ -12,6 +15,8 @@ from billing_core.codes import (
     NDC,
     NPI,
     RARC,
+    X12_PROCEDURE_SYSTEMS,
+    X12_PRODUCT_QUALIFIERS,
     CodeSet,
     CodeSetEntry,
     CodeSystem,
@@ -22,7 +27,9 @@ from billing_core.codes import (
     RevenueCode,
     StaticCodeSet,
     TaxonomyCode,
-    check_code,
+    infer_code_system,
+    system_from_x12,
+    validate_code,
 )
 from billing_core.errors import Finding, InvalidCodeError, Severity
 from billing_core.testing.strategies.codes import (
@@ -470,28 +477,32 @@ def test_code_set_entry_end_before_start_rejected() -> None:
         CodeSetEntry("N1", D(2021, 1, 1), D(2020, 1, 1))
 
 
-def test_check_code_known_returns_none() -> None:
-    assert check_code(carc_set(), CARC("45"), D(2024, 1, 1), location="line 1") is None
-    assert check_code(carc_set(), "45", D(2024, 1, 1), location="line 1") is None
+def test_validate_code_known_gives_no_finding() -> None:
+    assert validate_code(carc_set(), CARC("45"), D(2024, 1, 1), location="line 1") == ()
+    assert validate_code(carc_set(), "45", D(2024, 1, 1), location="line 1") == ()
 
 
-def test_check_code_unknown_is_a_warning() -> None:
-    finding = check_code(carc_set(), CARC("B7"), D(2017, 3, 1), location="line 3.adjustments[0]")
-    assert finding == Finding(
-        location="line 3.adjustments[0]",
-        message="code 'B7' is not in code set 'CARC' on 2017-03-01",
-        severity=Severity.WARNING,
-        rule="codes.unknown_in_code_set",
+def test_validate_code_unknown_is_a_warning() -> None:
+    findings = validate_code(
+        carc_set(), CARC("B7"), D(2017, 3, 1), location="line 3.adjustments[0]"
+    )
+    assert findings == (
+        Finding(
+            location="line 3.adjustments[0]",
+            message="code 'B7' is not in code set 'CARC' on 2017-03-01",
+            severity=Severity.WARNING,
+            rule="codes.unknown_in_code_set",
+        ),
     )
 
 
-def test_check_code_procedure_code_ignores_modifiers() -> None:
+def test_validate_code_procedure_code_ignores_modifiers() -> None:
     cpt = StaticCodeSet("CPT", [CodeSetEntry("99213", D(1992, 1, 1))])
     pc = ProcedureCode("CPT", "99213", ["25"])
-    assert check_code(cpt, pc, D(2024, 1, 1), location="line 1") is None
+    assert validate_code(cpt, pc, D(2024, 1, 1), location="line 1") == ()
 
 
-def test_check_code_with_user_protocol_implementation() -> None:
+def test_validate_code_with_user_protocol_implementation() -> None:
     class Everything:
         name = "everything"
 
@@ -499,12 +510,153 @@ def test_check_code_with_user_protocol_implementation() -> None:
             return True
 
     assert isinstance(Everything(), CodeSet)
-    assert check_code(Everything(), "anything", D(2024, 1, 1), location="x") is None
+    assert validate_code(Everything(), "anything", D(2024, 1, 1), location="x") == ()
 
 
-def test_check_code_uses_canonical_form() -> None:
+def test_validate_code_uses_canonical_form() -> None:
     icd = StaticCodeSet("ICD-10-CM", [CodeSetEntry("E119", D(2015, 10, 1))])
-    assert check_code(icd, DiagnosisCode("E11.9"), D(2024, 1, 1), location="dx 1") is None
-    finding = check_code(icd, DiagnosisCode("E11.9"), D(2015, 9, 30), location="dx 1")
-    assert finding is not None
+    assert validate_code(icd, DiagnosisCode("E11.9"), D(2024, 1, 1), location="dx 1") == ()
+    (finding,) = validate_code(icd, DiagnosisCode("E11.9"), D(2015, 9, 30), location="dx 1")
     assert finding.severity is Severity.WARNING
+
+
+# --- ProcedureCode: the system from the code's shape, X12 qualifiers ----------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "system"),
+    [
+        ("99213", CodeSystem.CPT),
+        ("0001F", CodeSystem.CPT),
+        ("0042T", CodeSystem.CPT),
+        ("0001U", CodeSystem.CPT),
+        ("J1100", CodeSystem.HCPCS),
+        ("A0425", CodeSystem.HCPCS),
+        ("V2020", CodeSystem.HCPCS),
+        ("E0114", CodeSystem.HCPCS),
+        ("D0120", CodeSystem.CDT),  # documented: a bare D code is read as CDT
+        (" j1100 ", CodeSystem.HCPCS),
+    ],
+)
+def test_procedure_code_alone_infers_its_system(code: str, system: CodeSystem) -> None:
+    assert infer_code_system(code) is system
+    assert ProcedureCode(code) == ProcedureCode(system, code)
+    assert ProcedureCode(code, modifiers=["25"]).modifiers == ("25",)
+
+
+@pytest.mark.parametrize("code", ["9921", "W1234", "992134", "0001X", "", "12-34"])
+def test_procedure_code_of_no_known_shape_says_the_system_comes_first(code: str) -> None:
+    with pytest.raises(InvalidCodeError, match=r"cannot tell the coding system.*system first"):
+        ProcedureCode(code)
+
+
+@pytest.mark.parametrize("system", ["CPT", "hcpcs", CodeSystem.CDT])
+def test_procedure_code_given_only_a_system_says_the_code_is_missing(
+    system: str | CodeSystem,
+) -> None:
+    with pytest.raises(InvalidCodeError, match=r"the system comes first, then the code"):
+        ProcedureCode(system)
+
+
+def test_procedure_code_inference_refuses_non_strings() -> None:
+    with pytest.raises(TypeError, match="99213"):
+        ProcedureCode(99213)  # type: ignore[arg-type]
+
+
+@given(procedure_codes())
+def test_inferred_system_round_trips_except_dental_hcpcs(code: ProcedureCode) -> None:
+    inferred = ProcedureCode(code.code, modifiers=code.modifiers)
+    if code.system is CodeSystem.HCPCS and code.code.startswith("D"):
+        assert inferred.system is CodeSystem.CDT  # the documented reading of D codes
+    else:
+        assert inferred == code
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "code", "system"),
+    [
+        ("HC", "99213", CodeSystem.CPT),
+        ("HC", "0042T", CodeSystem.CPT),
+        ("HC", "J1100", CodeSystem.HCPCS),
+        ("HC", "D0120", CodeSystem.HCPCS),  # HC says HCPCS: the dental range stays HCPCS
+        ("hc", "t1005", CodeSystem.HCPCS),
+        ("AD", "D0120", CodeSystem.CDT),
+    ],
+)
+def test_x12_qualifier_gives_the_system(qualifier: str, code: str, system: CodeSystem) -> None:
+    assert system_from_x12(qualifier, code) is system
+    read = ProcedureCode.from_x12(qualifier, code, ["25"])
+    assert read == ProcedureCode(system, code, ["25"])
+    expected_qualifier = "AD" if system is CodeSystem.CDT else "HC"
+    assert read.x12_qualifier == expected_qualifier
+
+
+def test_x12_procedure_qualifiers_cover_the_systems() -> None:
+    assert dict(X12_PROCEDURE_SYSTEMS) == {
+        "HC": (CodeSystem.CPT, CodeSystem.HCPCS),
+        "AD": (CodeSystem.CDT,),
+    }
+    assert set(X12_PROCEDURE_SYSTEMS) <= set(X12_PRODUCT_QUALIFIERS)
+    assert {"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK"} <= set(X12_PRODUCT_QUALIFIERS)
+    with pytest.raises(TypeError):
+        X12_PROCEDURE_SYSTEMS["ZZ"] = ()  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "code", "says"),
+    [
+        ("N4", "12345678901", r"'N4' names National Drug Codes.*NDC\(\.\.\.\)"),
+        ("NU", "0450", r"'NU' names NUBC revenue codes.*RevenueCode\(\.\.\.\)"),
+        ("WK", "12345", r"'WK' names Advanced Billing Concepts.*no code type"),
+        ("ER", "12345", r"'ER' names jurisdiction-specific"),
+        ("XX", "99213", r"unknown X12 product/service id qualifier 'XX'"),
+        ("AD", "99213", r"'99213' does not fit X12 qualifier 'AD'.*CDT"),
+        ("HC", "D012", r"'D012' does not fit X12 qualifier 'HC'.*CPT.*HCPCS"),
+    ],
+)
+def test_x12_qualifiers_that_name_no_procedure_are_refused(
+    qualifier: str, code: str, says: str
+) -> None:
+    with pytest.raises(InvalidCodeError, match=says):
+        ProcedureCode.from_x12(qualifier, code)
+
+
+def test_corpus_procedure_qualifiers_read(corpus_dir: Path) -> None:
+    """Every HC/AD procedure composite of the shared 835 and 837P files reads as a code."""
+    read = 0
+    for path in sorted((corpus_dir / "835").glob("*.835")) + sorted(
+        (corpus_dir / "837p").glob("*.837")
+    ):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in re.finditer(r"(?:SVC|SV1)\*(HC|AD)[:>]([A-Z0-9]{5})(?=[*:>~\s])", text):
+            code = ProcedureCode.from_x12(match.group(1), match.group(2))
+            assert code.x12_qualifier == match.group(1)
+            read += 1
+    assert read > 50
+
+
+# --- code sets: the entries are checked --------------------------------------------------
+
+
+def test_code_set_entry_refuses_bad_types() -> None:
+    with pytest.raises(TypeError, match="code set entry code"):
+        CodeSetEntry(45, D(2020, 1, 1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="start"):
+        CodeSetEntry("45", datetime.datetime(2020, 1, 1))
+    with pytest.raises(TypeError, match="end"):
+        CodeSetEntry("45", D(2020, 1, 1), "2021-01-01")  # type: ignore[arg-type]
+
+
+def test_huge_codes_are_not_echoed_whole() -> None:
+    for build in (NPI, NDC, CARC, RARC, DiagnosisCode, RevenueCode):
+        with pytest.raises(InvalidCodeError) as info:
+            build("9" * 1_000_000)
+        assert len(str(info.value)) < 400
+    with pytest.raises(InvalidCodeError) as info:
+        ProcedureCode("9" * 1_000_000)
+    assert len(str(info.value)) < 400
+
+
+def test_modifiers_from_an_endless_iterable_are_refused() -> None:
+    with pytest.raises(InvalidCodeError, match="more than 4 given"):
+        ProcedureCode("CPT", "99213", itertools.repeat("25"))

@@ -143,7 +143,7 @@ from billing_core.codes import (
     RevenueCode,
     StaticCodeSet,
     TaxonomyCode,
-    check_code,
+    validate_code,
 )
 from billing_core.deadlines import (
     ClaimDeadlineInput,
@@ -416,7 +416,7 @@ __all__ = [
     "RevenueCode",
     "StaticCodeSet",
     "TaxonomyCode",
-    "check_code",
+    "validate_code",
     # --- values: notebook views ------------------------------------------------
     "MASK",
     "Record",

@@ -49,6 +49,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from billing_core._checks import describe
 from billing_core.money import Money
 
 __all__ = [
@@ -160,9 +161,7 @@ def _pairs(item: object) -> list[tuple[str, Any]]:
         return list(item.items())
     if attrs.has(cls):
         return [(f.name, getattr(item, f.name)) for f in attrs.fields(cls) if f.name[:1] != "_"]
-    raise TypeError(
-        f"to_records() takes attrs objects or dicts, got {type(item).__name__} ({item!r})"
-    )
+    raise TypeError(f"to_records() takes attrs objects or dicts, got {describe(item)}")
 
 
 def _record(item: object) -> Record:

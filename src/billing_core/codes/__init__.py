@@ -1,0 +1,81 @@
+"""Code value types with format validation, and pluggable date-versioned code sets.
+
+Every code type is a small frozen value: built from a string, validated on
+construction, hashable, and printed in its canonical form by ``str()``. Only the
+*format* is checked; whether a code exists on a date is a question for a
+user-supplied [`CodeSet`][billing_core.codes.sets.CodeSet] (CPT descriptors are
+licensed by the AMA and CARC/RARC lists change several times a year, so none are
+shipped).
+
+Normalisation is limited to what each class documents: surrounding whitespace
+is stripped and letters are upper-cased everywhere; ICD-10-CM dots and NDC
+hyphens are removed; three-digit revenue codes are left-padded. Anything else
+that does not fit raises [`InvalidCodeError`][billing_core.errors.InvalidCodeError] (a
+``ValueError``) naming the value and what was expected. A value that is not a
+``str`` raises ``TypeError``.
+
+The package gathers four modules; every name is importable from here:
+
+- [`procedures`][billing_core.codes.procedures]: procedure codes (CPT, HCPCS
+  Level II, CDT), their modifiers and X12 product/service id qualifiers;
+- [`claim`][billing_core.codes.claim]: the other codes of a claim (revenue,
+  NDC, ICD-10-CM diagnosis, place of service, NPI, taxonomy);
+- [`adjustments`][billing_core.codes.adjustments]: the codes a payer answers
+  with (group, CARC, RARC);
+- [`sets`][billing_core.codes.sets]: code sets and
+  [`validate_code`][billing_core.codes.sets.validate_code].
+
+Examples:
+    >>> from billing_core.codes import NPI, DiagnosisCode, ProcedureCode
+    >>> str(ProcedureCode("CPT", "99213", ["25"]))
+    '99213-25'
+    >>> DiagnosisCode("e11.9") == DiagnosisCode("E119")
+    True
+    >>> NPI("1234567890")
+    Traceback (most recent call last):
+    ...
+    billing_core.errors.InvalidCodeError: invalid NPI '1234567890': wrong check digit 0, expected 3
+"""
+
+from billing_core.codes.adjustments import CARC, RARC, GroupCode
+from billing_core.codes.claim import (
+    NDC,
+    NPI,
+    DiagnosisCode,
+    PlaceOfService,
+    RevenueCode,
+    TaxonomyCode,
+)
+from billing_core.codes.procedures import (
+    MAX_MODIFIERS,
+    X12_PROCEDURE_SYSTEMS,
+    X12_PRODUCT_QUALIFIERS,
+    CodeSystem,
+    ProcedureCode,
+    infer_code_system,
+    system_from_x12,
+)
+from billing_core.codes.sets import CodeSet, CodeSetEntry, StaticCodeSet, validate_code
+
+__all__ = [
+    "CARC",
+    "MAX_MODIFIERS",
+    "NDC",
+    "NPI",
+    "RARC",
+    "X12_PROCEDURE_SYSTEMS",
+    "X12_PRODUCT_QUALIFIERS",
+    "CodeSet",
+    "CodeSetEntry",
+    "CodeSystem",
+    "DiagnosisCode",
+    "GroupCode",
+    "PlaceOfService",
+    "ProcedureCode",
+    "RevenueCode",
+    "StaticCodeSet",
+    "TaxonomyCode",
+    "infer_code_system",
+    "system_from_x12",
+    "validate_code",
+]

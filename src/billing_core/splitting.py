@@ -1,0 +1,234 @@
+"""Splitting money into parts without creating or losing a minor unit.
+
+[`allocate`][] divides an amount in proportion to ratios, [`split`][] into
+near-equal parts, [`allocate_up_to`][] fills caps in order. In every case the
+parts add up exactly to the amount: each part first gets its exact share
+rounded down, then the minor units left over go to some parts, one each,
+chosen by the [`AllocationMode`][].
+
+Examples:
+    >>> from billing_core.money import Money
+    >>> from billing_core.splitting import allocate, split
+    >>> allocate(Money("100.00", "USD"), [1, 1, 1])
+    (Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD'))
+    >>> split(Money("0.00", "USD"), 2)
+    (Money('0.00', 'USD'), Money('0.00', 'USD'))
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from billing_core._checks import describe
+from billing_core._money import Money, as_fraction, make
+from billing_core.errors import CurrencyMismatchError, InvalidAmountError
+
+__all__ = ["AllocationMode", "allocate", "allocate_minor", "allocate_up_to", "split"]
+
+
+class AllocationMode(enum.Enum):
+    """How [`allocate`][billing_core.splitting.allocate] hands out the minor units left after flooring each share.
+
+    Every mode gives each part its exact share rounded down, then adds one
+    minor unit to some parts until the total is reached. They differ only in
+    which parts get the extra units.
+
+    Examples:
+        >>> allocate_minor(100, [2, 3, 1], AllocationMode.FIRST)
+        (34, 50, 16)
+    """  # noqa: E501
+
+    LARGEST_REMAINDER = "largest_remainder"
+    """Largest fractional remainder first; ties by position (Hamilton's method)."""
+    FIRST = "first"
+    """First parts first, in order (Fowler's method)."""
+    LARGEST_RATIO = "largest_ratio"
+    """Largest ratio first; ties by position."""
+
+
+def _ratios(ratios: Sequence[int | Decimal | Fraction]) -> list[Fraction]:
+    if isinstance(ratios, str | bytes) or not isinstance(ratios, Sequence):
+        raise TypeError(f"ratios must be a sequence of numbers, got {type(ratios).__name__}")
+    if not ratios:
+        raise InvalidAmountError("ratios must not be empty")
+    exact = [as_fraction(r, f"ratio {i}") for i, r in enumerate(ratios)]
+    negative = [i for i, r in enumerate(exact) if r < 0]
+    if negative:
+        raise InvalidAmountError(
+            f"ratios must not be negative; ratio {negative[0]} is {describe(ratios[negative[0]])}"
+        )
+    if not any(exact):
+        raise InvalidAmountError("ratios must not all be zero")
+    return exact
+
+
+def allocate(
+    amount: Money,
+    ratios: Sequence[int | Decimal | Fraction],
+    mode: AllocationMode = AllocationMode.LARGEST_REMAINDER,
+) -> tuple[Money, ...]:
+    """Split ``amount`` in proportion to ``ratios`` without losing a minor unit.
+
+    The parts always add up exactly to ``amount``; each part is within one
+    minor unit of its exact share; a zero ratio gets zero; a negative amount is
+    split as the mirror image of the positive one.
+
+    Args:
+        amount: The amount to split.
+        ratios: Non-negative ``int``, ``Decimal`` or ``Fraction`` weights (not
+            floats), not all zero.
+        mode: Which parts receive the minor units left after flooring.
+
+    Returns:
+        One part per ratio, in order.
+
+    Raises:
+        InvalidAmountError: If ``ratios`` is empty, negative or all zero.
+        TypeError: If a ratio is a float.
+
+    Examples:
+        >>> usd = Money("1.00", "USD")
+        >>> [p.minor for p in allocate(usd, [2, 3, 1])]
+        [33, 50, 17]
+        >>> [p.minor for p in allocate(usd, [2, 3, 1], AllocationMode.FIRST)]
+        [34, 50, 16]
+        >>> [p.minor for p in allocate(usd, [2, 3, 1], AllocationMode.LARGEST_RATIO)]
+        [33, 51, 16]
+    """
+    code = amount.currency
+    # Each part lies between zero and the amount, so none can leave the bound.
+    return tuple(make(p, code) for p in allocate_minor(amount.minor, ratios, mode))
+
+
+def allocate_minor(
+    units: int,
+    ratios: Sequence[int | Decimal | Fraction],
+    mode: AllocationMode = AllocationMode.LARGEST_REMAINDER,
+) -> tuple[int, ...]:
+    """[`allocate`][billing_core.splitting.allocate] on a bare count of minor units: the integer core, for hot loops.
+
+    Code that already works in integer minor units (posting, balances) splits
+    them with this instead of wrapping them in a
+    [`Money`][billing_core.money.Money] and back. The rules are those of
+    [`allocate`][billing_core.splitting.allocate]: the parts sum to ``units``,
+    each is within one unit of its exact share, a zero ratio gets zero, and a
+    negative count is split as the mirror image of the positive one.
+
+    Args:
+        units: The minor units to split (any sign).
+        ratios: Non-negative ``int``, ``Decimal`` or ``Fraction`` weights, not all zero.
+        mode: Which parts receive the units left after flooring.
+
+    Returns:
+        One part per ratio, in order.
+
+    Raises:
+        InvalidAmountError: If ``ratios`` is empty, negative or all zero.
+        TypeError: If ``units`` is not an int, or a ratio is a float.
+
+    Examples:
+        >>> allocate_minor(100, [2, 3, 1]), allocate_minor(-100, [2, 3, 1])
+        ((33, 50, 17), (-33, -50, -17))
+    """  # noqa: E501
+    if type(units) is not int:
+        raise TypeError(f"units must be an int count of minor units, got {describe(units)}")
+    parts = _allocate_minor(abs(units), _ratios(ratios), mode)
+    if units < 0:
+        return tuple(-p for p in parts)
+    return tuple(parts)
+
+
+def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) -> list[int]:
+    # Scale ratios to integers sharing one denominator.
+    common = math.lcm(*(r.denominator for r in ratios))
+    weights = [int(r * common) for r in ratios]
+    weight_sum = sum(weights)
+    parts: list[int] = []
+    remainders: list[int] = []
+    for w in weights:
+        share, rest = divmod(units * w, weight_sum)
+        parts.append(share)
+        remainders.append(rest)
+    left = units - sum(parts)
+    if left:
+        candidates = [i for i, w in enumerate(weights) if w > 0]
+        if mode is AllocationMode.LARGEST_REMAINDER:
+            candidates.sort(key=lambda i: -remainders[i])
+        elif mode is AllocationMode.LARGEST_RATIO:
+            candidates.sort(key=lambda i: -weights[i])
+        elif mode is not AllocationMode.FIRST:
+            raise TypeError(f"mode must be an AllocationMode, got {describe(mode)}")
+        # left < number of non-zero weights, so each gets at most one unit.
+        for i in candidates[:left]:
+            parts[i] += 1
+    return parts
+
+
+def split(amount: Money, parts: int) -> tuple[Money, ...]:
+    """Split ``amount`` into ``parts`` near-equal parts that add up exactly.
+
+    Earlier parts receive the leftover minor units.
+
+    Args:
+        amount: The amount to split.
+        parts: How many parts, at least 1.
+
+    Returns:
+        The parts, largest first.
+
+    Raises:
+        InvalidAmountError: If ``parts`` is less than 1.
+
+    Examples:
+        >>> split(Money("10.00", "USD"), 3)
+        (Money('3.34', 'USD'), Money('3.33', 'USD'), Money('3.33', 'USD'))
+    """
+    if type(parts) is not int or parts < 1:
+        raise InvalidAmountError(f"parts must be a positive int, got {describe(parts)}")
+    return allocate(amount, [1] * parts)
+
+
+def allocate_up_to(amount: Money, caps: Sequence[Money]) -> tuple[tuple[Money, ...], Money]:
+    """Fill ``caps`` in order from ``amount``; return the parts and the leftover.
+
+    This is how a payment is applied to open balances oldest first: each part
+    gets as much as its cap allows until the money runs out.
+
+    Args:
+        amount: A non-negative amount to hand out.
+        caps: Non-negative maximum per part, in the order to fill them.
+
+    Returns:
+        ``(parts, leftover)`` with ``sum(parts) + leftover == amount``.
+
+    Raises:
+        InvalidAmountError: If ``amount`` or a cap is negative.
+        CurrencyMismatchError: If a cap is in another currency.
+
+    Examples:
+        >>> parts, left = allocate_up_to(
+        ...     Money("50.00", "USD"), [Money("30.00", "USD"), Money("40.00", "USD")]
+        ... )
+        >>> parts, left
+        ((Money('30.00', 'USD'), Money('20.00', 'USD')), Money('0.00', 'USD'))
+    """
+    code = amount.currency
+    if amount.minor < 0:
+        raise InvalidAmountError(f"allocate_up_to() needs a non-negative amount, got {amount}")
+    remaining = amount.minor
+    parts: list[Money] = []
+    for index, cap in enumerate(caps):
+        if cap.currency != code:
+            raise CurrencyMismatchError(
+                f"cap {index} is in {cap.currency}, the amount is in {code}"
+            )
+        if cap.minor < 0:
+            raise InvalidAmountError(f"cap {index} must not be negative, got {cap}")
+        take = cap.minor if cap.minor < remaining else remaining
+        remaining -= take
+        parts.append(make(take, code))
+    return tuple(parts), make(remaining, code)
