@@ -32,7 +32,7 @@ from billing_core.errors import (
 )
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
-from billing_core.testing.strategies.documents import bills, line_items
+from billing_core.testing.strategies.documents import bills, line_items, service_dates
 
 DAY = datetime.date(2024, 3, 4)
 JANE = Patient(id="P1", name="Jane Roe")
@@ -212,6 +212,12 @@ def legal(bill: Bill) -> bool:
         return False
     if dates_set and bill.due_on < bill.issued_on:
         return False
+    ends = [x.service_through or x.service_date for x in bill.lines]
+    if dates_set and any(end > bill.issued_on for end in ends):
+        return False  # issued before a day of service
+    born = getattr(bill.bill_to, "birth_date", None)
+    if born is not None and any(x.service_date < born for x in bill.lines):
+        return False
     if bill.status is BillStatus.DRAFT:
         return no_dates and bill.void_reason is None
     if bill.status in (BillStatus.ISSUED, BillStatus.BALANCED):
@@ -219,9 +225,13 @@ def legal(bill: Bill) -> bool:
     return bool(bill.void_reason)
 
 
+# Services up to DAY, so that issuing on DAY is allowed.
+BEFORE_DAY = service_dates(max_value=DAY)
+
+
 @settings(max_examples=60)
 @given(
-    bills(max_lines=3),
+    bills(max_lines=3, service_date=BEFORE_DAY),
     st.lists(st.sampled_from(["issue", "void", "balance", "add", "remove"]), max_size=8),
     st.data(),
 )
@@ -237,7 +247,13 @@ def test_transitions_never_produce_an_illegal_state(bill, ops, data):
             elif op == "balance":
                 bill = mark_balanced(bill)
             elif op == "add":
-                new = data.draw(line_items(bill.currency, diagnosis_count=0))
+                born = getattr(bill.bill_to, "birth_date", None) or datetime.date(2015, 1, 1)
+                after_birth = service_dates(
+                    min_value=max(born, datetime.date(2015, 1, 1)), max_value=DAY
+                )
+                new = data.draw(
+                    line_items(bill.currency, diagnosis_count=0, service_date=after_birth)
+                )
                 if any(x.id == new.id for x in bill.lines):
                     continue
                 bill = add_line(bill, new)
