@@ -496,3 +496,38 @@ def test_a_bad_diagnosis_names_the_claim_and_its_position() -> None:
     c = claim()
     with pytest.raises(InvalidCodeError, match=r"^claim '" + c.id + r"'\.diagnoses\[2\]: .*'9ZZ'"):
         attrs.evolve(c, diagnoses=["E11.9", "9ZZ"])
+
+
+# ------------------------------------------------------------------ vocabulary and identifiers
+
+
+def test_claim_rules_are_named_for_what_they_require():
+    names = [rule.__name__ for rule in CLAIM_RULES]
+    assert names == [
+        "total_charge_matches_lines",
+        "diagnoses_within_limits",
+        "pointers_point_to_diagnoses",
+        "modifiers_well_formed",
+        "care_team_npis_valid",
+        "services_within_claim_dates",
+        "replacement_names_original",
+        "lines_have_codes",
+        "prior_payer_lines_on_claim",
+    ]
+    assert not [n for n in names if n.startswith(("check_", "validate_"))]
+
+
+@pytest.mark.parametrize("field", ["patient_id", "account_id"])
+def test_claim_identifiers_of_the_wrong_type_are_not_echoed(field):
+    with pytest.raises(TypeError) as info:
+        claim(**{field: 555012345})
+    assert str(info.value).startswith(f"claim 'CLM1'.{field} must be a str")
+    assert "555012345" not in str(info.value)
+
+
+def test_claim_provider_falls_back_from_the_line_to_the_claim():
+    referring = CareTeamMember(provider=DOC, role=CareRole.REFERRING)
+    c = claim(care_team=[referring])
+    assert c.provider(CareRole.REFERRING, c.lines[0]) is DOC  # the line has none of its own
+    assert c.provider(CareRole.REFERRING) is DOC
+    assert c.provider(CareRole.ORDERING, c.lines[0]) is None

@@ -17,6 +17,7 @@ identity test is the cheapest check there is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -78,7 +79,8 @@ def a_name(kind: type) -> str:
         ('an int', 'a str')
     """
     name = kind.__name__
-    return f"{'an' if name[0] in 'AEIOUaeiou' else 'a'} {name}"
+    # "an Encounter", "an int" but "a UnitBasis": U sounds as a consonant there.
+    return f"{'an' if name[0] in 'AEIOaeio' else 'a'} {name}"
 
 
 def label(instance: object, owner: str) -> str:
@@ -125,6 +127,8 @@ def date_field(owner: str, *, optional: bool = False, show_id: bool = True) -> V
     """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ is date or (optional and value is None):
+            return  # the common case, without building the error's label
         where = label(instance, owner) if show_id else owner
         check_date(f"{where}.{attribute.name}", value, optional=optional)
 
@@ -232,8 +236,9 @@ def items_of(owner: str, kind: type) -> Validator:
     """A validator: every item of the (tuple) field is a ``kind``, naming the first that is not."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-        if value:
-            all_of(f"{label(instance, owner)}.{attribute.name}", value, kind)
+        for item in value:
+            if not isinstance(item, kind):  # the label is built only on failure
+                all_of(f"{label(instance, owner)}.{attribute.name}", value, kind)
 
     return check
 
@@ -296,6 +301,13 @@ MAX_DECIMAL_DIGITS: Final = 28
 
 Bounded before any arithmetic: ``Decimal("1e-100000000")`` is a valid Decimal
 whose exact value takes unbounded time and memory to compute with."""
+
+
+TOO_WIDE: Final = (
+    f"must be written with at most {MAX_DECIMAL_DIGITS} digits and an exponent "
+    f"from -{MAX_DECIMAL_DIGITS} to {MAX_DECIMAL_DIGITS}"
+)
+"""What an error says about a Decimal that [`too_wide`][] refuses."""
 
 
 def too_wide(value: Decimal) -> bool:

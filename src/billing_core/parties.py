@@ -33,7 +33,15 @@ from typing import Any, Final
 import attrs
 
 from billing_core._checks import describe
-from billing_core._fields import date_field, invalid, of_type, text
+from billing_core._fields import (
+    MAX_DECIMAL_DIGITS,
+    TOO_WIDE,
+    date_field,
+    invalid,
+    of_type,
+    text,
+    too_wide,
+)
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
@@ -193,27 +201,23 @@ class CoverageSequence(enum.Enum, metaclass=_NoBoolLookup):
 COINSURANCE_RATE_PLACES: Final = 6
 """The most decimal places of a coinsurance rate (``Decimal("0.123456")`` is 12.3456%).
 
-Trailing zeros do not count (``Decimal("0.2000000")`` is 0.2), but a rate may
-be written with at most 28 digits and an exponent from -28 to 28: a rate
-such as ``Decimal("1e-100000000")`` is refused before any arithmetic, since
-its exact value takes unbounded time to compute with."""
+Trailing zeros do not count (``Decimal("0.2000000")`` is 0.2), but a rate is
+written with at most 28 digits and an exponent from -28 to 28 (as are line
+units, unit prices and remittance quantities): a rate such as
+``Decimal("1e-100000000")`` is refused before any arithmetic, since its exact
+value takes unbounded time to compute with."""
 
-_RATE_WRITTEN_DIGITS: Final = 28
 _RATE_QUANTUM: Final = Decimal(1).scaleb(-COINSURANCE_RATE_PLACES)
 # A local context: the library never touches the caller's global decimal context.
-_RATE_CONTEXT: Final = decimal.Context(prec=2 * _RATE_WRITTEN_DIGITS + 2)
+_RATE_CONTEXT: Final = decimal.Context(prec=2 * MAX_DECIMAL_DIGITS + 2)
 
 
 def _rate_problem(rate: Decimal) -> str | None:
     """What is wrong with a coinsurance rate, or ``None`` (see `COINSURANCE_RATE_PLACES`)."""
     if not rate.is_finite():
         return "must be a finite number between 0 and 1"
-    _, digits, exponent = rate.as_tuple()
-    limit = _RATE_WRITTEN_DIGITS
-    if len(digits) > limit or not -limit <= int(exponent) <= limit:
-        return (
-            f"must be written with at most {limit} digits and an exponent from -{limit} to {limit}"
-        )
+    if too_wide(rate):  # first: bounds the work of what follows
+        return TOO_WIDE
     if not 0 <= rate <= 1:
         return "must be between 0 and 1"
     if rate != rate.quantize(_RATE_QUANTUM, context=_RATE_CONTEXT):

@@ -58,7 +58,14 @@ __all__ = [
 
 
 class LineDocument(Protocol):
-    """Anything with line items and a currency: a bill, a claim, an encounter."""
+    """Anything with line items and a currency: a bill, a claim, an encounter.
+
+    Examples:
+        >>> from billing_core._examples import example_claim
+        >>> document: LineDocument = example_claim()
+        >>> len(document.lines), document.currency
+        (1, 'USD')
+    """
 
     @property
     def lines(self) -> tuple[LineItem, ...]:

@@ -24,7 +24,9 @@ from typing import Any, Final
 
 import attrs
 
+from billing_core._checks import describe
 from billing_core._fields import (
+    TOO_WIDE,
     date_field,
     invalid,
     items_of,
@@ -34,6 +36,7 @@ from billing_core._fields import (
     provider_in_role,
     text,
     to_tuple,
+    too_wide,
     wrong_type,
 )
 from billing_core.charges.attachments import DocumentRef
@@ -118,11 +121,14 @@ class DrugUnit(enum.Enum):
 
 
 def _check_count(where: str, value: object, rule: str) -> None:
-    """A count of units is an int or a finite Decimal (never a float or a bool)."""
+    """A count of units is an int or a finite, bounded Decimal (never a float or a bool)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise wrong_type(where, "an int or Decimal (never a float)", value)
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise invalid(where, f"must be a finite number, got {value}", rule)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise invalid(where, f"must be a finite number, got {value}", rule)
+        if too_wide(value):
+            raise invalid(where, f"{TOO_WIDE}, got {describe(value)}", rule)
 
 
 def _check_sign(where: str, value: int | Decimal, rule: str, *, allow_zero: bool) -> None:
@@ -184,7 +190,8 @@ def _charge(line: Any, attribute: attrs.Attribute[Any], value: object) -> None:
 
 def _units(line: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     # The sign depends on the category: a rule between fields, in the post-init.
-    _check_count(f"{label(line, 'line')}.units", value, "line.units")
+    if value.__class__ is not int:  # an int needs no more than the sign check
+        _check_count(f"{label(line, 'line')}.units", value, "line.units")
 
 
 def _unit_price(line: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -194,23 +201,29 @@ def _unit_price(line: Any, attribute: attrs.Attribute[Any], value: object) -> No
     if not isinstance(value, Decimal):
         raise wrong_type(where, "a Decimal or None", value)
     if not value.is_finite() or value < 0:
-        raise invalid(where, f"must be zero or more, got {value}", "line.unit_price")
+        raise invalid(where, f"must be zero or more, got {describe(value)}", "line.unit_price")
+    if too_wide(value):
+        # A unit price may carry more decimals than the currency, but not unboundedly many.
+        raise invalid(where, f"{TOO_WIDE}, got {describe(value)}", "line.unit_price")
 
 
 def _pointers(line: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
     if not value:
         return
-    where = f"{label(line, 'line')}.diagnosis_pointers"
     for pointer in value:
         # A bool is an int to Python, never a pointer.
         if pointer.__class__ is not int or not 1 <= pointer <= MAX_DIAGNOSIS_POINTER:
             raise invalid(
-                where,
+                f"{label(line, 'line')}.diagnosis_pointers",
                 f"each pointer must be an int from 1 to {MAX_DIAGNOSIS_POINTER}, got {pointer!r}",
                 "line.diagnosis_pointers",
             )
-    if len(set(value)) != len(value):
-        raise invalid(where, f"a diagnosis is pointed to twice: {value}", "line.diagnosis_pointers")
+    if len(value) > 1 and len(set(value)) != len(value):
+        raise invalid(
+            f"{label(line, 'line')}.diagnosis_pointers",
+            f"a diagnosis is pointed to twice: {value}",
+            "line.diagnosis_pointers",
+        )
 
 
 def _price_components(line: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
@@ -314,17 +327,24 @@ class LineItem:
 
     def __attrs_post_init__(self) -> None:
         # Only rules between fields here: each field alone was checked by its validator.
-        where = f"line {self.id!r}"
+        # Error texts are built only on failure: a line is built millions of times.
         through = self.service_through
         if through is not None and through < self.service_date:
             raise invalid(
-                f"{where}.service_through",
+                f"line {self.id!r}.service_through",
                 f"{through.isoformat()} is before the service date {self.service_date.isoformat()}",
                 "line.period",
             )
-        allow_zero = self.category in ZERO_UNITS_ALLOWED
-        _check_sign(f"{where}.units", self.units, "line.units", allow_zero=allow_zero)
-        currency = self.charge.currency
+        units = self.units
+        if units <= 0:  # zero is allowed for flat fees only, a negative count never
+            allow_zero = self.category in ZERO_UNITS_ALLOWED
+            _check_sign(f"line {self.id!r}.units", units, "line.units", allow_zero=allow_zero)
+        if self.authorization is not None or self.price_components:
+            self._check_currencies()
+
+    def _check_currencies(self) -> None:
+        """A cap or a price component in another currency than the charge."""
+        where, currency = f"line {self.id!r}", self.charge.currency
         auth = self.authorization
         if (
             auth is not None

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from billing_core._checks import MAX_ECHO, describe
-from billing_core._fields import MAX_DECIMAL_DIGITS, all_of, too_wide, wrong_type
+from billing_core._fields import TOO_WIDE, all_of, too_wide, wrong_type
 from billing_core.codes import RARC
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError, InvalidCodeError
 from billing_core.money import Money
@@ -84,6 +84,13 @@ def mismatch(owner: str, field: str, money: Money, currency: str) -> CurrencyMis
     )
 
 
+def check_adjustments(owner: str, adjustments: tuple[Any, ...], currency: str) -> None:
+    """Refuse an adjustment in another currency than ``currency`` (claim and line level)."""
+    for index, adj in enumerate(adjustments):
+        if adj.amount.currency != currency:
+            raise mismatch(owner, f"adjustments[{index}].amount", adj.amount, currency)
+
+
 def to_rarcs(value: Iterable[RARC | str]) -> tuple[RARC, ...]:
     """An attrs converter: remark codes, a ``str`` parsed; a lone ``str`` is refused."""
     if isinstance(value, str):
@@ -112,8 +119,5 @@ def to_quantity(value: Decimal | int | str | None) -> Decimal | None:
     if not result.is_finite():
         raise InvalidAmountError(f"quantity must be finite, got {describe(value)}")
     if too_wide(result):
-        raise InvalidAmountError(
-            f"quantity must be written with at most {MAX_DECIMAL_DIGITS} digits and an exponent "
-            f"from -{MAX_DECIMAL_DIGITS} to {MAX_DECIMAL_DIGITS}, got {describe(value)}"
-        )
+        raise InvalidAmountError(f"quantity {TOO_WIDE}, got {describe(value)}")
     return result

@@ -23,6 +23,7 @@ from billing_core._fields import text, to_tuple
 from billing_core.codes import RARC, GroupCode
 from billing_core.money import Money
 from billing_core.remittance._common import (
+    check_adjustments,
     is_money,
     is_optional_money,
     items,
@@ -31,7 +32,7 @@ from billing_core.remittance._common import (
     to_rarcs,
 )
 from billing_core.remittance.adjustments import CasAdjustment
-from billing_core.remittance.service_payments import ServicePayment, check_adjustments
+from billing_core.remittance.service_payments import ServicePayment
 
 __all__ = ["ClaimPayment", "ClaimStatus"]
 

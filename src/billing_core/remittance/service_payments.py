@@ -20,6 +20,7 @@ from billing_core._fields import date_field, of_type, text, to_tuple
 from billing_core.codes import RARC, ProcedureCode
 from billing_core.money import Money
 from billing_core.remittance._common import (
+    check_adjustments,
     is_money,
     is_optional_money,
     items,
@@ -33,13 +34,6 @@ __all__ = ["ServicePayment"]
 
 _OPTIONAL_TEXT: Final = text("ServicePayment", optional=True, show_id=False)
 _PROCEDURE: Final = of_type("ServicePayment", ProcedureCode, optional=True, show_id=False)
-
-
-def check_adjustments(owner: str, adjustments: tuple[CasAdjustment, ...], currency: str) -> None:
-    """Refuse an adjustment in another currency than ``currency`` (shared with claim payments)."""
-    for index, adj in enumerate(adjustments):
-        if adj.amount.currency != currency:
-            raise mismatch(owner, f"adjustments[{index}].amount", adj.amount, currency)
 
 
 @attrs.frozen(kw_only=True)
