@@ -37,7 +37,7 @@ from typing import Protocol
 
 import attrs
 
-from billing_core._fields import invalid
+from billing_core._fields import invalid, wrong_type
 from billing_core.bills import Bill
 from billing_core.charges import Category, Encounter, LineItem, require_patient_authorization
 from billing_core.claims import Claim
@@ -108,7 +108,7 @@ def split_categories(*categories: Category) -> SplitRule:
     wanted = frozenset(categories)
     for category in wanted:
         if not isinstance(category, Category):
-            raise TypeError(f"categories must be Category members, got {category!r}")
+            raise wrong_type("categories", "Category members", category)
 
     def by_category(line: LineItem, coverage: Coverage) -> bool:
         return line.category in wanted

@@ -215,7 +215,8 @@ def _pointers(line: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
         if pointer.__class__ is not int or not 1 <= pointer <= MAX_DIAGNOSIS_POINTER:
             raise invalid(
                 f"{label(line, 'line')}.diagnosis_pointers",
-                f"each pointer must be an int from 1 to {MAX_DIAGNOSIS_POINTER}, got {pointer!r}",
+                f"each pointer must be an int from 1 to {MAX_DIAGNOSIS_POINTER}, "
+                f"got {describe(pointer)}",
                 "line.diagnosis_pointers",
             )
     if len(value) > 1 and len(set(value)) != len(value):

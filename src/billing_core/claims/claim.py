@@ -161,6 +161,7 @@ class Claim:
 
     @total_charge.default
     def _sum_of_lines(self) -> Money:
+        # Defaults run before the post-init: an empty claim must fail here first.
         if not self.lines:
             raise _no_lines(self.id)
         return Money.from_minor(charges_minor(self.lines), self.lines[0].charge.currency)
@@ -171,6 +172,7 @@ class Claim:
         where = f"claim {self.id!r}"
         currency = self.total_charge.currency
         first = self.lines[0]
+        # A stated total in another currency than the lines: blame the total, not line 1.
         if first.__class__ is LineItem and first.charge.currency != currency:
             raise CurrencyMismatchError(
                 f"{where}.total_charge is in {currency}, "

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Final, Protocol
 
+from billing_core._fields import wrong_type
 from billing_core.charges import LineItem
 from billing_core.charges._lines import charges_minor
 from billing_core.claims.claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
@@ -381,7 +382,7 @@ def _code_key(code: ProcedureCode | RevenueCode | str) -> str:
         return code.code
     if isinstance(code, str):
         return code.strip().upper()
-    raise TypeError(f"codes must be ProcedureCode, RevenueCode or str, got {code!r}")
+    raise wrong_type("codes", "ProcedureCode, RevenueCode or str", code)
 
 
 def require_attachments(codes: Iterable[ProcedureCode | RevenueCode | str]) -> ClaimRule:

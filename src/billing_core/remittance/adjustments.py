@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import attrs
 
+from billing_core._checks import describe
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import InvalidCodeError
 from billing_core.money import Money
@@ -99,7 +100,8 @@ class CasAdjustment:
         """
         if not 1 <= len(triplets) <= 6:
             raise InvalidCodeError(
-                f"a CAS segment carries 1 to 6 reasons, got {len(triplets)} for group {group!r}"
+                f"a CAS segment carries 1 to 6 reasons, got {len(triplets)} "
+                f"for group {describe(group)}"
             )
         parsed = _to_group(group)
         out = []
