@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import (
@@ -236,6 +236,7 @@ def test_errors_about_protected_party_fields_never_show_the_value(value, shown):
 
 @given(patients())
 def test_a_name_given_as_a_list_or_bytes_is_never_echoed(p):
+    assume(p.name.strip())  # a blank name is found in any message with a space
     for bad in ([p.name], p.name.encode()):
         with pytest.raises(TypeError, match=r"^patient\.name must be a str") as info:
             Patient(id=p.id, name=bad)
