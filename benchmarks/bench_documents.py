@@ -9,6 +9,9 @@ Run: ``.venv/bin/python benchmarks/bench_documents.py [--quick]``
   150x, i.e. linear growth).
 - Memory per ``LineItem`` (the codes and the Money are shared between lines,
   so this is the line object itself plus its own id string), by tracemalloc.
+- ``LineItem`` construction (every field checked by its own validator) as a
+  ratio to building a plain slotted object with the same fields and no checks,
+  interleaved in the same run.
 """
 
 from __future__ import annotations
@@ -156,6 +159,78 @@ def bench_memory(n: int) -> float:
     return per_line
 
 
+class PlainLine:
+    """The floor: a slotted object with LineItem's fields, no checks, no conversions."""
+
+    __slots__ = (
+        "attachments",
+        "authorization",
+        "care_team",
+        "category",
+        "charge",
+        "description",
+        "diagnosis_pointers",
+        "drug",
+        "id",
+        "patient_liable",
+        "place_of_service",
+        "price_components",
+        "procedure",
+        "revenue_code",
+        "service_date",
+        "service_through",
+        "unit_basis",
+        "unit_price",
+        "units",
+    )  # fmt: skip
+
+    def __init__(self, *, id: str, category: Category, service_date: datetime.date,
+                 charge: Money, procedure: ProcedureCode | None = None,
+                 diagnosis_pointers: tuple[int, ...] = ()) -> None:  # fmt: skip
+        self.id = id
+        self.category = category
+        self.service_date = service_date
+        self.charge = charge
+        self.service_through = None
+        self.procedure = procedure
+        self.revenue_code = None
+        self.drug = None
+        self.units = 1
+        self.unit_basis = None
+        self.unit_price = None
+        self.place_of_service = None
+        self.diagnosis_pointers = tuple(diagnosis_pointers)
+        self.care_team = ()
+        self.attachments = ()
+        self.authorization = None
+        self.patient_liable = False
+        self.price_components = ()
+        self.description = ""
+
+
+def bench_construction(n: int, repeat: int) -> float:
+    def build(kind: Callable[..., object]) -> None:
+        for i in range(n):
+            kind(
+                id="L1",
+                category=Category.PROCEDURE,
+                service_date=DAY,
+                procedure=PROC,
+                charge=PRICES[i % len(PRICES)],
+                diagnosis_pointers=(1, 2),
+            )
+
+    floor_times, line_times = [], []
+    for _ in range(repeat):  # interleaved: both see the same machine noise
+        floor_times.append(best_of(lambda: build(PlainLine), 1))
+        line_times.append(best_of(lambda: build(LineItem), 1))
+    f, t = min(floor_times), min(line_times)
+    print(f"LineItem construction:      {t / n * 1e6:6.2f} us/line")
+    print(f"plain slotted object floor: {f / n * 1e6:6.2f} us/line")
+    print(f"ratio LineItem / floor:     {t / f:.2f}x (best times)")
+    return t / f
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
@@ -165,6 +240,7 @@ def main() -> None:
     bench_bill_total(n, repeat)
     bench_validate(50, 5_000, repeat)
     bench_memory(10_000 if args.quick else 100_000)
+    bench_construction(20_000 if args.quick else 100_000, repeat)
 
 
 if __name__ == "__main__":

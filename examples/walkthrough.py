@@ -51,9 +51,9 @@ from billing_core import (
     UnitBasis,
     account_balance,
     age,
+    balance_line,
+    balancing_report,
     bill_total,
-    check_all,
-    check_line,
     claim_total,
     days_in_ar,
     explain,
@@ -320,10 +320,10 @@ def post_era(store: InMemoryStore) -> None:
     show("PR-1 deductible + PR-2 coinsurance, to patient", by_group[GroupCode.PR])
     assert claim.paid + by_group[GroupCode.CO] + by_group[GroupCode.PR] == claim.charge
     assert by_group[GroupCode.PR] == claim.patient_responsibility
-    report = check_all(era)
+    report = balancing_report(era)
     assert report.ok, str(report)
     print(f"  balancing: {report.checked} checks, all balanced; line L3 explained:")
-    for text in str(check_line(claim.lines[2], location="CLM-0001 line L3")).splitlines():
+    for text in str(balance_line(claim.lines[2], location="CLM-0001 line L3")).splitlines():
         print(f"    {text}")
     posted = post_remittance(store, era)
     assert posted.status is PostingStatus.POSTED

@@ -20,12 +20,12 @@ from billing_core.balancing import (
     SAME_ADJUSTMENT_BOTH_LEVELS_RULE,
     TRANSACTION_RULE,
     BalanceCheck,
-    check_all,
-    check_claim,
-    check_cob_claim,
-    check_cob_line,
-    check_line,
-    check_remittance,
+    balance_claim,
+    balance_cob_claim,
+    balance_cob_line,
+    balance_line,
+    balance_remittance,
+    balancing_report,
 )
 from billing_core.errors import Severity
 from billing_core.money import Money
@@ -100,7 +100,7 @@ CLAIM_DEDUCTIBLE_CONTRACTUAL = ClaimPayment(
 
 def test_claim_with_deductible_and_contractual_adjustment() -> None:
     # 1200 - 55 - 600 - 50 = 495; line 1200 - 600 - 50 = 550
-    claim = check_claim(CLAIM_DEDUCTIBLE_CONTRACTUAL)
+    claim = balance_claim(CLAIM_DEDUCTIBLE_CONTRACTUAL)
     assert claim.ok
     assert (claim.left, claim.right, claim.residual) == (usd("495"), usd("495"), usd("0"))
     assert claim.terms == (
@@ -109,23 +109,23 @@ def test_claim_with_deductible_and_contractual_adjustment() -> None:
         ("line 1 CAS PR-1", usd("-600")),
         ("line 1 CAS CO-45", usd("-50")),
     )
-    assert check_line(CLAIM_DEDUCTIBLE_CONTRACTUAL.lines[0]).ok
+    assert balance_line(CLAIM_DEDUCTIBLE_CONTRACTUAL.lines[0]).ok
 
 
 def test_claim_with_claim_level_adjustment() -> None:
     # 800 - 50 (claim level) - 300 (line level) = 450; the line alone pays 500
-    check = check_claim(CLAIM_DEDUCTIBLE_CLAIM_LEVEL)
+    check = balance_claim(CLAIM_DEDUCTIBLE_CLAIM_LEVEL)
     assert check.ok and check.right == usd("450")
-    assert check_line(CLAIM_DEDUCTIBLE_CLAIM_LEVEL.lines[0]).right == usd("500")
+    assert balance_line(CLAIM_DEDUCTIBLE_CLAIM_LEVEL.lines[0]).right == usd("500")
 
 
 def test_two_claim_remittance_balances_at_every_level() -> None:
     r = remittance("945", [CLAIM_DEDUCTIBLE_CLAIM_LEVEL, CLAIM_DEDUCTIBLE_CONTRACTUAL])
-    report = check_all(r)
+    report = balancing_report(r)
     assert report.ok and report.failures == () and report.findings == ()
     assert report.checked == 1 + 2 + 2
     assert str(report) == "remittance TRN-1: balanced (5 checks)"
-    total = check_remittance(r)
+    total = balance_remittance(r)
     assert total.right == usd("945")  # 450 + 495
 
 
@@ -144,10 +144,10 @@ def test_secondary_with_prior_payer_impact_and_negative_adjustment() -> None:
         paid=usd("34"),
         lines=[line],
     )
-    assert check_line(line).ok
-    assert check_claim(claim).ok
-    assert check_line(line).terms[-1] == ("CAS OA-94", usd("9"))  # increases the payment
-    assert check_all(remittance("34", [claim])).ok
+    assert balance_line(line).ok
+    assert balance_claim(claim).ok
+    assert balance_line(line).terms[-1] == ("CAS OA-94", usd("9"))  # increases the payment
+    assert balancing_report(remittance("34", [claim])).ok
 
 
 def test_secondary_claim_level_prior_payer_impact() -> None:
@@ -159,7 +159,7 @@ def test_secondary_claim_level_prior_payer_impact() -> None:
         paid=usd("912"),
         adjustments=cas("OA", ("23", "9411.64")),
     )
-    assert check_claim(claim).ok
+    assert balance_claim(claim).ok
 
 
 def test_tertiary_payment() -> None:
@@ -178,7 +178,7 @@ def test_tertiary_payment() -> None:
             )
         ],
     )
-    assert check_all(remittance("187.50", [claim])).ok
+    assert balancing_report(remittance("187.50", [claim])).ok
 
 
 def test_denial_balances_at_zero() -> None:
@@ -202,7 +202,7 @@ def test_denial_balances_at_zero() -> None:
         lines=lines,
     )
     assert claim.is_denied
-    assert check_all(remittance("0", [claim])).ok
+    assert balancing_report(remittance("0", [claim])).ok
 
 
 def test_reversal_and_correction() -> None:
@@ -228,9 +228,9 @@ def test_reversal_and_correction() -> None:
         ],
     )
     # -80 + 85 = 5 sent with the pair
-    report = check_all(remittance("5", [reversal, correction]))
+    report = balancing_report(remittance("5", [reversal, correction]))
     assert report.ok
-    assert check_claim(reversal).terms == (
+    assert balance_claim(reversal).terms == (
         ("CLP03 charge", usd("-100")),
         ("line 1 CAS CO-45", usd("20")),
     )
@@ -257,7 +257,7 @@ def test_interest_via_provider_level_adjustment() -> None:
     ]
     plb = ProviderAdjustment(reason="CV", reference="CP", amount=usd("-1.27"))
     r = remittance("150000", claims, (plb,))
-    check = check_remittance(r)
+    check = balance_remittance(r)
     assert check.ok
     assert check.terms == (
         ("claim 1 (666123) CLP04", usd("138018.40")),
@@ -269,8 +269,8 @@ def test_interest_via_provider_level_adjustment() -> None:
     claim = ClaimPayment(
         patient_control_number="A-1", status="1", charge=usd("100"), paid=usd("100")
     )
-    assert check_all(remittance("102.50", [claim], (interest,))).ok
-    assert not check_all(remittance("100", [claim], (interest,))).ok
+    assert balancing_report(remittance("102.50", [claim], (interest,))).ok
+    assert not balancing_report(remittance("100", [claim], (interest,))).ok
 
 
 # --- explanations, locations, findings -----------------------------------------------
@@ -287,7 +287,7 @@ def test_unbalanced_line_is_explained_with_both_sides_and_terms() -> None:
     claim = ClaimPayment(
         patient_control_number="C-9", status="1", charge=usd("100"), paid=usd("80"), lines=[line]
     )
-    report = check_all(remittance("80", [claim]))
+    report = balancing_report(remittance("80", [claim]))
     assert not report.ok
     (failure,) = report.failures
     assert failure.rule == LINE_RULE
@@ -314,8 +314,8 @@ def test_informational_amounts_never_enter_balancing() -> None:
         patient_responsibility=usd("99999"),
         lines=[attrs.evolve(CLAIM_DEDUCTIBLE_CLAIM_LEVEL.lines[0], allowed=usd("1"), units=7)],
     )
-    assert check_claim(claim).ok
-    assert all("allowed" not in label for label, _ in check_claim(claim).terms)
+    assert balance_claim(claim).ok
+    assert all("allowed" not in label for label, _ in balance_claim(claim).terms)
 
 
 def test_adjustment_at_both_levels_is_reported() -> None:
@@ -329,7 +329,7 @@ def test_adjustment_at_both_levels_is_reported() -> None:
         adjustments=cas("CO", ("45", "10")),
         lines=[line, line2],
     )
-    report = check_all(remittance("115", [claim]))
+    report = balancing_report(remittance("115", [claim]))
     (finding,) = report.findings
     assert finding.rule == SAME_ADJUSTMENT_BOTH_LEVELS_RULE
     assert finding.severity is Severity.WARNING
@@ -348,12 +348,12 @@ def test_zero_amount_at_both_levels_is_not_reported() -> None:
         adjustments=cas("CO", ("42", "0")),
         lines=[line],
     )
-    assert check_all(remittance("100", [claim])).findings == ()
+    assert balancing_report(remittance("100", [claim])).findings == ()
 
 
 def test_claim_and_transaction_failures_and_order() -> None:
     bad_claim = attrs.evolve(CLAIM_DEDUCTIBLE_CLAIM_LEVEL, paid=usd("460"))
-    report = check_all(remittance("945", [bad_claim, CLAIM_DEDUCTIBLE_CONTRACTUAL]))
+    report = balancing_report(remittance("945", [bad_claim, CLAIM_DEDUCTIBLE_CONTRACTUAL]))
     assert [(c.rule, c.location) for c in report.failures] == [
         (CLAIM_RULE, "claim 1 (5554555444)"),
         (TRANSACTION_RULE, "remittance TRN-1"),
@@ -363,9 +363,9 @@ def test_claim_and_transaction_failures_and_order() -> None:
 
 
 def test_default_locations() -> None:
-    assert check_claim(CLAIM_DEDUCTIBLE_CLAIM_LEVEL).location == "claim 5554555444"
-    assert check_line(CLAIM_DEDUCTIBLE_CLAIM_LEVEL.lines[0]).location == "line"
-    assert check_remittance(remittance("0", [])).location == "remittance TRN-1"
+    assert balance_claim(CLAIM_DEDUCTIBLE_CLAIM_LEVEL).location == "claim 5554555444"
+    assert balance_line(CLAIM_DEDUCTIBLE_CLAIM_LEVEL.lines[0]).location == "line"
+    assert balance_remittance(remittance("0", [])).location == "remittance TRN-1"
 
 
 def test_rules_table_has_every_rule() -> None:
@@ -385,7 +385,7 @@ def test_rules_table_has_every_rule() -> None:
 
 def test_cob_claim_from_billing_provider_to_payer_b() -> None:
     # CLM02 79.04 = AMT*D 39.15 + claim CAS PR-1 21.89 + PR-2 15 + line CAS CO-42 3
-    claim = check_cob_claim(
+    claim = balance_cob_claim(
         usd("79.04"),
         usd("39.15"),
         cas("PR", ("1", "21.89"), ("2", "15")),
@@ -395,22 +395,22 @@ def test_cob_claim_from_billing_provider_to_payer_b() -> None:
     assert claim.ok, str(claim)
     assert claim.rule == COB_CLAIM_RULE
     # lines: 43 = 40 + 3; 15 = 15; 21.04 = 21.04
-    assert check_cob_line(usd("43"), usd("40"), cas("CO", ("42", "3"))).ok
-    assert check_cob_line(usd("15"), usd("15"), ()).ok
-    assert check_cob_line(usd("21.04"), [usd("21.04")], ()).ok
+    assert balance_cob_line(usd("43"), usd("40"), cas("CO", ("42", "3"))).ok
+    assert balance_cob_line(usd("15"), usd("15"), ()).ok
+    assert balance_cob_line(usd("21.04"), [usd("21.04")], ()).ok
 
 
 def test_cob_medicare_secondary_payer() -> None:
     # 120 = 80 paid + CO-42 25 + PR-2 15 (line level only)
     adjustments = cas("CO", ("42", "25")) + cas("PR", ("2", "15"))
-    assert check_cob_line(usd("120"), usd("80"), adjustments).ok
-    assert check_cob_claim(usd("120"), usd("80"), (), adjustments).ok
-    missing = check_cob_claim(usd("120"), usd("80"), ())
+    assert balance_cob_line(usd("120"), usd("80"), adjustments).ok
+    assert balance_cob_claim(usd("120"), usd("80"), (), adjustments).ok
+    missing = balance_cob_claim(usd("120"), usd("80"), ())
     assert not missing.ok and missing.residual == usd("40")
 
 
 def test_cob_line_with_two_prior_payers() -> None:
-    check = check_cob_line(usd("100"), [usd("60"), usd("30")], cas("PR", ("1", "10")))
+    check = balance_cob_line(usd("100"), [usd("60"), usd("30")], cas("PR", ("1", "10")))
     assert check.ok
     assert [label for label, _ in check.terms] == [
         "prior payer 1 paid",
@@ -525,7 +525,7 @@ def test_corpus_file_balancing_agrees_with_readme(corpus_dir: Path, name: str) -
     for key, amount in facts.cas.items():
         assert totals[key] == Decimal(amount), key
     # balancing agrees with the README's verdicts
-    reports = [check_all(r) for r in remittances]
+    reports = [balancing_report(r) for r in remittances]
     assert sum(r.count(CLAIM_RULE) for r in reports) == facts.bad_claims
     assert sum(r.count(LINE_RULE) for r in reports) == facts.bad_svc
     assert sum(r.count(TRANSACTION_RULE) for r in reports) == facts.bad_transactions
@@ -538,7 +538,7 @@ def test_corpus_file_balancing_agrees_with_readme(corpus_dir: Path, name: str) -
 
 def test_example1_transaction_residual_is_the_plb(corpus_dir: Path) -> None:
     (r,) = read_835(corpus_dir / "835" / "oopfactory__Example1.NEGATIVE.835")
-    (failure,) = check_all(r).failures
+    (failure,) = balancing_report(r).failures
     # BPR02 5.75 but sum(CLP04) 5.75 - PLB (-1.27) = 7.02
     assert (failure.left, failure.right, failure.residual) == (
         usd("5.75"),
@@ -549,14 +549,14 @@ def test_example1_transaction_residual_is_the_plb(corpus_dir: Path) -> None:
 
 def test_masked_file_first_transaction_residual(corpus_dir: Path) -> None:
     first = read_835(corpus_dir / "835" / "oopfactory__ExampleFromNth.NEGATIVE.835")[0]
-    check = check_remittance(first)
+    check = balance_remittance(first)
     # 999.99 - 776.06 = 223.93
     assert (check.right, check.residual) == (usd("776.06"), usd("223.93"))
 
 
 def test_shifted_svc_is_located(corpus_dir: Path) -> None:
     (r,) = read_835(corpus_dir / "835" / "lfh__tertiary-payment.NEGATIVE.835")
-    (failure,) = check_all(r).failures
+    (failure,) = balancing_report(r).failures
     assert failure.location == "claim 1 (0001000054) line 1"
     # SVC03 1766.50 vs SVC02 24599.00 - OA-23 1579.00 = 23020.00
     assert (failure.right, failure.residual) == (usd("23020.00"), usd("-21253.50"))
@@ -577,7 +577,7 @@ def test_reader_reports_unknown_status_and_group_with_location() -> None:
 
 @given(balanced_remittances())
 def test_generated_balanced_remittances_pass_every_check(r: Remittance) -> None:
-    report = check_all(r)
+    report = balancing_report(r)
     assert report.ok and report.failures == ()
     assert report.checked == 1 + len(r.claims) + sum(len(c.lines) for c in r.claims)
 
@@ -588,7 +588,7 @@ def test_a_wrong_line_paid_fails_only_that_line(claim: ClaimPayment, delta: int)
     bad_line = attrs.evolve(line, paid=Money.from_minor(line.paid.minor + delta, "USD"))
     bad = attrs.evolve(claim, lines=(bad_line, *claim.lines[1:]))
     r = remittance(str(claim.paid.amount), [bad])
-    report = check_all(r)
+    report = balancing_report(r)
     assert [(c.rule, c.residual.minor) for c in report.failures] == [(LINE_RULE, delta)]
 
 
@@ -596,7 +596,7 @@ def test_a_wrong_line_paid_fails_only_that_line(claim: ClaimPayment, delta: int)
 def test_a_wrong_claim_paid_fails_claim_and_transaction(claim: ClaimPayment, delta: int) -> None:
     r = remittance(str(claim.paid.amount), [claim])
     bad = attrs.evolve(claim, paid=Money.from_minor(claim.paid.minor + delta, "USD"))
-    report = check_all(attrs.evolve(r, claims=[bad]))
+    report = balancing_report(attrs.evolve(r, claims=[bad]))
     assert [(c.rule, c.residual.minor) for c in report.failures] == [
         (CLAIM_RULE, delta),
         (TRANSACTION_RULE, -delta),
@@ -605,12 +605,12 @@ def test_a_wrong_claim_paid_fails_claim_and_transaction(claim: ClaimPayment, del
 
 @given(balanced_claim_payments())
 def test_reversal_of_a_balanced_claim_balances(claim: ClaimPayment) -> None:
-    assert check_claim(claim.as_reversal()).ok
-    assert all(check_line(line).ok for line in claim.as_reversal().lines)
+    assert balance_claim(claim.as_reversal()).ok
+    assert all(balance_line(line).ok for line in claim.as_reversal().lines)
 
 
 @given(balanced_claim_payments())
 def test_right_side_is_the_sum_of_the_terms(claim: ClaimPayment) -> None:
-    check: BalanceCheck = check_claim(claim)
+    check: BalanceCheck = balance_claim(claim)
     assert check.right.minor == sum(m.minor for _, m in check.terms)
     assert check.ok == (check.residual.minor == 0)

@@ -32,9 +32,10 @@ from billing_core.errors import (
 )
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
-from billing_core.testing.strategies.documents import bills, line_items
+from billing_core.testing.strategies.documents import bills, line_items, service_dates
 
 DAY = datetime.date(2024, 3, 4)
+D30 = datetime.timedelta(days=30)
 JANE = Patient(id="P1", name="Jane Roe")
 ACME = Payer(id="acme", name="Acme Health")
 
@@ -212,6 +213,12 @@ def legal(bill: Bill) -> bool:
         return False
     if dates_set and bill.due_on < bill.issued_on:
         return False
+    ends = [x.service_through or x.service_date for x in bill.lines]
+    if dates_set and any(end > bill.issued_on for end in ends):
+        return False  # issued before a day of service
+    born = getattr(bill.bill_to, "birth_date", None)
+    if born is not None and any(x.service_date < born for x in bill.lines):
+        return False
     if bill.status is BillStatus.DRAFT:
         return no_dates and bill.void_reason is None
     if bill.status in (BillStatus.ISSUED, BillStatus.BALANCED):
@@ -219,9 +226,13 @@ def legal(bill: Bill) -> bool:
     return bool(bill.void_reason)
 
 
+# Services up to DAY, so that issuing on DAY is allowed.
+BEFORE_DAY = service_dates(max_value=DAY)
+
+
 @settings(max_examples=60)
 @given(
-    bills(max_lines=3),
+    bills(max_lines=3, service_date=BEFORE_DAY),
     st.lists(st.sampled_from(["issue", "void", "balance", "add", "remove"]), max_size=8),
     st.data(),
 )
@@ -237,7 +248,13 @@ def test_transitions_never_produce_an_illegal_state(bill, ops, data):
             elif op == "balance":
                 bill = mark_balanced(bill)
             elif op == "add":
-                new = data.draw(line_items(bill.currency, diagnosis_count=0))
+                born = getattr(bill.bill_to, "birth_date", None) or datetime.date(2015, 1, 1)
+                after_birth = service_dates(
+                    min_value=max(born, datetime.date(2015, 1, 1)), max_value=DAY
+                )
+                new = data.draw(
+                    line_items(bill.currency, diagnosis_count=0, service_date=after_birth)
+                )
                 if any(x.id == new.id for x in bill.lines):
                     continue
                 bill = add_line(bill, new)
@@ -297,3 +314,48 @@ def test_bill_records():
     ]
     assert rows[0]["service_date"] == DAY and rows[0]["currency"] == "USD"
     assert draft().to_records() == []
+
+
+# ------------------------------------------------------------------ dates against the services
+
+
+def test_a_bill_is_not_issued_before_its_last_day_of_service():
+    stay = line("R1", Category.ROOM, service_through=DAY + datetime.timedelta(days=2), units=3)
+    with pytest.raises(ValidationError) as info:
+        issue_bill(draft(lines=[line(), stay]), DAY + datetime.timedelta(days=1), DAY + D30)
+    (finding,) = info.value.findings
+    assert finding.location == "bill 'B1'.issued_on"
+    assert finding.rule == "bill.issued_on.before_service"
+    assert finding.message == "2024-03-05 is before the service date 2024-03-06 of line 'R1'"
+    on_the_last_day = issue_bill(
+        draft(lines=[line(), stay]), DAY + datetime.timedelta(days=2), DAY + D30
+    )
+    assert on_the_last_day.status is BillStatus.ISSUED
+
+
+def test_a_bill_issued_before_its_only_service_is_refused():
+    with pytest.raises(ValidationError, match=r"issued_on: 2024-03-03 is before the service date"):
+        issue_bill(draft(lines=[line()]), DAY - datetime.timedelta(days=1), DAY + D30)
+
+
+def test_a_patient_billed_for_a_service_before_their_birth_is_refused():
+    baby = Patient(id="P1", name="Baby Roe", birth_date=DAY + datetime.timedelta(days=3))
+    with pytest.raises(ValidationError) as info:
+        draft(bill_to=baby, lines=[line()])
+    (finding,) = info.value.findings
+    assert finding.location == "bill 'B1'.bill_to.birth_date"
+    assert "2024-03-07" not in str(info.value)
+
+
+def test_bill_identifiers_of_the_wrong_type_are_not_echoed():
+    with pytest.raises(TypeError) as info:
+        Bill(id="B1", account_id="A1", patient_id=55501234, bill_to=JANE, currency="USD")
+    assert str(info.value) == (
+        "bill 'B1'.patient_id must be a str, "
+        "got a int (value not shown: protected health information)"
+    )
+    with pytest.raises(TypeError) as info:
+        Bill(
+            id="B1", account_id="A1", patient_id="P1", bill_to={"name": "Jane Roe"}, currency="USD"
+        )
+    assert "Jane" not in str(info.value)

@@ -321,3 +321,90 @@ def test_a_bad_code_names_the_line_and_the_field() -> None:
         LineItem(**base, revenue_code="ABCDE")
     with pytest.raises(InvalidCodeError, match=r"^line 'L7'\.place_of_service: .*'1'"):
         LineItem(**base, revenue_code="0110", place_of_service="1")
+
+
+# ------------------------------------------------------------------ per-field validators
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id", 5, r"^line\.id must be a non-empty str, got 5 \(int\)$"),
+        ("id", "", r"^line\.id must be a non-empty str"),
+        ("category", "procedure", r"^line 'L1'\.category must be a Category, got 'procedure'"),
+        ("charge", "100.00", r"^line 'L1'\.charge must be a Money, got '100.00' \(str\)$"),
+        ("procedure", "99213", r"^line 'L1'\.procedure must be a ProcedureCode or None"),
+        ("drug", "0409-4888-02", r"^line 'L1'\.drug must be a Drug or None"),
+        ("unit_basis", "days", r"^line 'L1'\.unit_basis must be a UnitBasis"),
+        ("unit_price", 1.5, r"^line 'L1'\.unit_price must be a Decimal or None, got 1\.5"),
+        ("authorization", "A1", r"^line 'L1'\.authorization must be a PatientAuthorization"),
+        ("patient_liable", 1, r"^line 'L1'\.patient_liable must be a bool, got 1 \(int\)$"),
+        ("description", None, r"^line 'L1'\.description must be a str, got None"),
+        ("attachments", ["lab/9"], r"^line 'L1'\.attachments\[0\] must be a DocumentRef"),
+        ("price_components", [None], r"^line 'L1'\.price_components\[0\] must be a PriceComp"),
+    ],
+)
+def test_each_field_has_its_own_check_naming_the_line_and_the_field(field, value, message):
+    with pytest.raises(TypeError, match=message):
+        line(**{field: value})
+
+
+def test_evolve_runs_the_field_checks_again():
+    with pytest.raises(TypeError, match=r"line 'L1'\.charge must be a Money"):
+        attrs.evolve(line(), charge=None)
+
+
+def test_a_huge_bad_value_gives_a_short_message():
+    with pytest.raises(TypeError) as info:
+        line(units="9" * 1_000_000)
+    assert len(str(info.value)) < 250
+    assert "1000002 characters" in str(info.value)
+
+
+@pytest.mark.parametrize("field", ["units", "unit_price"])
+def test_unbounded_decimals_are_refused_before_any_arithmetic(field):
+    with pytest.raises(ValidationError, match=rf"line 'L1'\.{field}: .*at most 28 digits") as info:
+        line(**{field: Decimal("1e-100000000")})
+    assert [f.rule for f in info.value.findings] == [f"line.{field}"]
+    with pytest.raises(ValidationError, match="drug.quantity: .*at most 28 digits"):
+        Drug(ndc="0409-4888-02", quantity=Decimal("1e100000000"), unit=DrugUnit.MILLILITER)
+
+
+def test_negative_units_of_a_category_that_needs_units_say_positive():
+    with pytest.raises(ValidationError, match=r"line 'L1'\.units: must be positive, got -1"):
+        line(units=-1)
+
+
+def test_the_authorization_signer_is_never_echoed():
+    with pytest.raises(TypeError) as info:
+        auth(signed_by=b"Jane Roe")
+    assert "Jane" not in str(info.value)
+    assert str(info.value).startswith("authorization 'A1'.signed_by must be a str")
+
+
+# ------------------------------------------------------------------ encounters and birth dates
+
+
+def test_a_patient_born_after_a_service_date_is_refused_without_showing_the_date():
+    born_later = Patient(id="P1", name="Baby Roe", birth_date=DAY + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as info:
+        Encounter(id="E1", account_id="A1", patient=born_later, lines=[line()])
+    (finding,) = info.value.findings
+    assert finding.location == "encounter 'E1'.patient.birth_date"
+    assert finding.rule == "patient.birth_date.after_service"
+    assert "L1" in finding.message
+    assert "2024-03-05" not in str(info.value) and "2024" not in finding.message
+
+
+def test_a_patient_born_on_the_service_date_is_fine():
+    newborn = Patient(id="P1", name="Baby Roe", birth_date=DAY)
+    assert Encounter(id="E1", account_id="A1", patient=newborn, lines=[line()]).patient is newborn
+
+
+def test_encounter_reference_numbers_and_account_id_are_checked():
+    jane = Patient(id="P1", name="Jane Roe")
+    with pytest.raises(TypeError, match=r"encounter 'E1'\.referral_number must be a str or None"):
+        Encounter(id="E1", account_id="A1", patient=jane, lines=[line()], referral_number=7)
+    with pytest.raises(TypeError) as info:
+        Encounter(id="E1", account_id=4455667788, patient=jane, lines=[line()])
+    assert "4455667788" not in str(info.value)

@@ -8,15 +8,15 @@ from hypothesis import strategies as st
 
 from billing_core.charges import Category, DocumentKind, DocumentRef, LineItem
 from billing_core.claims import (
-    DEFAULT_RULES,
+    CLAIM_RULES,
     Claim,
     ClaimFrequency,
     PriorLineAdjudication,
     PriorPayerAdjudication,
-    check_total_charge,
-    ensure_valid_claim,
+    check_claim,
     require_attachments,
     require_referring_provider,
+    total_charge_matches_lines,
     validate_claim,
 )
 from billing_core.codes import NPI, CodeSystem, DiagnosisCode, ProcedureCode
@@ -139,7 +139,7 @@ class TestConstructor:
 class TestFindings:
     def test_a_valid_claim_has_none(self):
         assert validate_claim(claim()) == ()
-        assert ensure_valid_claim(claim()) == claim()
+        assert check_claim(claim()) == claim()
 
     def test_all_findings_at_once(self):
         bad = claim(
@@ -158,12 +158,12 @@ class TestFindings:
             ("line 2.procedure", "line.code"),
         ]
         with pytest.raises(ValidationError) as info:
-            ensure_valid_claim(bad)
+            check_claim(bad)
         assert len(info.value.findings) == 5
         assert str(info.value).startswith("5 problems:")
 
     def test_total_message(self):
-        (finding,) = check_total_charge(claim(total_charge=Money("99.99", "USD")))
+        (finding,) = total_charge_matches_lines(claim(total_charge=Money("99.99", "USD")))
         assert finding.message == (
             "the stated total 99.99 USD is not the sum of the lines 100.00 USD"
         )
@@ -297,8 +297,8 @@ class TestCallerRules:
 
         assert where(validate_claim(claim(), [warn_big])) == [("claim.total_charge", "my.large")]
         # warnings alone do not raise
-        assert ensure_valid_claim(claim(), extra_rules=[warn_big]) == claim()
-        assert len(DEFAULT_RULES) >= 8
+        assert check_claim(claim(), extra_rules=[warn_big]) == claim()
+        assert len(CLAIM_RULES) >= 8
 
 
 # ------------------------------------------------------------------ planted defects
@@ -448,7 +448,7 @@ def test_validate_claim_finds_exactly_the_planted_defects(claim_defects, line_de
     assert sorted((f.location, f.rule) for f in found) == expected
     if expected:
         with pytest.raises(ValidationError) as info:
-            ensure_valid_claim(planted, extra_rules=rules)
+            check_claim(planted, extra_rules=rules)
         assert len(info.value.findings) == len(expected)
 
 
@@ -496,3 +496,38 @@ def test_a_bad_diagnosis_names_the_claim_and_its_position() -> None:
     c = claim()
     with pytest.raises(InvalidCodeError, match=r"^claim '" + c.id + r"'\.diagnoses\[2\]: .*'9ZZ'"):
         attrs.evolve(c, diagnoses=["E11.9", "9ZZ"])
+
+
+# ------------------------------------------------------------------ vocabulary and identifiers
+
+
+def test_claim_rules_are_named_for_what_they_require():
+    names = [rule.__name__ for rule in CLAIM_RULES]
+    assert names == [
+        "total_charge_matches_lines",
+        "diagnoses_within_limits",
+        "pointers_point_to_diagnoses",
+        "modifiers_well_formed",
+        "care_team_npis_valid",
+        "services_within_claim_dates",
+        "replacement_names_original",
+        "lines_have_codes",
+        "prior_payer_lines_on_claim",
+    ]
+    assert not [n for n in names if n.startswith(("check_", "validate_"))]
+
+
+@pytest.mark.parametrize("field", ["patient_id", "account_id"])
+def test_claim_identifiers_of_the_wrong_type_are_not_echoed(field):
+    with pytest.raises(TypeError) as info:
+        claim(**{field: 555012345})
+    assert str(info.value).startswith(f"claim 'CLM1'.{field} must be a str")
+    assert "555012345" not in str(info.value)
+
+
+def test_claim_provider_falls_back_from_the_line_to_the_claim():
+    referring = CareTeamMember(provider=DOC, role=CareRole.REFERRING)
+    c = claim(care_team=[referring])
+    assert c.provider(CareRole.REFERRING, c.lines[0]) is DOC  # the line has none of its own
+    assert c.provider(CareRole.REFERRING) is DOC
+    assert c.provider(CareRole.ORDERING, c.lines[0]) is None

@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import (
+    BillingError,
     CurrencyMismatchError,
     InvalidAmountError,
     InvalidCodeError,
@@ -14,6 +15,7 @@ from billing_core.errors import (
 )
 from billing_core.money import Money
 from billing_core.parties import (
+    COINSURANCE_RATE_PLACES,
     CareRole,
     CareTeamMember,
     Coverage,
@@ -26,7 +28,8 @@ from billing_core.parties import (
     ProviderKind,
     Relationship,
 )
-from billing_core.testing.strategies.documents import claims, coverages, guarantors, patients
+from billing_core.testing.strategies.documents import claims
+from billing_core.testing.strategies.parties import coverages, guarantors, patients
 
 ACME = Payer(id="acme", name="Acme Health", payer_id="87726")
 
@@ -111,9 +114,11 @@ def test_coverage_end_before_start_is_an_error_naming_the_field():
 
 
 def test_dates_refuse_a_datetime_without_echoing_it():
-    with pytest.raises(TypeError, match=r"patient 'P1'\.birth_date must be a datetime\.date") as e:
-        Patient(id="P1", name="J", birth_date=datetime.datetime(1980, 5, 17, 8, 0))
+    # The patient's id is a protected identifier too: the message names the field only.
+    with pytest.raises(TypeError, match=r"^patient\.birth_date must be a datetime\.date") as e:
+        Patient(id="MRN-0042", name="J", birth_date=datetime.datetime(1980, 5, 17, 8, 0))
     assert "1980" not in str(e.value)  # a birth date is a patient identifier
+    assert "MRN-0042" not in str(e.value)
     assert str(e.value).endswith("got a datetime")
     with pytest.raises(TypeError, match=r"birth_date .* got a str$") as e:
         Patient(id="P1", name="J", birth_date="1980-05-17")  # type: ignore[arg-type]
@@ -188,3 +193,115 @@ def test_care_team_member_roles():
         "operating",
         "other",
     }
+
+
+# ------------------------------------------------------------------ protected values in errors
+# Issue 17: an error about a protected field (a name, a birth date, a member, patient or
+# account id) names the field and the problem, never the value.
+
+PROTECTED_VALUES = [
+    (b"Jane Roe", ["Jane", "Roe"]),
+    (["Jane", "Roe"], ["Jane", "Roe"]),
+    (123456789, ["123456789"]),
+    (19800517, ["19800517", "1980"]),
+    ("1980-05-17", ["1980"]),
+    (datetime.datetime(1980, 5, 17, 8, 0), ["1980"]),
+]
+
+
+def _party_attempts(value):
+    """Constructors given ``value`` for one protected field each, with the field's name."""
+    yield "patient.id", lambda: Patient(id=value, name="J")
+    yield "patient.name", lambda: Patient(id="P1", name=value)
+    yield "patient.birth_date", lambda: Patient(id="P1", name="J", birth_date=value)
+    yield "guarantor.id", lambda: Guarantor(id=value, name="J")
+    yield "guarantor.name", lambda: Guarantor(id="G1", name=value)
+    yield (
+        "member_id",
+        lambda: Coverage(id="C1", payer=ACME, member_id=value, sequence=CoverageSequence.PRIMARY),
+    )
+
+
+@pytest.mark.parametrize(("value", "shown"), PROTECTED_VALUES, ids=repr)
+def test_errors_about_protected_party_fields_never_show_the_value(value, shown):
+    for field, attempt in _party_attempts(value):
+        if isinstance(value, str) and not field.endswith("birth_date"):
+            continue  # a str is a valid name or id
+        with pytest.raises(TypeError) as info:
+            attempt()
+        message = str(info.value)
+        assert field in message
+        assert not [text for text in shown if text in message], (field, message)
+
+
+@given(patients())
+def test_a_name_given_as_a_list_or_bytes_is_never_echoed(p):
+    assume(p.name.strip())  # a blank name is found in any message with a space
+    for bad in ([p.name], p.name.encode()):
+        with pytest.raises(TypeError, match=r"^patient\.name must be a str") as info:
+            Patient(id=p.id, name=bad)
+        assert p.name not in str(info.value)
+        assert p.id not in str(info.value)  # the patient's id is protected too
+
+
+def test_a_member_id_of_the_wrong_type_names_the_coverage_and_field_only():
+    with pytest.raises(TypeError) as info:
+        Coverage(id="C1", payer=ACME, member_id=987654321, sequence=CoverageSequence.PRIMARY)
+    assert str(info.value) == (
+        "coverage 'C1'.member_id must be a str, "
+        "got a int (value not shown: protected health information)"
+    )
+
+
+# ------------------------------------------------------------------ coverage sequence
+
+
+def test_coverage_sequence_refuses_a_bool_although_true_equals_one():
+    assert CoverageSequence(1) is CoverageSequence.PRIMARY
+    for flag in (True, False):
+        with pytest.raises(ValidationError, match="must be 1, 2 or 3, not a bool") as info:
+            CoverageSequence(flag)
+        assert isinstance(info.value, BillingError)
+    with pytest.raises(ValueError, match="not a valid CoverageSequence"):
+        CoverageSequence(4)
+
+
+def test_a_bad_coverage_sequence_is_a_clear_error_naming_the_coverage():
+    with pytest.raises(TypeError, match=r"^coverage 'C1'\.sequence must be a CoverageSequence"):
+        Coverage(id="C1", payer=ACME, member_id="M1", sequence=True)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ coinsurance rates
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [
+        Decimal("1e-100000000"),  # issue 17: the exact value takes unbounded time
+        Decimal("1e100000000"),
+        Decimal("0e999999999"),
+        Decimal("0." + "1" * 40),
+    ],
+    ids=str,
+)
+def test_absurd_rates_are_refused_before_any_arithmetic(rate):
+    with pytest.raises(InvalidAmountError, match="at most 28 digits") as info:
+        PlanBenefits(coinsurance_rate=rate)
+    assert len(str(info.value)) < 250
+
+
+def test_rates_have_at_most_six_decimal_places_trailing_zeros_aside():
+    assert COINSURANCE_RATE_PLACES == 6
+    assert PlanBenefits(coinsurance_rate=Decimal("0.123456")).coinsurance_rate == Decimal(
+        "0.123456"
+    )
+    assert PlanBenefits(coinsurance_rate=Decimal("0.2000000000")).coinsurance_rate == Decimal("0.2")
+    assert PlanBenefits(coinsurance_rate=Decimal("1")).coinsurance_rate == 1
+    with pytest.raises(InvalidAmountError, match="at most 6 decimal places"):
+        PlanBenefits(coinsurance_rate=Decimal("0.1234567"))
+    with pytest.raises(InvalidAmountError, match="between 0 and 1"):
+        PlanBenefits(coinsurance_rate=Decimal("-0.1"))
+    with pytest.raises(InvalidAmountError, match="finite"):
+        PlanBenefits(coinsurance_rate=Decimal("NaN"))
+    with pytest.raises(TypeError, match="coinsurance_rate"):
+        PlanBenefits(coinsurance_rate=True)  # type: ignore[arg-type]

@@ -320,3 +320,42 @@ def test_adjusted_by_group_sums_claim_and_line_adjustments() -> None:
         GroupCode.PR: usd("25.00"),
     }
     assert claim.paid + sum(claim.adjusted_by_group().values(), usd("0")) == claim.charge
+
+
+# --- one definition of a date; bounded input ---------------------------------------------
+
+
+def test_remittance_dates_refuse_a_datetime_naming_the_field() -> None:
+    stamp = datetime.datetime(2024, 1, 1, 9, 30)
+    with pytest.raises(TypeError, match=r"^Remittance\.paid_date must be a datetime\.date"):
+        Remittance(
+            payer="P",
+            payee="Q",
+            total_payment=usd("0"),
+            payment_method="NON",
+            trace_number="T",
+            paid_date=stamp,  # type: ignore[arg-type]
+        )
+    with pytest.raises(TypeError, match=r"^ServicePayment\.service_date must be a datetime\.date"):
+        ServicePayment(charge=usd("5"), paid=usd("5"), service_date=stamp)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^ProviderAdjustment\.fiscal_period_end"):
+        ProviderAdjustment(reason="L6", amount=usd("-1"), fiscal_period_end="2024-12-31")  # type: ignore[arg-type]
+
+
+def test_control_numbers_must_be_text() -> None:
+    with pytest.raises(TypeError, match=r"^ClaimPayment\.patient_control_number must be a str"):
+        ClaimPayment(patient_control_number=17, status="1", charge=usd("5"), paid=usd("5"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("quantity", ["1e-100000000", Decimal("1e100000000"), "9" * 10_000])
+def test_unbounded_quantities_are_refused_before_any_arithmetic(quantity: object) -> None:
+    with pytest.raises(InvalidAmountError) as info:
+        CasAdjustment(group="CO", reason="45", amount=usd("1"), quantity=quantity)  # type: ignore[arg-type]
+    assert len(str(info.value)) < 250
+
+
+def test_a_huge_unknown_code_gives_a_short_message() -> None:
+    with pytest.raises(InvalidCodeError) as info:
+        ClaimStatus.parse("9" * 100_000, location="CLP02")
+    assert len(str(info.value)) < 300
+    assert "at CLP02" in str(info.value)

@@ -17,7 +17,8 @@ from billing_core.errors import AuthorizationRequiredError, ValidationError
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Guarantor, Patient, Payer
 from billing_core.routing import active_coverages, route, split_categories
-from billing_core.testing.strategies.documents import coverages, encounters
+from billing_core.testing.strategies.documents import encounters
+from billing_core.testing.strategies.parties import coverages
 
 DAY = datetime.date(2024, 3, 4)
 JANE = Patient(id="P1", name="Jane Roe")

@@ -28,20 +28,15 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/aging.py",
         "billing_core/allocation.py",
         "billing_core/balances.py",
-        "billing_core/charges.py",
-        "billing_core/claims.py",
         "billing_core/deadlines.py",
         "billing_core/kpis.py",
         "billing_core/ledger.py",
         "billing_core/posting.py",
-        "billing_core/remittance.py",
         "billing_core/statements.py",
-        "billing_core/testing/strategies/documents.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
-        "billing_core/charges.py::__attrs_post_init__",
         "billing_core/ledger.py::validate_history",
         "billing_core/posting.py::claim_payment",
         "billing_core/posting.py::finish",
@@ -50,11 +45,8 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "billing_core/posting.py::reverse_claim",
         "billing_core/statements.py::next_action",
         "billing_core/statements.py::statement",
-        "billing_core/testing/strategies/documents.py::line_items",
         "billing_core/testing/strategies/ledger.py::ledger_entries",
         "billing_core/testing/strategies/ledger.py::ledger_histories",
-        "billing_core/testing/strategies/remittance.py::build",
-        "billing_core/testing/strategies/remittance.py::posting_scenarios",
     }
 )
 KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset()
@@ -70,25 +62,9 @@ KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
         "billing_core/balances.py <- billing_core.ledger._K_WRITTEN_OFF",
         "billing_core/balances.py <- billing_core.ledger._decode_key",
         "billing_core/balances.py <- billing_core.money._make",
-        "billing_core/bills.py <- billing_core.charges._check_lines",
-        "billing_core/bills.py <- billing_core.charges._line_records",
-        "billing_core/bills.py <- billing_core.charges._lines_html",
-        "billing_core/bills.py <- billing_core.charges._tuple",
-        "billing_core/bills.py <- billing_core.parties._date_validator",
-        "billing_core/charges.py <- billing_core.parties._check_date",
-        "billing_core/claims.py <- billing_core.charges._all_of",
-        "billing_core/claims.py <- billing_core.charges._charges_minor",
-        "billing_core/claims.py <- billing_core.charges._check_lines",
-        "billing_core/claims.py <- billing_core.charges._diagnoses_converter",
-        "billing_core/claims.py <- billing_core.charges._line_records",
-        "billing_core/claims.py <- billing_core.charges._lines_html",
-        "billing_core/claims.py <- billing_core.charges._optional_code",
-        "billing_core/claims.py <- billing_core.charges._tuple",
-        "billing_core/claims.py <- billing_core.parties._date_validator",
         "billing_core/statements.py <- billing_core.aging._open_lines",
         "billing_core/statements.py <- billing_core.aging._optional_date",
         "billing_core/statements.py <- billing_core.money._locale",
-        "billing_core/totals.py <- billing_core.charges._charges_minor",
     }
 )
 

@@ -17,9 +17,9 @@ Informational amounts (allowed amounts, the patient responsibility of CLP05,
 units) never enter a check. A reversal (status 22) carries every amount
 negated, so it balances by the same rules.
 
-Each ``check_*`` function returns a [`BalanceCheck`][] instead of raising:
+Each ``balance_*`` function returns a [`BalanceCheck`][] instead of raising:
 the rule, where, both sides, the residual and every term that went in, so a
-caller can show *why* something does not balance. [`check_all`][] runs
+caller can show *why* something does not balance. [`balancing_report`][] runs
 every check of a remittance and returns a [`BalancingReport`][] with the
 failing ones and the findings (an adjustment reported at both claim and line
 level).
@@ -31,7 +31,7 @@ Examples:
     >>> line = ServicePayment(charge=usd("1200"), paid=usd("550"),
     ...     adjustments=[*CasAdjustment.from_cas("PR", ("1", usd("600"))),
     ...                  *CasAdjustment.from_cas("CO", ("45", usd("55")))])
-    >>> check = check_line(line, location="claim 2 (8765432112) line 1")
+    >>> check = balance_line(line, location="claim 2 (8765432112) line 1")
     >>> check.ok, check.residual
     (False, Money('5.00', 'USD'))
     >>> print(check)
@@ -64,24 +64,24 @@ __all__ = [
     "TRANSACTION_RULE",
     "BalanceCheck",
     "BalancingReport",
-    "check_all",
-    "check_claim",
-    "check_cob_claim",
-    "check_cob_line",
-    "check_line",
-    "check_remittance",
+    "balancing_report",
+    "balance_claim",
+    "balance_cob_claim",
+    "balance_cob_line",
+    "balance_line",
+    "balance_remittance",
 ]
 
 LINE_RULE: Final = "835.line"
-"""Rule id of [`check_line`][]."""
+"""Rule id of [`balance_line`][]."""
 CLAIM_RULE: Final = "835.claim"
-"""Rule id of [`check_claim`][]."""
+"""Rule id of [`balance_claim`][]."""
 TRANSACTION_RULE: Final = "835.transaction"
-"""Rule id of [`check_remittance`][]."""
+"""Rule id of [`balance_remittance`][]."""
 COB_LINE_RULE: Final = "837.cob_line"
-"""Rule id of [`check_cob_line`][]."""
+"""Rule id of [`balance_cob_line`][]."""
 COB_CLAIM_RULE: Final = "837.cob_claim"
-"""Rule id of [`check_cob_claim`][]."""
+"""Rule id of [`balance_cob_claim`][]."""
 SAME_ADJUSTMENT_BOTH_LEVELS_RULE: Final = "835.adjustment_level"
 """Rule id of the finding: one group/reason reported at claim level and at line level."""
 
@@ -201,7 +201,7 @@ def _cas_terms(prefix: str, adjustments: Iterable[CasAdjustment]) -> list[tuple[
     return [(f"{prefix}CAS {a.group.value}-{a.reason.code}", -a.amount) for a in adjustments]
 
 
-def check_line(line: ServicePayment, *, location: str = "line") -> BalanceCheck:
+def balance_line(line: ServicePayment, *, location: str = "line") -> BalanceCheck:
     """Check ``SVC03 = SVC02 - sum(line CAS)`` for one service line.
 
     Args:
@@ -216,7 +216,7 @@ def check_line(line: ServicePayment, *, location: str = "line") -> BalanceCheck:
         >>> line = ServicePayment(charge=Money("541", "USD"), paid=Money("34", "USD"),
         ...     adjustments=[*CasAdjustment.from_cas("OA", ("23", Money("516", "USD"))),
         ...                  *CasAdjustment.from_cas("OA", ("94", Money("-9", "USD")))])
-        >>> check_line(line).ok
+        >>> balance_line(line).ok
         True
     """
     terms = [("SVC02 charge", line.charge), *_cas_terms("", line.adjustments)]
@@ -234,7 +234,7 @@ def _line_location(claim_location: str, line: ServicePayment, index: int) -> str
     return f"{claim_location} line {index}{lcn}"
 
 
-def check_claim(claim: ClaimPayment, *, location: str | None = None) -> BalanceCheck:
+def balance_claim(claim: ClaimPayment, *, location: str | None = None) -> BalanceCheck:
     """Check ``CLP04 = CLP03 - sum(claim CAS) - sum(line CAS)`` for one claim.
 
     Args:
@@ -252,7 +252,7 @@ def check_claim(claim: ClaimPayment, *, location: str | None = None) -> BalanceC
         ...     adjustments=CasAdjustment.from_cas("CO", ("A2", usd("50"))),
         ...     lines=[ServicePayment(charge=usd("800"), paid=usd("500"),
         ...                           adjustments=CasAdjustment.from_cas("PR", ("1", usd("300"))))])
-        >>> print(check_claim(claim))
+        >>> print(balance_claim(claim))
         claim 5554555444: balanced (rule 835.claim: CLP04 = CLP03 - sum(claim CAS) - sum(line CAS))
           CLP04 paid 450.00 USD
           computed 450.00 USD =
@@ -267,7 +267,7 @@ def check_claim(claim: ClaimPayment, *, location: str | None = None) -> BalanceC
     return _make_check(CLAIM_RULE, where, "CLP04 paid", claim.paid, terms)
 
 
-def check_remittance(remittance: Remittance, *, location: str | None = None) -> BalanceCheck:
+def balance_remittance(remittance: Remittance, *, location: str | None = None) -> BalanceCheck:
     """Check ``BPR02 = sum(CLP04) - sum(PLB)`` for a whole remittance.
 
     Args:
@@ -284,7 +284,7 @@ def check_remittance(remittance: Remittance, *, location: str | None = None) -> 
         ...     payment_method="ACH", trace_number="12345", paid_date=datetime.date(2002, 9, 13),
         ...     provider_adjustments=[ProviderAdjustment(reason="CV", reference="CP",
         ...                                              amount=Money("-1.27", "USD"))])
-        >>> print(check_remittance(r))
+        >>> print(balance_remittance(r))
         remittance 12345: balanced (rule 835.transaction: BPR02 = sum(CLP04) - sum(PLB))
           BPR02 total payment 1.27 USD
           computed 1.27 USD =
@@ -311,7 +311,7 @@ def _paid_terms(prior_paid: Money | Iterable[Money]) -> list[tuple[str, Money]]:
     return [(f"prior payer {i} paid", m) for i, m in enumerate(amounts, 1)]
 
 
-def check_cob_line(
+def balance_cob_line(
     charge: Money,
     prior_paid: Money | Iterable[Money],
     adjustments: Iterable[CasAdjustment],
@@ -335,7 +335,7 @@ def check_cob_line(
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
-        >>> check = check_cob_line(usd("100"), usd("60"),
+        >>> check = balance_cob_line(usd("100"), usd("60"),
         ...     CasAdjustment.from_cas("PR", ("2", usd("15"))) + CasAdjustment.from_cas("CO", ("45", usd("20"))))
         >>> check.ok, check.residual
         (False, Money('5.00', 'USD'))
@@ -345,7 +345,7 @@ def check_cob_line(
     return _make_check(COB_LINE_RULE, location, "line charge", charge, terms)
 
 
-def check_cob_claim(
+def balance_cob_claim(
     charge: Money,
     prior_paid: Money | Iterable[Money],
     claim_adjustments: Iterable[CasAdjustment],
@@ -373,7 +373,7 @@ def check_cob_claim(
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
         >>> prior = CasAdjustment.from_cas("PR", ("1", usd("20")))
-        >>> check_cob_claim(usd("100"), usd("80"), prior).ok
+        >>> balance_cob_claim(usd("100"), usd("80"), prior).ok
         True
     """
     terms = _paid_terms(prior_paid)
@@ -399,7 +399,7 @@ class BalancingReport:
         >>> from billing_core.remittance import Remittance
         >>> r = Remittance(payer="P", payee="Q", total_payment=Money("1", "USD"),
         ...     payment_method="CHK", trace_number="9", paid_date=datetime.date(2024, 1, 2))
-        >>> report = check_all(r)
+        >>> report = balancing_report(r)
         >>> report.ok, len(report.failures), report.checked
         (False, 1, 1)
         >>> print(report)
@@ -427,7 +427,7 @@ class BalancingReport:
             >>> from billing_core.remittance import Remittance
             >>> r = Remittance(payer="P", payee="Q", total_payment=Money("0", "USD"),
             ...     payment_method="NON", trace_number="9", paid_date=datetime.date(2024, 1, 2))
-            >>> check_all(r).count(CLAIM_RULE)
+            >>> balancing_report(r).count(CLAIM_RULE)
             0
         """
         return sum(1 for c in self.failures if c.rule == rule)
@@ -440,7 +440,7 @@ class BalancingReport:
             >>> from billing_core.remittance import Remittance
             >>> r = Remittance(payer="P", payee="Q", total_payment=Money("0", "USD"),
             ...     payment_method="NON", trace_number="9", paid_date=datetime.date(2024, 1, 2))
-            >>> check_all(r).as_findings()
+            >>> balancing_report(r).as_findings()
             ()
         """
         return tuple(c.to_finding() for c in self.failures) + self.findings
@@ -457,11 +457,11 @@ class BalancingReport:
         return "\n".join(parts)
 
 
-def check_all(remittance: Remittance) -> BalancingReport:
+def balancing_report(remittance: Remittance) -> BalancingReport:
     """Run every balancing check of a remittance and report the imbalances.
 
-    Checks each line ([`check_line`][]), each claim ([`check_claim`][])
-    and the transaction ([`check_remittance`][]); only failing checks are
+    Checks each line ([`balance_line`][]), each claim ([`balance_claim`][])
+    and the transaction ([`balance_remittance`][]); only failing checks are
     kept, each with its location (``"claim 3 (PCN) line 2 (LCN)"``, claims
     and lines numbered from 1 in file order). Also reports, as a warning, a
     group/reason with a non-zero amount present at claim level and at line
@@ -486,7 +486,7 @@ def check_all(remittance: Remittance) -> BalancingReport:
         ...     lines=[ServicePayment(charge=usd("100"), paid=usd("80"), adjustments=co45("20"))])
         >>> r = Remittance(payer="P", payee="Q", total_payment=usd("70"), payment_method="CHK",
         ...     trace_number="T", paid_date=datetime.date(2024, 1, 2), claims=[claim])
-        >>> report = check_all(r)
+        >>> report = balancing_report(r)
         >>> report.ok, [str(f) for f in report.findings]
         (True, ['claim 1 (A-1): CO-45 is reported at claim level and at line level (line 1); the 835 reports an adjustment at one level only (warning)'])
     """  # noqa: E501
@@ -511,7 +511,9 @@ def check_all(remittance: Remittance) -> BalancingReport:
             if line.paid.minor != line.charge.minor - line_cas:
                 if claim_loc is None:
                     claim_loc = _claim_location(claim, ci)
-                line_failures.append(check_line(line, location=_line_location(claim_loc, line, li)))
+                line_failures.append(
+                    balance_line(line, location=_line_location(claim_loc, line, li))
+                )
             if claim_keys:
                 for adj in line.adjustments:
                     if adj.amount.minor and adj.key in claim_keys:
@@ -521,7 +523,7 @@ def check_all(remittance: Remittance) -> BalancingReport:
         if claim.paid.minor != claim.charge.minor - claim_cas - line_cas_total:
             if claim_loc is None:
                 claim_loc = _claim_location(claim, ci)
-            failures.append(check_claim(claim, location=claim_loc))
+            failures.append(balance_claim(claim, location=claim_loc))
         failures.extend(line_failures)
         for key, line_numbers in both.items():
             if claim_loc is None:
@@ -542,7 +544,7 @@ def check_all(remittance: Remittance) -> BalancingReport:
     plb_sum = sum(p.amount.minor for p in remittance.provider_adjustments)
     location = f"remittance {remittance.trace_number}"
     if remittance.total_payment.minor != claim_paid_sum - plb_sum:
-        failures.append(check_remittance(remittance, location=location))
+        failures.append(balance_remittance(remittance, location=location))
     return BalancingReport(
         location=location, failures=tuple(failures), findings=tuple(findings), checked=checked
     )

@@ -45,17 +45,12 @@ from collections.abc import Iterable
 
 import attrs
 
-from billing_core.charges import (
-    LineItem,
-    _check_lines,
-    _line_records,
-    _lines_html,
-    _tuple,
-    require_patient_authorization,
-)
-from billing_core.errors import Finding, InvalidTransitionError, NotFoundError, ValidationError
+from billing_core._fields import date_field, invalid, of_type, refused, text, to_tuple
+from billing_core.charges import LineItem, require_patient_authorization
+from billing_core.charges._lines import check_born_by_service, check_lines, line_records, lines_html
+from billing_core.errors import InvalidTransitionError, NotFoundError
 from billing_core.money import Money
-from billing_core.parties import Guarantor, Patient, Payer, _date_validator
+from billing_core.parties import Guarantor, Patient, Payer
 from billing_core.views import Record, mask_identifier
 
 __all__ = [
@@ -94,10 +89,50 @@ def _canonical_currency(code: str) -> str:
     return Money.zero(code).currency
 
 
-def _fail(bill_id: str, field: str, message: str) -> ValidationError:
-    return ValidationError(
-        [Finding(location=f"bill {bill_id!r}.{field}", message=message, rule=f"bill.{field}")]
-    )
+def _check_status_fields(bill: Bill, where: str) -> None:
+    """The fields a status needs, and those it must not have."""
+    status = bill.status
+    if status is BillStatus.DRAFT:
+        for name in ("issued_on", "due_on", "void_reason"):
+            if getattr(bill, name) is not None:
+                raise invalid(f"{where}.{name}", "must not be set on a draft", f"bill.{name}")
+    elif status is BillStatus.ISSUED or status is BillStatus.BALANCED:
+        if not bill.lines:
+            raise invalid(
+                f"{where}.lines", f"an {status.value} bill needs at least one line", "bill.lines"
+            )
+        if bill.issued_on is None or bill.due_on is None:
+            raise invalid(
+                f"{where}.issued_on",
+                f"a {status.value} bill needs issue and due dates",
+                "bill.issued_on",
+            )
+        if bill.void_reason is not None:
+            raise invalid(
+                f"{where}.void_reason",
+                f"must not be set on a {status.value} bill",
+                "bill.void_reason",
+            )
+    elif not bill.void_reason:
+        raise invalid(f"{where}.void_reason", "a void bill needs a reason", "bill.void_reason")
+
+
+def _check_issued_after_service(
+    issued: datetime.date, lines: tuple[LineItem, ...], where: str
+) -> None:
+    """A bill is issued on or after the last day of every service it bills.
+
+    The latest day, not the earliest: a bill may not charge for a day of a
+    stay that has not happened yet (the same rule as a claim's date).
+    """
+    for line in lines:
+        if line.service_end > issued:
+            raise invalid(
+                f"{where}.issued_on",
+                f"{issued.isoformat()} is before the service date "
+                f"{line.service_end.isoformat()} of line {line.id!r}",
+                "bill.issued_on.before_service",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -115,13 +150,16 @@ class Bill:
         currency: The ISO 4217 code of every line (also the currency of zero totals).
         lines: The line items (unique ids, all in ``currency``).
         status: Draft, issued, balanced or void.
-        issued_on: The issue date (set once issued).
+        issued_on: The issue date (set once issued), on or after the last day
+            of every service on the bill.
         due_on: The due date, on or after ``issued_on`` (set once issued).
         void_reason: Why it was voided (set once void).
 
     Raises:
         ValidationError: An illegal state (dates or reason not matching the
-            status, an issued bill without lines, two lines with one id).
+            status, an issued bill without lines, two lines with one id, an
+            issue date before the last day of a service, a patient billed
+            for a service before their birth date).
         CurrencyMismatchError: A line in another currency.
         AuthorizationRequiredError: A self-pay bill with a line that needs an
             authorization it does not have.
@@ -132,53 +170,42 @@ class Bill:
         True
     """
 
-    id: str = attrs.field(validator=attrs.validators.instance_of(str))
-    account_id: str = attrs.field(validator=attrs.validators.instance_of(str))
-    patient_id: str = attrs.field(validator=attrs.validators.instance_of(str))
+    id: str = attrs.field(validator=text("bill"))
+    account_id: str = attrs.field(validator=text("bill", protected=True))
+    patient_id: str = attrs.field(validator=text("bill", protected=True))
     bill_to: Patient | Guarantor | Payer = attrs.field(
-        validator=attrs.validators.instance_of((Patient, Guarantor, Payer))
+        validator=of_type("bill", (Patient, Guarantor, Payer), protected=True)
     )
     currency: str = attrs.field(converter=_canonical_currency)
-    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=_tuple)
+    lines: tuple[LineItem, ...] = attrs.field(default=(), converter=to_tuple)
     status: BillStatus = attrs.field(
-        default=BillStatus.DRAFT, validator=attrs.validators.instance_of(BillStatus)
+        default=BillStatus.DRAFT, validator=of_type("bill", BillStatus)
     )
     issued_on: datetime.date | None = attrs.field(
-        default=None, validator=_date_validator("bill", optional=True)
+        default=None, validator=date_field("bill", optional=True)
     )
     due_on: datetime.date | None = attrs.field(
-        default=None, validator=_date_validator("bill", optional=True)
+        default=None, validator=date_field("bill", optional=True)
     )
-    void_reason: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    void_reason: str | None = attrs.field(default=None, validator=text("bill", optional=True))
 
     def __attrs_post_init__(self) -> None:
-        _check_lines(self.lines, self.currency, f"bill {self.id!r}")
-        status = self.status
-        if status is BillStatus.DRAFT:
-            for name in ("issued_on", "due_on", "void_reason"):
-                if getattr(self, name) is not None:
-                    raise _fail(self.id, name, "must not be set on a draft")
-        elif status is BillStatus.ISSUED or status is BillStatus.BALANCED:
-            if not self.lines:
-                raise _fail(self.id, "lines", f"an {status.value} bill needs at least one line")
-            if self.issued_on is None or self.due_on is None:
-                raise _fail(
-                    self.id, "issued_on", f"a {status.value} bill needs issue and due dates"
+        where = f"bill {self.id!r}"
+        check_lines(self.lines, self.currency, where)
+        _check_status_fields(self, where)
+        issued, due = self.issued_on, self.due_on
+        if (issued is None) != (due is None):
+            raise invalid(f"{where}.due_on", "issue and due dates go together", "bill.due_on")
+        if issued is not None and due is not None:
+            if due < issued:
+                raise invalid(
+                    f"{where}.due_on",
+                    f"{due.isoformat()} is before the issue date {issued.isoformat()}",
+                    "bill.due_on",
                 )
-            if self.void_reason is not None:
-                raise _fail(self.id, "void_reason", f"must not be set on a {status.value} bill")
-        elif not self.void_reason:
-            raise _fail(self.id, "void_reason", "a void bill needs a reason")
-        if (self.issued_on is None) != (self.due_on is None):
-            raise _fail(self.id, "due_on", "issue and due dates go together")
-        if self.issued_on is not None and self.due_on is not None and self.due_on < self.issued_on:
-            raise _fail(
-                self.id,
-                "due_on",
-                f"{self.due_on.isoformat()} is before the issue date {self.issued_on.isoformat()}",
-            )
+            _check_issued_after_service(issued, self.lines, where)
+        if isinstance(self.bill_to, Patient):
+            check_born_by_service(self.bill_to, self.lines, f"{where}.bill_to")
         if self.is_self_pay:
             for line in self.lines:
                 if line.requires_authorization:
@@ -218,7 +245,7 @@ class Bill:
             >>> row["bill_id"], row["line_id"], row["charge"], row["currency"]
             ('B1', 'L1', Decimal('9.00'), 'USD')
         """
-        return _line_records(self.lines, self.currency, bill_id=self.id, status=self.status.value)
+        return line_records(self.lines, self.currency, bill_id=self.id, status=self.status.value)
 
     def _repr_html_(self) -> str:
         """The bill as an HTML table for notebooks; patient identifiers are masked."""
@@ -234,13 +261,11 @@ class Bill:
         )
         if self.issued_on is not None and self.due_on is not None:
             caption += f"; issued {self.issued_on.isoformat()}, due {self.due_on.isoformat()}"
-        return _lines_html(self.lines, self.currency, caption=caption)
+        return lines_html(self.lines, self.currency, caption=caption)
 
 
 def _refuse(bill: Bill, action: str, allowed: str) -> InvalidTransitionError:
-    return InvalidTransitionError(
-        f"cannot {action} bill {bill.id!r}: it is {bill.status.value} ({allowed})"
-    )
+    return refused(f"bill {bill.id!r}", action, f"it is {bill.status.value} ({allowed})")
 
 
 def issue_bill(bill: Bill, issued_on: datetime.date, due_on: datetime.date) -> Bill:
@@ -256,7 +281,9 @@ def issue_bill(bill: Bill, issued_on: datetime.date, due_on: datetime.date) -> B
 
     Raises:
         InvalidTransitionError: The bill is not a draft, or has no lines.
-        ValidationError: ``due_on`` is before ``issued_on``.
+        ValidationError: ``due_on`` is before ``issued_on``, or ``issued_on``
+            is before the last day of a service on the bill (a bill never
+            charges for a day that has not happened yet).
 
     Examples:
         >>> import datetime
@@ -274,7 +301,7 @@ def issue_bill(bill: Bill, issued_on: datetime.date, due_on: datetime.date) -> B
     if bill.status is not BillStatus.DRAFT:
         raise _refuse(bill, "issue", "only a draft can be issued")
     if not bill.lines:
-        raise InvalidTransitionError(f"cannot issue bill {bill.id!r}: it has no lines")
+        raise refused(f"bill {bill.id!r}", "issue", "it has no lines")
     return attrs.evolve(bill, status=BillStatus.ISSUED, issued_on=issued_on, due_on=due_on)
 
 
@@ -301,7 +328,7 @@ def void_bill(bill: Bill, reason: str) -> Bill:
     if bill.status is not BillStatus.DRAFT and bill.status is not BillStatus.ISSUED:
         raise _refuse(bill, "void", "only a draft or issued bill can be voided")
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidTransitionError(f"cannot void bill {bill.id!r}: a reason is required")
+        raise refused(f"bill {bill.id!r}", "void", "a reason is required")
     return attrs.evolve(bill, status=BillStatus.VOID, void_reason=reason)
 
 

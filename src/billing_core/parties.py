@@ -6,7 +6,10 @@ These are the *who* of billing. They are plain frozen values; documents
 Patient identifiers are protected health information (PHI). The ``repr`` of
 every object holding them masks them, so printing a claim in a log or a
 notebook does not leak a name, a birth date or a member id; the attributes
-themselves still return the real values when asked for explicitly.
+themselves still return the real values when asked for explicitly. Errors
+follow the same rule: a bad name, birth date, member id or patient id is
+reported by field and problem (``patient.name must be a str, got a bytes``),
+never by value.
 
 Examples:
     >>> import datetime
@@ -21,21 +24,31 @@ Examples:
 from __future__ import annotations
 
 import datetime
+import decimal
 import enum
 import functools
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-from billing_core._checks import is_plain_date
+from billing_core._checks import describe
+from billing_core._fields import (
+    MAX_DECIMAL_DIGITS,
+    TOO_WIDE,
+    date_field,
+    invalid,
+    of_type,
+    text,
+    too_wide,
+)
 from billing_core.codes import NPI, TaxonomyCode
-from billing_core.errors import CurrencyMismatchError, Finding, InvalidAmountError, ValidationError
+from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
 from billing_core.views import masked_repr
 
 __all__ = [
+    "COINSURANCE_RATE_PLACES",
     "CareRole",
     "CareTeamMember",
     "Coverage",
@@ -49,63 +62,7 @@ __all__ = [
     "Relationship",
 ]
 
-_is_str = attrs.validators.instance_of(str)
-
-_Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
-
-
-def _check_date(where: str, value: object, *, optional: bool = False) -> None:
-    """Raise TypeError unless ``value`` is a ``datetime.date`` (or ``None`` when optional).
-
-    A datetime is a subclass of date, but a timestamp is not a calendar date
-    (and does not compare with one). The message names the place and the
-    value's type, never the value: a birth date is a patient identifier.
-    Internal helper shared with [`charges`][billing_core.charges].
-
-    Examples:
-        >>> _check_date("patient 'P1'.birth_date", datetime.datetime(1980, 5, 17))
-        Traceback (most recent call last):
-        TypeError: patient 'P1'.birth_date must be a datetime.date (not a datetime), got a datetime
-    """
-    if value is None and optional:
-        return
-    if not is_plain_date(value):
-        allowed = " or None" if optional else ""
-        raise TypeError(
-            f"{where} must be a datetime.date (not a datetime){allowed},"
-            f" got a {type(value).__name__}"
-        )
-
-
-def _date_validator(owner: str, *, optional: bool = False) -> _Validator:
-    """An attrs validator: the field is a ``datetime.date``, never a ``datetime`` (or ``None``).
-
-    The error names the object (``owner`` and its ``id`` when it has one) and
-    the field, e.g. ``claim 'CLM1'.claim_date must be a datetime.date (not a
-    datetime), got a datetime``. Internal helper shared with
-    [`charges`][billing_core.charges], [`bills`][billing_core.bills] and
-    [`claims`][billing_core.claims].
-    """
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        doc_id = getattr(instance, "id", None)
-        label = owner if doc_id is None else f"{owner} {doc_id!r}"
-        _check_date(f"{label}.{attribute.name}", value, optional=optional)
-
-    return check
-
-
-_opt_money = attrs.validators.optional(attrs.validators.instance_of(Money))
-
-
 _member_id_repr = functools.partial(masked_repr, visible=4)
-
-
-def _nonempty(_instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a str, got {type(value).__name__} ({value!r})")
-    if not value.strip():
-        raise ValidationError([Finding(location=attribute.name, message="must not be empty")])
 
 
 class Relationship(enum.Enum):
@@ -131,15 +88,31 @@ class Patient:
         name: Full name; masked in ``repr``.
         birth_date: Date of birth, if known; masked in ``repr``.
 
+    Every field is protected health information: an error about one names the
+    field and the problem, never the value (nor the patient's id).
+
+    Raises:
+        TypeError: A field of the wrong type (a name given as bytes, a
+            birth date given as a datetime or a string).
+        ValidationError: An empty id.
+
     Examples:
         >>> Patient(id="P1", name="Jane Roe")
         Patient(id='P1', name='****', birth_date=None)
-    """
+        >>> Patient(id="P1", name=["Jane", "Roe"])
+        Traceback (most recent call last):
+        ...
+        TypeError: patient.name must be a str, got a list (value not shown: protected health information)
+    """  # noqa: E501
 
-    id: str = attrs.field(validator=_nonempty)
-    name: str = attrs.field(validator=_is_str, repr=masked_repr)
+    id: str = attrs.field(validator=text("patient", nonempty=True, protected=True, show_id=False))
+    name: str = attrs.field(
+        validator=text("patient", protected=True, show_id=False), repr=masked_repr
+    )
     birth_date: datetime.date | None = attrs.field(
-        default=None, validator=_date_validator("patient", optional=True), repr=masked_repr
+        default=None,
+        validator=date_field("patient", optional=True, show_id=False),
+        repr=masked_repr,
     )
 
 
@@ -159,10 +132,12 @@ class Guarantor:
         Guarantor(id='G1', name='****', relationship=<Relationship.CHILD: '19'>)
     """
 
-    id: str = attrs.field(validator=_nonempty)
-    name: str = attrs.field(validator=_is_str, repr=masked_repr)
+    id: str = attrs.field(validator=text("guarantor", nonempty=True, protected=True, show_id=False))
+    name: str = attrs.field(
+        validator=text("guarantor", protected=True, show_id=False), repr=masked_repr
+    )
     relationship: Relationship = attrs.field(
-        default=Relationship.OTHER, validator=attrs.validators.instance_of(Relationship)
+        default=Relationship.OTHER, validator=of_type("guarantor", Relationship, show_id=False)
     )
 
 
@@ -181,17 +156,41 @@ class Payer:
         '87726'
     """
 
-    id: str = attrs.field(validator=_nonempty)
-    name: str = attrs.field(validator=_is_str)
-    payer_id: str = attrs.field(default="", validator=_is_str)
+    id: str = attrs.field(validator=text("payer", nonempty=True))
+    name: str = attrs.field(validator=text("payer"))
+    payer_id: str = attrs.field(default="", validator=text("payer"))
 
 
-class CoverageSequence(enum.Enum):
+class _NoBoolLookup(enum.EnumMeta):
+    """Looking a member up by value refuses a bool: Python has ``True == 1``.
+
+    Without it ``CoverageSequence(True)`` is the primary coverage, so a JSON
+    ``true`` would load as a sequence number.
+    """
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            raise invalid(
+                f"{cls.__name__}", f"must be 1, 2 or 3, not a bool ({value})", "coverage.sequence"
+            )
+        return super().__call__(value, *args, **kwargs)
+
+
+class CoverageSequence(enum.Enum, metaclass=_NoBoolLookup):
     """The order in which coverages pay: primary, secondary, tertiary.
+
+    A member is looked up by its number; a bool is refused although Python
+    counts ``True`` as 1.
 
     Examples:
         >>> sorted([CoverageSequence.TERTIARY, CoverageSequence.PRIMARY], key=lambda s: s.value)
         [<CoverageSequence.PRIMARY: 1>, <CoverageSequence.TERTIARY: 3>]
+        >>> CoverageSequence(2)
+        <CoverageSequence.SECONDARY: 2>
+        >>> CoverageSequence(True)
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: CoverageSequence: must be 1, 2 or 3, not a bool (True)
     """
 
     PRIMARY = 1
@@ -199,16 +198,47 @@ class CoverageSequence(enum.Enum):
     TERTIARY = 3
 
 
+COINSURANCE_RATE_PLACES: Final = 6
+"""The most decimal places of a coinsurance rate (``Decimal("0.123456")`` is 12.3456%).
+
+Trailing zeros do not count (``Decimal("0.2000000")`` is 0.2), but a rate is
+written with at most 28 digits and an exponent from -28 to 28 (as are line
+units, unit prices and remittance quantities): a rate such as
+``Decimal("1e-100000000")`` is refused before any arithmetic, since its exact
+value takes unbounded time to compute with."""
+
+_RATE_QUANTUM: Final = Decimal(1).scaleb(-COINSURANCE_RATE_PLACES)
+# A local context: the library never touches the caller's global decimal context.
+_RATE_CONTEXT: Final = decimal.Context(prec=2 * MAX_DECIMAL_DIGITS + 2)
+
+
+def _rate_problem(rate: Decimal) -> str | None:
+    """What is wrong with a coinsurance rate, or ``None`` (see `COINSURANCE_RATE_PLACES`)."""
+    if not rate.is_finite():
+        return "must be a finite number between 0 and 1"
+    if too_wide(rate):  # first: bounds the work of what follows
+        return TOO_WIDE
+    if not 0 <= rate <= 1:
+        return "must be between 0 and 1"
+    if rate != rate.quantize(_RATE_QUANTUM, context=_RATE_CONTEXT):
+        return f"must have at most {COINSURANCE_RATE_PLACES} decimal places"
+    return None
+
+
 def _check_rate(instance: PlanBenefits, _attribute: object, value: Decimal | None) -> None:
     if value is None:
         return
-    if not isinstance(value, Decimal) or isinstance(value, bool):
+    if not isinstance(value, Decimal):
         raise TypeError(
-            f"coinsurance_rate must be a Decimal such as Decimal('0.2'), "
-            f"got {type(value).__name__} ({value!r})"
+            f"plan benefits.coinsurance_rate must be a Decimal such as Decimal('0.2'), "
+            f"got {describe(value)}"
         )
-    if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
-        raise InvalidAmountError(f"coinsurance_rate must be between 0 and 1, got {value}")
+    problem = _rate_problem(value)
+    if problem is not None:
+        raise InvalidAmountError(f"plan benefits.coinsurance_rate {problem}, got {describe(value)}")
+
+
+_amount = of_type("plan benefits", Money, optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -216,7 +246,9 @@ class PlanBenefits:
     """A plan's benefit terms, kept on the coverage for patient-responsibility calculations.
 
     Every amount is optional (unknown or not part of the plan) and, when
-    given, non-negative and in one currency.
+    given, non-negative and in one currency. The coinsurance rate is a
+    ``Decimal`` from 0 to 1 with at most
+    [`COINSURANCE_RATE_PLACES`][billing_core.parties.COINSURANCE_RATE_PLACES] decimal places.
 
     Attributes:
         deductible: The yearly deductible.
@@ -224,16 +256,25 @@ class PlanBenefits:
         coinsurance_rate: The patient's share after the deductible, 0 to 1.
         out_of_pocket_max: The yearly out-of-pocket maximum.
 
+    Raises:
+        TypeError: An amount that is not a `Money`, a rate that is not a ``Decimal``.
+        InvalidAmountError: A negative amount, a rate out of bounds.
+        CurrencyMismatchError: Amounts in different currencies.
+
     Examples:
         >>> b = PlanBenefits(deductible=Money("500.00", "USD"), coinsurance_rate=Decimal("0.2"))
         >>> b.currency
         'USD'
-    """
+        >>> PlanBenefits(coinsurance_rate=Decimal("1e-100000000"))
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.InvalidAmountError: plan benefits.coinsurance_rate must be written with at most 28 digits and an exponent from -28 to 28, got Decimal('1E-100000000') (Decimal)
+    """  # noqa: E501
 
-    deductible: Money | None = attrs.field(default=None, validator=_opt_money)
-    copay: Money | None = attrs.field(default=None, validator=_opt_money)
+    deductible: Money | None = attrs.field(default=None, validator=_amount)
+    copay: Money | None = attrs.field(default=None, validator=_amount)
     coinsurance_rate: Decimal | None = attrs.field(default=None, validator=_check_rate)
-    out_of_pocket_max: Money | None = attrs.field(default=None, validator=_opt_money)
+    out_of_pocket_max: Money | None = attrs.field(default=None, validator=_amount)
 
     def __attrs_post_init__(self) -> None:
         amounts = {
@@ -248,7 +289,7 @@ class PlanBenefits:
             )
         for name, amount in amounts.items():
             if amount is not None and amount.minor < 0:
-                raise InvalidAmountError(f"{name} must not be negative, got {amount}")
+                raise InvalidAmountError(f"plan benefits.{name} must not be negative, got {amount}")
 
     @property
     def currency(self) -> str | None:
@@ -276,7 +317,10 @@ class Coverage:
         end: Last day the coverage is in effect (inclusive), if it ends.
 
     Raises:
-        ValidationError: If ``end`` is before ``start`` (a ``ValueError``).
+        ValidationError: If ``end`` is before ``start`` (a ``ValueError``), or
+            the id or member id is empty.
+        TypeError: A field of the wrong type, named; a member id of the wrong
+            type is not shown (it identifies the patient).
 
     Examples:
         >>> acme = Payer(id="acme", name="Acme Health")
@@ -290,37 +334,32 @@ class Coverage:
         True
     """
 
-    id: str = attrs.field(validator=_nonempty)
-    payer: Payer = attrs.field(validator=attrs.validators.instance_of(Payer))
-    member_id: str = attrs.field(validator=_nonempty, repr=_member_id_repr)
-    sequence: CoverageSequence = attrs.field(
-        validator=attrs.validators.instance_of(CoverageSequence)
+    id: str = attrs.field(validator=text("coverage", nonempty=True))
+    payer: Payer = attrs.field(validator=of_type("coverage", Payer))
+    member_id: str = attrs.field(
+        validator=text("coverage", nonempty=True, protected=True), repr=_member_id_repr
     )
-    group_number: str = attrs.field(default="", validator=_is_str)
+    sequence: CoverageSequence = attrs.field(validator=of_type("coverage", CoverageSequence))
+    group_number: str = attrs.field(default="", validator=text("coverage"))
     relationship: Relationship = attrs.field(
-        default=Relationship.SELF, validator=attrs.validators.instance_of(Relationship)
+        default=Relationship.SELF, validator=of_type("coverage", Relationship)
     )
     benefits: PlanBenefits | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(attrs.validators.instance_of(PlanBenefits)),
+        default=None, validator=of_type("coverage", PlanBenefits, optional=True)
     )
     start: datetime.date | None = attrs.field(
-        default=None, validator=_date_validator("coverage", optional=True)
+        default=None, validator=date_field("coverage", optional=True)
     )
     end: datetime.date | None = attrs.field(
-        default=None, validator=_date_validator("coverage", optional=True)
+        default=None, validator=date_field("coverage", optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValidationError(
-                [
-                    Finding(
-                        location=f"coverage {self.id!r}.end",
-                        message=f"{self.end.isoformat()} is before start {self.start.isoformat()}",
-                        rule="coverage.period",
-                    )
-                ]
+            raise invalid(
+                f"coverage {self.id!r}.end",
+                f"{self.end.isoformat()} is before start {self.start.isoformat()}",
+                "coverage.period",
             )
 
     def is_active(self, on: datetime.date) -> bool:
@@ -381,9 +420,9 @@ class Provider:
     """
 
     npi: NPI = attrs.field(converter=_to_npi)
-    name: str = attrs.field(validator=_is_str)
+    name: str = attrs.field(validator=text("provider"))
     kind: ProviderKind = attrs.field(
-        default=ProviderKind.PERSON, validator=attrs.validators.instance_of(ProviderKind)
+        default=ProviderKind.PERSON, validator=of_type("provider", ProviderKind)
     )
     taxonomy: TaxonomyCode | None = attrs.field(default=None, converter=_to_taxonomy)
 
@@ -425,6 +464,6 @@ class CareTeamMember:
         <CareRole.OTHER: 'other'>
     """
 
-    provider: Provider = attrs.field(validator=attrs.validators.instance_of(Provider))
-    role: CareRole = attrs.field(validator=attrs.validators.instance_of(CareRole))
-    description: str = attrs.field(default="", validator=_is_str)
+    provider: Provider = attrs.field(validator=of_type("care team member", Provider))
+    role: CareRole = attrs.field(validator=of_type("care team member", CareRole))
+    description: str = attrs.field(default="", validator=text("care team member"))

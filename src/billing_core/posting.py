@@ -84,7 +84,7 @@ from typing import Final
 import attrs
 
 from billing_core.balances import Balance, line_balances
-from billing_core.balancing import BalanceCheck, BalancingReport, check_all
+from billing_core.balancing import BalanceCheck, BalancingReport, balancing_report
 from billing_core.charges import LineItem, authorization_problem
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
@@ -1431,7 +1431,7 @@ def plan_posting(
         remittance T9: BPR02 total payment 5.00 USD but BPR02 = sum(CLP04) - sum(PLB) gives 0.00 USD (residual 5.00 USD)
     """  # noqa: E501
     key = idempotency_key(remittance)
-    report = check_all(remittance)
+    report = balancing_report(remittance)
     when = remittance.paid_date if effective is None else effective
     planner = _Planner(
         remittance,

@@ -37,10 +37,10 @@ from typing import Protocol
 
 import attrs
 
+from billing_core._fields import invalid, wrong_type
 from billing_core.bills import Bill
 from billing_core.charges import Category, Encounter, LineItem, require_patient_authorization
 from billing_core.claims import Claim
-from billing_core.errors import Finding, ValidationError
 from billing_core.parties import Coverage
 
 __all__ = [
@@ -108,7 +108,7 @@ def split_categories(*categories: Category) -> SplitRule:
     wanted = frozenset(categories)
     for category in wanted:
         if not isinstance(category, Category):
-            raise TypeError(f"categories must be Category members, got {category!r}")
+            raise wrong_type("categories", "Category members", category)
 
     def by_category(line: LineItem, coverage: Coverage) -> bool:
         return line.category in wanted
@@ -142,15 +142,11 @@ def active_coverages(coverages: Iterable[Coverage], on: datetime.date) -> tuple[
     )
     for first, second in itertools.pairwise(active):
         if first.sequence is second.sequence:
-            raise ValidationError(
-                [
-                    Finding(
-                        location="coverages",
-                        message=f"coverages {first.id!r} and {second.id!r} are both "
-                        f"{first.sequence.name.lower()} on {on.isoformat()}",
-                        rule="coverages.sequence",
-                    )
-                ]
+            raise invalid(
+                "coverages",
+                f"coverages {first.id!r} and {second.id!r} are both "
+                f"{first.sequence.name.lower()} on {on.isoformat()}",
+                "coverages.sequence",
             )
     return tuple(active)
 

@@ -36,7 +36,8 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from billing_core.bills import Bill
-from billing_core.charges import Category, LineItem, PriceComponentKind, _charges_minor
+from billing_core.charges import Category, LineItem, PriceComponentKind
+from billing_core.charges._lines import charges_minor
 from billing_core.claims import Claim
 from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money
@@ -57,7 +58,14 @@ __all__ = [
 
 
 class LineDocument(Protocol):
-    """Anything with line items and a currency: a bill, a claim, an encounter."""
+    """Anything with line items and a currency: a bill, a claim, an encounter.
+
+    Examples:
+        >>> from billing_core._examples import example_claim
+        >>> document: LineDocument = example_claim()
+        >>> len(document.lines), document.currency
+        (1, 'USD')
+    """
 
     @property
     def lines(self) -> tuple[LineItem, ...]:
@@ -74,7 +82,8 @@ def line_total(line: LineItem) -> Money:
     """The total of one line: its exact billed charge.
 
     Examples:
-        >>> line_total(_line("L1", "12.50"))
+        >>> from billing_core._examples import example_line
+        >>> line_total(example_line("L1", "12.50"))
         Money('12.50', 'USD')
     """
     return line.charge
@@ -94,7 +103,8 @@ def lines_total(lines: Iterable[LineItem], currency: str) -> Money:
         CurrencyMismatchError: A line is in another currency (names the line).
 
     Examples:
-        >>> lines_total([_line("L1", "12.50"), _line("L2", "0.50")], "USD")
+        >>> from billing_core._examples import example_line
+        >>> lines_total([example_line("L1", "12.50"), example_line("L2", "0.50")], "USD")
         Money('13.00', 'USD')
         >>> lines_total([], "EUR")
         Money('0.00', 'EUR')
@@ -120,10 +130,11 @@ def bill_total(bill: Bill) -> Money:
     one loop over integer minor units.
 
     Examples:
+        >>> from billing_core._examples import example_line
         >>> from billing_core.parties import Patient
         >>> bill = Bill(id="B1", account_id="A1", patient_id="P1",
         ...             bill_to=Patient(id="P1", name="J"), currency="USD",
-        ...             lines=[_line("L1", "12.50"), _line("L2", "7.25")])
+        ...             lines=[example_line("L1", "12.50"), example_line("L2", "7.25")])
         >>> bill_total(bill)
         Money('19.75', 'USD')
     """
@@ -134,8 +145,8 @@ def claim_total(claim: Claim) -> Money:
     """The sum of a claim's line charges (compare with its stated ``total_charge``).
 
     Examples:
-        >>> from billing_core.claims import _example_claim
-        >>> claim_total(_example_claim())
+        >>> from billing_core._examples import example_claim
+        >>> claim_total(example_claim())
         Money('125.00', 'USD')
     """
     return _document_total(claim)
@@ -143,15 +154,15 @@ def claim_total(claim: Claim) -> Money:
 
 def _document_total(document: LineDocument) -> Money:
     # The document's constructor checked every line's currency: only add.
-    return Money.from_minor(_charges_minor(document.lines), document.currency)
+    return Money.from_minor(charges_minor(document.lines), document.currency)
 
 
 def totals_by_category(document: LineDocument) -> dict[Category, Money]:
     """The charges of a document by category: every category, zero where it has none.
 
     Examples:
-        >>> from billing_core.claims import _example_claim
-        >>> by = totals_by_category(_example_claim())
+        >>> from billing_core._examples import example_claim
+        >>> by = totals_by_category(example_claim())
         >>> by[Category.PROCEDURE], by[Category.ROOM]
         (Money('125.00', 'USD'), Money('0.00', 'USD'))
     """
@@ -168,8 +179,8 @@ def totals_by_service_date(document: LineDocument) -> dict[datetime.date, Money]
     Dates without lines are absent; a document without lines gives ``{}``.
 
     Examples:
-        >>> from billing_core.claims import _example_claim
-        >>> totals_by_service_date(_example_claim())
+        >>> from billing_core._examples import example_claim
+        >>> totals_by_service_date(example_claim())
         {datetime.date(2024, 3, 4): Money('125.00', 'USD')}
     """
     sums: dict[datetime.date, int] = {}
@@ -197,7 +208,8 @@ def line_net(line: LineItem) -> Money:
     """A line's net price: base + surcharge - discount - deduction (its charge without components).
 
     Examples:
-        >>> line_net(_line("L1", "12.50"))
+        >>> from billing_core._examples import example_line
+        >>> line_net(example_line("L1", "12.50"))
         Money('12.50', 'USD')
     """
     return Money.from_minor(_net_gross_minor(line)[0], line.charge.currency)
@@ -207,7 +219,8 @@ def line_gross(line: LineItem) -> Money:
     """A line's gross price: its net plus tax (its charge without components).
 
     Examples:
-        >>> line_gross(_line("L1", "12.50"))
+        >>> from billing_core._examples import example_line
+        >>> line_gross(example_line("L1", "12.50"))
         Money('12.50', 'USD')
     """
     return Money.from_minor(_net_gross_minor(line)[1], line.charge.currency)
@@ -217,8 +230,8 @@ def net_total(document: LineDocument) -> Money:
     """The sum of the lines' net prices.
 
     Examples:
-        >>> from billing_core.claims import _example_claim
-        >>> net_total(_example_claim())
+        >>> from billing_core._examples import example_claim
+        >>> net_total(example_claim())
         Money('125.00', 'USD')
     """
     return Money.from_minor(sum(_net_gross_minor(x)[0] for x in document.lines), document.currency)
@@ -228,18 +241,8 @@ def gross_total(document: LineDocument) -> Money:
     """The sum of the lines' gross prices.
 
     Examples:
-        >>> from billing_core.claims import _example_claim
-        >>> gross_total(_example_claim())
+        >>> from billing_core._examples import example_claim
+        >>> gross_total(example_claim())
         Money('125.00', 'USD')
     """
     return Money.from_minor(sum(_net_gross_minor(x)[1] for x in document.lines), document.currency)
-
-
-def _line(line_id: str, amount: str) -> LineItem:
-    """A one-day supply line in USD, for the examples."""
-    return LineItem(
-        id=line_id,
-        category=Category.SUPPLY,
-        service_date=datetime.date(2024, 1, 2),
-        charge=Money(amount, "USD"),
-    )

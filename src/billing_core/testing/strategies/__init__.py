@@ -24,19 +24,12 @@ from billing_core.testing.strategies.codes import (
 )
 from billing_core.testing.strategies.documents import (
     bills,
-    care_team_members,
     claims,
-    coverages,
     document_refs,
     encounters,
-    guarantors,
     line_items,
     patient_authorizations,
-    patients,
-    payers,
-    plan_benefits,
     price_components,
-    providers,
     service_dates,
 )
 from billing_core.testing.strategies.followup import (
@@ -62,6 +55,15 @@ from billing_core.testing.strategies.money import (
     currencies,
     moneys,
     ratios,
+)
+from billing_core.testing.strategies.parties import (
+    care_team_members,
+    coverages,
+    guarantors,
+    patients,
+    payers,
+    plan_benefits,
+    providers,
 )
 from billing_core.testing.strategies.remittance import (
     REASONS_BY_GROUP,

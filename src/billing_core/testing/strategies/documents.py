@@ -1,10 +1,13 @@
-"""Hypothesis strategies for parties, line items, encounters, bills and claims.
+"""Hypothesis strategies for line items, encounters, bills and claims.
 
 Every strategy builds **valid** documents: a generated claim passes
 [`validate_claim`][billing_core.claims.validate_claim] with no finding, a generated
-self-pay bill has an authorization on every line that needs one, and a
-generated bill reached its status through the lifecycle functions. Tests
-plant defects into them to check that validation finds exactly those.
+self-pay bill has an authorization on every line that needs one, a
+generated bill reached its status through the lifecycle functions and was
+issued on or after its last day of service, and a generated patient is born
+on or before the services they receive. Tests plant defects into them to
+check that validation finds exactly those. The parties come from
+[`billing_core.testing.strategies.parties`][].
 
 Examples:
     >>> from hypothesis import given, settings
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from decimal import Decimal
 
 from hypothesis import strategies as st
 
@@ -42,60 +44,40 @@ from billing_core.charges import (
     UnitBasis,
 )
 from billing_core.claims import MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.codes import NDC, ProcedureCode, RevenueCode
 from billing_core.money import Money
-from billing_core.parties import (
-    CareRole,
-    CareTeamMember,
-    Coverage,
-    CoverageSequence,
-    Guarantor,
-    Patient,
-    Payer,
-    PlanBenefits,
-    Provider,
-    ProviderKind,
-    Relationship,
-)
+from billing_core.parties import CareRole, Guarantor, Patient, Payer
+from billing_core.testing.strategies._common import ids as _ids
+from billing_core.testing.strategies._common import names
 from billing_core.testing.strategies.codes import (
     diagnosis_codes,
     ndcs,
-    npis,
     places_of_service,
     procedure_codes,
     revenue_codes,
-    taxonomy_codes,
 )
 from billing_core.testing.strategies.money import moneys
+from billing_core.testing.strategies.parties import (
+    care_team_members,
+    coverages,
+    guarantors,
+    patients,
+    payers,
+)
 
 __all__ = [
     "bills",
-    "care_team_members",
     "claims",
-    "coverages",
     "document_refs",
     "encounters",
-    "guarantors",
     "line_items",
     "patient_authorizations",
-    "patients",
-    "payers",
-    "plan_benefits",
     "price_components",
-    "providers",
     "service_dates",
 ]
 
-_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 _MIN_DATE = datetime.date(2015, 1, 1)
 _MAX_DATE = datetime.date(2035, 12, 31)
-
-
-def _ids(prefix: str) -> st.SearchStrategy[str]:
-    return st.text(_ID_ALPHABET, min_size=4, max_size=10).map(lambda s: prefix + s)
-
-
-def _names() -> st.SearchStrategy[str]:
-    return st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20).map(str.title)
 
 
 def service_dates(
@@ -110,134 +92,6 @@ def service_dates(
         2020
     """
     return st.dates(min_value=min_value, max_value=max_value)
-
-
-# --------------------------------------------------------------------------- parties
-
-
-def patients() -> st.SearchStrategy[Patient]:
-    """Patients with an id, a name and sometimes a birth date.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(patients(), lambda p: p.birth_date is not None, settings=quick).id.startswith("P")
-        True
-    """
-    return st.builds(
-        Patient,
-        id=_ids("P"),
-        name=_names(),
-        birth_date=st.none() | st.dates(datetime.date(1920, 1, 1), datetime.date(2024, 1, 1)),
-    )
-
-
-def guarantors() -> st.SearchStrategy[Guarantor]:
-    """Guarantors with any relationship to the patient.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(guarantors(), lambda g: True, settings=quick).id.startswith("G")
-        True
-    """
-    return st.builds(
-        Guarantor, id=_ids("G"), name=_names(), relationship=st.sampled_from(Relationship)
-    )
-
-
-def payers() -> st.SearchStrategy[Payer]:
-    """Payers with an electronic payer id.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(payers(), lambda p: True, settings=quick).payer_id != ""
-        True
-    """
-    return st.builds(
-        Payer, id=_ids("PAY"), name=_names(), payer_id=st.text("0123456789", min_size=5, max_size=5)
-    )
-
-
-def plan_benefits(currency: str = "USD") -> st.SearchStrategy[PlanBenefits]:
-    """Plan benefit terms in ``currency`` (each term sometimes absent).
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(plan_benefits("EUR"), lambda b: b.deductible is not None, settings=quick).currency
-        'EUR'
-    """
-    amount = st.none() | moneys(currency=currency, min_minor=0, max_minor=1_000_000)
-    rate = st.none() | st.integers(0, 100).map(lambda n: Decimal(n) / 100)
-    return st.builds(
-        PlanBenefits,
-        deductible=amount,
-        copay=amount,
-        coinsurance_rate=rate,
-        out_of_pocket_max=amount,
-    )
-
-
-def coverages(
-    sequence: CoverageSequence | None = None, currency: str = "USD"
-) -> st.SearchStrategy[Coverage]:
-    """Open-ended coverages (no start or end date), of ``sequence`` if given.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(coverages(CoverageSequence.SECONDARY), lambda c: True, settings=quick).sequence
-        <CoverageSequence.SECONDARY: 2>
-    """
-    return st.builds(
-        Coverage,
-        id=_ids("COV"),
-        payer=payers(),
-        member_id=st.text(_ID_ALPHABET, min_size=3, max_size=14),
-        sequence=st.just(sequence) if sequence is not None else st.sampled_from(CoverageSequence),
-        group_number=st.text(_ID_ALPHABET, max_size=8),
-        relationship=st.sampled_from(Relationship),
-        benefits=st.none() | plan_benefits(currency),
-    )
-
-
-def providers() -> st.SearchStrategy[Provider]:
-    """Providers with valid NPIs, sometimes a taxonomy code.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> len(find(providers(), lambda p: True, settings=quick).npi.code)
-        10
-    """
-    return st.builds(
-        Provider,
-        npi=npis(),
-        name=_names(),
-        kind=st.sampled_from(ProviderKind),
-        taxonomy=st.none() | taxonomy_codes(),
-    )
-
-
-def care_team_members(
-    roles: Sequence[CareRole] = tuple(CareRole),
-) -> st.SearchStrategy[CareTeamMember]:
-    """Care team members in one of ``roles``.
-
-    Examples:
-        >>> from hypothesis import Phase, find, settings
-        >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
-        >>> find(care_team_members([CareRole.ORDERING]), lambda m: True, settings=quick).role
-        <CareRole.ORDERING: 'ordering'>
-    """
-    return st.builds(
-        CareTeamMember,
-        provider=providers(),
-        role=st.sampled_from(tuple(roles)),
-        description=st.just(""),
-    )
 
 
 # --------------------------------------------------------------------------- charges
@@ -295,7 +149,7 @@ def patient_authorizations(
     return st.builds(
         PatientAuthorization,
         id=_ids("AUTH"),
-        signed_by=_names(),
+        signed_by=names(),
         signed_on=st.dates(service_date - datetime.timedelta(days=90), service_date),
         document=st.builds(
             DocumentRef, kind=st.just(DocumentKind.CONSENT_FORM), reference=_ids("forms/")
@@ -324,6 +178,32 @@ _BASIS = {
     Category.ROOM: UnitBasis.DAYS,
     Category.TRAVEL: UnitBasis.MILES,
 }
+
+
+def _codes(
+    draw: st.DrawFn, category: Category
+) -> tuple[ProcedureCode | None, RevenueCode | None, Drug | None]:
+    """A line's procedure and revenue codes (a room may have only a revenue code) and drug."""
+    has_procedure = category is not Category.ROOM or draw(st.booleans())
+    procedure = draw(procedure_codes()) if has_procedure else None
+    revenue = draw(revenue_codes()) if not has_procedure or draw(st.booleans()) else None
+    if category in (Category.FEE, Category.OTHER) and draw(st.booleans()):
+        procedure, revenue = None, None  # a fee may have no code at all
+    drug = None
+    if category is Category.DRUG:
+        ndc: NDC = draw(ndcs())
+        drug = Drug(
+            ndc=ndc, quantity=draw(st.integers(1, 500)), unit=draw(st.sampled_from(DrugUnit))
+        )
+    return procedure, revenue, drug
+
+
+def _pointers(draw: st.DrawFn, limit: int) -> tuple[int, ...]:
+    """Unique pointers within ``1..limit``, at most 4 (none when ``limit`` is 0)."""
+    if not limit:
+        return ()
+    size = min(MAX_POINTERS_PER_LINE, limit)
+    return tuple(draw(st.lists(st.integers(1, limit), unique=True, max_size=size)))
 
 
 def line_items(
@@ -367,36 +247,13 @@ def line_items(
         through = draw(
             st.none() | st.integers(0, 5).map(lambda n: start + datetime.timedelta(days=n))
         )
-        has_procedure = category is not Category.ROOM or draw(st.booleans())
-        procedure = draw(procedure_codes()) if has_procedure else None
-        revenue = draw(revenue_codes()) if not has_procedure or draw(st.booleans()) else None
-        if category in (Category.FEE, Category.OTHER) and draw(st.booleans()):
-            procedure, revenue = None, None
-        drug = None
-        if category is Category.DRUG:
-            drug = Drug(
-                ndc=draw(ndcs()),
-                quantity=draw(st.integers(1, 500)),
-                unit=draw(st.sampled_from(DrugUnit)),
-            )
-        low = 0 if category in ZERO_UNITS_ALLOWED else 1
-        units = draw(st.integers(low, 60))
-        pointers: tuple[int, ...] = ()
-        if pointer_limit:
-            pointers = tuple(
-                draw(
-                    st.lists(
-                        st.integers(1, pointer_limit),
-                        unique=True,
-                        max_size=min(MAX_POINTERS_PER_LINE, pointer_limit),
-                    )
-                )
-            )
+        procedure, revenue, drug = _codes(draw, category)
         patient_liable = draw(st.booleans()) if category is not Category.FEE else False
         needs_auth = category is Category.FEE or patient_liable
         authorization = (
             draw(patient_authorizations(start, currency)) if needs_auth and authorized else None
         )
+        low = 0 if category in ZERO_UNITS_ALLOWED else 1
         return LineItem(
             id=draw(id_strategy),
             category=category,
@@ -406,10 +263,10 @@ def line_items(
             procedure=procedure,
             revenue_code=revenue,
             drug=drug,
-            units=units,
+            units=draw(st.integers(low, 60)),
             unit_basis=_BASIS.get(category, UnitBasis.UNITS),
             place_of_service=draw(st.none() | places_of_service()),
-            diagnosis_pointers=pointers,
+            diagnosis_pointers=_pointers(draw, pointer_limit),
             care_team=draw(
                 st.lists(care_team_members([CareRole.RENDERING, CareRole.ORDERING]), max_size=1)
             ),
@@ -460,10 +317,11 @@ def encounters(currency: str = "USD", *, max_lines: int = 6) -> st.SearchStrateg
         lines = draw(
             _line_lists(currency, min_size=1, max_size=max_lines, diagnosis_count=len(diagnoses))
         )
+        first_day = min(line.service_date for line in lines)
         return Encounter(
             id=draw(_ids("E")),
             account_id=draw(_ids("ACC")),
-            patient=draw(patients()),
+            patient=draw(patients(born_by=first_day)),
             guarantor=draw(st.none() | guarantors()),
             lines=lines,
             diagnoses=diagnoses,
@@ -484,10 +342,22 @@ def bills(
     self_pay: bool | None = None,
     min_lines: int = 0,
     max_lines: int = 8,
+    service_date: st.SearchStrategy[datetime.date] | None = None,
 ) -> st.SearchStrategy[Bill]:
     """Bills reached through the lifecycle functions, in ``status`` if given.
 
-    Issued, balanced and bills voided after issue have at least one line.
+    Issued, balanced and bills voided after issue have at least one line and
+    were issued on or after their last day of service; a patient billed was
+    born on or before the first (or, on a bill without lines, on or before
+    2015-01-01, the earliest default service date).
+
+    Args:
+        currency: The currency.
+        status: The status to reach; any when ``None``.
+        self_pay: Bill the patient or a guarantor (true) or a payer (false); either when ``None``.
+        min_lines: The fewest lines.
+        max_lines: The most lines.
+        service_date: Where the lines' service dates come from (default 2015-2035).
 
     Examples:
         >>> from hypothesis import Phase, find, settings
@@ -504,10 +374,14 @@ def bills(
         )
         lines = draw(
             _line_lists(
-                currency, min_size=max(min_lines, 1 if needs_lines else 0), max_size=max_lines
+                currency,
+                min_size=max(min_lines, 1 if needs_lines else 0),
+                max_size=max_lines,
+                service_date=service_date,
             )
         )
-        patient = draw(patients())
+        first_day = min((line.service_date for line in lines), default=_MIN_DATE)
+        patient = draw(patients(born_by=first_day))
         pay_self = draw(st.booleans()) if self_pay is None else self_pay
         bill_to: Patient | Guarantor | Payer
         bill_to = draw(st.sampled_from([patient]) | guarantors()) if pay_self else draw(payers())
@@ -521,7 +395,9 @@ def bills(
         )
         if target is BillStatus.DRAFT or (target is BillStatus.VOID and not lines):
             return bill if target is BillStatus.DRAFT else void_bill(bill, "not needed")
-        issued_on = draw(service_dates())
+        # A bill is issued on or after the last day of every service on it.
+        last_day = max(line.service_end for line in lines)
+        issued_on = last_day + datetime.timedelta(days=draw(st.integers(0, 60)))
         due_on = issued_on + datetime.timedelta(days=draw(st.integers(0, 90)))
         bill = issue_bill(bill, issued_on, due_on)
         if target is BillStatus.BALANCED:

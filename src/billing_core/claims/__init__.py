@@ -1,0 +1,90 @@
+"""Claims to payers, and the checks a claim must pass before it is sent.
+
+A [`Claim`][billing_core.claims.claim.Claim] asks one payer, under one
+coverage, to pay for line items. It holds the
+[`LineItem`][billing_core.charges.LineItem] objects themselves, so totals and
+validation need no lookups; each line's ``id`` is its line control number (837
+REF*6R) and the claim's ``id`` is the patient control number (CLM01).
+Per-line claim data (diagnosis pointers, care team where it differs, place of
+service override, attachments) lives on the line item.
+
+The constructor refuses impossible shapes (no lines, a line in another
+currency, two lines with one id, a statement period ending before it
+starts). Everything else is a [`Finding`][billing_core.errors.Finding] of
+[`validate_claim`][billing_core.claims.rules.validate_claim], which returns
+**every** problem at once, each with its location; rules are plain functions
+collected in [`CLAIM_RULES`][billing_core.claims.rules.CLAIM_RULES].
+
+Every name below is importable from ``billing_core.claims``; each lives in the
+module of its concept:
+
+| module | holds |
+|---|---|
+| [`claim`][billing_core.claims.claim] | `Claim`, `ClaimFrequency`, `MAX_DIAGNOSES`, `MAX_POINTERS_PER_LINE` |
+| [`prior_payers`][billing_core.claims.prior_payers] | `PriorPayerAdjudication`, `PriorLineAdjudication` (secondary claims) |
+| [`rules`][billing_core.claims.rules] | `validate_claim`, `check_claim`, `CLAIM_RULES`, the rules, `require_referring_provider`, `require_attachments` |
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.charges import Category, LineItem
+    >>> from billing_core.codes import CodeSystem, ProcedureCode
+    >>> from billing_core.money import Money
+    >>> from billing_core.parties import Coverage, CoverageSequence, Payer
+    >>> cov = Coverage(id="C1", payer=Payer(id="acme", name="Acme"), member_id="M1",
+    ...                sequence=CoverageSequence.PRIMARY)
+    >>> line = LineItem(id="L1", category=Category.PROCEDURE,
+    ...                 service_date=datetime.date(2024, 3, 4),
+    ...                 procedure=ProcedureCode(CodeSystem.CPT, "99213"),
+    ...                 charge=Money("125.00", "USD"), diagnosis_pointers=[1, 2])
+    >>> claim = Claim(id="CLM1", account_id="A1", patient_id="P1", coverage=cov,
+    ...               claim_date=datetime.date(2024, 3, 5), lines=[line], diagnoses=["E11.9"],
+    ...               total_charge=Money("130.00", "USD"))
+    >>> for finding in validate_claim(claim):
+    ...     print(finding)
+    claim.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
+    line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
+"""  # noqa: E501
+
+from billing_core.claims.claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.claims.prior_payers import PriorLineAdjudication, PriorPayerAdjudication
+from billing_core.claims.rules import (
+    CLAIM_RULES,
+    ClaimRule,
+    care_team_npis_valid,
+    check_claim,
+    diagnoses_within_limits,
+    lines_have_codes,
+    modifiers_well_formed,
+    pointers_point_to_diagnoses,
+    prior_payer_lines_on_claim,
+    replacement_names_original,
+    require_attachments,
+    require_referring_provider,
+    services_within_claim_dates,
+    total_charge_matches_lines,
+    validate_claim,
+)
+
+__all__ = [
+    "CLAIM_RULES",
+    "MAX_DIAGNOSES",
+    "MAX_POINTERS_PER_LINE",
+    "Claim",
+    "ClaimFrequency",
+    "ClaimRule",
+    "PriorLineAdjudication",
+    "PriorPayerAdjudication",
+    "care_team_npis_valid",
+    "check_claim",
+    "diagnoses_within_limits",
+    "lines_have_codes",
+    "modifiers_well_formed",
+    "pointers_point_to_diagnoses",
+    "prior_payer_lines_on_claim",
+    "replacement_names_original",
+    "require_attachments",
+    "require_referring_provider",
+    "services_within_claim_dates",
+    "total_charge_matches_lines",
+    "validate_claim",
+]

@@ -1,0 +1,83 @@
+"""Remittances: what a payer answered to our claims (the X12 835 shape).
+
+A [`Remittance`][] is one payment (or notification) from one payer to one
+payee: the total paid, how and when, and per claim a [`ClaimPayment`][]
+with the payer's decision, its [`ServicePayment`][] lines and the reasons
+for every amount not paid ([`CasAdjustment`][]). Adjustments that belong to no
+claim (interest, recoupments, balances forwarded) are
+[`ProviderAdjustment`][] values.
+
+Signs follow the 835: a **positive adjustment reduces payment**, a negative one
+increases it; a provider-level adjustment with a positive amount reduces the
+total payment. A reversal of an earlier payment (status
+[`ClaimStatus.REVERSAL`][]) carries every amount negated.
+
+Every amount of a remittance is in one currency; the constructors refuse a
+mix ([`CurrencyMismatchError`][billing_core.errors.CurrencyMismatchError] naming the field).
+Whether the amounts add up is a separate question, answered with an
+explanation by [`balancing`][billing_core.balancing].
+
+Every name below is importable from ``billing_core.remittance``; each lives
+in the module of its concept:
+
+| module | holds |
+|---|---|
+| [`advice`][billing_core.remittance.advice] | `Remittance`, `PaymentMethod` (the transaction: BPR, TRN) |
+| [`claim_payments`][billing_core.remittance.claim_payments] | `ClaimPayment`, `ClaimStatus` (CLP) |
+| [`service_payments`][billing_core.remittance.service_payments] | `ServicePayment` (SVC) |
+| [`adjustments`][billing_core.remittance.adjustments] | `CasAdjustment` (CAS) |
+| [`provider_adjustments`][billing_core.remittance.provider_adjustments] | `ProviderAdjustment`, `ProviderAdjustmentReason` (PLB) |
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.money import Money
+    >>> usd = lambda s: Money(s, "USD")
+    >>> line = ServicePayment(
+    ...     line_control_number="1-1",
+    ...     charge=usd("800.00"),
+    ...     paid=usd("500.00"),
+    ...     adjustments=CasAdjustment.from_cas("PR", ("1", usd("300.00"))),
+    ... )
+    >>> claim = ClaimPayment(
+    ...     patient_control_number="5554555444",
+    ...     status="1",
+    ...     charge=usd("800.00"),
+    ...     paid=usd("450.00"),
+    ...     patient_responsibility=usd("300.00"),
+    ...     adjustments=CasAdjustment.from_cas("CO", ("A2", usd("50.00"))),
+    ...     lines=[line],
+    ... )
+    >>> remit = Remittance(
+    ...     payer="1935665544",
+    ...     payee="5544667733",
+    ...     total_payment=usd("450.00"),
+    ...     payment_method="ACH",
+    ...     trace_number="71700666555",
+    ...     paid_date=datetime.date(2002, 3, 16),
+    ...     claims=[claim],
+    ... )
+    >>> remit.claims[0].status
+    <ClaimStatus.PROCESSED_PRIMARY: '1'>
+    >>> remit.currency
+    'USD'
+"""  # noqa: E501
+
+from billing_core.remittance.adjustments import CasAdjustment
+from billing_core.remittance.advice import PaymentMethod, Remittance
+from billing_core.remittance.claim_payments import ClaimPayment, ClaimStatus
+from billing_core.remittance.provider_adjustments import (
+    ProviderAdjustment,
+    ProviderAdjustmentReason,
+)
+from billing_core.remittance.service_payments import ServicePayment
+
+__all__ = [
+    "CasAdjustment",
+    "ClaimPayment",
+    "ClaimStatus",
+    "PaymentMethod",
+    "ProviderAdjustment",
+    "ProviderAdjustmentReason",
+    "Remittance",
+    "ServicePayment",
+]

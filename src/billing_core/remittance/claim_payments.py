@@ -1,0 +1,307 @@
+"""Claim payments: the payer's decision on one claim (835 loop 2100, CLP).
+
+A claim payment carries the payer's status (CLP02), the amounts charged and
+paid, the claim-level adjustments and the [`ServicePayment`][billing_core.remittance.ServicePayment]
+lines. A reversal (status 22) carries every amount negated.
+
+Examples:
+    >>> from billing_core.money import Money
+    >>> paid = ClaimPayment(patient_control_number="A-17", status="1",
+    ...                     charge=Money("100", "USD"), paid=Money("80", "USD"))
+    >>> paid.as_reversal().paid
+    Money('-80.00', 'USD')
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+import attrs
+
+from billing_core._fields import text, to_tuple
+from billing_core.codes import RARC, GroupCode
+from billing_core.money import Money
+from billing_core.remittance._common import (
+    check_adjustments,
+    is_money,
+    is_optional_money,
+    items,
+    mismatch,
+    parse_member,
+    to_rarcs,
+)
+from billing_core.remittance.adjustments import CasAdjustment
+from billing_core.remittance.service_payments import ServicePayment
+
+__all__ = ["ClaimPayment", "ClaimStatus"]
+
+_TEXT: Final = text("ClaimPayment", show_id=False)
+
+
+class ClaimStatus(enum.Enum):
+    """The payer's decision on a claim (835 CLP02).
+
+    Examples:
+        >>> ClaimStatus.parse("19")
+        <ClaimStatus.PROCESSED_PRIMARY_FORWARDED: '19'>
+        >>> ClaimStatus.PROCESSED_SECONDARY_FORWARDED.sequence
+        2
+        >>> ClaimStatus.parse("7", location="claim 3 (A-17)")
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.InvalidCodeError: unknown claim status '7' at claim 3 (A-17): expected one of 1, 2, 3, 4, 19, 20, 21, 22, 23, 25
+    """  # noqa: E501
+
+    PROCESSED_PRIMARY = "1"
+    """Processed as primary."""
+    PROCESSED_SECONDARY = "2"
+    """Processed as secondary."""
+    PROCESSED_TERTIARY = "3"
+    """Processed as tertiary."""
+    DENIED = "4"
+    """Denied."""
+    PROCESSED_PRIMARY_FORWARDED = "19"
+    """Processed as primary, forwarded to additional payer(s) (crossover)."""
+    PROCESSED_SECONDARY_FORWARDED = "20"
+    """Processed as secondary, forwarded to additional payer(s) (crossover)."""
+    PROCESSED_TERTIARY_FORWARDED = "21"
+    """Processed as tertiary, forwarded to additional payer(s) (crossover)."""
+    REVERSAL = "22"
+    """Reversal of a previous payment; every amount is negated."""
+    NOT_OUR_CLAIM = "23"
+    """Not our claim, forwarded to additional payer(s)."""
+    PREDETERMINATION = "25"
+    """Predetermination pricing only; no payment."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, value: str, *, location: str = "") -> ClaimStatus:
+        """Parse a CLP02 value.
+
+        Args:
+            value: The code, surrounding whitespace ignored.
+            location: Where the value was found, for the error message.
+
+        Returns:
+            The status.
+
+        Raises:
+            InvalidCodeError: If the code is not one of the 5010 statuses.
+            TypeError: If ``value`` is not a str.
+
+        Examples:
+            >>> ClaimStatus.parse(" 22 ")
+            <ClaimStatus.REVERSAL: '22'>
+        """
+        return parse_member(
+            cls,
+            value,
+            "claim status",
+            location,
+            upper=False,
+            expected=f"expected one of {', '.join(s.value for s in cls)}",
+        )
+
+    @property
+    def sequence(self) -> int | None:
+        """1, 2 or 3 when the payer processed the claim as that payer in sequence, else None.
+
+        Examples:
+            >>> ClaimStatus.PROCESSED_TERTIARY.sequence, ClaimStatus.DENIED.sequence
+            (3, None)
+        """
+        return _SEQUENCE.get(self)
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether the payer forwarded the claim to another payer (crossover, 19/20/21/23).
+
+        Examples:
+            >>> ClaimStatus.PROCESSED_PRIMARY_FORWARDED.forwarded
+            True
+        """
+        return self in _FORWARDED
+
+
+_SEQUENCE = {
+    ClaimStatus.PROCESSED_PRIMARY: 1,
+    ClaimStatus.PROCESSED_SECONDARY: 2,
+    ClaimStatus.PROCESSED_TERTIARY: 3,
+    ClaimStatus.PROCESSED_PRIMARY_FORWARDED: 1,
+    ClaimStatus.PROCESSED_SECONDARY_FORWARDED: 2,
+    ClaimStatus.PROCESSED_TERTIARY_FORWARDED: 3,
+}
+_FORWARDED = frozenset(
+    {
+        ClaimStatus.PROCESSED_PRIMARY_FORWARDED,
+        ClaimStatus.PROCESSED_SECONDARY_FORWARDED,
+        ClaimStatus.PROCESSED_TERTIARY_FORWARDED,
+        ClaimStatus.NOT_OUR_CLAIM,
+    }
+)
+
+
+def _to_status(value: ClaimStatus | str) -> ClaimStatus:
+    return value if isinstance(value, ClaimStatus) else ClaimStatus.parse(value)
+
+
+def _negated(adjustments: tuple[CasAdjustment, ...]) -> tuple[CasAdjustment, ...]:
+    return tuple(attrs.evolve(a, amount=-a.amount) for a in adjustments)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimPayment:
+    """The payer's answer for one claim (835 loop 2100, CLP).
+
+    Attributes:
+        patient_control_number: Our claim id as echoed back (CLP01).
+        status: The payer's decision (CLP02); a ``str`` is parsed with
+            [`ClaimStatus.parse`][].
+        charge: The claim charge (CLP03).
+        paid: The amount paid for the claim (CLP04).
+        patient_responsibility: What the payer says the patient owes
+            (CLP05); informational, never balanced.
+        payer_claim_control_number: The payer's own number for the claim
+            (CLP07), needed to correct or void it later.
+        adjustments: Claim-level adjustments (CAS in loop 2100).
+        remarks: Claim-level remark codes (MIA/MOA).
+        lines: The service lines.
+
+    Raises:
+        CurrencyMismatchError: If an amount or a line is in another currency than ``charge``.
+
+    Examples:
+        >>> c = ClaimPayment(
+        ...     patient_control_number="A-17",
+        ...     status="4",
+        ...     charge=Money("100", "USD"),
+        ...     paid=Money("0", "USD"),
+        ...     adjustments=[CasAdjustment(group="CO", reason="29", amount=Money("100", "USD"))],
+        ... )
+        >>> c.status, c.currency
+        (<ClaimStatus.DENIED: '4'>, 'USD')
+    """
+
+    patient_control_number: str = attrs.field(validator=_TEXT)
+    status: ClaimStatus = attrs.field(converter=_to_status)
+    charge: Money = attrs.field(validator=is_money)
+    paid: Money = attrs.field(validator=is_money)
+    patient_responsibility: Money | None = attrs.field(default=None, validator=is_optional_money)
+    payer_claim_control_number: str = attrs.field(default="", validator=_TEXT)
+    adjustments: tuple[CasAdjustment, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(CasAdjustment)
+    )
+    remarks: tuple[RARC, ...] = attrs.field(default=(), converter=to_rarcs)
+    lines: tuple[ServicePayment, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(ServicePayment)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        code = self.charge.currency
+        if self.paid.currency != code:
+            raise mismatch("ClaimPayment", "paid", self.paid, code)
+        pr = self.patient_responsibility
+        if pr is not None and pr.currency != code:
+            raise mismatch("ClaimPayment", "patient_responsibility", pr, code)
+        check_adjustments("ClaimPayment", self.adjustments, code)
+        for index, line in enumerate(self.lines):
+            if line.charge.currency != code:
+                raise mismatch("ClaimPayment", f"lines[{index}].charge", line.charge, code)
+
+    @property
+    def currency(self) -> str:
+        """The currency of every amount of the claim payment."""
+        return self.charge.currency
+
+    def adjusted_by_group(self) -> dict[GroupCode, Money]:
+        """Every adjustment of the claim, claim- and line-level, summed per group code.
+
+        Only the groups present appear. For a balanced claim payment,
+        ``paid + sum(adjusted_by_group().values()) == charge``.
+
+        Returns:
+            The total per group code, in the order the groups first appear.
+
+        Examples:
+            >>> usd = lambda s: Money(s, "USD")
+            >>> line = ServicePayment(line_control_number="L1", charge=usd("100"), paid=usd("60"),
+            ...     adjustments=CasAdjustment.from_cas("CO", ("45", usd("30")))
+            ...     + CasAdjustment.from_cas("PR", ("1", usd("4")), ("2", usd("6"))))
+            >>> c = ClaimPayment(patient_control_number="A", status="1", charge=usd("100"),
+            ...                  paid=usd("60"), lines=[line])
+            >>> {str(group): str(amount) for group, amount in c.adjusted_by_group().items()}
+            {'CO': '30.00 USD', 'PR': '10.00 USD'}
+        """
+        minor: dict[GroupCode, int] = {}
+        for adjustment in (
+            *self.adjustments,
+            *(a for line in self.lines for a in line.adjustments),
+        ):
+            minor[adjustment.group] = minor.get(adjustment.group, 0) + adjustment.amount.minor
+        return {group: Money.from_minor(units, self.currency) for group, units in minor.items()}
+
+    @property
+    def is_reversal(self) -> bool:
+        """Whether this reverses an earlier payment (status 22).
+
+        Examples:
+            >>> ClaimPayment(patient_control_number="A", status="22",
+            ...              charge=Money("-5", "USD"), paid=Money("-5", "USD")).is_reversal
+            True
+        """
+        return self.status is ClaimStatus.REVERSAL
+
+    def as_reversal(self) -> ClaimPayment:
+        """The reversal of this claim payment, as a payer sends it (status 22).
+
+        Every amount (charge, paid, patient responsibility, each adjustment,
+        each line's charge, paid, allowed amount and units) is negated; group
+        and reason codes, control numbers and remarks stay as they were.
+
+        Returns:
+            The reversal.
+
+        Examples:
+            >>> c = ClaimPayment(patient_control_number="A", status="1",
+            ...     charge=Money("100", "USD"), paid=Money("80", "USD"),
+            ...     adjustments=[CasAdjustment(group="CO", reason="45", amount=Money("20", "USD"))])
+            >>> r = c.as_reversal()
+            >>> r.status, r.paid, str(r.adjustments[0])
+            (<ClaimStatus.REVERSAL: '22'>, Money('-80.00', 'USD'), 'CO-45 -20.00 USD')
+        """
+        pr = self.patient_responsibility
+        return attrs.evolve(
+            self,
+            status=ClaimStatus.REVERSAL,
+            charge=-self.charge,
+            paid=-self.paid,
+            patient_responsibility=None if pr is None else -pr,
+            adjustments=_negated(self.adjustments),
+            lines=[
+                attrs.evolve(
+                    line,
+                    charge=-line.charge,
+                    paid=-line.paid,
+                    allowed=None if line.allowed is None else -line.allowed,
+                    units=None if line.units is None else -line.units,
+                    adjustments=_negated(line.adjustments),
+                )
+                for line in self.lines
+            ],
+        )
+
+    @property
+    def is_denied(self) -> bool:
+        """Whether the payer denied the claim: status 4, or processed with nothing paid.
+
+        Examples:
+            >>> ClaimPayment(patient_control_number="A", status="1",
+            ...              charge=Money("5", "USD"), paid=Money("0", "USD")).is_denied
+            True
+        """
+        if self.status is ClaimStatus.DENIED:
+            return True
+        return self.status.sequence is not None and self.paid.minor == 0 and self.charge.minor != 0

@@ -1,0 +1,104 @@
+"""Service payments: the payer's answer for one service line (835 loop 2110).
+
+Examples:
+    >>> from billing_core.money import Money
+    >>> line = ServicePayment(line_control_number="L1", charge=Money("100", "USD"),
+    ...                       paid=Money("80", "USD"))
+    >>> line.adjustment_total
+    Money('0.00', 'USD')
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from billing_core._fields import date_field, of_type, text, to_tuple
+from billing_core.codes import RARC, ProcedureCode
+from billing_core.money import Money
+from billing_core.remittance._common import (
+    check_adjustments,
+    is_money,
+    is_optional_money,
+    items,
+    mismatch,
+    to_quantity,
+    to_rarcs,
+)
+from billing_core.remittance.adjustments import CasAdjustment
+
+__all__ = ["ServicePayment"]
+
+_OPTIONAL_TEXT: Final = text("ServicePayment", optional=True, show_id=False)
+_PROCEDURE: Final = of_type("ServicePayment", ProcedureCode, optional=True, show_id=False)
+
+
+@attrs.frozen(kw_only=True)
+class ServicePayment:
+    """The payer's answer for one service line (835 loop 2110, SVC).
+
+    Attributes:
+        line_control_number: Our line item id as echoed back (REF*6R), or
+            ``None`` when the payer dropped it.
+        procedure: The procedure the payer adjudicated (SVC01), or ``None``
+            when it is not a procedure code (revenue code, NDC, unparsable).
+        submitted_procedure: The procedure as submitted (SVC06), when the
+            payer changed it (bundling, different modifiers).
+        charge: The line charge (SVC02).
+        paid: The amount paid for the line (SVC03).
+        allowed: The allowed amount (AMT*B6); informational, never balanced.
+        units: Units paid (SVC05), informational.
+        service_date: The date of service (DTM*472, or the start of DTM*150).
+        adjustments: The line's adjustments (CAS).
+        remarks: Remark codes (LQ*HE).
+
+    Raises:
+        CurrencyMismatchError: If an amount is in another currency than ``charge``.
+
+    Examples:
+        >>> line = ServicePayment(
+        ...     line_control_number="0001",
+        ...     procedure=ProcedureCode("CDT", "D0120"),
+        ...     charge=Money("46", "USD"),
+        ...     paid=Money("25", "USD"),
+        ...     adjustments=[CasAdjustment(group="CO", reason="131", amount=Money("21", "USD"))],
+        ... )
+        >>> line.adjustment_total
+        Money('21.00', 'USD')
+    """
+
+    line_control_number: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
+    procedure: ProcedureCode | None = attrs.field(default=None, validator=_PROCEDURE)
+    submitted_procedure: ProcedureCode | None = attrs.field(default=None, validator=_PROCEDURE)
+    charge: Money = attrs.field(validator=is_money)
+    paid: Money = attrs.field(validator=is_money)
+    allowed: Money | None = attrs.field(default=None, validator=is_optional_money)
+    units: Decimal | None = attrs.field(default=None, converter=to_quantity)
+    service_date: datetime.date | None = attrs.field(
+        default=None, validator=date_field("ServicePayment", optional=True, show_id=False)
+    )
+    adjustments: tuple[CasAdjustment, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(CasAdjustment)
+    )
+    remarks: tuple[RARC, ...] = attrs.field(default=(), converter=to_rarcs)
+
+    def __attrs_post_init__(self) -> None:
+        code = self.charge.currency
+        if self.paid.currency != code:
+            raise mismatch("ServicePayment", "paid", self.paid, code)
+        if self.allowed is not None and self.allowed.currency != code:
+            raise mismatch("ServicePayment", "allowed", self.allowed, code)
+        check_adjustments("ServicePayment", self.adjustments, code)
+
+    @property
+    def adjustment_total(self) -> Money:
+        """The signed sum of the line's adjustments.
+
+        Examples:
+            >>> ServicePayment(charge=Money(5, "USD"), paid=Money(5, "USD")).adjustment_total
+            Money('0.00', 'USD')
+        """
+        return Money.from_minor(sum(a.amount.minor for a in self.adjustments), self.charge.currency)
