@@ -352,7 +352,7 @@ def test_bill_identifiers_of_the_wrong_type_are_not_echoed():
         Bill(id="B1", account_id="A1", patient_id=55501234, bill_to=JANE, currency="USD")
     assert str(info.value) == (
         "bill 'B1'.patient_id must be a str, "
-        "got a int (value not shown: protected health information)"
+        "got an int (value not shown: protected health information)"
     )
     with pytest.raises(TypeError) as info:
         Bill(

@@ -249,7 +249,7 @@ def test_a_member_id_of_the_wrong_type_names_the_coverage_and_field_only():
         Coverage(id="C1", payer=ACME, member_id=987654321, sequence=CoverageSequence.PRIMARY)
     assert str(info.value) == (
         "coverage 'C1'.member_id must be a str, "
-        "got a int (value not shown: protected health information)"
+        "got an int (value not shown: protected health information)"
     )
 
 

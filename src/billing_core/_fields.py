@@ -186,7 +186,7 @@ def text(
         ...         validator=text("patient", nonempty=True, protected=True, show_id=False))
         >>> Patient(12345)
         Traceback (most recent call last):
-        TypeError: patient.id must be a str, got a int (value not shown: protected health information)
+        TypeError: patient.id must be a str, got an int (value not shown: protected health information)
         >>> Patient(" ")
         Traceback (most recent call last):
         billing_core.errors.ValidationError: patient.id: must not be empty
