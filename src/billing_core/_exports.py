@@ -8,10 +8,18 @@ object's examples in the module its ``__module__`` names) would all point into
 the private module. [`adopt`][billing_core._exports.adopt] rewrites ``__module__`` of
 the exported objects, and of the methods defined in their class bodies, to the
 package: their examples then run once, as the package's.
+
+A class's string annotations (``from __future__ import annotations``) are
+resolved first, in the module that wrote them: ``typing.get_type_hints``,
+attrs and cattrs look names up in the module ``__module__`` names, and the
+package does not hold the names the private module imported.
 """
 
 from __future__ import annotations
 
+import inspect
+import sys
+import typing
 from collections.abc import Iterable, Mapping
 from types import FunctionType
 
@@ -43,9 +51,21 @@ def adopt(package: str, namespace: Mapping[str, object], names: Iterable[str]) -
             continue
         if not value.__module__.startswith(private):
             continue
+        if isinstance(value, type):
+            _resolve_annotations(value)
         value.__module__ = package
         if isinstance(value, type):
             for member in vars(value).values():
                 function = getattr(member, "__func__", member)  # class- and staticmethods
                 if isinstance(function, FunctionType) and function.__module__.startswith(private):
                     function.__module__ = package
+
+
+def _resolve_annotations(cls: type) -> None:
+    """Replace a class's own string annotations by the objects they name, where it wrote them."""
+    own = inspect.get_annotations(cls)
+    if not own:
+        return
+    module = vars(sys.modules[cls.__module__])
+    hints = typing.get_type_hints(cls, globalns=module, localns=dict(vars(cls)))
+    cls.__annotations__ = {name: hints.get(name, hint) for name, hint in own.items()}

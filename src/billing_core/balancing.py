@@ -478,7 +478,8 @@ def balancing_report(remittance: Remittance) -> BalancingReport:
 
     Examples:
         >>> import datetime
-        >>> from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
+        >>> from billing_core.remittance import CasAdjustment, ClaimPayment
+        >>> from billing_core.remittance import Remittance, ServicePayment
         >>> usd = lambda s: Money(s, "USD")
         >>> co45 = lambda s: CasAdjustment.from_cas("CO", ("45", usd(s)))
         >>> claim = ClaimPayment(patient_control_number="A-1", status="1", charge=usd("100"),

@@ -1,14 +1,14 @@
 """Charges: what was done for a patient and what it is charged.
 
-A [`LineItem`][billing_core.charges.line_items.LineItem] is one billable
+A [`LineItem`][billing_core.charges.LineItem] is one billable
 service, drug, room day, supply, trip or fee, with its exact billed
 ``charge``. Line items are what bills and claims are made of; an
-[`Encounter`][billing_core.charges.encounters.Encounter] groups the line items
+[`Encounter`][billing_core.charges.Encounter] groups the line items
 of one visit with the claim-level facts (diagnoses, care team, place of
 service) that routing needs.
 
 Supporting records (lab results, radiology reports, signed consent forms) are
-*referenced* by [`DocumentRef`][billing_core.charges.attachments.DocumentRef],
+*referenced* by [`DocumentRef`][billing_core.charges.DocumentRef],
 never stored.
 
 Constructors check shapes and raise at once: a period ending before it starts,
@@ -18,18 +18,13 @@ outside 1-12, a price component in another currency. The error is a
 the field (or a ``TypeError`` for a value of the wrong type). Checks that
 depend on the claim the line is on (a pointer to a diagnosis the claim does not
 list, a service date after the claim date) are findings of
-[`validate_claim`][billing_core.claims.rules.validate_claim].
+[`validate_claim`][billing_core.claims.validate_claim].
 
-Every name below is importable from ``billing_core.charges``; each lives in
-the module of its concept:
-
-| module | holds |
-|---|---|
-| [`line_items`][billing_core.charges.line_items] | `LineItem`, `Category`, `UnitBasis`, `Drug`, `DrugUnit` |
-| [`prices`][billing_core.charges.prices] | `PriceComponent`, `PriceComponentKind` (the net/gross roll-up rule) |
-| [`attachments`][billing_core.charges.attachments] | `DocumentRef`, `DocumentKind`, `AttachmentTransmission` |
-| [`authorizations`][billing_core.charges.authorizations] | `PatientAuthorization`, `authorization_problem`, `require_patient_authorization` |
-| [`encounters`][billing_core.charges.encounters] | `Encounter` |
+It holds the line item and its parts: `LineItem` (with `Category`,
+`UnitBasis`, `Drug`, `DrugUnit`); typed `PriceComponent`s and the one net/gross
+roll-up rule; supporting records (`DocumentRef`, `DocumentKind`,
+`AttachmentTransmission`); patient authorizations (`PatientAuthorization`,
+`authorization_problem`, `require_patient_authorization`); and the `Encounter`.
 
 Examples:
     >>> import datetime
@@ -52,14 +47,15 @@ Examples:
     billing_core.errors.ValidationError: line 'L2'.service_through: 2024-03-01 is before the service date 2024-03-04
 """  # noqa: E501
 
-from billing_core.charges.attachments import AttachmentTransmission, DocumentKind, DocumentRef
-from billing_core.charges.authorizations import (
+from billing_core._exports import adopt
+from billing_core.charges._attachments import AttachmentTransmission, DocumentKind, DocumentRef
+from billing_core.charges._authorizations import (
     PatientAuthorization,
     authorization_problem,
     require_patient_authorization,
 )
-from billing_core.charges.encounters import Encounter
-from billing_core.charges.line_items import (
+from billing_core.charges._encounters import Encounter
+from billing_core.charges._line_items import (
     MAX_DIAGNOSIS_POINTER,
     ZERO_UNITS_ALLOWED,
     Category,
@@ -68,7 +64,7 @@ from billing_core.charges.line_items import (
     LineItem,
     UnitBasis,
 )
-from billing_core.charges.prices import PriceComponent, PriceComponentKind
+from billing_core.charges._prices import PriceComponent, PriceComponentKind
 
 __all__ = [
     "MAX_DIAGNOSIS_POINTER",
@@ -88,3 +84,5 @@ __all__ = [
     "authorization_problem",
     "require_patient_authorization",
 ]
+
+adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

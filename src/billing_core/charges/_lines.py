@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from billing_core._fields import invalid, wrong_type
-from billing_core.charges.line_items import LineItem
+from billing_core.charges._line_items import LineItem
 from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money, format_money
 from billing_core.views import Record, html_table

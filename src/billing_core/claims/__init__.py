@@ -1,6 +1,6 @@
 """Claims to payers, and the checks a claim must pass before it is sent.
 
-A [`Claim`][billing_core.claims.claim.Claim] asks one payer, under one
+A [`Claim`][billing_core.claims.Claim] asks one payer, under one
 coverage, to pay for line items. It holds the
 [`LineItem`][billing_core.charges.LineItem] objects themselves, so totals and
 validation need no lookups; each line's ``id`` is its line control number (837
@@ -11,18 +11,14 @@ service override, attachments) lives on the line item.
 The constructor refuses impossible shapes (no lines, a line in another
 currency, two lines with one id, a statement period ending before it
 starts). Everything else is a [`Finding`][billing_core.errors.Finding] of
-[`validate_claim`][billing_core.claims.rules.validate_claim], which returns
+[`validate_claim`][billing_core.claims.validate_claim], which returns
 **every** problem at once, each with its location; rules are plain functions
-collected in [`CLAIM_RULES`][billing_core.claims.rules.CLAIM_RULES].
+collected in [`CLAIM_RULES`][billing_core.claims.CLAIM_RULES].
 
-Every name below is importable from ``billing_core.claims``; each lives in the
-module of its concept:
-
-| module | holds |
-|---|---|
-| [`claim`][billing_core.claims.claim] | `Claim`, `ClaimFrequency`, `MAX_DIAGNOSES`, `MAX_POINTERS_PER_LINE` |
-| [`prior_payers`][billing_core.claims.prior_payers] | `PriorPayerAdjudication`, `PriorLineAdjudication` (secondary claims) |
-| [`rules`][billing_core.claims.rules] | `validate_claim`, `check_claim`, `CLAIM_RULES`, the rules, `require_referring_provider`, `require_attachments` |
+It holds the `Claim` (with `ClaimFrequency` and its limits), the prior payers'
+adjudication a secondary claim carries (`PriorPayerAdjudication`,
+`PriorLineAdjudication`), and the claim rules with `validate_claim` and
+`check_claim`.
 
 Examples:
     >>> import datetime
@@ -43,11 +39,12 @@ Examples:
     ...     print(finding)
     claim.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
     line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
-"""  # noqa: E501
+"""
 
-from billing_core.claims.claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
-from billing_core.claims.prior_payers import PriorLineAdjudication, PriorPayerAdjudication
-from billing_core.claims.rules import (
+from billing_core._exports import adopt
+from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
+from billing_core.claims._rules import (
     CLAIM_RULES,
     ClaimRule,
     care_team_npis_valid,
@@ -88,3 +85,5 @@ __all__ = [
     "total_charge_matches_lines",
     "validate_claim",
 ]
+
+adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

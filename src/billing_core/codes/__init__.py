@@ -3,7 +3,7 @@
 Every code type is a small frozen value: built from a string, validated on
 construction, hashable, and printed in its canonical form by ``str()``. Only the
 *format* is checked; whether a code exists on a date is a question for a
-user-supplied [`CodeSet`][billing_core.codes.sets.CodeSet] (CPT descriptors are
+user-supplied [`CodeSet`][billing_core.codes.CodeSet] (CPT descriptors are
 licensed by the AMA and CARC/RARC lists change several times a year, so none are
 shipped).
 
@@ -14,19 +14,14 @@ that does not fit raises [`InvalidCodeError`][billing_core.errors.InvalidCodeErr
 ``ValueError``) naming the value and what was expected. A value that is not a
 ``str`` raises ``TypeError``.
 
-The package gathers four modules; every name is importable from here:
-
-- [`procedures`][billing_core.codes.procedures]: procedure codes (CPT, HCPCS
-  Level II, CDT), their modifiers and X12 product/service id qualifiers;
-- [`claim`][billing_core.codes.claim]: the other codes of a claim (revenue,
-  NDC, ICD-10-CM diagnosis, place of service, NPI, taxonomy);
-- [`adjustments`][billing_core.codes.adjustments]: the codes a payer answers
-  with (group, CARC, RARC);
-- [`sets`][billing_core.codes.sets]: code sets and
-  [`validate_code`][billing_core.codes.sets.validate_code].
+It holds procedure codes (CPT, HCPCS Level II, CDT) with their modifiers and
+the X12 product/service id qualifiers; the other codes of a claim (revenue,
+NDC, ICD-10-CM diagnosis, place of service, NPI, taxonomy); the codes a payer
+answers with (group, CARC, RARC); and code sets with
+[`validate_code`][billing_core.codes.validate_code].
 
 Examples:
-    >>> from billing_core.codes import NPI, DiagnosisCode, ProcedureCode
+    >>> from billing_core.codes import DiagnosisCode, NPI, ProcedureCode
     >>> str(ProcedureCode("CPT", "99213", ["25"]))
     '99213-25'
     >>> DiagnosisCode("e11.9") == DiagnosisCode("E119")
@@ -37,8 +32,9 @@ Examples:
     billing_core.errors.InvalidCodeError: invalid NPI '1234567890': wrong check digit 0, expected 3
 """
 
-from billing_core.codes.adjustments import CARC, RARC, GroupCode
-from billing_core.codes.claim import (
+from billing_core._exports import adopt
+from billing_core.codes._adjustments import CARC, RARC, GroupCode
+from billing_core.codes._claim import (
     NDC,
     NPI,
     DiagnosisCode,
@@ -46,7 +42,7 @@ from billing_core.codes.claim import (
     RevenueCode,
     TaxonomyCode,
 )
-from billing_core.codes.procedures import (
+from billing_core.codes._procedures import (
     MAX_MODIFIERS,
     X12_PROCEDURE_SYSTEMS,
     X12_PRODUCT_QUALIFIERS,
@@ -55,7 +51,7 @@ from billing_core.codes.procedures import (
     infer_code_system,
     system_from_x12,
 )
-from billing_core.codes.sets import CodeSet, CodeSetEntry, StaticCodeSet, validate_code
+from billing_core.codes._sets import CodeSet, CodeSetEntry, StaticCodeSet, validate_code
 
 __all__ = [
     "CARC",
@@ -79,3 +75,5 @@ __all__ = [
     "system_from_x12",
     "validate_code",
 ]
+
+adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -17,16 +17,10 @@ mix ([`CurrencyMismatchError`][billing_core.errors.CurrencyMismatchError] naming
 Whether the amounts add up is a separate question, answered with an
 explanation by [`balancing`][billing_core.balancing].
 
-Every name below is importable from ``billing_core.remittance``; each lives
-in the module of its concept:
-
-| module | holds |
-|---|---|
-| [`advice`][billing_core.remittance.advice] | `Remittance`, `PaymentMethod` (the transaction: BPR, TRN) |
-| [`claim_payments`][billing_core.remittance.claim_payments] | `ClaimPayment`, `ClaimStatus` (CLP) |
-| [`service_payments`][billing_core.remittance.service_payments] | `ServicePayment` (SVC) |
-| [`adjustments`][billing_core.remittance.adjustments] | `CasAdjustment` (CAS) |
-| [`provider_adjustments`][billing_core.remittance.provider_adjustments] | `ProviderAdjustment`, `ProviderAdjustmentReason` (PLB) |
+It holds, segment by segment of the 835: the `Remittance` and its
+`PaymentMethod` (BPR, TRN); `ClaimPayment` and `ClaimStatus` (CLP);
+`ServicePayment` (SVC); `CasAdjustment` (CAS); `ProviderAdjustment` and
+`ProviderAdjustmentReason` (PLB).
 
 Examples:
     >>> import datetime
@@ -60,16 +54,17 @@ Examples:
     <ClaimStatus.PROCESSED_PRIMARY: '1'>
     >>> remit.currency
     'USD'
-"""  # noqa: E501
+"""
 
-from billing_core.remittance.adjustments import CasAdjustment
-from billing_core.remittance.advice import PaymentMethod, Remittance
-from billing_core.remittance.claim_payments import ClaimPayment, ClaimStatus
-from billing_core.remittance.provider_adjustments import (
+from billing_core._exports import adopt
+from billing_core.remittance._adjustments import CasAdjustment
+from billing_core.remittance._advice import PaymentMethod, Remittance
+from billing_core.remittance._claim_payments import ClaimPayment, ClaimStatus
+from billing_core.remittance._provider_adjustments import (
     ProviderAdjustment,
     ProviderAdjustmentReason,
 )
-from billing_core.remittance.service_payments import ServicePayment
+from billing_core.remittance._service_payments import ServicePayment
 
 __all__ = [
     "CasAdjustment",
@@ -81,3 +76,5 @@ __all__ = [
     "Remittance",
     "ServicePayment",
 ]
+
+adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

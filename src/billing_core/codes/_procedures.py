@@ -1,14 +1,14 @@
 """Procedure codes: CPT, HCPCS Level II and CDT, with modifiers and X12 qualifiers.
 
-A [`ProcedureCode`][billing_core.codes.procedures.ProcedureCode] names its
+A [`ProcedureCode`][billing_core.codes.ProcedureCode] names its
 coding system first (``ProcedureCode("CPT", "99213")``); given the code alone
 (``ProcedureCode("99213")``) the system is read from the code's shape with
-[`infer_code_system`][billing_core.codes.procedures.infer_code_system]. In X12
+[`infer_code_system`][billing_core.codes.infer_code_system]. In X12
 claims and remittances a code travels with a product/service id qualifier
 (``HC:99213``, ``AD:D0120``):
-[`ProcedureCode.from_x12`][billing_core.codes.procedures.ProcedureCode.from_x12]
+[`ProcedureCode.from_x12`][billing_core.codes.ProcedureCode.from_x12]
 reads one and
-[`x12_qualifier`][billing_core.codes.procedures.ProcedureCode.x12_qualifier]
+[`x12_qualifier`][billing_core.codes.ProcedureCode.x12_qualifier]
 gives it back.
 
 Examples:
@@ -54,7 +54,7 @@ _MODIFIER_RE = re.compile(r"[0-9A-Z]{2}")
 
 
 class CodeSystem(enum.Enum):
-    """The procedure coding system a [`ProcedureCode`][billing_core.codes.procedures.ProcedureCode] belongs to.
+    """The procedure coding system a [`ProcedureCode`][billing_core.codes.ProcedureCode] belongs to.
 
     Attributes:
         CPT: AMA Current Procedural Terminology (HCPCS Level I): five
@@ -68,7 +68,7 @@ class CodeSystem(enum.Enum):
         True
         >>> str(CodeSystem.CDT)
         'CDT'
-    """  # noqa: E501
+    """
 
     CPT = "CPT"
     HCPCS = "HCPCS"
@@ -109,9 +109,9 @@ X12_PROCEDURE_SYSTEMS: Final[Mapping[str, tuple[CodeSystem, ...]]] = MappingProx
 
 ``HC`` covers both levels of HCPCS, so the code's shape tells CPT from Level II;
 ``AD`` is CDT. The other qualifiers of
-[`X12_PRODUCT_QUALIFIERS`][billing_core.codes.procedures.X12_PRODUCT_QUALIFIERS]
-name drugs (``N4``: an [`NDC`][billing_core.codes.claim.NDC]), revenue codes
-(``NU``: a [`RevenueCode`][billing_core.codes.claim.RevenueCode]) or code lists
+[`X12_PRODUCT_QUALIFIERS`][billing_core.codes.X12_PRODUCT_QUALIFIERS]
+name drugs (``N4``: an [`NDC`][billing_core.codes.NDC]), revenue codes
+(``NU``: a [`RevenueCode`][billing_core.codes.RevenueCode]) or code lists
 this library does not model."""
 
 # Where a qualifier that is not a procedure code points the caller instead.
@@ -139,7 +139,7 @@ def infer_code_system(code: str) -> CodeSystem:
     Five digits, or four digits then ``F``, ``T`` or ``U``, is CPT; ``D`` and
     four digits is CDT (the dental range of HCPCS Level II is the ADA's CDT, so
     a bare ``D0120`` is read as CDT; give ``"HCPCS"`` explicitly, or read it
-    with [`ProcedureCode.from_x12`][billing_core.codes.procedures.ProcedureCode.from_x12]
+    with [`ProcedureCode.from_x12`][billing_core.codes.ProcedureCode.from_x12]
     and qualifier ``HC``, to keep it as HCPCS); any other letter ``A``-``V``
     and four digits is HCPCS Level II.
 
@@ -256,12 +256,12 @@ class ProcedureCode:
 
     The system comes first: ``ProcedureCode("CPT", "99213", ["25"])``. Given
     the code alone, ``ProcedureCode("99213")``, the system is read from the
-    code's shape (see [`infer_code_system`][billing_core.codes.procedures.infer_code_system]:
+    code's shape (see [`infer_code_system`][billing_core.codes.infer_code_system]:
     a bare ``D`` code is read as CDT). The code is stripped and upper-cased,
     then checked against the format of its system; modifiers are stripped and
     upper-cased, must each be two letters or digits, and keep their order
     (pricing modifiers come first). ``system`` may be given as a
-    [`CodeSystem`][billing_core.codes.procedures.CodeSystem] or its string value.
+    [`CodeSystem`][billing_core.codes.CodeSystem] or its string value.
 
     Attributes:
         system: The coding system.
@@ -345,7 +345,7 @@ class ProcedureCode:
 
         Args:
             qualifier: ``HC`` (CPT or HCPCS Level II, by the code's shape) or
-                ``AD`` (CDT); see [`system_from_x12`][billing_core.codes.procedures.system_from_x12].
+                ``AD`` (CDT); see [`system_from_x12`][billing_core.codes.system_from_x12].
             code: The code.
             modifiers: Its modifiers, in order.
 
@@ -361,7 +361,7 @@ class ProcedureCode:
             <CodeSystem.CDT: 'CDT'>
             >>> ProcedureCode.from_x12("HC", "D0120").system
             <CodeSystem.HCPCS: 'HCPCS'>
-        """  # noqa: E501
+        """
         return cls(system_from_x12(qualifier, code), code, modifiers)
 
     @property

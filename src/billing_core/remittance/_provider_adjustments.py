@@ -139,6 +139,7 @@ class ProviderAdjustment:
         fiscal_period_end: The last day of the provider's fiscal period (PLB02).
 
     Examples:
+        >>> from billing_core.money import Money
         >>> interest = ProviderAdjustment(reason="L6", reference="CLM-9", amount=Money("-1.27", "USD"))
         >>> interest.reason.name, interest.amount
         ('INTEREST_OWED', Money('-1.27', 'USD'))

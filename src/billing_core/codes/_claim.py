@@ -3,12 +3,12 @@
 Each is a small frozen value built from a string, validated on construction,
 hashable, and printed in its canonical form by ``str()``. Only the *format* is
 checked (whether a code exists on a date is a question for a
-[`CodeSet`][billing_core.codes.sets.CodeSet]). Surrounding whitespace is
+[`CodeSet`][billing_core.codes.CodeSet]). Surrounding whitespace is
 stripped and letters upper-cased; ICD-10-CM dots and NDC hyphens are removed;
 three-digit revenue codes are left-padded.
 
 Examples:
-    >>> from billing_core.codes import NDC, DiagnosisCode
+    >>> from billing_core.codes import DiagnosisCode, NDC
     >>> NDC("1234-5678-90").code, DiagnosisCode("e11.9").dotted
     ('01234567890', 'E11.9')
 """

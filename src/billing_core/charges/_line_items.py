@@ -39,9 +39,9 @@ from billing_core._fields import (
     too_wide,
     wrong_type,
 )
-from billing_core.charges.attachments import DocumentRef
-from billing_core.charges.authorizations import PatientAuthorization
-from billing_core.charges.prices import PriceComponent
+from billing_core.charges._attachments import DocumentRef
+from billing_core.charges._authorizations import PatientAuthorization
+from billing_core.charges._prices import PriceComponent
 from billing_core.codes import NDC, PlaceOfService, ProcedureCode, RevenueCode
 from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money
@@ -158,6 +158,7 @@ class Drug:
         unit: The unit of ``quantity``.
 
     Examples:
+        >>> from decimal import Decimal
         >>> Drug(ndc="0409-4888-02", quantity=Decimal("2.5"), unit=DrugUnit.MILLILITER).ndc.code
         '00409488802'
     """
@@ -266,7 +267,7 @@ class LineItem:
         patient_liable: The provider bills this line to the patient if the payer
             does not cover it; it then needs an authorization.
         price_components: A typed breakdown of the price (see
-            [`PriceComponentKind`][billing_core.charges.prices.PriceComponentKind]
+            [`PriceComponentKind`][billing_core.charges.PriceComponentKind]
             for the roll-up rule).
         description: Free text shown on patient bills.
 
@@ -276,6 +277,7 @@ class LineItem:
         TypeError: A value of the wrong type.
 
     Examples:
+        >>> import datetime
         >>> from billing_core.money import Money
         >>> room = LineItem(id="R1", category=Category.ROOM, service_date=datetime.date(2024, 3, 4),
         ...                 service_through=datetime.date(2024, 3, 5), revenue_code="0110",
@@ -375,6 +377,7 @@ class LineItem:
         True for category ``fee`` and for lines marked ``patient_liable``.
 
         Examples:
+            >>> import datetime
             >>> from billing_core.money import Money
             >>> LineItem(id="F1", category=Category.FEE, service_date=datetime.date(2024, 1, 2),
             ...          charge=Money("25.00", "USD")).requires_authorization
@@ -386,7 +389,9 @@ class LineItem:
         """The line's provider in ``role`` (the first listed), or ``None``.
 
         Examples:
+            >>> import datetime
             >>> from billing_core.money import Money
+            >>> from billing_core.parties import CareRole, CareTeamMember, Provider
             >>> doc = Provider(npi="1234567893", name="Dr. Ada Smith")
             >>> line = LineItem(id="L1", category=Category.PROCEDURE,
             ...                 service_date=datetime.date(2024, 1, 2), charge=Money("9.00", "USD"),

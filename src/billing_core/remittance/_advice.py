@@ -19,9 +19,9 @@ import attrs
 
 from billing_core._fields import date_field, text, to_tuple
 from billing_core.money import Money
+from billing_core.remittance._claim_payments import ClaimPayment
 from billing_core.remittance._common import is_money, items, mismatch, parse_member
-from billing_core.remittance.claim_payments import ClaimPayment
-from billing_core.remittance.provider_adjustments import ProviderAdjustment
+from billing_core.remittance._provider_adjustments import ProviderAdjustment
 
 __all__ = ["PaymentMethod", "Remittance"]
 
@@ -107,6 +107,7 @@ class Remittance:
 
     Examples:
         >>> import datetime
+        >>> from billing_core.money import Money
         >>> r = Remittance(payer="P1", payee="1234567893", total_payment=Money("0", "USD"),
         ...                payment_method="NON", trace_number="T-1",
         ...                paid_date=datetime.date(2024, 5, 1))

@@ -51,6 +51,7 @@ class CasAdjustment:
         quantity: Units adjusted, if the payer reported any (informational).
 
     Examples:
+        >>> from billing_core.money import Money
         >>> a = CasAdjustment(group="co", reason="45", amount=Money("12.00", "USD"))
         >>> str(a)
         'CO-45 12.00 USD'
@@ -69,6 +70,7 @@ class CasAdjustment:
         """``group-reason``, e.g. ``"PR-1"``.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> CasAdjustment(group="PR", reason="2", amount=Money("5.13", "USD")).key
             'PR-2'
         """
@@ -94,6 +96,7 @@ class CasAdjustment:
                 triplet or more than six are given.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> usd = lambda s: Money(s, "USD")
             >>> [a.key for a in CasAdjustment.from_cas("PR", ("2", usd("5.13")), ("1", usd("110")))]
             ['PR-2', 'PR-1']

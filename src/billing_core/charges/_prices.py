@@ -88,6 +88,7 @@ class PriceComponent:
         TypeError: A field of the wrong type, named.
 
     Examples:
+        >>> from billing_core.money import Money
         >>> PriceComponent(kind=PriceComponentKind.DISCOUNT, amount=Money("5.00", "USD")).amount
         Money('5.00', 'USD')
     """

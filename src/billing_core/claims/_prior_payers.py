@@ -39,6 +39,7 @@ class PriorLineAdjudication:
         adjustments: Its line-level adjustments.
 
     Examples:
+        >>> from billing_core.money import Money
         >>> PriorLineAdjudication(line_id="L1", paid=Money("80.00", "USD")).adjustments
         ()
     """
@@ -65,7 +66,9 @@ class PriorPayerAdjudication:
         lines: Per-line payments and adjustments.
 
     Examples:
-        >>> from billing_core.parties import CoverageSequence, Payer
+        >>> import datetime
+        >>> from billing_core.money import Money
+        >>> from billing_core.parties import Coverage, CoverageSequence, Payer
         >>> cov = Coverage(id="C1", payer=Payer(id="acme", name="Acme"), member_id="M1",
         ...                sequence=CoverageSequence.PRIMARY)
         >>> PriorPayerAdjudication(coverage=cov, paid=Money("80.00", "USD"),

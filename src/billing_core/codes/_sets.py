@@ -2,8 +2,8 @@
 
 The library never ships code lists (CPT descriptors are licensed by the AMA;
 CARC/RARC lists change several times a year): implement
-[`CodeSet`][billing_core.codes.sets.CodeSet] over your own data, or use a
-[`StaticCodeSet`][billing_core.codes.sets.StaticCodeSet].
+[`CodeSet`][billing_core.codes.CodeSet] over your own data, or use a
+[`StaticCodeSet`][billing_core.codes.StaticCodeSet].
 
 Examples:
     >>> import datetime
@@ -22,9 +22,8 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 import attrs
 
 from billing_core._checks import is_plain_date
-from billing_core.codes._format import shown
-from billing_core.codes.adjustments import CARC, RARC
-from billing_core.codes.claim import (
+from billing_core.codes._adjustments import CARC, RARC
+from billing_core.codes._claim import (
     NDC,
     NPI,
     DiagnosisCode,
@@ -32,7 +31,8 @@ from billing_core.codes.claim import (
     RevenueCode,
     TaxonomyCode,
 )
-from billing_core.codes.procedures import ProcedureCode
+from billing_core.codes._format import shown
+from billing_core.codes._procedures import ProcedureCode
 from billing_core.errors import Finding, InvalidCodeError, Severity
 
 __all__ = ["CodeSet", "CodeSetEntry", "StaticCodeSet", "validate_code"]
@@ -99,6 +99,7 @@ class CodeSetEntry:
         description: Optional text (your licensed descriptor, if any).
 
     Examples:
+        >>> import datetime
         >>> e = CodeSetEntry("N362", datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
         >>> e.covers(datetime.date(2024, 12, 31)), e.covers(datetime.date(2025, 1, 1))
         (True, False)
@@ -127,6 +128,7 @@ class StaticCodeSet:
             of code to ``(start, end)``.
 
     Examples:
+        >>> import datetime
         >>> carcs = StaticCodeSet("CARC", [CodeSetEntry("45", datetime.date(2000, 1, 1))])
         >>> carcs.contains("45", datetime.date(2024, 5, 1))
         True
@@ -197,7 +199,7 @@ def validate_code(
     Args:
         code_set: The user-supplied code set.
         code: A code value or its canonical string. A
-            [`ProcedureCode`][billing_core.codes.procedures.ProcedureCode] is looked up
+            [`ProcedureCode`][billing_core.codes.ProcedureCode] is looked up
             without its modifiers.
         on: The date the code must be valid on (usually the date of service).
         location: Where the code is, for the finding (e.g. ``"line 2.procedure"``).
@@ -207,6 +209,7 @@ def validate_code(
         `WARNING` finding with rule ``"codes.unknown_in_code_set"``.
 
     Examples:
+        >>> import datetime
         >>> rarcs = StaticCodeSet("RARC", [CodeSetEntry("N362", datetime.date(2010, 1, 1))])
         >>> validate_code(rarcs, RARC("N362"), datetime.date(2024, 1, 2), location="line 1")
         ()

@@ -22,6 +22,7 @@ import attrs
 from billing_core._fields import text, to_tuple
 from billing_core.codes import RARC, GroupCode
 from billing_core.money import Money
+from billing_core.remittance._adjustments import CasAdjustment
 from billing_core.remittance._common import (
     check_adjustments,
     is_money,
@@ -31,8 +32,7 @@ from billing_core.remittance._common import (
     parse_member,
     to_rarcs,
 )
-from billing_core.remittance.adjustments import CasAdjustment
-from billing_core.remittance.service_payments import ServicePayment
+from billing_core.remittance._service_payments import ServicePayment
 
 __all__ = ["ClaimPayment", "ClaimStatus"]
 
@@ -174,6 +174,7 @@ class ClaimPayment:
         CurrencyMismatchError: If an amount or a line is in another currency than ``charge``.
 
     Examples:
+        >>> from billing_core.money import Money
         >>> c = ClaimPayment(
         ...     patient_control_number="A-17",
         ...     status="4",
@@ -226,6 +227,7 @@ class ClaimPayment:
             The total per group code, in the order the groups first appear.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> usd = lambda s: Money(s, "USD")
             >>> line = ServicePayment(line_control_number="L1", charge=usd("100"), paid=usd("60"),
             ...     adjustments=CasAdjustment.from_cas("CO", ("45", usd("30")))
@@ -248,6 +250,7 @@ class ClaimPayment:
         """Whether this reverses an earlier payment (status 22).
 
         Examples:
+            >>> from billing_core.money import Money
             >>> ClaimPayment(patient_control_number="A", status="22",
             ...              charge=Money("-5", "USD"), paid=Money("-5", "USD")).is_reversal
             True
@@ -265,6 +268,7 @@ class ClaimPayment:
             The reversal.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> c = ClaimPayment(patient_control_number="A", status="1",
             ...     charge=Money("100", "USD"), paid=Money("80", "USD"),
             ...     adjustments=[CasAdjustment(group="CO", reason="45", amount=Money("20", "USD"))])
@@ -298,6 +302,7 @@ class ClaimPayment:
         """Whether the payer denied the claim: status 4, or processed with nothing paid.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> ClaimPayment(patient_control_number="A", status="1",
             ...              charge=Money("5", "USD"), paid=Money("0", "USD")).is_denied
             True

@@ -26,9 +26,9 @@ from billing_core._fields import (
     text,
     to_tuple,
 )
+from billing_core.charges._attachments import DocumentRef
+from billing_core.charges._line_items import LineItem
 from billing_core.charges._lines import check_born_by_service, check_lines
-from billing_core.charges.attachments import DocumentRef
-from billing_core.charges.line_items import LineItem
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.parties import CareTeamMember, Guarantor, Patient
 
@@ -62,6 +62,7 @@ class Encounter:
         >>> import datetime
         >>> from billing_core.charges import Category
         >>> from billing_core.money import Money
+        >>> from billing_core.parties import Patient
         >>> fee = LineItem(id="F1", category=Category.OTHER, service_date=datetime.date(2024, 1, 2),
         ...                charge=Money("25.00", "USD"))
         >>> enc = Encounter(id="E1", account_id="A1", patient=Patient(id="P1", name="Jane Roe"),

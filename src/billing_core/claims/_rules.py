@@ -29,7 +29,7 @@ from typing import Final, Protocol
 from billing_core._fields import wrong_type
 from billing_core.charges import LineItem
 from billing_core.charges._lines import charges_minor
-from billing_core.claims.claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
 from billing_core.codes import NPI, DiagnosisCode, ProcedureCode, RevenueCode
 from billing_core.errors import Finding, InvalidCodeError, Severity, ValidationError
 from billing_core.money import Money
@@ -60,7 +60,9 @@ class ClaimRule(Protocol):
     Plain functions qualify; see [`total_charge_matches_lines`][] for the shape.
 
     Examples:
+        >>> from collections.abc import Iterable
         >>> from billing_core._examples import example_claim
+        >>> from billing_core.errors import Finding
         >>> def no_big_claims(claim: Claim) -> Iterable[Finding]:
         ...     if claim.total_charge.minor > 1_000_000:
         ...         yield Finding(location="claim.total_charge", message="too big", rule="my.big")

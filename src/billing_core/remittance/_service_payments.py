@@ -19,6 +19,7 @@ import attrs
 from billing_core._fields import date_field, of_type, text, to_tuple
 from billing_core.codes import RARC, ProcedureCode
 from billing_core.money import Money
+from billing_core.remittance._adjustments import CasAdjustment
 from billing_core.remittance._common import (
     check_adjustments,
     is_money,
@@ -28,7 +29,6 @@ from billing_core.remittance._common import (
     to_quantity,
     to_rarcs,
 )
-from billing_core.remittance.adjustments import CasAdjustment
 
 __all__ = ["ServicePayment"]
 
@@ -59,6 +59,8 @@ class ServicePayment:
         CurrencyMismatchError: If an amount is in another currency than ``charge``.
 
     Examples:
+        >>> from billing_core.codes import ProcedureCode
+        >>> from billing_core.money import Money
         >>> line = ServicePayment(
         ...     line_control_number="0001",
         ...     procedure=ProcedureCode("CDT", "D0120"),
@@ -98,6 +100,7 @@ class ServicePayment:
         """The signed sum of the line's adjustments.
 
         Examples:
+            >>> from billing_core.money import Money
             >>> ServicePayment(charge=Money(5, "USD"), paid=Money(5, "USD")).adjustment_total
             Money('0.00', 'USD')
         """

@@ -4,7 +4,7 @@ A [`Claim`][] holds the [`LineItem`][billing_core.charges.LineItem] objects
 themselves, so totals and validation need no lookups; each line's ``id`` is
 its line control number (837 REF*6R) and the claim's ``id`` is the patient
 control number (CLM01). The constructor refuses impossible shapes; everything
-else is a finding of [`validate_claim`][billing_core.claims.rules.validate_claim].
+else is a finding of [`validate_claim`][billing_core.claims.validate_claim].
 
 Examples:
     >>> from billing_core._examples import example_claim
@@ -35,7 +35,7 @@ from billing_core._fields import (
 )
 from billing_core.charges import MAX_DIAGNOSIS_POINTER, DocumentRef, LineItem
 from billing_core.charges._lines import charges_minor, check_lines, line_records, lines_html
-from billing_core.claims.prior_payers import PriorPayerAdjudication
+from billing_core.claims._prior_payers import PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.errors import CurrencyMismatchError, ValidationError
 from billing_core.money import Money
@@ -107,8 +107,9 @@ class Claim:
         CurrencyMismatchError: A line or the stated total in another currency.
 
     Examples:
+        >>> import datetime
         >>> from billing_core.charges import Category
-        >>> from billing_core.parties import CoverageSequence, Payer
+        >>> from billing_core.parties import Coverage, CoverageSequence, Payer
         >>> cov = Coverage(id="C1", payer=Payer(id="acme", name="Acme"), member_id="M1",
         ...                sequence=CoverageSequence.PRIMARY)
         >>> Claim(id="CLM1", account_id="A1", patient_id="P1", coverage=cov,
@@ -212,9 +213,11 @@ class Claim:
         """The provider in ``role`` for ``line`` (its own if it has one) or for the claim.
 
         Examples:
-            >>> from billing_core.charges import Category
+            >>> import datetime
+            >>> from billing_core.charges import Category, LineItem
             >>> from billing_core.money import Money
-            >>> from billing_core.parties import CoverageSequence, Payer
+            >>> from billing_core.parties import CareRole, CareTeamMember, Coverage
+            >>> from billing_core.parties import CoverageSequence, Payer, Provider
             >>> doc = Provider(npi="1234567893", name="Dr. Ada Smith")
             >>> cov = Coverage(id="C1", payer=Payer(id="acme", name="Acme"), member_id="M1",
             ...                sequence=CoverageSequence.PRIMARY)

@@ -1,7 +1,7 @@
 """The codes a payer answers with: adjustment group, reason (CARC) and remark (RARC) codes.
 
 Format only: the CARC and RARC lists change several times a year, so none are
-shipped; check a code's existence with a [`CodeSet`][billing_core.codes.sets.CodeSet].
+shipped; check a code's existence with a [`CodeSet`][billing_core.codes.CodeSet].
 
 Examples:
     >>> from billing_core.codes import CARC, GroupCode

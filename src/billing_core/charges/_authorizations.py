@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from billing_core._fields import date_field, invalid, of_type, text
-from billing_core.charges.attachments import DocumentRef
+from billing_core.charges._attachments import DocumentRef
 from billing_core.codes import ProcedureCode
 from billing_core.errors import AuthorizationRequiredError
 from billing_core.money import Money
 from billing_core.views import masked_repr
 
 if TYPE_CHECKING:
-    from billing_core.charges.line_items import LineItem
+    from billing_core.charges._line_items import LineItem
 
 __all__ = [
     "PatientAuthorization",
@@ -79,6 +79,7 @@ class PatientAuthorization:
         ValidationError: A negative cap.
 
     Examples:
+        >>> import datetime
         >>> from billing_core.charges import DocumentKind
         >>> form = DocumentRef(kind=DocumentKind.CONSENT_FORM, reference="forms/abn-17")
         >>> PatientAuthorization(id="A1", signed_by="Jane Roe",
@@ -104,7 +105,7 @@ def authorization_problem(line: LineItem, *, required: bool | None = None) -> st
     """Why ``line`` may not be billed to the patient, or ``None`` if it may.
 
     A line that
-    [`requires_authorization`][billing_core.charges.line_items.LineItem.requires_authorization]
+    [`requires_authorization`][billing_core.charges.LineItem.requires_authorization]
     needs an authorization signed on or before its service date, for its
     service (when the authorization names one), with a cap (if any) not below
     the charge. Lines that need none always pass.
@@ -119,7 +120,9 @@ def authorization_problem(line: LineItem, *, required: bool | None = None) -> st
         The reason in words, or ``None``.
 
     Examples:
+        >>> import datetime
         >>> from billing_core.charges import Category, LineItem
+        >>> from billing_core.money import Money
         >>> fee = LineItem(id="F1", category=Category.FEE, service_date=datetime.date(2024, 1, 2),
         ...                charge=Money("25.00", "USD"))
         >>> authorization_problem(fee)
@@ -156,7 +159,9 @@ def require_patient_authorization(line: LineItem, *, required: bool | None = Non
         AuthorizationRequiredError: With the reason from [`authorization_problem`][].
 
     Examples:
+        >>> import datetime
         >>> from billing_core.charges import Category, DocumentKind, LineItem
+        >>> from billing_core.money import Money
         >>> form = DocumentRef(kind=DocumentKind.CONSENT_FORM, reference="forms/7")
         >>> auth = PatientAuthorization(id="A1", signed_by="Jane Roe",
         ...                             signed_on=datetime.date(2024, 1, 3), document=form)
