@@ -27,7 +27,6 @@ import attrs
 import cattrs
 
 from billing_core._checks import describe, describe_field
-from billing_core._money import MAX_NUMBER_CHARS, Money, amount_text, parse_number
 from billing_core.codes import (
     CARC,
     NDC,
@@ -40,6 +39,7 @@ from billing_core.codes import (
 )
 from billing_core.errors import BillingError
 from billing_core.money import currency_exponent
+from billing_core.money._core import MAX_NUMBER_CHARS, Money, amount_text, parse_number
 
 T = TypeVar("T")
 

@@ -7,11 +7,11 @@ importing a private name from a public module.
 
 Numbers from outside (amount strings, ``Decimal`` amounts and rates) pass one
 bounded parser, [`parse_number`][]: at most
-[`MAX_NUMBER_CHARS`][billing_core._money.MAX_NUMBER_CHARS] plain ASCII
+[`MAX_NUMBER_CHARS`][billing_core.money._core.MAX_NUMBER_CHARS] plain ASCII
 characters and an exponent of at most
-[`MAX_NUMBER_EXPONENT`][billing_core._money.MAX_NUMBER_EXPONENT], checked
+[`MAX_NUMBER_EXPONENT`][billing_core.money._core.MAX_NUMBER_EXPONENT], checked
 before any arithmetic, so no input can make the library compute ``10 ** 10**9``.
-Amounts are bounded too: ``|minor| <=`` [`MAX_MINOR`][billing_core._money.MAX_MINOR]
+Amounts are bounded too: ``|minor| <=`` [`MAX_MINOR`][billing_core.money._core.MAX_MINOR]
 (18 digits: the minor units of any amount fit a signed 64-bit integer).
 """
 
@@ -24,10 +24,10 @@ from fractions import Fraction
 from typing import Any, Final, NoReturn, final
 
 from billing_core._checks import describe
-from billing_core._cldr import currency as _currency
-from billing_core._cldr import exponent_of
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.rounding import RoundingMode, round_ratio
+from billing_core.money._cldr import currency as _currency
+from billing_core.money._cldr import exponent_of
+from billing_core.money._rounding import RoundingMode, round_ratio
 
 MAX_MINOR: Final = 10**18 - 1
 """The largest magnitude of an amount in minor units: 18 digits.
@@ -98,7 +98,7 @@ def parse_number(text: str, what: str) -> tuple[int, int]:
 
 
 def decimal_parts(value: Decimal, what: str) -> tuple[int, int]:
-    """[`parse_number`][billing_core._money.parse_number] for a ``Decimal`` (through its text)."""
+    """``parse_number`` for a ``Decimal`` (through its text)."""
     if not value.is_finite():
         raise InvalidAmountError(f"{what} must be a finite number, got {describe(value)}")
     return parse_number(str(value), what)
@@ -139,7 +139,7 @@ def as_fraction(value: object, what: str) -> Fraction:
 
 
 def check_minor(minor: int, code: str) -> int:
-    """Return ``minor`` if within [`MAX_MINOR`][billing_core._money.MAX_MINOR], else raise."""
+    """Return ``minor`` if within [`MAX_MINOR`][billing_core.money._core.MAX_MINOR], else raise."""
     if -_LIMIT < minor < _LIMIT:
         return minor
     # Count digits from the bit length: str() of a huge int is slow, then refused.
@@ -457,8 +457,8 @@ class Money:
         """Divide by an exact number and round once.
 
         To split an amount into parts that add back up exactly, use
-        [`split`][billing_core.splitting.split] or
-        [`allocate`][billing_core.splitting.allocate] instead.
+        [`split`][billing_core.money.split] or
+        [`allocate`][billing_core.money.allocate] instead.
 
         Args:
             divisor: A non-zero ``int``, ``Decimal`` or ``Fraction``.

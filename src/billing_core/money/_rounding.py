@@ -5,7 +5,7 @@ goes through [`round_ratio`][], in integer arithmetic, so no `decimal`
 context is ever read or changed.
 
 Examples:
-    >>> from billing_core.rounding import RoundingMode, round_ratio
+    >>> from billing_core.money._rounding import RoundingMode, round_ratio
     >>> round_ratio(1001, 100, RoundingMode.HALF_UP), round_ratio(1005, 10, RoundingMode.HALF_EVEN)
     (10, 100)
 """
@@ -23,7 +23,7 @@ class RoundingMode(enum.Enum):
 
     The values are the names used by the `decimal` module, so a mode can be
     given to ``Decimal.quantize`` too. ``HALF_UP`` is the documented default for
-    billing ([`DEFAULT_ROUNDING`][billing_core.rounding.DEFAULT_ROUNDING]).
+    billing ([`DEFAULT_ROUNDING`][billing_core.money.DEFAULT_ROUNDING]).
 
     Examples:
         >>> [round_ratio(-5, 2, m) for m in (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN)]
@@ -67,7 +67,7 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
 
     Raises:
         ZeroDivisionError: If ``denominator`` is zero.
-        TypeError: If ``mode`` is not a [`RoundingMode`][billing_core.rounding.RoundingMode]
+        TypeError: If ``mode`` is not a [`RoundingMode`][billing_core.money.RoundingMode]
             and the value needs rounding.
 
     Examples:

@@ -4,8 +4,8 @@
 for JPY, fils for BHD) and an ISO 4217 currency code, so every amount is exact
 by construction. Arithmetic that could produce a fraction of a minor unit
 (multiplying by a rate, dividing) needs an explicit
-[`RoundingMode`][billing_core.rounding.RoundingMode]; splitting an amount into
-parts goes through [`allocate`][billing_core.splitting.allocate], which never
+[`RoundingMode`][billing_core.money.RoundingMode]; splitting an amount into
+parts goes through [`allocate`][billing_core.money.allocate], which never
 creates or loses a minor unit.
 
 Examples:
@@ -21,13 +21,9 @@ Examples:
 
 The module never reads or changes the global `decimal` context: every
 rounding is done in integer arithmetic at one place,
-[`round_ratio`][billing_core.rounding.round_ratio]. Amounts are bounded:
+[`round_ratio`][billing_core.money.round_ratio]. Amounts are bounded:
 ``|minor| <=`` [`MAX_MINOR`][] (18 digits), and text or ``Decimal`` input is
 bounded before any arithmetic (see [`Money`][]).
-
-Rounding ([`rounding`][billing_core.rounding]) and splitting
-([`splitting`][billing_core.splitting]) have their own modules; their names stay
-importable from here.
 """
 
 from __future__ import annotations
@@ -40,14 +36,15 @@ from typing import Final, Literal
 from babel.numbers import format_currency
 
 from billing_core._checks import describe
-from billing_core._cldr import currency as _currency
-from billing_core._cldr import locale as _cldr_locale
-from billing_core._cldr import override as _override
-from billing_core._money import MAX_MINOR, Money, as_fraction, check_minor, make
-from billing_core._money import _unpickle as _unpickle  # pickles name money._unpickle
+from billing_core._exports import adopt
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.rounding import DEFAULT_ROUNDING, RoundingMode, round_ratio
-from billing_core.splitting import (
+from billing_core.money._cldr import currency as _currency
+from billing_core.money._cldr import locale as _cldr_locale
+from billing_core.money._cldr import override as _override
+from billing_core.money._core import MAX_MINOR, Money, as_fraction, check_minor, make
+from billing_core.money._core import _unpickle as _unpickle  # pickles name money._unpickle
+from billing_core.money._rounding import DEFAULT_ROUNDING, RoundingMode, round_ratio
+from billing_core.money._splitting import (
     AllocationMode,
     allocate,
     allocate_minor,
@@ -56,7 +53,7 @@ from billing_core.splitting import (
 )
 
 # The old private names, still imported from here by a few calculation modules
-# until they import billing_core._money.make and billing_core._cldr.locale.
+# until they import billing_core.money._core.make and billing_core.money._cldr.locale.
 _make = make
 _locale = _cldr_locale
 
@@ -221,7 +218,7 @@ def price_line(
         units: Quantity (units, minutes, days, miles, millilitres, ...).
         unit_price: Price per unit in major units, any precision.
         currency: The ISO 4217 code of the result.
-        rounding: Rounding mode; [`DEFAULT_ROUNDING`][billing_core.rounding.DEFAULT_ROUNDING]
+        rounding: Rounding mode; [`DEFAULT_ROUNDING`][billing_core.money.DEFAULT_ROUNDING]
             (``HALF_UP``) by default.
 
     Returns:
@@ -288,3 +285,6 @@ def format_money(
                 decimal_quantization=False,
             )
         )
+
+
+adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

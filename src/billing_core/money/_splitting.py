@@ -8,7 +8,7 @@ chosen by the [`AllocationMode`][].
 
 Examples:
     >>> from billing_core.money import Money
-    >>> from billing_core.splitting import allocate, split
+    >>> from billing_core.money._splitting import allocate, split
     >>> allocate(Money("100.00", "USD"), [1, 1, 1])
     (Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD'))
     >>> split(Money("0.00", "USD"), 2)
@@ -24,14 +24,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from billing_core._checks import describe
-from billing_core._money import Money, as_fraction, make
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
+from billing_core.money._core import Money, as_fraction, make
 
 __all__ = ["AllocationMode", "allocate", "allocate_minor", "allocate_up_to", "split"]
 
 
 class AllocationMode(enum.Enum):
-    """How [`allocate`][billing_core.splitting.allocate] hands out the minor units left after flooring each share.
+    """How [`allocate`][billing_core.money.allocate] hands out the minor units left after flooring each share.
 
     Every mode gives each part its exact share rounded down, then adds one
     minor unit to some parts until the total is reached. They differ only in
@@ -109,12 +109,12 @@ def allocate_minor(
     ratios: Sequence[int | Decimal | Fraction],
     mode: AllocationMode = AllocationMode.LARGEST_REMAINDER,
 ) -> tuple[int, ...]:
-    """[`allocate`][billing_core.splitting.allocate] on a bare count of minor units: the integer core, for hot loops.
+    """[`allocate`][billing_core.money.allocate] on a bare count of minor units: the integer core, for hot loops.
 
     Code that already works in integer minor units (posting, balances) splits
     them with this instead of wrapping them in a
     [`Money`][billing_core.money.Money] and back. The rules are those of
-    [`allocate`][billing_core.splitting.allocate]: the parts sum to ``units``,
+    [`allocate`][billing_core.money.allocate]: the parts sum to ``units``,
     each is within one unit of its exact share, a zero ratio gets zero, and a
     negative count is split as the mirror image of the positive one.
 
