@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from pathlib import Path
 
@@ -26,13 +27,18 @@ def test_every_public_callable_has_a_docstring() -> None:
     assert undocumented == []
 
 
+def _public_home(module: str) -> str:
+    """The public module a name is imported from: its module without private parts."""
+    return ".".join(part for part in module.split(".") if not part.startswith("_"))
+
+
 def test_every_public_module_has_a_reference_page() -> None:
-    modules = {
-        getattr(billing_core, n).__module__
+    homes = {
+        _public_home(getattr(billing_core, n).__module__)
         for n in billing_core.__all__
         if hasattr(getattr(billing_core, n), "__module__")
     }
-    modules.discard("builtins")
+    homes.discard("builtins")
     pages = (ROOT / "docs" / "reference").glob("*.md")
     documented = {
         line.strip()[4:]
@@ -40,4 +46,17 @@ def test_every_public_module_has_a_reference_page() -> None:
         for line in p.read_text().splitlines()
         if line.startswith("::: ")
     }
-    assert sorted(m for m in modules if m.startswith("billing_core") and m not in documented) == []
+    assert sorted(m for m in homes if m.startswith("billing_core") and m not in documented) == []
+
+
+def test_every_name_is_exported_by_its_public_home() -> None:
+    missing = []
+    for name in billing_core.__all__:
+        value = getattr(billing_core, name)
+        module = getattr(value, "__module__", None)
+        if not isinstance(module, str) or not module.startswith("billing_core."):
+            continue
+        home = importlib.import_module(_public_home(module))
+        if name not in getattr(home, "__all__", ()):
+            missing.append(f"{name} ({home.__name__})")
+    assert missing == []

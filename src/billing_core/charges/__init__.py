@@ -47,7 +47,6 @@ Examples:
     billing_core.errors.ValidationError: line 'L2'.service_through: 2024-03-01 is before the service date 2024-03-04
 """  # noqa: E501
 
-from billing_core._exports import adopt
 from billing_core.charges._attachments import AttachmentTransmission, DocumentKind, DocumentRef
 from billing_core.charges._authorizations import (
     PatientAuthorization,
@@ -84,5 +83,3 @@ __all__ = [
     "authorization_problem",
     "require_patient_authorization",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

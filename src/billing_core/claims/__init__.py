@@ -41,7 +41,6 @@ Examples:
     line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
 """
 
-from billing_core._exports import adopt
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
 from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
 from billing_core.claims._rules import (
@@ -85,5 +84,3 @@ __all__ = [
     "total_charge_matches_lines",
     "validate_claim",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -32,7 +32,6 @@ Examples:
     billing_core.errors.InvalidCodeError: invalid NPI '1234567890': wrong check digit 0, expected 3
 """
 
-from billing_core._exports import adopt
 from billing_core.codes._adjustments import CARC, RARC, GroupCode
 from billing_core.codes._claim import (
     NDC,
@@ -75,5 +74,3 @@ __all__ = [
     "system_from_x12",
     "validate_code",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -36,7 +36,6 @@ from typing import Final, Literal
 from babel.numbers import format_currency
 
 from billing_core._checks import describe
-from billing_core._exports import adopt
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money._cldr import currency as _currency
 from billing_core.money._cldr import locale as _cldr_locale
@@ -285,6 +284,3 @@ def format_money(
                 decimal_quantization=False,
             )
         )
-
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -232,8 +232,6 @@ class Money:
         billing_core.errors.InvalidAmountError: amount 12.345 is finer than ... of USD ...
     """
 
-    # Documented as billing_core.money.Money, where users import it from.
-    __module__ = "billing_core.money"
     __slots__ = ("currency", "minor")
 
     minor: int

@@ -56,7 +56,6 @@ Examples:
     'USD'
 """
 
-from billing_core._exports import adopt
 from billing_core.remittance._adjustments import CasAdjustment
 from billing_core.remittance._advice import PaymentMethod, Remittance
 from billing_core.remittance._claim_payments import ClaimPayment, ClaimStatus
@@ -76,5 +75,3 @@ __all__ = [
     "Remittance",
     "ServicePayment",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -47,7 +47,6 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core._exports import adopt
 from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
 from billing_core.storage._protocols import DocumentStore, LedgerStore, Store, recorded_batch
 from billing_core.storage._store_checks import (
@@ -91,5 +90,3 @@ __all__ = [
     "kind_name",
     "recorded_batch",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -57,7 +57,6 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core._exports import adopt
 from billing_core.workflows._charging import post_bill, submit_encounter
 from billing_core.workflows._patient import post_payment, refund_credit, write_off_small_balances
 from billing_core.workflows._remittances import post_remittance
@@ -92,5 +91,3 @@ __all__ = [
     "submit_encounter",
     "write_off_small_balances",
 ]
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules

@@ -39,7 +39,6 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core._exports import adopt
 from billing_core.testing.conformance._batches import BatchTests
 from billing_core.testing.conformance._documents import DocumentTests
 from billing_core.testing.conformance._kit import every_entry_type
@@ -60,6 +59,3 @@ class StoreConformance(DocumentTests, LedgerTests, BatchTests, WorkflowTests):
         >>> StoreConformance.threads, StoreConformance.payment_writers
         (4, 8)
     """
-
-
-adopt(__name__, globals(), __all__)  # one public home for names defined in _submodules
