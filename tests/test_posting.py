@@ -163,7 +163,7 @@ def clp(
 def post(
     r: Remittance, claims: Sequence[Claim], history: list[Entry], **kw: object
 ) -> tuple[PostingPlan, list[Entry]]:
-    plan = plan_posting(r, claims, line_balances(history, PAID_ON), history=history, **kw)  # type: ignore[arg-type]
+    plan = plan_posting(r, claims, history, **kw)  # type: ignore[arg-type]
     assert not plan.refused, plan.explain()
     new = list(apply_posting(plan, history))
     after = history + new
@@ -506,7 +506,7 @@ def test_two_payers_on_one_account_each_receive_their_own_cash() -> None:
         ],
     )
     history = charges(c1, c2)
-    plan = plan_posting(r, [c1, c2], line_balances(history, PAID_ON))
+    plan = plan_posting(r, [c1, c2], history)
     assert not plan.refused, plan.explain()
     assert validate_history([*history, *plan.entries]) == []
     received = [e for e in plan.entries if isinstance(e, PaymentReceived)]
@@ -561,7 +561,7 @@ def test_two_payers_on_one_account_recoup_and_pay_separately() -> None:
 def test_reversal_without_an_original_is_refused() -> None:
     c = claim("A-1", [item("L1", "100")])
     rev = clp("A-1", "100", "70", svc("L1", "100", "70", *cas("CO", ("45", "30")))).as_reversal()
-    plan = plan_posting(remit("-70", [rev]), [c], line_balances(charges(c), PAID_ON))
+    plan = plan_posting(remit("-70", [rev]), [c], charges(c))
     assert plan.refused and plan.entries == ()
     assert [f.rule for f in plan.errors] == ["posting.reversal_unpaired"]
 
@@ -573,9 +573,7 @@ def test_reversal_that_does_not_match_the_original_is_refused() -> None:
         paid=usd("60"),
         lines=[svc("L1", "100", "60", *cas("CO", ("45", "30")), *cas("PR", ("2", "10")))],
     ).as_reversal()
-    plan = plan_posting(
-        remit("-60", [wrong]), [c], line_balances(history, PAID_ON), history=history
-    )
+    plan = plan_posting(remit("-60", [wrong]), [c], history)
     assert [f.rule for f in plan.errors] == ["posting.reversal_mismatch"]
 
 
@@ -648,11 +646,11 @@ def test_ambiguous_fallback_is_refused_not_guessed() -> None:
             )
         ],
     )
-    plan = plan_posting(r, [c], line_balances(charges(c), PAID_ON))
+    plan = plan_posting(r, [c], charges(c))
     # L2 is taken by its control number, so only L1 remains: matched, not ambiguous
     assert not plan.refused
     r2 = remit("200", [clp("C1", "200", "200", svc(None, "100", "100"), svc(None, "100", "100"))])
-    plan2 = plan_posting(r2, [c], line_balances(charges(c), PAID_ON))
+    plan2 = plan_posting(r2, [c], charges(c))
     assert plan2.refused and plan2.entries == ()
     assert {f.rule for f in plan2.errors} == {"posting.unmatched_line"}
     assert plan2.errors[0].location == "claim 1 (C1) line 1"
@@ -661,13 +659,13 @@ def test_ambiguous_fallback_is_refused_not_guessed() -> None:
 def test_unmatched_claim_is_refused_or_held() -> None:
     c = claim("C1", [item("L1", "100")])
     r = remit("150", [clp("C1", "100", "100", svc("L1", "100", "100")), clp("ZZZ", "50", "50")])
-    balances = line_balances(charges(c), PAID_ON)
-    refused = plan_posting(r, [c], balances)
+    history = charges(c)
+    refused = plan_posting(r, [c], history)
     assert refused.refused and refused.entries == () and refused.provider_entries == ()
     assert refused.errors[0].location == "claim 2 (ZZZ)"
     with pytest.raises(ValidationError, match="no claim 'ZZZ'"):
         apply_posting(refused, charges(c))
-    held = plan_posting(r, [c], balances, skip_unmatched=True)
+    held = plan_posting(r, [c], history, skip_unmatched=True)
     assert not held.refused
     assert [p.kind for p in held.provider_entries] == [ProviderPostingKind.UNMATCHED_CLAIM]
     assert held.reconciliation().ok
@@ -677,7 +675,7 @@ def test_line_control_number_of_another_claim() -> None:
     c1 = claim("C1", [item("L1", "100")])
     c2 = claim("C2", [item("L2", "100")])
     r = remit("100", [clp("C1", "100", "100", svc("L2", "100", "100"))])
-    plan = plan_posting(r, [c1, c2], line_balances(charges(c1, c2), PAID_ON))
+    plan = plan_posting(r, [c1, c2], charges(c1, c2))
     (error,) = plan.errors
     assert error.rule == "posting.line_of_other_claim"
     assert error.location == "claim 1 (C1) line 1 (L2)"
@@ -688,20 +686,20 @@ def test_two_claims_with_one_line_id_are_refused() -> None:
     c1 = claim("C1", [item("1", "100")])
     c2 = claim("C2", [item("1", "100")], account="A2")
     r = remit("100", [clp("C1", "100", "100", svc("1", "100", "100"))])
-    plan = plan_posting(r, [c1, c2], line_balances(charges(c1), PAID_ON))
+    plan = plan_posting(r, [c1, c2], charges(c1))
     assert plan.refused and plan.entries == ()
     assert [(f.rule, f.location) for f in plan.errors] == [
         ("posting.duplicate_line_id", "claim C2 line 1")
     ]
     # a replacement claim on the same account reuses the original's line items: fine
     c3 = claim("C3", [item("1", "100")])
-    assert not plan_posting(r, [c1, c3], line_balances(charges(c1), PAID_ON)).refused
+    assert not plan_posting(r, [c1, c3], charges(c1)).refused
 
 
 def test_same_claim_twice_is_refused_unless_reversal_and_correction() -> None:
     c = claim("C1", [item("L1", "100")])
     cp = clp("C1", "100", "50", svc("L1", "100", "50", *cas("CO", ("45", "50"))))
-    plan = plan_posting(remit("100", [cp, cp]), [c], line_balances(charges(c), PAID_ON))
+    plan = plan_posting(remit("100", [cp, cp]), [c], charges(c))
     assert "posting.duplicate_claim" in {f.rule for f in plan.errors}
     assert plan.entries == ()
 
@@ -716,7 +714,7 @@ def test_claim_in_another_currency() -> None:
     )
     c = claim("C1", [eur_item])
     r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
-    plan = plan_posting(r, [c], {})
+    plan = plan_posting(r, [c], [])
     assert [(f.rule, f.location) for f in plan.errors] == [("posting.currency", "claim 1 (C1)")]
 
 
@@ -725,7 +723,7 @@ def test_overdrawing_a_bucket_is_refused() -> None:
     history = charges(c)
     r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
     _, after = post(r, [c], history)
-    again = plan_posting(attrs.evolve(r, trace_number="T-2"), [c], line_balances(after, PAID_ON))
+    again = plan_posting(attrs.evolve(r, trace_number="T-2"), [c], after)
     assert [f.rule for f in again.errors] == ["posting.overdrawn"]
 
 
@@ -757,12 +755,12 @@ def test_noncovered_pr_without_authorization_is_flagged() -> None:
 def test_unbalanced_remittance_is_refused_with_the_explanation() -> None:
     c = claim("C1", [item("L1", "100")])
     r = remit("90", [clp("C1", "100", "100", svc("L1", "100", "100"))])
-    balances = line_balances(charges(c), PAID_ON)
-    plan = plan_posting(r, [c], balances)
+    history = charges(c)
+    plan = plan_posting(r, [c], history)
     assert plan.refused and plan.entries == ()
     with pytest.raises(UnbalancedError, match=r"BPR02 = sum\(CLP04\) - sum\(PLB\)"):
         apply_posting(plan, charges(c))
-    accepted = plan_posting(r, [c], balances, accept_unbalanced=True)
+    accepted = plan_posting(r, [c], history, accept_unbalanced=True)
     assert not accepted.refused and accepted.accepted_unbalanced
     assert [p.kind for p in accepted.provider_entries] == [ProviderPostingKind.UNRECONCILED]
     assert accepted.reconciliation().ok
@@ -773,12 +771,12 @@ def test_posting_twice_is_detected_and_posts_nothing() -> None:
     r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
     history = charges(c)
     plan, after = post(r, [c], history)
-    again = plan_posting(attrs.evolve(r, id="another id"), [c], line_balances(history, PAID_ON))
+    again = plan_posting(attrs.evolve(r, id="another id"), [c], history)
     assert again.idempotency_key == plan.idempotency_key
     with pytest.raises(DuplicateError, match="already posted"):
         apply_posting(again, after)
     # given the history, the plan itself says so (and posts nothing)
-    replanned = plan_posting(r, [c], line_balances(after, PAID_ON), history=after)
+    replanned = plan_posting(r, [c], after)
     assert replanned.refused and replanned.entries == ()
     assert "posting.already_posted" in {f.rule for f in replanned.errors}
     with pytest.raises(DuplicateError):
@@ -789,7 +787,7 @@ def test_stale_plan() -> None:
     c = claim("C1", [item("L1", "100")])
     r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
     history = charges(c)
-    plan = plan_posting(r, [c], line_balances(history, PAID_ON))
+    plan = plan_posting(r, [c], history)
     moved = Adjustment(
         id="x",
         account_id="A1",
@@ -830,7 +828,7 @@ def test_idempotency_key_depends_on_content() -> None:
 @settings(max_examples=60)
 @given(posting_scenarios())
 def test_posting_conserves_money_per_claim(s: PostingScenario) -> None:
-    plan = plan_posting(s.remittance, s.claims, line_balances(s.history, s.as_of))
+    plan = plan_posting(s.remittance, s.claims, s.history)
     assert not plan.refused, plan.explain()
     after = [*s.history, *apply_posting(plan, s.history)]
     assert validate_history(after) == []
@@ -862,7 +860,7 @@ def test_posting_conserves_money_per_claim(s: PostingScenario) -> None:
 @settings(max_examples=40)
 @given(posting_scenarios(), st.data())
 def test_reversal_then_repost_equals_a_single_post(s: PostingScenario, data: st.DataObject) -> None:
-    first = plan_posting(s.remittance, s.claims, line_balances(s.history, s.as_of))
+    first = plan_posting(s.remittance, s.claims, s.history)
     assert not first.refused, first.explain()
     once = [*s.history, *apply_posting(first, s.history)]
     # the payer reverses some claims and pays them again, unchanged
@@ -871,7 +869,7 @@ def test_reversal_then_repost_equals_a_single_post(s: PostingScenario, data: st.
     )
     pairs = [x for cp in picked for x in (cp.as_reversal(), cp)]
     redo = remit("0", pairs, trace="REDO")
-    second = plan_posting(redo, s.claims, line_balances(once, PAID_ON), history=once)
+    second = plan_posting(redo, s.claims, once)
     assert not second.refused, second.explain()
     twice = [*once, *apply_posting(second, once)]
     assert validate_history(twice) == []
@@ -1020,7 +1018,7 @@ def test_an_accepted_unbalanced_remittance_never_applies_more_than_it_pays() -> 
             )
         ],
     )
-    plan = plan_posting(remittance, [claim], line_balances(history, day), accept_unbalanced=True)
+    plan = plan_posting(remittance, [claim], history, accept_unbalanced=True)
     assert not plan.refused
     with pytest.raises(ValidationError) as refused:
         apply_posting(plan, history)

@@ -785,11 +785,10 @@ def post_remittance(
         plan = plan_posting(
             remittance,
             claims,
-            line_balances(history, when),
+            history,
             coverages=coverages,
             claim_level_rule=claim_level_rule,
             designated_lines=designated_lines,
-            history=history,
             accept_unbalanced=accept_unbalanced,
             skip_unmatched=skip_unmatched,
             effective=when,

@@ -1,0 +1,166 @@
+"""What the posting steps share (private): the plan's fixed inputs, line drafts, findings.
+
+A plan is a fold over the remittance's claim payments. Everything that does
+not change during the fold is in one `Inputs` value; the only state that
+does change is the plan's own effect on the buckets (a `Delta`), the ids
+already reversed, and the next entry number, and each step receives them as
+arguments and returns what it changes, never mutating them itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Final, NamedTuple
+
+import attrs
+
+from billing_core.balances import Balance
+from billing_core.charges import LineItem
+from billing_core.claims import Claim
+from billing_core.codes import GroupCode
+from billing_core.errors import Finding, Severity
+from billing_core.ledger import Adjustment, Bucket, Entry, Party, PaymentApplied, Source
+from billing_core.posting import ClaimLevelRule
+from billing_core.remittance import Remittance
+
+SOURCE_TAG: Final = "835 claim "
+"""How every entry a claim payment posts starts its ``Source.reason``.
+
+A later reversal (status 22) finds the entries to negate by this reason
+(``"835 claim <pcn> payer claim <number>"``), so it must never change.
+"""
+
+Key = tuple[str, Bucket]
+"""A bucket of a line: (line id, bucket)."""
+
+Delta = Mapping[Key, int]
+"""What the plan so far has moved in or out of each bucket, in minor units."""
+
+Shift = tuple[str, Bucket, int]
+"""One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""
+
+Relied = tuple[str, str, Bucket]
+"""A bucket whose current balance a step relied on: (line id, account id, bucket)."""
+
+Adjusted = tuple[GroupCode, str, int]
+"""One adjustment of a line: (group, reason code, minor units)."""
+
+
+class LinePost(NamedTuple):
+    """One matched line's amounts (minor units), before they become entries.
+
+    ``where`` is (claim location, line number in the 835 or 0 for a claim
+    answered without lines, line control number).
+    """
+
+    item: LineItem
+    paid: int
+    adjustments: tuple[Adjusted, ...]
+    where: tuple[str, int, str | None]
+
+    @property
+    def location(self) -> str:
+        """Where the line is in the remittance, for findings."""
+        loc, number, lcn = self.where
+        if number == 0:
+            return f"{loc} line {self.item.id} (claim level)"
+        return f"{loc} line {number}" + (f" ({lcn})" if lcn else "")
+
+
+class Originals(NamedTuple):
+    """What the history offers a reversal: entries by their ``Source.reason``, ids reversed."""
+
+    by_reason: Mapping[str, list[PaymentApplied | Adjustment]]
+    reversed: frozenset[str]
+
+
+NO_ORIGINALS: Final = Originals(by_reason={}, reversed=frozenset())
+
+
+@attrs.frozen(kw_only=True)
+class Inputs:
+    """Everything a plan reads and never changes while it folds over the claim payments."""
+
+    remittance: Remittance
+    effective: datetime.date
+    key: str
+    prefix: str
+    claims: Mapping[str, Claim]
+    line_owner: Mapping[str, str]
+    parties: Mapping[str, Party]
+    balances: Mapping[str, Balance]
+    coverages: Mapping[str, tuple[Bucket, ...]]
+    rule: ClaimLevelRule
+    designated: Mapping[str, str]
+    skip_unmatched: bool
+    originals: Originals
+
+    @property
+    def currency(self) -> str:
+        """The remittance's currency."""
+        return self.remittance.currency
+
+    def entry_id(self, number: int) -> str:
+        """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
+        return f"{self.prefix}.{number}"
+
+
+class ClaimSide(NamedTuple):
+    """The payer's side of one matched claim: where its money comes from and goes."""
+
+    claim: Claim
+    location: str
+    bucket: Bucket
+    following: Bucket
+    party: Party
+    source: Source
+
+
+class Made(NamedTuple):
+    """What a step made for one claim: entries, findings, bucket moves, balances relied on.
+
+    ``reversed`` holds the ids of the history entries it reversed.
+    """
+
+    entries: list[Entry]
+    findings: list[Finding]
+    shifts: list[Shift]
+    relied: list[Relied]
+    reversed: list[str]
+
+
+def error(location: str, message: str, rule: str) -> Finding:
+    """An error finding (the plan is refused)."""
+    return Finding(location=location, message=message, rule=rule, severity=Severity.ERROR)
+
+
+def warning(location: str, message: str, rule: str) -> Finding:
+    """A warning finding (the plan goes ahead)."""
+    return Finding(location=location, message=message, rule=rule, severity=Severity.WARNING)
+
+
+def has_error(findings: Iterable[Finding]) -> bool:
+    """Whether one of ``findings`` is an error."""
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def open_in(
+    balances: Mapping[str, Balance], line_id: str, bucket: Bucket, *deltas: Delta
+) -> int | None:
+    """A bucket's open amount now: its balance plus the plan's moves; None without a charge.
+
+    ``deltas`` are layered: the fold's so far, then a step's own within one claim.
+    """
+    balance = balances.get(line_id)
+    if balance is None:
+        return None
+    key = (line_id, bucket)
+    return balance.open.of(bucket).minor + sum(d.get(key, 0) for d in deltas)
+
+
+def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:
+    """Fold ``shifts`` into a delta the caller owns."""
+    for line_id, bucket, minor in shifts:
+        key = (line_id, bucket)
+        delta[key] = delta.get(key, 0) + minor
