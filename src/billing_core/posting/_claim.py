@@ -9,9 +9,7 @@ changes nothing it is given.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from typing import Final
-
-import attrs
+from typing import Final, NamedTuple
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding
@@ -27,10 +25,9 @@ from billing_core.posting._common import (
     Made,
     Relied,
     Shift,
-    add_shifts,
     error,
     has_error,
-    open_in,
+    read_open,
     warning,
 )
 from billing_core.posting._distribute import distribute
@@ -46,8 +43,7 @@ _NOT_ADJUDICATED: Final = {
 """Statuses that post nothing: the payer priced the claim only, or does not know it."""
 
 
-@attrs.frozen(kw_only=True)
-class ClaimOutcome:
+class ClaimOutcome(NamedTuple):
     """What one claim payment adds to the plan.
 
     ``cash`` is the (account, paying party, minor units) the payer paid on
@@ -184,17 +180,21 @@ def _side(
 def _post_lines(
     inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Mapping[Key, int], first: int
 ) -> Made:
-    """Every line's entries, each line posted on the buckets the earlier ones left."""
+    """Every line's entries.
+
+    A claim's lines have distinct ids and each is matched once, and a line
+    moves money only between its own buckets: no line reads what another line
+    of the same claim moved, so each reads the buckets as the claim found them.
+    """
     made = Made([], [], [], [], [])
-    own: dict[Key, int] = {}
     for post in posts:
-        available = open_in(inputs.balances, post.item.id, side.bucket, delta, own)
-        line = post_line(inputs, side, post, available, first + len(made.entries))
+        opened = read_open(inputs.balances, post.item.id, side.bucket, delta)
+        line = post_line(inputs, side, post, opened, first + len(made.entries))
         made.entries.extend(line.entries)
-        made.findings.extend(line.findings)
         made.shifts.extend(line.shifts)
         made.relied.extend(line.relied)
-        add_shifts(own, line.shifts)
+        if line.findings:
+            made.findings.extend(line.findings)
     return made
 
 

@@ -10,7 +10,7 @@ arguments and returns what it changes, never mutating them itself.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
 import attrs
@@ -18,7 +18,7 @@ import attrs
 from billing_core.balances import Balance
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
-from billing_core.codes import GroupCode
+from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding, Severity
 from billing_core.ledger import Adjustment, Bucket, Entry, Party, PaymentApplied, Source
 from billing_core.posting import ClaimLevelRule
@@ -40,11 +40,18 @@ Delta = Mapping[Key, int]
 Shift = tuple[str, Bucket, int]
 """One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""
 
-Relied = tuple[str, str, Bucket]
-"""A bucket whose current balance a step relied on: (line id, account id, bucket)."""
+Relied = tuple[str, str, Bucket, int]
+"""A bucket whose balance a step relied on: (line id, account id, bucket, its open amount)."""
 
-Adjusted = tuple[GroupCode, str, int]
-"""One adjustment of a line: (group, reason code, minor units)."""
+Opened = tuple[int, int]
+"""A bucket as a step reads it: (the open amount of its balance, what is open now)."""
+
+Adjusted = tuple[GroupCode, CARC, int]
+"""One adjustment of a line: (group, reason, minor units).
+
+The reason stays the remittance's own `CARC`, already checked: a ledger
+entry takes it as it is, where a code string would be parsed again.
+"""
 
 
 class LinePost(NamedTuple):
@@ -91,15 +98,11 @@ class Inputs:
     parties: Mapping[str, Party]
     balances: Mapping[str, Balance]
     coverages: Mapping[str, tuple[Bucket, ...]]
+    currency: str
     rule: ClaimLevelRule
     designated: Mapping[str, str]
     skip_unmatched: bool
     originals: Originals
-
-    @property
-    def currency(self) -> str:
-        """The remittance's currency."""
-        return self.remittance.currency
 
     def entry_id(self, number: int) -> str:
         """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
@@ -140,23 +143,31 @@ def warning(location: str, message: str, rule: str) -> Finding:
     return Finding(location=location, message=message, rule=rule, severity=Severity.WARNING)
 
 
-def has_error(findings: Iterable[Finding]) -> bool:
+def has_error(findings: Sequence[Finding]) -> bool:
     """Whether one of ``findings`` is an error."""
-    return any(f.severity is Severity.ERROR for f in findings)
+    return bool(findings) and any(f.severity is Severity.ERROR for f in findings)
 
 
-def open_in(
-    balances: Mapping[str, Balance], line_id: str, bucket: Bucket, *deltas: Delta
-) -> int | None:
-    """A bucket's open amount now: its balance plus the plan's moves; None without a charge.
+def read_open(
+    balances: Mapping[str, Balance],
+    line_id: str,
+    bucket: Bucket,
+    delta: Delta,
+    own: Delta | None = None,
+) -> Opened | None:
+    """A bucket's open amount in its balance, and now with the plan's moves; None without a charge.
 
-    ``deltas`` are layered: the fold's so far, then a step's own within one claim.
+    ``delta`` holds the moves of the plan so far, ``own`` those a step made
+    itself since (within one claim). The balance's amount is what the plan
+    relies on, and what `apply_posting` checks again.
     """
     balance = balances.get(line_id)
     if balance is None:
         return None
     key = (line_id, bucket)
-    return balance.open.of(bucket).minor + sum(d.get(key, 0) for d in deltas)
+    base = balance.open.of(bucket).minor
+    now = base + delta.get(key, 0)
+    return base, now if own is None else now + own.get(key, 0)
 
 
 def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:

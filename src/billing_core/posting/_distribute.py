@@ -87,7 +87,7 @@ def spread_claim_adjustments(
                 return posts, [error(loc, message, "posting.claim_level")]
         else:
             shares = allocate(amount, ws)
-        key = (adj.group, adj.reason.code)
+        key = (adj.group, adj.reason)
         posts = [
             p._replace(paid=p.paid - share, adjustments=(*p.adjustments, (*key, share)))
             if share
@@ -123,7 +123,7 @@ def spread_whole_claim(
     for adj in cp.adjustments:
         for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
             if share:
-                line.append((adj.group, adj.reason.code, share))
+                line.append((adj.group, adj.reason, share))
     paid_shares = allocate(cp.paid.minor, ws)
     spread: list[LinePost] = []
     for post, adjs, paid_share in zip(posts, adjusted, paid_shares, strict=True):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from billing_core.charges import authorization_problem
-from billing_core.codes import GroupCode
+from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding
 from billing_core.ledger import Adjustment, Bucket, Entry, PaymentApplied
 from billing_core.money import Money
@@ -29,6 +29,7 @@ from billing_core.posting._common import (
     ClaimSide,
     Inputs,
     LinePost,
+    Opened,
     Relied,
     Shift,
     error,
@@ -40,14 +41,11 @@ class Split(NamedTuple):
     """A line's amounts by what they do to the payer's bucket (minor units)."""
 
     applied: int
-    writeoffs: tuple[Adjusted, ...]
-    transfers: tuple[tuple[str, int], ...]
+    writeoffs: list[Adjusted]
+    transfers: list[tuple[CARC, int]]
     overpaid: int
-
-    @property
-    def taken(self) -> int:
-        """What the line takes out of the payer's bucket."""
-        return self.applied + sum(w[2] for w in self.writeoffs) + sum(t[1] for t in self.transfers)
+    taken: int
+    """What the line takes out of the payer's bucket: applied + write-offs + transfers."""
 
 
 class LineOutcome(NamedTuple):
@@ -61,15 +59,18 @@ class LineOutcome(NamedTuple):
 
 def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding:
     """A line's adjustments netted per group and reason, and sorted by effect; or the error."""
-    nets: dict[tuple[GroupCode, str], int] = {}
+    # Keyed by the code string: hashing a str is cheaper than hashing a CARC.
+    nets: dict[tuple[GroupCode, str], tuple[CARC, int]] = {}
     for group, reason, amount in post.adjustments:
-        nets[(group, reason)] = nets.get((group, reason), 0) + amount
+        key = (group, reason.code)
+        found = nets.get(key)
+        nets[key] = (reason, amount if found is None else found[1] + amount)
     writeoffs: list[Adjusted] = []
-    transfers: list[tuple[str, int]] = []
-    overpaid = 0
+    transfers: list[tuple[CARC, int]] = []
+    overpaid = moved = 0
     secondary = bucket is not Bucket.PRIMARY
-    for (group, reason), amount in nets.items():
-        if group is GroupCode.OA and secondary and reason in PRIOR_PAYER_IMPACT_REASONS:
+    for (group, _), (reason, amount) in nets.items():
+        if group is GroupCode.OA and secondary and reason.code in PRIOR_PAYER_IMPACT_REASONS:
             continue
         if group is GroupCode.CR:
             message = f"CR-{reason}: CR (4010 correction/reversal) cannot be posted"
@@ -80,8 +81,10 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
             continue
         elif group is GroupCode.PR:
             transfers.append((reason, amount))
+            moved += amount
         else:
             writeoffs.append((group, reason, amount))
+            moved += amount
     applied = post.paid - overpaid
     if applied < 0:
         return error(
@@ -90,21 +93,22 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
             " that is not a reversal",
             "posting.negative",
         )
-    return Split(applied, tuple(writeoffs), tuple(transfers), overpaid)
+    return Split(applied, writeoffs, transfers, overpaid, applied + moved)
 
 
 def post_line(
-    inputs: Inputs, side: ClaimSide, post: LinePost, available: int | None, number: int
+    inputs: Inputs, side: ClaimSide, post: LinePost, opened: Opened | None, number: int
 ) -> LineOutcome:
     """The entries of one line, numbered from ``number``, given what its bucket has open."""
     split = split_line(post, side.bucket, inputs.currency)
     if isinstance(split, Finding):
         return LineOutcome([], [split], [], [])
     line_id, bucket, cur = post.item.id, side.bucket, inputs.currency
-    if available is None:
+    if opened is None:
         message = f"line {line_id} has no charge posted"
         return LineOutcome([], [error(post.location, message, "posting.no_charge")], [], [])
-    relied = [(line_id, side.claim.account_id, bucket)]
+    base, available = opened
+    relied: list[Relied] = [(line_id, side.claim.account_id, bucket, base)]
     need = split.taken
     if need > available:
         message = (
@@ -125,9 +129,11 @@ def post_line(
             " payment; it stays as the payer's unapplied credit"
         )
         findings.append(warning(post.location, message, "posting.overpaid"))
-    findings.extend(_noncovered_findings(post, split, side.following))
     shifts: list[Shift] = [(line_id, bucket, -need)]
-    shifts.extend((line_id, side.following, amount) for _, amount in split.transfers)
+    if split.transfers:
+        findings.extend(_noncovered_findings(post, split, side.following))
+        for _, amount in split.transfers:
+            shifts.append((line_id, side.following, amount))
     return LineOutcome(_entries(inputs, side, post, split, number), findings, shifts, relied)
 
 
@@ -135,7 +141,7 @@ def _noncovered_findings(post: LinePost, split: Split, following: Bucket) -> lis
     """Warn of a not-covered PR amount moved on without the patient's authorization on file."""
     findings = []
     for reason, _ in split.transfers:
-        if reason not in NON_COVERED_REASONS:
+        if reason.code not in NON_COVERED_REASONS:
             continue
         problem = authorization_problem(post.item, required=True)
         if problem is not None:
@@ -169,9 +175,11 @@ def _entries(
                 bucket=bucket,
             )
         )
-    moves: list[tuple[GroupCode, str, int, Bucket | None]]
-    moves = [(g, r, a, None) for g, r, a in split.writeoffs]
-    moves += [(GroupCode.PR, r, a, side.following) for r, a in split.transfers]
+    moves: list[tuple[GroupCode, CARC, int, Bucket | None]] = [
+        (g, r, a, None) for g, r, a in split.writeoffs
+    ]
+    for r, a in split.transfers:
+        moves.append((GroupCode.PR, r, a, side.following))
     for group, reason, amount, to in moves:
         out.append(
             Adjustment(

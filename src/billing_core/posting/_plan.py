@@ -171,6 +171,7 @@ def read_inputs(
         parties=_parties(by_id.values()),
         balances=line_balances(history, when) if balances is None else balances,
         coverages=buckets,
+        currency=remittance.currency,
         rule=rule,
         designated=designated or {},
         skip_unmatched=skip_unmatched,
@@ -210,7 +211,7 @@ def assemble(
         balancing=report,
         accepted_unbalanced=accept_unbalanced,
         total_payment=remittance.total_payment,
-        assumed=_assumed(inputs.balances, folded.relied),
+        assumed=_assumed(folded.relied),
     )
 
 
@@ -245,10 +246,11 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
         add_shifts(delta, out.shifts)
         reversed_ids.update(out.reversed)
         folded.entries.extend(out.entries)
-        folded.findings.extend(out.findings)
-        folded.follow_ups.extend(out.follow_ups)
-        folded.crossovers.extend(out.crossovers)
         folded.relied.extend(out.relied)
+        if out.findings or out.follow_ups or out.crossovers:
+            folded.findings.extend(out.findings)
+            folded.follow_ups.extend(out.follow_ups)
+            folded.crossovers.extend(out.crossovers)
         number += len(out.entries)
         if out.held is not None:
             folded.held.append(out.held)
@@ -344,15 +346,12 @@ def _already_posted(history: Iterable[Entry], key: str, remittance: Remittance) 
     return [error(f"remittance {remittance.trace_number}", message, "posting.already_posted")]
 
 
-def _assumed(balances: Mapping[str, Balance], relied: Iterable[Relied]) -> tuple[Assumed, ...]:
+def _assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
     seen: dict[Key, Assumed] = {}
-    for line_id, account, bucket in relied:
+    for line_id, account, bucket, open_minor in relied:
         if (line_id, bucket) not in seen:
             seen[(line_id, bucket)] = Assumed(
-                line_id=line_id,
-                account_id=account,
-                bucket=bucket,
-                open_minor=balances[line_id].open.of(bucket).minor,
+                line_id=line_id, account_id=account, bucket=bucket, open_minor=open_minor
             )
     return tuple(seen.values())

@@ -25,7 +25,7 @@ from billing_core.posting._common import (
     Made,
     Originals,
     error,
-    open_in,
+    read_open,
 )
 from billing_core.posting._lines import split_line
 from billing_core.remittance import ClaimPayment
@@ -127,9 +127,9 @@ def _wanted(posts: list[LinePost], bucket: Bucket, currency: str) -> list[Signat
         if split.applied:
             wanted.append(signature(line_id, "applied", bucket, split.applied))
         for group, reason, amount in split.writeoffs:
-            wanted.append(signature(line_id, "adjusted", bucket, amount, group, reason))
+            wanted.append(signature(line_id, "adjusted", bucket, amount, group, reason.code))
         for reason, amount in split.transfers:
-            wanted.append(signature(line_id, "moved", bucket, amount, GroupCode.PR, reason))
+            wanted.append(signature(line_id, "moved", bucket, amount, GroupCode.PR, reason.code))
     return wanted
 
 
@@ -169,10 +169,10 @@ def _reversals(
             # The money moved on must still be where it went: a patient or next
             # payer who has paid it since cannot have it taken back by this reversal.
             to = original.to_bucket
-            now = open_in(inputs.balances, line_id, to, delta, own)
-            if now is not None:
-                out.relied.append((line_id, account, to))
-            if now is None or now < amount:
+            opened = read_open(inputs.balances, line_id, to, delta, own)
+            if opened is not None:
+                out.relied.append((line_id, account, to, opened[0]))
+            if opened is None or opened[1] < amount:
                 message = (
                     f"cannot reverse {original.group}-{original.reason} on line"
                     f" {line_id}: the {to} bucket no longer holds"
