@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given, settings
 
 from billing_core.balances import credits, line_balances
 from billing_core.charges import Category, DocumentKind, DocumentRef, LineItem, PatientAuthorization
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
-from billing_core.errors import Severity
+from billing_core.errors import BillingError, Severity, ValidationError
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -387,3 +388,62 @@ def test_posting_conserves_money_per_claim(s: PostingScenario) -> None:
             applied[claim_of[e.line_id]] += e.amount.minor
     assert taken == {c.id: c.total_charge.minor for c in s.claims}
     assert applied == {cp.patient_control_number: cp.paid.minor for cp in s.remittance.claims}
+
+
+@pytest.mark.parametrize(
+    ("coverages", "expected"),
+    [
+        (
+            {"A1": [PRIMARY, "secondary"]},
+            ["coverages['A1'][1]: not a Coverage or a Bucket: 'secondary' (str)"],
+        ),
+        (
+            {"A1": [2], "A2": [Bucket.PRIMARY, None]},
+            [
+                "coverages['A1'][0]: not a Coverage or a Bucket: 2 (int)",
+                "coverages['A2'][1]: not a Coverage or a Bucket: None (NoneType)",
+            ],
+        ),
+        (
+            {"A1": "primary"},
+            ["coverages['A1']: must be the account's coverages or buckets, got 'primary' (str)"],
+        ),
+        (
+            [PRIMARY],
+            ["coverages: must map account ids to their coverages, got a list"],
+        ),
+    ],
+)
+def test_bad_coverage_values_are_named_with_where_they_are(
+    coverages: object, expected: list[str]
+) -> None:
+    # Issue 17: these raised a bare TypeError (or, for an account no claim touched, nothing).
+    c = claim("C1", [item("L1", "100")])
+    r = remit("70", [clp("C1", "100", "70", svc("L1", "100", "70", *cas("PR", ("2", "30"))))])
+    with pytest.raises(ValidationError) as raised:
+        plan_posting(r, [c], charges(c), coverages=coverages)  # type: ignore[arg-type]
+    assert [str(f) for f in raised.value.findings] == expected
+    assert {f.rule for f in raised.value.findings} == {"posting.coverages"}
+    assert isinstance(raised.value, BillingError)
+
+
+def test_plan_takes_the_history_once_and_derives_the_balances() -> None:
+    c = claim("C1", [item("L1", "100")])
+    r = remit("70", [clp("C1", "100", "70", svc("L1", "100", "70", *cas("CO", ("45", "30"))))])
+    history = charges(c)
+    derived = plan_posting(r, [c], history)
+    given_balances = plan_posting(r, [c], history, balances=line_balances(history, PAID_ON))
+    assert derived == given_balances
+    assert not derived.refused
+    # an iterator is read once and kept: the already-posted check and the balances both see it
+    assert plan_posting(r, [c], iter(history)) == derived
+
+
+def test_the_history_is_never_optional_nor_a_balances_mapping() -> None:
+    # The old signature took the line balances third: a mapping there is refused by name.
+    c = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    with pytest.raises(ValidationError, match="history: must be the accounts' ledger entries"):
+        plan_posting(r, [c], line_balances(charges(c), PAID_ON))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        plan_posting(r, [c])  # type: ignore[call-arg]

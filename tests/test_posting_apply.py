@@ -10,6 +10,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
+from billing_core.balances import line_balances
 from billing_core.codes import GroupCode
 from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError, ValidationError
 from billing_core.ledger import Adjustment, Bucket, ChargePosted
@@ -19,7 +20,7 @@ from billing_core.remittance import CasAdjustment as Cas
 from billing_core.remittance import ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
 from billing_core.serialization import from_json, to_json
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
-from posting_kit import DAY, cas, charges, claim, clp, item, post, remit, svc, usd
+from posting_kit import DAY, PAID_ON, cas, charges, claim, clp, item, post, remit, svc, usd
 
 
 def test_unbalanced_remittance_is_refused_with_the_explanation() -> None:
@@ -235,3 +236,43 @@ def test_an_accepted_unbalanced_remittance_never_applies_more_than_it_pays() -> 
     with pytest.raises(ValidationError) as refused:
         apply_posting(plan, history)
     assert {f.rule for f in refused.value.findings} == {"history.credit_negative"}
+
+
+def test_the_balances_fast_path_keeps_every_check() -> None:
+    # Issue 10: with the balances passed separately, forgetting history= used to skip
+    # the already-posted check silently. The history is now always given, so the
+    # fast path (balances= held by the caller) checks exactly what the slow one does.
+    c = claim("C1", [item("L1", "100")])
+    r = remit("70", [clp("C1", "100", "70", svc("L1", "100", "70", *cas("PR", ("2", "30"))))])
+    _, after = post(r, [c], charges(c))
+    fast = plan_posting(r, [c], after, balances=line_balances(after, PAID_ON))
+    assert fast.refused and "posting.already_posted" in {f.rule for f in fast.errors}
+    # and a reversal finds the entries it undoes
+    undo = remit("-70", [r.claims[0].as_reversal()], trace="T-UNDO")
+    fast_undo = plan_posting(undo, [c], after, balances=line_balances(after, PAID_ON))
+    assert not fast_undo.refused, fast_undo.explain()
+    assert fast_undo == plan_posting(undo, [c], after)
+
+
+def test_balances_of_another_history_make_the_plan_stale_not_wrong() -> None:
+    c = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    history = charges(c)
+    moved = Adjustment(
+        id="x",
+        account_id="A1",
+        line_id="L1",
+        effective=DAY,
+        amount=usd("40"),
+        bucket=Bucket.PRIMARY,
+        group=GroupCode.CO,
+        reason="45",
+    )
+    current = [*history, moved]
+    # balances of the charges alone, while the history has the CO-45 too
+    plan = plan_posting(r, [c], current, balances=line_balances(history, PAID_ON))
+    assert not plan.refused
+    with pytest.raises(StalePlanError, match="planned on 100.00 USD, now 60.00 USD"):
+        apply_posting(plan, current)
+    # derived from the history itself, the plan sees the 60.00 left and refuses to take 100.00
+    assert [f.rule for f in plan_posting(r, [c], current).errors] == ["posting.overdrawn"]

@@ -9,8 +9,14 @@ from billing_core.codes import ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.ledger import Adjustment
 from billing_core.money import Money
-from billing_core.posting import ClaimLevelRule, ProviderPostingKind, apply_posting, plan_posting
-from posting_kit import PAID_ON, cas, charges, claim, clp, item, post, remit, svc, usd
+from billing_core.posting import (
+    ClaimLevelRule,
+    FollowUpKind,
+    ProviderPostingKind,
+    apply_posting,
+    plan_posting,
+)
+from posting_kit import PAID_ON, cas, charges, claim, clp, item, post, remit, summary, svc, usd
 
 
 @pytest.mark.parametrize(
@@ -161,3 +167,19 @@ def test_same_claim_twice_is_refused_unless_reversal_and_correction() -> None:
     plan = plan_posting(remit("100", [cp, cp]), [c], charges(c))
     assert "posting.duplicate_claim" in {f.rule for f in plan.errors}
     assert plan.entries == ()
+
+
+def test_a_denial_answered_without_service_lines_plans_without_error() -> None:
+    # CLP only, paid 0, the whole charge denied at claim level: each line's share of
+    # the CO-50 is its whole charge, and what each line paid is exactly 0.00.
+    c = claim("C1", [item("L1", "100.00"), item("L2", "50.01")])
+    r = remit("0", [clp("C1", "150.01", "0", status="4", adjustments=cas("CO", ("50", "150.01")))])
+    plan, after = post(r, [c], charges(c))
+    assert plan.findings == ()
+    assert summary(plan.entries) == [
+        ("Adjustment", "L1", "100.00", "CO-50"),
+        ("Adjustment", "L2", "50.01", "CO-50"),
+    ]
+    assert [f.kind for f in plan.follow_ups] == [FollowUpKind.DENIED]
+    lb = line_balances(after, PAID_ON)
+    assert lb["L1"].balance == lb["L2"].balance == usd("0")

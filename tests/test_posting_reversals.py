@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from billing_core.balances import credits, line_balances
 from billing_core.claims import Claim
-from billing_core.ledger import Bucket, Entry, Party, PaymentReceived, Refund, validate_history
+from billing_core.ledger import (
+    Bucket,
+    Entry,
+    Party,
+    PaymentApplied,
+    PaymentReceived,
+    Refund,
+    validate_history,
+)
 from billing_core.parties import CoverageSequence
 from billing_core.posting import apply_posting, plan_posting
 from billing_core.remittance import ClaimPayment
@@ -144,3 +152,45 @@ def test_reversal_then_repost_equals_a_single_post(s: PostingScenario, data: st.
         mine_once = [e for e in once if e.account_id == account]
         mine_twice = [e for e in twice if e.account_id == account]
         assert credits(mine_twice, PAID_ON) == credits(mine_once, PAID_ON)
+
+
+def test_reversal_after_the_moved_amount_was_paid_is_refused() -> None:
+    # The original posting moved PR-2 10.00 to the patient, who has paid it since:
+    # reversing would take back 10.00 the patient bucket no longer holds.
+    c, original, history = original_and_history()
+    patient = Party.patient("P1")
+    paid = [
+        PaymentReceived(
+            id="pp", account_id="A1", effective=PAID_ON, amount=usd("10"), party=patient
+        ),
+        PaymentApplied(
+            id="pa",
+            account_id="A1",
+            line_id="L1",
+            effective=PAID_ON,
+            amount=usd("10"),
+            party=patient,
+            bucket=Bucket.PATIENT,
+        ),
+    ]
+    history = [*history, *paid]
+    plan = plan_posting(remit("-70", [original.as_reversal()], trace="T-REV"), [c], history)
+    assert plan.refused and plan.entries == ()
+    (refusal,) = plan.errors
+    assert refusal.rule == "posting.reversal_moved_on"
+    assert refusal.location == "claim 1 (A-1)"
+    assert refusal.message == (
+        "cannot reverse PR-2 on line L1: the patient bucket no longer holds 10.00 USD"
+        " (already paid or moved)"
+    )
+
+
+def test_reversal_takes_back_a_moved_amount_still_where_it_went() -> None:
+    # The same reversal with the patient's 10.00 still open: each moved amount is
+    # taken back from the bucket it went to, exactly once.
+    c, original, history = original_and_history()
+    plan, after = post(remit("-70", [original.as_reversal()], trace="T-REV"), [c], history)
+    lb = line_balances(after, PAID_ON)["L1"]
+    assert lb.open.of(Bucket.PATIENT) == usd("0")
+    assert lb.open.of(Bucket.PRIMARY) == usd("100")
+    assert [a.bucket for a in plan.assumed] == [Bucket.PATIENT]

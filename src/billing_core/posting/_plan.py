@@ -273,7 +273,7 @@ def coverage_buckets(
         return {}
     if not isinstance(coverages, Mapping):
         where = "coverages"
-        message = f"must map account ids to their coverages, got {describe(coverages)}"
+        message = f"must map account ids to their coverages, got a {type(coverages).__name__}"
         raise ValidationError([Finding(location=where, message=message, rule="posting.coverages")])
     out: dict[str, tuple[Bucket, ...]] = {}
     findings: list[Finding] = []
