@@ -115,6 +115,8 @@ def idempotency_key(remittance: Remittance) -> str:
 
 def posted_entry(history: Iterable[Entry], key: str) -> Entry | None:
     """The first entry of ``history`` that a plan with idempotency key ``key`` made, if any."""
+    # Every entry id of a plan starts with the key's prefix: the ledger itself remembers
+    # what was posted, whichever process posted it.
     prefix = key[:KEY_PREFIX_LENGTH] + "."
     return next((e for e in history if e.id.startswith(prefix)), None)
 

@@ -105,7 +105,8 @@ def provider_postings(
         )
         for i, plb in enumerate(remittance.provider_adjustments)
     ]
-    # Balanced, cash - sub-ledger = BPR02 exactly; what is left is an accepted imbalance.
+    # BPR02 = sum(CLP04) - sum(PLB): balanced, cash - sub-ledger is the total payment
+    # exactly; what is left is the imbalance the caller accepted, kept visible here.
     sub_ledger = sum(p.amount.minor for p in (*held, *out))
     difference = sum(cash.values()) - sub_ledger - remittance.total_payment.minor
     if difference:

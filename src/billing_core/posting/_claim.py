@@ -84,6 +84,7 @@ def plan_claim(
         return ClaimOutcome(findings=(error(loc, message, "posting.currency"),))
     kind = _NOT_ADJUDICATED.get(cp.status)
     if kind is not None:
+        # Nothing was adjudicated, so nothing moves; money sent with it cannot be placed.
         findings = []
         if cp.paid.minor:
             message = f"status {cp.status.value} with a payment of {cp.paid}"
@@ -98,6 +99,8 @@ def plan_claim(
         posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
         findings.extend(found)
     if has_error(findings):
+        # Nothing of a claim is posted on a guess; the plan is refused anyway, but the
+        # other claims still report their own problems.
         return ClaimOutcome(findings=findings)
     if cp.is_reversal:
         made = reverse_claim(inputs, side, cp, posts, delta, reversed_ids, first)

@@ -78,6 +78,7 @@ def spread_claim_adjustments(
         # Re-weighed per adjustment: under PROPORTIONAL_TO_PAID the previous one changed paid.
         ws = weights(claim, posts, rule, designated, paid=True)
         if amount > 0:
+            # Capped at each line's payment: a line cannot give back more than it was paid.
             shares = allocate_capped(amount, ws, [max(p.paid, 0) for p in posts])
             if shares is None:
                 message = (
@@ -124,6 +125,7 @@ def spread_whole_claim(
         for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
             if share:
                 line.append((adj.group, adj.reason, share))
+    # Used only when the payer's charge is not ours: then no line can balance on its own.
     paid_shares = allocate(cp.paid.minor, ws)
     spread: list[LinePost] = []
     for post, adjs, paid_share in zip(posts, adjusted, paid_shares, strict=True):

@@ -59,6 +59,8 @@ class LineOutcome(NamedTuple):
 
 def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding:
     """A line's adjustments netted per group and reason, and sorted by effect; or the error."""
+    # Netted per group and reason: a claim-level share lands on a line that may carry
+    # the same reason already, and one entry per reason is what the waterfall shows.
     # Keyed by the code string: hashing a str is cheaper than hashing a CARC.
     nets: dict[tuple[GroupCode, str], tuple[CARC, int]] = {}
     for group, reason, amount in post.adjustments:
@@ -71,11 +73,16 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
     secondary = bucket is not Bucket.PRIMARY
     for (group, _), (reason, amount) in nets.items():
         if group is GroupCode.OA and secondary and reason.code in PRIOR_PAYER_IMPACT_REASONS:
+            # What the prior payer did not pay, repeated for balancing: this payer's bucket
+            # only ever held what the prior payer moved on, so there is nothing to take.
             continue
         if group is GroupCode.CR:
+            # 4010 only; 5010 corrects with a status-22 reversal, which we can pair.
             message = f"CR-{reason}: CR (4010 correction/reversal) cannot be posted"
             return error(post.location, message, "posting.group")
         if amount < 0:
+            # SVC03 = SVC02 - sum(CAS): a negative adjustment raises the payment above what
+            # the bucket owes. No bucket holds that money: it stays the payer's credit.
             overpaid -= amount
         elif amount == 0:
             continue
@@ -86,7 +93,7 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
             writeoffs.append((group, reason, amount))
             moved += amount
     applied = post.paid - overpaid
-    if applied < 0:
+    if applied < 0:  # only a reversal pays back, and it is planned from the original
         return error(
             post.location,
             f"negative payment {Money.from_minor(applied, currency)} on a line"
@@ -110,6 +117,8 @@ def post_line(
     base, available = opened
     relied: list[Relied] = [(line_id, side.claim.account_id, bucket, base)]
     need = split.taken
+    # A bucket never goes below zero: taking more than is open would post money that
+    # nobody owes (a duplicate answer, or balances older than the remittance).
     if need > available:
         message = (
             f"would take {Money.from_minor(need, cur)} out of the {bucket} bucket of"
@@ -117,7 +126,7 @@ def post_line(
         )
         return LineOutcome([], [error(post.location, message, "posting.overdrawn")], [], relied)
     findings: list[Finding] = []
-    if need < available:
+    if need < available:  # legal (a partial answer), but someone must follow it up
         message = (
             f"{Money.from_minor(available - need, cur)} stays open in the {bucket}"
             f" bucket of line {line_id}"

@@ -133,7 +133,9 @@ def _match_by_service(
         message = f"line control number {lcn} is a line of claim {owner}, not of {claim.id}"
         return None, error(lloc, message, "posting.line_of_other_claim")
     if owner is not None:
+        # Our line, but popped already: an earlier service line of this answer took it.
         return None, error(lloc, f"line {lcn} is answered twice", "posting.duplicate_line")
+    # Only lines no control number claimed: a fallback never steals a named line.
     candidates = [item for item in remaining.values() if same_service(item, sp)]
     if len(candidates) == 1:
         why = "no line control number" if not lcn else f"unknown line control number {lcn}"

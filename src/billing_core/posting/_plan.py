@@ -237,10 +237,12 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
     (so no entry is reversed twice), and the next entry number (ids follow
     planning order, so the same remittance always gets the same ids).
     """
+    # The balances stay as given; what the plan moves is kept apart in ``delta``, so
+    # the plan can say which balances it relied on (apply_posting checks those).
     delta: dict[Key, int] = {}
     reversed_ids = set(inputs.originals.reversed)
     folded = Folded([], [], [], [], [], {}, [], 0)
-    number = 1
+    number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
     for n, cp in order:
         out = plan_claim(inputs, n, cp, delta, reversed_ids, number)
         add_shifts(delta, out.shifts)
@@ -256,6 +258,7 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
             folded.held.append(out.held)
             number += 1
         if out.cash is not None:
+            # CLP04 per account and payer, netted: one PaymentReceived (or Refund) each.
             account, party, minor = out.cash
             folded.cash[(account, party)] = folded.cash.get((account, party), 0) + minor
     return folded._replace(next_number=number)

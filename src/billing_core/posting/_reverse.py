@@ -93,6 +93,9 @@ def reverse_claim(
     if isinstance(wanted, Finding):
         return Made([], [wanted], [], [], [])
     account = side.claim.account_id
+    # The original posting of this claim payment wrote the same Source.reason (claim and
+    # payer claim number); an entry reversed already, by the history or earlier in this
+    # remittance, is not there to reverse again.
     candidates = [
         e
         for e in inputs.originals.by_reason.get(side.source.reason or "", [])
@@ -106,6 +109,7 @@ def reverse_claim(
         finding = error(side.location, message, "posting.reversal_unpaired")
         return Made([], [finding], [], [], [])
     chosen, missing, leftover = _pair(wanted, candidates)
+    # Exact or nothing: a partial undo would leave a line neither posted nor reversed.
     if missing or leftover:
         message = (
             f"the reversal does not negate the original posting exactly"
