@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from billing_core.balances import line_balances
 from billing_core.codes import GroupCode
 from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError, ValidationError
-from billing_core.ledger import Adjustment, Bucket, ChargePosted
+from billing_core.ledger import Adjustment, Bucket
 from billing_core.money import Money
 from billing_core.posting import ProviderPostingKind, apply_posting, idempotency_key, plan_posting
 from billing_core.remittance import CasAdjustment as Cas
-from billing_core.remittance import ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
+from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.serialization import from_json, to_json
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
 from posting_kit import DAY, PAID_ON, cas, charges, claim, clp, item, post, remit, svc, usd
@@ -177,61 +177,14 @@ def test_idempotency_key_is_stable_and_tells_remittances_apart(s: PostingScenari
 
 
 def test_an_accepted_unbalanced_remittance_never_applies_more_than_it_pays() -> None:
-    import datetime as _dt
-
-    from billing_core.charges import Category as _Category
-    from billing_core.charges import LineItem as _LineItem
-    from billing_core.claims import Claim as _Claim
-    from billing_core.parties import Coverage as _Coverage
-    from billing_core.parties import CoverageSequence as _Seq
-    from billing_core.parties import Payer as _Payer
-
-    day = _dt.date(2024, 3, 4)
-    usd = lambda s: Money(s, "USD")  # noqa: E731
-    cov = _Coverage(
-        id="C1", payer=_Payer(id="acme", name="Acme"), member_id="M1", sequence=_Seq.PRIMARY
-    )
-    line = _LineItem(id="L1", category=_Category.PROCEDURE, service_date=day, charge=usd("100"))
-    claim = _Claim(
-        id="CLM1", account_id="A1", patient_id="P1", coverage=cov, claim_date=day, lines=[line]
-    )
-    history = [
-        ChargePosted(
-            id="c1",
-            account_id="A1",
-            line_id="L1",
-            effective=day,
-            amount=usd("100"),
-            bucket=Bucket.PRIMARY,
-        )
-    ]
+    c = claim("CLM1", [item("L1", "100")])
+    history = charges(c)
     # CLP04 says 60 was paid, but the line says 70 (100 - CO 30): accepting the
     # imbalance must not apply 70 out of 60 received.
-    remittance = Remittance(
-        payer="acme",
-        payee="1234567893",
-        total_payment=usd("60"),
-        payment_method="ACH",
-        trace_number="T1",
-        paid_date=_dt.date(2024, 4, 1),
-        claims=[
-            ClaimPayment(
-                patient_control_number="CLM1",
-                status="1",
-                charge=usd("100"),
-                paid=usd("60"),
-                lines=[
-                    ServicePayment(
-                        line_control_number="L1",
-                        charge=usd("100"),
-                        paid=usd("70"),
-                        adjustments=Cas.from_cas("CO", ("45", usd("30"))),
-                    )
-                ],
-            )
-        ],
+    remittance = remit(
+        "60", [clp("CLM1", "100", "60", svc("L1", "100", "70", *cas("CO", ("45", "30"))))]
     )
-    plan = plan_posting(remittance, [claim], history, accept_unbalanced=True)
+    plan = plan_posting(remittance, [c], history, accept_unbalanced=True)
     assert not plan.refused
     with pytest.raises(ValidationError) as refused:
         apply_posting(plan, history)

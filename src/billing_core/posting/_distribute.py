@@ -9,7 +9,8 @@ exactly (no cent created or lost).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding
@@ -30,23 +31,26 @@ def distribute(
     """The matched lines with the claim's claim-level amounts spread over them."""
     if not posts:
         return posts, []
-    if cp.lines:
-        return spread_claim_adjustments(claim, cp, loc, posts, rule, designated)
-    return spread_whole_claim(claim, cp, loc, posts, rule, designated)
+    wanted = designated.get(claim.id) if rule is ClaimLevelRule.DESIGNATED_LINE else None
+    weigh = functools.partial(weights, rule, wanted)
+    spread = spread_claim_adjustments if cp.lines else spread_whole_claim
+    return spread(cp, loc, posts, weigh)
+
+
+Weigh = Callable[[Sequence[LinePost], bool], list[int]]
+"""Each line's weight in a split, given the lines and whether their payments are known."""
 
 
 def weights(
-    claim: Claim,
-    posts: Sequence[LinePost],
-    rule: ClaimLevelRule,
-    designated: Mapping[str, str],
-    *,
-    paid: bool,
+    rule: ClaimLevelRule, wanted: str | None, posts: Sequence[LinePost], paid: bool
 ) -> list[int]:
-    """Each line's weight in a split under ``rule`` (charge when paid is not known or all 0)."""
+    """Each line's weight under ``rule`` (by charge when paid is not known or all 0).
+
+    ``wanted`` is the designated line of the claim, if the caller named one.
+    """
     if rule is ClaimLevelRule.DESIGNATED_LINE:
-        wanted = designated.get(claim.id, posts[0].item.id)
-        ws = [1 if p.item.id == wanted else 0 for p in posts]
+        target = posts[0].item.id if wanted is None else wanted
+        ws = [1 if p.item.id == target else 0 for p in posts]
         if not any(ws):
             ws[0] = 1  # the designated line is not among the answered ones: the first takes it
         return ws
@@ -58,12 +62,7 @@ def weights(
 
 
 def spread_claim_adjustments(
-    claim: Claim,
-    cp: ClaimPayment,
-    loc: str,
-    posts: list[LinePost],
-    rule: ClaimLevelRule,
-    designated: Mapping[str, str],
+    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh
 ) -> tuple[list[LinePost], list[Finding]]:
     """Claim-level CAS of a claim answered line by line, taken out of what the lines paid.
 
@@ -76,7 +75,7 @@ def spread_claim_adjustments(
         if amount == 0:
             continue
         # Re-weighed per adjustment: under PROPORTIONAL_TO_PAID the previous one changed paid.
-        ws = weights(claim, posts, rule, designated, paid=True)
+        ws = weigh(posts, True)
         if amount > 0:
             # Capped at each line's payment: a line cannot give back more than it was paid.
             shares = allocate_capped(amount, ws, [max(p.paid, 0) for p in posts])
@@ -99,12 +98,7 @@ def spread_claim_adjustments(
 
 
 def spread_whole_claim(
-    claim: Claim,
-    cp: ClaimPayment,
-    loc: str,
-    posts: list[LinePost],
-    rule: ClaimLevelRule,
-    designated: Mapping[str, str],
+    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh
 ) -> tuple[list[LinePost], list[Finding]]:
     """A claim answered without lines: its adjustments and payment spread over our lines."""
     charges = [p.item.charge.minor for p in posts]
@@ -119,7 +113,7 @@ def spread_whole_claim(
                 "posting.claim_charge",
             )
         )
-    ws = weights(claim, posts, rule, designated, paid=False)
+    ws = weigh(posts, False)
     adjusted: list[list[Adjusted]] = [[] for _ in posts]
     for adj in cp.adjustments:
         for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
