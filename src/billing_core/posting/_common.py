@@ -21,6 +21,7 @@ from billing_core.claims import Claim
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding, Severity
 from billing_core.ledger import Adjustment, Bucket, Entry, Party, PaymentApplied, Source
+from billing_core.money import Money
 from billing_core.posting import ClaimLevelRule
 from billing_core.remittance import Remittance
 
@@ -46,11 +47,13 @@ Relied = tuple[str, str, Bucket, int]
 Opened = tuple[int, int]
 """A bucket as a step reads it: (the open amount of its balance, what is open now)."""
 
-Adjusted = tuple[GroupCode, CARC, int]
-"""One adjustment of a line: (group, reason, minor units).
+Adjusted = tuple[GroupCode, CARC, int, Money | None]
+"""One adjustment of a line: (group, reason, minor units, the remittance's amount).
 
 The reason stays the remittance's own `CARC`, already checked: a ledger
-entry takes it as it is, where a code string would be parsed again.
+entry takes it as it is, where a code string would be parsed again. The
+last item is the CAS amount itself while the minor units are exactly it
+(None once split or netted): the entry reuses that immutable `Money`.
 """
 
 

@@ -89,7 +89,7 @@ def spread_claim_adjustments(
             shares = allocate(amount, ws)
         key = (adj.group, adj.reason)
         posts = [
-            p._replace(paid=p.paid - share, adjustments=(*p.adjustments, (*key, share)))
+            p._replace(paid=p.paid - share, adjustments=(*p.adjustments, (*key, share, None)))
             if share
             else p
             for p, share in zip(posts, shares, strict=True)
@@ -118,7 +118,7 @@ def spread_whole_claim(
     for adj in cp.adjustments:
         for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
             if share:
-                line.append((adj.group, adj.reason, share))
+                line.append((adj.group, adj.reason, share, None))
     # Used only when the payer's charge is not ours: then no line can balance on its own.
     paid_shares = allocate(cp.paid.minor, ws)
     spread: list[LinePost] = []

@@ -42,7 +42,7 @@ class Split(NamedTuple):
 
     applied: int
     writeoffs: list[Adjusted]
-    transfers: list[tuple[CARC, int]]
+    transfers: list[tuple[CARC, int, Money | None]]
     overpaid: int
     taken: int
     """What the line takes out of the payer's bucket: applied + write-offs + transfers."""
@@ -62,16 +62,16 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
     # Netted per group and reason: a claim-level share lands on a line that may carry
     # the same reason already, and one entry per reason is what the waterfall shows.
     # Keyed by the code string: hashing a str is cheaper than hashing a CARC.
-    nets: dict[tuple[GroupCode, str], tuple[CARC, int]] = {}
-    for group, reason, amount in post.adjustments:
+    nets: dict[tuple[GroupCode, str], tuple[CARC, int, Money | None]] = {}
+    for group, reason, amount, money in post.adjustments:
         key = (group, reason.code)
         found = nets.get(key)
-        nets[key] = (reason, amount if found is None else found[1] + amount)
+        nets[key] = (reason, amount, money) if found is None else (reason, found[1] + amount, None)
     writeoffs: list[Adjusted] = []
-    transfers: list[tuple[CARC, int]] = []
+    transfers: list[tuple[CARC, int, Money | None]] = []
     overpaid = moved = 0
     secondary = bucket is not Bucket.PRIMARY
-    for (group, _), (reason, amount) in nets.items():
+    for (group, _), (reason, amount, money) in nets.items():
         if group is GroupCode.OA and secondary and reason.code in PRIOR_PAYER_IMPACT_REASONS:
             # What the prior payer did not pay, repeated for balancing: this payer's bucket
             # only ever held what the prior payer moved on, so there is nothing to take.
@@ -87,10 +87,10 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
         elif amount == 0:
             continue
         elif group is GroupCode.PR:
-            transfers.append((reason, amount))
+            transfers.append((reason, amount, money))
             moved += amount
         else:
-            writeoffs.append((group, reason, amount))
+            writeoffs.append((group, reason, amount, money))
             moved += amount
     applied = post.paid - overpaid
     if applied < 0:  # only a reversal pays back, and it is planned from the original
@@ -141,7 +141,7 @@ def post_line(
     shifts: list[Shift] = [(line_id, bucket, -need)]
     if split.transfers:
         findings.extend(_noncovered_findings(post, split, side.following))
-        for _, amount in split.transfers:
+        for _, amount, _ in split.transfers:
             shifts.append((line_id, side.following, amount))
     return LineOutcome(_entries(inputs, side, post, split, number), findings, shifts, relied)
 
@@ -149,7 +149,7 @@ def post_line(
 def _noncovered_findings(post: LinePost, split: Split, following: Bucket) -> list[Finding]:
     """Warn of a not-covered PR amount moved on without the patient's authorization on file."""
     findings = []
-    for reason, _ in split.transfers:
+    for reason, _, _ in split.transfers:
         if reason.code not in NON_COVERED_REASONS:
             continue
         problem = authorization_problem(post.item, required=True)
@@ -184,19 +184,19 @@ def _entries(
                 bucket=bucket,
             )
         )
-    moves: list[tuple[GroupCode, CARC, int, Bucket | None]] = [
-        (g, r, a, None) for g, r, a in split.writeoffs
+    moves: list[tuple[GroupCode, CARC, int, Money | None, Bucket | None]] = [
+        (g, r, a, m, None) for g, r, a, m in split.writeoffs
     ]
-    for r, a in split.transfers:
-        moves.append((GroupCode.PR, r, a, side.following))
-    for group, reason, amount, to in moves:
+    for r, a, m in split.transfers:
+        moves.append((GroupCode.PR, r, a, m, side.following))
+    for group, reason, amount, money, to in moves:
         out.append(
             Adjustment(
                 id=inputs.entry_id(number + len(out)),
                 account_id=account,
                 line_id=line_id,
                 effective=eff,
-                amount=Money.from_minor(amount, cur),
+                amount=Money.from_minor(amount, cur) if money is None else money,
                 source=source,
                 bucket=bucket,
                 group=group,

@@ -103,7 +103,7 @@ def match_lines(
             if item is None:
                 continue
             del remaining[item.id]
-        adjustments = tuple((a.group, a.reason, a.amount.minor) for a in sp.adjustments)
+        adjustments = tuple((a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments)
         posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn)))
     return posts, findings
 

@@ -130,9 +130,9 @@ def _wanted(posts: list[LinePost], bucket: Bucket, currency: str) -> list[Signat
         line_id = post.item.id
         if split.applied:
             wanted.append(signature(line_id, "applied", bucket, split.applied))
-        for group, reason, amount in split.writeoffs:
+        for group, reason, amount, _ in split.writeoffs:
             wanted.append(signature(line_id, "adjusted", bucket, amount, group, reason.code))
-        for reason, amount in split.transfers:
+        for reason, amount, _ in split.transfers:
             wanted.append(signature(line_id, "moved", bucket, amount, GroupCode.PR, reason.code))
     return wanted
 
