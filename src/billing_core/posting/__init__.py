@@ -52,7 +52,13 @@ steps, each in its own private module, each taking data and returning data.
 | apply | `_apply` | idempotency key, already posted, stale plans, last checks |
 
 The result types are defined here, in the package itself (their public
-home); what the steps share is in `_common`.
+home); what the steps share is in `_common`, and the balances a plan relied
+on in `_assumed`. The plan folds `_claim.plan_claim` over the claim
+payments; the only state carried from one to the next is the plan's own
+moves per bucket, the entries reversed so far and the next entry number. A
+new step (holding unmatched claims, a denial policy, a contract check) is
+a function of the same kind: it reads the inputs and returns findings and
+entries, called from `_claim` for one claim or from `_plan` for the whole.
 
 Examples:
     >>> import datetime
@@ -425,7 +431,8 @@ from billing_core.posting._apply import apply_posting, idempotency_key  # noqa: 
 from billing_core.posting._plan import plan_posting  # noqa: E402
 
 # The public home of the entry points is this package, not the private step
-# module that defines them (the reference docs, pickles and reprs name it).
+# module that defines them: pickles and the API reference name it. (Doctest
+# then runs their examples in this package's namespace: they import what they use.)
 for _function in (apply_posting, idempotency_key, plan_posting):
     _function.__module__ = __name__
 del _function
