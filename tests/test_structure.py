@@ -31,18 +31,12 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/deadlines.py",
         "billing_core/kpis.py",
         "billing_core/ledger.py",
-        "billing_core/posting.py",
         "billing_core/statements.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
         "billing_core/ledger.py::validate_history",
-        "billing_core/posting.py::claim_payment",
-        "billing_core/posting.py::finish",
-        "billing_core/posting.py::plan_posting",
-        "billing_core/posting.py::post_line",
-        "billing_core/posting.py::reverse_claim",
         "billing_core/statements.py::next_action",
         "billing_core/statements.py::statement",
         "billing_core/testing/strategies/ledger.py::ledger_entries",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 import attrs
 import pytest
 
-import billing_core.posting
+import billing_core.posting._apply
 import billing_core.workflows._skeleton
 from billing_core.balances import credits
 from billing_core.charges import Category, LineItem
@@ -178,7 +178,7 @@ def test_post_remittance_checks_each_account_history_once(
         return check
 
     monkeypatch.setattr(billing_core.workflows._skeleton, "validate_history", counted("workflows"))
-    monkeypatch.setattr(billing_core.posting, "validate_history", counted("posting"))
+    monkeypatch.setattr(billing_core.posting._apply, "validate_history", counted("posting"))
     store = _claim_store()
     store.append(
         "A1",

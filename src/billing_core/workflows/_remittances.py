@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from billing_core.balances import line_balances
 from billing_core.claims import Claim
 from billing_core.errors import Finding, IncompleteBatchError, NotFoundError, ValidationError
 from billing_core.ledger import Bucket, Entry
@@ -53,11 +52,10 @@ def _plan(
     return plan_posting(
         remittance,
         claims,
-        line_balances(history, options.effective),
+        history,
         coverages=options.coverages,
         claim_level_rule=options.claim_level_rule,
         designated_lines=options.designated_lines,
-        history=history,
         accept_unbalanced=options.accept_unbalanced,
         skip_unmatched=options.skip_unmatched,
         effective=options.effective,

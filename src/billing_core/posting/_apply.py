@@ -1,0 +1,215 @@
+"""Recording a plan: idempotency, staleness and the last checks (private step of posting).
+
+A plan is built on the history as it was. Before its entries may be
+appended, [`apply_posting`][billing_core.posting.apply_posting] makes sure that
+
+- the remittance is not posted yet: every entry id of a plan starts with the
+  first 16 hex digits of the remittance's content key, so the history itself
+  says whether it was posted, whoever posted it;
+- the plan is not refused;
+- no bucket the plan relied on has changed since (else the plan is stale);
+- and, when the accounts have entries dated after the plan, or the caller
+  accepted an unbalanced remittance, the whole resulting history is sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from billing_core.balances import line_balances
+from billing_core.errors import (
+    DuplicateError,
+    Severity,
+    StalePlanError,
+    UnbalancedError,
+    ValidationError,
+)
+from billing_core.ledger import Entry, validate_history
+from billing_core.money import Money
+from billing_core.posting._assumed import Assumed
+from billing_core.posting._types import PostingPlan
+from billing_core.remittance import CasAdjustment, Remittance
+
+KEY_PREFIX_LENGTH = 16
+"""Hex digits of the idempotency key that start every entry id of a plan."""
+
+
+def _adj_key(adjustments: Iterable[CasAdjustment]) -> list[list[object]]:
+    return [[a.group.value, a.reason.code, a.amount.minor] for a in adjustments]
+
+
+def idempotency_key(remittance: Remittance) -> str:
+    """A stable, collision-resistant key of a remittance's content.
+
+    SHA-256 over a canonical JSON rendering of everything that makes the
+    payment: payer, payee, trace number, paid date, method, total, and every
+    claim (patient and payer control numbers, status, amounts, adjustments,
+    lines) and provider adjustment, in file order. Ids chosen by the caller
+    (``Remittance.id``) do not enter it, so the same 835 read twice gives the
+    same key.
+
+    Args:
+        remittance: The remittance.
+
+    Returns:
+        64 lower-case hex digits.
+
+    Examples:
+        >>> import datetime
+        >>> import attrs
+        >>> from billing_core.money import Money
+        >>> from billing_core.posting import idempotency_key
+        >>> from billing_core.remittance import Remittance
+        >>> r = Remittance(payer="P", payee="Q", total_payment=Money("0", "USD"),
+        ...     payment_method="NON", trace_number="T1", paid_date=datetime.date(2024, 1, 2))
+        >>> idempotency_key(r) == idempotency_key(attrs.evolve(r, id="other"))
+        True
+        >>> idempotency_key(r) == idempotency_key(attrs.evolve(r, trace_number="T2"))
+        False
+    """
+    claims = [
+        [
+            c.patient_control_number,
+            c.status.value,
+            c.charge.minor,
+            c.paid.minor,
+            None if c.patient_responsibility is None else c.patient_responsibility.minor,
+            c.payer_claim_control_number,
+            _adj_key(c.adjustments),
+            [
+                [
+                    s.line_control_number,
+                    None if s.procedure is None else str(s.procedure),
+                    s.charge.minor,
+                    s.paid.minor,
+                    None if s.service_date is None else s.service_date.isoformat(),
+                    _adj_key(s.adjustments),
+                ]
+                for s in c.lines
+            ],
+        ]
+        for c in remittance.claims
+    ]
+    # The version tag and the field order are part of the key: changing either
+    # would let a stored remittance be posted a second time.
+    content = [
+        "billing_core.posting/1",
+        remittance.payer,
+        remittance.payee,
+        remittance.trace_number,
+        remittance.paid_date.isoformat(),
+        remittance.payment_method.value,
+        remittance.total_payment.currency,
+        remittance.total_payment.minor,
+        claims,
+        [
+            [p.reason.value, p.reference, p.amount.minor, p.provider_id]
+            for p in remittance.provider_adjustments
+        ],
+    ]
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def posted_entry(history: Iterable[Entry], key: str) -> Entry | None:
+    """The first entry of ``history`` that a plan with idempotency key ``key`` made, if any."""
+    # Every entry id of a plan starts with the key's prefix: the ledger itself remembers
+    # what was posted, whichever process posted it.
+    prefix = key[:KEY_PREFIX_LENGTH] + "."
+    return next((e for e in history if e.id.startswith(prefix)), None)
+
+
+def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The ledger entries of a plan, after checking it may and can still be recorded.
+
+    Args:
+        plan: The plan from [`plan_posting`][billing_core.posting.plan_posting].
+        current: The current entries of the plan's accounts.
+
+    Returns:
+        The entries to append (grouped by account); nothing is recorded here.
+        The provider sub-ledger postings are `PostingPlan.provider_entries`.
+
+    Raises:
+        UnbalancedError: If the plan was refused because the remittance does
+            not balance; the message is the balancing explanation.
+        ValidationError: If the plan was refused for another reason; it
+            carries every error finding.
+        DuplicateError: If this remittance is already posted (an entry of
+            ``current`` carries the plan's idempotency key): nothing is posted
+            twice.
+        StalePlanError: If a bucket the plan relied on has changed since.
+        ValidationError: If recording the plan would leave a bucket or a credit
+            negative on some day (a plan dated before later entries, or an
+            accepted unbalanced remittance that applies more than it pays).
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.money import Money
+        >>> from billing_core.posting import apply_posting, plan_posting
+        >>> from billing_core.remittance import Remittance
+        >>> r = Remittance(payer="P", payee="Q", total_payment=Money("5", "USD"),
+        ...     payment_method="CHK", trace_number="T9", paid_date=datetime.date(2024, 1, 2))
+        >>> apply_posting(plan_posting(r, [], []), [])
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.UnbalancedError: remittance T9: 1 problem in 1 check
+        ...
+    """
+    history = current if isinstance(current, list | tuple) else list(current)
+    posted = posted_entry(history, plan.idempotency_key)
+    if posted is not None:
+        raise DuplicateError(
+            f"remittance {plan.remittance_id} is already posted"
+            f" (idempotency key {plan.idempotency_key}, entry {posted.id})"
+        )
+    if plan.refused:
+        report = plan.balancing
+        if report is not None and report.failures and not plan.accepted_unbalanced:
+            raise UnbalancedError(str(report))
+        raise ValidationError(plan.errors)
+    _check_fresh(plan, history)
+    _check_later_history(plan, history)
+    return plan.entries
+
+
+def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
+    """Raise StalePlanError if a bucket the plan relied on holds another amount now."""
+    if not plan.assumed:
+        return
+    lines = {a.line_id for a in plan.assumed}
+    now = line_balances([e for e in history if e.line_id in lines], plan.effective)
+    cur = plan.total_payment.currency
+
+    def open_now(a: Assumed) -> int:
+        balance = now.get(a.line_id)
+        return 0 if balance is None else balance.open.of(a.bucket).minor
+
+    stale = [
+        f"line {a.line_id} {a.bucket}: planned on {Money.from_minor(a.open_minor, cur)},"
+        f" now {Money.from_minor(open_now(a), cur)}"
+        for a in plan.assumed
+        if open_now(a) != a.open_minor
+    ]
+    if stale:
+        raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))
+
+
+def _check_later_history(plan: PostingPlan, history: Sequence[Entry]) -> None:
+    """Raise ValidationError if the plan would leave a bucket or credit negative on some day.
+
+    A plan is built on balances as of its date. When the accounts have later
+    entries, or the caller accepted an unbalanced remittance, the whole
+    resulting history is checked: that is the only way to see a later entry
+    that relied on money this plan now takes, or cash applied that never came.
+    """
+    accounts = {e.account_id for e in plan.entries}
+    touched = [e for e in history if e.account_id in accounts]
+    if plan.accepted_unbalanced or any(e.effective > plan.effective for e in touched):
+        problems = [
+            f for f in validate_history([*touched, *plan.entries]) if f.severity is Severity.ERROR
+        ]
+        if problems:
+            raise ValidationError(problems)

@@ -1,0 +1,151 @@
+"""Matching the payer's answer to our claims and lines (private step of posting).
+
+A claim payment matches our claim by patient control number (our claim id);
+a service line matches our line by line control number (our line item id),
+falling back to procedure (without modifiers) + service date + charge when the
+payer dropped or changed the control number. Anything ambiguous or unmatched
+is an error finding: nothing is ever posted on a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from billing_core.charges import LineItem
+from billing_core.claims import Claim
+from billing_core.errors import Finding
+from billing_core.posting._common import LinePost, error, warning
+from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
+
+
+def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, str], list[Finding]]:
+    """Our claims by id and each line id's claim, with the findings of a bad set of claims."""
+    by_id: dict[str, Claim] = {}
+    owner: dict[str, str] = {}
+    findings: list[Finding] = []
+    for claim in claims:
+        if claim.id in by_id:
+            findings.append(
+                error(f"claim {claim.id}", "two claims given with this id", "posting.claims")
+            )
+            continue
+        by_id[claim.id] = claim
+        for line in claim.lines:
+            first = owner.setdefault(line.id, claim.id)
+            other = by_id[first].account_id
+            if other != claim.account_id:
+                # Balances and the bucket simulation are by line id: never mix two
+                # accounts' lines. (A replacement claim on the same account reuses
+                # the original's line items: that is one line, not two.)
+                findings.append(
+                    error(
+                        f"claim {claim.id} line {line.id}",
+                        f"line id {line.id} is also a line of claim {first} on account"
+                        f" {other}; line ids must be unique across accounts",
+                        "posting.duplicate_line_id",
+                    )
+                )
+    return by_id, owner, findings
+
+
+def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]], list[Finding]]:
+    """The claim payments in planning order (numbered as in the file), and duplicate answers.
+
+    Claims are planned in the order the file first names them. A payer may
+    name a claim twice only to reverse it and send the correction: the
+    reversal is planned first, so the correction posts on the restored buckets.
+    """
+    by_pcn: dict[str, list[int]] = {}
+    for index, cp in enumerate(remittance.claims):
+        by_pcn.setdefault(cp.patient_control_number, []).append(index)
+    findings: list[Finding] = []
+    order: list[tuple[int, ClaimPayment]] = []
+    for pcn, indexes in by_pcn.items():
+        reversals = [i for i in indexes if remittance.claims[i].is_reversal]
+        if len(reversals) > 1 or len(indexes) - len(reversals) > 1:
+            where = ", ".join(str(i + 1) for i in indexes)
+            findings.append(
+                error(
+                    f"claims {where} ({pcn})",
+                    f"claim {pcn} is answered {len(indexes)} times; only a reversal"
+                    " and its correction may name the same claim",
+                    "posting.duplicate_claim",
+                )
+            )
+    for indexes in by_pcn.values():
+        for i in sorted(indexes, key=lambda i: not remittance.claims[i].is_reversal):
+            order.append((i + 1, remittance.claims[i]))
+    return order, findings
+
+
+def match_lines(
+    claim: Claim, cp: ClaimPayment, loc: str, line_owner: Mapping[str, str]
+) -> tuple[list[LinePost], list[Finding]]:
+    """Each service line of ``cp`` matched to a line of ``claim``; every line when it has none."""
+    if not cp.lines:
+        # Answered at claim level only (institutional style): every line takes a share.
+        return [LinePost(item, 0, (), (loc, 0, None)) for item in claim.lines], []
+    remaining = {line.id: line for line in claim.lines}
+    # Every control number first, so a fallback match never takes a line that a
+    # later service line names by its control number.
+    found = [
+        remaining.pop(sp.line_control_number, None) if sp.line_control_number else None
+        for sp in cp.lines
+    ]
+    posts: list[LinePost] = []
+    findings: list[Finding] = []
+    for number, (sp, item) in enumerate(zip(cp.lines, found, strict=True), 1):
+        lcn = sp.line_control_number
+        if item is None:
+            lloc = f"{loc} line {number}" + (f" ({lcn})" if lcn else "")
+            item, finding = _match_by_service(claim, remaining, sp, lloc, line_owner)
+            findings.append(finding)
+            if item is None:
+                continue
+            del remaining[item.id]
+        adjustments = tuple((a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments)
+        posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn)))
+    return posts, findings
+
+
+def same_service(item: LineItem, payment: ServicePayment) -> bool:
+    """Whether a service line is our line by procedure (no modifiers), service date and charge."""
+    if item.charge.minor != payment.charge.minor:
+        return False
+    code = payment.submitted_procedure or payment.procedure
+    if code is None or item.procedure is None or item.procedure.code != code.code:
+        return False
+    day = payment.service_date
+    return day is None or item.service_date <= day <= item.service_end
+
+
+def _match_by_service(
+    claim: Claim,
+    remaining: Mapping[str, LineItem],
+    sp: ServicePayment,
+    lloc: str,
+    line_owner: Mapping[str, str],
+) -> tuple[LineItem | None, Finding]:
+    """The one remaining line a service line without a usable control number is for."""
+    lcn = sp.line_control_number
+    owner = line_owner.get(lcn) if lcn else None
+    if owner is not None and owner != claim.id:
+        message = f"line control number {lcn} is a line of claim {owner}, not of {claim.id}"
+        return None, error(lloc, message, "posting.line_of_other_claim")
+    if owner is not None:
+        # Our line, but popped already: an earlier service line of this answer took it.
+        return None, error(lloc, f"line {lcn} is answered twice", "posting.duplicate_line")
+    # Only lines no control number claimed: a fallback never steals a named line.
+    candidates = [item for item in remaining.values() if same_service(item, sp)]
+    if len(candidates) == 1:
+        why = "no line control number" if not lcn else f"unknown line control number {lcn}"
+        message = f"{why}; matched to line {candidates[0].id} by procedure, service date and charge"
+        return candidates[0], warning(lloc, message, "posting.line_matched_by_service")
+    what = "several lines" if candidates else "no line"
+    return None, error(
+        lloc,
+        f"{what} of claim {claim.id} match this service line"
+        f" ({sp.procedure or 'no procedure'}, {sp.service_date}, {sp.charge});"
+        " nothing is posted for a guess",
+        "posting.unmatched_line",
+    )

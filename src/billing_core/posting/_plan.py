@@ -1,0 +1,360 @@
+"""Planning a posting: the composition of the steps (private; see ``billing_core.posting``).
+
+`plan_posting` reads its inputs once, folds `plan_claim` over the claim
+payments in planning order, then settles the money (cash per account and
+payer, the provider sub-ledger) and assembles the `PostingPlan`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import attrs
+
+from billing_core._checks import describe
+from billing_core.balances import Balance, line_balances
+from billing_core.balancing import BalancingReport, balancing_report
+from billing_core.claims import Claim
+from billing_core.errors import Finding, Severity, ValidationError
+from billing_core.ledger import Bucket, Entry, Party
+from billing_core.parties import Coverage
+from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
+from billing_core.posting._assumed import Assumed
+from billing_core.posting._cash import by_account, cash_entries, provider_postings
+from billing_core.posting._claim import plan_claim
+from billing_core.posting._common import (
+    NO_ORIGINALS,
+    Inputs,
+    Key,
+    Relied,
+    add_shifts,
+    error,
+    has_error,
+)
+from billing_core.posting._match import answer_order, index_claims
+from billing_core.posting._reverse import originals
+from billing_core.posting._types import (
+    ClaimLevelRule,
+    Crossover,
+    FollowUp,
+    PostingPlan,
+    ProviderPosting,
+)
+from billing_core.remittance import ClaimPayment, Remittance
+
+
+def plan_posting(
+    remittance: Remittance,
+    claims: Iterable[Claim],
+    history: Iterable[Entry],
+    *,
+    balances: Mapping[str, Balance] | None = None,
+    coverages: Mapping[str, Iterable[Coverage | Bucket]] | None = None,
+    claim_level_rule: ClaimLevelRule = ClaimLevelRule.PROPORTIONAL_TO_CHARGE,
+    designated_lines: Mapping[str, str] | None = None,
+    accept_unbalanced: bool = False,
+    skip_unmatched: bool = False,
+    effective: datetime.date | None = None,
+) -> PostingPlan:
+    """Plan the posting of a remittance (pure: nothing is recorded).
+
+    The plan is built on the history of the accounts the remittance touches:
+    the balance of each line as of ``effective``, whether this remittance is
+    posted already (then the plan is refused), and, for a reversal (status
+    22), the entries the original posting made.
+
+    Args:
+        remittance: The payer's remittance.
+        claims: Our claims the remittance may answer (matched by id = patient
+            control number); extra claims are fine.
+        history: The entries of the accounts the remittance touches.
+        balances: The line balances of ``history`` as of ``effective``, if the
+            caller holds them already (a fast path: they are not computed
+            again). [`apply_posting`][billing_core.posting.apply_posting] checks
+            every balance the plan relied on against the history, so balances of
+            another history make the plan stale, never silently wrong.
+        coverages: Per account id, the account's coverages (or their buckets),
+            to find the next coverage a PR amount moves to. An account not
+            listed has no coverage after the one billed: PR goes to the patient.
+        claim_level_rule: How claim-level adjustments (and, for a claim
+            answered without lines, its payment) are spread over its lines.
+        designated_lines: For [`ClaimLevelRule.DESIGNATED_LINE`][billing_core.posting.ClaimLevelRule.DESIGNATED_LINE],
+            the line id per claim id.
+        accept_unbalanced: Post a remittance that does not balance; its
+            imbalances become warnings and the difference goes to the provider
+            sub-ledger.
+        skip_unmatched: Hold claim payments that match no claim of ours in
+            the provider sub-ledger (a warning) instead of refusing the plan.
+        effective: The date of the entries; the remittance's paid date by default.
+
+    Returns:
+        The plan; [`PostingPlan.refused`][billing_core.posting.PostingPlan.refused]
+        (with no entries) when a finding is an error.
+
+    Raises:
+        ValidationError: If ``coverages`` holds something other than coverages
+            or buckets (every bad value named, with its account and position),
+            or ``history`` is a mapping (line balances go in ``balances``).
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.money import Money
+        >>> from billing_core.posting import plan_posting
+        >>> from billing_core.remittance import Remittance
+        >>> r = Remittance(payer="P", payee="Q", total_payment=Money("5", "USD"),
+        ...     payment_method="CHK", trace_number="T9", paid_date=datetime.date(2024, 1, 2))
+        >>> plan = plan_posting(r, [], [])
+        >>> plan.refused, plan.entries
+        (True, ())
+        >>> print(plan.errors[0])
+        remittance T9: BPR02 total payment 5.00 USD but BPR02 = sum(CLP04) - sum(PLB) gives 0.00 USD (residual 5.00 USD)
+        >>> plan_posting(r, [], [], coverages={"A1": ["primary"]})
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: coverages['A1'][0]: not a Coverage or a Bucket: 'primary' (str)
+    """  # noqa: E501
+    entries = _entries(history)
+    inputs, claim_findings = read_inputs(
+        remittance,
+        claims,
+        entries,
+        balances=balances,
+        coverages=coverages,
+        rule=claim_level_rule,
+        designated=designated_lines,
+        skip_unmatched=skip_unmatched,
+        effective=effective,
+    )
+    report = balancing_report(remittance)
+    order, order_findings = answer_order(remittance)
+    folded = fold_claims(inputs, order)
+    findings = [
+        *_balancing(report, accept_unbalanced),
+        *claim_findings,
+        *_already_posted(entries, inputs.key, remittance),
+        *order_findings,
+        *folded.findings,
+    ]
+    return assemble(inputs, folded, findings, report, accept_unbalanced=accept_unbalanced)
+
+
+def read_inputs(
+    remittance: Remittance,
+    claims: Iterable[Claim],
+    history: Sequence[Entry],
+    *,
+    balances: Mapping[str, Balance] | None,
+    coverages: Mapping[str, Iterable[Coverage | Bucket]] | None,
+    rule: ClaimLevelRule,
+    designated: Mapping[str, str] | None,
+    skip_unmatched: bool,
+    effective: datetime.date | None,
+) -> tuple[Inputs, list[Finding]]:
+    """Everything the fold reads, read once; and the findings of a bad set of claims.
+
+    Raises:
+        ValidationError: If ``coverages`` holds something other than coverages or buckets.
+    """
+    buckets = coverage_buckets(coverages)
+    key = idempotency_key(remittance)
+    when = remittance.paid_date if effective is None else effective
+    by_id, owners, findings = index_claims(claims)
+    inputs = Inputs(
+        remittance=remittance,
+        effective=when,
+        key=key,
+        prefix=key[:KEY_PREFIX_LENGTH],
+        claims=by_id,
+        line_owner=owners,
+        parties=_parties(by_id.values()),
+        balances=line_balances(history, when) if balances is None else balances,
+        coverages=buckets,
+        currency=remittance.currency,
+        rule=rule,
+        designated=designated or {},
+        skip_unmatched=skip_unmatched,
+        # Only a reversal reads the earlier postings: index them only then.
+        originals=originals(history) if _any_reversal(remittance.claims) else NO_ORIGINALS,
+    )
+    return inputs, findings
+
+
+def assemble(
+    inputs: Inputs,
+    folded: Folded,
+    findings: Sequence[Finding],
+    report: BalancingReport,
+    *,
+    accept_unbalanced: bool,
+) -> PostingPlan:
+    """The plan: the entries with each account's cash first, or none at all when refused."""
+    refused = has_error(findings)
+    remittance = inputs.remittance
+    if refused:
+        entries: tuple[Entry, ...] = ()
+        provider: tuple[ProviderPosting, ...] = ()
+    else:
+        entries = tuple(by_account(cash_entries(inputs, folded.cash), folded.entries))
+        later = provider_postings(inputs, folded.cash, folded.held, folded.next_number)
+        provider = (*folded.held, *later)
+    return PostingPlan(
+        idempotency_key=inputs.key,
+        remittance_id=remittance.id,
+        effective=inputs.effective,
+        entries=entries,
+        findings=tuple(findings),
+        follow_ups=tuple(folded.follow_ups),
+        crossovers=tuple(folded.crossovers),
+        provider_entries=provider,
+        balancing=report,
+        accepted_unbalanced=accept_unbalanced,
+        total_payment=remittance.total_payment,
+        assumed=_assumed(folded.relied),
+    )
+
+
+class Folded(NamedTuple):
+    """What the fold over the claim payments gathered, in planning order."""
+
+    entries: list[Entry]
+    findings: list[Finding]
+    follow_ups: list[FollowUp]
+    crossovers: list[Crossover]
+    held: list[ProviderPosting]
+    cash: dict[tuple[str, Party], int]
+    relied: list[Relied]
+    next_number: int
+
+
+def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Folded:
+    """Fold `plan_claim` over the claim payments.
+
+    The state carried from one claim payment to the next: the plan's own moves
+    per bucket (so a correction posts on what its reversal just restored, and
+    two claims never spend the same open amount), the entries reversed so far
+    (so no entry is reversed twice), and the next entry number (ids follow
+    planning order, so the same remittance always gets the same ids).
+    """
+    # The balances stay as given; what the plan moves is kept apart in ``delta``, so
+    # the plan can say which balances it relied on (apply_posting checks those).
+    delta: dict[Key, int] = {}
+    reversed_ids = set(inputs.originals.reversed)
+    folded = Folded([], [], [], [], [], {}, [], 0)
+    number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
+    for n, cp in order:
+        out = plan_claim(inputs, n, cp, delta, reversed_ids, number)
+        add_shifts(delta, out.shifts)
+        reversed_ids.update(out.reversed)
+        folded.entries.extend(out.entries)
+        folded.relied.extend(out.relied)
+        if out.findings or out.follow_ups or out.crossovers:
+            folded.findings.extend(out.findings)
+            folded.follow_ups.extend(out.follow_ups)
+            folded.crossovers.extend(out.crossovers)
+        number += len(out.entries)
+        if out.held is not None:
+            folded.held.append(out.held)
+            number += 1
+        if out.cash is not None:
+            # CLP04 per account and payer, netted: one PaymentReceived (or Refund) each.
+            account, party, minor = out.cash
+            folded.cash[(account, party)] = folded.cash.get((account, party), 0) + minor
+    return folded._replace(next_number=number)
+
+
+def coverage_buckets(
+    coverages: Mapping[str, Iterable[Coverage | Bucket]] | None,
+) -> dict[str, tuple[Bucket, ...]]:
+    """Each account's coverages as buckets.
+
+    Raises:
+        ValidationError: Naming every value that is not a coverage or a bucket.
+    """
+    if coverages is None:
+        return {}
+    if not isinstance(coverages, Mapping):
+        where = "coverages"
+        message = f"must map account ids to their coverages, got a {type(coverages).__name__}"
+        raise ValidationError([Finding(location=where, message=message, rule="posting.coverages")])
+    out: dict[str, tuple[Bucket, ...]] = {}
+    findings: list[Finding] = []
+    for account, items in coverages.items():
+        where = f"coverages[{account!r}]"
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            message = f"must be the account's coverages or buckets, got {describe(items)}"
+            findings.append(Finding(location=where, message=message, rule="posting.coverages"))
+            continue
+        buckets: list[Bucket] = []
+        for index, item in enumerate(items):
+            if isinstance(item, Bucket):
+                buckets.append(item)
+            elif isinstance(item, Coverage):
+                buckets.append(Bucket.coverage(item.sequence.value))
+            else:
+                message = f"not a Coverage or a Bucket: {describe(item)}"
+                findings.append(
+                    Finding(location=f"{where}[{index}]", message=message, rule="posting.coverages")
+                )
+        out[account] = tuple(buckets)
+    if findings:
+        raise ValidationError(findings)
+    return out
+
+
+def _entries(history: Iterable[Entry]) -> Sequence[Entry]:
+    """The history as a sequence (it is read more than once)."""
+    if isinstance(history, Mapping):
+        # The old signature took line balances here; iterating them would read line ids.
+        message = (
+            "must be the accounts' ledger entries, not a mapping; plan_posting derives"
+            " the balances from them (pass balances= to reuse balances already computed)"
+        )
+        raise ValidationError(
+            [Finding(location="history", message=message, rule="posting.history")]
+        )
+    return history if isinstance(history, list | tuple) else tuple(history)
+
+
+def _parties(claims: Iterable[Claim]) -> dict[str, Party]:
+    """One payer party per payer id (shared by every entry of that payer)."""
+    parties: dict[str, Party] = {}
+    for claim in claims:
+        if claim.payer.id not in parties:
+            parties[claim.payer.id] = Party.payer(claim.payer.id)
+    return parties
+
+
+def _any_reversal(claims: Iterable[ClaimPayment]) -> bool:
+    return any(cp.is_reversal for cp in claims)
+
+
+def _balancing(report: BalancingReport, accept_unbalanced: bool) -> list[Finding]:
+    """The balancing report as findings; its failures only warn when the caller accepts them."""
+    findings = list(report.findings)
+    for failure in report.failures:
+        finding = failure.to_finding()
+        if accept_unbalanced:
+            finding = attrs.evolve(finding, severity=Severity.WARNING)
+        findings.append(finding)
+    return findings
+
+
+def _already_posted(history: Iterable[Entry], key: str, remittance: Remittance) -> list[Finding]:
+    posted = posted_entry(history, key)
+    if posted is None:
+        return []
+    message = f"already posted (entry {posted.id} carries this remittance's idempotency key)"
+    return [error(f"remittance {remittance.trace_number}", message, "posting.already_posted")]
+
+
+def _assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
+    """The balances the plan relied on, once each, in the order it first read them."""
+    seen: dict[Key, Assumed] = {}
+    for line_id, account, bucket, open_minor in relied:
+        if (line_id, bucket) not in seen:
+            seen[(line_id, bucket)] = Assumed(
+                line_id=line_id, account_id=account, bucket=bucket, open_minor=open_minor
+            )
+    return tuple(seen.values())
