@@ -167,7 +167,7 @@ def post(
     assert not plan.refused, plan.explain()
     new = list(apply_posting(plan, history))
     after = history + new
-    assert validate_history(after) == []
+    assert validate_history(after) == ()
     assert plan.reconciliation().ok, str(plan.reconciliation())
     return plan, after
 
@@ -508,7 +508,7 @@ def test_two_payers_on_one_account_each_receive_their_own_cash() -> None:
     history = charges(c1, c2)
     plan = plan_posting(r, [c1, c2], line_balances(history, PAID_ON))
     assert not plan.refused, plan.explain()
-    assert validate_history([*history, *plan.entries]) == []
+    assert validate_history([*history, *plan.entries]) == ()
     received = [e for e in plan.entries if isinstance(e, PaymentReceived)]
     assert [(e.party, e.amount) for e in received] == [
         (Party.payer("acme"), usd("60")),
@@ -833,7 +833,7 @@ def test_posting_conserves_money_per_claim(s: PostingScenario) -> None:
     plan = plan_posting(s.remittance, s.claims, line_balances(s.history, s.as_of))
     assert not plan.refused, plan.explain()
     after = [*s.history, *apply_posting(plan, s.history)]
-    assert validate_history(after) == []
+    assert validate_history(after) == ()
     assert plan.reconciliation().ok
     lb = line_balances(after, PAID_ON)
     for c in s.claims:
@@ -874,7 +874,7 @@ def test_reversal_then_repost_equals_a_single_post(s: PostingScenario, data: st.
     second = plan_posting(redo, s.claims, line_balances(once, PAID_ON), history=once)
     assert not second.refused, second.explain()
     twice = [*once, *apply_posting(second, once)]
-    assert validate_history(twice) == []
+    assert validate_history(twice) == ()
     assert line_balances(twice, PAID_ON) == line_balances(once, PAID_ON)
     for account in {c.account_id for c in s.claims}:
         mine_once = [e for e in once if e.account_id == account]

@@ -25,20 +25,16 @@ MAX_FUNCTION_CODE_LINES = 60
 KNOWN_LONG_MODULES: frozenset[str] = frozenset(
     {
         "billing_core/__init__.py",
-        "billing_core/aging.py",
         "billing_core/allocation.py",
-        "billing_core/balances.py",
         "billing_core/charges.py",
         "billing_core/claims.py",
         "billing_core/codes.py",
         "billing_core/deadlines.py",
         "billing_core/kpis.py",
-        "billing_core/ledger.py",
         "billing_core/money.py",
         "billing_core/posting.py",
         "billing_core/remittance.py",
         "billing_core/serialization.py",
-        "billing_core/statements.py",
         "billing_core/storage.py",
         "billing_core/testing/conformance.py",
         "billing_core/testing/strategies/documents.py",
@@ -48,14 +44,11 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
         "billing_core/charges.py::__attrs_post_init__",
-        "billing_core/ledger.py::validate_history",
         "billing_core/posting.py::claim_payment",
         "billing_core/posting.py::finish",
         "billing_core/posting.py::plan_posting",
         "billing_core/posting.py::post_line",
         "billing_core/posting.py::reverse_claim",
-        "billing_core/statements.py::next_action",
-        "billing_core/statements.py::statement",
         "billing_core/testing/conformance.py::every_entry_type",
         "billing_core/testing/strategies/documents.py::line_items",
         "billing_core/testing/strategies/ledger.py::ledger_entries",
@@ -73,15 +66,7 @@ KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset(
 KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
     {
         "billing_core/allocation.py <- billing_core.money._make",
-        "billing_core/balances.py <- billing_core.ledger._K_ADJUSTED",
-        "billing_core/balances.py <- billing_core.ledger._K_APPLIED",
-        "billing_core/balances.py <- billing_core.ledger._K_CHARGE",
-        "billing_core/balances.py <- billing_core.ledger._K_MOVED",
-        "billing_core/balances.py <- billing_core.ledger._K_RECEIVED",
-        "billing_core/balances.py <- billing_core.ledger._K_REFUND",
-        "billing_core/balances.py <- billing_core.ledger._K_WRITTEN_OFF",
-        "billing_core/balances.py <- billing_core.ledger._decode_key",
-        "billing_core/balances.py <- billing_core.money._make",
+        "billing_core/balances/amounts.py <- billing_core.money._make",
         "billing_core/bills.py <- billing_core.charges._check_lines",
         "billing_core/bills.py <- billing_core.charges._line_records",
         "billing_core/bills.py <- billing_core.charges._lines_html",
@@ -97,9 +82,7 @@ KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
         "billing_core/claims.py <- billing_core.charges._optional_code",
         "billing_core/claims.py <- billing_core.charges._tuple",
         "billing_core/claims.py <- billing_core.parties._date_validator",
-        "billing_core/statements.py <- billing_core.aging._open_lines",
-        "billing_core/statements.py <- billing_core.aging._optional_date",
-        "billing_core/statements.py <- billing_core.money._locale",
+        "billing_core/statements/render.py <- billing_core.money._locale",
         "billing_core/totals.py <- billing_core.charges._charges_minor",
     }
 )
