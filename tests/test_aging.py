@@ -640,3 +640,25 @@ def test_a_line_charged_only_by_a_reversed_charge_is_aged_from_its_last_entry() 
         (Bucket.PRIMARY, usd("-80.00"), D3),
         (Bucket.PATIENT, usd("80.00"), D3),
     ]
+
+
+def test_open_lines_refuse_a_missing_service_date() -> None:
+    with pytest.raises(TypeError, match="OpenLine.service_date must be a datetime.date, got None"):
+        line(None)  # type: ignore[arg-type]
+
+
+def test_age_refuses_items_that_are_not_open_lines() -> None:
+    with pytest.raises(TypeError, match="takes OpenLine rows or ledger entries, got int"):
+        age([1, 2], AS_OF)  # type: ignore[list-item]
+
+
+def test_a_broken_open_line_is_not_disguised() -> None:
+    broken = line(D1)
+    object.__setattr__(broken, "open", "10.00")  # bypasses the validators
+    with pytest.raises(AttributeError):
+        age([broken], AS_OF)
+
+
+def test_credits_alone_give_the_report_its_currency() -> None:
+    r = age([], AS_OF, credits=[CreditLine(account_id="A", party="patient", amount=usd("2.00"))])
+    assert (r.currency, r.credit_total, r.total.total) == ("USD", usd("2.00"), usd("0.00"))

@@ -683,3 +683,29 @@ def test_credits_of_several_accounts_are_refused() -> None:
 def test_explain_without_as_of_date_is_refused() -> None:
     with pytest.raises(TypeError, match="as_of"):
         explain(waterfall(), "L1", as_of=datetime.datetime(2024, 5, 1))  # type: ignore[arg-type]
+
+
+def test_amounts_refuse_non_money_and_compare_only_with_amounts() -> None:
+    with pytest.raises(TypeError, match="amount for <Bucket.PATIENT: 'patient'> must be a Money"):
+        Amounts({Bucket.PATIENT: 5}, currency="USD")  # type: ignore[dict-item]
+    a = Amounts({Bucket.PATIENT: usd("1")}, currency="USD")
+    assert a != {Bucket.PATIENT: usd("1")}  # a dict is not an Amounts, even with the same items
+    assert repr(a) == "Amounts({<Bucket.PATIENT: 'patient'>: Money('1.00', 'USD')}, currency='USD')"
+
+
+def test_amounts_order_any_enum_by_definition() -> None:
+    from billing_core.aging import AgingAnchor
+
+    later_first = [(AgingAnchor.DUE_DATE, usd("1")), (AgingAnchor.SERVICE_DATE, usd("2"))]
+    assert list(Amounts(later_first, currency="USD")) == [
+        AgingAnchor.SERVICE_DATE,
+        AgingAnchor.DUE_DATE,
+    ]
+
+
+def test_only_line_entries_have_a_waterfall_step() -> None:
+    from billing_core.balances.explanation import _text
+
+    received = PaymentReceived(id="p", account_id="A1", effective=D1, amount=usd("1"), party=PAT)
+    with pytest.raises(TypeError, match="PaymentReceived touches no line"):
+        _text(received)

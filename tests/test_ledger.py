@@ -622,3 +622,65 @@ def test_each_entry_type_has_the_effect_the_ledger_table_gives() -> None:
 def test_equal_effects_are_shared_and_folds_do_not_depend_on_it() -> None:
     assert effect(charge(line="L1")) is effect(charge(line="L2"))
     assert effect(charge(account_id="A2")) is not effect(charge())
+
+
+# --------------------------------------------------------------------------- every refusal
+
+
+def test_entries_refuse_wrong_field_types_naming_the_field() -> None:
+    common = {"id": "x", "account_id": "A1", "effective": D1, "amount": usd("1")}
+    with pytest.raises(TypeError, match="ChargePosted.source must be a Source, got 'ERA' \\(str"):
+        charge(source="ERA")
+    with pytest.raises(TypeError, match="PaymentReceived.party must be a Party"):
+        PaymentReceived(party="P1", **common)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Refund.party must be a Party"):
+        Refund(party="P1", **common)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="PaymentApplied.party must be a Party"):
+        PaymentApplied(line_id="L1", party="P1", bucket=Bucket.PATIENT, **common)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Adjustment.group must be a GroupCode, got 'CO'"):
+        Adjustment(line_id="L1", bucket=Bucket.PRIMARY, group="CO", reason="45", **common)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Party.kind must be a PartyKind, got 'payer'"):
+        Party(kind="payer", id="AETNA")  # type: ignore[arg-type]
+
+
+def test_the_base_entry_and_an_entry_type_without_an_effect_are_refused() -> None:
+    with pytest.raises(TypeError, match="LedgerEntry is a base class"):
+        LedgerEntry(id="x", account_id="A1", effective=D1, amount=usd("1"))
+
+    @attrs.frozen(kw_only=True)
+    class Gift(LedgerEntry):  # checks itself but does not say what it does
+        def _check(self) -> None:
+            pass
+
+    with pytest.raises(NotImplementedError):
+        Gift(id="g", account_id="A1", effective=D1, amount=usd("1"))
+
+
+def test_a_reversal_must_name_and_match_its_original() -> None:
+    c = charge()
+    with pytest.raises(TypeError, match="Reversal.original must be a ledger entry, got 'c-L1'"):
+        Reversal(id="r", account_id="A1", line_id="L1", effective=D2, amount=usd("-100"),
+                 reverses="c-L1", original="c-L1")  # type: ignore[arg-type]  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        Reversal(id="r", account_id="A2", line_id="L2", effective=D2, amount=usd("-100"),
+                 reverses="other", original=c)  # fmt: skip
+    message = str(info.value)
+    assert "reverses 'other' but original is 'c-L1'" in message
+    assert "account 'A2' is not the original's" in message
+    assert "line 'L2' is not the original's" in message
+
+
+def test_a_reversal_naming_a_reversal_by_a_reused_id_is_found() -> None:
+    first, second = charge(line="L1"), charge(line="L2")
+    # a reversal of L2's charge that reuses L1's charge id, listed first
+    impostor = reverse(second, id=first.id, effective=D2)
+    undo = reverse(first, id="r1", effective=D2)
+    found = reversals_match_their_originals([impostor, first, second, undo])
+    assert [(f.location, f.rule) for f in found] == [
+        ("entry r1", "history.reversal_of_reversal"),
+    ]
+
+
+def test_effects_show_what_they_do() -> None:
+    text = repr(effect(adj(GroupCode.CO)))
+    assert text == "Effect(adjusted, bucket=primary, detail=CO, party=None, account='A', USD)"

@@ -547,3 +547,10 @@ def test_a_statement_needs_one_aging_amount_per_band() -> None:
             account_id="A", statement_date=AS_OF, due_date=AS_OF, currency="USD", lines=(),
             credit_available=usd("0.00"), aging_edges=(30, 60), aging=(usd("0.00"),) * 2,
         )  # fmt: skip
+
+
+def test_bad_policy_types_are_named() -> None:
+    with pytest.raises(ValidationError, match="final_notice_after: must be an int, got '90'"):
+        StatementPolicy(final_notice_after="90")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="hold_while_insurance_pending: must be a bool"):
+        StatementPolicy(hold_while_insurance_pending=1)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from typing import Any, Generic, Self, TypeVar, final
 
 import attrs
 
+from billing_core._checks import describe
 from billing_core.balances._order import order_key
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError
@@ -78,7 +79,7 @@ class Amounts(Mapping[K, Money], Generic[K]):
         minors: dict[K, int] = {}
         for key, money in pairs:
             if not isinstance(money, Money):
-                raise TypeError(f"amount for {key!r} must be a Money, got {money!r}")
+                raise TypeError(f"amount for {key!r:.40} must be a Money, got {describe(money)}")
             if money.currency != currency:
                 raise CurrencyMismatchError(
                     f"amount for {key} is in {money.currency}, expected {currency}"

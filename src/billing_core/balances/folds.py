@@ -53,16 +53,17 @@ __all__ = [
 Sums = list[dict[Any, int]]
 """Integer sums per running total (indexed by ``Total``), then per key."""
 
-_TOTALS: Final = tuple(Total)
+# The totals a Balance shows; a party's credit (RECEIVED, REFUNDED, CREDIT) is not one.
+_BALANCE_TOTALS: Final = range(Total.OPEN + 1)
 
 
 def _new_sums() -> Sums:
-    return [{} for _ in _TOTALS]
+    return [{} for _ in _BALANCE_TOTALS]
 
 
 def _add(sums: Sums, found: Effect, m: int) -> None:
-    """Add ``m`` minor units of one effect to every total its terms name."""
-    for total, key, sign in found.terms:
+    """Add ``m`` minor units of one effect to every balance total its terms name."""
+    for total, key, sign in found.balance_terms:
         d = sums[total]
         d[key] = d.get(key, 0) + sign * m
 
@@ -77,19 +78,28 @@ def _one_currency(where: str, currencies: set[str]) -> str:
 
 def _add_line(line_id: str, by_effect: Mapping[Effect, int], sums: Sums) -> tuple[str, str]:
     """Add one line's sums to ``sums``, checking the line; return its currency and account."""
-    currencies: set[str] = set()
-    accounts: set[str] = set()
+    first = next(iter(by_effect))
+    account_id, currency = first.account_id, first.currency
     charged = False
     for found, m in by_effect.items():
-        currencies.add(found.currency)
-        accounts.add(found.account_id)
+        # Compared, not collected: one line in one account and currency is the rule.
+        if found.account_id != account_id or found.currency != currency:
+            _refuse_mixed(line_id, by_effect)
         # A charge reversed to zero still opened the line: its effect is here, summed to 0.
         charged = charged or found.kind is EffectKind.CHARGE
-        _add(sums, found, m)
+        for total, key, sign in found.balance_terms:  # _add, inlined: once per effect and line
+            d = sums[total]
+            d[key] = d.get(key, 0) + sign * m
     if not charged:
         raise NotFoundError(
             f"line {line_id} has entries but no charge: post its ChargePosted first"
         )
+    return currency, account_id
+
+
+def _refuse_mixed(line_id: str, by_effect: Iterable[Effect]) -> None:
+    """Raise for a line whose entries name several accounts, or several currencies."""
+    accounts = {found.account_id for found in by_effect}
     if len(accounts) > 1:
         raise ValidationError(
             [
@@ -101,7 +111,7 @@ def _add_line(line_id: str, by_effect: Mapping[Effect, int], sums: Sums) -> tupl
             ]
         )
     (account_id,) = accounts
-    return _one_currency(f"line {line_id} of account {account_id}", currencies), account_id
+    _one_currency(f"line {line_id} of account {account_id}", {f.currency for f in by_effect})
 
 
 def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, LineBalance]:

@@ -70,7 +70,10 @@ class EffectKind(enum.Enum):
 
 
 class Total(enum.IntEnum):
-    """A running total an effect changes; its value indexes a list of per-key sums."""
+    """A running total an effect changes; its value indexes a list of per-key sums.
+
+    The totals of a line's balance come first (up to ``OPEN``), a party's credit last.
+    """
 
     CHARGED = 0
     PAID_BY_PARTY = 1
@@ -141,6 +144,8 @@ class Effect:
         account_id: The entry's account.
         currency: The entry's currency code.
         terms: ``(total, key, sign)`` for each running total it changes.
+        balance_terms: The terms of the totals a balance shows (up to
+            ``Total.OPEN``: not a party's credit).
         opens: The ``(bucket, sign)`` pairs of its OPEN terms.
         open_sign: Its effect on a line's total open balance: ``+1`` (charge),
             ``-1`` (paid, adjusted, written off) or ``0`` (moved, or no line).
@@ -149,6 +154,7 @@ class Effect:
     __slots__ = (
         "__weakref__",
         "account_id",
+        "balance_terms",
         "bucket",
         "currency",
         "detail",
@@ -166,6 +172,7 @@ class Effect:
     account_id: str
     currency: str
     terms: tuple[Term, ...]
+    balance_terms: tuple[Term, ...]
     opens: tuple[tuple[Bucket, int], ...]
     open_sign: int
 
@@ -186,6 +193,7 @@ class Effect:
         self.currency = currency
         keys = {Role.NONE: None, Role.BUCKET: bucket, Role.DETAIL: detail, Role.PARTY: party}
         self.terms = tuple((total, keys[role], sign) for total, role, sign in TERMS[kind])
+        self.balance_terms = tuple(t for t in self.terms if t[0] <= Total.OPEN)
         self.opens = tuple((key, sign) for total, key, sign in self.terms if total is Total.OPEN)
         self.open_sign = sum(sign for _key, sign in self.opens)
 

@@ -63,6 +63,8 @@ class WriteOffReason(enum.Enum):
     TIMELY_FILING = "timely_filing"
     ADMINISTRATIVE = "administrative"
 
+    __hash__ = object.__hash__  # see Bucket: reasons key the folds' dicts too
+
     def __str__(self) -> str:
         return self.value
 
