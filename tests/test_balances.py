@@ -593,16 +593,15 @@ def test_explanation_records() -> None:
 # --------------------------------------------------------------------------- bad histories
 
 
+def charge_of(line: str, amount: Money, bucket: Bucket, account: str = "A1") -> ChargePosted:
+    return ChargePosted(
+        id=f"c-{line}", account_id=account, line_id=line, effective=D1, amount=amount, bucket=bucket
+    )
+
+
 def test_a_line_spread_over_two_accounts_is_refused() -> None:
     # same currency, different account: only the account check can catch it
-    charge = ChargePosted(
-        id="c1",
-        account_id="A1",
-        line_id="L1",
-        effective=D1,
-        amount=usd("50"),
-        bucket=Bucket.PATIENT,
-    )
+    charge = charge_of("L1", usd("50"), Bucket.PATIENT)
     elsewhere = [
         PaymentReceived(id="p1", account_id="A2", effective=D1, amount=usd("10"), party=PAT),
         PaymentApplied(
@@ -625,14 +624,7 @@ def test_a_line_spread_over_two_accounts_is_refused() -> None:
 
 def test_a_line_in_two_currencies_is_refused() -> None:
     # same account, different currency: only the currency check can catch it
-    charge = ChargePosted(
-        id="c1",
-        account_id="A1",
-        line_id="L1",
-        effective=D1,
-        amount=usd("50"),
-        bucket=Bucket.PRIMARY,
-    )
+    charge = charge_of("L1", usd("50"), Bucket.PRIMARY)
     euro = Adjustment(
         id="j1",
         account_id="A1",
@@ -651,15 +643,9 @@ def test_a_line_in_two_currencies_is_refused() -> None:
 
 def test_lines_of_a_group_in_two_currencies_are_refused() -> None:
     lines = [
-        ChargePosted(
-            id="c1", account_id="A1", line_id="L1", effective=D1, amount=usd("5"),
-            bucket=Bucket.PATIENT,
-        ),
-        ChargePosted(
-            id="c2", account_id="A2", line_id="L2", effective=D1, amount=Money("5", "EUR"),
-            bucket=Bucket.PATIENT,
-        ),
-    ]  # fmt: skip
+        charge_of("L1", usd("5"), Bucket.PATIENT),
+        charge_of("L2", Money("5", "EUR"), Bucket.PATIENT, account="A2"),
+    ]
     message = "this group of lines has entries in several currencies: EUR, USD"
     with pytest.raises(CurrencyMismatchError, match=message):
         group_balance(lines, ["L1", "L2"], D1)

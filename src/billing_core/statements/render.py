@@ -81,10 +81,14 @@ def _cells(st: Statement, locale: str) -> tuple[list[list[str]], dict[str, str]]
     return rows, summary
 
 
-def _ids(st: Statement, patient_copy: bool) -> tuple[str, str]:
+def _who(st: Statement, patient_copy: bool) -> tuple[str, str]:
+    """The account as printed, and the patient line's text (name and id; may be empty)."""
     if patient_copy:
-        return st.account_id, st.patient_id or ""
-    return mask_identifier(st.account_id), mask_identifier(st.patient_id)
+        account, patient = st.account_id, st.patient_id or ""
+    else:
+        account, patient = mask_identifier(st.account_id), mask_identifier(st.patient_id)
+    who = " ".join(part for part in (st.patient_name, f"({patient})" if patient else "") if part)
+    return account, who
 
 
 def render_text(statement: Statement, locale: str = "en_US", *, patient_copy: bool = False) -> str:
@@ -111,14 +115,11 @@ def render_text(statement: Statement, locale: str = "en_US", *, patient_copy: bo
         Account: ****1234    Statement date: 31.03.2025    Due date: 25.04.2025
     """
     rows, summary = _cells(statement, locale)
-    account, patient = _ids(statement, patient_copy)
+    account, who = _who(statement, patient_copy)
     out = ["STATEMENT"]
     out.append(
         f"Account: {account}    Statement date: {summary['statement_date']}"
         f"    Due date: {summary['due_date']}"
-    )
-    who = " ".join(
-        part for part in (statement.patient_name, f"({patient})" if patient else "") if part
     )
     if who:
         out.append(f"Patient: {who}")
@@ -171,7 +172,7 @@ def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bo
         (False, True)
     """
     rows, summary = _cells(statement, locale)
-    account, patient = _ids(statement, patient_copy)
+    account, who = _who(statement, patient_copy)
     e = html.escape
     head = [
         '<div class="billing-statement">',
@@ -179,9 +180,6 @@ def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bo
         f"<p>Account: {e(account)}<br>Statement date: {e(summary['statement_date'])}"
         f"<br>Due date: {e(summary['due_date'])}</p>",
     ]
-    who = " ".join(
-        part for part in (statement.patient_name, f"({patient})" if patient else "") if part
-    )
     if who:
         head.append(f"<p>Patient: {e(who)}</p>")
     table = html_table(_COLUMNS, rows, right=range(2, len(_COLUMNS)))
