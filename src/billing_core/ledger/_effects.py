@@ -22,6 +22,17 @@ and built again) fold to the same totals.
 
 The table is plain data on purpose: a columnar fold (one row per entry)
 explodes each row into its kind's terms and groups by ``(total, key)``.
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.ledger import Bucket, Party, PaymentApplied
+    >>> from billing_core.money import Money
+    >>> paid = PaymentApplied(id="a1", account_id="A1", line_id="L1",
+    ...                       effective=datetime.date(2024, 3, 1), amount=Money("50.00", "USD"),
+    ...                       party=Party.patient("P1"), bucket=Bucket.PATIENT)
+    >>> [(total.name, str(key), sign) for total, key, sign in effect(paid).terms]
+    [('PAID_BY_PARTY', 'patient:P1', 1), ('PAID_BY_BUCKET', 'patient', 1), \
+('OPEN', 'patient', -1), ('CREDIT', 'patient:P1', -1)]
 """
 
 from __future__ import annotations
@@ -220,7 +231,16 @@ def effect_of(
     account_id: str,
     currency: str,
 ) -> Effect:
-    """The (interned) effect of an entry of ``kind`` on these fields."""
+    """The (interned) effect of an entry of ``kind`` on these fields.
+
+    Examples:
+        >>> from billing_core.ledger import Bucket
+        >>> charge = effect_of(EffectKind.CHARGE, Bucket.PRIMARY, None, None, "A1", "USD")
+        >>> charge is effect_of(EffectKind.CHARGE, Bucket.PRIMARY, None, None, "A1", "USD")
+        True
+        >>> charge.open_sign, charge.opens
+        (1, ((<Bucket.PRIMARY: 'primary'>, 1),))
+    """
     key = (
         kind._value_,
         "" if bucket is None else bucket._value_,
@@ -237,7 +257,18 @@ def effect_of(
 
 
 def effect(entry: Any) -> Effect:
-    """The effect of a ledger entry (computed when the entry was built)."""
+    """The effect of a ledger entry (computed when the entry was built).
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.ledger import Bucket, ChargePosted, reverse
+        >>> from billing_core.money import Money
+        >>> c = ChargePosted(id="c1", account_id="A1", line_id="L1",
+        ...                  effective=datetime.date(2024, 3, 1), amount=Money("9.00", "USD"),
+        ...                  bucket=Bucket.PATIENT)
+        >>> effect(reverse(c, id="r1", effective=c.effective)) is effect(c)
+        True
+    """
     found: Effect = entry._effect
     return found
 
@@ -247,6 +278,12 @@ def check_as_of(as_of: object) -> None:
 
     Raises:
         TypeError: If ``as_of`` is not a ``datetime.date`` (or is a ``datetime``).
+
+    Examples:
+        >>> check_as_of(datetime.datetime(2024, 3, 1))
+        Traceback (most recent call last):
+        ...
+        TypeError: as_of must be a datetime.date, got datetime.datetime(2024, 3, 1, 0, 0) (datetime)
     """
     if not is_plain_date(as_of):
         raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
@@ -256,6 +293,17 @@ def sum_by_effect(entries: Iterable[Any], as_of: datetime.date) -> dict[Effect, 
     """Signed minor units per effect, of the entries effective on or before ``as_of``.
 
     The hot loop of the account folds: one dict update per entry, no object built.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.ledger import Bucket, ChargePosted
+        >>> from billing_core.money import Money
+        >>> day = datetime.date(2024, 3, 1)
+        >>> charges = [ChargePosted(id=f"c{n}", account_id="A1", line_id=f"L{n}", effective=day,
+        ...                         amount=Money("5.00", "USD"), bucket=Bucket.PATIENT)
+        ...            for n in range(3)]
+        >>> list(sum_by_effect(charges, day).values()), sum_by_effect(charges, day - day.resolution)
+        ([1500], {})
     """
     check_as_of(as_of)
     sums: dict[Effect, int] = {}
@@ -271,6 +319,20 @@ def sum_by_line(entries: Iterable[Any], as_of: datetime.date) -> dict[str, dict[
     """Signed minor units per line, then per effect; entries on no line are left out.
 
     The hot loop of the line folds (see ``sum_by_effect``).
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.ledger import Bucket, ChargePosted, Party, PaymentReceived
+        >>> from billing_core.money import Money
+        >>> day, usd = datetime.date(2024, 3, 1), Money("5.00", "USD")
+        >>> entries = [
+        ...     ChargePosted(id="c1", account_id="A1", line_id="L1", effective=day, amount=usd,
+        ...                  bucket=Bucket.PATIENT),
+        ...     PaymentReceived(id="p1", account_id="A1", effective=day, amount=usd,
+        ...                     party=Party.patient("P1")),
+        ... ]
+        >>> {line: list(sums.values()) for line, sums in sum_by_line(entries, day).items()}
+        {'L1': [500]}
     """
     check_as_of(as_of)
     per_line: dict[Any, dict[Effect, int]] = {}
