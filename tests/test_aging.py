@@ -192,6 +192,7 @@ def test_credits_are_apart_never_netted() -> None:
         ("A9", "AETNA", None, usd("7.00")),
     ]
     assert "credits (not in the bands): 19.00 in 2 item(s)" in str(r)
+    assert "<p>Credits (not in the bands): $19.00 in 2 item(s).</p>" in r._repr_html_()
 
 
 # --------------------------------------------------------------------------- from entries
@@ -653,10 +654,11 @@ def test_age_refuses_items_that_are_not_open_lines() -> None:
 
 
 def test_a_broken_open_line_is_not_disguised() -> None:
-    broken = line(D1)
+    broken = line(D1, line_id="L2")
     object.__setattr__(broken, "open", "10.00")  # bypasses the validators
-    with pytest.raises(AttributeError):
-        age([broken], AS_OF)
+    # every item is an OpenLine: the loop's AttributeError is not turned into a "mix" error
+    with pytest.raises(AttributeError, match="'str' object has no attribute 'minor'"):
+        age([line(D1), broken], AS_OF)
 
 
 def test_credits_alone_give_the_report_its_currency() -> None:
