@@ -130,7 +130,7 @@ def post(
     assert not plan.refused, plan.explain()
     new = list(apply_posting(plan, history))
     after = history + new
-    assert validate_history(after) == []
+    assert validate_history(after) == ()
     assert plan.reconciliation().ok, str(plan.reconciliation())
     return plan, after
 

@@ -12,17 +12,23 @@ from billing_core.aging import (
     DEFAULT_EDGES,
     AgingAnchor,
     AgingReport,
+    AgingRow,
     CreditLine,
     OpenLine,
     age,
     band_labels,
-    check_edges,
     open_lines,
     unapplied_credits,
+    validate_edges,
 )
 from billing_core.balances import line_balances
 from billing_core.codes import GroupCode
-from billing_core.errors import CurrencyMismatchError, InvalidAmountError, ValidationError
+from billing_core.errors import (
+    CurrencyMismatchError,
+    InvalidAmountError,
+    NotFoundError,
+    ValidationError,
+)
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -186,6 +192,7 @@ def test_credits_are_apart_never_netted() -> None:
         ("A9", "AETNA", None, usd("7.00")),
     ]
     assert "credits (not in the bands): 19.00 in 2 item(s)" in str(r)
+    assert "<p>Credits (not in the bands): $19.00 in 2 item(s).</p>" in r._repr_html_()
 
 
 # --------------------------------------------------------------------------- from entries
@@ -406,11 +413,11 @@ def test_bad_edges_are_named(edges: object, message: str) -> None:
     with pytest.raises(ValidationError) as info:
         age([], AS_OF, buckets=edges, currency="USD")  # type: ignore[arg-type]
     assert message in str(info.value)
-    assert check_edges(edges)
+    assert validate_edges(edges)
 
 
 def test_good_default_edges() -> None:
-    assert check_edges(DEFAULT_EDGES) == []
+    assert validate_edges(DEFAULT_EDGES) == ()
 
 
 def test_bad_inputs() -> None:
@@ -547,3 +554,113 @@ def test_repr_html_summarises_many_accounts() -> None:
     lines = [line(date(2025, 3, 20), account=f"ACC-{i:06d}", line_id=f"L{i}") for i in range(25)]
     page = age(lines, AS_OF)._repr_html_()
     assert "More than 20 accounts" in page and "ACC-0000" not in page
+
+
+# --------------------------------------------------------------------------- bands by label
+
+
+def test_rows_give_their_bands_by_label() -> None:
+    lines = [
+        line(date(2025, 3, 20), "100.00", account="A1", line_id="L1", bucket=Bucket.PRIMARY),
+        line(date(2025, 1, 15), "40.00", account="A1", line_id="L2", bucket=Bucket.PATIENT),
+        line(date(2024, 11, 1), "60.00", account="A2", line_id="L3", bucket=Bucket.PRIMARY),
+        line(date(2025, 2, 20), "5.50", account="A2", line_id="L4", bucket=Bucket.SECONDARY),
+    ]
+    r = age(lines, AS_OF)
+    # hand-worked: L1 11 days, L2 75 days, L3 150 days, L4 39 days
+    assert r.party("primary").band("0-30") == usd("100.00")
+    assert r.party("primary").band("over 120") == usd("60.00")
+    assert r.party("secondary").band("31-60") == usd("5.50")
+    assert r.account("A1").band("61-90") == usd("40.00")
+    assert r.total.band("91-120") == usd("0.00")
+    assert r.party("nobody").band("0-30") == usd("0.00")  # an empty row has labels too
+    for row in (*r.parties, *r.accounts, *r.rows, r.total):
+        assert row.labels == r.labels
+    with pytest.raises(
+        NotFoundError, match="no band '31-59' in this row; its bands are 0-30, 31-60"
+    ):
+        r.total.band("31-59")
+    custom = age(lines, AS_OF, buckets=(0, 45))
+    assert custom.total.band("1-45") == usd("105.50") and custom.total.band("0") == usd("0.00")
+
+
+def test_a_row_needs_one_label_per_band() -> None:
+    z = usd("0.00")
+    with pytest.raises(ValidationError, match="AgingRow.labels: needs one label per band"):
+        AgingRow(account_id=None, party=None, bands=(z, z), total=z, lines=0, labels=("0-30",))
+    unlabelled = AgingRow(account_id=None, party=None, bands=(z,), total=z, lines=0)
+    with pytest.raises(NotFoundError, match="unlabelled"):
+        unlabelled.band("0-30")
+
+
+# --------------------------------------------------------------------------- more bad input
+
+
+def test_credits_in_another_currency_are_refused() -> None:
+    euro = CreditLine(account_id="A9", party="patient", amount=Money("3.00", "EUR"))
+    with pytest.raises(CurrencyMismatchError, match="credit of account A9 is in EUR"):
+        age([line(D1)], AS_OF, credits=[euro])
+    # from entries: another account's unapplied money in another currency
+    pat = Party.patient("P1")
+    foreign = PaymentReceived(
+        id="px", account_id="B1", effective=D1, amount=Money("3.00", "EUR"), party=pat
+    )
+    with pytest.raises(CurrencyMismatchError, match="credit of account B1 is in EUR"):
+        age([*_history(), foreign], AS_OF)
+
+
+def test_the_first_and_last_days_of_the_calendar_age_without_overflow() -> None:
+    oldest = line(date.min, "7.00")
+    # as_of - 120 days is before the first date there is: nothing is older than that
+    assert band_of(age([oldest], date.min)) == "0-30"
+    assert band_of(age([oldest], date.max)) == "over 120"
+    assert band_of(age([line(date.max, "7.00")], date.max)) == "0-30"
+
+
+def test_age_of_a_mapping_takes_line_balances() -> None:
+    with pytest.raises(TypeError, match="takes line_balances\\(\\) results; 'L1' is dict"):
+        age({"L1": {}}, AS_OF, info={})  # type: ignore[dict-item]
+
+
+def test_open_lines_and_credits_need_a_date() -> None:
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        open_lines(_history(), datetime(2025, 3, 31))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        unapplied_credits(_history(), "2025-03-31")  # type: ignore[arg-type]
+
+
+def test_a_line_charged_only_by_a_reversed_charge_is_aged_from_its_last_entry() -> None:
+    charge = ChargePosted(id="c1", account_id="A1", line_id="L1", effective=D1,
+                          amount=usd("80.00"), bucket=Bucket.PRIMARY)  # fmt: skip
+    undo = reverse(charge, id="r1", effective=D2)
+    # not a valid history (the primary bucket goes negative), but the folds trust their input
+    move = Transfer(id="t1", account_id="A1", line_id="L1", effective=D3, amount=usd("80.00"),
+                    from_bucket=Bucket.PRIMARY, to_bucket=Bucket.PATIENT)  # fmt: skip
+    rows = open_lines([charge, undo, move], AS_OF)
+    assert [(r.bucket, r.open, r.service_date) for r in rows] == [
+        (Bucket.PRIMARY, usd("-80.00"), D3),
+        (Bucket.PATIENT, usd("80.00"), D3),
+    ]
+
+
+def test_open_lines_refuse_a_missing_service_date() -> None:
+    with pytest.raises(TypeError, match="OpenLine.service_date must be a datetime.date, got None"):
+        line(None)  # type: ignore[arg-type]
+
+
+def test_age_refuses_items_that_are_not_open_lines() -> None:
+    with pytest.raises(TypeError, match="takes OpenLine rows or ledger entries, got int"):
+        age([1, 2], AS_OF)  # type: ignore[list-item]
+
+
+def test_a_broken_open_line_is_not_disguised() -> None:
+    broken = line(D1, line_id="L2")
+    object.__setattr__(broken, "open", "10.00")  # bypasses the validators
+    # every item is an OpenLine: the loop's AttributeError is not turned into a "mix" error
+    with pytest.raises(AttributeError, match="'str' object has no attribute 'minor'"):
+        age([line(D1), broken], AS_OF)
+
+
+def test_credits_alone_give_the_report_its_currency() -> None:
+    r = age([], AS_OF, credits=[CreditLine(account_id="A", party="patient", amount=usd("2.00"))])
+    assert (r.currency, r.credit_total, r.total.total) == ("USD", usd("2.00"), usd("0.00"))

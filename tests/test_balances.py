@@ -554,7 +554,10 @@ def patient_history() -> list[Entry]:
 def test_explanation_html_shows_the_rows_and_masks_identifiers() -> None:
     page = explain(waterfall(), "L1", as_of=FOREVER)._repr_html_()
     assert page.count("<tr>") == 1 + 10 + 1  # heading, ten steps, the open footer
-    assert '<td style="text-align:left">CO-45 written off primary</td>' in page
+    # one vocabulary: a payer adjustment is "adjusted off", a WriteOff "written off"
+    assert '<td style="text-align:left">CO-45 adjusted off primary</td>' in page
+    assert '<td style="text-align:left">small_balance written off patient</td>' in page
+    assert "CO-45 written off" not in page
     assert "-$60.00" in page and "$200.00" in page and ">moved<" in page
     assert "reversal of a4" in page
     mine = explain(patient_history(), "L1", as_of=D1)._repr_html_()
@@ -585,3 +588,110 @@ def test_explanation_records() -> None:
         ("a1", Decimal("-90.00"), Decimal("50.00")),
     ]
     assert records[-1]["open"] == Decimal("0.00")
+
+
+# --------------------------------------------------------------------------- bad histories
+
+
+def charge_of(line: str, amount: Money, bucket: Bucket, account: str = "A1") -> ChargePosted:
+    return ChargePosted(
+        id=f"c-{line}", account_id=account, line_id=line, effective=D1, amount=amount, bucket=bucket
+    )
+
+
+def test_a_line_spread_over_two_accounts_is_refused() -> None:
+    # same currency, different account: only the account check can catch it
+    charge = charge_of("L1", usd("50"), Bucket.PATIENT)
+    elsewhere = [
+        PaymentReceived(id="p1", account_id="A2", effective=D1, amount=usd("10"), party=PAT),
+        PaymentApplied(
+            id="a1",
+            account_id="A2",
+            line_id="L1",
+            effective=D1,
+            amount=usd("10"),
+            party=PAT,
+            bucket=Bucket.PATIENT,
+        ),
+    ]
+    with pytest.raises(ValidationError, match="line L1: entries name several accounts: A1, A2"):
+        line_balances([charge, *elsewhere], D1)
+    with pytest.raises(ValidationError, match="several accounts"):
+        group_balance([charge, *elsewhere], ["L1"], D1)
+    with pytest.raises(ValidationError, match="several accounts"):
+        explain([charge, *elsewhere], "L1", as_of=D1)
+
+
+def test_a_line_in_two_currencies_is_refused() -> None:
+    # same account, different currency: only the currency check can catch it
+    charge = charge_of("L1", usd("50"), Bucket.PRIMARY)
+    euro = Adjustment(
+        id="j1",
+        account_id="A1",
+        line_id="L1",
+        effective=D1,
+        amount=Money("5", "EUR"),
+        bucket=Bucket.PRIMARY,
+        group=GroupCode.CO,
+        reason="45",
+    )
+    with pytest.raises(CurrencyMismatchError, match="line L1 of account A1 .* EUR, USD"):
+        line_balances([charge, euro], D1)
+    with pytest.raises(CurrencyMismatchError, match="several currencies"):
+        group_balance([charge, euro], ["L1"], D1)
+
+
+def test_lines_of_a_group_in_two_currencies_are_refused() -> None:
+    lines = [
+        charge_of("L1", usd("5"), Bucket.PATIENT),
+        charge_of("L2", Money("5", "EUR"), Bucket.PATIENT, account="A2"),
+    ]
+    message = "this group of lines has entries in several currencies: EUR, USD"
+    with pytest.raises(CurrencyMismatchError, match=message):
+        group_balance(lines, ["L1", "L2"], D1)
+
+
+def test_group_balance_needs_line_ids() -> None:
+    with pytest.raises(NotFoundError, match="needs at least one line id"):
+        group_balance(waterfall(), [], FOREVER)
+    with pytest.raises(TypeError, match="not a single str"):
+        group_balance(waterfall(), "L1", FOREVER)
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        group_balance(waterfall(), ["L1"], "2024-01-01")  # type: ignore[arg-type]
+
+
+def test_credits_of_several_accounts_are_refused() -> None:
+    other = PaymentReceived(id="p9", account_id="A2", effective=D1, amount=usd("1"), party=PAT)
+    with pytest.raises(ValidationError, match="A1, A2; credits are per account"):
+        credits([*waterfall(), other], FOREVER)
+
+
+def test_explain_without_as_of_date_is_refused() -> None:
+    with pytest.raises(TypeError, match="as_of"):
+        explain(waterfall(), "L1", as_of=datetime.datetime(2024, 5, 1))  # type: ignore[arg-type]
+
+
+def test_amounts_refuse_non_money_and_compare_only_with_amounts() -> None:
+    with pytest.raises(TypeError, match="amount for <Bucket.PATIENT: 'patient'> must be a Money"):
+        Amounts({Bucket.PATIENT: 5}, currency="USD")  # type: ignore[dict-item]
+    a = Amounts({Bucket.PATIENT: usd("1")}, currency="USD")
+    assert a != {Bucket.PATIENT: usd("1")}  # a dict is not an Amounts, even with the same items
+    assert repr(a) == "Amounts({<Bucket.PATIENT: 'patient'>: Money('1.00', 'USD')}, currency='USD')"
+
+
+def test_amounts_order_any_enum_by_definition() -> None:
+    from billing_core.aging import AgingAnchor
+
+    later_first = [(AgingAnchor.DUE_DATE, usd("1")), (AgingAnchor.SERVICE_DATE, usd("2"))]
+    assert list(Amounts(later_first, currency="USD")) == [
+        AgingAnchor.SERVICE_DATE,
+        AgingAnchor.DUE_DATE,
+    ]
+
+
+def test_only_line_entries_have_a_waterfall_step() -> None:
+    from billing_core.balances.explanation import _text
+
+    received = PaymentReceived(id="p", account_id="A1", effective=D1, amount=usd("1"), party=PAT)
+    with pytest.raises(TypeError, match="PaymentReceived touches no line"):
+        _text(received)

@@ -266,7 +266,7 @@ def test_two_payers_on_one_account_each_receive_their_own_cash() -> None:
     history = charges(c1, c2)
     plan = plan_posting(r, [c1, c2], history)
     assert not plan.refused, plan.explain()
-    assert validate_history([*history, *plan.entries]) == []
+    assert validate_history([*history, *plan.entries]) == ()
     received = [e for e in plan.entries if isinstance(e, PaymentReceived)]
     assert [(e.party, e.amount) for e in received] == [
         (Party.payer("acme"), usd("60")),
@@ -364,7 +364,7 @@ def test_posting_conserves_money_per_claim(s: PostingScenario) -> None:
     plan = plan_posting(s.remittance, s.claims, s.history)
     assert not plan.refused, plan.explain()
     after = [*s.history, *apply_posting(plan, s.history)]
-    assert validate_history(after) == []
+    assert validate_history(after) == ()
     assert plan.reconciliation().ok
     lb = line_balances(after, PAID_ON)
     for c in s.claims:

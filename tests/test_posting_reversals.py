@@ -146,7 +146,7 @@ def test_reversal_then_repost_equals_a_single_post(s: PostingScenario, data: st.
     second = plan_posting(redo, s.claims, once)
     assert not second.refused, second.explain()
     twice = [*once, *apply_posting(second, once)]
-    assert validate_history(twice) == []
+    assert validate_history(twice) == ()
     assert line_balances(twice, PAID_ON) == line_balances(once, PAID_ON)
     for account in {c.account_id for c in s.claims}:
         mine_once = [e for e in once if e.account_id == account]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_core.codes import GroupCode
-from billing_core.errors import ValidationError
+from billing_core.errors import NotFoundError, ValidationError
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -484,3 +484,73 @@ def test_a_payment_after_as_of_does_not_count_yet() -> None:
     # As of 20 Apr the payment has not happened: final notice, due 31 Jan + 2 months = 31 Mar.
     assert action.kind is ActionKind.SEND_FINAL_NOTICE
     assert action.scheduled == date(2025, 3, 31)
+
+
+# ------------------------------------------------------------- the edges of the calendar
+
+
+def test_a_statement_due_after_the_last_date_is_refused_clearly() -> None:
+    with pytest.raises(ValidationError) as info:
+        statement(_history(), date.max)
+    assert str(info.value) == (
+        "due_date: 9999-12-31 + 25 days is after 9999-12-31, the last date a datetime.date can hold"
+    )
+    # with no due days the statement date itself is the due date: fine
+    same_day = StatementPolicy(due_days=0)
+    assert statement(_history(), date.max, same_day).due_date == date.max
+
+
+def test_a_schedule_past_the_last_date_is_refused_clearly() -> None:
+    late = date(9999, 12, 20)
+    h = DunningHistory(balance=usd("80.00"), statements_sent=(late,))
+    with pytest.raises(ValidationError, match=r"schedule: 9999-12-20 \+ 30 days is after"):
+        next_action(h, date(9999, 12, 25), POLICY)
+    monthly = StatementPolicy(every=1, unit=PeriodUnit.MONTHS, final_notice_after=3)
+    with pytest.raises(ValidationError, match=r"schedule: 9999-12-20 \+ 1 months is after"):
+        next_action(h, date(9999, 12, 25), monthly)
+    three = (date(9999, 9, 1), date(9999, 10, 1), date(9999, 10, 31))
+    noticed = DunningHistory(balance=usd("80.00"), statements_sent=three, final_notice_sent=late)
+    with pytest.raises(ValidationError, match=r"final action: 9999-12-20 \+ 20 days is after"):
+        next_action(noticed, date(9999, 12, 25), POLICY)
+
+
+def test_statement_needs_a_policy_and_a_date() -> None:
+    with pytest.raises(TypeError, match="policy must be a StatementPolicy or None, got 'x'"):
+        statement(_history(), AS_OF, "x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        statement(_history(), "2025-03-31")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        next_action(DunningHistory(balance=usd("1.00")), "2025-03-31", POLICY)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="history must be a DunningHistory"):
+        next_action(None, AS_OF, POLICY)  # type: ignore[arg-type]
+
+
+def test_statement_aging_by_label() -> None:
+    s = statement(_history(), AS_OF, info=INFO)
+    # L1 10 Feb -> 49 days; L2 2 Jan -> 88 days (see test_statement_known_answer)
+    assert s.aging_band("31-60") == usd("30.00")
+    assert s.aging_band("61-90") == usd("20.00")
+    assert s.aging_band("over 120") == usd("0.00")
+    with pytest.raises(NotFoundError, match="no aging band '90-120'; the bands are 0-30, 31-60"):
+        s.aging_band("90-120")
+    empty = Statement(
+        account_id="A", statement_date=AS_OF, due_date=AS_OF, currency="USD", lines=(),
+        credit_available=usd("0.00"), aging_edges=(30,), aging=(),
+    )  # fmt: skip
+    with pytest.raises(NotFoundError, match="the bands are none"):
+        empty.aging_band("0-30")
+
+
+def test_a_statement_needs_one_aging_amount_per_band() -> None:
+    with pytest.raises(ValidationError, match="Statement.aging: needs one amount per band"):
+        Statement(
+            account_id="A", statement_date=AS_OF, due_date=AS_OF, currency="USD", lines=(),
+            credit_available=usd("0.00"), aging_edges=(30, 60), aging=(usd("0.00"),) * 2,
+        )  # fmt: skip
+
+
+def test_bad_policy_types_are_named() -> None:
+    with pytest.raises(ValidationError, match="final_notice_after: must be an int, got '90'"):
+        StatementPolicy(final_notice_after="90")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="hold_while_insurance_pending: must be a bool"):
+        StatementPolicy(hold_while_insurance_pending=1)  # type: ignore[arg-type]

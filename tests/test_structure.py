@@ -25,20 +25,13 @@ MAX_FUNCTION_CODE_LINES = 60
 KNOWN_LONG_MODULES: frozenset[str] = frozenset(
     {
         "billing_core/__init__.py",
-        "billing_core/aging.py",
         "billing_core/allocation.py",
-        "billing_core/balances.py",
         "billing_core/deadlines.py",
         "billing_core/kpis.py",
-        "billing_core/ledger.py",
-        "billing_core/statements.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
-        "billing_core/ledger.py::validate_history",
-        "billing_core/statements.py::next_action",
-        "billing_core/statements.py::statement",
         "billing_core/testing/strategies/ledger.py::ledger_entries",
         "billing_core/testing/strategies/ledger.py::ledger_histories",
     }
@@ -47,18 +40,6 @@ KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset()
 KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
     {
         "billing_core/allocation.py <- billing_core.money._make",
-        "billing_core/balances.py <- billing_core.ledger._K_ADJUSTED",
-        "billing_core/balances.py <- billing_core.ledger._K_APPLIED",
-        "billing_core/balances.py <- billing_core.ledger._K_CHARGE",
-        "billing_core/balances.py <- billing_core.ledger._K_MOVED",
-        "billing_core/balances.py <- billing_core.ledger._K_RECEIVED",
-        "billing_core/balances.py <- billing_core.ledger._K_REFUND",
-        "billing_core/balances.py <- billing_core.ledger._K_WRITTEN_OFF",
-        "billing_core/balances.py <- billing_core.ledger._decode_key",
-        "billing_core/balances.py <- billing_core.money._make",
-        "billing_core/statements.py <- billing_core.aging._open_lines",
-        "billing_core/statements.py <- billing_core.aging._optional_date",
-        "billing_core/statements.py <- billing_core.money._locale",
     }
 )
 

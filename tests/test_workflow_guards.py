@@ -74,7 +74,7 @@ def test_a_back_dated_refund_of_credit_already_used_is_refused() -> None:
     assert {f.rule for f in refused.value.findings} == {"history.credit_negative"}
     entries, version = store.read("A1")
     assert version == 3
-    assert validate_history(entries) == []
+    assert validate_history(entries) == ()
 
 
 def _claim_store() -> InMemoryStore:
@@ -261,7 +261,7 @@ def test_two_payers_on_one_account_are_posted_each_with_its_own_cash() -> None:
     result = post_remittance(store, both)
     assert result.status is PostingStatus.POSTED, result.findings
     entries, _ = store.read("A1")
-    assert validate_history(entries) == []
+    assert validate_history(entries) == ()
     received = [(e.party, e.amount) for e in entries if isinstance(e, PaymentReceived)]
     assert received == [(Party.payer("acme"), usd("60")), (Party.payer("beta"), usd("60"))]
     available = {p: c.available for p, c in credits(entries, dt.date(2024, 4, 1)).items()}

@@ -20,9 +20,9 @@ from billing_core.aging import (
     OpenLine,
     age,
     band_labels,
-    check_edges,
     open_lines,
     unapplied_credits,
+    validate_edges,
 )
 from billing_core.allocation import (
     AllocationPlan,
@@ -607,7 +607,7 @@ __all__ = [
     "OpenLine",
     "age",
     "band_labels",
-    "check_edges",
+    "validate_edges",
     "open_lines",
     "unapplied_credits",
     # statements

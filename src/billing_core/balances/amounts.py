@@ -1,0 +1,404 @@
+"""The values the balance folds return: amounts per key, balances and credits.
+
+[`Balance`][billing_core.balances.amounts.Balance] (and
+[`LineBalance`][billing_core.balances.amounts.LineBalance]) hold what was
+charged, paid, adjusted, written off, transferred and what is open, each broken
+down in an immutable [`Amounts`][billing_core.balances.amounts.Amounts] mapping;
+[`Credit`][billing_core.balances.amounts.Credit] is a party's unapplied money.
+
+Examples:
+    >>> from billing_core.ledger import Bucket
+    >>> Amounts({Bucket.PATIENT: Money("20.00", "USD")}, currency="USD").total()
+    Money('20.00', 'USD')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Generic, Self, TypeVar, final
+
+import attrs
+
+from billing_core._checks import describe
+from billing_core.balances._order import order_key
+from billing_core.codes import GroupCode
+from billing_core.errors import CurrencyMismatchError
+from billing_core.ledger import Bucket, Party, WriteOffReason
+from billing_core.ledger._effects import Total
+from billing_core.money import Money
+from billing_core.money._core import make as _make
+
+__all__ = ["Amounts", "Balance", "Credit", "LineBalance"]
+
+K = TypeVar("K", bound=Hashable)
+
+
+_new = object.__new__
+_setattr = object.__setattr__
+
+
+@final
+class Amounts(Mapping[K, Money], Generic[K]):
+    """An immutable, hashable mapping of keys (buckets, parties, codes) to amounts.
+
+    Zero amounts are left out, so two mappings with the same non-zero amounts
+    are equal however they were built. [`of`][] gives zero for a key that is
+    not there; indexing raises ``KeyError`` like any mapping. Iteration is in a
+    stable order (enum members in definition order, payers before patients,
+    other keys by text).
+
+    Args:
+        amounts: A mapping or ``(key, Money)`` pairs; amounts of a repeated key
+            are added.
+        currency: The currency of every amount (needed when there are none).
+
+    Raises:
+        CurrencyMismatchError: If an amount is in another currency.
+
+    Examples:
+        >>> from billing_core.ledger import Bucket
+        >>> usd = lambda s: Money(s, "USD")
+        >>> a = Amounts({Bucket.PATIENT: usd("20.00"), Bucket.PRIMARY: usd("0.00")}, currency="USD")
+        >>> dict(a)
+        {<Bucket.PATIENT: 'patient'>: Money('20.00', 'USD')}
+        >>> a.of(Bucket.PRIMARY), a.total()
+        (Money('0.00', 'USD'), Money('20.00', 'USD'))
+    """
+
+    __slots__ = ("_currency", "_data")
+
+    _data: dict[K, Money]
+    _currency: str
+
+    def __init__(
+        self,
+        amounts: Mapping[K, Money] | Iterable[tuple[K, Money]] = (),
+        *,
+        currency: str,
+    ) -> None:
+        pairs = amounts.items() if isinstance(amounts, Mapping) else amounts
+        minors: dict[K, int] = {}
+        for key, money in pairs:
+            if not isinstance(money, Money):
+                raise TypeError(f"amount for {key!r:.40} must be a Money, got {describe(money)}")
+            if money.currency != currency:
+                raise CurrencyMismatchError(
+                    f"amount for {key} is in {money.currency}, expected {currency}"
+                )
+            minors[key] = minors.get(key, 0) + money.minor
+        self._init(minors, Money.zero(currency).currency)
+
+    def _init(self, minors: Mapping[K, int], currency: str) -> None:
+        data: dict[K, Money]
+        if len(minors) == 1:
+            # The common case in the folds: one key (one bucket, one payer).
+            ((key, minor),) = minors.items()
+            data = {key: _make(minor, currency)} if minor else {}
+        elif minors:
+            keys = [k for k, v in minors.items() if v]
+            if len(keys) > 1:
+                keys.sort(key=order_key)
+            data = {k: _make(minors[k], currency) for k in keys}
+        else:
+            data = {}
+        _setattr(self, "_data", data)
+        _setattr(self, "_currency", currency)
+
+    @classmethod
+    def _from_minor(cls, minors: Mapping[K, int], currency: str) -> Amounts[K]:
+        if not minors:
+            # Immutable, so one empty mapping per currency serves every balance.
+            empty = _EMPTY.get(currency)
+            if empty is None:
+                empty = _EMPTY[currency] = _new(cls)
+                empty._init(minors, currency)
+            return empty
+        new = _new(cls)
+        new._init(minors, currency)
+        return new
+
+    @property
+    def currency(self) -> str:
+        """The currency of the amounts.
+
+        Examples:
+            >>> Amounts(currency="EUR").currency
+            'EUR'
+        """
+        return self._currency
+
+    def __getitem__(self, key: K) -> Money:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Amounts is immutable; cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Amounts):
+            return NotImplemented
+        return self._currency == other._currency and self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash((self._currency, frozenset(self._data.items())))
+
+    def __repr__(self) -> str:
+        return f"Amounts({self._data!r}, currency={self._currency!r})"
+
+    def of(self, key: K) -> Money:
+        """The amount for ``key``, zero if there is none.
+
+        Examples:
+            >>> from billing_core.ledger import Bucket
+            >>> Amounts(currency="USD").of(Bucket.PATIENT)
+            Money('0.00', 'USD')
+        """
+        found = self._data.get(key)
+        return found if found is not None else Money.zero(self._currency)
+
+    def total(self) -> Money:
+        """The sum of all amounts.
+
+        Examples:
+            >>> two = [("a", Money("1", "USD")), ("b", Money("2", "USD"))]
+            >>> Amounts(two, currency="USD").total()
+            Money('3.00', 'USD')
+        """
+        return Money.from_minor(sum(m.minor for m in self._data.values()), self._currency)
+
+
+_EMPTY: dict[str, Amounts[Any]] = {}
+
+
+@attrs.frozen(kw_only=True)
+class Balance:
+    """The money of one line or a group of lines, as of a date.
+
+    Attributes:
+        currency: The currency of every amount.
+        charged: Total charges posted.
+        paid_by_party: Payments applied, per paying party.
+        paid_by_bucket: Payments applied, per bucket they reduced.
+        adjusted_by_group: Payer adjustments taken off the line (CO, PI, and
+            OA without a transfer), per group code.
+        written_off_by_reason: Write-offs (the provider's choice not to
+            collect: small balance, bad debt, ...), per reason.
+        transferred_out: Amounts moved out of each bucket (transfers, and PR
+            or OA adjustments that transfer).
+        transferred_in: Amounts moved into each bucket.
+        open: What is still owed, per bucket.
+
+    Examples:
+        >>> b = Balance.empty("USD")
+        >>> b.charged, b.balance
+        (Money('0.00', 'USD'), Money('0.00', 'USD'))
+    """
+
+    currency: str
+    charged: Money
+    paid_by_party: Amounts[Party]
+    paid_by_bucket: Amounts[Bucket]
+    adjusted_by_group: Amounts[GroupCode]
+    written_off_by_reason: Amounts[WriteOffReason]
+    transferred_out: Amounts[Bucket]
+    transferred_in: Amounts[Bucket]
+    open: Amounts[Bucket]
+
+    @classmethod
+    def empty(cls, currency: str) -> Balance:
+        """A balance with nothing in it.
+
+        Examples:
+            >>> Balance.empty("USD").open.total()
+            Money('0.00', 'USD')
+        """
+        return cls._from_sums([{} for _ in Total], Money.zero(currency).currency)
+
+    @classmethod
+    def _from_sums(cls, sums: Sequence[Mapping[Any, int]], currency: str) -> Self:
+        """A balance from integer sums per running total (see ``ledger._effects.Total``).
+
+        The folds build one balance per line, so they skip the constructor: one
+        object, fields set in place, amounts built from ints without checks.
+        [`Balance`][] has no validators or converters to skip
+        (``test_fast_built_balances_equal_constructed_ones``); a subclass sets
+        its own fields after this.
+        """
+        amounts = Amounts._from_minor
+        balance = _new(cls)
+        _setattr(balance, "currency", currency)
+        _setattr(balance, "charged", _make(sums[Total.CHARGED].get(None, 0), currency))
+        _setattr(balance, "paid_by_party", amounts(sums[Total.PAID_BY_PARTY], currency))
+        _setattr(balance, "paid_by_bucket", amounts(sums[Total.PAID_BY_BUCKET], currency))
+        _setattr(balance, "adjusted_by_group", amounts(sums[Total.ADJUSTED], currency))
+        _setattr(balance, "written_off_by_reason", amounts(sums[Total.WRITTEN_OFF], currency))
+        _setattr(balance, "transferred_out", amounts(sums[Total.MOVED_OUT], currency))
+        _setattr(balance, "transferred_in", amounts(sums[Total.MOVED_IN], currency))
+        _setattr(balance, "open", amounts(sums[Total.OPEN], currency))
+        return balance
+
+    @property
+    def paid(self) -> Money:
+        """Total payments applied.
+
+        Examples:
+            >>> Balance.empty("USD").paid
+            Money('0.00', 'USD')
+        """
+        return self.paid_by_bucket.total()
+
+    @property
+    def adjusted(self) -> Money:
+        """Total payer adjustments taken off the line (CO, PI, OA not transferred).
+
+        Examples:
+            >>> Balance.empty("USD").adjusted
+            Money('0.00', 'USD')
+        """
+        return self.adjusted_by_group.total()
+
+    @property
+    def written_off(self) -> Money:
+        """Total write-offs (``WriteOff`` entries, for a reason; not payer adjustments).
+
+        Examples:
+            >>> Balance.empty("USD").written_off
+            Money('0.00', 'USD')
+        """
+        return self.written_off_by_reason.total()
+
+    @property
+    def transferred(self) -> Money:
+        """Total moved between buckets (equal to the total moved in).
+
+        Examples:
+            >>> Balance.empty("USD").transferred
+            Money('0.00', 'USD')
+        """
+        return self.transferred_out.total()
+
+    @property
+    def balance(self) -> Money:
+        """Total still open, all buckets together.
+
+        Examples:
+            >>> Balance.empty("USD").balance
+            Money('0.00', 'USD')
+        """
+        return self.open.total()
+
+    @property
+    def insurance_open(self) -> Money:
+        """Open in the coverage buckets.
+
+        Examples:
+            >>> Balance.empty("USD").insurance_open
+            Money('0.00', 'USD')
+        """
+        return self.balance - self.patient_open
+
+    @property
+    def patient_open(self) -> Money:
+        """Open in the patient bucket.
+
+        Examples:
+            >>> Balance.empty("USD").patient_open
+            Money('0.00', 'USD')
+        """
+        return self.open.of(Bucket.PATIENT)
+
+    @property
+    def insurance_paid(self) -> Money:
+        """Paid out of the coverage buckets (by payers).
+
+        Examples:
+            >>> Balance.empty("USD").insurance_paid
+            Money('0.00', 'USD')
+        """
+        return self.paid - self.patient_paid
+
+    @property
+    def patient_paid(self) -> Money:
+        """Paid out of the patient bucket (by the patient or guarantor).
+
+        Examples:
+            >>> Balance.empty("USD").patient_paid
+            Money('0.00', 'USD')
+        """
+        return self.paid_by_bucket.of(Bucket.PATIENT)
+
+
+@attrs.frozen(kw_only=True)
+class LineBalance(Balance):
+    """The balance of one line item (see [`Balance`][] for the amounts).
+
+    Attributes:
+        line_id: The line item.
+        account_id: Its account.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.balances import line_balances
+        >>> from billing_core.ledger import Bucket, ChargePosted
+        >>> c = ChargePosted(id="c1", account_id="A1", line_id="L1",
+        ...                  effective=datetime.date(2024, 1, 5),
+        ...                  amount=Money("150.00", "USD"), bucket=Bucket.PRIMARY)
+        >>> lb = line_balances([c], datetime.date(2024, 1, 5))["L1"]
+        >>> lb.line_id, lb.open.of(Bucket.PRIMARY)
+        ('L1', Money('150.00', 'USD'))
+    """
+
+    line_id: str
+    account_id: str
+
+    @classmethod
+    def _for_line(
+        cls, sums: Sequence[Mapping[Any, int]], currency: str, line_id: str, account_id: str
+    ) -> LineBalance:
+        """A line's balance from its sums (see [`Balance`][] ``._from_sums``)."""
+        balance = cls._from_sums(sums, currency)
+        _setattr(balance, "line_id", line_id)
+        _setattr(balance, "account_id", account_id)
+        return balance
+
+
+@attrs.frozen(kw_only=True)
+class Credit:
+    """A party's unapplied money on an account, as of a date.
+
+    Attributes:
+        account_id: The account.
+        party: Whose money it is.
+        received: Payments received.
+        applied: Applied to lines.
+        refunded: Given back.
+
+    Examples:
+        >>> usd = lambda s: Money(s, "USD")
+        >>> Credit(account_id="A1", party=Party.patient("P1"), received=usd("100"),
+        ...        applied=usd("60"), refunded=usd("15")).available
+        Money('25.00', 'USD')
+    """
+
+    account_id: str
+    party: Party
+    received: Money
+    applied: Money
+    refunded: Money
+
+    @property
+    def available(self) -> Money:
+        """What can still be applied or refunded: ``received - applied - refunded``.
+
+        Examples:
+            >>> z = Money("0", "USD")
+            >>> Credit(account_id="A", party=Party.payer("X"), received=z, applied=z,
+            ...        refunded=z).available
+            Money('0.00', 'USD')
+        """
+        return self.received - self.applied - self.refunded

@@ -1,0 +1,199 @@
+"""Printing a statement: plain text and HTML, with babel's localized money and dates.
+
+Labels stay in English; money and dates follow the locale (``en_US`` by
+default; any babel locale). Account and patient identifiers are masked except
+on the patient's own copy (``patient_copy=True``).
+
+Examples:
+    >>> from datetime import date
+    >>> from billing_core.money import Money
+    >>> from billing_core.statements import Statement
+    >>> s = Statement(account_id="ACCT-0001234", statement_date=date(2025, 3, 31),
+    ...               due_date=date(2025, 4, 25), currency="USD", lines=(),
+    ...               credit_available=Money("0.00", "USD"), aging_edges=(30,),
+    ...               aging=(Money("0.00", "USD"),) * 2)
+    >>> render_text(s).splitlines()[-1]
+    'Amount due by age: 0-30: $0.00  over 30: $0.00'
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import TYPE_CHECKING, Final
+
+from babel.dates import format_date
+
+from billing_core.money import Money, format_money
+from billing_core.money._cldr import locale as _locale
+from billing_core.views import html_table, mask_identifier
+
+if TYPE_CHECKING:  # the statement module imports this one to print itself
+    from billing_core.statements.document import Statement
+
+__all__ = ["render_html", "render_text"]
+
+
+def _date_text(day: date, locale: str) -> str:
+    return str(format_date(day, format="medium", locale=_locale(locale)))
+
+
+_COLUMNS: Final = (
+    "Date of service",
+    "Description",
+    "Charge",
+    "Insurance paid",
+    "Adjustments",
+    "You paid",
+    "Pending insurance",
+    "You owe",
+)
+
+
+def _cells(st: Statement, locale: str) -> tuple[list[list[str]], dict[str, str]]:
+    def fmt(m: Money) -> str:
+        return format_money(m, locale)
+
+    rows = [
+        [
+            _date_text(sl.service_date, locale),
+            sl.description + (" (pending insurance)" if sl.pending else ""),
+            fmt(sl.charge),
+            fmt(sl.insurance_paid),
+            fmt(sl.adjustments),
+            fmt(sl.patient_paid),
+            fmt(sl.insurance_pending),
+            fmt(sl.patient_balance),
+        ]
+        for sl in st.lines
+    ]
+    summary = {
+        "statement_date": _date_text(st.statement_date, locale),
+        "due_date": _date_text(st.due_date, locale),
+        "amount_due": fmt(st.amount_due),
+        "credit": fmt(st.credit_available),
+        "pay_now": fmt(st.pay_now),
+        "pending": fmt(st.insurance_pending),
+        "pending_share": fmt(st.pending_patient_share),
+        "aging": "  ".join(
+            f"{label}: {fmt(m)}" for label, m in zip(st.aging_labels, st.aging, strict=True)
+        ),
+    }
+    return rows, summary
+
+
+def _who(st: Statement, patient_copy: bool) -> tuple[str, str]:
+    """The account as printed, and the patient line's text (name and id; may be empty)."""
+    if patient_copy:
+        account, patient = st.account_id, st.patient_id or ""
+    else:
+        account, patient = mask_identifier(st.account_id), mask_identifier(st.patient_id)
+    who = " ".join(part for part in (st.patient_name, f"({patient})" if patient else "") if part)
+    return account, who
+
+
+def render_text(statement: Statement, locale: str = "en_US", *, patient_copy: bool = False) -> str:
+    """The statement as plain text, with localized money and dates.
+
+    Args:
+        statement: The statement.
+        locale: A babel locale name (``"en_US"``, ``"de_DE"``, ``"fr_CA"``, ...).
+        patient_copy: Print the account and patient ids in full (the patient's
+            own copy); otherwise they are masked to their last 4 characters.
+
+    Returns:
+        The text.
+
+    Examples:
+        >>> from datetime import date
+        >>> from billing_core.money import Money
+        >>> from billing_core.statements import Statement
+        >>> s = Statement(account_id="ACCT-0001234", statement_date=date(2025, 3, 31),
+        ...               due_date=date(2025, 4, 25), currency="EUR", lines=(),
+        ...               credit_available=Money("0.00", "EUR"), aging_edges=(30,),
+        ...               aging=(Money("0.00", "EUR"),) * 2)
+        >>> print(render_text(s, "de_DE").splitlines()[1])
+        Account: ****1234    Statement date: 31.03.2025    Due date: 25.04.2025
+    """
+    rows, summary = _cells(statement, locale)
+    account, who = _who(statement, patient_copy)
+    out = ["STATEMENT"]
+    out.append(
+        f"Account: {account}    Statement date: {summary['statement_date']}"
+        f"    Due date: {summary['due_date']}"
+    )
+    if who:
+        out.append(f"Patient: {who}")
+    out.append("")
+    if rows:
+        table = [list(_COLUMNS), *rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(_COLUMNS))]
+        for r in table:
+            left = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
+            right = [c.rjust(w) for c, w in zip(r[2:], widths[2:], strict=True)]
+            out.append("  ".join(left + right).rstrip())
+    else:
+        out.append("No open charges.")
+    out.append("")
+    out.append(f"Amount due: {summary['amount_due']}")
+    if statement.credit_available.minor:
+        out.append(f"Credit on your account: {summary['credit']}")
+    out.append(f"Please pay {summary['pay_now']} by {summary['due_date']}")
+    if statement.insurance_pending.minor:
+        share = (
+            f" (your share of those lines, {summary['pending_share']}, is not due yet)"
+            if statement.pending_patient_share.minor
+            else ""
+        )
+        out.append(f"Waiting for insurance: {summary['pending']}{share}")
+    out.append(f"Amount due by age: {summary['aging']}")
+    return "\n".join(out)
+
+
+def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bool = False) -> str:
+    """The statement as an HTML fragment (escaped), with localized money and dates.
+
+    Args:
+        statement: The statement.
+        locale: A babel locale name.
+        patient_copy: Show the account and patient ids in full; masked otherwise.
+
+    Returns:
+        The HTML.
+
+    Examples:
+        >>> from datetime import date
+        >>> from billing_core.money import Money
+        >>> from billing_core.statements import Statement
+        >>> s = Statement(account_id="ACCT-0001234", statement_date=date(2025, 3, 31),
+        ...               due_date=date(2025, 4, 25), currency="USD", lines=(),
+        ...               credit_available=Money("0.00", "USD"), aging_edges=(30,),
+        ...               aging=(Money("0.00", "USD"),) * 2)
+        >>> "ACCT-0001234" in render_html(s), "ACCT-0001234" in render_html(s, patient_copy=True)
+        (False, True)
+    """
+    rows, summary = _cells(statement, locale)
+    account, who = _who(statement, patient_copy)
+    e = html.escape
+    head = [
+        '<div class="billing-statement">',
+        "<h3>Statement</h3>",
+        f"<p>Account: {e(account)}<br>Statement date: {e(summary['statement_date'])}"
+        f"<br>Due date: {e(summary['due_date'])}</p>",
+    ]
+    if who:
+        head.append(f"<p>Patient: {e(who)}</p>")
+    table = html_table(_COLUMNS, rows, right=range(2, len(_COLUMNS)))
+    foot = [
+        f"<p>Amount due: <b>{e(summary['amount_due'])}</b>",
+        f"<br>Credit on your account: {e(summary['credit'])}"
+        if statement.credit_available.minor
+        else "",
+        f"<br>Please pay <b>{e(summary['pay_now'])}</b> by {e(summary['due_date'])}",
+        f"<br>Waiting for insurance: {e(summary['pending'])}"
+        if statement.insurance_pending.minor
+        else "",
+        f"<br>Amount due by age: {e(summary['aging'])}</p>",
+        "</div>",
+    ]
+    return "\n".join([*head, table, "".join(foot[:-1]), foot[-1]])
