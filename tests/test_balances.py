@@ -690,7 +690,7 @@ def test_amounts_order_any_enum_by_definition() -> None:
 
 
 def test_only_line_entries_have_a_waterfall_step() -> None:
-    from billing_core.balances.explanation import _text
+    from billing_core.balances._explanation import _text
 
     received = PaymentReceived(id="p", account_id="A1", effective=D1, amount=usd("1"), party=PAT)
     with pytest.raises(TypeError, match="PaymentReceived touches no line"):

@@ -559,7 +559,7 @@ def test_a_party_id_error_never_shows_the_id() -> None:
     with pytest.raises(TypeError) as info:
         Party.patient(19800517)  # type: ignore[arg-type]
     assert "19800517" not in str(info.value)
-    assert "Party.id must be a str, got a int (value not shown" in str(info.value)
+    assert "Party.id must be a str, got an int (value not shown" in str(info.value)
 
 
 def test_error_messages_echo_a_bounded_part_of_a_bad_value() -> None:

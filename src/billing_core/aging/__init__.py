@@ -31,10 +31,10 @@ every account and overall, the bands add up to the total open balance.
 report's labels: read a band by position (``row.bands[1]``) or by label
 (``row.band("31-60")``).
 
-The package holds [`bands`][billing_core.aging.bands] (edges, labels, rows),
-[`items`][billing_core.aging.items] (what is aged: open lines, credits,
-anchors), [`report`][billing_core.aging.report] (the report) and
-[`folds`][billing_core.aging.folds] ([`age`][] and the rows it derives from a
+The package holds [`aging`][billing_core.aging] (edges, labels, rows),
+[`aging`][billing_core.aging] (what is aged: open lines, credits,
+anchors), [`aging`][billing_core.aging] (the report) and
+[`aging`][billing_core.aging] ([`age`][] and the rows it derives from a
 ledger); every name is importable from ``billing_core.aging``.
 
 Examples:
@@ -61,10 +61,10 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.aging.bands import DEFAULT_EDGES, AgingRow, band_labels, validate_edges
-from billing_core.aging.folds import age, open_lines, unapplied_credits
-from billing_core.aging.items import AgingAnchor, CreditLine, OpenLine
-from billing_core.aging.report import AgingReport
+from billing_core.aging._bands import DEFAULT_EDGES, AgingRow, band_labels, validate_edges
+from billing_core.aging._folds import age, open_lines, unapplied_credits
+from billing_core.aging._items import AgingAnchor, CreditLine, OpenLine
+from billing_core.aging._report import AgingReport
 
 __all__ = [
     "DEFAULT_EDGES",

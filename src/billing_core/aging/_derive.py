@@ -1,6 +1,6 @@
 """Deriving aging's open rows from ledger entries or line balances (private).
 
-Shared by [`aging.folds`][billing_core.aging.folds] and the statements, which
+Shared by the aging folds and the statements, which
 fold a history once and derive both the balances and the rows from it.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from billing_core._checks import is_plain_date
-from billing_core.aging.items import OpenLine
+from billing_core.aging._items import OpenLine
 from billing_core.balances import LineBalance
 from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import Bucket, Entry, Reversal
@@ -42,7 +42,7 @@ def line_rows(
     last_activity: date | None = None,
     inflow: Mapping[tuple[str, Bucket], date] | None = None,
 ) -> list[OpenLine]:
-    """One [`OpenLine`][billing_core.aging.items.OpenLine] per bucket with money open on a line.
+    """One [`OpenLine`][billing_core.aging.OpenLine] per bucket with money open on a line.
 
     ``extra`` (an ``info`` value) gives ``billed_on`` and ``due_on``; ``inflow``
     the date money last moved into each bucket (``responsible_since``, else the
@@ -78,7 +78,7 @@ def open_rows(
     """Open rows from a history already cut at ``as_of`` and its line balances.
 
     For callers that fold the history themselves (the statements module), so it
-    is folded once. See [`open_lines`][billing_core.aging.folds.open_lines] for the dates.
+    is folded once. See [`open_lines`][billing_core.aging.open_lines] for the dates.
     """
     reversed_ids = {e.reverses for e in history if isinstance(e, Reversal)}
     charged: dict[str, date] = {}

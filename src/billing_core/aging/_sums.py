@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
 
-from billing_core.aging.bands import AgingRow
-from billing_core.aging.items import AgingAnchor, OpenLine
+from billing_core.aging._bands import AgingRow
+from billing_core.aging._items import AgingAnchor, OpenLine
 from billing_core.money import Money
 
 __all__ = ["Bands", "group_sums", "make_rows", "party_order"]

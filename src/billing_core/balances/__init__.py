@@ -22,10 +22,10 @@ written_off + balance``; transfers conserve (``transferred_in`` and
 ``balance``; a credit is ``received - applied - refunded`` and never negative
 in a valid history.
 
-The package holds [`amounts`][billing_core.balances.amounts] (the values:
+The package holds [`balances`][billing_core.balances] (the values:
 [`Amounts`][], [`Balance`][], [`LineBalance`][], [`Credit`][]),
-[`folds`][billing_core.balances.folds] (the folds and credits) and
-[`explanation`][billing_core.balances.explanation] (the waterfall); every name
+[`balances`][billing_core.balances] (the folds and credits) and
+[`balances`][billing_core.balances] (the waterfall); every name
 is importable from ``billing_core.balances``.
 
 The folds loop once over the entries adding integer minor units into dicts, and
@@ -55,9 +55,9 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.balances.amounts import Amounts, Balance, Credit, LineBalance
-from billing_core.balances.explanation import Explanation, ExplanationRow, explain
-from billing_core.balances.folds import (
+from billing_core.balances._amounts import Amounts, Balance, Credit, LineBalance
+from billing_core.balances._explanation import Explanation, ExplanationRow, explain
+from billing_core.balances._folds import (
     account_balance,
     account_balances,
     credits,

@@ -40,10 +40,10 @@ amount of its original and undoes exactly that original's effect. A
 [`ChargePosted`][] may be zero (a no-charge line); every other entry must be
 strictly positive.
 
-The package holds [`buckets`][billing_core.ledger.buckets] (who owes and who
-pays), [`entries`][billing_core.ledger.entries] (the entry types),
-[`reversals`][billing_core.ledger.reversals] ([`Reversal`][] and
-[`reverse`][]) and [`history`][billing_core.ledger.history] (the rules a whole
+The package holds [`ledger`][billing_core.ledger] (who owes and who
+pays), [`ledger`][billing_core.ledger] (the entry types),
+[`ledger`][billing_core.ledger] ([`Reversal`][] and
+[`reverse`][]) and [`ledger`][billing_core.ledger] (the rules a whole
 history meets); every name is importable from ``billing_core.ledger``.
 
 **Validity.** Constructors check each entry on its own. Whether a *history*
@@ -81,10 +81,8 @@ Examples:
 
 from __future__ import annotations
 
-# Release 0.1 pickles name the ledger entries' rebuild function here.
-from billing_core.ledger._reduce import rebuild_entry as _rebuild_entry  # noqa: F401
-from billing_core.ledger.buckets import Bucket, Party, PartyKind, next_bucket
-from billing_core.ledger.entries import (
+from billing_core.ledger._buckets import Bucket, Party, PartyKind, next_bucket
+from billing_core.ledger._entries import (
     Adjustment,
     ChargePosted,
     LedgerEntry,
@@ -97,7 +95,7 @@ from billing_core.ledger.entries import (
     WriteOff,
     WriteOffReason,
 )
-from billing_core.ledger.history import (
+from billing_core.ledger._history import (
     HISTORY_RULES,
     HistoryRule,
     charged_before_use,
@@ -110,7 +108,10 @@ from billing_core.ledger.history import (
     unique_ids,
     validate_history,
 )
-from billing_core.ledger.reversals import Entry, Reversal, reverse
+
+# Release 0.1 pickles name the ledger entries' rebuild function here.
+from billing_core.ledger._reduce import rebuild_entry as _rebuild_entry  # noqa: F401
+from billing_core.ledger._reversals import Entry, Reversal, reverse
 
 __all__ = [
     "HISTORY_RULES",

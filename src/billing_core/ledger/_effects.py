@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, TypeAlias, final
 
 from billing_core._checks import describe, is_plain_date
-from billing_core.ledger.buckets import Bucket, Party
+from billing_core.ledger._buckets import Bucket, Party
 
 __all__ = [
     "TERMS",

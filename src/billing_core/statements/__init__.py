@@ -15,10 +15,10 @@
   stay in English. Account and patient identifiers are masked except on the
   patient's own copy (``patient_copy=True``).
 
-The package holds [`policy`][billing_core.statements.policy] (the
-[`StatementPolicy`][]), [`document`][billing_core.statements.document] (the
-statement), [`render`][billing_core.statements.render] (text and HTML) and
-[`dunning`][billing_core.statements.dunning] (the planner); every name is
+The package holds [`statements`][billing_core.statements] (the
+[`StatementPolicy`][]), [`statements`][billing_core.statements] (the
+statement), [`statements`][billing_core.statements] (text and HTML) and
+[`statements`][billing_core.statements] (the planner); every name is
 importable from ``billing_core.statements``.
 
 **Schedule rule.** Statement *k* (counting from 0) is due ``k x every`` days
@@ -43,15 +43,15 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.statements.document import Statement, StatementLine, statement
-from billing_core.statements.dunning import (
+from billing_core.statements._document import Statement, StatementLine, statement
+from billing_core.statements._dunning import (
     ActionKind,
     DunningAction,
     DunningHistory,
     next_action,
 )
-from billing_core.statements.policy import FinalAction, PeriodUnit, StatementPolicy
-from billing_core.statements.render import render_html, render_text
+from billing_core.statements._policy import FinalAction, PeriodUnit, StatementPolicy
+from billing_core.statements._render import render_html, render_text
 
 __all__ = [
     "ActionKind",

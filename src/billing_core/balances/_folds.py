@@ -22,8 +22,8 @@ import datetime
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Final
 
+from billing_core.balances._amounts import Balance, Credit, LineBalance
 from billing_core.balances._order import order_key
-from billing_core.balances.amounts import Balance, Credit, LineBalance
 from billing_core.errors import (
     CurrencyMismatchError,
     Finding,

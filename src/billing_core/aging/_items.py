@@ -1,9 +1,9 @@
 """What aging reads: open amounts with their dates, credits, and the anchor dates.
 
-An [`OpenLine`][billing_core.aging.items.OpenLine] is a line item's money in
+An [`OpenLine`][billing_core.aging.OpenLine] is a line item's money in
 one ledger bucket, with the dates it can be aged from
-([`AgingAnchor`][billing_core.aging.items.AgingAnchor]); a
-[`CreditLine`][billing_core.aging.items.CreditLine] is money owed back, listed
+([`AgingAnchor`][billing_core.aging.AgingAnchor]); a
+[`CreditLine`][billing_core.aging.CreditLine] is money owed back, listed
 apart from the bands.
 
 Examples:

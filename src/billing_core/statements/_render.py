@@ -29,7 +29,7 @@ from billing_core.money._cldr import locale as _locale
 from billing_core.views import html_table, mask_identifier
 
 if TYPE_CHECKING:  # the statement module imports this one to print itself
-    from billing_core.statements.document import Statement
+    from billing_core.statements._document import Statement
 
 __all__ = ["render_html", "render_text"]
 

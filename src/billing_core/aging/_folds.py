@@ -1,9 +1,9 @@
-"""The aging folds: [`age`][billing_core.aging.folds.age] and the rows it reads from a ledger.
+"""The aging folds: [`age`][billing_core.aging.age] and the rows it reads from a ledger.
 
-[`age`][billing_core.aging.folds.age] takes open lines, ledger entries or line
-balances and returns an [`AgingReport`][billing_core.aging.report.AgingReport];
-[`open_lines`][billing_core.aging.folds.open_lines] and
-[`unapplied_credits`][billing_core.aging.folds.unapplied_credits] derive what
+[`age`][billing_core.aging.age] takes open lines, ledger entries or line
+balances and returns an [`AgingReport`][billing_core.aging.AgingReport];
+[`open_lines`][billing_core.aging.open_lines] and
+[`unapplied_credits`][billing_core.aging.unapplied_credits] derive what
 it ages from entries, as of a date.
 
 Examples:
@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from billing_core._checks import describe
+from billing_core.aging._bands import DEFAULT_EDGES, band_labels, validate_edges
 from billing_core.aging._derive import open_rows, rows_from_balances
+from billing_core.aging._items import AgingAnchor, CreditLine, OpenLine
+from billing_core.aging._report import AgingReport
 from billing_core.aging._sums import Bands, make_rows, party_order
-from billing_core.aging.bands import DEFAULT_EDGES, band_labels, validate_edges
-from billing_core.aging.items import AgingAnchor, CreditLine, OpenLine
-from billing_core.aging.report import AgingReport
 from billing_core.balances import LineBalance, line_balances
 from billing_core.balances import credits as party_credits
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError, ValidationError
@@ -51,7 +51,7 @@ def age(
     """Age open amounts as of a date (see the module documentation for the rules).
 
     Args:
-        items: [`OpenLine`][billing_core.aging.items.OpenLine] rows; or ledger entries (then
+        items: [`OpenLine`][billing_core.aging.OpenLine] rows; or ledger entries (then
             [`open_lines`][] and [`unapplied_credits`][] derive the rows,
             counting only entries effective on or before ``as_of``); or the
             result of [`line_balances`][billing_core.balances.line_balances] (then
@@ -60,7 +60,7 @@ def age(
         as_of: The report date.
         anchor: What ages are counted from.
         buckets: The band edges in days (see
-            [`validate_edges`][billing_core.aging.bands.validate_edges]).
+            [`validate_edges`][billing_core.aging.validate_edges]).
         currency: The currency; needed only when there is nothing to age.
         credits: Credits to list apart (besides negative open lines).
         info: For entries or balances: per line id, an object with ``service_date``,
@@ -79,7 +79,7 @@ def age(
             several currencies.
         InvalidAmountError: If there is nothing to age and no ``currency``.
         TypeError: If ``as_of`` is not a plain date, ``anchor`` not an
-            [`AgingAnchor`][billing_core.aging.items.AgingAnchor], or ``items``
+            [`AgingAnchor`][billing_core.aging.AgingAnchor], or ``items``
             mix open lines and entries.
 
     Examples:
@@ -244,7 +244,7 @@ def open_lines(
 
     Open amounts come from [`line_balances`][billing_core.balances.line_balances]
     (only entries effective on or before ``as_of``): one
-    [`OpenLine`][billing_core.aging.items.OpenLine] per line and bucket with a
+    [`OpenLine`][billing_core.aging.OpenLine] per line and bucket with a
     non-zero amount. Dates:
 
     - ``service_date``: ``info[line_id].service_date``, else the charge's date;

@@ -1,10 +1,10 @@
 """Whether a history of entries is consistent: the history rules.
 
 Constructors check each entry on its own; a *history* is checked by
-[`validate_history`][billing_core.ledger.history.validate_history] (every
-finding) or [`check_history`][billing_core.ledger.history.check_history]
+[`validate_history`][billing_core.ledger.validate_history] (every
+finding) or [`check_history`][billing_core.ledger.check_history]
 (raises). Each rule is a small function from the history to its findings,
-named for what it requires, and [`HISTORY_RULES`][billing_core.ledger.history.HISTORY_RULES]
+named for what it requires, and [`HISTORY_RULES`][billing_core.ledger.HISTORY_RULES]
 collects them in the order their findings are reported. Callers may pass their
 own rules, or add some with ``extra_rules``.
 
@@ -34,10 +34,10 @@ from typing import Any, Final, TypeAlias
 
 from billing_core._checks import describe
 from billing_core.errors import Finding, ValidationError
+from billing_core.ledger._buckets import Bucket, Party
 from billing_core.ledger._effects import Total, effect
-from billing_core.ledger.buckets import Bucket, Party
-from billing_core.ledger.entries import ChargePosted, LedgerEntry, PaymentApplied, PaymentReceived
-from billing_core.ledger.reversals import Entry, Reversal
+from billing_core.ledger._entries import ChargePosted, LedgerEntry, PaymentApplied, PaymentReceived
+from billing_core.ledger._reversals import Entry, Reversal
 from billing_core.money import Money
 
 __all__ = [
@@ -278,7 +278,7 @@ def validate_history(
 ) -> tuple[Finding, ...]:
     """Every problem of a history of entries, as findings (empty when it is valid).
 
-    A valid history ([`HISTORY_RULES`][billing_core.ledger.history.HISTORY_RULES])
+    A valid history ([`HISTORY_RULES`][billing_core.ledger.HISTORY_RULES])
     has unique entry ids; one currency per account; each line in one account;
     reversals only of entries in the history, equal to the entry they name,
     each reversed at most once; a [`ChargePosted`][billing_core.ledger.ChargePosted]
@@ -288,7 +288,7 @@ def validate_history(
 
     Args:
         entries: The history.
-        rules: The rules to run; [`HISTORY_RULES`][billing_core.ledger.history.HISTORY_RULES]
+        rules: The rules to run; [`HISTORY_RULES`][billing_core.ledger.HISTORY_RULES]
             by default.
         extra_rules: More rules to run after ``rules``.
 

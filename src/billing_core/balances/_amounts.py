@@ -1,10 +1,10 @@
 """The values the balance folds return: amounts per key, balances and credits.
 
-[`Balance`][billing_core.balances.amounts.Balance] (and
-[`LineBalance`][billing_core.balances.amounts.LineBalance]) hold what was
+[`Balance`][billing_core.balances.Balance] (and
+[`LineBalance`][billing_core.balances.LineBalance]) hold what was
 charged, paid, adjusted, written off, transferred and what is open, each broken
-down in an immutable [`Amounts`][billing_core.balances.amounts.Amounts] mapping;
-[`Credit`][billing_core.balances.amounts.Credit] is a party's unapplied money.
+down in an immutable [`Amounts`][billing_core.balances.Amounts] mapping;
+[`Credit`][billing_core.balances.Credit] is a party's unapplied money.
 
 Examples:
     >>> from billing_core.ledger import Bucket

@@ -1,9 +1,9 @@
 """Corrections: a reversal is the exact negation of one earlier entry, linked to it.
 
-A [`Reversal`][billing_core.ledger.reversals.Reversal] carries its original's
+A [`Reversal`][billing_core.ledger.Reversal] carries its original's
 account, line and negated amount, and has its original's effect: folded with
 the original, the two cancel. Build one with
-[`reverse`][billing_core.ledger.reversals.reverse]; a reversal cannot itself
+[`reverse`][billing_core.ledger.reverse]; a reversal cannot itself
 be reversed (post the original again instead).
 
 Examples:
@@ -26,8 +26,8 @@ import attrs
 
 from billing_core._checks import describe
 from billing_core.ledger._effects import Effect
+from billing_core.ledger._entries import LedgerEntry, OriginalEntry, Source
 from billing_core.ledger._fields import refuse
-from billing_core.ledger.entries import LedgerEntry, OriginalEntry, Source
 
 __all__ = ["Entry", "Reversal", "reverse"]
 

@@ -1,7 +1,7 @@
 """The aging report: open A/R per band, by party, by account and overall; credits apart.
 
-Made by [`age`][billing_core.aging.folds.age]; read it as rows of bands
-([`AgingRow`][billing_core.aging.bands.AgingRow], a band by position or by
+Made by [`age`][billing_core.aging.age]; read it as rows of bands
+([`AgingRow`][billing_core.aging.AgingRow], a band by position or by
 label), as text, as records for ``pandas``, or as an HTML table in a notebook.
 
 Examples:
@@ -22,9 +22,9 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from billing_core.aging._bands import AgingRow, band_labels
+from billing_core.aging._items import AgingAnchor, CreditLine, OpenLine
 from billing_core.aging._sums import group_sums, make_rows, party_order
-from billing_core.aging.bands import AgingRow, band_labels
-from billing_core.aging.items import AgingAnchor, CreditLine, OpenLine
 from billing_core.errors import Finding, ValidationError
 from billing_core.money import Money, currency_exponent, format_money
 from billing_core.money import total as money_total
@@ -52,12 +52,12 @@ def _money_text(m: Money) -> str:
 class AgingReport:
     """Open A/R by age band, per party, per account and overall; credits apart.
 
-    Build it with [`age`][billing_core.aging.folds.age]. The per-account rows
-    ([`rows`][billing_core.aging.report.AgingReport.rows],
-    [`accounts`][billing_core.aging.report.AgingReport.accounts]) are built
+    Build it with [`age`][billing_core.aging.age]. The per-account rows
+    ([`rows`][billing_core.aging.AgingReport.rows],
+    [`accounts`][billing_core.aging.AgingReport.accounts]) are built
     from integer sums the first time they are asked for, so a report over a
     million lines stays cheap until then. Every row has the report's
-    [`labels`][billing_core.aging.report.AgingReport.labels], so a band can be
+    [`labels`][billing_core.aging.AgingReport.labels], so a band can be
     read by its label: ``report.total.band("31-60")``.
 
     Attributes:

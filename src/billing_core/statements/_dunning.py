@@ -1,9 +1,9 @@
 """The dunning planner: what to send a patient next, and when.
 
-[`next_action`][billing_core.statements.dunning.next_action] is a pure
-function of a [`DunningHistory`][billing_core.statements.dunning.DunningHistory]
+[`next_action`][billing_core.statements.next_action] is a pure
+function of a [`DunningHistory`][billing_core.statements.DunningHistory]
 (the balance, what was sent, holds), ``as_of`` and a
-[`StatementPolicy`][billing_core.statements.policy.StatementPolicy]; dates
+[`StatementPolicy`][billing_core.statements.StatementPolicy]; dates
 follow the schedule rule of [`statements`][billing_core.statements].
 
 Examples:
@@ -29,8 +29,8 @@ from billing_core.ledger._effects import check_as_of
 from billing_core.ledger._fields import optional_date
 from billing_core.money import Money
 from billing_core.statements._dates import later
-from billing_core.statements.document import Statement
-from billing_core.statements.policy import FinalAction, StatementPolicy
+from billing_core.statements._document import Statement
+from billing_core.statements._policy import FinalAction, StatementPolicy
 
 __all__ = ["ActionKind", "DunningAction", "DunningHistory", "next_action"]
 

@@ -1,9 +1,9 @@
 """Who owes a line's money and who pays it: buckets, parties, and the order of coverages.
 
-A line item's money sits in [`Bucket`][billing_core.ledger.buckets.Bucket]s by
+A line item's money sits in [`Bucket`][billing_core.ledger.Bucket]s by
 who owes it: each coverage in sequence, then the patient or guarantor. Money
 that was received and not applied to a line is a credit of the
-[`Party`][billing_core.ledger.buckets.Party] that paid it. A payer pays coverage
+[`Party`][billing_core.ledger.Party] that paid it. A payer pays coverage
 buckets; a patient pays the patient bucket.
 
 Examples:

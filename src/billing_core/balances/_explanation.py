@@ -1,6 +1,6 @@
 """A line's waterfall: how its charge became its open balance, step by step.
 
-[`explain`][billing_core.balances.explanation.explain] lists a line's entries
+[`explain`][billing_core.balances.explain] lists a line's entries
 as steps: the charge, then payer adjustments (*adjusted off* a bucket, or
 *moved* to the next one), payments, transfers and write-offs (*written off*,
 for a reason), each with its effect on the open balance; as text, records,
@@ -24,8 +24,8 @@ from typing import Final
 
 import attrs
 
-from billing_core.balances.amounts import LineBalance
-from billing_core.balances.folds import line_balances
+from billing_core.balances._amounts import LineBalance
+from billing_core.balances._folds import line_balances
 from billing_core.errors import NotFoundError
 from billing_core.ledger import (
     Adjustment,

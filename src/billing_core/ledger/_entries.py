@@ -2,9 +2,9 @@
 
 Each entry type has one effect (see the [`ledger`][billing_core.ledger]
 overview); its amount is positive in its natural direction. A mistake is
-undone by a [`Reversal`][billing_core.ledger.reversals.Reversal], never by
+undone by a [`Reversal`][billing_core.ledger.Reversal], never by
 changing an entry. Constructors check each entry on its own;
-[`history`][billing_core.ledger.history] checks a history as a whole.
+[`ledger`][billing_core.ledger] checks a history as a whole.
 
 Examples:
     >>> import datetime
@@ -28,10 +28,10 @@ import attrs
 from billing_core._checks import describe, is_plain_date
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import InvalidAmountError
+from billing_core.ledger._buckets import Bucket, Party
 from billing_core.ledger._effects import Effect, EffectKind, effect_of
 from billing_core.ledger._fields import check_text, refuse
 from billing_core.ledger._reduce import init_names, rebuild_entry
-from billing_core.ledger.buckets import Bucket, Party
 from billing_core.money import Money
 
 __all__ = [
@@ -123,12 +123,12 @@ class LedgerEntry:
         id: The entry's id, unique within a history.
         account_id: The account the entry belongs to.
         line_id: The line item it touches, or ``None`` for unapplied money
-            ([`PaymentReceived`][billing_core.ledger.entries.PaymentReceived],
-            [`Refund`][billing_core.ledger.entries.Refund]).
+            ([`PaymentReceived`][billing_core.ledger.PaymentReceived],
+            [`Refund`][billing_core.ledger.Refund]).
         effective: The date the entry takes effect; balances as of a date
             count only entries effective on or before it.
         amount: The amount, positive in the entry's natural direction (only a
-            [`Reversal`][billing_core.ledger.reversals.Reversal] is negative).
+            [`Reversal`][billing_core.ledger.Reversal] is negative).
         source: Where it came from (payment, remittance, reason).
 
     Examples:
@@ -309,10 +309,10 @@ class Adjustment(LedgerEntry):
     CO and PI are *adjusted* off the payer's bucket: the money leaves the line
     (``Balance.adjusted``) and is never billable to the patient. PR is
     transferred to ``to_bucket``, the next coverage or the patient (see
-    [`next_bucket`][billing_core.ledger.buckets.next_bucket]); OA is adjusted off
+    [`next_bucket`][billing_core.ledger.next_bucket]); OA is adjusted off
     without a ``to_bucket`` and transferred with one. A provider's decision not
     to collect is a [`WriteOff`][], not an adjustment. CR (4010 only) is
-    refused: corrections are [`Reversal`][billing_core.ledger.reversals.Reversal]
+    refused: corrections are [`Reversal`][billing_core.ledger.Reversal]
     entries.
 
     Attributes:

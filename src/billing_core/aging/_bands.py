@@ -96,7 +96,7 @@ def band_labels(edges: Sequence[int]) -> tuple[str, ...]:
     """The labels of the bands defined by ``edges``.
 
     Args:
-        edges: Valid edges (see [`validate_edges`][billing_core.aging.bands.validate_edges]).
+        edges: Valid edges (see [`validate_edges`][billing_core.aging.validate_edges]).
 
     Returns:
         One label per band: ``len(edges) + 1`` of them.
@@ -127,9 +127,9 @@ class AgingRow:
         total: The sum of the bands (the open balance of the group).
         lines: How many open amounts are in the group.
         labels: The band labels, one per band (see
-            [`band_labels`][billing_core.aging.bands.band_labels]); rows of a
+            [`band_labels`][billing_core.aging.band_labels]); rows of a
             report always have them. Look a band up by its label with
-            [`band`][billing_core.aging.bands.AgingRow.band].
+            [`band`][billing_core.aging.AgingRow.band].
 
     Raises:
         ValidationError: If ``labels`` are given and are not one per band.

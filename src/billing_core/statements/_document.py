@@ -1,8 +1,8 @@
 """The patient statement: an account's open lines, what is due, its aging and the credit.
 
-[`statement`][billing_core.statements.document.statement] folds an account's
+[`statement`][billing_core.statements.statement] folds an account's
 ledger entries (as of a date) into a
-[`Statement`][billing_core.statements.document.Statement]. A line with money
+[`Statement`][billing_core.statements.Statement]. A line with money
 still open in a coverage bucket is **pending**: it is shown, but nothing of it
 (its patient share included) is due until the payer has decided. The printed
 "Adjustments" column is the payer's adjustments plus write-offs.
@@ -31,8 +31,8 @@ from billing_core.ledger import Bucket, Entry, PartyKind
 from billing_core.ledger._effects import check_as_of
 from billing_core.money import Money
 from billing_core.statements._dates import later
-from billing_core.statements.policy import StatementPolicy
-from billing_core.statements.render import render_html, render_text
+from billing_core.statements._policy import StatementPolicy
+from billing_core.statements._render import render_html, render_text
 from billing_core.views import Record, masked_repr
 
 __all__ = ["Statement", "StatementLine", "statement"]
@@ -346,7 +346,7 @@ def statement(
             ``account_id`` is given, or none; or if the due date would be
             after 9999-12-31.
         TypeError: If ``as_of`` is not a plain date, or ``policy`` not a
-            [`StatementPolicy`][billing_core.statements.policy.StatementPolicy].
+            [`StatementPolicy`][billing_core.statements.StatementPolicy].
 
     Examples:
         >>> from billing_core.ledger import ChargePosted, Transfer
