@@ -26,7 +26,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
     {
         "billing_core/__init__.py",
         "billing_core/aging.py",
-        "billing_core/allocation.py",
         "billing_core/balances.py",
         "billing_core/charges.py",
         "billing_core/claims.py",
@@ -72,7 +71,7 @@ KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset(
 )
 KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset(
     {
-        "billing_core/allocation.py <- billing_core.money._make",
+        "billing_core/allocation/plans.py <- billing_core.money._make",
         "billing_core/balances.py <- billing_core.ledger._K_ADJUSTED",
         "billing_core/balances.py <- billing_core.ledger._K_APPLIED",
         "billing_core/balances.py <- billing_core.ledger._K_CHARGE",
