@@ -30,7 +30,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "billing_core/charges.py",
         "billing_core/claims.py",
         "billing_core/codes.py",
-        "billing_core/deadlines.py",
         "billing_core/ledger.py",
         "billing_core/money.py",
         "billing_core/posting.py",
