@@ -55,8 +55,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "billing_core/statements.py::statement",
         "billing_core/testing/conformance.py::every_entry_type",
         "billing_core/testing/strategies/documents.py::line_items",
-        "billing_core/testing/strategies/ledger.py::ledger_entries",
-        "billing_core/testing/strategies/ledger.py::ledger_histories",
         "billing_core/testing/strategies/remittance.py::build",
         "billing_core/testing/strategies/remittance.py::posting_scenarios",
         "billing_core/workflows.py::attempt",
