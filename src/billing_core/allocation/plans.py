@@ -196,19 +196,17 @@ _Takes = list[tuple[OpenItem, int]]
 
 def _all_clean(items: tuple[OpenItem, ...], currency: str, patient: bool) -> bool:
     """The fast pass: identity tests only, no message built (a plan is made per payment)."""
-    if len({item.line_id for item in items}) != len(items):
-        return False
     cls, own = OpenItem, _PATIENT
     for item in items:
         if (
             item.__class__ is not cls
-            # Currency codes are interned by Money, so `is` is a sound fast test; a
-            # false alarm only sends the items to the slow pass that compares by value.
+            # Currency codes are canonical objects in Money, so `is` is a sound fast test;
+            # a false alarm only sends the items to the slow pass, which compares by value.
             or item.open.currency is not currency
             or (item.bucket is own) is not patient
         ):
             return False
-    return True
+    return len({item.line_id for item in items}) == len(items)
 
 
 def _check_items(
