@@ -11,18 +11,16 @@ records a plan.
 Examples:
     >>> import datetime
     >>> from billing_core.allocation.inputs import OpenItem, Payment
-    >>> from billing_core.allocation.strategies import OldestFirst
+    >>> from billing_core.allocation.strategies import PriorityClasses
     >>> from billing_core.ledger import Party
-    >>> usd = lambda s: Money(s, "USD")
-    >>> pay = Payment(id="PAY-1", account_id="A1", party=Party.patient("P1"),
-    ...               amount=usd("50.00"), received=datetime.date(2024, 5, 1))
-    >>> items = [
-    ...     OpenItem(line_id="L2", service_date=datetime.date(2024, 3, 9), open=usd("40.00")),
-    ...     OpenItem(line_id="L1", service_date=datetime.date(2024, 2, 1), open=usd("25.00")),
-    ... ]
-    >>> plan = plan_allocation(pay, items, OldestFirst())
-    >>> [(a.line_id, str(a.amount)) for a in plan.applications], plan.unapplied
-    ([('L1', '25.00 USD'), ('L2', '25.00 USD')], Money('0.00', 'USD'))
+    >>> day = datetime.date(2024, 5, 1)
+    >>> pay = Payment(id="PAY-7", account_id="A1", party=Party.patient("P1"),
+    ...               amount=Money("30.00", "USD"), received=day)
+    >>> owed = [OpenItem(line_id=line, service_date=day, open=Money("20.00", "USD"),
+    ...                  category=kind) for line, kind in (("L1", "fee"), ("L2", "copay"))]
+    >>> plan = plan_allocation(pay, owed, PriorityClasses(order=["copay"]))
+    >>> [(a.line_id, str(a.amount)) for a in plan.applications]
+    [('L2', '20.00 USD'), ('L1', '10.00 USD')]
 """
 
 from __future__ import annotations

@@ -18,14 +18,12 @@ one of its modules:
 
 Examples:
     >>> from datetime import date
-    >>> from billing_core.deadlines import FilingRule, filing_deadline, us_federal_holidays
-    >>> rule = FilingRule(period_months=3)
-    >>> filing_deadline(rule, service_from=date(2025, 1, 31))
-    datetime.date(2025, 4, 30)
-    >>> christmas_rule = FilingRule(period_days=330)
-    >>> filing_deadline(christmas_rule, service_from=date(2025, 1, 29),
-    ...                 holidays=us_federal_holidays(2025))
-    datetime.date(2025, 12, 26)
+    >>> from billing_core.deadlines import ClaimDeadlineInput, FilingRule, at_risk
+    >>> rows = [ClaimDeadlineInput(claim_id="C1", rule=FilingRule(period_months=12),
+    ...                            service_from=date(2024, 4, 30))]
+    >>> [(r.claim_id, str(r.deadline), r.status.value)
+    ...  for r in at_risk(rows, date(2025, 4, 1), within_days=30)]
+    [('C1', '2025-04-30', 'unsubmitted')]
 """  # noqa: E501
 
 from __future__ import annotations

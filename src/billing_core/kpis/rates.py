@@ -54,6 +54,23 @@ def _count_rate(
     return Ratio.of(name, part_count, whole_count, definition=definition, undefined=undefined)
 
 
+def _amount_rate(
+    name: str,
+    part: tuple[str, Money],
+    whole: tuple[str, Money],
+    definition: str,
+    undefined: str,
+    *,
+    capped: bool,
+) -> Ratio:
+    """A percentage of two amounts in one currency; ``capped``: the part at most the whole."""
+    (part_name, part_amount), (whole_name, whole_amount) = part, whole
+    check_same_currency(**{part_name: part_amount, whole_name: whole_amount})
+    if capped:
+        check_part_of_whole(part_name, part_amount, whole_name, whole_amount)
+    return Ratio.of(name, part_amount, whole_amount, definition=definition, undefined=undefined)
+
+
 # --------------------------------------------------------------------------- A/R
 
 
@@ -138,15 +155,13 @@ def percent_ar_over_120(ar_over_120: Money, total_ar: Money) -> Ratio:
 
 
 def _ar_over(days: int, part: Money, whole: Money) -> Ratio:
-    name = f"ar_over_{days}"
-    check_same_currency(**{name: part, "total_ar": whole})
-    check_part_of_whole(name, part, "total_ar", whole)
-    return Ratio.of(
+    return _amount_rate(
         f"% of A/R over {days} days",
-        part,
-        whole,
-        definition=f"A/R aged over {days} days / total A/R x 100",
-        undefined="no A/R",
+        (f"ar_over_{days}", part),
+        ("total_ar", whole),
+        f"A/R aged over {days} days / total A/R x 100",
+        "no A/R",
+        capped=True,
     )
 
 
@@ -167,13 +182,14 @@ def gross_collection_rate(payments: Money, charges: Money) -> Ratio:
         >>> print(gross_collection_rate(Money("4200.00", "USD"), Money("10000.00", "USD")))
         42.00%
     """
-    check_same_currency(payments=payments, charges=charges)
-    return Ratio.of(
+    # Not capped: payments on earlier periods' charges can exceed this period's charges.
+    return _amount_rate(
         "gross collection rate",
-        payments,
-        charges,
-        definition="payments / gross charges x 100",
-        undefined="no charges in the period",
+        ("payments", payments),
+        ("charges", charges),
+        "payments / gross charges x 100",
+        "no charges in the period",
+        capped=False,
     )
 
 
@@ -234,13 +250,14 @@ def bad_debt_rate(bad_debt: Money, charges: Money) -> Ratio:
         >>> print(bad_debt_rate(Money("125.00", "USD"), Money("10000.00", "USD")))
         1.25%
     """
-    check_same_currency(bad_debt=bad_debt, charges=charges)
-    return Ratio.of(
+    # Not capped: bad debt written off now comes from earlier periods' charges.
+    return _amount_rate(
         "bad-debt rate",
-        bad_debt,
-        charges,
-        definition="bad-debt write-offs / gross charges x 100",
-        undefined="no charges in the period",
+        ("bad_debt", bad_debt),
+        ("charges", charges),
+        "bad-debt write-offs / gross charges x 100",
+        "no charges in the period",
+        capped=False,
     )
 
 
@@ -295,14 +312,13 @@ def denial_rate_by_amount(denied: Money, submitted: Money) -> Ratio:
         >>> print(denial_rate_by_amount(Money("1250.00", "USD"), Money("20000.00", "USD")))
         6.25%
     """
-    check_same_currency(denied=denied, submitted=submitted)
-    check_part_of_whole("denied", denied, "submitted", submitted)
-    return Ratio.of(
+    return _amount_rate(
         "denial rate (amount)",
-        denied,
-        submitted,
-        definition="charges denied / charges submitted x 100",
-        undefined="no charges submitted",
+        ("denied", denied),
+        ("submitted", submitted),
+        "charges denied / charges submitted x 100",
+        "no charges submitted",
+        capped=True,
     )
 
 
