@@ -176,7 +176,7 @@ def open_items(
     items = []
     for balance in line_balance_values(balances):
         amount = balance.open.of(bucket)
-        if amount.minor <= 0:
+        if amount.minor <= 0:  # nothing owed in this bucket: not an open item
             continue
         service_date = service_dates.get(balance.line_id)
         if service_date is None:

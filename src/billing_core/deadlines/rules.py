@@ -108,6 +108,7 @@ def _flags_are_bools(rule: FilingRule) -> Iterable[Finding]:
 
 
 def _exactly_one_period(rule: FilingRule) -> Iterable[Finding]:
+    # A flag that is not a bool is reported by _flags_are_bools; it counts as no period here.
     kinds = (
         (rule.period_days is not None)
         + (rule.period_months is not None)
@@ -207,6 +208,7 @@ class FilingRule:
         if anchor is FilingAnchor.SERVICE_FROM:
             return service_from
         if anchor is FilingAnchor.SERVICE_THROUGH:
+            # A professional or one-day claim has no through date: it ends the day it starts.
             return service_through if service_through is not None else service_from
         if anchor is FilingAnchor.PRIMARY_ADJUDICATED:
             return primary_adjudicated
@@ -235,6 +237,8 @@ class FilingRule:
             if self.period_days is not None:
                 due = anchor + timedelta(days=self.period_days)
             elif self.period_months is not None:
+                # In one step from the anchor: stepping a month at a time would clamp early
+                # and stay clamped (31 Jan -> 28 Feb -> 28 Mar -> 28 Apr instead of 30 Apr).
                 due = anchor + relativedelta(months=self.period_months)
             else:
                 due = date(anchor.year + 1, 12, 31)
@@ -248,6 +252,7 @@ class FilingRule:
                     )
                 ]
             ) from None
+        # Rolled after the period is added, never before: the period counts calendar days.
         return roll_forward(due, calendar) if self.roll_to_business_day else due
 
     def __str__(self) -> str:
