@@ -730,3 +730,23 @@ def test_at_risk_counts_a_claim_paid_or_submitted_on_the_report_date() -> None:
         ("sent-today", DeadlineStatus.UNPAID, D(2025, 4, 7)),
         ("served-today", DeadlineStatus.UNSUBMITTED, D(2025, 6, 30)),
     ]
+
+
+def test_the_first_and_last_years_a_calendar_can_hold() -> None:
+    # Monday 1 January of year 1 (the proleptic Gregorian calendar of datetime)
+    assert D(1, 1, 1).weekday() == 0
+    assert D(1, 1, 1) in us_federal_holidays(1)
+    # Christmas 9998 is a Friday; New Year's Day 9999 is a Friday too, so nothing is
+    # observed on 31 December 9998
+    assert (D(9998, 12, 25).weekday(), D(9999, 1, 1).weekday()) == (4, 4)
+    last = us_federal_holidays(9998)
+    assert D(9998, 12, 25) in last and max(last.dates) == D(9998, 12, 25)
+    with pytest.raises(ValidationError, match=r"years\[0\]: must be an int from 1 to 9998"):
+        us_federal_holidays(9999)
+
+
+def test_a_deadline_due_today_is_not_missed() -> None:
+    rows = [_row("A", service_from=D(2025, 1, 6))]  # deadline Mon 7 Apr 2025
+    due_today = at_risk(rows, D(2025, 4, 7), within_days=0, include_missed=False)
+    assert [(r.claim_id, r.days_left, r.missed) for r in due_today] == [("A", 0, False)]
+    assert at_risk(rows, D(2025, 4, 8), within_days=0, include_missed=False) == ()

@@ -439,3 +439,21 @@ def test_error_messages_stay_short_for_huge_bad_values() -> None:
     with pytest.raises(ValidationError) as lag:
         average_lag([huge])  # type: ignore[list-item]
     assert len(str(lag.value)) < 200
+
+
+def test_ar_over_120_names_itself() -> None:
+    r = percent_ar_over_120(usd("1.00"), usd("4.00"))
+    assert (r.name, r.definition) == (
+        "% of A/R over 120 days",
+        "A/R aged over 120 days / total A/R x 100",
+    )
+    with pytest.raises(ValidationError) as info:
+        percent_ar_over_120(usd("2.00"), usd("1.00"))
+    assert str(info.value) == "ar_over_120: 2.00 USD is more than total_ar (1.00 USD)"
+
+
+def test_rates_of_charges_may_exceed_100_percent() -> None:
+    # Payments and bad debt of a period may come from earlier periods' charges:
+    # 150.00 / 100.00 = 150 %
+    assert gross_collection_rate(usd("150.00"), usd("100.00")).value == Decimal("150.00")
+    assert bad_debt_rate(usd("150.00"), usd("100.00")).value == Decimal("150.00")

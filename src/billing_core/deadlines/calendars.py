@@ -149,7 +149,8 @@ def us_federal_holidays(years: int | Iterable[int], *, observed: bool = True) ->
     the actual dates.
 
     Args:
-        years: A year or an iterable of years (ints from 1 to 9998).
+        years: A year or an iterable of years (ints from 1 to 9998: the year after
+            the last one is computed too, and 9999 is the last year a date can have).
         observed: Whether to shift weekend holidays to the observed weekday.
 
     Returns:
@@ -187,9 +188,10 @@ def us_federal_holidays(years: int | Iterable[int], *, observed: bool = True) ->
     if not wanted:
         return HolidayCalendar(dates=(), name="US federal")
     year_set = set(wanted)
-    # One year either side: a holiday observed across a year boundary (New Year's Day
-    # on a Saturday is observed on 31 December) must be seen from the year it lands in.
-    actual = _actual_holidays(max(1, min(wanted) - 1), max(wanted) + 1)
+    # One year more: New Year's Day on a Saturday is observed on 31 December of the year
+    # before, so it must be seen from the year it lands in. No year less: no holiday is
+    # observed in the following year (Christmas on a Sunday is observed on 26 December).
+    actual = _actual_holidays(min(wanted), max(wanted) + 1)
     days = (_observed(d) for d in actual) if observed else iter(actual)
     return HolidayCalendar(dates=[d for d in days if d.year in year_set], name="US federal")
 
