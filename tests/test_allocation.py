@@ -771,3 +771,23 @@ def test_error_messages_stay_short_for_huge_bad_values() -> None:
     with pytest.raises(TypeError) as info:
         payment_with(amount=huge)
     assert len(str(info.value)) < 200
+
+
+def test_ties_are_broken_by_the_order_given() -> None:
+    # Same class and date: the order given. Equal remainders: the spare cent to the first.
+    same = [
+        OpenItem(line_id=x, service_date=PAY_DAY, open=usd("5.00"), category="copay")
+        for x in ("B", "A", "C")
+    ]
+    by_class = plan_allocation(payment("7.00"), same, PriorityClasses(order=["copay"]))
+    assert [(a.line_id, a.amount) for a in by_class.applications] == [
+        ("B", usd("5.00")),
+        ("A", usd("2.00")),
+    ]
+    # 0.04 over three equal lines: 0.0133 each, floors 0.01; one spare cent, to B
+    split = plan_allocation(payment("0.04"), same, Proportional())
+    assert [(a.line_id, a.amount) for a in split.applications] == [
+        ("B", usd("0.02")),
+        ("A", usd("0.01")),
+        ("C", usd("0.01")),
+    ]
