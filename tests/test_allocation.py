@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -25,8 +26,9 @@ from billing_core.allocation import (
     refund,
     small_balance_write_offs,
 )
-from billing_core.balances import credits, line_balances
+from billing_core.balances import Credit, credits, line_balances
 from billing_core.errors import (
+    BillingError,
     CurrencyMismatchError,
     DuplicateError,
     InsufficientCreditError,
@@ -524,3 +526,268 @@ def test_fast_built_plan_is_complete_and_equal() -> None:
     assert attrs.evolve(plan) == plan
     assert plan == plan_allocation(payment("60.00"), items(), OldestFirst())
     assert hash(plan) == hash(attrs.evolve(plan))
+
+
+# --------------------------------------------------------------------------- bad input, edges
+
+
+def test_specific_lines_naming_no_line_is_a_library_error() -> None:
+    # An empty list names no line: the same refusal as giving nothing, as a BillingError
+    # that says where the problem is (it was a bare ValueError).
+    for strategy in (
+        lambda: SpecificLines(lines=[]),
+        lambda: SpecificLines(amounts={}),
+        lambda: SpecificLines(lines=[], amounts=[]),
+    ):
+        with pytest.raises(ValidationError) as info:
+            strategy()
+        assert isinstance(info.value, BillingError)
+        assert [(f.location, f.message) for f in info.value.findings] == [
+            ("SpecificLines", "needs lines or amounts (exactly one), got neither")
+        ]
+    with pytest.raises(ValidationError, match="got both"):
+        SpecificLines(lines=["L1"], amounts={"L2": usd("1")})
+
+
+def test_one_cent_open_is_an_open_item() -> None:
+    # 0.01 is the smallest amount that can be open: it is owed and can be paid.
+    history = [
+        ChargePosted(
+            id=f"c-{k}",
+            account_id="A1",
+            line_id=k,
+            effective=PAY_DAY,
+            amount=usd(amount),
+            bucket=Bucket.PATIENT,
+        )
+        for k, amount in (("CENT", "0.01"), ("ZERO", "0.00"), ("TWO", "0.02"))
+    ]
+    balances = line_balances(history, PAY_DAY)
+    owed = open_items(balances, Bucket.PATIENT, service_dates=dict.fromkeys(balances, PAY_DAY))
+    assert [(i.line_id, i.open) for i in owed] == [("CENT", usd("0.01")), ("TWO", usd("0.02"))]
+    plan = plan_allocation(payment("0.02"), owed, OldestFirst())
+    assert [(a.line_id, a.amount) for a in plan.applications] == [
+        ("CENT", usd("0.01")),
+        ("TWO", usd("0.01")),
+    ]
+    # a small-balance write-off takes the cent, not the empty line
+    proposals = small_balance_write_offs(balances, usd("0.02"), PAY_DAY)
+    assert [(w.line_id, w.amount) for w in proposals] == [("CENT", usd("0.01"))]
+
+
+def test_one_cent_of_credit_can_be_used() -> None:
+    credit = Credit(
+        account_id="A1", party=PAT, received=usd("30.00"), applied=usd("29.99"), refunded=usd("0")
+    )
+    item = OpenItem(line_id="L1", service_date=PAY_DAY, open=usd("5.00"))
+    plan = plan_credit_use(credit, [item], OldestFirst(), id="CU", effective=PAY_DAY)
+    assert (plan.applied, plan.unapplied) == (usd("0.01"), usd("0.00"))
+    spent = Credit(
+        account_id="A1", party=PAT, received=usd("30.00"), applied=usd("30.00"), refunded=usd("0")
+    )
+    with pytest.raises(InsufficientCreditError, match=r"no credit available on account A1"):
+        plan_credit_use(spent, [item], OldestFirst(), id="CU", effective=PAY_DAY)
+
+
+def test_duplicate_and_wrong_bucket_items_are_each_reported_once() -> None:
+    l1, l2 = items()[0], items()[1]
+    with pytest.raises(ValidationError) as info:
+        plan_allocation(payment("1"), [l1, l2, l1], OldestFirst())
+    assert [(f.location, f.message) for f in info.value.findings] == [
+        ("open item L1", "the line is listed twice")
+    ]
+    payer_item = OpenItem(line_id="L9", service_date=PAY_DAY, open=usd("1"), bucket=Bucket.PRIMARY)
+    with pytest.raises(ValidationError) as info:
+        plan_allocation(payment("1"), [l1, payer_item, l1], OldestFirst())
+    assert [f.rule for f in info.value.findings] == [
+        "allocation.party_bucket",
+        "allocation.duplicate_line",
+    ]
+    # a payer pays coverage buckets only
+    pay = Payment(id="ERA", account_id="A1", party=AETNA, amount=usd("1"), received=PAY_DAY)
+    with pytest.raises(ValidationError, match="payer:AETNA cannot pay the patient bucket"):
+        plan_allocation(pay, [l1], OldestFirst())
+
+
+def test_named_amounts_in_another_currency_are_refused() -> None:
+    eur = Money("5.00", "EUR")
+    for strategy in (SpecificLines(amounts={"L1": eur}), MatchStatement(lines={"L1": eur})):
+        with pytest.raises(CurrencyMismatchError, match="amount for line L1 is in EUR"):
+            plan_allocation(payment("10.00"), items(), strategy)
+
+
+def test_statement_line_no_longer_open_is_not_found() -> None:
+    with pytest.raises(NotFoundError, match="line L7 is not among the open items"):
+        plan_allocation(payment("10.00"), items(), MatchStatement(lines={"L7": usd("1")}))
+
+
+def test_reversed_payment_receipt() -> None:
+    pay = payment("40.00")
+    received = apply_allocation(plan_allocation(pay, [], OldestFirst()), [])
+    undo = reverse(received[0], id="r1", effective=PAY_DAY)
+    r = receipt(pay, [*received, undo], as_of=PAY_DAY)
+    # a returned check: nothing was received after all, so nothing is unapplied
+    assert (r.reversed, r.amount, r.unapplied, r.lines) == (True, usd("40.00"), usd("0.00"), ())
+    assert "Received 2024-05-01 from patient:P1: $40.00 (REVERSED)" in r.text
+    assert "Unapplied" not in r.text
+
+
+class _Day(datetime.date):
+    """A date subclass that is not a datetime: a date by the library's one definition."""
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: payment_with(party="P1"), "Payment.party must be a Party, got 'P1' (str)"),
+        (lambda: payment_with(amount="5.00"), "Payment.amount must be a Money, got '5.00' (str)"),
+        (
+            lambda: payment_with(received=datetime.datetime(2024, 5, 1)),
+            "Payment.received must be a datetime.date, got datetime.datetime(2024, 5, 1, 0, 0)",
+        ),
+        (lambda: payment_with(id=1), "Payment.id must be a str, got 1 (int)"),
+        (lambda: payment_with(account_id=None), "Payment.account_id must be a str"),
+        (lambda: payment_with(reference=42), "Payment.reference must be a str or None"),
+        (lambda: item_with(open="1.00"), "OpenItem.open must be a Money, got '1.00' (str)"),
+        (lambda: item_with(bucket="patient"), "OpenItem.bucket must be a Bucket, got 'patient'"),
+        (lambda: item_with(category=["fee"]), "OpenItem.category must be a str, got ['fee']"),
+        (lambda: item_with(line_id=3), "OpenItem.line_id must be a str, got 3 (int)"),
+        (lambda: PriorityClasses(order="copay"), "order must be a sequence of category names"),
+        (lambda: SpecificLines(amounts={"L1": 5}), "amount for line L1 must be a Money"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_naming_the_field(
+    build: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        build()
+    assert str(info.value).startswith(message)
+
+
+def payment_with(**changes: object) -> Payment:
+    fields: dict[str, object] = {
+        "id": "PAY-1",
+        "account_id": "A1",
+        "party": PAT,
+        "amount": usd("5.00"),
+        "received": PAY_DAY,
+    }
+    return Payment(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def item_with(**changes: object) -> OpenItem:
+    fields: dict[str, object] = {"line_id": "L1", "service_date": PAY_DAY, "open": usd("1.00")}
+    return OpenItem(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_a_date_subclass_is_a_date() -> None:
+    # One definition of a date everywhere: a date subclass that is not a datetime is a date.
+    day = _Day(2024, 5, 1)
+    assert payment_with(received=day).received == day
+    assert item_with(service_date=day).service_date == day
+
+
+def test_calls_with_the_wrong_type_are_refused() -> None:
+    history = charges()
+    credit = credits(
+        [
+            *history,
+            *apply_allocation(plan_allocation(payment("150"), items(), OldestFirst()), history),
+        ],
+        PAY_DAY,
+    )[PAT]
+    calls: list[tuple[Callable[[], object], str]] = [
+        (lambda: plan_allocation("PAY-1", items(), OldestFirst()), "payment must be a Payment"),  # type: ignore[arg-type]
+        (
+            lambda: plan_allocation(payment("1"), [*items(), "L4"], OldestFirst()),  # type: ignore[list-item]
+            "open items must be OpenItem values, got 'L4' (str)",
+        ),
+        (
+            lambda: plan_allocation(payment("1"), items(), "oldest"),  # type: ignore[arg-type]
+            "strategy must be an allocation strategy, got 'oldest' (str)",
+        ),
+        (
+            lambda: plan_credit_use(usd("5"), items(), OldestFirst(), id="C", effective=PAY_DAY),  # type: ignore[arg-type]
+            "credit must be a Credit",
+        ),
+        (
+            lambda: plan_credit_use(
+                credit, items(), OldestFirst(), id="C", effective=datetime.datetime(2024, 5, 1)
+            ),
+            "effective must be a datetime.date",
+        ),
+        (
+            lambda: plan_credit_use(credit, items(), OldestFirst(), id=7, effective=PAY_DAY),  # type: ignore[arg-type]
+            "id must be a str",
+        ),
+        (lambda: refund(usd("5"), usd("1"), id="f", effective=PAY_DAY), "credit must be a Credit"),  # type: ignore[arg-type]
+        (lambda: refund(credit, 1, id="f", effective=PAY_DAY), "refund amount must be a Money"),  # type: ignore[arg-type]
+        (lambda: apply_allocation("plan", history), "plan must be an AllocationPlan"),  # type: ignore[arg-type]
+        (
+            lambda: receipt("PAY-1", history, as_of=datetime.datetime(2024, 5, 1)),
+            "as_of must be a datetime.date",
+        ),
+        (lambda: receipt(7, history, as_of=PAY_DAY), "payment must be a str"),  # type: ignore[arg-type]
+        (
+            lambda: open_items(line_balances(history, PAY_DAY), "patient", service_dates=DATES),  # type: ignore[arg-type]
+            "bucket must be a Bucket",
+        ),
+        (
+            lambda: open_items(["L1"], Bucket.PATIENT, service_dates=DATES),  # type: ignore[list-item]
+            "balances must hold LineBalance values, got 'L1' (str)",
+        ),
+        (
+            lambda: small_balance_write_offs({}, usd("5"), datetime.datetime(2024, 5, 1)),
+            "as_of must be a datetime.date",
+        ),
+        (
+            lambda: small_balance_write_offs({"L1": usd("1")}, usd("5"), PAY_DAY),  # type: ignore[dict-item]
+            "balances must hold LineBalance values",
+        ),
+    ]
+    for call, message in calls:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert message in str(info.value)
+
+
+def test_refund_amount_must_be_positive() -> None:
+    credit = Credit(
+        account_id="A1", party=PAT, received=usd("9"), applied=usd("0"), refunded=usd("0")
+    )
+    with pytest.raises(InvalidAmountError, match="refund amount must be positive, got -1.00 USD"):
+        refund(credit, usd("-1"), id="f", effective=PAY_DAY)
+
+
+def test_apply_refuses_a_line_charged_on_another_account() -> None:
+    elsewhere = [attrs.evolve(c, account_id="A2") for c in charges()]
+    plan = plan_allocation(payment("10.00"), items(), OldestFirst())
+    with pytest.raises(NotFoundError, match="line L1 has no charge on account A1 by 2024-05-01"):
+        apply_allocation(plan, elsewhere)
+
+
+def test_error_messages_stay_short_for_huge_bad_values() -> None:
+    huge = "9" * 1_000_000
+    with pytest.raises(TypeError) as info:
+        payment_with(amount=huge)
+    assert len(str(info.value)) < 200
+
+
+def test_ties_are_broken_by_the_order_given() -> None:
+    # Same class and date: the order given. Equal remainders: the spare cent to the first.
+    same = [
+        OpenItem(line_id=x, service_date=PAY_DAY, open=usd("5.00"), category="copay")
+        for x in ("B", "A", "C")
+    ]
+    by_class = plan_allocation(payment("7.00"), same, PriorityClasses(order=["copay"]))
+    assert [(a.line_id, a.amount) for a in by_class.applications] == [
+        ("B", usd("5.00")),
+        ("A", usd("2.00")),
+    ]
+    # 0.04 over three equal lines: 0.0133 each, floors 0.01; one spare cent, to B
+    split = plan_allocation(payment("0.04"), same, Proportional())
+    assert [(a.line_id, a.amount) for a in split.applications] == [
+        ("B", usd("0.02")),
+        ("A", usd("0.01")),
+        ("C", usd("0.01")),
+    ]

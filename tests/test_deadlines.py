@@ -579,3 +579,174 @@ def test_deadline_for_reads_service_date_of_a_line_item() -> None:
     # billing_core.charges.LineItem names it service_date
     line = SimpleNamespace(service_date=D(2025, 1, 31))
     assert deadline_for(line, FilingRule(period_months=3)) == D(2025, 4, 30)
+
+
+# --------------------------------------------------------------------------- rule methods
+
+
+def test_anchor_date_picks_the_rule_anchor() -> None:
+    dates = {
+        "service_from": D(2025, 3, 3),
+        "service_through": D(2025, 3, 10),
+        "primary_adjudicated": D(2025, 4, 7),
+        "denied_on": None,
+    }
+    assert {a: FilingRule(period_days=1, anchor=a).anchor_date(**dates) for a in FilingAnchor} == {
+        FilingAnchor.SERVICE_FROM: D(2025, 3, 3),
+        FilingAnchor.SERVICE_THROUGH: D(2025, 3, 10),
+        FilingAnchor.PRIMARY_ADJUDICATED: D(2025, 4, 7),
+        FilingAnchor.DENIED: None,
+    }
+
+
+def test_deadline_from_a_known_anchor() -> None:
+    # 1 Jan 2024 + 90 days = Sunday 31 March -> Monday 1 April; kept without rolling
+    assert FilingRule(period_days=90).deadline_from(D(2024, 1, 1)) == D(2024, 4, 1)
+    assert FilingRule(period_days=90, **NO_ROLL).deadline_from(D(2024, 1, 1)) == D(2024, 3, 31)
+    # Thanksgiving 2025 rolls to the Friday with the calendar given as a plain list
+    assert FilingRule(period_days=30).deadline_from(D(2025, 10, 28), [D(2025, 11, 27)]) == D(
+        2025, 11, 28
+    )
+    with pytest.raises(TypeError, match="anchor must be a datetime.date"):
+        FilingRule(period_days=1).deadline_from(datetime(2025, 1, 1))
+
+
+# ----------------------------------------------------------------- the end of the calendar
+
+
+@pytest.mark.parametrize(
+    ("rule", "anchor"),
+    [
+        (FilingRule(period_days=999_999_999), D(2025, 1, 1)),  # past date.max
+        (FilingRule(period_days=2), D(9999, 12, 30)),
+        (FilingRule(period_months=1), D(9999, 12, 1)),
+        (FilingRule(period_months=10**6), D(2025, 1, 1)),
+        (FilingRule(end_of_following_year=True), D(9999, 1, 1)),
+    ],
+)
+def test_a_deadline_after_year_9999_is_a_library_error(rule: FilingRule, anchor: date) -> None:
+    with pytest.raises(ValidationError, match="falls after 9999-12-31"):
+        filing_deadline(rule, service_from=anchor)
+
+
+def test_the_last_day_of_the_calendar_is_still_a_deadline() -> None:
+    # Friday 31 December 9999: a business day, the last one there is
+    assert filing_deadline(FilingRule(period_days=1), service_from=D(9999, 12, 30)) == D(
+        9999, 12, 31
+    )
+    with pytest.raises(ValidationError, match="no business day on or after 9999-12-31"):
+        roll_forward(D(9999, 12, 31), [D(9999, 12, 31)])
+
+
+# --------------------------------------------------------------------------- more bad input
+
+
+@pytest.mark.parametrize("bad", ["2025-01-01", datetime(2025, 1, 1), 20250101, None])
+def test_business_days_need_a_date(bad: object) -> None:
+    with pytest.raises(TypeError, match="day must be a datetime.date"):
+        is_business_day(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="day must be a datetime.date"):
+        roll_forward(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"period_days": 30, "roll_to_business_day": "no"}, "FilingRule.roll_to_business_day"),
+        ({"period_days": 30, "end_of_following_year": 0}, "FilingRule.end_of_following_year"),
+    ],
+)
+def test_rule_flags_must_be_bools(kwargs: dict[str, object], fragment: str) -> None:
+    # A truthy string would otherwise turn rolling on: "no" is not False.
+    with pytest.raises(ValidationError) as info:
+        FilingRule(**kwargs)  # type: ignore[arg-type]
+    assert [f.location for f in info.value.findings] == [fragment]
+    assert "must be a bool" in str(info.value)
+
+
+def test_observed_must_be_a_bool() -> None:
+    with pytest.raises(TypeError, match="observed must be a bool, got 'no' \\(str\\)"):
+        us_federal_holidays(2025, observed="no")  # type: ignore[arg-type]
+
+
+def test_calendars_combine_only_with_calendars() -> None:
+    with pytest.raises(TypeError):
+        us_federal_holidays(2025) | {D(2025, 12, 24)}  # type: ignore[operator]
+
+
+def test_filing_deadline_needs_a_rule() -> None:
+    with pytest.raises(TypeError, match="rule must be a FilingRule, got '90 days' \\(str\\)"):
+        filing_deadline("90 days", service_from=D(2025, 1, 1))  # type: ignore[arg-type]
+
+
+def test_claim_deadline_input_reports_every_bad_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        ClaimDeadlineInput(
+            claim_id=7,  # type: ignore[arg-type]
+            rule="90 days",  # type: ignore[arg-type]
+            service_from=D(2025, 1, 9),
+            service_through=D(2025, 1, 2),
+            submitted_on=datetime(2025, 1, 10),  # type: ignore[arg-type]
+            paid_on="2025-02-01",  # type: ignore[arg-type]
+        )
+    assert [f.location for f in info.value.findings] == [
+        "ClaimDeadlineInput.claim_id",
+        "ClaimDeadlineInput.rule",
+        "ClaimDeadlineInput.submitted_on",
+        "ClaimDeadlineInput.paid_on",
+        "ClaimDeadlineInput.service_through",
+    ]
+    assert "2025-01-02 is before service_from 2025-01-09" in str(info.value)
+
+
+def test_a_one_day_span_is_a_valid_row() -> None:
+    row = ClaimDeadlineInput(
+        claim_id="C", rule=RULE_90, service_from=D(2025, 1, 6), service_through=D(2025, 1, 6)
+    )
+    assert deadline_for(row, row.rule) == D(2025, 4, 7)
+
+
+def test_at_risk_refuses_bad_rows_and_dates() -> None:
+    with pytest.raises(TypeError, match=r"items\[1\] must be a ClaimDeadlineInput"):
+        at_risk([_row("A", service_from=D(2025, 1, 6)), {"claim_id": "B"}], D(2025, 3, 31), 7)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        at_risk([], datetime(2025, 3, 31), 7)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"holidays\[0\]"):
+        at_risk([], D(2025, 3, 31), 7, holidays=["2025-04-07"])  # type: ignore[list-item]
+
+
+def test_at_risk_counts_a_claim_paid_or_submitted_on_the_report_date() -> None:
+    served = D(2025, 1, 6)  # deadline Monday 7 April 2025
+    as_of = D(2025, 4, 1)
+    rows = [
+        _row("paid-today", service_from=served, submitted_on=D(2025, 1, 9), paid_on=as_of),
+        _row("sent-today", service_from=served, submitted_on=as_of),
+        _row("served-today", service_from=as_of),
+    ]
+    got = at_risk(rows, as_of, within_days=90)
+    # paid on the day: not at risk; sent on the day: submitted; served on the day: the
+    # clock has started (1 April + 90 days = Monday 30 June)
+    assert [(r.claim_id, r.status, r.deadline) for r in got] == [
+        ("sent-today", DeadlineStatus.UNPAID, D(2025, 4, 7)),
+        ("served-today", DeadlineStatus.UNSUBMITTED, D(2025, 6, 30)),
+    ]
+
+
+def test_the_first_and_last_years_a_calendar_can_hold() -> None:
+    # Monday 1 January of year 1 (the proleptic Gregorian calendar of datetime)
+    assert D(1, 1, 1).weekday() == 0
+    assert D(1, 1, 1) in us_federal_holidays(1)
+    # Christmas 9998 is a Friday; New Year's Day 9999 is a Friday too, so nothing is
+    # observed on 31 December 9998
+    assert (D(9998, 12, 25).weekday(), D(9999, 1, 1).weekday()) == (4, 4)
+    last = us_federal_holidays(9998)
+    assert D(9998, 12, 25) in last and max(last.dates) == D(9998, 12, 25)
+    with pytest.raises(ValidationError, match=r"years\[0\]: must be an int from 1 to 9998"):
+        us_federal_holidays(9999)
+
+
+def test_a_deadline_due_today_is_not_missed() -> None:
+    rows = [_row("A", service_from=D(2025, 1, 6))]  # deadline Mon 7 Apr 2025
+    due_today = at_risk(rows, D(2025, 4, 7), within_days=0, include_missed=False)
+    assert [(r.claim_id, r.days_left, r.missed) for r in due_today] == [("A", 0, False)]
+    assert at_risk(rows, D(2025, 4, 8), within_days=0, include_missed=False) == ()

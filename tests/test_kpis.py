@@ -217,9 +217,11 @@ def test_currency_mismatch() -> None:
 
 
 def test_non_money_amounts_are_refused() -> None:
-    with pytest.raises(TypeError, match="charges must be a Money, got float"):
+    with pytest.raises(TypeError, match=r"charges must be a Money, got 1\.0 \(float\)"):
         gross_collection_rate(usd("1.00"), 1.0)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="total_ar must be a Money, got Decimal"):
+    with pytest.raises(
+        TypeError, match=r"total_ar must be a Money, got Decimal\('1\.00'\) \(Decimal\)"
+    ):
         days_in_ar(Decimal("1.00"), usd("1.00"), 30)  # type: ignore[arg-type]
 
 
@@ -312,3 +314,146 @@ def test_ratio_is_frozen() -> None:
     r = clean_claim_rate(1, 2)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         r.value = Decimal(1)  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- Ratio.of
+
+
+def test_ratio_of_known_answers() -> None:
+    # 45 visits / 30 days = 1.5 per day
+    r = Ratio.of(
+        "visits per day",
+        45,
+        30,
+        scale=1,
+        unit=RatioUnit.DAYS,
+        definition="visits / days",
+        undefined="no days",
+    )
+    assert (r.value, r.exact, r.scale, str(r)) == (Decimal("1.50"), Fraction(3, 2), 1, "1.50 days")
+    # 30.00 of 90.00 = 33.333 % -> 33.33 (percent is the default)
+    share = Ratio.of("share", usd("30.00"), usd("90.00"), definition="d", undefined="u")
+    assert (share.value, share.unit, share.scale) == (Decimal("33.33"), RatioUnit.PERCENT, 100)
+    # 2 of 3 = 66.666 % -> 66.67 (half up is also round half away from zero here)
+    assert Ratio.of("two thirds", 2, 3, definition="d", undefined="u").value == Decimal("66.67")
+    none = Ratio.of("x", 5, 0, definition="d", undefined="nothing counted")
+    assert (none.value, str(none)) == (None, "undefined (nothing counted)")
+
+
+def test_ratio_of_matches_the_kpi_functions() -> None:
+    # A twin computed elsewhere builds the same Ratio from the same totals.
+    assert Ratio.of(
+        "gross collection rate",
+        usd("4200.00"),
+        usd("10000.00"),
+        definition="payments / gross charges x 100",
+        undefined="no charges in the period",
+    ) == gross_collection_rate(usd("4200.00"), usd("10000.00"))
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "scale", "error", "message"),
+    [
+        (True, 2, 100, TypeError, "numerator must be a Money or an int, got True (bool)"),
+        (1, 2.0, 100, TypeError, "denominator must be a Money or an int, got 2.0 (float)"),
+        (1, 2, 1.0, TypeError, "scale must be an int, got 1.0 (float)"),
+        (1, 2, 0, ValidationError, "scale: must be at least 1, got 0"),
+        (
+            Money("1.00", "USD"),
+            Money("1.00", "EUR"),
+            100,
+            CurrencyMismatchError,
+            "numerator is in USD, denominator in EUR",
+        ),
+    ],
+)
+def test_ratio_of_refuses_bad_terms(
+    numerator: object, denominator: object, scale: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        Ratio.of("x", numerator, denominator, scale=scale, definition="d", undefined="u")  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+# --------------------------------------------------------------------------- more bad input
+
+
+def test_lag_of_something_not_iterable_names_the_argument() -> None:
+    with pytest.raises(TypeError, match=r"intervals must be an iterable of \(start, end\) pairs"):
+        charge_lag(None)  # type: ignore[arg-type]
+
+
+def test_every_amount_kpi_checks_types_and_currencies() -> None:
+    eur = Money("1.00", "EUR")
+    calls = [
+        lambda: days_in_ar(usd("1.00"), eur, 30),
+        lambda: percent_ar_over_90(usd("1.00"), eur),
+        lambda: percent_ar_over_120(eur, usd("1.00")),
+        lambda: gross_collection_rate(eur, usd("1.00")),
+        lambda: net_collection_rate(usd("1.00"), usd("1.00"), eur),
+        lambda: bad_debt_rate(usd("1.00"), eur),
+        lambda: denial_rate_by_amount(eur, usd("1.00")),
+    ]
+    for call in calls:
+        with pytest.raises(CurrencyMismatchError, match="amounts must share one currency"):
+            call()
+    with pytest.raises(TypeError, match="bad_debt must be a Money"):
+        bad_debt_rate(45, usd("1.00"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="contractual_adjustments must be a Money"):
+        net_collection_rate(usd("1.00"), usd("1.00"), "0")  # type: ignore[arg-type]
+
+
+def test_counts_are_checked_on_every_count_kpi() -> None:
+    for kpi in (denial_rate_by_count, clean_claim_rate, first_pass_resolution_rate):
+        with pytest.raises(TypeError, match="must be an int count"):
+            kpi(1, "10")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="must not be negative, got -1"):
+            kpi(-1, 10)
+
+
+def test_a_part_equal_to_its_whole_is_allowed() -> None:
+    # 100 %: every claim denied is a bad month, not bad input
+    assert denial_rate_by_count(4, 4).value == Decimal("100.00")
+    assert percent_ar_over_90(usd("5.00"), usd("5.00")).value == Decimal("100.00")
+    assert net_collection_rate(usd("0.00"), usd("5.00"), usd("0.00")).value == Decimal("0.00")
+
+
+def test_one_day_period_is_allowed() -> None:
+    # 10.00 x 1 / 20.00 = 0.5 days
+    assert days_in_ar(usd("10.00"), usd("20.00"), 1).value == Decimal("0.50")
+
+
+def test_error_messages_stay_short_for_huge_bad_values() -> None:
+    huge = "7" * 1_000_000
+    for call in (
+        lambda: denial_rate_by_count(huge, 10),
+        lambda: gross_collection_rate(huge, usd("1.00")),
+        lambda: Ratio.of("x", huge, 1, definition="d", undefined="u"),
+    ):
+        with pytest.raises(TypeError) as info:
+            call()
+        assert len(str(info.value)) < 200
+    with pytest.raises(ValidationError) as bad:
+        days_in_ar(usd("1.00"), usd("1.00"), huge)  # type: ignore[arg-type]
+    assert len(str(bad.value)) < 200
+    with pytest.raises(ValidationError) as lag:
+        average_lag([huge])  # type: ignore[list-item]
+    assert len(str(lag.value)) < 200
+
+
+def test_ar_over_120_names_itself() -> None:
+    r = percent_ar_over_120(usd("1.00"), usd("4.00"))
+    assert (r.name, r.definition) == (
+        "% of A/R over 120 days",
+        "A/R aged over 120 days / total A/R x 100",
+    )
+    with pytest.raises(ValidationError) as info:
+        percent_ar_over_120(usd("2.00"), usd("1.00"))
+    assert str(info.value) == "ar_over_120: 2.00 USD is more than total_ar (1.00 USD)"
+
+
+def test_rates_of_charges_may_exceed_100_percent() -> None:
+    # Payments and bad debt of a period may come from earlier periods' charges:
+    # 150.00 / 100.00 = 150 %
+    assert gross_collection_rate(usd("150.00"), usd("100.00")).value == Decimal("150.00")
+    assert bad_debt_rate(usd("150.00"), usd("100.00")).value == Decimal("150.00")

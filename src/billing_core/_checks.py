@@ -186,3 +186,25 @@ def date_findings(items: Iterable[object], location: str, rule: str) -> list[Fin
         for index, item in enumerate(items)
         if not is_plain_date(item)
     ]
+
+
+def check_date(value: object, name: str, *, optional: bool = False) -> None:
+    """Refuse anything but a plain date (or ``None`` when ``optional``), naming the field.
+
+    Raises:
+        TypeError: If ``value`` is not a plain date: a ``datetime`` does not
+            compare with a date, so it would fail later with a message that
+            names no field.
+
+    Examples:
+        >>> check_date(date(2024, 1, 2), "as_of")
+        >>> check_date(None, "paid_on", optional=True)
+        >>> check_date(datetime(2024, 1, 2), "as_of")
+        Traceback (most recent call last):
+        ...
+        TypeError: as_of must be a datetime.date, got datetime.datetime(2024, 1, 2, 0, 0) (datetime)
+    """
+    if is_plain_date(value) or (optional and value is None):
+        return
+    wanted = "a datetime.date or None" if optional else "a datetime.date"
+    raise TypeError(f"{name} must be {wanted}, got {describe(value)}")

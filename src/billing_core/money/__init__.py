@@ -51,11 +51,6 @@ from billing_core.money._splitting import (
     split,
 )
 
-# The old private names, still imported from here by a few calculation modules
-# until they import billing_core.money._core.make and billing_core.money._cldr.locale.
-_make = make
-_locale = _cldr_locale
-
 __all__ = [
     "DEFAULT_ROUNDING",
     "MAX_MINOR",

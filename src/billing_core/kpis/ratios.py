@@ -1,0 +1,245 @@
+"""The result of every KPI: a [`Ratio`][], exact, rounded once, and explained.
+
+A ratio carries the numerator, the denominator, the value and a one-line
+definition, so a number in a report can always be traced back to what it was
+computed from.
+
+Value and rounding: ``value = numerator x scale / denominator``, computed
+exactly (as a fraction of integers: minor units or counts) and rounded **once**
+to [`RATIO_PLACES`][] (2) decimal places, **half up** (ties away from zero). The
+result is a `Decimal` built from that integer; no `decimal` context, global or
+local, is read or changed. ``scale`` is 100 for percentages (so ``value`` is in
+percent points: ``Decimal('95.24')`` means 95.24 %) and the period length for
+days in A/R. [`Ratio.exact`][] gives the unrounded value as a `Fraction`.
+
+A zero denominator gives an **undefined** ratio (``value is None``), never an
+exception or a NaN. [`Ratio.of`][] applies these rules to any numerator and
+denominator, for a KPI of your own or a twin computed elsewhere.
+
+Examples:
+    >>> from billing_core.money import Money
+    >>> r = Ratio.of("share of self-pay", Money("30.00", "USD"), Money("90.00", "USD"),
+    ...              definition="self-pay charges / all charges x 100",
+    ...              undefined="no charges")
+    >>> print(r)
+    33.33%
+    >>> r.exact
+    Fraction(100, 3)
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from billing_core._checks import describe
+from billing_core.errors import CurrencyMismatchError
+from billing_core.kpis._inputs import Number, invalid, minor_of
+from billing_core.money import Money, RoundingMode, round_ratio
+
+__all__ = ["RATIO_PLACES", "Ratio", "RatioUnit"]
+
+RATIO_PLACES: Final = 2
+"""Decimal places of `Ratio.value` (rounded once, half up)."""
+
+_ROUNDING: Final = RoundingMode.HALF_UP
+
+
+class RatioUnit(enum.Enum):
+    """What a `Ratio.value` measures.
+
+    Examples:
+        >>> RatioUnit("percent")
+        <RatioUnit.PERCENT: 'percent'>
+    """
+
+    PERCENT = "percent"
+    """Percent points (``scale`` is 100)."""
+    DAYS = "days"
+    """Days."""
+
+
+def _plain(value: Number) -> Decimal | int:
+    return value.amount if isinstance(value, Money) else value
+
+
+def _to_decimal(units: int) -> Decimal:
+    """An integer count of hundredths (for RATIO_PLACES=2) as an exact Decimal, no context."""
+    digits = tuple(int(c) for c in str(abs(units)))
+    return Decimal((1 if units < 0 else 0, digits, -RATIO_PLACES))
+
+
+def _check_terms(numerator: object, denominator: object, scale: object) -> None:
+    for name, term in (("numerator", numerator), ("denominator", denominator)):
+        # bool is an int subclass, but True is not a count
+        if not isinstance(term, Money) and type(term) is not int:
+            raise TypeError(f"{name} must be a Money or an int, got {describe(term)}")
+    if (
+        isinstance(numerator, Money)
+        and isinstance(denominator, Money)
+        and numerator.currency != denominator.currency
+    ):
+        raise CurrencyMismatchError(
+            f"numerator is in {numerator.currency}, denominator in {denominator.currency}"
+        )
+    if type(scale) is not int:
+        raise TypeError(f"scale must be an int, got {describe(scale)}")
+    if scale < 1:
+        raise invalid("scale", f"must be at least 1, got {scale}", "kpi.scale")
+
+
+@attrs.frozen(kw_only=True)
+class Ratio:
+    """A KPI value with what it was computed from.
+
+    Attributes:
+        name: The KPI's name, e.g. ``"days in A/R"``.
+        numerator: The numerator (an amount or a count).
+        denominator: The denominator (an amount or a count).
+        scale: The factor applied: 100 for percentages, the period length for
+            days in A/R, 1 otherwise.
+        value: ``numerator x scale / denominator`` rounded to [`RATIO_PLACES`][]
+            places half up; ``None`` when the denominator is zero.
+        unit: What the value measures.
+        definition: How it is computed, in words.
+        undefined_reason: Why the value is undefined (empty when it is defined).
+
+    Examples:
+        >>> from billing_core.kpis import gross_collection_rate
+        >>> r = gross_collection_rate(Money("950.00", "USD"), Money("1000.00", "USD"))
+        >>> r.value, r.unit.value, r.is_defined
+        (Decimal('95.00'), 'percent', True)
+        >>> str(r)
+        '95.00%'
+        >>> r.to_record()["numerator"]
+        Decimal('950.00')
+    """
+
+    name: str
+    numerator: Money | int
+    denominator: Money | int
+    scale: int
+    value: Decimal | None
+    unit: RatioUnit
+    definition: str
+    undefined_reason: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        numerator: Money | int,
+        denominator: Money | int,
+        *,
+        definition: str,
+        undefined: str,
+        scale: int = 100,
+        unit: RatioUnit = RatioUnit.PERCENT,
+    ) -> Ratio:
+        """The ratio ``numerator x scale / denominator``, rounded once (see the module).
+
+        Args:
+            name: The KPI's name.
+            numerator: An amount or a count.
+            denominator: An amount or a count (amounts in the numerator's currency).
+            definition: How it is computed, in words.
+            undefined: Why it is undefined when the denominator is zero.
+            scale: 100 for a percentage (the default), a period length, or 1.
+            unit: What the value measures.
+
+        Returns:
+            The ratio; undefined (``value is None``) when the denominator is zero.
+
+        Raises:
+            TypeError: If a term is neither a `Money` nor an ``int``, or
+                ``scale`` is not an ``int``.
+            CurrencyMismatchError: If the amounts are in different currencies.
+            ValidationError: If ``scale`` is less than 1.
+
+        Examples:
+            >>> Ratio.of("visits per day", 45, 30, scale=1, unit=RatioUnit.DAYS,
+            ...          definition="visits / days", undefined="no days").value
+            Decimal('1.50')
+            >>> Ratio.of("x", 1, 0, definition="x", undefined="nothing to divide by").value is None
+            True
+        """
+        _check_terms(numerator, denominator, scale)
+        num, den = minor_of(numerator), minor_of(denominator)
+        value = (
+            None
+            if den == 0
+            else _to_decimal(round_ratio(num * scale * 10**RATIO_PLACES, den, _ROUNDING))
+        )
+        return cls(
+            name=name,
+            numerator=numerator,
+            denominator=denominator,
+            scale=scale,
+            value=value,
+            unit=unit,
+            definition=definition,
+            undefined_reason="" if value is not None else undefined,
+        )
+
+    @property
+    def is_defined(self) -> bool:
+        """Whether the value is defined (the denominator is not zero).
+
+        Examples:
+            >>> from billing_core.kpis import clean_claim_rate
+            >>> clean_claim_rate(0, 0).is_defined, clean_claim_rate(0, 1).is_defined
+            (False, True)
+        """
+        return self.value is not None
+
+    @property
+    def exact(self) -> Fraction | None:
+        """The unrounded value, or ``None`` when undefined.
+
+        Examples:
+            >>> from billing_core.kpis import gross_collection_rate
+            >>> gross_collection_rate(Money("1.00", "USD"), Money("3.00", "USD")).exact
+            Fraction(100, 3)
+        """
+        den = minor_of(self.denominator)
+        if den == 0:
+            return None
+        return Fraction(minor_of(self.numerator) * self.scale, den)
+
+    def to_record(self) -> dict[str, str | int | Decimal | None]:
+        """The ratio as a flat row of plain values.
+
+        Amounts become ``Decimal`` with a ``currency`` column (``None`` for counts).
+
+        Examples:
+            >>> from billing_core.kpis import denial_rate_by_count
+            >>> sorted(denial_rate_by_count(1, 8).to_record())
+            ['currency', 'definition', 'denominator', 'name', 'numerator', 'unit', 'value']
+        """
+        currency = (
+            self.numerator.currency
+            if isinstance(self.numerator, Money)
+            else self.denominator.currency
+            if isinstance(self.denominator, Money)
+            else None
+        )
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit.value,
+            "numerator": _plain(self.numerator),
+            "denominator": _plain(self.denominator),
+            "currency": currency,
+            "definition": self.definition,
+        }
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"undefined ({self.undefined_reason})"
+        if self.unit is RatioUnit.PERCENT:
+            return f"{self.value}%"
+        return f"{self.value} days"
