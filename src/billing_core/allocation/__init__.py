@@ -1,29 +1,28 @@
 """Applying payments and credits to open lines; refunds, small-balance write-offs, receipts.
 
 A payment is planned before it is recorded.
-[`plan_allocation`][billing_core.allocation.plans.plan_allocation] is a pure
-preview: given a [`Payment`][billing_core.allocation.inputs.Payment], the
-[`OpenItem`][billing_core.allocation.inputs.OpenItem] lines the paying party
+[`plan_allocation`][billing_core.allocation.plan_allocation] is a pure
+preview: given a [`Payment`][billing_core.allocation.Payment], the
+[`OpenItem`][billing_core.allocation.OpenItem] lines the paying party
 owes, and a strategy, it says which line gets what and what stays unapplied.
-[`apply_allocation`][billing_core.allocation.recording.apply_allocation] turns the
+[`apply_allocation`][billing_core.allocation.apply_allocation] turns the
 plan into ledger entries, after checking that the balances the plan assumed
 have not changed (else [`StalePlanError`][billing_core.errors.StalePlanError]).
 
 No strategy applies more to a line than its open balance in the paying party's
 bucket; what cannot be applied stays as the party's unapplied credit, which
-[`plan_credit_use`][billing_core.allocation.plans.plan_credit_use] can apply later
-and [`refund`][billing_core.allocation.recording.refund] can give back.
+[`plan_credit_use`][billing_core.allocation.plan_credit_use] can apply later
+and [`refund`][billing_core.allocation.refund] can give back.
 
-Every name below is importable from `billing_core.allocation`; each lives in
-one of its modules:
+What it holds:
 
-| module | holds |
+| concept | names |
 |---|---|
-| [`inputs`][billing_core.allocation.inputs] | `Payment`, `OpenItem`, `open_items` |
-| [`strategies`][billing_core.allocation.strategies] | `OldestFirst`, `Proportional`, `SpecificLines`, `PriorityClasses`, `MatchStatement` |
-| [`plans`][billing_core.allocation.plans] | `plan_allocation`, `plan_credit_use`, `AllocationPlan`, `LineApplication` |
-| [`recording`][billing_core.allocation.recording] | `apply_allocation`, `refund`, `small_balance_write_offs` |
-| [`receipts`][billing_core.allocation.receipts] | `receipt`, `Receipt`, `ReceiptLine` |
+| payments and open items | `Payment`, `OpenItem`, `open_items` |
+| strategies | `OldestFirst`, `Proportional`, `SpecificLines`, `PriorityClasses`, `MatchStatement` |
+| plans | `plan_allocation`, `plan_credit_use`, `AllocationPlan`, `LineApplication` |
+| recording | `apply_allocation`, `refund`, `small_balance_write_offs` |
+| receipts | `receipt`, `Receipt`, `ReceiptLine` |
 
 Examples:
     >>> import datetime
@@ -39,20 +38,20 @@ Examples:
     >>> plan = plan_allocation(pay, items, OldestFirst())
     >>> [(a.line_id, str(a.amount)) for a in plan.applications], plan.unapplied
     ([('L1', '25.00 USD'), ('L2', '25.00 USD')], Money('0.00', 'USD'))
-"""  # noqa: E501
+"""
 
 from __future__ import annotations
 
-from billing_core.allocation.inputs import OpenItem, Payment, open_items
-from billing_core.allocation.plans import (
+from billing_core.allocation._inputs import OpenItem, Payment, open_items
+from billing_core.allocation._plans import (
     AllocationPlan,
     LineApplication,
     plan_allocation,
     plan_credit_use,
 )
-from billing_core.allocation.receipts import Receipt, ReceiptLine, receipt
-from billing_core.allocation.recording import apply_allocation, refund, small_balance_write_offs
-from billing_core.allocation.strategies import (
+from billing_core.allocation._receipts import Receipt, ReceiptLine, receipt
+from billing_core.allocation._recording import apply_allocation, refund, small_balance_write_offs
+from billing_core.allocation._strategies import (
     AllocationStrategy,
     MatchStatement,
     OldestFirst,

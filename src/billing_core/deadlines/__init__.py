@@ -1,20 +1,19 @@
 """Timely-filing deadlines: payer rules as data, business-day rolling, US holidays.
 
-A payer's timely-filing rule is a [`FilingRule`][billing_core.deadlines.rules.FilingRule]:
+A payer's timely-filing rule is a [`FilingRule`][billing_core.deadlines.FilingRule]:
 a period (days, months, or "until the end of the calendar year after the anchor")
 counted from an anchor date (the service dates, the primary payer's adjudication,
 a denial). The deadline is the anchor plus the period, rolled forward past
-weekends and holidays; the [`rules`][billing_core.deadlines.rules] page states
+weekends and holidays; the [`deadlines`][billing_core.deadlines] page states
 the rule step by step.
 
-Every name below is importable from `billing_core.deadlines`; each lives in
-one of its modules:
+What it holds:
 
-| module | holds |
+| concept | names |
 |---|---|
-| [`calendars`][billing_core.deadlines.calendars] | `HolidayCalendar`, `us_federal_holidays`, `is_business_day`, `roll_forward` |
-| [`rules`][billing_core.deadlines.rules] | `FilingAnchor`, `FilingRule`, `filing_deadline`, `deadline_for` |
-| [`risk`][billing_core.deadlines.risk] | `ClaimDeadlineInput`, `DeadlineRisk`, `DeadlineStatus`, `at_risk` |
+| calendars | `HolidayCalendar`, `us_federal_holidays`, `is_business_day`, `roll_forward` |
+| filing rules | `FilingAnchor`, `FilingRule`, `filing_deadline`, `deadline_for` |
+| risk | `ClaimDeadlineInput`, `DeadlineRisk`, `DeadlineStatus`, `at_risk` |
 
 Examples:
     >>> from datetime import date
@@ -24,18 +23,18 @@ Examples:
     >>> [(r.claim_id, str(r.deadline), r.status.value)
     ...  for r in at_risk(rows, date(2025, 4, 1), within_days=30)]
     [('C1', '2025-04-30', 'unsubmitted')]
-"""  # noqa: E501
+"""
 
 from __future__ import annotations
 
-from billing_core.deadlines.calendars import (
+from billing_core.deadlines._calendars import (
     HolidayCalendar,
     is_business_day,
     roll_forward,
     us_federal_holidays,
 )
-from billing_core.deadlines.risk import ClaimDeadlineInput, DeadlineRisk, DeadlineStatus, at_risk
-from billing_core.deadlines.rules import FilingAnchor, FilingRule, deadline_for, filing_deadline
+from billing_core.deadlines._risk import ClaimDeadlineInput, DeadlineRisk, DeadlineStatus, at_risk
+from billing_core.deadlines._rules import FilingAnchor, FilingRule, deadline_for, filing_deadline
 
 __all__ = [
     "ClaimDeadlineInput",

@@ -1,13 +1,13 @@
 """Revenue-cycle KPIs as exact, explained ratios.
 
 Every KPI is a named function taking plain inputs ([`Money`][billing_core.money.Money]
-totals, counts, dates) and returning a [`Ratio`][billing_core.kpis.ratios.Ratio]: the
+totals, counts, dates) and returning a [`Ratio`][billing_core.kpis.Ratio]: the
 numerator, the denominator, the value and a one-line definition, so a number in
 a report can always be traced back to what it was computed from.
 
 Value and rounding: ``value = numerator x scale / denominator``, computed
 exactly (as a fraction of integers: minor units or counts) and rounded **once**
-to [`RATIO_PLACES`][billing_core.kpis.ratios.RATIO_PLACES] (2) decimal places,
+to [`RATIO_PLACES`][billing_core.kpis.RATIO_PLACES] (2) decimal places,
 **half up** (ties away from zero); no `decimal` context is read or changed.
 ``scale`` is 100 for percentages (so ``value`` is in percent points:
 ``Decimal('95.24')`` means 95.24 %) and the period length for days in A/R.
@@ -15,14 +15,13 @@ to [`RATIO_PLACES`][billing_core.kpis.ratios.RATIO_PLACES] (2) decimal places,
 A zero denominator gives an **undefined** ratio (``value is None``), never an
 exception or a NaN: no claims submitted means no denial rate.
 
-Every name below is importable from `billing_core.kpis`; each lives in one of
-its modules:
+What it holds:
 
-| module | holds |
+| concept | names |
 |---|---|
-| [`ratios`][billing_core.kpis.ratios] | `Ratio` (and `Ratio.of`, the one place a value is computed), `RatioUnit`, `RATIO_PLACES` |
-| [`rates`][billing_core.kpis.rates] | A/R: `days_in_ar`, `percent_ar_over_90`, `percent_ar_over_120`; collections: `gross_collection_rate`, `net_collection_rate`, `bad_debt_rate`; claims: `denial_rate_by_count`, `denial_rate_by_amount`, `clean_claim_rate`, `first_pass_resolution_rate` |
-| [`lags`][billing_core.kpis.lags] | `average_lag`, `charge_lag`, `claim_lag`, `payment_lag` |
+| ratios | `Ratio` (and `Ratio.of`, the one place a value is computed), `RatioUnit`, `RATIO_PLACES` |
+| rates | A/R: `days_in_ar`, `percent_ar_over_90`, `percent_ar_over_120`; collections: `gross_collection_rate`, `net_collection_rate`, `bad_debt_rate`; claims: `denial_rate_by_count`, `denial_rate_by_amount`, `clean_claim_rate`, `first_pass_resolution_rate` |
+| lags | `average_lag`, `charge_lag`, `claim_lag`, `payment_lag` |
 
 Examples:
     >>> from billing_core.money import Money
@@ -38,8 +37,8 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.kpis.lags import average_lag, charge_lag, claim_lag, payment_lag
-from billing_core.kpis.rates import (
+from billing_core.kpis._lags import average_lag, charge_lag, claim_lag, payment_lag
+from billing_core.kpis._rates import (
     bad_debt_rate,
     clean_claim_rate,
     days_in_ar,
@@ -51,7 +50,7 @@ from billing_core.kpis.rates import (
     percent_ar_over_90,
     percent_ar_over_120,
 )
-from billing_core.kpis.ratios import RATIO_PLACES, Ratio, RatioUnit
+from billing_core.kpis._ratios import RATIO_PLACES, Ratio, RatioUnit
 
 __all__ = [
     "RATIO_PLACES",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 
 from billing_core._checks import check_date, describe
 from billing_core.allocation._fields import check_positive_money, line_balance_values
-from billing_core.allocation.plans import AllocationPlan
+from billing_core.allocation._plans import AllocationPlan
 from billing_core.balances import Credit, LineBalance, credits, line_balances
 from billing_core.errors import (
     DuplicateError,

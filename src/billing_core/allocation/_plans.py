@@ -1,17 +1,17 @@
 """Payment plans: a pure preview of which line gets what, before anything is recorded.
 
-[`plan_allocation`][] plans a [`Payment`][billing_core.allocation.inputs.Payment];
+[`plan_allocation`][] plans a [`Payment`][billing_core.allocation.Payment];
 [`plan_credit_use`][] plans a party's unapplied credit. Either takes the
-[`OpenItem`][billing_core.allocation.inputs.OpenItem] lines the paying party owes and an
-[allocation strategy][billing_core.allocation.strategies], and returns an
+[`OpenItem`][billing_core.allocation.OpenItem] lines the paying party owes and an
+allocation strategy, and returns an
 [`AllocationPlan`][]: per-line applications, and what stays unapplied as the
-party's credit. [`apply_allocation`][billing_core.allocation.recording.apply_allocation]
+party's credit. [`apply_allocation`][billing_core.allocation.apply_allocation]
 records a plan.
 
 Examples:
     >>> import datetime
-    >>> from billing_core.allocation.inputs import OpenItem, Payment
-    >>> from billing_core.allocation.strategies import PriorityClasses
+    >>> from billing_core.allocation._inputs import OpenItem, Payment
+    >>> from billing_core.allocation._strategies import PriorityClasses
     >>> from billing_core.ledger import Party
     >>> day = datetime.date(2024, 5, 1)
     >>> pay = Payment(id="PAY-7", account_id="A1", party=Party.patient("P1"),
@@ -35,8 +35,8 @@ import attrs
 
 from billing_core._checks import check_date, describe
 from billing_core.allocation._fields import check_text
-from billing_core.allocation.inputs import OpenItem, Payment
-from billing_core.allocation.strategies import (
+from billing_core.allocation._inputs import OpenItem, Payment
+from billing_core.allocation._strategies import (
     AllocationStrategy,
     MatchStatement,
     OldestFirst,
@@ -103,7 +103,7 @@ class LineApplication:
 class AllocationPlan:
     """A preview of how money will be applied; `apply_allocation` records it.
 
-    See [`apply_allocation`][billing_core.allocation.recording.apply_allocation].
+    See [`apply_allocation`][billing_core.allocation.apply_allocation].
 
     Attributes:
         id: The plan's id; the entries `apply_allocation` makes derive their ids
@@ -380,13 +380,13 @@ def plan_allocation(
     """Preview how a payment would be applied to the paying party's open lines.
 
     Pure: nothing is recorded until
-    [`apply_allocation`][billing_core.allocation.recording.apply_allocation].
+    [`apply_allocation`][billing_core.allocation.apply_allocation].
 
     Args:
         payment: The payment.
         open_items: The lines the party owes, with their open balance in the
             party's bucket as of the payment date (see
-            [`open_items`][billing_core.allocation.inputs.open_items]).
+            [`open_items`][billing_core.allocation.open_items]).
         strategy: How to choose lines and amounts.
 
     Returns:
@@ -398,10 +398,10 @@ def plan_allocation(
             a line is listed twice.
         NotFoundError: If the strategy names a line that is not an open item.
         InsufficientCreditError: If
-            [`SpecificLines`][billing_core.allocation.strategies.SpecificLines] amounts add up
+            [`SpecificLines`][billing_core.allocation.SpecificLines] amounts add up
             to more than the payment.
-        TypeError: If ``payment`` is not a [`Payment`][billing_core.allocation.inputs.Payment],
-            an item not an [`OpenItem`][billing_core.allocation.inputs.OpenItem], or
+        TypeError: If ``payment`` is not a [`Payment`][billing_core.allocation.Payment],
+            an item not an [`OpenItem`][billing_core.allocation.OpenItem], or
             ``strategy`` not an allocation strategy.
 
     Examples:

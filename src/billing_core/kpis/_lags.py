@@ -2,7 +2,7 @@
 
 Each lag is an [`average_lag`][] over ``(start, end)`` pairs of dates: the
 total of ``(end - start).days`` over the number of pairs, as a
-[`Ratio`][billing_core.kpis.ratios.Ratio] in days. Every bad pair is reported
+[`Ratio`][billing_core.kpis.Ratio] in days. Every bad pair is reported
 at once, with its position.
 
 Examples:
@@ -18,7 +18,7 @@ from datetime import date
 
 from billing_core._checks import describe, is_plain_date
 from billing_core.errors import Finding, ValidationError
-from billing_core.kpis.ratios import Ratio, RatioUnit
+from billing_core.kpis._ratios import Ratio, RatioUnit
 
 __all__ = ["average_lag", "charge_lag", "claim_lag", "payment_lag"]
 

@@ -1,7 +1,7 @@
 """The KPI set over amounts and counts: A/R, collections and claims.
 
 Each KPI is a function of plain totals (amounts as [`Money`][billing_core.money.Money],
-counts as ``int``) returning a [`Ratio`][billing_core.kpis.ratios.Ratio]. A part
+counts as ``int``) returning a [`Ratio`][billing_core.kpis.Ratio]. A part
 larger than its whole (more denied claims than submitted ones) is refused, as
 is a negative count; a zero denominator gives an undefined ratio.
 
@@ -23,7 +23,7 @@ from billing_core.kpis._inputs import (
     check_same_currency,
     invalid,
 )
-from billing_core.kpis.ratios import Ratio, RatioUnit
+from billing_core.kpis._ratios import Ratio, RatioUnit
 from billing_core.money import Money
 
 __all__ = [

@@ -97,7 +97,7 @@ class OpenItem:
         service_date: Its date of service (for oldest-first).
         open: What is open in ``bucket``; zero or positive.
         bucket: The bucket the paying party pays (the patient's by default).
-        category: The line's class for [`PriorityClasses`][billing_core.allocation.strategies.PriorityClasses],
+        category: The line's class for [`PriorityClasses`][billing_core.allocation.PriorityClasses],
             e.g. ``"copay"``, ``"visit"``, ``"fee"``.
 
     Raises:
@@ -109,7 +109,7 @@ class OpenItem:
         >>> OpenItem(line_id="L1", service_date=datetime.date(2024, 2, 1),
         ...          open=Money("25.00", "USD")).bucket
         <Bucket.PATIENT: 'patient'>
-    """  # noqa: E501
+    """
 
     line_id: str
     service_date: datetime.date
@@ -149,7 +149,7 @@ def open_items(
         bucket: The bucket the paying party pays.
         service_dates: Each line's date of service.
         categories: Each line's class for
-            [`PriorityClasses`][billing_core.allocation.strategies.PriorityClasses] (optional).
+            [`PriorityClasses`][billing_core.allocation.PriorityClasses] (optional).
 
     Returns:
         One item per line with something open in ``bucket``, in the given order.

@@ -9,7 +9,7 @@
 - [`MatchStatement`][]: exactly the lines a statement listed, each up to
   what the statement showed.
 
-A strategy is a plain value; [`plan_allocation`][billing_core.allocation.plans.plan_allocation]
+A strategy is a plain value; [`plan_allocation`][billing_core.allocation.plan_allocation]
 applies it. No strategy applies more to a line than its open balance.
 
 Examples:
@@ -151,7 +151,7 @@ def _classes(value: Iterable[str]) -> tuple[str, ...]:
 class PriorityClasses:
     """Pay lines by class in the caller's order, oldest first within a class.
 
-    A line's class is its [`OpenItem.category`][billing_core.allocation.inputs.OpenItem];
+    A line's class is its [`OpenItem.category`][billing_core.allocation.OpenItem];
     lines whose class is not listed come last, oldest first. Lines of one
     class with the same service date keep the order they were given.
 

@@ -25,7 +25,7 @@ import attrs
 
 from billing_core._checks import check_date
 from billing_core.allocation._fields import check_text
-from billing_core.allocation.inputs import Payment
+from billing_core.allocation._inputs import Payment
 from billing_core.balances import line_balances
 from billing_core.errors import NotFoundError
 from billing_core.ledger import (
@@ -170,9 +170,9 @@ def receipt(payment: Payment | str, entries: Iterable[Entry], *, as_of: datetime
     """Proof of a payment: the lines it was applied to and what remains open.
 
     Applications and refunds are linked to the payment by their source's
-    ``payment_id`` (set by [`apply_allocation`][billing_core.allocation.recording.apply_allocation],
-    and by [`plan_credit_use`][billing_core.allocation.plans.plan_credit_use] and
-    [`refund`][billing_core.allocation.recording.refund] when given one); reversed ones
+    ``payment_id`` (set by [`apply_allocation`][billing_core.allocation.apply_allocation],
+    and by [`plan_credit_use`][billing_core.allocation.plan_credit_use] and
+    [`refund`][billing_core.allocation.refund] when given one); reversed ones
     are netted out.
 
     Args:

@@ -47,7 +47,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from billing_core._checks import check_date, describe
-from billing_core.deadlines.calendars import HolidayCalendar, roll_forward
+from billing_core.deadlines._calendars import HolidayCalendar, roll_forward
 from billing_core.errors import Finding, ValidationError
 
 __all__ = ["FilingAnchor", "FilingRule", "deadline_for", "filing_deadline"]

@@ -3,7 +3,7 @@
 [`at_risk`][] lists the claims (or lines) not yet submitted, or submitted but
 not paid, whose deadline is within a window, soonest first. Each row is a
 [`ClaimDeadlineInput`][]: the claim's dates, what happened to it, and its
-payer's [`FilingRule`][billing_core.deadlines.rules.FilingRule].
+payer's [`FilingRule`][billing_core.deadlines.FilingRule].
 
 Examples:
     >>> from datetime import date
@@ -23,8 +23,8 @@ from datetime import date
 import attrs
 
 from billing_core._checks import check_date, describe, is_plain_date
-from billing_core.deadlines.calendars import HolidayCalendar
-from billing_core.deadlines.rules import FilingRule
+from billing_core.deadlines._calendars import HolidayCalendar
+from billing_core.deadlines._rules import FilingRule
 from billing_core.errors import Finding, ValidationError
 
 __all__ = ["ClaimDeadlineInput", "DeadlineRisk", "DeadlineStatus", "at_risk"]
@@ -80,7 +80,7 @@ class ClaimDeadlineInput:
 
     Raises:
         ValidationError: Listing every problem: an id that is not a str, a rule
-            that is not a [`FilingRule`][billing_core.deadlines.rules.FilingRule],
+            that is not a [`FilingRule`][billing_core.deadlines.FilingRule],
             a date that is not a plain date, a through date before the from date.
 
     Examples:
