@@ -316,7 +316,7 @@ def post_era(store: InMemoryStore) -> None:
     by_group = claim.adjusted_by_group()
     show("claim charge (CLP03)", claim.charge)
     show("paid by Acme (CLP04)", claim.paid)
-    show("CO-45 contractual write-off", by_group[GroupCode.CO])
+    show("CO-45 contractual adjustment", by_group[GroupCode.CO])
     show("PR-1 deductible + PR-2 coinsurance, to patient", by_group[GroupCode.PR])
     assert claim.paid + by_group[GroupCode.CO] + by_group[GroupCode.PR] == claim.charge
     assert by_group[GroupCode.PR] == claim.patient_responsibility

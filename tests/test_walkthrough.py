@@ -52,7 +52,7 @@ def test_remittance(out: str) -> None:
     # paid: 96 + 24 + 240 + 24 + 56 = 440.00
     assert figure(out, "paid by Acme (CLP04)") == "$440.00"
     # CO-45 = charge - allowed: 60 + 16.14 + 250 + 12.30 + 19.90 = 358.34
-    assert figure(out, "CO-45 contractual write-off") == "$358.34"
+    assert figure(out, "CO-45 contractual adjustment") == "$358.34"
     # PR: 24 + 6 + (300 + 60) + 6 + 14 = 410.00; and 440 + 358.34 + 410 = 1,208.34
     assert figure(out, "PR-1 deductible + PR-2 coinsurance, to patient") == "$410.00"
     assert "already posted, 0 entries written" in out

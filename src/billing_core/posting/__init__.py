@@ -14,7 +14,7 @@ How the payer's answer becomes entries (the claim's coverage gives the payer's
 | 835 | ledger |
 |---|---|
 | paid amount (SVC03, CLP04) | one [`PaymentReceived`][billing_core.ledger.PaymentReceived] per account and payer (the net it paid there; a [`Refund`][billing_core.ledger.Refund] when negative), then a [`PaymentApplied`][billing_core.ledger.PaymentApplied] per line from the payer's bucket |
-| CO, PI | [`Adjustment`][billing_core.ledger.Adjustment] written off the payer's bucket |
+| CO, PI | [`Adjustment`][billing_core.ledger.Adjustment] adjusted off the payer's bucket |
 | PR (deductible, coinsurance, copay, ...) | [`Adjustment`][billing_core.ledger.Adjustment] transferred to the next coverage, else the patient |
 | OA-23 on a secondary/tertiary claim | nothing: the prior payer's impact, already resolved in the prior payer's bucket |
 | other OA | written off the payer's bucket |

@@ -3,7 +3,7 @@
 How a line's 835 amounts land in the payer's bucket:
 
 - paid (SVC03, less any claim-level share) is a `PaymentApplied`;
-- CO, PI and OA are written off the payer's bucket (`Adjustment` without
+- CO, PI and OA are adjusted off the payer's bucket (`Adjustment` without
   ``to_bucket``); OA-23 on a secondary or tertiary claim is the prior payer's
   impact, already settled in that payer's bucket, and posts nothing;
 - PR moves to the next coverage the account has, else the patient

@@ -42,7 +42,7 @@ class CasAdjustment:
     together with [`from_cas`][].
 
     Attributes:
-        group: Who bears it: ``CO``/``PI`` (written off), ``PR`` (patient),
+        group: Who bears it: ``CO``/``PI`` (adjusted off), ``PR`` (patient),
             ``OA`` (other); a ``str`` is parsed with
             [`parse`][billing_core.codes.GroupCode.parse] (``CR`` only as a
             [`GroupCode`][billing_core.codes.GroupCode] member).

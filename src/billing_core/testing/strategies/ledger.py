@@ -204,7 +204,7 @@ def _payments_applied(
 def _adjustments(
     line: _Fields, amount: st.SearchStrategy[Money], index: int, bucket: Bucket
 ) -> st.SearchStrategy[Adjustment]:
-    """Adjustments of a coverage bucket: written off (CO, PI, OA) or moved on (PR, OA)."""
+    """Adjustments of a coverage bucket: adjusted off (CO, PI, OA) or moved on (PR, OA)."""
     written_off = st.builds(
         Adjustment,
         **line,
@@ -414,7 +414,7 @@ def _adjust(draw: st.DrawFn, acct: _Account) -> Entry | None:
     position = _COVERAGE_BUCKETS.index(bucket)
     following = [*_COVERAGE_BUCKETS[position + 1 : acct.coverages[line_id]], Bucket.PATIENT]
     # PR always moves to the next responsible party; OA may move anywhere down the
-    # line, or be written off like CO and PI.
+    # line, or be adjusted off like CO and PI.
     to: Bucket | None = None
     if group is GroupCode.PR or (group is GroupCode.OA and draw(st.booleans())):
         to = following[0] if group is GroupCode.PR else draw(st.sampled_from(following))
