@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo bench docs lint typecheck unit docs-build mutate clean
+.PHONY: test demo bench docs lint typecheck unit docs-build mutate stubs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 ## make mutate: sampled mutation testing of the core modules (slow; on demand, not in make test)
 mutate: $(STAMP)
 	$(BIN)/python tools/mutate.py $(AREAS)
+
+## make stubs: regenerate src/billing_core/__init__.pyi from the package root's export table
+stubs: $(STAMP)
+	$(BIN)/python tools/stubs.py
 
 ## make docs: serve the documentation locally
 docs: $(STAMP)

@@ -25,11 +25,7 @@ from billing_core import (
     ClaimPayment,
     Coverage,
     CoverageSequence,
-    DocumentKind,
     DocumentRef,
-    Drug,
-    DrugUnit,
-    DunningHistory,
     Encounter,
     FilingRule,
     GroupCode,
@@ -42,42 +38,39 @@ from billing_core import (
     Payer,
     Payment,
     PlanBenefits,
-    PostingStatus,
     ProcedureCode,
     Provider,
     Remittance,
     ServicePayment,
     StatementPolicy,
-    UnitBasis,
     account_balance,
     age,
-    balance_line,
     balancing_report,
     bill_total,
     claim_total,
-    days_in_ar,
     explain,
     filing_deadline,
     format_money,
-    mask_identifier,
-    net_collection_rate,
-    next_action,
     post_bill,
     post_payment,
     post_remittance,
     price_line,
-    render_text,
-    require_attachments,
-    require_referring_provider,
     route,
-    split_categories,
     statement,
     submit_encounter,
     total,
-    us_federal_holidays,
     validate_claim,
 )
+from billing_core.balancing import balance_line
+from billing_core.charges import DocumentKind, Drug, DrugUnit, UnitBasis
+from billing_core.claims import require_attachments, require_referring_provider
+from billing_core.deadlines import us_federal_holidays
+from billing_core.kpis import days_in_ar, net_collection_rate
+from billing_core.routing import split_categories
+from billing_core.statements import DunningHistory, next_action, render_text
 from billing_core.testing.memory import InMemoryStore
+from billing_core.views import mask_identifier
+from billing_core.workflows import PostingStatus
 
 D = datetime.date
 VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP = (

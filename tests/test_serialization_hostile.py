@@ -305,3 +305,12 @@ def test_loading_does_not_change_the_input() -> None:
     with pytest.raises(ValidationError):
         from_dict(data)
     assert data == mutated and before != mutated
+
+
+@pytest.mark.parametrize("field", ["name", "birth_date"])
+def test_an_int_too_long_to_print_in_a_protected_field_is_a_validation_error(field: str) -> None:
+    form: dict[str, Any] = {"type": "patient", "schema_version": 1, "id": "P1", "name": "A"}
+    form[field] = 7 * 10**5000  # over the interpreter's 4,300-digit limit for str(int)
+    with pytest.raises(ValidationError) as info:
+        from_dict(form)
+    assert field in str(info.value)

@@ -20,13 +20,6 @@ PACKAGE = ROOT / "src" / "billing_core"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_CODE_LINES = 60
 
-# Work in progress: what still exceeds the limits. Each entry goes when its
-# module is reshaped; the lists must end up empty.
-KNOWN_LONG_MODULES: frozenset[str] = frozenset({"billing_core/__init__.py"})
-KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset()
-KNOWN_UPWARD_IMPORTS: frozenset[str] = frozenset()
-KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset()
-
 
 def _layers() -> dict[str, int]:
     """Module (or package) name -> layer index, from the table in CONTRIBUTING.md."""
@@ -108,8 +101,7 @@ def test_no_import_runs_up_the_layers() -> None:
             theirs = _layer_of(module, layers)
             if own is not None and theirs is not None and theirs > own:
                 upward.append(f"{_rel(path)} -> {module}")
-    assert sorted(set(upward) - KNOWN_UPWARD_IMPORTS) == []
-    assert sorted(KNOWN_UPWARD_IMPORTS - set(upward)) == [], "fixed: remove from the known list"
+    assert upward == []
 
 
 def test_no_private_name_is_imported_from_a_public_module() -> None:
@@ -123,8 +115,7 @@ def test_no_private_name_is_imported_from_a_public_module() -> None:
                 for n in names
                 if n.startswith("_") and not n.startswith("__")
             )
-    assert sorted(found - KNOWN_PRIVATE_IMPORTS) == []
-    assert sorted(KNOWN_PRIVATE_IMPORTS - found) == [], "fixed: remove from the known list"
+    assert sorted(found) == []
 
 
 def _code_lines(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
@@ -149,8 +140,7 @@ def _code_lines(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) 
 
 def test_modules_are_small() -> None:
     long = {_rel(p) for p in _modules() if len(p.read_text().splitlines()) > MAX_MODULE_LINES}
-    assert sorted(long - KNOWN_LONG_MODULES) == []
-    assert sorted(KNOWN_LONG_MODULES - long) == [], "fixed: remove from the known list"
+    assert sorted(long) == []
 
 
 def test_functions_are_short() -> None:
@@ -163,8 +153,7 @@ def test_functions_are_short() -> None:
                 and _code_lines(lines, node) > MAX_FUNCTION_CODE_LINES
             ):
                 long.add(f"{_rel(path)}::{node.name}")
-    assert sorted(long - KNOWN_LONG_FUNCTIONS) == []
-    assert sorted(KNOWN_LONG_FUNCTIONS - long) == [], "fixed: remove from the known list"
+    assert sorted(long) == []
 
 
 @pytest.mark.parametrize("limit", [MAX_MODULE_LINES, MAX_FUNCTION_CODE_LINES])

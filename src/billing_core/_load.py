@@ -146,6 +146,9 @@ def _owner_of(parent: Mapping[Any, Any] | None) -> str | None:
     return None
 
 
+_PRINTABLE_INT_BITS = 4000  # about 1,200 digits, well under the interpreter's 4,300
+
+
 def protected_texts(data: object) -> set[str]:
     """The texts of every value held by a protected field of ``data`` (4 characters or more)."""
     texts: set[str] = set()
@@ -153,7 +156,9 @@ def protected_texts(data: object) -> set[str]:
         if not isinstance(key, str) or isinstance(value, Mapping | list | tuple):
             continue
         if key in PROTECTED_FIELDS or is_protected(key, _owner_of(parent)):
-            text = value if isinstance(value, str) else repr(value) if type(value) is int else ""
+            # An int too long to print (over Python's digit limit) is never quoted either.
+            printable = type(value) is int and value.bit_length() <= _PRINTABLE_INT_BITS
+            text = value if isinstance(value, str) else repr(value) if printable else ""
             if len(text) >= 4:
                 texts.add(text)
     return texts

@@ -1,0 +1,127 @@
+"""The package root's exports, imported when first used (private).
+
+``billing_core/__init__.py`` names its everyday vocabulary once, as a table of
+module -> names. [`lazy_exports`][billing_core._lazy.lazy_exports] turns the
+table into ``__all__`` and a module ``__getattr__`` (PEP 562) that imports a
+name's module the first time the name is asked for, so ``import billing_core``
+costs almost nothing and a notebook that only needs ``Money`` never loads the
+posting engine. Type checkers read ``__init__.pyi``, which
+[`render_stub`][billing_core._lazy.render_stub] writes from the same table
+(``make stubs``; a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+Exports = Mapping[str, Sequence[str]]
+"""Module name -> the names the package root exports from it."""
+
+
+def _where(exports: Exports) -> dict[str, str]:
+    """Name -> module; a name exported twice is a mistake caught here."""
+    where: dict[str, str] = {}
+    for module, names in exports.items():
+        for name in names:
+            if name in where:
+                raise ValueError(f"{name} is exported from {where[name]} and {module}")
+            where[name] = module
+    return where
+
+
+def lazy_exports(
+    package: str, exports: Exports
+) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """``__all__``, ``__getattr__`` and ``__dir__`` for a package root.
+
+    Args:
+        package: The package's ``__name__``.
+        exports: Module -> the names exported from it, in the order ``__all__``
+            lists them.
+
+    Returns:
+        The three module attributes.
+
+    Examples:
+        >>> all_, getattr_, dir_ = lazy_exports("pkg", {"math": ["pi"]})
+        >>> all_, round(getattr_("pi"), 2)
+        (['pi'], 3.14)
+        >>> getattr_("tau")
+        Traceback (most recent call last):
+        ...
+        AttributeError: module 'pkg' has no attribute 'tau'
+    """
+    where = _where(exports)
+    names = list(where)
+
+    def get_attribute(name: str) -> Any:
+        module = where.get(name)
+        if module is None:
+            try:  # a submodule asked for as an attribute: import it, as `import` would
+                value: Any = importlib.import_module(f"{package}.{name}")
+            except ModuleNotFoundError:
+                raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+        else:
+            value = getattr(importlib.import_module(module), name)
+        # Bound on the package, the next lookup never comes back here.
+        root = sys.modules.get(package)
+        if root is not None:
+            setattr(root, name, value)
+        return value
+
+    def list_names() -> list[str]:
+        return sorted(names)
+
+    return names, get_attribute, list_names
+
+
+def render_stub(exports: Exports, header: str) -> str:
+    """The text of the package root's ``__init__.pyi`` for type checkers.
+
+    Each name is re-exported explicitly (``import X as X``), grouped by module
+    in the table's order, followed by ``__all__``.
+
+    Args:
+        exports: The package root's table.
+        header: A comment to put first (where the stub comes from).
+
+    Returns:
+        The stub's text.
+
+    Examples:
+        >>> print(render_stub({"billing_core.money": ["Money", "total"]}, "# generated"))
+        # generated
+        <BLANKLINE>
+        from billing_core.money import Money as Money
+        from billing_core.money import total as total
+        <BLANKLINE>
+        __all__ = [
+            "Money",
+            "total",
+        ]
+        <BLANKLINE>
+    """
+    where = _where(exports)
+    lines = [header, ""]
+    lines += [f"from {module} import {name} as {name}" for name, module in where.items()]
+    lines += ["", "__all__ = ["]
+    lines += [f'    "{name}",' for name in where]
+    lines += ["]", ""]
+    return "\n".join(lines)
+
+
+def load_all(package: ModuleType) -> None:
+    """Import every export of ``package`` now (for tests and tools that need them all).
+
+    Examples:
+        >>> import billing_core
+        >>> load_all(billing_core)
+        >>> "plan_posting" in vars(billing_core)
+        True
+    """
+    for name in package.__all__:
+        getattr(package, name)
