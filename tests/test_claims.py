@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import attrs
@@ -9,7 +10,9 @@ from hypothesis import strategies as st
 from billing_core.charges import Category, DocumentKind, DocumentRef, LineItem
 from billing_core.claims import (
     CLAIM_RULES,
+    AcknowledgementStatus,
     Claim,
+    ClaimAcknowledgement,
     ClaimFrequency,
     PriorLineAdjudication,
     PriorPayerAdjudication,
@@ -30,6 +33,7 @@ from billing_core.parties import (
     Payer,
     Provider,
 )
+from billing_core.serialization import from_json, to_json
 from billing_core.testing.strategies.documents import claims
 
 DAY = datetime.date(2024, 3, 4)
@@ -531,3 +535,68 @@ def test_claim_provider_falls_back_from_the_line_to_the_claim():
     assert c.provider(CareRole.REFERRING, c.lines[0]) is DOC  # the line has none of its own
     assert c.provider(CareRole.REFERRING) is DOC
     assert c.provider(CareRole.ORDERING, c.lines[0]) is None
+
+
+# --- acknowledgements (277CA) -------------------------------------------------------------
+
+
+def _ack(**changes: object) -> ClaimAcknowledgement:
+    fields: dict[str, object] = {
+        "claim_id": "CLM1",
+        "received": datetime.date(2024, 3, 6),
+        "category": "A2",
+        "status_code": "20",
+    }
+    fields.update(changes)
+    return ClaimAcknowledgement(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("category", "status"),
+    [
+        ("A0", AcknowledgementStatus.ACCEPTED),
+        ("A1", AcknowledgementStatus.ACCEPTED),
+        ("A2", AcknowledgementStatus.ACCEPTED),
+        ("A5", AcknowledgementStatus.ACCEPTED),
+        ("A3", AcknowledgementStatus.REJECTED),
+        ("A4", AcknowledgementStatus.REJECTED),
+        ("A6", AcknowledgementStatus.REJECTED),
+        ("A7", AcknowledgementStatus.REJECTED),
+        ("A8", AcknowledgementStatus.REJECTED),
+        ("E1", AcknowledgementStatus.REJECTED),
+    ],
+)
+def test_an_acknowledgement_category_says_accepted_or_rejected(
+    category: str, status: AcknowledgementStatus
+) -> None:
+    ack = _ack(category=category)
+    assert ack.status is status
+    assert ack.rejected is (status is AcknowledgementStatus.REJECTED)
+
+
+@pytest.mark.parametrize(("action", "rejected"), [("WQ", False), ("U", True)])
+def test_the_action_code_decides_over_the_category(action: str, rejected: bool) -> None:
+    assert _ack(category="A7" if not rejected else "A2", action=action).rejected is rejected
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "words"),
+    [
+        ({"category": "accepted"}, ValidationError, "claim status category code"),
+        ({"category": "a2"}, ValidationError, "claim status category code"),
+        ({"action": "OK"}, ValidationError, "'WQ' (accepted) or 'U' (rejected)"),
+        ({"claim_id": " "}, ValidationError, "must not be empty"),
+        ({"received": datetime.datetime(2024, 3, 6)}, TypeError, "received"),
+        ({"status_code": 20}, TypeError, "status_code"),
+    ],
+)
+def test_a_bad_acknowledgement_is_refused_naming_the_field(
+    changes: dict[str, object], error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        _ack(**changes)
+
+
+def test_an_acknowledgement_round_trips_through_json() -> None:
+    ack = _ack(action="WQ", payer_claim_number="PCN-1", entity="85", message="ok")
+    assert from_json(to_json(ack)) == ack

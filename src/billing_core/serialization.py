@@ -76,7 +76,7 @@ from billing_core._wire import TYPE_KEY, Bad, configure, problem
 from billing_core.allocation import Payment
 from billing_core.bills import Bill
 from billing_core.charges import Encounter, LineItem
-from billing_core.claims import Claim
+from billing_core.claims import Claim, ClaimAcknowledgement
 from billing_core.errors import DuplicateError, NotFoundError, ValidationError
 from billing_core.ledger import (
     Adjustment,
@@ -275,6 +275,7 @@ _LIBRARY_TYPES: Final[tuple[tuple[type[Any], str], ...]] = (
     (Encounter, "encounter"),
     (Bill, "bill"),
     (Claim, "claim"),
+    (ClaimAcknowledgement, "claim_acknowledgement"),
     (Remittance, "remittance"),
     (Payment, "payment"),
 )

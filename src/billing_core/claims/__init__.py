@@ -18,7 +18,8 @@ collected in [`CLAIM_RULES`][billing_core.claims.CLAIM_RULES].
 It holds the `Claim` (with `ClaimFrequency` and its limits), the prior payers'
 adjudication a secondary claim carries (`PriorPayerAdjudication`,
 `PriorLineAdjudication`), and the claim rules with `validate_claim` and
-`check_claim`.
+`check_claim`; and the front-door answer before adjudication, the
+`ClaimAcknowledgement` (277CA).
 
 Examples:
     >>> import datetime
@@ -41,6 +42,12 @@ Examples:
     line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
 """
 
+from billing_core.claims._acknowledgements import (
+    ACCEPTED_CATEGORIES,
+    REJECTED_CATEGORIES,
+    AcknowledgementStatus,
+    ClaimAcknowledgement,
+)
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
 from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
 from billing_core.claims._rules import (
@@ -62,10 +69,14 @@ from billing_core.claims._rules import (
 )
 
 __all__ = [
+    "ACCEPTED_CATEGORIES",
     "CLAIM_RULES",
     "MAX_DIAGNOSES",
     "MAX_POINTERS_PER_LINE",
+    "REJECTED_CATEGORIES",
+    "AcknowledgementStatus",
     "Claim",
+    "ClaimAcknowledgement",
     "ClaimFrequency",
     "ClaimRule",
     "PriorLineAdjudication",
