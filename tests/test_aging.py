@@ -503,8 +503,10 @@ def test_views_to_records_flattens_ledger_entries() -> None:
     from billing_core.views import to_records
 
     history = _history()
-    records = to_records(history[:4])
+    records = to_records(history[:4], unmasked=True)
     assert [r["type"] for r in records] == [type(e).__name__ for e in history[:4]]
+    # the account id is masked unless the full value is asked for
+    assert to_records(history[:1])[0]["account_id"] == "****"
     assert records[0] == {
         "type": "ChargePosted",
         "id": "c1",

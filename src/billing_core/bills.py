@@ -51,7 +51,7 @@ from billing_core.charges._lines import check_born_by_service, check_lines, line
 from billing_core.errors import InvalidTransitionError, NotFoundError
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
-from billing_core.views import Record, mask_identifier
+from billing_core.views import Protected, Record, mask_identifier, protected
 
 __all__ = [
     "Bill",
@@ -171,8 +171,8 @@ class Bill:
     """
 
     id: str = attrs.field(validator=text("bill"))
-    account_id: str = attrs.field(validator=text("bill", protected=True))
-    patient_id: str = attrs.field(validator=text("bill", protected=True))
+    account_id: str = attrs.field(validator=text("bill", protected=True), **protected(Protected.ID))
+    patient_id: str = attrs.field(validator=text("bill", protected=True), **protected(Protected.ID))
     bill_to: Patient | Guarantor | Payer = attrs.field(
         validator=of_type("bill", (Patient, Guarantor, Payer), protected=True)
     )

@@ -31,6 +31,7 @@ from billing_core.charges._line_items import LineItem
 from billing_core.charges._lines import check_born_by_service, check_lines
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.parties import CareTeamMember, Guarantor, Patient
+from billing_core.views import Protected, protected
 
 __all__ = ["Encounter"]
 
@@ -72,7 +73,9 @@ class Encounter:
     """
 
     id: str = attrs.field(validator=text("encounter"))
-    account_id: str = attrs.field(validator=text("encounter", protected=True))
+    account_id: str = attrs.field(
+        validator=text("encounter", protected=True), **protected(Protected.ID)
+    )
     patient: Patient = attrs.field(validator=of_type("encounter", Patient))
     lines: tuple[LineItem, ...] = attrs.field(converter=to_tuple)
     guarantor: Guarantor | None = attrs.field(

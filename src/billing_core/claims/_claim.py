@@ -40,7 +40,7 @@ from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.errors import CurrencyMismatchError, ValidationError
 from billing_core.money import Money
 from billing_core.parties import CareRole, CareTeamMember, Coverage, Payer, Provider
-from billing_core.views import Record, mask_identifier
+from billing_core.views import Protected, Record, mask_identifier, protected
 
 __all__ = [
     "MAX_DIAGNOSES",
@@ -120,8 +120,12 @@ class Claim:
     """
 
     id: str = attrs.field(validator=text("claim"))
-    account_id: str = attrs.field(validator=text("claim", protected=True))
-    patient_id: str = attrs.field(validator=text("claim", protected=True))
+    account_id: str = attrs.field(
+        validator=text("claim", protected=True), **protected(Protected.ID)
+    )
+    patient_id: str = attrs.field(
+        validator=text("claim", protected=True), **protected(Protected.ID)
+    )
     coverage: Coverage = attrs.field(validator=of_type("claim", Coverage))
     claim_date: datetime.date = attrs.field(validator=date_field("claim"))
     lines: tuple[LineItem, ...] = attrs.field(converter=to_tuple)

@@ -14,10 +14,8 @@ Examples:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Final
 
 import attrs
 
@@ -33,7 +31,7 @@ from billing_core.money import Money
 from billing_core.statements._dates import later
 from billing_core.statements._policy import StatementPolicy
 from billing_core.statements._render import render_html, render_text
-from billing_core.views import Record, masked_repr
+from billing_core.views import Protected, Record, protected
 
 __all__ = ["Statement", "StatementLine", "statement"]
 
@@ -128,9 +126,6 @@ def _example_line(**amounts: str) -> StatementLine:
                          charge=charge, responsible_since=date(2025, 1, 2), **money)  # fmt: skip
 
 
-_patient_id_repr: Final = functools.partial(masked_repr, visible=4)
-
-
 @attrs.frozen(kw_only=True)
 class Statement:
     """A patient statement as of a date. Build it with [`statement`][].
@@ -156,9 +151,9 @@ class Statement:
         (Money('0.00', 'USD'), Money('0.00', 'USD'))
     """
 
-    account_id: str
-    patient_id: str | None = attrs.field(default=None, repr=_patient_id_repr)
-    patient_name: str = attrs.field(default="", repr=masked_repr)
+    account_id: str = attrs.field(**protected(Protected.ID))
+    patient_id: str | None = attrs.field(default=None, **protected(Protected.ID))
+    patient_name: str = attrs.field(default="", **protected(Protected.NAME))
     statement_date: date
     due_date: date
     currency: str
