@@ -351,6 +351,17 @@ class AgingReport:
         return "\n".join(lines)
 
     @property
+    def anchor_words(self) -> str:
+        """The anchor in words, as the headers print it: ``"days since <anchor_words>"``.
+
+        Examples:
+            >>> from billing_core.aging import age
+            >>> age([], date(2025, 1, 1), AgingAnchor.RESPONSIBILITY, currency="USD").anchor_words
+            'responsibility date (re-aged)'
+        """
+        return _ANCHOR_WORDS[self.anchor]
+
+    @property
     def anchor_note(self) -> str:
         """Why a statement may band the patient's amounts differently ("" when it cannot).
 
