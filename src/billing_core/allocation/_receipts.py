@@ -38,6 +38,7 @@ from billing_core.ledger import (
     Reversal,
 )
 from billing_core.money import Money, format_money
+from billing_core.views import Protected, protected
 
 __all__ = ["Receipt", "ReceiptLine", "receipt"]
 
@@ -105,7 +106,7 @@ class Receipt:
     """
 
     payment_id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: Party
     received: datetime.date
     amount: Money
