@@ -172,7 +172,7 @@ def month_periods(first: date, count: int) -> tuple[tuple[date, date], ...]:
     if type(count) is not int or count < 1:
         raise invalid("count", f"must be a positive int, got {count!r:.40}", "kpi.period")
     months = first.year * 12 + first.month - 1
-    if months + count > date.max.year * 12:
+    if months + count > (date.max.year + 1) * 12:
         raise invalid("count", f"{count} months from {first} run past 9999-12-31", "kpi.period")
     periods = []
     for n in range(months, months + count):
