@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from billing_core.aging import AgingAnchor, OpenLine, age, open_lines
-from billing_core.balances import LineBalances, line_balances
+from billing_core.balances import LineBalances, explain, line_balances
 from billing_core.codes import GroupCode
 from billing_core.ledger import (
     Adjustment,
@@ -29,7 +29,7 @@ from billing_core.money import Money, currency_exponent
 from billing_core.posting import plan_posting
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 from billing_core.statements import StatementPolicy, render_html, render_text, statement
-from billing_core.testing.strategies import bills, claims, posting_scenarios
+from billing_core.testing.strategies import bills, claims, ledger_histories, posting_scenarios
 from billing_core.views import to_records
 
 matplotlib.use("Agg")
@@ -230,3 +230,23 @@ def test_a_posting_plan_shows_its_entries_and_reconciles(scenario) -> None:  # t
     records = plan.to_records(money="minor")
     assert [r["id"] for r in records] == [e.id for e in plan.entries]
     assert [r["amount"] for r in records] == [e.amount.minor for e in plan.entries]
+
+
+@QUICK
+@given(ledger_histories(max_steps=12))
+def test_folded_records_in_minor_units_are_the_decimal_ones_exactly(history) -> None:  # type: ignore[no-untyped-def]
+    as_of = history[-1].effective
+    balances = line_balances(history, as_of)
+    money_columns = ("charged", "paid", "adjusted", "written_off", "balance", "open_patient")
+    for m, d in zip(balances.to_records(money="minor"), balances.to_records(), strict=True):
+        for column in money_columns:
+            assert type(m[column]) is int
+            assert Decimal(m[column]).scaleb(-2) == d[column]
+        # the buckets of a line add up to its balance (in the records too)
+        opens = sum(m[f"open_{b.value}"] for b in Bucket)
+        assert opens == m["balance"]
+    for line_id in balances:
+        story = explain(history, line_id, as_of=as_of)
+        minor = story.to_records(money="minor")
+        # the waterfall's changes add up to the open balance
+        assert sum(r["change"] for r in minor) == balances[line_id].balance.minor
