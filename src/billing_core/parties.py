@@ -5,7 +5,8 @@ These are the *who* of billing. They are plain frozen values; documents
 
 Patient identifiers are protected health information (PHI). The ``repr`` of
 every object holding them masks them, so printing a claim in a log or a
-notebook does not leak a name, a birth date or a member id; the attributes
+notebook does not leak a name, a birth date, a patient id or a member id (the
+one masking policy of [`views`][billing_core.views]); the attributes
 themselves still return the real values when asked for explicitly. Errors
 follow the same rule: a bad name, birth date, member id or patient id is
 reported by field and problem (``patient.name must be a str, got a bytes``),
@@ -16,7 +17,7 @@ Examples:
     >>> from billing_core.parties import Patient
     >>> p = Patient(id="P1", name="Jane Roe", birth_date=datetime.date(1980, 5, 17))
     >>> p
-    Patient(id='P1', name='****', birth_date='****')
+    Patient(id='****', name='****', birth_date='****')
     >>> p.name, p.birth_date
     ('Jane Roe', datetime.date(1980, 5, 17))
 """
@@ -26,7 +27,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
-import functools
 from decimal import Decimal
 from typing import Any, Final
 
@@ -45,7 +45,7 @@ from billing_core._fields import (
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
-from billing_core.views import masked_repr
+from billing_core.views import Protected, protected
 
 __all__ = [
     "COINSURANCE_RATE_PLACES",
@@ -61,8 +61,6 @@ __all__ = [
     "ProviderKind",
     "Relationship",
 ]
-
-_member_id_repr = functools.partial(masked_repr, visible=4)
 
 
 class Relationship(enum.Enum):
@@ -84,7 +82,9 @@ class Patient:
     """The person who received the services.
 
     Attributes:
-        id: The caller's identifier of the patient.
+        id: The caller's identifier of the patient; masked in ``repr`` (the
+            last four characters of a long id stay visible, see
+            [`views`][billing_core.views]).
         name: Full name; masked in ``repr``.
         birth_date: Date of birth, if known; masked in ``repr``.
 
@@ -97,22 +97,25 @@ class Patient:
         ValidationError: An empty id.
 
     Examples:
-        >>> Patient(id="P1", name="Jane Roe")
-        Patient(id='P1', name='****', birth_date=None)
+        >>> Patient(id="MRN-000123", name="Jane Roe")
+        Patient(id='****0123', name='****', birth_date=None)
         >>> Patient(id="P1", name=["Jane", "Roe"])
         Traceback (most recent call last):
         ...
         TypeError: patient.name must be a str, got a list (value not shown: protected health information)
     """  # noqa: E501
 
-    id: str = attrs.field(validator=text("patient", nonempty=True, protected=True, show_id=False))
+    id: str = attrs.field(
+        validator=text("patient", nonempty=True, protected=True, show_id=False),
+        **protected(Protected.ID),
+    )
     name: str = attrs.field(
-        validator=text("patient", protected=True, show_id=False), repr=masked_repr
+        validator=text("patient", protected=True, show_id=False), **protected(Protected.NAME)
     )
     birth_date: datetime.date | None = attrs.field(
         default=None,
         validator=date_field("patient", optional=True, show_id=False),
-        repr=masked_repr,
+        **protected(Protected.DATE),
     )
 
 
@@ -121,7 +124,7 @@ class Guarantor:
     """The responsible party for a patient's bills when it is not the patient.
 
     Attributes:
-        id: The caller's identifier of the guarantor.
+        id: The caller's identifier of the guarantor; masked in ``repr``.
         name: Full name; masked in ``repr``.
         relationship: The patient's relationship to the guarantor (a child
             patient's parent is ``Relationship.CHILD``: the patient is the
@@ -129,12 +132,15 @@ class Guarantor:
 
     Examples:
         >>> Guarantor(id="G1", name="John Roe", relationship=Relationship.CHILD)
-        Guarantor(id='G1', name='****', relationship=<Relationship.CHILD: '19'>)
+        Guarantor(id='****', name='****', relationship=<Relationship.CHILD: '19'>)
     """
 
-    id: str = attrs.field(validator=text("guarantor", nonempty=True, protected=True, show_id=False))
+    id: str = attrs.field(
+        validator=text("guarantor", nonempty=True, protected=True, show_id=False),
+        **protected(Protected.ID),
+    )
     name: str = attrs.field(
-        validator=text("guarantor", protected=True, show_id=False), repr=masked_repr
+        validator=text("guarantor", protected=True, show_id=False), **protected(Protected.NAME)
     )
     relationship: Relationship = attrs.field(
         default=Relationship.OTHER, validator=of_type("guarantor", Relationship, show_id=False)
@@ -337,7 +343,7 @@ class Coverage:
     id: str = attrs.field(validator=text("coverage", nonempty=True))
     payer: Payer = attrs.field(validator=of_type("coverage", Payer))
     member_id: str = attrs.field(
-        validator=text("coverage", nonempty=True, protected=True), repr=_member_id_repr
+        validator=text("coverage", nonempty=True, protected=True), **protected(Protected.ID)
     )
     sequence: CoverageSequence = attrs.field(validator=of_type("coverage", CoverageSequence))
     group_number: str = attrs.field(default="", validator=text("coverage"))
