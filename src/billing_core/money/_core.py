@@ -352,10 +352,15 @@ class Money:
     # -- arithmetic ---------------------------------------------------------------
 
     def _mismatch(self, other: Money, op: str) -> NoReturn:
-        raise CurrencyMismatchError(
-            f"cannot {op} {other.currency} {other.amount} and {self.currency} {self.amount}:"
-            " currencies differ"
-        )
+        # The operands in the order written: ``a - b`` is "subtract b from a".
+        mine, theirs = f"{self.currency} {self.amount}", f"{other.currency} {other.amount}"
+        if op == "subtract":
+            what = f"subtract {theirs} from {mine}"
+        elif op == "compare":
+            what = f"compare {mine} with {theirs}"
+        else:
+            what = f"{op} {mine} and {theirs}"
+        raise CurrencyMismatchError(f"cannot {what}: currencies differ")
 
     # __add__, __sub__, __mul__ and __neg__ build their result inline rather than
     # through make(): they are the per-element cost of every fold over amounts.
