@@ -62,7 +62,9 @@ CREATE TABLE IF NOT EXISTS batches (
 
 
 def _entry(body: str) -> Entry:
-    entry: Entry = from_json(body)  # the "type" tag picks the entry class
+    entry = from_json(body)  # the "type" tag picks the entry class
+    if not isinstance(entry, Entry):
+        raise TypeError(f"the ledger holds a {type(entry).__name__}, not an entry")
     return entry
 
 

@@ -156,10 +156,10 @@ class TestFindings:
         )
         assert where(validate_claim(bad)) == [
             ("claim 'CLM1'.total_charge", "claim.total_charge"),
-            ("claim \'CLM1\' line 1.diagnosis_pointers", "line.diagnosis_pointers.missing"),
-            ("claim \'CLM1\' line 2.service_date", "line.service_date.after_claim_date"),
+            ("claim 'CLM1' line 1.diagnosis_pointers", "line.diagnosis_pointers.missing"),
+            ("claim 'CLM1' line 2.service_date", "line.service_date.after_claim_date"),
             ("claim 'CLM1'.original_claim_number", "claim.frequency"),
-            ("claim \'CLM1\' line 2.procedure", "line.code"),
+            ("claim 'CLM1' line 2.procedure", "line.code"),
         ]
         with pytest.raises(ValidationError) as info:
             check_claim(bad)
@@ -188,7 +188,7 @@ class TestFindings:
             diagnoses=[f"Z{n:02d}" for n in range(5)],
         )
         assert where(validate_claim(c)) == [
-            ("claim \'CLM1\' line 1.diagnosis_pointers", "line.diagnosis_pointers.max")
+            ("claim 'CLM1' line 1.diagnosis_pointers", "line.diagnosis_pointers.max")
         ]
 
     def test_service_through_after_claim_date_and_statement_period(self):
@@ -198,12 +198,12 @@ class TestFindings:
             statement_through=datetime.date(2024, 3, 5),
         )
         assert where(validate_claim(c)) == [
-            ("claim \'CLM1\' line 1.service_through", "line.service_date.after_claim_date"),
-            ("claim \'CLM1\' line 1.service_through", "line.service_date.outside_statement_period"),
+            ("claim 'CLM1' line 1.service_through", "line.service_date.after_claim_date"),
+            ("claim 'CLM1' line 1.service_through", "line.service_date.outside_statement_period"),
         ]
         early = claim(statement_from=datetime.date(2024, 3, 5))
         assert where(validate_claim(early)) == [
-            ("claim \'CLM1\' line 1.service_date", "line.service_date.outside_statement_period")
+            ("claim 'CLM1' line 1.service_date", "line.service_date.outside_statement_period")
         ]
 
     def test_void_with_original_number_is_fine(self):
@@ -222,7 +222,7 @@ class TestFindings:
             care_team=[CareTeamMember(provider=bad_doc, role=CareRole.BILLING)],
         )
         assert where(validate_claim(c)) == [
-            ("claim \'CLM1\' line 1.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1' line 1.procedure.modifiers", "line.modifiers"),
             ("claim 'CLM1'.care_team[0].npi", "provider.npi"),
         ]
 
@@ -244,8 +244,8 @@ class TestFindings:
             claim(lines=[line("L1", procedure=code), line("L2", procedure=code)])
         )
         assert where(found) == [
-            ("claim \'CLM1\' line 1.procedure.modifiers", "line.modifiers"),
-            ("claim \'CLM1\' line 2.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1' line 1.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1' line 2.procedure.modifiers", "line.modifiers"),
         ]
         assert all(message in f.message for f in found)
 
@@ -272,7 +272,7 @@ class TestCallerRules:
         rule = require_referring_provider(lambda c, x: x.id == "L2")
         c = claim(lines=[line(), line("L2")])
         assert where(validate_claim(c, extra_rules=[rule])) == [
-            ("claim \'CLM1\' line 2.care_team", "line.referring_provider")
+            ("claim 'CLM1' line 2.care_team", "line.referring_provider")
         ]
         referring = CareTeamMember(provider=DOC, role=CareRole.REFERRING)
         assert validate_claim(attrs.evolve(c, care_team=[referring]), extra_rules=[rule]) == ()
@@ -283,8 +283,8 @@ class TestCallerRules:
         rule = require_attachments([ProcedureCode(CodeSystem.CPT, "99213", ["25"]), "0450"])
         c = claim(lines=[line(), line("L2", procedure=None, revenue_code="0450")])
         assert where(rule(c)) == [
-            ("claim \'CLM1\' line 1.attachments", "line.attachments"),
-            ("claim \'CLM1\' line 2.attachments", "line.attachments"),
+            ("claim 'CLM1' line 1.attachments", "line.attachments"),
+            ("claim 'CLM1' line 2.attachments", "line.attachments"),
         ]
         report = DocumentRef(kind=DocumentKind.OPERATIVE_NOTE, reference="notes/1")
         assert list(rule(attrs.evolve(c, attachments=[report]))) == []
@@ -359,7 +359,9 @@ def plant(claim, claim_defects, line_defects):
         item = lines[index]
         if defect == "pointer_missing":
             item = attrs.evolve(item, diagnosis_pointers=[len(diagnoses) + 1])
-            expected.append((f"{on} line {n}.diagnosis_pointers", "line.diagnosis_pointers.missing"))
+            expected.append(
+                (f"{on} line {n}.diagnosis_pointers", "line.diagnosis_pointers.missing")
+            )
         elif defect == "too_many_pointers":
             item = attrs.evolve(item, diagnosis_pointers=[1, 2, 3, 4, 5])
             expected.append((f"{on} line {n}.diagnosis_pointers", "line.diagnosis_pointers.max"))

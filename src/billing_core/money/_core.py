@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, NoReturn, final
+from typing import TYPE_CHECKING, Any, Final, NoReturn, final
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
@@ -422,13 +422,19 @@ class Money:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, divisor: object) -> NoReturn:
-        raise TypeError(
-            "dividing money may need rounding: use .divide(n, rounding=RoundingMode...),"
-            " or allocate()/split() to split it without losing a cent"
-        )
+    if not TYPE_CHECKING:
+        # Hidden from type checkers, so ``Money / 3`` is reported where it is written
+        # ("unsupported operand types for /") instead of typing the result as
+        # NoReturn and silently marking the code after it unreachable. At run time
+        # it says what to use instead.
 
-    __floordiv__ = __truediv__
+        def __truediv__(self, divisor: object) -> NoReturn:
+            raise TypeError(
+                "dividing money may need rounding: use .divide(n, rounding=RoundingMode...),"
+                " or allocate()/split() to split it without losing a cent"
+            )
+
+        __floordiv__ = __truediv__
 
     def multiply(self, rate: Decimal | Fraction | int, *, rounding: RoundingMode) -> Money:
         """Multiply by an exact rate and round once.
