@@ -26,6 +26,7 @@ from billing_core.storage import AppendRequest, LedgerStore, Store
 from billing_core.testing.conformance import StoreConformance
 from billing_core.testing.memory import InMemoryStore
 from examples.sqlite_store import SQLiteStore
+from store_kit import refusals
 
 
 class TestSQLiteStore(StoreConformance):
@@ -47,45 +48,10 @@ def test_reopening_the_file_keeps_everything(tmp_path: Path) -> None:
     assert again.append("A1", [], 0, "k").duplicate
 
 
-def _refusals(store: Store) -> list[str]:
-    """The errors a store gives for bad finds and batches, as ``"Type: message"``."""
-    suite = StoreConformance()
-    a = suite.make_entries("A1", 2, prefix="a")
-    store.append("A1", a, 0, "setup")
-    bad: list[Callable[[], object]] = [
-        lambda: store.find(type(suite.make_document("B1", "A1")), "colour", "red"),
-        lambda: store.append_batch(
-            [
-                AppendRequest(account_id="A1", entries=[], expected_version=2),
-                AppendRequest(account_id="A1", entries=[], expected_version=2),
-            ],
-            "twice",
-        ),
-        lambda: store.append_batch(
-            [
-                AppendRequest(account_id="A1", entries=[], expected_version=1),
-                AppendRequest(account_id="A2", entries=[], expected_version=3),
-            ],
-            "stale",
-        ),
-        lambda: store.append("A2", a, 0, "other-account"),
-        lambda: store.append("A1", [*suite.make_entries("A1", 1, prefix="b"), a[1]], 2, "taken"),
-        lambda: store.append("A1", [*suite.make_entries("A1", 2, prefix="c"), a[0]], 2, "taken"),
-        lambda: store.append("A1", suite.make_entries("A1", 1, prefix="d") * 2, 2, "twice-in"),
-    ]
-    seen = []
-    for call in bad:
-        with pytest.raises(Exception) as info:  # noqa: PT011 - compared below
-            call()
-        seen.append(f"{type(info.value).__name__}: {info.value}")
-    assert [e.id for e in store.read("A1")[0]] == ["a-0", "a-1"]
-    return seen
-
-
 def test_the_example_refuses_with_the_messages_of_the_reference(tmp_path: Path) -> None:
     """Both stores call the checks of billing_core.storage: same errors, same words."""
-    got = _refusals(SQLiteStore(tmp_path / "r.db"))
-    assert got == _refusals(InMemoryStore())
+    got = refusals(SQLiteStore(tmp_path / "r.db"))
+    assert got == refusals(InMemoryStore())
     assert "DuplicateError: entry id 'a-0' is already in the ledger of account 'A1'" in got[5]
 
 

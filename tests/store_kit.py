@@ -1,0 +1,48 @@
+"""What the tests of the example store adapters share (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from billing_core.storage import AppendRequest, Store
+from billing_core.testing.conformance import StoreConformance
+
+
+def refusals(store: Store) -> list[str]:
+    """The errors a store gives for bad finds and batches, as ``"Type: message"``.
+
+    Run on an adapter and on the in-memory reference: the lists must be equal.
+    """
+    suite = StoreConformance()
+    a = suite.make_entries("A1", 2, prefix="a")
+    store.append("A1", a, 0, "setup")
+    bad: list[Callable[[], object]] = [
+        lambda: store.find(type(suite.make_document("B1", "A1")), "colour", "red"),
+        lambda: store.append_batch(
+            [
+                AppendRequest(account_id="A1", entries=[], expected_version=2),
+                AppendRequest(account_id="A1", entries=[], expected_version=2),
+            ],
+            "twice",
+        ),
+        lambda: store.append_batch(
+            [
+                AppendRequest(account_id="A1", entries=[], expected_version=1),
+                AppendRequest(account_id="A2", entries=[], expected_version=3),
+            ],
+            "stale",
+        ),
+        lambda: store.append("A2", a, 0, "other-account"),
+        lambda: store.append("A1", [*suite.make_entries("A1", 1, prefix="b"), a[1]], 2, "taken"),
+        lambda: store.append("A1", [*suite.make_entries("A1", 2, prefix="c"), a[0]], 2, "taken"),
+        lambda: store.append("A1", suite.make_entries("A1", 1, prefix="d") * 2, 2, "twice-in"),
+    ]
+    seen = []
+    for call in bad:
+        with pytest.raises(Exception) as info:  # noqa: PT011 - compared by the caller
+            call()
+        seen.append(f"{type(info.value).__name__}: {info.value}")
+    assert [e.id for e in store.read("A1")[0]] == ["a-0", "a-1"]
+    return seen
