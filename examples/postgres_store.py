@@ -28,7 +28,8 @@ are those of every store: ``check_find``, ``check_requests``,
 
 from __future__ import annotations
 
-import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -54,6 +55,7 @@ from billing_core.storage import (
     index_values,
     kind_name,
 )
+from examples.store_json import entry_from_json, result_from_json, result_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS billing_documents (
@@ -103,27 +105,6 @@ RETURNING account_id, version
 _LOST_RACE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 
 
-def _entry(body: str) -> Entry:
-    entry = from_json(body)  # the "type" tag picks the entry class
-    if not isinstance(entry, Entry):
-        raise TypeError(f"the ledger holds a {type(entry).__name__}, not an entry")
-    return entry
-
-
-def _result_json(result: BatchResult) -> str:
-    return json.dumps([[r.account_id, r.version, list(r.entry_ids)] for r in result.results])
-
-
-def _result_from_json(text: str) -> BatchResult:
-    return BatchResult(
-        results=[
-            AppendResult(account_id=account, version=version, entry_ids=ids, duplicate=True)
-            for account, version, ids in json.loads(text)
-        ],
-        duplicate=True,
-    )
-
-
 class PostgresStore(Store):
     """Documents and ledgers in a PostgreSQL database, safe across threads and processes.
 
@@ -133,10 +114,19 @@ class PostgresStore(Store):
         max_connections: The most connections this store's pool opens; a
             thread waits for a free one.
         create_schema: Create the tables if they are missing.
+        cached_accounts: How many accounts' entries to keep once read. An
+            entry never changes once written, so a read fetches and parses only
+            the entries appended since the last one (the least recently read
+            accounts are dropped first).
     """
 
     def __init__(
-        self, conninfo: str, *, max_connections: int = 8, create_schema: bool = True
+        self,
+        conninfo: str,
+        *,
+        max_connections: int = 8,
+        create_schema: bool = True,
+        cached_accounts: int = 1024,
     ) -> None:
         self.pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
             conninfo,
@@ -148,6 +138,9 @@ class PostgresStore(Store):
         if create_schema:
             with self.pool.connection() as db:
                 db.execute(SCHEMA)
+        self._cached_accounts = cached_accounts
+        self._entries: OrderedDict[str, tuple[Entry, ...]] = OrderedDict()
+        self._entries_lock = threading.Lock()
 
     def close(self) -> None:
         """Close every connection of the pool."""
@@ -247,14 +240,23 @@ class PostgresStore(Store):
 
     def read(self, account_id: str) -> tuple[tuple[Entry, ...], int]:
         """The account's entries in append order, and the ledger's version."""
+        with self._entries_lock:
+            known = self._entries.get(account_id, ())
+        # Entries are append-only and a batch commits under its accounts' row locks, so a
+        # snapshot that shows entry n of an account shows every entry before it: the rows
+        # from the first one not yet known are all that is new. Their number is the version.
         with self.pool.connection() as db:
             rows = db.execute(
-                "SELECT body FROM billing_entries WHERE account_id = %s ORDER BY seq",
-                (account_id,),
+                "SELECT body FROM billing_entries WHERE account_id = %s AND seq >= %s ORDER BY seq",
+                (account_id, len(known)),
             ).fetchall()
-        # One statement, one snapshot: the entries of committed batches only, so
-        # their number is the version.
-        entries = tuple(_entry(body) for (body,) in rows)
+        entries = known + tuple(entry_from_json(body) for (body,) in rows)
+        with self._entries_lock:
+            if len(entries) >= len(self._entries.get(account_id, ())):
+                self._entries[account_id] = entries
+                self._entries.move_to_end(account_id)
+                while len(self._entries) > self._cached_accounts:
+                    self._entries.popitem(last=False)
         return entries, len(entries)
 
     def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
@@ -279,7 +281,7 @@ class PostgresStore(Store):
                 ).fetchone()
                 if row is None or row[0] is None:  # a key commits with its result, always
                     raise RuntimeError(f"batch key {idempotency_key!r} has no recorded result")
-                return _result_from_json(row[0])
+                return result_from_json(row[0])
             # The checks and messages of every store, from billing_core.storage.
             check_requests(batch)
             accounts = sorted({r.account_id for r in batch})
@@ -307,7 +309,7 @@ class PostgresStore(Store):
             result = BatchResult(results=results, duplicate=False)
             cursor.execute(
                 "UPDATE billing_batches SET result = %s WHERE idempotency_key = %s",
-                (_result_json(result), idempotency_key),
+                (result_json(result), idempotency_key),
             )
         return result
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+import time
+from collections.abc import Callable, Iterable, Sequence
+from multiprocessing.process import BaseProcess
 
 import pytest
 
-from billing_core.storage import AppendRequest, Store
+from billing_core.balances import account_balances
+from billing_core.ledger import check_history
+from billing_core.storage import AppendRequest, LedgerStore, Store
 from billing_core.testing.conformance import StoreConformance
 
 
@@ -46,3 +51,33 @@ def refusals(store: Store) -> list[str]:
         seen.append(f"{type(info.value).__name__}: {info.value}")
     assert [e.id for e in store.read("A1")[0]] == ["a-0", "a-1"]
     return seen
+
+
+def finish(processes: Sequence[BaseProcess], deadline: float) -> None:
+    """Join every process by ``deadline`` (a ``time.monotonic()``); kill and fail on a hung one.
+
+    One deadline for all, never a timing assertion: a hung worker fails the test instead
+    of hanging the suite.
+    """
+    for p in processes:
+        p.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = [p for p in processes if p.is_alive()]
+    for p in hung:
+        p.kill()
+        p.join()
+    assert not hung, f"{len(hung)} process(es) still running at the deadline"
+    assert [p.exitcode for p in processes] == [0] * len(processes)
+
+
+def assert_same_ledgers(
+    store: LedgerStore, reference: LedgerStore, accounts: Iterable[str], day: datetime.date
+) -> None:
+    """Every account holds the reference's entries, once each, and the same balances."""
+    for account in accounts:
+        got, version = store.read(account)
+        want, _ = reference.read(account)
+        ids = [e.id for e in got]
+        assert len(ids) == len(set(ids)) == version, "duplicated entries"
+        assert sorted(got, key=lambda e: e.id) == sorted(want, key=lambda e: e.id)
+        check_history(got)
+        assert account_balances(got, day) == account_balances(want, day)

@@ -22,11 +22,10 @@ from typing import Any
 import pytest
 
 from billing_core.allocation import OldestFirst, Payment
-from billing_core.balances import account_balances
 from billing_core.charges import Category, LineItem
 from billing_core.claims import Claim
 from billing_core.errors import ConcurrencyError
-from billing_core.ledger import Bucket, ChargePosted, Party, PaymentReceived, check_history
+from billing_core.ledger import Bucket, ChargePosted, Party, PaymentReceived
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Payer
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
@@ -36,7 +35,7 @@ from billing_core.testing.memory import InMemoryStore
 from billing_core.workflows import PostingStatus, post_payment, post_remittance
 from examples.postgres_store import PostgresStore
 from postgres_server import Server, find_bindir
-from store_kit import refusals
+from store_kit import assert_same_ledgers, finish, refusals
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +99,27 @@ def test_a_new_store_on_the_same_database_sees_everything(database: str) -> None
         assert again.append("A1", [], 0, "k").duplicate
     finally:
         again.close()
+
+
+def test_a_store_reads_what_another_store_appended_after_its_last_read(database: str) -> None:
+    """Entries already read are kept; each read fetches the rows appended since."""
+    suite = StoreConformance()
+    first, second = PostgresStore(database), PostgresStore(database, cached_accounts=1)
+    try:
+        first.append("A1", suite.make_entries("A1", 2, prefix="a"), 0, "k1")
+        assert [e.id for e in second.read("A1")[0]] == ["a-0", "a-1"]
+        first.append("A1", suite.make_entries("A1", 1, prefix="b"), 2, "k2")
+        second.read("A2")  # one account kept: A1 is dropped, then read whole again
+        entries, version = second.read("A1")
+        assert [e.id for e in entries] == ["a-0", "a-1", "b-0"] and version == 3
+        second.append("A1", suite.make_entries("A1", 1, prefix="c"), 3, "k3")
+        entries, version = first.read("A1")
+        assert [e.id for e in entries] == ["a-0", "a-1", "b-0", "c-0"] and version == 4
+        with pytest.raises(ConcurrencyError):
+            first.append("A1", [], 3, "k4")  # the version is the database's, not the cache's
+    finally:
+        first.close()
+        second.close()
 
 
 def test_the_database_itself_refuses_a_second_entry_at_one_version(database: str) -> None:
@@ -298,14 +318,7 @@ def test_four_processes_with_two_connections_lose_and_duplicate_nothing(database
             reports.append(results.get(timeout=1.0))
         except Exception:  # queue.Empty: keep waiting until the deadline
             continue
-    for p in processes:
-        p.join(timeout=max(0.0, deadline - time.monotonic()))
-    hung = [p for p in processes if p.is_alive()]
-    for p in hung:
-        p.kill()
-        p.join()
-    assert not hung, f"{len(hung)} process(es) still running after {DEADLINE_SECONDS} s"
-    assert [p.exitcode for p in processes] == [0] * PROCESSES
+    finish(processes, deadline)
     assert sorted(r[0] for r in reports) == list(range(PROCESSES))
     assert [e for r in reports for e in r[2]] == []
     statuses = sorted(s for r in reports for s in r[1])
@@ -316,15 +329,7 @@ def test_four_processes_with_two_connections_lose_and_duplicate_nothing(database
 
     db = PostgresStore(database)
     try:
-        ref = _reference()
-        for account in ACCOUNTS:
-            got, version = db.read(account)
-            want, _ = ref.read(account)
-            ids = [e.id for e in got]
-            assert len(ids) == len(set(ids)) == version, "duplicated entries"
-            assert sorted(got, key=lambda e: e.id) == sorted(want, key=lambda e: e.id)
-            check_history(got)
-            assert account_balances(got, DAY) == account_balances(want, DAY)
+        assert_same_ledgers(db, _reference(), ACCOUNTS, DAY)
         paid = sorted(
             e.id
             for account in ACCOUNTS

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.balances import account_balances
 from billing_core.errors import ConcurrencyError
 from billing_core.ledger import (
     Bucket,
@@ -19,14 +18,13 @@ from billing_core.ledger import (
     Party,
     PaymentApplied,
     PaymentReceived,
-    check_history,
 )
 from billing_core.money import Money
 from billing_core.storage import AppendRequest, LedgerStore, Store
 from billing_core.testing.conformance import StoreConformance
 from billing_core.testing.memory import InMemoryStore
 from examples.sqlite_store import SQLiteStore
-from store_kit import refusals
+from store_kit import assert_same_ledgers, finish, refusals
 
 
 class TestSQLiteStore(StoreConformance):
@@ -205,25 +203,10 @@ def test_several_processes_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     # One deadline for all of them (the work itself takes well under a second): no timing
     # decides the outcome, a hung worker fails the test instead of hanging the suite.
     deadline = time.monotonic() + DEADLINE_SECONDS
-    for p in processes:
-        p.join(timeout=max(0.0, deadline - time.monotonic()))
-    hung = [p for p in processes if p.is_alive()]
-    for p in hung:
-        p.kill()
-        p.join()
-    assert not hung, f"{len(hung)} worker(s) still running after {DEADLINE_SECONDS} s"
-    assert [p.exitcode for p in processes] == [0] * WORKERS
+    finish(processes, deadline)
 
     db = SQLiteStore(path)
-    ref = _reference()
-    for account in ACCOUNTS:
-        got, version = db.read(account)
-        want, _ = ref.read(account)
-        ids = [e.id for e in got]
-        assert len(ids) == len(set(ids)) == version, "duplicated entries"
-        assert sorted(got, key=lambda e: e.id) == sorted(want, key=lambda e: e.id)
-        check_history(got)
-        assert account_balances(got, DAY) == account_balances(want, DAY)
+    assert_same_ledgers(db, _reference(), ACCOUNTS, DAY)
     for account in ("A1", "A2"):
         era = [e for e in db.read(account)[0] if e.id.startswith("era-1")]
         assert len(era) == 2
