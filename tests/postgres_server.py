@@ -83,7 +83,8 @@ class Server:
     def _run(self, program: str, *args: str) -> subprocess.CompletedProcess[str]:
         command: Sequence[str] = [str(self.bindir / program), *args]
         if self.user is not None:
-            command = ["runuser", "-u", self.user, "--", *command]
+            runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+            command = [runuser or "runuser", "-u", self.user, "--", *command]
         return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
     def _log_tail(self) -> str:
