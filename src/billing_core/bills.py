@@ -42,13 +42,23 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
-from billing_core._fields import date_field, invalid, of_type, refused, text, to_tuple
+from billing_core._fields import (
+    date_field,
+    invalid,
+    label,
+    of_type,
+    refused,
+    text,
+    to_tuple,
+    wrong_type,
+)
 from billing_core.charges import LineItem, require_patient_authorization
 from billing_core.charges._lines import check_born_by_service, check_lines, line_records, lines_html
-from billing_core.errors import InvalidTransitionError, NotFoundError
+from billing_core.errors import InvalidTransitionError, NotFoundError, UnknownCurrencyError
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
 from billing_core.views import MoneyForm, Protected, Record, protected, shown
@@ -83,10 +93,19 @@ class BillStatus(enum.Enum):
     """Cancelled (from draft or issued); final."""
 
 
-def _canonical_currency(code: str) -> str:
+def _canonical_currency(code: object, bill: object) -> str:
     # Validates the code and returns the canonical string object Money uses,
-    # so totals can compare currencies by identity.
-    return Money.zero(code).currency
+    # so totals can compare currencies by identity. The error names the bill
+    # and the field (attrs sets `id` before it converts `currency`).
+    if not isinstance(code, str):
+        raise wrong_type(f"{label(bill, 'bill')}.currency", "an ISO 4217 code (a str)", code)
+    try:
+        return Money.zero(code).currency
+    except UnknownCurrencyError as err:
+        raise UnknownCurrencyError(f"{label(bill, 'bill')}.currency: {err}") from None
+
+
+_CURRENCY: Any = attrs.Converter(_canonical_currency, takes_self=True)
 
 
 def _check_status_fields(bill: Bill, where: str) -> None:
@@ -176,7 +195,7 @@ class Bill:
     bill_to: Patient | Guarantor | Payer = attrs.field(
         validator=of_type("bill", (Patient, Guarantor, Payer), protected=True)
     )
-    currency: str = attrs.field(converter=_canonical_currency)
+    currency: str = attrs.field(converter=_CURRENCY)  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
     lines: tuple[LineItem, ...] = attrs.field(default=(), converter=to_tuple)
     status: BillStatus = attrs.field(
         default=BillStatus.DRAFT, validator=of_type("bill", BillStatus)
