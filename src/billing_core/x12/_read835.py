@@ -1,0 +1,570 @@
+"""The 835 reader: remittance advice (005010X221A1) into `Remittance` documents.
+
+One [`Remittance`][billing_core.remittance.Remittance] per ST/SE transaction
+set, streamed: [`iter_835`][billing_core.x12.iter_835] yields each one when its
+SE is read, [`read_835`][billing_core.x12.read_835] returns them all.
+
+What is read, segment by segment: BPR (total, method, BPR16 paid date; DTM*405
+when BPR16 is absent, with a finding), TRN (trace number, payer id), N1*PR and
+N1*PE (payer and payee); per claim CLP (status with reversals 22 and
+crossovers 19-21, charge, paid, patient responsibility, payer claim number),
+claim-level CAS (every triplet), MOA/MIA remark codes; per line SVC (procedure
+with qualifier and modifiers, the original procedure when re-coded, charge,
+paid, units), line CAS, DTM*472/150 service date, REF*6R line control number,
+AMT*B6 allowed amount, LQ*HE remarks; PLB with every pair. Segments of the 835
+that have no home in the documents (N3/N4, PER, TS3, other REF/DTM/AMT/QTY
+qualifiers) are passed over; a segment that is not part of the 835 at all is a
+finding.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from billing_core.codes import CARC, RARC, GroupCode, ProcedureCode
+from billing_core.errors import BillingError
+from billing_core.money import Money
+from billing_core.remittance import (
+    CasAdjustment,
+    ClaimPayment,
+    ClaimStatus,
+    PaymentMethod,
+    ProviderAdjustment,
+    Remittance,
+    ServicePayment,
+)
+from billing_core.x12._envelope import EnvelopeChecker
+from billing_core.x12._problems import Problems
+from billing_core.x12._results import ReadResult
+from billing_core.x12._tokens import Source, Tokenizer
+from billing_core.x12._values import amount_minor, element, parse_date, parse_quantity, to_money
+
+__all__ = ["GUIDE_835", "iter_835", "read_835"]
+
+GUIDE_835: Final = "005010X221A1"
+"""The implementation guide of the 835 read (GS08)."""
+
+_NOT_PROCEDURE_QUALIFIERS: Final = frozenset({"N4", "NU", "ZZ", "ER", "HP", "IV", "WK"})
+_KNOWN: Final = frozenset(
+    {
+        *("ISA", "GS", "ST", "SE", "GE", "IEA", "BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2"),
+        *("N3", "N4", "PER", "RDM", "LX", "TS3", "TS2", "CLP", "CAS", "NM1", "MIA", "MOA"),
+        *("AMT", "QTY", "SVC", "LQ", "PLB"),
+    }
+)
+_VALUE = "x12.value"
+_MISSING = "x12.missing"
+
+
+class _Claim:
+    """A claim payment being read: its fields and lines, built at the next CLP, PLB or SE."""
+
+    __slots__ = ("adjustments", "fields", "line", "lines", "number", "remarks")
+
+    def __init__(self, number: int, fields: dict[str, Any]) -> None:
+        self.number = number
+        self.fields = fields
+        self.adjustments: list[CasAdjustment] = []
+        self.remarks: list[RARC] = []
+        self.lines: list[ServicePayment] = []
+        self.line: dict[str, Any] | None = None
+
+
+class _Reader:
+    """The state of one reading: the current transaction set, claim and line."""
+
+    def __init__(self, tok: Tokenizer, problems: Problems, currency: str) -> None:
+        self.tok = tok
+        self.problems = problems
+        self.currency = currency
+        self.env = EnvelopeChecker(problems, "835", {GUIDE_835}, "HP")
+        self.carcs: dict[str, CARC] = {}
+        self.claims_read = 0
+        self.component = tok.delimiters.component
+        self.header: dict[str, Any] | None = None
+        self.claims: list[ClaimPayment] = []
+        self.plbs: list[ProviderAdjustment] = []
+        self.claim: _Claim | None = None
+        self.handlers: dict[str, Callable[[int, list[str]], None]] = {
+            "BPR": self.bpr,
+            "TRN": self.trn,
+            "DTM": self.dtm,
+            "N1": self.n1,
+            "CLP": self.clp,
+            "CAS": self.cas,
+            "MOA": self.moa,
+            "MIA": self.mia,
+            "SVC": self.svc,
+            "REF": self.ref,
+            "AMT": self.amt,
+            "LQ": self.lq,
+            "PLB": self.plb,
+        }
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def add(self, number: int, seg: list[str], el: str, message: str, rule: str = _VALUE) -> None:
+        self.problems.add(number, seg[0], el, message, rule)
+
+    def money(self, number: int, seg: list[str], index: int) -> Money:
+        """A required amount: a missing or malformed one is a finding, and reads as 0."""
+        value = self.optional_money(number, seg, index)
+        if value is None:
+            if not element(seg, index):
+                self.add(number, seg, f"{seg[0]}{index:02d}", "amount missing; read as 0", _MISSING)
+            return to_money(0, self.currency)
+        return value
+
+    def optional_money(self, number: int, seg: list[str], index: int) -> Money | None:
+        """An amount that may be absent; a malformed one is a finding."""
+        text = element(seg, index)
+        if not text:
+            return None
+        minor = amount_minor(text)
+        if minor is None:
+            self.add(
+                number,
+                seg,
+                f"{seg[0]}{index:02d}",
+                f"{text[:20]!r} is not an exact amount in cents; read as 0",
+            )
+            return None
+        return to_money(minor, self.currency)
+
+    def date(self, number: int, seg: list[str], index: int) -> datetime.date | None:
+        text = element(seg, index)
+        value = parse_date(text)
+        if value is None and text:
+            self.add(number, seg, f"{seg[0]}{index:02d}", f"{text[:20]!r} is not a date (CCYYMMDD)")
+        return value
+
+    def rarc(self, number: int, seg: list[str], index: int) -> RARC | None:
+        text = element(seg, index)
+        if not text:
+            return None
+        try:
+            return RARC(text)
+        except BillingError as exc:
+            self.add(number, seg, f"{seg[0]}{index:02d}", str(exc))
+            return None
+
+    def carc(self, number: int, seg: list[str], index: int) -> CARC | None:
+        text = element(seg, index)
+        carc = self.carcs.get(text)
+        if carc is None:
+            try:
+                carc = CARC(text)
+            except BillingError as exc:
+                self.add(number, seg, f"CAS{index:02d}", str(exc))
+                return None
+            if len(self.carcs) < 2048:
+                self.carcs[text] = carc
+        return carc
+
+    # -- the transaction set -----------------------------------------------------------
+
+    def st(self, number: int, seg: list[str]) -> None:
+        self.env.st(number, seg)
+        self.header = {
+            "number": number,
+            "total": None,
+            "method": PaymentMethod.NONE,
+            "paid": None,
+            "production": None,
+            "trace": "",
+            "payer": "",
+            "payer_name": "",
+            "payee": "",
+        }
+        self.claims, self.plbs, self.claim = [], [], None
+
+    def bpr(self, number: int, seg: list[str]) -> None:
+        h = self.header
+        if h is None:
+            return
+        h["total"] = self.money(number, seg, 2)
+        method = element(seg, 4)
+        if method:
+            try:
+                h["method"] = PaymentMethod.parse(method)
+            except BillingError as exc:
+                self.add(number, seg, "BPR04", str(exc))
+        text = element(seg, 16)
+        h["paid"] = parse_date(text)
+        if h["paid"] is None:
+            what = f"{text[:20]!r} is not a date (CCYYMMDD)" if text else "the paid date is missing"
+            self.add(number, seg, "BPR16", what + "; DTM*405 is used instead")
+
+    def trn(self, number: int, seg: list[str]) -> None:
+        if self.header is not None and self.claim is None:
+            self.header["trace"] = element(seg, 2)
+            self.header["payer"] = element(seg, 3)
+
+    def dtm(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        qualifier = element(seg, 1)
+        if claim is None:
+            if qualifier == "405" and self.header is not None:
+                self.header["production"] = self.date(number, seg, 2)
+            return
+        line = claim.line
+        if line is not None and qualifier in ("472", "150"):
+            line["service_date"] = self.date(number, seg, 2)
+
+    def n1(self, number: int, seg: list[str]) -> None:
+        h = self.header
+        if h is None or self.claim is not None:
+            return
+        code = element(seg, 1)
+        if code == "PR":
+            h["payer_name"] = element(seg, 4) or element(seg, 2)
+        elif code == "PE":
+            h["payee"] = element(seg, 4) or element(seg, 2)
+
+    def se(self, number: int, seg: list[str]) -> Remittance | None:
+        self.env.se(number, seg)
+        self.close_claim()
+        h, self.header = self.header, None
+        if h is None:
+            return None
+        paid = h["paid"] or h["production"]
+        if paid is None:
+            self.problems.add(
+                h["number"],
+                "ST",
+                "",
+                "no paid date (BPR16) and no DTM*405 date: the transaction set is skipped",
+                _MISSING,
+            )
+            return None
+        try:
+            return Remittance(
+                payer=h["payer"] or h["payer_name"],
+                payee=h["payee"],
+                total_payment=h["total"] or to_money(0, self.currency),
+                payment_method=h["method"],
+                trace_number=h["trace"],
+                paid_date=paid,
+                claims=self.claims,
+                provider_adjustments=self.plbs,
+            )
+        except (BillingError, ValueError, TypeError) as exc:
+            self.problems.add(
+                h["number"], "ST", "", f"{exc}; the transaction set is skipped", _VALUE
+            )
+            return None
+
+    # -- claims -------------------------------------------------------------------------
+
+    def clp(self, number: int, seg: list[str]) -> None:
+        self.close_claim()
+        if self.header is None:
+            self.add(number, seg, "", "a claim outside a transaction set", "x12.structure")
+            return
+        try:
+            status = ClaimStatus.parse(element(seg, 2))
+        except BillingError as exc:
+            self.add(number, seg, "CLP02", f"{exc}; the claim is skipped")
+            self.claim = _Claim(number, {})
+            return
+        fields = {
+            "patient_control_number": element(seg, 1),
+            "status": status,
+            "charge": self.money(number, seg, 3),
+            "paid": self.money(number, seg, 4),
+            "patient_responsibility": self.optional_money(number, seg, 5),
+            "payer_claim_control_number": element(seg, 7),
+        }
+        self.claim = _Claim(number, fields)
+
+    def close_line(self, claim: _Claim) -> None:
+        line, claim.line = claim.line, None
+        if line is None or not claim.fields:
+            return
+        number = line.pop("number")
+        try:
+            claim.lines.append(ServicePayment(**line))
+        except (BillingError, ValueError, TypeError) as exc:
+            self.problems.add(number, "SVC", "", f"{exc}; the line is skipped", _VALUE)
+
+    def close_claim(self) -> None:
+        claim, self.claim = self.claim, None
+        if claim is None:
+            return
+        self.close_line(claim)
+        if not claim.fields:
+            return
+        try:
+            self.claims.append(
+                ClaimPayment(
+                    **claim.fields,
+                    adjustments=claim.adjustments,
+                    remarks=claim.remarks,
+                    lines=claim.lines,
+                )
+            )
+            self.claims_read += 1
+        except (BillingError, ValueError, TypeError) as exc:
+            self.problems.add(claim.number, "CLP", "", f"{exc}; the claim is skipped", _VALUE)
+
+    def cas(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is None:
+            self.add(number, seg, "", "an adjustment outside a claim", "x12.structure")
+            return
+        try:
+            group = GroupCode.parse(element(seg, 1), allow_legacy=self.env.legacy)
+        except BillingError as exc:
+            self.add(number, seg, "CAS01", str(exc))
+            return
+        target = claim.line["adjustments"] if claim.line is not None else claim.adjustments
+        for index in range(2, min(len(seg), 20), 3):
+            if not element(seg, index):
+                continue
+            reason = self.carc(number, seg, index)
+            amount = self.money(number, seg, index + 1)
+            quantity_text = element(seg, index + 2)
+            quantity = parse_quantity(quantity_text)
+            if quantity is None and quantity_text:
+                self.add(
+                    number, seg, f"CAS{index + 2:02d}", f"{quantity_text[:20]!r} is not a quantity"
+                )
+            if reason is not None and amount is not None:
+                target.append(
+                    CasAdjustment(group=group, reason=reason, amount=amount, quantity=quantity)
+                )
+
+    def moa(self, number: int, seg: list[str]) -> None:
+        self._remarks(number, seg, (3, 4, 5, 6, 7))
+
+    def mia(self, number: int, seg: list[str]) -> None:
+        self._remarks(number, seg, (5, 20, 21, 22, 23))
+
+    def _remarks(self, number: int, seg: list[str], positions: tuple[int, ...]) -> None:
+        if self.claim is None:
+            return
+        for index in positions:
+            remark = self.rarc(number, seg, index)
+            if remark is not None:
+                self.claim.remarks.append(remark)
+
+    # -- service lines -------------------------------------------------------------------
+
+    def procedure(self, number: int, seg: list[str], index: int) -> ProcedureCode | None:
+        parts = element(seg, index).split(self.component)
+        qualifier = parts[0].strip()
+        if qualifier in _NOT_PROCEDURE_QUALIFIERS:
+            return None
+        code = parts[1].strip() if len(parts) > 1 else ""
+        if not code:
+            self.add(number, seg, f"SVC{index:02d}", "the procedure code is missing")
+            return None
+        try:
+            mods = [m.strip() for m in parts[2:6] if m.strip()]
+            return ProcedureCode.from_x12(qualifier, code, mods)
+        except BillingError as exc:
+            self.add(number, seg, f"SVC{index:02d}", str(exc))
+            return None
+
+    def svc(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is None:
+            self.add(number, seg, "", "a service line outside a claim", "x12.structure")
+            return
+        self.close_line(claim)
+        units_text = element(seg, 5)
+        units = parse_quantity(units_text)
+        if units is None and units_text:
+            self.add(number, seg, "SVC05", f"{units_text[:20]!r} is not a quantity")
+        claim.line = {
+            "number": number,
+            "procedure": self.procedure(number, seg, 1),
+            "submitted_procedure": self.procedure(number, seg, 6) if element(seg, 6) else None,
+            "charge": self.money(number, seg, 2),
+            "paid": self.money(number, seg, 3),
+            "units": units,
+            "adjustments": [],
+            "remarks": [],
+        }
+
+    def ref(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is not None and claim.line is not None and element(seg, 1) == "6R":
+            claim.line["line_control_number"] = element(seg, 2)
+
+    def amt(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is not None and claim.line is not None and element(seg, 1) == "B6":
+            claim.line["allowed"] = self.money(number, seg, 2)
+
+    def lq(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is not None and claim.line is not None and element(seg, 1) == "HE":
+            remark = self.rarc(number, seg, 2)
+            if remark is not None:
+                claim.line["remarks"].append(remark)
+
+    # -- provider-level adjustments -----------------------------------------------------
+
+    def plb(self, number: int, seg: list[str]) -> None:
+        self.close_claim()
+        if self.header is None:
+            return
+        provider, period = element(seg, 1), self.date(number, seg, 2)
+        for index in range(3, min(len(seg), 15), 2):
+            composite = element(seg, index)
+            if not composite:
+                continue
+            reason, _, reference = composite.partition(self.component)
+            amount = self.money(number, seg, index + 1)
+            try:
+                self.plbs.append(
+                    ProviderAdjustment(
+                        reason=reason.strip(),
+                        reference=reference.strip(),
+                        amount=amount,
+                        provider_id=provider,
+                        fiscal_period_end=period,
+                    )
+                )
+            except (BillingError, ValueError, TypeError) as exc:
+                self.add(number, seg, f"PLB{index:02d}", str(exc))
+
+
+def _walk(reader: _Reader) -> Iterator[Remittance]:
+    """The reading loop: dispatch each segment, yield each transaction set at its SE."""
+    tok, env, handlers, problems = reader.tok, reader.env, reader.handlers, reader.problems
+    for seg in tok:
+        tag = seg[0]
+        handler = handlers.get(tag)
+        if handler is not None:
+            if reader.header is None and tag != "PLB":
+                problems.add(
+                    tok.count,
+                    tag,
+                    "",
+                    "outside a transaction set (no ST before it)",
+                    "x12.structure",
+                )
+                continue
+            handler(tok.count, seg)
+        elif tag == "ST":
+            reader.st(tok.count, seg)
+        elif tag == "SE":
+            remittance = reader.se(tok.count, seg)
+            if remittance is not None:
+                problems.raise_if_strict()
+                yield remittance
+        elif tag == "ISA":
+            env.isa(tok.count, seg)
+        elif tag == "GS":
+            env.gs(tok.count, seg)
+        elif tag == "GE":
+            env.ge(tok.count, seg)
+        elif tag == "IEA":
+            env.iea(tok.count, seg)
+        elif tag not in _KNOWN:
+            problems.add(tok.count, tag[:8], "", "not a segment of the 835", "x12.unknown_segment")
+    if reader.header is not None:
+        remittance = reader.se(tok.count, [])
+        if remittance is not None:
+            problems.raise_if_strict()
+            yield remittance
+    env.end(tok.count)
+    problems.raise_if_strict()
+
+
+def iter_835(
+    source: Source,
+    *,
+    strict: bool = True,
+    currency: str = "USD",
+    progress: Callable[[int, int], None] | None = None,
+    problems: Problems | None = None,
+) -> Iterator[Remittance]:
+    """Read an 835 one transaction set at a time: each remittance is yielded at its SE.
+
+    Memory stays bounded by one transaction set (and the longest segment),
+    whatever the size of the file.
+
+    Args:
+        source: The text (``str``), its bytes, a path or a binary stream.
+        strict: Raise [`X12Error`][billing_core.x12.X12Error] before yielding
+            anything from a transaction set with a problem (or after one), and
+            at the end for an envelope problem; when false, read what can be
+            read and leave the problems in ``problems``.
+        currency: The currency of the amounts.
+        progress: Called as ``progress(characters_read, claims_read)`` after
+            each chunk of input.
+        problems: Where findings go (lenient reading); a new one when omitted.
+
+    Yields:
+        One remittance per transaction set.
+
+    Raises:
+        X12Error: The input is not an 835 (always), or any problem (strict).
+
+    Examples:
+        >>> text = (
+        ...     "ST*835*1~BPR*I*100*C*CHK************20240105~TRN*1*T1*P1~"
+        ...     "CLP*A1*1*150*100*50*12*PCN1~SVC*HC:99213*150*100**1~"
+        ...     "CAS*PR*1*50~REF*6R*L1~SE*8*1~"
+        ... )
+        >>> (r,) = iter_835(text, strict=False)
+        >>> r.total_payment, r.claims[0].lines[0].adjustments[0].key
+        (Money('100.00', 'USD'), 'PR-1')
+    """
+    found = problems if problems is not None else Problems(strict=strict)
+    reader: _Reader | None = None
+
+    def report(characters: int) -> None:
+        if progress is not None:
+            progress(characters, reader.claims_read if reader is not None else 0)
+
+    tok = Tokenizer(source, found, progress=report if progress is not None else None)
+    tok.start()  # the delimiters are known from here on
+    reader = _Reader(tok, found, currency)
+    yield from _walk(reader)
+
+
+def read_835(
+    source: Source,
+    *,
+    strict: bool = True,
+    currency: str = "USD",
+    progress: Callable[[int, int], None] | None = None,
+) -> ReadResult[Remittance]:
+    """Read every transaction set of an 835 into remittances.
+
+    Strict by default: any problem (an envelope count, a malformed amount, an
+    unknown code, a segment that is not part of the 835) raises one
+    [`X12Error`][billing_core.x12.X12Error] carrying every finding, each
+    located by segment number and id, and nothing is returned. With
+    ``strict=False`` the remittances that could be read are returned and the
+    problems are in the result's ``findings``.
+
+    Args:
+        source: The text (``str``), its bytes, a path or a binary stream.
+        strict: See above.
+        currency: The currency of the amounts.
+        progress: Called as ``progress(characters_read, claims_read)``.
+
+    Returns:
+        The remittances (a list), with ``findings``.
+
+    Raises:
+        X12Error: See above.
+
+    Examples:
+        >>> text = "ST*835*1~BPR*I*0*C*NON************20240105~TRN*1*T1*P1~SE*4*1~"
+        >>> result = read_835(text, strict=False)
+        >>> len(result), [str(f) for f in result.findings]
+        (1, ['segment 1 (ST): no interchange envelope: the input starts at ST, not ISA'])
+    """
+    found = Problems(strict=strict)
+    items = list(
+        iter_835(source, strict=strict, currency=currency, progress=progress, problems=found)
+    )
+    return ReadResult(items, found.findings)
