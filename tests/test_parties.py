@@ -39,7 +39,7 @@ def test_patient_repr_masks_name_and_birth_date_but_attributes_return_them():
     text = repr(p)
     assert "Jane" not in text
     assert "1980" not in text
-    assert text == "Patient(id='P1', name='****', birth_date='****')"
+    assert text == "Patient(id='P1', name='****', birth_date='****', sex=None, address=None)"
     assert str(p) == text
     assert p.name == "Jane Roe"
     assert p.birth_date == datetime.date(1980, 5, 17)

@@ -20,6 +20,7 @@ Examples:
 """
 
 from billing_core.x12._problems import MAX_FINDINGS, X12Error
+from billing_core.x12._read277 import GUIDE_277CA, read_277ca
 from billing_core.x12._read835 import GUIDE_835, iter_835, read_835
 from billing_core.x12._results import ReadResult
 from billing_core.x12._tokens import (
@@ -33,6 +34,7 @@ from billing_core.x12._tokens import (
 
 __all__ = [
     "CHUNK_SIZE",
+    "GUIDE_277CA",
     "GUIDE_835",
     "ISA_LENGTH",
     "MAX_FINDINGS",
@@ -42,6 +44,7 @@ __all__ = [
     "Source",
     "X12Error",
     "iter_835",
+    "read_277ca",
     "read_835",
     "segments",
 ]

@@ -78,7 +78,8 @@ class _Reader:
     def __init__(self, tok: Tokenizer, problems: Problems, currency: str) -> None:
         self.tok = tok
         self.problems = problems
-        self.currency = currency
+        zero = Money.zero(currency)  # checks the code, and caches its precision
+        self.currency, self.places = zero.currency, zero.exponent
         self.env = EnvelopeChecker(problems, "835", {GUIDE_835}, "HP")
         self.carcs: dict[str, CARC] = {}
         self.claims_read = 0
@@ -122,7 +123,7 @@ class _Reader:
         text = element(seg, index)
         if not text:
             return None
-        minor = amount_minor(text)
+        minor = amount_minor(text, self.places)
         if minor is None:
             self.add(
                 number,
@@ -225,6 +226,10 @@ class _Reader:
 
     def se(self, number: int, seg: list[str]) -> Remittance | None:
         self.env.se(number, seg)
+        return self.finish()
+
+    def finish(self) -> Remittance | None:
+        """The transaction set read so far, as a remittance (``None`` if it cannot be one)."""
         self.close_claim()
         h, self.header = self.header, None
         if h is None:
@@ -468,7 +473,7 @@ def _walk(reader: _Reader) -> Iterator[Remittance]:
         elif tag not in _KNOWN:
             problems.add(tok.count, tag[:8], "", "not a segment of the 835", "x12.unknown_segment")
     if reader.header is not None:
-        remittance = reader.se(tok.count, [])
+        remittance = reader.finish()
         if remittance is not None:
             problems.raise_if_strict()
             yield remittance

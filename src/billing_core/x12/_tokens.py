@@ -154,6 +154,8 @@ class Tokenizer:
         for chunk in self._chunks:
             buffer += chunk
             self.characters += len(chunk)
+            if self.progress is not None:
+                self.progress(self.characters)
             if len(buffer.lstrip(_LEADING)) >= _START_BYTES:
                 break
         return buffer.lstrip(_LEADING)
