@@ -19,6 +19,7 @@ Examples:
     ProcedureCode(system=<CodeSystem.CPT: 'CPT'>, code='99213', modifiers=())
 """
 
+from billing_core.x12._envelope_types import ControlNumbers, Receiver, Submitter
 from billing_core.x12._problems import MAX_FINDINGS, X12Error
 from billing_core.x12._read277 import GUIDE_277CA, read_277ca
 from billing_core.x12._read835 import GUIDE_835, iter_835, read_835
@@ -31,8 +32,16 @@ from billing_core.x12._tokens import (
     Source,
     segments,
 )
+from billing_core.x12._write837 import GUIDE_837I, GUIDE_837P, write_837i, write_837p
 
 __all__ = [
+    "write_837p",
+    "write_837i",
+    "GUIDE_837P",
+    "GUIDE_837I",
+    "Submitter",
+    "Receiver",
+    "ControlNumbers",
     "CHUNK_SIZE",
     "GUIDE_277CA",
     "GUIDE_835",
