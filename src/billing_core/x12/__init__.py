@@ -23,6 +23,7 @@ from billing_core.x12._envelope_types import ControlNumbers, Receiver, Submitter
 from billing_core.x12._problems import MAX_FINDINGS, X12Error
 from billing_core.x12._read277 import GUIDE_277CA, read_277ca
 from billing_core.x12._read835 import GUIDE_835, iter_835, read_835
+from billing_core.x12._read837 import read_837i, read_837p
 from billing_core.x12._results import ReadResult
 from billing_core.x12._tokens import (
     CHUNK_SIZE,
@@ -55,5 +56,7 @@ __all__ = [
     "iter_835",
     "read_277ca",
     "read_835",
+    "read_837i",
+    "read_837p",
     "segments",
 ]
