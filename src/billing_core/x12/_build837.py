@@ -16,6 +16,7 @@ import datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from billing_core._fields import invalid
 from billing_core.charges import Category, DocumentRef, Drug, DrugUnit, LineItem, UnitBasis
 from billing_core.claims import (
     Claim,
@@ -40,6 +41,7 @@ from billing_core.parties import (
     Sex,
 )
 from billing_core.remittance import CasAdjustment
+from billing_core.x12._names import RELATIONSHIP_CODES
 
 __all__ = ["ClaimRecord", "LineRecord", "Person", "PriorRecord", "ProviderRecord", "build_claim"]
 
@@ -222,11 +224,13 @@ def _prior(
         else record.subscriber.patient(record.subscriber.ident or "?")
     )
     coverage = _coverage(record.sbr, relationship, record.subscriber, payer, subscriber)
-    currency = lines[0].charge.currency
+    if record.date is None or record.paid is None:
+        missing = "adjudication date (DTP*573)" if record.date is None else "paid amount (AMT*D)"
+        raise invalid("claim.prior_payers", f"the other payer's {missing} is missing", "x12.837")
     return PriorPayerAdjudication(
         coverage=coverage,
-        paid=record.paid or Money(0, currency),
-        adjudicated_on=record.date or datetime.date.min,
+        paid=record.paid,
+        adjudicated_on=record.date,
         payer_claim_number=record.claim_number,
         claim_adjustments=record.adjustments,
         lines=[PriorLineAdjudication(line_id=i, paid=p, adjustments=a) for i, p, a in record.lines],
@@ -255,7 +259,7 @@ def build_claim(
         else _RELATIONSHIPS.get(relationship_code, Relationship.OTHER)
     )
     member = subscriber.ident or "?"
-    patient_id = member if self_insured else f"{member}/{relationship_code}"
+    patient_id = member if self_insured else f"{member}/{RELATIONSHIP_CODES[relationship]}"
     the_patient = (subscriber if self_insured or patient is None else patient).patient(patient_id)
     coverage = _coverage(
         sbr, relationship, subscriber, payer, None if self_insured else subscriber.patient(member)
@@ -290,7 +294,13 @@ def build_claim(
         prior_authorization=record.fields.get("G1"),
         statement_from=record.fields.get("from"),
         statement_through=record.fields.get("through"),
-        prior_payers=[_prior(p, the_patient, lines) for p in record.priors],
+        # A 2320 loop with neither a paid amount nor a date names other coverage that has not
+        # adjudicated the claim yet: no prior payer to carry.
+        prior_payers=[
+            _prior(p, the_patient, lines)
+            for p in record.priors
+            if p.paid is not None or p.date is not None
+        ],
         patient=the_patient,
         institutional=institutional,
     )

@@ -97,15 +97,22 @@ class Out:
 
 
 def name(out: Out, code: str, kind: str, name: str, qualifier: str = "", ident: str = "") -> None:
-    last, first, middle = split_name(name) if kind == "1" else (name, "", "")
-    out.seg("NM1", code, kind, last, first, middle, "", "", qualifier, ident)
+    # Readers strip elements, so surrounding spaces are not written either.
+    last, first, middle = split_name(name) if kind == "1" else (name.strip(), "", "")
+    out.seg("NM1", code, kind, last, first, middle, "", "", qualifier, ident.strip())
 
 
 def _address(out: Out, address: Address | None) -> None:
     if address is None:
         return
-    out.seg("N3", *address.lines)
-    out.seg("N4", address.city, address.state, address.postal_code, address.country)
+    out.seg("N3", *(line.strip() for line in address.lines))
+    out.seg(
+        "N4",
+        address.city.strip(),
+        address.state.strip(),
+        address.postal_code.strip(),
+        address.country.strip(),
+    )
 
 
 def _provider(out: Out, code: str, provider: Provider, prv: str = "") -> None:
@@ -137,13 +144,22 @@ def _billing_provider(out: Out, claim: Claim) -> None:
     _provider(out, "85", billing)
     if billing.address is None or billing.tax_id is None:
         out.missing(claim, "the billing provider needs an address and a tax id for an 837")
+    elif out.institutional and not (
+        len(billing.address.postal_code) == 9 and billing.address.postal_code.isdigit()
+    ):
+        out.missing(claim, "the billing provider's ZIP code must have 9 digits (ZIP+4) on an 837I")
     _address(out, billing.address)
     if billing.tax_id is not None:
         out.seg("REF", "EI", billing.tax_id)
 
 
-def _sbr(out: Out, coverage: Coverage) -> None:
-    relationship = "18" if coverage.relationship.value == "18" else ""
+def _sbr(out: Out, coverage: Coverage, *, other: bool = False) -> None:
+    # In 2000B SBR02 is 18 (the patient is the subscriber) or empty; in 2320 it is the
+    # patient's relationship to the other payer's subscriber, always.
+    if other:
+        relationship = RELATIONSHIP_CODES[coverage.relationship]
+    else:
+        relationship = "18" if coverage.relationship.value == "18" else ""
     out.seg(
         "SBR",
         SEQUENCE_CODES[coverage.sequence.value],
@@ -317,7 +333,7 @@ def _cas(out: Out, adjustments: Iterable[CasAdjustment]) -> None:
 def _prior_payers(out: Out, claim: Claim) -> None:
     for prior in claim.prior_payers:
         coverage = prior.coverage
-        _sbr(out, coverage)
+        _sbr(out, coverage, other=True)
         _cas(out, prior.claim_adjustments)
         out.seg("AMT", "D", money_text(prior.paid))
         out.seg("OI", "", "", "Y", "" if out.institutional else "P", "", "Y")
@@ -325,6 +341,7 @@ def _prior_payers(out: Out, claim: Claim) -> None:
         if subscriber.name == "?":
             out.missing(claim, "the prior payer's subscriber name is needed for an 837")
         name(out, "IL", "1", subscriber.name, "MI", coverage.member_id)
+        _address(out, subscriber.address)
         payer = coverage.payer
         name(out, "PR", "2", payer.name, "PI", payer.payer_id or payer.id)
         if not prior.lines:

@@ -221,7 +221,8 @@ class Reader:
     def n4(self, number: int, seg: list[str]) -> None:
         lines = self.pending_lines
         entity = self.entity
-        if isinstance(entity, Person | ProviderRecord) and lines:
+        # Addresses the writer carries: the billing provider's, the subscriber's, the patient's.
+        if (isinstance(entity, Person) or entity is self.billing) and entity is not None and lines:
             entity.address = self.code(
                 number,
                 seg,
@@ -276,8 +277,10 @@ class Reader:
         self.loop, self.entity = "2300", None
 
     def dtp(self, number: int, seg: list[str]) -> None:
-        qualifier, text = element(seg, 1), element(seg, 3)
+        qualifier, form, text = element(seg, 1), element(seg, 2), element(seg, 3)
         start, _, end = text.partition("-")
+        if form == "DT":  # CCYYMMDDHHMM: a date and a time
+            start = start[:8]
         first, last = parse_date(start), parse_date(end) if end else None
         if first is None or (end and last is None):
             self.add(number, seg, "DTP03", f"{text[:20]!r} is not a date or a date range")
@@ -293,7 +296,7 @@ class Reader:
             self.claim.fields["from"], self.claim.fields["through"] = first, last or first
         elif self.claim is not None and qualifier == "435":
             self.claim.institutional["admission_date"] = first
-            if element(seg, 2) == "DT" and len(text) >= 10 and text[8:10].isdigit():
+            if form == "DT" and len(text) >= 10 and text[8:10].isdigit():
                 self.claim.institutional["admission_hour"] = int(text[8:10])
 
     def cl1(self, number: int, seg: list[str]) -> None:

@@ -203,7 +203,8 @@ def write_837i(
         ...     ControlNumbers(interchange=1, group=1, created=when))
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: 2 problems:
+        billing_core.errors.ValidationError: 3 problems:
+          - claim 'CLM1': the billing provider's ZIP code must have 9 digits (ZIP+4) on an 837I
           - claim 'CLM1': an institutional claim (Claim.institutional) is needed for an 837I
           - claim 'CLM1': line 'L1' needs a revenue code for an 837I
     """
