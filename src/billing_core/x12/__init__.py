@@ -19,6 +19,7 @@ Examples:
     ProcedureCode(system=<CodeSystem.CPT: 'CPT'>, code='99213', modifiers=())
 """
 
+from billing_core.x12._cli import main
 from billing_core.x12._envelope_types import ControlNumbers, Receiver, Submitter
 from billing_core.x12._problems import MAX_FINDINGS, X12Error
 from billing_core.x12._read277 import GUIDE_277CA, read_277ca
@@ -54,6 +55,7 @@ __all__ = [
     "Source",
     "X12Error",
     "iter_835",
+    "main",
     "read_277ca",
     "read_835",
     "read_837i",

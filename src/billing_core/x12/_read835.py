@@ -196,7 +196,7 @@ class _Reader:
         h["paid"] = parse_date(text)
         if h["paid"] is None:
             what = f"{text[:20]!r} is not a date (CCYYMMDD)" if text else "the paid date is missing"
-            self.add(number, seg, "BPR16", what + "; DTM*405 is used instead")
+            self.add(number, seg, "BPR16", what + " (lenient reading takes the DTM*405 date)")
 
     def trn(self, number: int, seg: list[str]) -> None:
         if self.header is not None and self.claim is None:
