@@ -9,7 +9,7 @@ written are collected as findings naming the claim.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from billing_core.charges import Category, DocumentRef, LineItem, UnitBasis
@@ -23,6 +23,7 @@ from billing_core.x12._values import date_text, money_text, quantity_text
 __all__ = ["Out", "name", "write_claim"]
 
 _DELIMITERS: Final = re.compile(r"[*~^]")  # ":" is checked in the parts of composites
+_BLOCKS: Final = 1024  # the most distinct blocks kept for repeating
 _IN_COMPOSITE: Final = re.compile(r"[*:~^]")
 _UNIT_BASIS_P: Final = {UnitBasis.MINUTES: "MJ"}
 _UNIT_BASIS_I: Final = {UnitBasis.DAYS: "DA"}
@@ -59,36 +60,54 @@ class Out:
         self.segments: list[str] = []
         self.problems: list[Finding] = []
         self.hl = 0
+        self.blocks: dict[tuple[object, ...], list[str]] = {}
+
+    def cached(self, key: tuple[object, ...], write: Callable[[], None]) -> None:
+        """Write a block of segments, or repeat it when ``key`` was written before.
+
+        Claims of one batch share their billing provider, payers and often patients:
+        their segments are built once. A block with a problem is never repeated, so
+        each claim gets its own finding.
+        """
+        block = self.blocks.get(key)
+        if block is not None:
+            self.segments.extend(block)
+            return
+        start, problems = len(self.segments), len(self.problems)
+        write()
+        if len(self.problems) == problems and len(self.blocks) < _BLOCKS:
+            self.blocks[key] = self.segments[start:]
 
     def seg(self, *elements: str) -> None:
-        for value in elements:
-            if _DELIMITERS.search(value):
-                self.problems.append(
-                    Finding(
-                        location=f"837 {elements[0]}",
-                        message=f"{value[:40]!r} holds an X12 delimiter (* : ~ ^)",
-                        rule="x12.delimiter",
-                    )
-                )
         end = len(elements)
         while end > 1 and not elements[end - 1]:
             end -= 1
-        self.segments.append("*".join(elements[:end]))
+        text = "*".join(elements[:end])
+        # One scan of the whole segment: a value holding a delimiter shows as one separator
+        # too many, or a terminator or repetition separator where none belongs.
+        if text.count("*") != end - 1 or "~" in text or "^" in text:
+            self._delimiters(elements, _DELIMITERS)
+        self.segments.append(text)
 
     def composite(self, *parts: str) -> str:
-        for value in parts:
-            if _IN_COMPOSITE.search(value):
+        end = len(parts)
+        while end > 1 and not parts[end - 1]:
+            end -= 1
+        text = ":".join(parts[:end])
+        if text.count(":") != end - 1 or _DELIMITERS.search(text):
+            self._delimiters(parts, _IN_COMPOSITE)
+        return text
+
+    def _delimiters(self, values: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+        for value in values:
+            if pattern.search(value):
                 self.problems.append(
                     Finding(
-                        location="837 composite",
+                        location=f"837 {values[0]}",
                         message=f"{value[:40]!r} holds an X12 delimiter (* : ~ ^)",
                         rule="x12.delimiter",
                     )
                 )
-        end = len(parts)
-        while end > 1 and not parts[end - 1]:
-            end -= 1
-        return ":".join(parts[:end])
 
     def missing(self, claim: Claim, what: str) -> None:
         self.problems.append(
@@ -179,12 +198,23 @@ def _hierarchy(out: Out, claim: Claim) -> None:
     out.hl += 1
     top = out.hl
     out.seg("HL", str(top), "", "20", "1")
-    _billing_provider(out, claim)
+    billing = claim.provider(CareRole.BILLING)
+    out.cached(("85", billing), lambda: _billing_provider(out, claim))
     coverage, self_insured = claim.coverage, claim.coverage.relationship.value == "18"
     out.hl += 1
     out.seg("HL", str(out.hl), str(top), "22", "0" if self_insured else "1")
-    _sbr(out, coverage)
     subscriber = _subscriber(out, claim, coverage)
+    out.cached(("IL", coverage, subscriber), lambda: _subscriber_loops(out, claim, subscriber))
+    if not self_insured:
+        out.hl += 1
+        out.seg("HL", str(out.hl), str(out.hl - 1), "23", "0")
+        out.cached(("QC", coverage.relationship, claim.patient), lambda: _patient(out, claim))
+
+
+def _subscriber_loops(out: Out, claim: Claim, subscriber: Patient | None) -> None:
+    """2000B SBR, 2010BA subscriber, 2010BB payer."""
+    coverage = claim.coverage
+    _sbr(out, coverage)
     if subscriber is None:
         out.missing(
             claim,
@@ -197,17 +227,18 @@ def _hierarchy(out: Out, claim: Claim) -> None:
     _demographics(out, subscriber)
     payer = coverage.payer
     name(out, "PR", "2", payer.name, "PI", payer.payer_id or payer.id)
-    if not self_insured:
-        patient = claim.patient
-        if patient is None or patient.address is None or patient.birth_date is None:
-            out.missing(claim, "the patient's name, address and birth date are needed for an 837")
-            patient = patient or Patient(id="?", name="?")
-        out.hl += 1
-        out.seg("HL", str(out.hl), str(out.hl - 1), "23", "0")
-        out.seg("PAT", RELATIONSHIP_CODES[coverage.relationship])
-        name(out, "QC", "1", patient.name)
-        _address(out, patient.address)
-        _demographics(out, patient)
+
+
+def _patient(out: Out, claim: Claim) -> None:
+    """2000C PAT and 2010CA patient."""
+    patient = claim.patient
+    if patient is None or patient.address is None or patient.birth_date is None:
+        out.missing(claim, "the patient's name, address and birth date are needed for an 837")
+        patient = patient or Patient(id="?", name="?")
+    out.seg("PAT", RELATIONSHIP_CODES[claim.coverage.relationship])
+    name(out, "QC", "1", patient.name)
+    _address(out, patient.address)
+    _demographics(out, patient)
 
 
 def _clm(out: Out, claim: Claim) -> None:

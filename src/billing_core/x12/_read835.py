@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any, Final
 
 from billing_core.codes import CARC, RARC, GroupCode, ProcedureCode
@@ -55,6 +56,7 @@ _KNOWN: Final = frozenset(
     }
 )
 _VALUE = "x12.value"
+_CACHE: Final = 4096  # the most distinct texts each cache keeps
 _MISSING = "x12.missing"
 
 
@@ -81,7 +83,13 @@ class _Reader:
         zero = Money.zero(currency)  # checks the code, and caches its precision
         self.currency, self.places = zero.currency, zero.exponent
         self.env = EnvelopeChecker(problems, "835", {GUIDE_835}, "HP")
+        # Values repeat across claims: each text is parsed once (the caches are bounded).
         self.carcs: dict[str, CARC] = {}
+        self.amounts: dict[str, Money] = {}
+        self.procedures: dict[str, ProcedureCode | None] = {}
+        self.quantities: dict[str, Decimal | None] = {"": None}
+        self.groups: dict[str, GroupCode] = {}
+        self.triplets: dict[tuple[str, ...], CasAdjustment] = {}
         self.claims_read = 0
         self.component = tok.delimiters.component
         self.header: dict[str, Any] | None = None
@@ -120,6 +128,9 @@ class _Reader:
 
     def optional_money(self, number: int, seg: list[str], index: int) -> Money | None:
         """An amount that may be absent; a malformed one is a finding."""
+        cached = self.amounts.get(seg[index]) if index < len(seg) else None
+        if cached is not None:
+            return cached
         text = element(seg, index)
         if not text:
             return None
@@ -132,7 +143,24 @@ class _Reader:
                 f"{text[:20]!r} is not an exact amount in cents; read as 0",
             )
             return None
-        return to_money(minor, self.currency)
+        money = to_money(minor, self.currency)
+        if len(self.amounts) < _CACHE:
+            self.amounts[seg[index]] = money
+        return money
+
+    def quantity(self, number: int, seg: list[str], index: int) -> Decimal | None:
+        """A quantity that may be absent; a malformed one is a finding."""
+        text = seg[index] if index < len(seg) else ""
+        try:
+            return self.quantities[text]
+        except KeyError:
+            pass
+        value = parse_quantity(text.strip())
+        if value is None and text.strip():
+            self.add(number, seg, f"{seg[0]}{index:02d}", f"{text[:20]!r} is not a quantity")
+        elif len(self.quantities) < _CACHE:
+            self.quantities[text] = value
+        return value
 
     def date(self, number: int, seg: list[str], index: int) -> datetime.date | None:
         text = element(seg, index)
@@ -319,27 +347,39 @@ class _Reader:
         if claim is None:
             self.add(number, seg, "", "an adjustment outside a claim", "x12.structure")
             return
-        try:
-            group = GroupCode.parse(element(seg, 1), allow_legacy=self.env.legacy)
-        except BillingError as exc:
-            self.add(number, seg, "CAS01", str(exc))
-            return
+        group = self.groups.get(seg[1] if len(seg) > 1 else "")
+        if group is None:
+            try:
+                group = GroupCode.parse(element(seg, 1), allow_legacy=self.env.legacy)
+            except BillingError as exc:
+                self.add(number, seg, "CAS01", str(exc))
+                return
+            self.groups[seg[1]] = group
         target = claim.line["adjustments"] if claim.line is not None else claim.adjustments
+        triplets = self.triplets
         for index in range(2, min(len(seg), 20), 3):
-            if not element(seg, index):
-                continue
-            reason = self.carc(number, seg, index)
-            amount = self.money(number, seg, index + 1)
-            quantity_text = element(seg, index + 2)
-            quantity = parse_quantity(quantity_text)
-            if quantity is None and quantity_text:
-                self.add(
-                    number, seg, f"CAS{index + 2:02d}", f"{quantity_text[:20]!r} is not a quantity"
-                )
-            if reason is not None and amount is not None:
-                target.append(
-                    CasAdjustment(group=group, reason=reason, amount=amount, quantity=quantity)
-                )
+            key = (seg[1], *seg[index : index + 3])
+            adjustment = triplets.get(key)
+            if adjustment is None:
+                if not seg[index].strip():
+                    continue
+                adjustment = self.triplet(number, seg, index, group)
+                if adjustment is None:
+                    continue
+                if len(triplets) < _CACHE:
+                    triplets[key] = adjustment
+            target.append(adjustment)
+
+    def triplet(
+        self, number: int, seg: list[str], index: int, group: GroupCode
+    ) -> CasAdjustment | None:
+        """One CAS triplet as an adjustment (a frozen value: equal triplets share one)."""
+        reason = self.carc(number, seg, index)
+        amount = self.money(number, seg, index + 1)
+        quantity = self.quantity(number, seg, index + 2)
+        if reason is None:
+            return None
+        return CasAdjustment(group=group, reason=reason, amount=amount, quantity=quantity)
 
     def moa(self, number: int, seg: list[str]) -> None:
         self._remarks(number, seg, (3, 4, 5, 6, 7))
@@ -358,6 +398,19 @@ class _Reader:
     # -- service lines -------------------------------------------------------------------
 
     def procedure(self, number: int, seg: list[str], index: int) -> ProcedureCode | None:
+        text = seg[index] if index < len(seg) else ""
+        try:
+            return self.procedures[text]
+        except KeyError:
+            pass
+        value = self._procedure(number, seg, index)
+        if (
+            value is not None or text.split(self.component)[0].strip() in _NOT_PROCEDURE_QUALIFIERS
+        ) and len(self.procedures) < _CACHE:
+            self.procedures[text] = value
+        return value
+
+    def _procedure(self, number: int, seg: list[str], index: int) -> ProcedureCode | None:
         parts = element(seg, index).split(self.component)
         qualifier = parts[0].strip()
         if qualifier in _NOT_PROCEDURE_QUALIFIERS:
@@ -379,10 +432,7 @@ class _Reader:
             self.add(number, seg, "", "a service line outside a claim", "x12.structure")
             return
         self.close_line(claim)
-        units_text = element(seg, 5)
-        units = parse_quantity(units_text)
-        if units is None and units_text:
-            self.add(number, seg, "SVC05", f"{units_text[:20]!r} is not a quantity")
+        units = self.quantity(number, seg, 5)
         claim.line = {
             "number": number,
             "procedure": self.procedure(number, seg, 1),
