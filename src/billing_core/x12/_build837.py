@@ -237,6 +237,25 @@ def _prior(
     )
 
 
+def _parties(
+    sbr: list[str], relationship_code: str, subscriber: Person, payer: Payer, patient: Person | None
+) -> tuple[Coverage, Patient]:
+    """The coverage billed and the patient, keyed by the subscriber's member id."""
+    self_insured = _element(sbr, 2) == "18" or patient is None
+    relationship = (
+        Relationship.SELF
+        if self_insured
+        else _RELATIONSHIPS.get(relationship_code, Relationship.OTHER)
+    )
+    member = subscriber.ident or "?"
+    patient_id = member if self_insured else f"{member}/{RELATIONSHIP_CODES[relationship]}"
+    the_patient = (subscriber if self_insured or patient is None else patient).patient(patient_id)
+    coverage = _coverage(
+        sbr, relationship, subscriber, payer, None if self_insured else subscriber.patient(member)
+    )
+    return coverage, the_patient
+
+
 def build_claim(
     record: ClaimRecord,
     *,
@@ -252,18 +271,8 @@ def build_claim(
     clm = record.clm
     composite = _element(clm, 5).split(record.component)
     composite += [""] * (3 - len(composite))
-    self_insured = _element(sbr, 2) == "18" or patient is None
-    relationship = (
-        Relationship.SELF
-        if self_insured
-        else _RELATIONSHIPS.get(relationship_code, Relationship.OTHER)
-    )
-    member = subscriber.ident or "?"
-    patient_id = member if self_insured else f"{member}/{RELATIONSHIP_CODES[relationship]}"
-    the_patient = (subscriber if self_insured or patient is None else patient).patient(patient_id)
-    coverage = _coverage(
-        sbr, relationship, subscriber, payer, None if self_insured else subscriber.patient(member)
-    )
+    coverage, the_patient = _parties(sbr, relationship_code, subscriber, payer, patient)
+    patient_id = the_patient.id
     institutional = None
     place = None
     if record.institutional.get("institutional"):

@@ -269,15 +269,18 @@ class Tokenizer:
         limit = self.max_segment_length
         check_lines = terminator not in "\r\n"
         while True:
+            # Checks that cannot fail for this chunk are skipped for each of its segments.
+            may_be_long = len(buffer) > limit
+            may_break = check_lines and "\n" in buffer
             pieces = buffer.split(terminator)
             buffer = pieces.pop()
             for raw in pieces:
                 text = raw.strip()
                 if not text:
                     continue
-                if len(text) > limit:
+                if may_be_long and len(text) > limit:
                     self._too_long(text)
-                if check_lines and "\n" in text:
+                if may_break and "\n" in text:
                     for line in self._split_lines(text):
                         self.count += 1
                         yield line.split(element)

@@ -59,6 +59,30 @@ def _isa(submitter: Submitter, receiver: Receiver, numbers: ControlNumbers) -> s
     )
 
 
+def _transaction(
+    group: list[Claim],
+    submitter: Submitter,
+    receiver: Receiver,
+    numbers: ControlNumbers,
+    control: str,
+    institutional: bool,
+) -> Out:
+    """One transaction set: ST, BHT, submitter, receiver, the claims, SE."""
+    guide = GUIDE_837I if institutional else GUIDE_837P
+    out = Out(institutional)
+    out.seg("ST", "837", control, guide)
+    when = numbers.created.strftime("%H%M")
+    out.seg("BHT", "0019", "00", control, date_text(group[0].claim_date), when, "CH")
+    name(out, "41", "2", submitter.name, "46", submitter.id)
+    contact = ("TE", submitter.phone) if submitter.phone else ("EM", submitter.email)
+    out.seg("PER", "IC", submitter.contact_name, *contact)
+    name(out, "40", "2", receiver.name, "46", receiver.id)
+    for claim in group:
+        write_claim(out, claim)
+    out.seg("SE", str(len(out.segments) + 1), control)
+    return out
+
+
 def _write(
     claims: Iterable[Claim],
     submitter: Submitter,
@@ -95,28 +119,7 @@ def _write(
     problems: list[Finding] = []
     for offset, group in enumerate(by_date.values()):
         control = f"{numbers.transaction + offset:04d}"
-        out = Out(institutional)
-        out.seg("ST", "837", control, guide)
-        out.seg(
-            "BHT",
-            "0019",
-            "00",
-            control,
-            date_text(group[0].claim_date),
-            created.strftime("%H%M"),
-            "CH",
-        )
-        name(out, "41", "2", submitter.name, "46", submitter.id)
-        out.seg(
-            "PER",
-            "IC",
-            submitter.contact_name,
-            *(("TE", submitter.phone) if submitter.phone else ("EM", submitter.email)),
-        )
-        name(out, "40", "2", receiver.name, "46", receiver.id)
-        for claim in group:
-            write_claim(out, claim)
-        out.seg("SE", str(len(out.segments) + 1), control)
+        out = _transaction(group, submitter, receiver, numbers, control, institutional)
         problems.extend(out.problems)
         parts.extend(out.segments)
     if problems:
