@@ -21,7 +21,7 @@ from billing_core.claims import ClaimAcknowledgement
 from billing_core.errors import BillingError
 from billing_core.x12._envelope import EnvelopeChecker
 from billing_core.x12._problems import Problems
-from billing_core.x12._results import ReadResult
+from billing_core.x12._results import ReadResult, read_all
 from billing_core.x12._tokens import Source, Tokenizer
 from billing_core.x12._values import element, parse_date
 
@@ -185,9 +185,6 @@ def read_277ca(
         >>> ack.claim_id, ack.category, ack.status_code, ack.rejected
         ('CLM1', 'A7', '562', True)
     """
-    problems = Problems(strict=strict)
-    tok = Tokenizer(source, problems, progress=progress)
-    tok.start()
-    items = list(_walk(_Reader(tok, problems)))
-    problems.raise_if_strict()
-    return ReadResult(items, problems.findings)
+    return read_all(
+        source, strict=strict, progress=progress, walk=lambda tok, found: _walk(_Reader(tok, found))
+    )

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from billing_core.claims import Claim
-from billing_core.x12._problems import Problems
 from billing_core.x12._reader837 import KNOWN_837, Reader
-from billing_core.x12._results import ReadResult
-from billing_core.x12._tokens import Source, Tokenizer
+from billing_core.x12._results import ReadResult, read_all
+from billing_core.x12._tokens import Source
 from billing_core.x12._values import element, parse_date
 
 __all__ = ["read_837i", "read_837p"]
@@ -80,12 +79,12 @@ def _walk(reader: Reader) -> list[Claim]:
 def _read(
     source: Source, strict: bool, progress: Callable[[int], None] | None, institutional: bool
 ) -> ReadResult[Claim]:
-    problems = Problems(strict=strict)
-    tok = Tokenizer(source, problems, progress=progress)
-    tok.start()
-    claims = _walk(Reader(tok, problems, institutional=institutional))
-    problems.raise_if_strict()
-    return ReadResult(claims, problems.findings)
+    return read_all(
+        source,
+        strict=strict,
+        progress=progress,
+        walk=lambda tok, found: _walk(Reader(tok, found, institutional=institutional)),
+    )
 
 
 def read_837p(
