@@ -21,9 +21,12 @@ from billing_core.x12 import (
     segments,
 )
 from test_x12_835 import BODY, TEXT
+from test_x12_837 import i837, institutional_claim, p837, secondary_claim
 from x12_kit import ISA, envelope
 
 READERS: list[Callable[..., object]] = [read_835, read_277ca, read_837p, read_837i]
+TEXT_837P = p837([secondary_claim()])
+TEXT_837I = i837([institutional_claim()])
 
 
 class CountingStream(io.RawIOBase):
@@ -170,3 +173,21 @@ def test_chunk_boundaries_do_not_matter(size: int) -> None:
             return part
 
     assert read_835(Trickle()) == read_835(TEXT)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4000), st.integers(0, 30), st.text("*:~^ 0129ABPSXZ.-\n", max_size=5)
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_damaged_837_raises_only_x12_errors(edits: list[tuple[int, int, str]]) -> None:
+    for text, reader in ((TEXT_837P, read_837p), (TEXT_837I, read_837i)):
+        for at, cut, insert in edits:
+            at = at % len(text)
+            text = text[:at] + insert + text[at + cut :]
+        _only_x12_errors(reader, text)
