@@ -8,6 +8,14 @@ raises one [`X12Error`][billing_core.x12.X12Error] carrying every finding, each
 located by segment number and id, and nothing is returned; ``strict=False``
 returns what could be read with the problems in ``findings``.
 
+It holds the readers (`read_835`, `iter_835`, `read_277ca`, `read_837p`,
+`read_837i`) and their `ReadResult`; the writers (`write_837p`, `write_837i`)
+with the envelope's own data (`Submitter`, `Receiver`, `ControlNumbers`); the
+tokenizer (`segments`, `Delimiters`, `Source` and its limits); `X12Error`; and
+the command line (`main`, run by ``python -m billing_core.x12`` and the
+``billing-x12`` script). The guide "X12 in and out" has a table of what each
+transaction supports, loop by loop.
+
 Examples:
     >>> from billing_core.x12 import read_835
     >>> text = (
