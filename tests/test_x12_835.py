@@ -301,3 +301,11 @@ def test_the_truncated_clp_reads_as_zero(corpus_dir: Path) -> None:
         usd("0"),
     )
     assert "segment 98 (CLP) CLP03" in [f.location for f in result.findings]
+
+
+def test_an_unknown_claim_status_skips_the_claim_with_its_location() -> None:
+    body = [*BODY[:9], "CLP*A*7*5*5", "SVC*HC:99213*5*5", "CLP*B*1*5*5"]
+    with pytest.raises(X12Error, match=r"segment 13 \(CLP\) CLP02: unknown claim status '7'"):
+        read_835(envelope(body))
+    result = read_835(envelope(body), strict=False)
+    assert [c.patient_control_number for c in result[0].claims] == ["B"]
