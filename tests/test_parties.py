@@ -41,7 +41,7 @@ def test_patient_repr_masks_id_name_and_birth_date_but_attributes_return_them():
     assert "1980" not in text
     assert "MRN-000123" not in text
     # an id keeps its last 4 characters (it has at least 8), the rest is hidden
-    assert text == "Patient(id='****0123', name='****', birth_date='****')"
+    assert text == "Patient(id='****0123', name='****', birth_date='****', sex=None, address=None)"
     assert str(p) == text
     assert p.id == "MRN-000123"
     assert p.name == "Jane Roe"

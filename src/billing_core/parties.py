@@ -17,7 +17,7 @@ Examples:
     >>> from billing_core.parties import Patient
     >>> p = Patient(id="P1", name="Jane Roe", birth_date=datetime.date(1980, 5, 17))
     >>> p
-    Patient(id='****', name='****', birth_date='****')
+    Patient(id='****', name='****', birth_date='****', sex=None, address=None)
     >>> p.name, p.birth_date
     ('Jane Roe', datetime.date(1980, 5, 17))
 """
@@ -49,6 +49,7 @@ from billing_core.views import Protected, protected
 
 __all__ = [
     "COINSURANCE_RATE_PLACES",
+    "Address",
     "CareRole",
     "CareTeamMember",
     "Coverage",
@@ -60,6 +61,7 @@ __all__ = [
     "Provider",
     "ProviderKind",
     "Relationship",
+    "Sex",
 ]
 
 
@@ -77,6 +79,65 @@ class Relationship(enum.Enum):
     OTHER = "G8"
 
 
+class Sex(enum.Enum):
+    """A person's administrative sex as claims carry it (X12 DMG03).
+
+    Examples:
+        >>> Sex("F")
+        <Sex.FEMALE: 'F'>
+    """
+
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+def _address_lines(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _check_lines(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    if not 1 <= len(value) <= 2:
+        raise invalid("address.lines", f"must hold 1 or 2 lines, got {len(value)}", "address.lines")
+    for line in value:
+        if not isinstance(line, str) or not line.strip():
+            raise invalid("address.lines", "each line must be a non-empty str", "address.lines")
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address (X12 N3/N4; CMS-1500 boxes 5, 7 and 33).
+
+    Attributes:
+        lines: One or two street lines (a single ``str`` is one line).
+        city: The city.
+        state: The state or province code, e.g. ``"NY"``.
+        postal_code: The ZIP or postal code.
+        country: The ISO country code when outside the United States.
+
+    A patient's address is protected health information: the classes that
+    hold one mask it in their ``repr``.
+
+    Examples:
+        >>> Address(lines="1 Main St", city="Springfield", state="IL", postal_code="62701").lines
+        ('1 Main St',)
+        >>> Address(lines=[], city="Springfield")
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: address.lines: must hold 1 or 2 lines, got 0
+    """
+
+    lines: tuple[str, ...] = attrs.field(converter=_address_lines, validator=_check_lines)
+    city: str = attrs.field(validator=text("address", protected=True, show_id=False))
+    state: str = attrs.field(default="", validator=text("address", show_id=False))
+    postal_code: str = attrs.field(
+        default="", validator=text("address", protected=True, show_id=False)
+    )
+    country: str = attrs.field(default="", validator=text("address", show_id=False))
+
+
 @attrs.frozen(kw_only=True)
 class Patient:
     """The person who received the services.
@@ -87,6 +148,8 @@ class Patient:
             [`views`][billing_core.views]).
         name: Full name; masked in ``repr``.
         birth_date: Date of birth, if known; masked in ``repr``.
+        sex: Administrative sex, if known (an 837 needs it).
+        address: Home address, if known; masked in ``repr`` (an 837 needs it).
 
     Every field is protected health information: an error about one names the
     field and the problem, never the value (nor the patient's id).
@@ -98,7 +161,7 @@ class Patient:
 
     Examples:
         >>> Patient(id="MRN-000123", name="Jane Roe")
-        Patient(id='****0123', name='****', birth_date=None)
+        Patient(id='****0123', name='****', birth_date=None, sex=None, address=None)
         >>> Patient(id="P1", name=["Jane", "Roe"])
         Traceback (most recent call last):
         ...
@@ -116,6 +179,14 @@ class Patient:
         default=None,
         validator=date_field("patient", optional=True, show_id=False),
         **protected(Protected.DATE),
+    )
+    sex: Sex | None = attrs.field(
+        default=None, validator=of_type("patient", Sex, optional=True, show_id=False)
+    )
+    address: Address | None = attrs.field(
+        default=None,
+        validator=of_type("patient", Address, optional=True, show_id=False),
+        **protected(Protected.ADDRESS),
     )
 
 
@@ -321,6 +392,12 @@ class Coverage:
         benefits: The plan's benefit terms, if known.
         start: First day the coverage is in effect, if known.
         end: Last day the coverage is in effect (inclusive), if it ends.
+        subscriber: The insured person (the holder of the member id), when it
+            is not the patient (``relationship`` other than self); their
+            details go on claims (837 loop 2010BA).
+        filing_code: The kind of plan as claims name it (X12 claim filing
+            indicator, SBR09: ``"CI"`` commercial, ``"MB"`` Medicare Part B,
+            ``"MC"`` Medicaid, ...), if known.
 
     Raises:
         ValidationError: If ``end`` is before ``start`` (a ``ValueError``), or
@@ -359,6 +436,10 @@ class Coverage:
     end: datetime.date | None = attrs.field(
         default=None, validator=date_field("coverage", optional=True)
     )
+    subscriber: Patient | None = attrs.field(
+        default=None, validator=of_type("coverage", Patient, optional=True)
+    )
+    filing_code: str | None = attrs.field(default=None, validator=text("coverage", optional=True))
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:
@@ -415,6 +496,9 @@ class Provider:
         name: The person's or organization's name.
         kind: Person or organization.
         taxonomy: The NUCC taxonomy (specialty) code, if known.
+        address: The practice or facility address (a billing provider's is on
+            every claim), if known.
+        tax_id: The federal tax id (EIN) a billing provider is paid under, if known.
 
     Examples:
         >>> Provider(npi="1234567893", name="Dr. Ada Smith", taxonomy="207Q00000X").npi
@@ -431,6 +515,10 @@ class Provider:
         default=ProviderKind.PERSON, validator=of_type("provider", ProviderKind)
     )
     taxonomy: TaxonomyCode | None = attrs.field(default=None, converter=_to_taxonomy)
+    address: Address | None = attrs.field(
+        default=None, validator=of_type("provider", Address, optional=True)
+    )
+    tax_id: str | None = attrs.field(default=None, validator=text("provider", optional=True))
 
 
 class CareRole(enum.Enum):

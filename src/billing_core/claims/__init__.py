@@ -49,6 +49,7 @@ from billing_core.claims._acknowledgements import (
     ClaimAcknowledgement,
 )
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
 from billing_core.claims._rules import (
     CLAIM_RULES,
@@ -79,6 +80,7 @@ __all__ = [
     "ClaimAcknowledgement",
     "ClaimFrequency",
     "ClaimRule",
+    "InstitutionalClaim",
     "PriorLineAdjudication",
     "PriorPayerAdjudication",
     "care_team_npis_valid",

@@ -35,11 +35,12 @@ from billing_core._fields import (
 )
 from billing_core.charges import MAX_DIAGNOSIS_POINTER, DocumentRef, LineItem
 from billing_core.charges._lines import charges_minor, check_lines, line_records, lines_html
+from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.errors import CurrencyMismatchError, ValidationError
 from billing_core.money import Money
-from billing_core.parties import CareRole, CareTeamMember, Coverage, Payer, Provider
+from billing_core.parties import CareRole, CareTeamMember, Coverage, Patient, Payer, Provider
 from billing_core.views import MoneyForm, Protected, Record, protected, shown
 
 __all__ = [
@@ -100,6 +101,10 @@ class Claim:
         statement_from: First day of the statement period, if given.
         statement_through: Last day of the statement period, if given.
         prior_payers: Prior payers' adjudications, for secondary claims.
+        patient: The patient's details (name, birth date, sex, address) that
+            an 837 carries; its ``id`` is ``patient_id``.
+        institutional: The facility part of an institutional claim (837I);
+            ``None`` for a professional claim.
 
     Raises:
         ValidationError: No lines, two lines with one id, or a statement period
@@ -163,6 +168,12 @@ class Claim:
     prior_payers: tuple[PriorPayerAdjudication, ...] = attrs.field(
         default=(), converter=to_tuple, validator=items_of("claim", PriorPayerAdjudication)
     )
+    patient: Patient | None = attrs.field(
+        default=None, validator=of_type("claim", Patient, optional=True)
+    )
+    institutional: InstitutionalClaim | None = attrs.field(
+        default=None, validator=of_type("claim", InstitutionalClaim, optional=True)
+    )
 
     @total_charge.default
     def _sum_of_lines(self) -> Money:
@@ -190,6 +201,13 @@ class Claim:
                     f"{where}: prior_payers[{index}].paid is in "
                     f"{prior.paid.currency}, the claim is in {currency}"
                 )
+        if self.patient is not None and self.patient.id != self.patient_id:
+            raise invalid(
+                f"{where}.patient",
+                "the patient's id is not the claim's patient_id (value not shown: protected"
+                " health information)",
+                "claim.patient",
+            )
         start, end = self.statement_from, self.statement_through
         if start is not None and end is not None and end < start:
             raise invalid(

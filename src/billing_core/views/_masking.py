@@ -61,6 +61,8 @@ class Protected(enum.Enum):
     """A person's name (patient, guarantor, signer): hidden entirely."""
     DATE = "date"
     """A birth date: hidden entirely."""
+    ADDRESS = "address"
+    """A person's postal address: hidden entirely."""
 
 
 def mask_identifier(value: object, *, visible: int = ID_VISIBLE) -> str:
