@@ -4,9 +4,10 @@ For each covered line, in service-date order (lines of one date in the order giv
 
 1. **deductible**: up to what remains of it (the individual's and, on a family
    plan, the family's; see
-   [`CostSharingRules.embedded_deductible`][billing_core.benefits.CostSharingRules]);
+   [`CostSharingRules.embedded_deductible`][billing_core.benefits.CostSharingRules]),
+   unless the plan waives it for lines with a copay;
 2. **copay**: the line's copay (per visit or per service), up to what the
-   deductible left;
+   deductible left; counted toward the deductible when the plan says so;
 3. **coinsurance**: the coinsurance rate on what is left after both (none on
    a line with a copay when the copay replaces coinsurance), rounded once;
 4. **out-of-pocket cap**: the patient's share is capped by what remains of the
@@ -114,7 +115,15 @@ class _State:
 class _Plan:
     """The plan's terms as the integers the loop reads."""
 
-    __slots__ = ("copay", "copay_counts", "denominator", "instead", "numerator", "per_visit")
+    __slots__ = (
+        "copay",
+        "copay_counts",
+        "denominator",
+        "instead",
+        "numerator",
+        "per_visit",
+        "waived",
+    )
 
     def __init__(self, benefits: PlanBenefits, rules: CostSharingRules) -> None:
         rate = Fraction(0 if benefits.coinsurance_rate is None else benefits.coinsurance_rate)
@@ -123,6 +132,7 @@ class _Plan:
         self.instead = rules.copay_mode is CopayMode.INSTEAD_OF_COINSURANCE
         self.per_visit = rules.copay_per is CopayPer.VISIT
         self.copay_counts = rules.copay_counts_toward_deductible
+        self.waived = rules.deductible_waived_for_copay
 
 
 def _bad_line(index: int, line: object, currency: str) -> Exception:
@@ -144,6 +154,7 @@ def _cap(excess: int, coinsurance: int, copay: int, deductible: int) -> tuple[in
 
 def _run(
     items: Sequence[PricedLine],
+    code: str,
     order: Iterable[int],
     plan: _Plan,
     state: _State,
@@ -152,28 +163,28 @@ def _run(
 ) -> list[tuple[int, ...]]:
     """The cost-sharing rule over every line (see the module), in ``order``; rows in input order."""
     # The hot loop of an estimate: everything it reads is a local name.
-    code = items[0].charge.currency if items else ""
     rows: list[tuple[int, ...]] = [()] * len(items)
     deductible_left, oop_left, deductible_counted, oop_counted = (
         state.deductible_left, state.oop_left, 0, 0
     )  # fmt: skip
     numerator, denominator, instead = plan.numerator, plan.denominator, plan.instead
-    plan_copay, per_visit, copay_counts = plan.copay, plan.per_visit, plan.copay_counts
+    plan_copay, per_visit, copay_counts, waived = (
+        plan.copay, plan.per_visit, plan.copay_counts, plan.waived
+    )  # fmt: skip
     visit: datetime.date | None = None
     visit_left = 0
     for i in order:
         line = items[i]
-        charge = line.charge
-        if line.__class__ is not PricedLine or charge.currency is not code:
+        if line.__class__ is not PricedLine or (charge := line.charge).currency is not code:
             raise _bad_line(i, line, code)
         allowed = line.allowed
         if allowed is None:  # not covered: the patient's only when authorized
             rows[i] = _not_covered(charge.minor, line.patient_authorized, len(reductions))
             continue
         a = allowed.minor
-        d = a if a < deductible_left else deductible_left
-        rest = a - d
         copay = c = plan_copay if line.copay is None else line.copay.minor
+        d = 0 if copay and waived else a if a < deductible_left else deductible_left
+        rest = a - d
         if copay:
             if per_visit:
                 if line.service_date != visit:
@@ -188,13 +199,9 @@ def _run(
         if p > oop_left:  # the out-of-pocket maximum is reached on this line
             ci, c, d = _cap(p - oop_left, ci, c, d) if oop_left else (0, 0, 0)
             p = oop_left
-        if copay_counts:
-            d_counted = d + min(c, deductible_left - d)
-            deductible_left -= d_counted
-            deductible_counted += d_counted
-        else:
-            deductible_left -= d
-            deductible_counted += d
+        counted = d + min(c, deductible_left - d) if copay_counts else d
+        deductible_left -= counted
+        deductible_counted += counted
         oop_left -= p
         oop_counted += p
         if reductions:
@@ -330,7 +337,7 @@ def estimate(
         codes.append((reduction.group, reduction.reason.code))
     state = _State(benefits, met, rules.embedded_deductible)
     ratios = [r.ratio for r in reductions]
-    rows = _run(items, _date_order(items), _Plan(benefits, rules), state, ratios, rounding)
+    rows = _run(items, code, _date_order(items), _Plan(benefits, rules), state, ratios, rounding)
     return Estimate(
         currency=code,
         accumulators_after=state.after(met),

@@ -66,8 +66,13 @@ class CostSharingRules:
     """The plan switches of the cost-sharing rule, each explicit.
 
     Attributes:
+        deductible_waived_for_copay: A line subject to a copay skips the
+            deductible (the usual office-visit copay); otherwise the
+            deductible comes first and the copay applies once it is met.
         copay_counts_toward_deductible: The copay paid also counts as
-            deductible met.
+            deductible met (it matters where the deductible is waived for
+            copay lines: otherwise a copay is charged only once the
+            deductible is met).
         copay_mode: Copay before coinsurance, or instead of it.
         copay_per: Copay once per visit (service date) or per service.
         embedded_deductible: On a family plan, each person has their own
@@ -80,6 +85,9 @@ class CostSharingRules:
         <CopayMode.BEFORE_COINSURANCE: 'before_coinsurance'>
     """
 
+    deductible_waived_for_copay: bool = attrs.field(
+        default=False, validator=of_type("cost sharing rules", bool)
+    )
     copay_counts_toward_deductible: bool = attrs.field(
         default=False, validator=of_type("cost sharing rules", bool)
     )

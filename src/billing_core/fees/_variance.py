@@ -9,7 +9,9 @@ the reductions the contract itself takes (its
 
 A negative variance is an **underpayment** (money to claim back from the
 payer), a positive one an **overpayment** (money the payer may recoup). The
-claim-level ``PR`` and reduction adjustments count toward the claim's total.
+claim as a whole is compared the same way, from the claim's paid amount
+(CLP04) and every ``PR`` and reduction adjustment, claim- and line-level: an
+adjustment the payer took at claim level shows there.
 The function reads only a [`ClaimPayment`][billing_core.remittance.ClaimPayment]
 (what posting takes in) and our [`Claim`][billing_core.claims.Claim]: it needs
 nothing from posting itself.
@@ -119,16 +121,18 @@ class VarianceReport:
         claim_id: Our claim.
         contract: The contract's name.
         lines: The variance of each line the payer answered and we claimed.
-        claim_level: The claim-level patient responsibility and reductions,
-            counted in the totals.
-        findings: One warning per line (and for the claim) not paid as
-            contracted, and per line only one side has.
+        expected: The contract's total for every line of the claim it prices.
+        paid: What the payer paid for the claim (CLP04).
+        patient: The patient responsibility it assigned, claim- and line-level.
+        reductions: The contract's own reductions it took, claim- and line-level.
+        findings: One warning per line not paid as contracted, for the claim
+            when its total says more than its lines, and per line only one
+            side has.
 
     Examples:
         >>> usd = lambda s: Money(s, "USD")
-        >>> report = VarianceReport(claim_id="C1", contract="Acme", lines=(LineVariance(
-        ...     line_id="L1", expected=usd("100"), paid=usd("90"), patient=usd("20"),
-        ...     reductions=usd("0")),), claim_level=usd("0"), findings=())
+        >>> report = VarianceReport(claim_id="C1", contract="Acme", lines=(), expected=usd("100"),
+        ...     paid=usd("90"), patient=usd("20"), reductions=usd("0"), findings=())
         >>> report.variance
         Money('10.00', 'USD')
     """
@@ -136,22 +140,16 @@ class VarianceReport:
     claim_id: str
     contract: str
     lines: tuple[LineVariance, ...]
-    claim_level: Money
+    expected: Money
+    paid: Money
+    patient: Money
+    reductions: Money
     findings: tuple[Finding, ...]
 
     @property
-    def expected(self) -> Money:
-        """The contract's total for the lines compared."""
-        return Money.sum(
-            (v.expected for v in self.lines if v.expected is not None), self.claim_level.currency
-        )
-
-    @property
     def actual(self) -> Money:
-        """What the payer accepted in all: the lines' and the claim-level amounts."""
-        return (
-            Money.sum((v.actual for v in self.lines), self.claim_level.currency) + self.claim_level
-        )
+        """What the payer accepted for the claim: paid + patient + reductions."""
+        return self.paid + self.patient + self.reductions
 
     @property
     def variance(self) -> Money:
@@ -279,7 +277,9 @@ def payment_variance(
     answers = {sp.line_control_number: sp for sp in claim_payment.lines}
     lines: list[LineVariance] = []
     findings: list[Finding] = []
-    for price in price_claim(claim, contract):
+    prices = price_claim(claim, contract)
+    expected = sum(p.allowed.minor for p in prices if p.allowed is not None)
+    for price in prices:
         answer = answers.pop(price.line.id, None)
         if answer is None:
             if claim_payment.lines:
@@ -303,18 +303,21 @@ def payment_variance(
         )
         for key in answers
     )
-    patient, reduced = _sums(claim_payment.adjustments, reductions)
+    every = (*claim_payment.adjustments, *(a for sp in claim_payment.lines for a in sp.adjustments))
+    patient, reduced = _sums(every, reductions)
     report = VarianceReport(
         claim_id=claim.id,
         contract=contract.name,
         lines=tuple(lines),
-        claim_level=Money.from_minor(patient + reduced, code),
+        expected=Money.from_minor(expected, code),
+        paid=claim_payment.paid,
+        patient=Money.from_minor(patient, code),
+        reductions=Money.from_minor(reduced, code),
         findings=(),
     )
     total = report.variance
-    if total.minor and report.claim_level.minor:
+    if total.minor != sum(v.variance.minor for v in lines):  # the claim level says more
         rule = UNDERPAID_RULE if total.minor < 0 else OVERPAID_RULE
-        findings.append(
-            _finding(f"claim {claim.id!r}", rule, f"with the claim-level amounts, variance {total}")
-        )
+        findings.append(_finding(f"claim {claim.id!r}", rule, f"{report.actual} paid and owed"
+                                 f" vs contract {report.expected}: variance {total}"))  # fmt: skip
     return attrs.evolve(report, findings=tuple(findings))
