@@ -155,7 +155,7 @@ def _cap(excess: int, coinsurance: int, copay: int, deductible: int) -> tuple[in
 def _run(
     items: Sequence[PricedLine],
     code: str,
-    order: Iterable[int],
+    order: Iterable[tuple[int, PricedLine]],
     plan: _Plan,
     state: _State,
     reductions: Sequence[tuple[int, int]],
@@ -173,8 +173,7 @@ def _run(
     )  # fmt: skip
     visit: datetime.date | None = None
     visit_left = 0
-    for i in order:
-        line = items[i]
+    for i, line in order:
         if line.__class__ is not PricedLine or (charge := line.charge).currency is not code:
             raise _bad_line(i, line, code)
         allowed = line.allowed
@@ -231,16 +230,16 @@ def _reduced(
     return (charge, a, d, c, ci, pays, sum(withheld), d + c + ci, 1, *withheld)
 
 
-def _date_order(items: Sequence[PricedLine]) -> Iterable[int]:
-    """Indexes in service-date order, stable; no sort when the lines already are in order."""
+def _date_order(items: Sequence[PricedLine]) -> Iterable[tuple[int, PricedLine]]:
+    """``(index, line)`` in service-date order, stable; no sort when already in order."""
     try:
         dates = list(map(_SERVICE_DATE, items))
         if all(map(operator.le, dates, dates[1:])):
-            return range(len(items))
-        return sorted(range(len(items)), key=dates.__getitem__)
+            return enumerate(items)
+        return ((i, items[i]) for i in sorted(range(len(items)), key=dates.__getitem__))
     except (AttributeError, TypeError):
         # Not every item is a PricedLine: the loop names the first that is not.
-        return range(len(items))
+        return enumerate(items)
 
 
 def _currency(

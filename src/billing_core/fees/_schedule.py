@@ -207,6 +207,10 @@ def validate_fee_schedule(
     return tuple(sorted(findings, key=lambda f: f.location))
 
 
+_DATE: Final = datetime.date
+_Plain = tuple[tuple[datetime.date, ...], tuple[datetime.date | None, ...], tuple[Money, ...]]
+
+
 class _Periods:
     """The entries of one key, by start date, for bisecting."""
 
@@ -217,6 +221,10 @@ class _Periods:
         self.entries = tuple(entries)
         self.starts = tuple(e.start for e in entries)
         self.ends = tuple(e.end for e in entries)
+
+    def plain(self) -> _Plain:
+        """Starts, ends and amounts: the fast lookup of ``FeeSchedule.price`` reads these."""
+        return self.starts, self.ends, tuple(e.amount for e in self.entries)
 
     def on(self, day: datetime.date) -> FeeScheduleEntry | None:
         i = bisect_right(self.starts, day) - 1
@@ -260,7 +268,7 @@ class FeeSchedule:
     name: str = attrs.field(validator=text("fee schedule", nonempty=True))
     currency: str = attrs.field(validator=of_type("fee schedule", str))
     entries: tuple[FeeScheduleEntry, ...] = attrs.field(converter=to_tuple)
-    _plain: dict[str, _Periods] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _plain: dict[str, _Plain] = attrs.field(init=False, repr=False, eq=False, hash=False)
     _keyed: dict[tuple[str, str, str], _Periods] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -282,7 +290,8 @@ class FeeSchedule:
             if modifier:
                 modifiers.setdefault(code, set()).add(modifier)
         object.__setattr__(self, "_keyed", keyed)
-        object.__setattr__(self, "_plain", {k[0]: p for k, p in keyed.items() if k[1:] == ("", "")})
+        plain = {k[0]: p.plain() for k, p in keyed.items() if k[1:] == ("", "")}
+        object.__setattr__(self, "_plain", plain)
         object.__setattr__(self, "_modifiers", {c: tuple(sorted(m)) for c, m in modifiers.items()})
 
     def lookup(
@@ -354,14 +363,14 @@ class FeeSchedule:
             Money('600.00', 'USD')
         """
         if code.__class__ is str and place_of_service is None and not modifiers:
-            periods = self._plain.get(code)
-            if periods is not None and on.__class__ is datetime.date:
-                if len(periods.starts) == 1:  # one period: no bisecting
-                    end = periods.ends[0]
-                    if periods.starts[0] <= on and (end is None or on <= end):
-                        return periods.entries[0].amount
-                    return None
-                found = periods.on(on)
-                return None if found is None else found.amount
+            found = self._plain.get(code)
+            if found is not None and on.__class__ is _DATE:
+                starts, ends, amounts = found
+                i = bisect_right(starts, on) - 1
+                if i >= 0:
+                    end = ends[i]
+                    if end is None or on <= end:
+                        return amounts[i]
+                return None
         entry = self.lookup(code, on, modifiers=modifiers, place_of_service=place_of_service)
         return None if entry is None else entry.amount
