@@ -21,13 +21,14 @@ Run: ``.venv/bin/python benchmarks/bench_coverage.py [--quick]``
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+
+from _harness import timed
 
 from billing_core.benefits import PricedLine, estimate
 from billing_core.fees import FeeSchedule, FeeScheduleEntry
@@ -124,13 +125,6 @@ def lookup_floor(
                     break
         out.append(found)
     return out
-
-
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def main(argv: list[str] | None = None) -> int:

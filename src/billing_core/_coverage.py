@@ -28,12 +28,22 @@ from fractions import Fraction
 from typing import Final
 
 from billing_core._checks import describe
-from billing_core._fields import TOO_WIDE, too_wide
+from billing_core._fields import TOO_WIDE, invalid, too_wide
+from billing_core.claims import Claim
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
 from billing_core.parties import COINSURANCE_RATE_PLACES
+from billing_core.remittance import ClaimPayment
 
-__all__ = ["RATE_PLACES", "amount", "currency_of", "rate", "rate_text"]
+__all__ = [
+    "RATE_PLACES",
+    "amount",
+    "arguments_of_types",
+    "currency_of",
+    "payment_for_claim",
+    "rate",
+    "rate_text",
+]
 
 RATE_PLACES: Final = COINSURANCE_RATE_PLACES
 """The most decimal places of any rate of the coverage math (as for coinsurance): 6."""
@@ -160,3 +170,47 @@ def currency_of(named: Mapping[str, object]) -> str:
     if first is None:
         raise TypeError(f"{', '.join(named)}: expected Money amounts, got none")
     return first[1]
+
+
+def arguments_of_types(*arguments: tuple[object, type, str]) -> None:
+    """Raise ``TypeError`` naming the first ``(value, type, name)`` whose value is not of its type.
+
+    Examples:
+        >>> arguments_of_types((1, int, "count"), ("x", Money, "paid"))
+        Traceback (most recent call last):
+        ...
+        TypeError: paid must be a Money, got 'x' (str)
+    """
+    for value, kind, name in arguments:
+        if not isinstance(value, kind):
+            raise TypeError(f"{name} must be a {kind.__name__}, got {describe(value)}")
+
+
+def payment_for_claim(claim: Claim, payment: ClaimPayment, argument: str, rule: str) -> None:
+    """Refuse a claim payment whose patient control number is not the claim's id.
+
+    Args:
+        claim: Our claim.
+        payment: The payer's answer said to be for it.
+        argument: The payment's argument name, for the location.
+        rule: The rule id of the finding.
+
+    Raises:
+        ValidationError: Naming both ids.
+
+    Examples:
+        >>> from billing_core._examples import example_claim
+        >>> other = ClaimPayment(patient_control_number="CLM9", status="1",
+        ...                      charge=Money("1", "USD"), paid=Money("1", "USD"))
+        >>> payment_for_claim(example_claim(), other, "claim_payment", "contract.claim")
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: claim_payment.patient_control_number: 'CLM9' is not claim 'CLM1': the payment is for another claim
+    """  # noqa: E501
+    if payment.patient_control_number != claim.id:
+        raise invalid(
+            f"{argument}.patient_control_number",
+            f"{payment.patient_control_number!r} is not claim {claim.id!r}:"
+            " the payment is for another claim",
+            rule,
+        )

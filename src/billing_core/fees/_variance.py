@@ -40,7 +40,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from billing_core._checks import describe
+from billing_core._coverage import arguments_of_types, payment_for_claim
 from billing_core._fields import invalid
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
@@ -204,20 +204,12 @@ def _line(
 
 
 def _check_inputs(claim: Claim, claim_payment: ClaimPayment, contract: Contract) -> None:
-    for value, kind, name in (
+    arguments_of_types(
         (claim, Claim, "claim"),
         (claim_payment, ClaimPayment, "claim_payment"),
         (contract, Contract, "contract"),
-    ):
-        if not isinstance(value, kind):
-            raise TypeError(f"{name} must be a {kind.__name__}, got {describe(value)}")
-    if claim_payment.patient_control_number != claim.id:
-        raise invalid(
-            "claim_payment.patient_control_number",
-            f"{claim_payment.patient_control_number!r} is not claim {claim.id!r}:"
-            " the payment is for another claim",
-            "contract.claim",
-        )
+    )
+    payment_for_claim(claim, claim_payment, "claim_payment", "contract.claim")
     if claim_payment.is_reversal:
         raise invalid(
             f"claim payment {claim.id!r}.status",

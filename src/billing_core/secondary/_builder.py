@@ -41,7 +41,8 @@ import datetime
 
 import attrs
 
-from billing_core._checks import check_date, describe
+from billing_core._checks import check_date
+from billing_core._coverage import arguments_of_types, payment_for_claim
 from billing_core._fields import invalid, refused
 from billing_core.balancing import balance_claim, balance_line
 from billing_core.charges import LineItem
@@ -59,26 +60,10 @@ _NOT_ADJUDICATED = {
 }
 
 
-def _check_types(claim: object, payment: object, coverage: object) -> None:
-    for value, kind, name in (
-        (claim, Claim, "primary_claim"),
-        (payment, ClaimPayment, "primary_claim_payment"),
-        (coverage, Coverage, "next_coverage"),
-    ):
-        if not isinstance(value, kind):
-            raise TypeError(f"{name} must be a {kind.__name__}, got {describe(value)}")
-
-
 def _check_payment(claim: Claim, payment: ClaimPayment, coverage: Coverage) -> None:
     """Refuse a payment that is not the prior payer's adjudication of this claim."""
     what = f"secondary claim for claim {claim.id!r}"
-    if payment.patient_control_number != claim.id:
-        raise invalid(
-            "primary_claim_payment.patient_control_number",
-            f"{payment.patient_control_number!r} is not claim {claim.id!r}:"
-            " the payment is for another claim",
-            "secondary.claim",
-        )
+    payment_for_claim(claim, payment, "primary_claim_payment", "secondary.claim")
     if payment.currency != claim.currency:
         raise CurrencyMismatchError(
             f"the payment is in {payment.currency}, claim {claim.id!r} in {claim.currency}"
@@ -207,7 +192,11 @@ def secondary_claim(
         CurrencyMismatchError: The payment in another currency than the claim.
         TypeError: Arguments of the wrong type.
     """
-    _check_types(primary_claim, primary_claim_payment, next_coverage)
+    arguments_of_types(
+        (primary_claim, Claim, "primary_claim"),
+        (primary_claim_payment, ClaimPayment, "primary_claim_payment"),
+        (next_coverage, Coverage, "next_coverage"),
+    )
     check_date(adjudicated_on, "adjudicated_on")
     check_date(claim_date, "claim_date", optional=True)
     _check_payment(primary_claim, primary_claim_payment, next_coverage)
