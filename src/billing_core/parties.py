@@ -328,10 +328,15 @@ class PlanBenefits:
     [`COINSURANCE_RATE_PLACES`][billing_core.parties.COINSURANCE_RATE_PLACES] decimal places.
 
     Attributes:
-        deductible: The yearly deductible.
+        deductible: The yearly deductible (the individual's, on a family plan).
         copay: The fixed copay per visit.
         coinsurance_rate: The patient's share after the deductible, 0 to 1.
-        out_of_pocket_max: The yearly out-of-pocket maximum.
+        out_of_pocket_max: The yearly out-of-pocket maximum (the individual's,
+            on a family plan).
+        family_deductible: The yearly deductible of the whole family, on a
+            family plan.
+        family_out_of_pocket_max: The yearly out-of-pocket maximum of the
+            whole family, on a family plan.
 
     Raises:
         TypeError: An amount that is not a `Money`, a rate that is not a ``Decimal``.
@@ -352,12 +357,16 @@ class PlanBenefits:
     copay: Money | None = attrs.field(default=None, validator=_amount)
     coinsurance_rate: Decimal | None = attrs.field(default=None, validator=_check_rate)
     out_of_pocket_max: Money | None = attrs.field(default=None, validator=_amount)
+    family_deductible: Money | None = attrs.field(default=None, validator=_amount)
+    family_out_of_pocket_max: Money | None = attrs.field(default=None, validator=_amount)
 
     def __attrs_post_init__(self) -> None:
         amounts = {
             "deductible": self.deductible,
             "copay": self.copay,
             "out_of_pocket_max": self.out_of_pocket_max,
+            "family_deductible": self.family_deductible,
+            "family_out_of_pocket_max": self.family_out_of_pocket_max,
         }
         currencies = {m.currency for m in amounts.values() if m is not None}
         if len(currencies) > 1:
@@ -371,7 +380,13 @@ class PlanBenefits:
     @property
     def currency(self) -> str | None:
         """The currency of the amounts, or ``None`` when there are none."""
-        for m in (self.deductible, self.copay, self.out_of_pocket_max):
+        for m in (
+            self.deductible,
+            self.copay,
+            self.out_of_pocket_max,
+            self.family_deductible,
+            self.family_out_of_pocket_max,
+        ):
             if m is not None:
                 return m.currency
         return None

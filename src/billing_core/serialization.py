@@ -79,6 +79,7 @@ from billing_core.bills import Bill
 from billing_core.charges import Encounter, LineItem
 from billing_core.claims import Claim, ClaimAcknowledgement
 from billing_core.errors import DuplicateError, NotFoundError, ValidationError
+from billing_core.good_faith import GoodFaithEstimate
 from billing_core.ledger import (
     Adjustment,
     ChargePosted,
@@ -279,6 +280,7 @@ _LIBRARY_TYPES: Final[tuple[tuple[type[Any], str], ...]] = (
     (ClaimAcknowledgement, "claim_acknowledgement"),
     (Remittance, "remittance"),
     (Payment, "payment"),
+    (GoodFaithEstimate, "good_faith_estimate"),
 )
 
 for _cls, _tag in _LIBRARY_TYPES:
