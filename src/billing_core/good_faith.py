@@ -50,7 +50,7 @@ from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money, format_money
 from billing_core.money._cldr import locale as _locale
 from billing_core.parties import CareRole, Patient, Provider
-from billing_core.views import MASK, Record, html_table, mask_identifier
+from billing_core.views import MASK, MoneyForm, Record, html_table, mask_identifier
 
 __all__ = ["DEFAULT_DISCLAIMER", "DISPUTE_THRESHOLD", "GoodFaithEstimate"]
 
@@ -211,12 +211,30 @@ class GoodFaithEstimate:
             )
         return (billed - expected).minor >= DISPUTE_THRESHOLD.minor
 
-    def to_records(self) -> list[Record]:
+    def to_records(self, *, money: MoneyForm = "decimal") -> list[Record]:
         """The items as flat rows of plain values (``pandas.DataFrame(records)`` works).
 
-        No patient identifier is included.
+        No patient identifier is included, so there is nothing to mask.
+
+        Args:
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            One record per item.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core._examples import example_line
+            >>> from billing_core.parties import Patient, Provider
+            >>> gfe = GoodFaithEstimate(id="G", issued_on=datetime.date(2024, 2, 26),
+            ...     patient=Patient(id="P1", name="Jane Roe"), primary_service="Visit",
+            ...     provider=Provider(npi="1245319599", name="Riverside Clinic"),
+            ...     lines=[example_line("L1", "180.00")])
+            >>> [(r["estimate_id"], r["charge"]) for r in gfe.to_records(money="minor")]
+            [('G', 18000)]
         """
-        return line_records(self.lines, self.currency, estimate_id=self.id)
+        return line_records(self.lines, self.currency, money, estimate_id=self.id)
 
     def _rows(self, locale: str) -> list[list[str]]:
         rows = []
