@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import Final
+from typing import Any, Final
 
 from hypothesis import strategies as st
 
@@ -327,17 +327,19 @@ def _move(draw: st.DrawFn, acct: Account) -> Entry | None:
 
 @st.composite
 def _provider(draw: st.DrawFn, acct: Account) -> Entry | None:
-    kind = draw(st.sampled_from([ProviderPayment, ProviderWithholding]))
-    return kind(
-        id=acct.next_id("v"),
-        account_id=acct.account_id,
-        effective=acct.day,
-        amount=acct.money(draw(st.integers(min_value=1, max_value=10_000))),
-        party=draw(st.sampled_from(list(acct.payers.values()))),
-        reason=draw(st.sampled_from(["L6", "WO", "FB", "72", None])),
-        reference=draw(st.sampled_from(["", "CLM-1", "FCN 77"])),
-        claim_id=draw(st.none() | st.just("CLM-1")),
-    )
+    fields: dict[str, Any] = {
+        "id": acct.next_id("v"),
+        "account_id": acct.account_id,
+        "effective": acct.day,
+        "amount": acct.money(draw(st.integers(min_value=1, max_value=10_000))),
+        "party": draw(st.sampled_from(list(acct.payers.values()))),
+        "reason": draw(st.sampled_from(["L6", "WO", "FB", "72", None])),
+        "reference": draw(st.sampled_from(["", "CLM-1", "FCN 77"])),
+        "claim_id": draw(st.none() | st.just("CLM-1")),
+    }
+    if draw(st.booleans()):
+        return ProviderPayment(**fields)
+    return ProviderWithholding(**fields)
 
 
 @st.composite
