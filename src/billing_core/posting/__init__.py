@@ -96,7 +96,23 @@ Examples:
 """  # noqa: E501 - a Markdown table
 
 from billing_core.posting._apply import apply_posting, idempotency_key
+from billing_core.posting._denials import (
+    DEFAULT_ADJUSTED_REASONS,
+    DEFAULT_APPEAL_RULE,
+    DEFAULT_DENIAL_POLICY,
+    DEFAULT_HELD_REASONS,
+    DenialAction,
+    DenialPolicy,
+    check_denial_policy,
+)
 from billing_core.posting._plan import plan_posting
+from billing_core.posting._reconcile import (
+    UnappliedCash,
+    reconcile_deposit,
+    reconcile_remittance,
+    remittance_account,
+    unapplied_cash,
+)
 from billing_core.posting._types import (
     NON_COVERED_REASONS,
     PRIOR_PAYER_IMPACT_REASONS,
@@ -107,19 +123,33 @@ from billing_core.posting._types import (
     PostingPlan,
     ProviderPosting,
     ProviderPostingKind,
+    UnmatchedPolicy,
 )
 
 __all__ = [
+    "DEFAULT_ADJUSTED_REASONS",
+    "DEFAULT_APPEAL_RULE",
+    "DEFAULT_DENIAL_POLICY",
+    "DEFAULT_HELD_REASONS",
     "NON_COVERED_REASONS",
     "PRIOR_PAYER_IMPACT_REASONS",
     "ClaimLevelRule",
     "Crossover",
+    "DenialAction",
+    "DenialPolicy",
     "FollowUp",
     "FollowUpKind",
     "PostingPlan",
     "ProviderPosting",
     "ProviderPostingKind",
+    "UnappliedCash",
+    "UnmatchedPolicy",
     "apply_posting",
+    "check_denial_policy",
     "idempotency_key",
     "plan_posting",
+    "reconcile_deposit",
+    "reconcile_remittance",
+    "remittance_account",
+    "unapplied_cash",
 ]
