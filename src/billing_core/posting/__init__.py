@@ -125,6 +125,7 @@ from billing_core.posting._types import (
     ProviderPostingKind,
     UnmatchedPolicy,
 )
+from billing_core.posting._unapplied import apply_unapplied
 
 __all__ = [
     "DEFAULT_ADJUSTED_REASONS",
@@ -145,6 +146,7 @@ __all__ = [
     "UnappliedCash",
     "UnmatchedPolicy",
     "apply_posting",
+    "apply_unapplied",
     "check_denial_policy",
     "idempotency_key",
     "plan_posting",

@@ -118,8 +118,8 @@ class DenialPolicy:
         Traceback (most recent call last):
         ...
         billing_core.errors.ValidationError: 2 problems:
-          DenialPolicy.hold: 'CO-50' is not a claim adjustment reason code (a CARC such as 50 or B7; the policy applies to CO, PI and OA)
-          DenialPolicy.adjust: '50' is both held and adjusted
+          - DenialPolicy.hold: 'CO-50' is not a claim adjustment reason code (a CARC such as 50 or B7; the policy applies to CO, PI and OA)
+          - DenialPolicy.adjust: '50' is both held and adjusted
     """  # noqa: E501
 
     hold: frozenset[str] = attrs.field(default=DEFAULT_HELD_REASONS, converter=_codes)

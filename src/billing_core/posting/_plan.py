@@ -268,7 +268,7 @@ def assemble(
         balancing=report,
         accepted_unbalanced=accept_unbalanced,
         total_payment=remittance.total_payment,
-        assumed=_assumed(folded.relied),
+        assumed=assumed(folded.relied),
     )
 
 
@@ -421,7 +421,7 @@ def _open_holds(
     }
 
 
-def _assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
+def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
     seen: dict[Key, Assumed] = {}
     for line_id, account, bucket, open_minor in relied:
