@@ -46,54 +46,25 @@ def appeal_entries(
     ``appealed`` are the denied amounts of the claim's lines held now.
     """
     claim = side.claim
-    out = Appeals([], [], [], [])
     still_open = [
         h
         for h in inputs.holds.get(claim.id, ())
         if h.id not in reversed_ids and h.bucket is side.bucket
     ]
-    for hold in still_open:
-        try:
-            out.entries.append(
-                reverse(
-                    hold,
-                    id=inputs.entry_id(number + len(out.entries)),
-                    effective=inputs.effective,
-                    reason=f"appeal closed by remittance {inputs.remittance.id}",
-                )
-            )
-        except ValidationError as exc:  # a plan dated before the hold
-            out.findings.extend(exc.findings)
-            return out
-        out.reversed.append(hold.id)
-    sums: dict[tuple[GroupCode, str], int] = {}
-    for group, carc, amount, _ in appealed:
-        sums[(group, carc.code)] = sums.get((group, carc.code), 0) + amount
+    out = _close(inputs, still_open, number)
+    if out.findings:
+        return out
     first_hold = number + len(out.entries)
-    for (group, reason), amount in sums.items():
-        out.entries.append(
-            AppealHold(
-                id=inputs.entry_id(number + len(out.entries)),
-                account_id=claim.account_id,
-                effective=inputs.effective,
-                amount=Money.from_minor(amount, inputs.currency),
-                source=side.source,
-                claim_id=claim.id,
-                bucket=side.bucket,
-                group=group,
-                reason=reason,
-            )
-        )
-    if sums:
-        deadline = inputs.deadline
+    total = _hold(inputs, side, appealed, out.entries, number)
+    if total:
         out.follow_ups.append(
             follow_up(
                 FollowUpKind.APPEAL,
                 claim.id,
                 cp,
                 side.location,
-                amount=Money.from_minor(sum(sums.values()), inputs.currency),
-                deadline=deadline,
+                amount=Money.from_minor(total, inputs.currency),
+                deadline=inputs.deadline,
                 entry_id=inputs.entry_id(first_hold),
             )
         )
@@ -109,3 +80,51 @@ def appeal_entries(
             )
         )
     return out
+
+
+def _close(inputs: Inputs, holds: Sequence[AppealHold], number: int) -> Appeals:
+    """Reverse each open hold: the payer answered the claim again."""
+    out = Appeals([], [], [], [])
+    for hold in holds:
+        try:
+            out.entries.append(
+                reverse(
+                    hold,
+                    id=inputs.entry_id(number + len(out.entries)),
+                    effective=inputs.effective,
+                    reason=f"appeal closed by remittance {inputs.remittance.id}",
+                )
+            )
+        except ValidationError as exc:  # a plan dated before the hold
+            out.findings.extend(exc.findings)
+            return out
+        out.reversed.append(hold.id)
+    return out
+
+
+def _hold(
+    inputs: Inputs,
+    side: ClaimSide,
+    appealed: Sequence[Adjusted],
+    entries: list[Entry],
+    number: int,
+) -> int:
+    """Append one hold per group and reason held now to ``entries``; the total held."""
+    sums: dict[tuple[GroupCode, str], int] = {}
+    for group, carc, amount, _ in appealed:
+        sums[(group, carc.code)] = sums.get((group, carc.code), 0) + amount
+    for (group, reason), amount in sums.items():
+        entries.append(
+            AppealHold(
+                id=inputs.entry_id(number + len(entries)),
+                account_id=side.claim.account_id,
+                effective=inputs.effective,
+                amount=Money.from_minor(amount, inputs.currency),
+                source=side.source,
+                claim_id=side.claim.id,
+                bucket=side.bucket,
+                group=group,
+                reason=reason,
+            )
+        )
+    return sum(sums.values())

@@ -94,22 +94,26 @@ def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
         PaymentApplied(id=f"{prefix}-pa2", amount=usd("25.00"), party=patient, bucket=mine, **on),
         Refund(id=f"{prefix}-f", amount=usd("15.00"), party=patient, **at),
         reverse(write_off, id=f"{prefix}-r", effective=DAY, reason="paid after all"),
-        CashHeld(id=f"{prefix}-h", amount=usd("8.00"), party=payer, claim_reference="X9", **at),
+        *_money_of_no_line(account_id, prefix, payer),
+    ]
+
+
+def _money_of_no_line(account_id: str, prefix: str, payer: Party) -> list[Entry]:
+    """Held cash, a credit moved on, provider-level money and an appeal hold."""
+    at: dict[str, Any] = {"account_id": account_id, "effective": DAY, "party": payer}
+    return [
+        CashHeld(id=f"{prefix}-h", amount=usd("8.00"), claim_reference="X9", **at),
         CreditTransfer(
             id=f"{prefix}-m",
             amount=usd("3.00"),
-            party=payer,
             to_account=f"{account_id}-2",
             held=f"{prefix}-h",
             **at,
         ),
-        ProviderPayment(
-            id=f"{prefix}-i", amount=usd("1.27"), party=payer, reason="L6", reference="X", **at
-        ),
+        ProviderPayment(id=f"{prefix}-i", amount=usd("1.27"), reason="L6", reference="X", **at),
         ProviderWithholding(
             id=f"{prefix}-wo",
             amount=usd("9.00"),
-            party=payer,
             reason="WO",
             reference="PCN-7",
             claim_id="CLM-7",
@@ -117,12 +121,13 @@ def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
         ),
         AppealHold(
             id=f"{prefix}-ap",
+            account_id=account_id,
+            effective=DAY,
             amount=usd("2.00"),
             claim_id="CLM-7",
-            bucket=primary,
+            bucket=Bucket.PRIMARY,
             group=GroupCode.CO,
             reason="50",
-            **at,
         ),
     ]
 
