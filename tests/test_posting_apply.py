@@ -10,17 +10,30 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from billing_core.balances import line_balances
+from billing_core.balances import credits, line_balances
 from billing_core.codes import GroupCode
 from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError, ValidationError
-from billing_core.ledger import Adjustment, Bucket
+from billing_core.ledger import Adjustment, Bucket, Party, validate_history
 from billing_core.money import Money
 from billing_core.posting import ProviderPostingKind, apply_posting, idempotency_key, plan_posting
 from billing_core.remittance import CasAdjustment as Cas
 from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.serialization import from_json, to_json
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
-from posting_kit import DAY, PAID_ON, cas, charges, claim, clp, item, post, remit, svc, usd
+from posting_kit import (
+    DAY,
+    PAID_ON,
+    cas,
+    charges,
+    claim,
+    clp,
+    item,
+    post,
+    remit,
+    summary,
+    svc,
+    usd,
+)
 
 
 def test_unbalanced_remittance_is_refused_with_the_explanation() -> None:
@@ -180,15 +193,25 @@ def test_an_accepted_unbalanced_remittance_never_applies_more_than_it_pays() -> 
     c = claim("CLM1", [item("L1", "100")])
     history = charges(c)
     # CLP04 says 60 was paid, but the line says 70 (100 - CO 30): accepting the
-    # imbalance must not apply 70 out of 60 received.
+    # imbalance must not apply 70 out of 60 received. (This plan used to apply 70 and
+    # only apply_posting caught it, as a negative credit.)
     remittance = remit(
         "60", [clp("CLM1", "100", "60", svc("L1", "100", "70", *cas("CO", ("45", "30"))))]
     )
     plan = plan_posting(remittance, [c], history, accept_unbalanced=True)
     assert not plan.refused
-    with pytest.raises(ValidationError) as refused:
-        apply_posting(plan, history)
-    assert {f.rule for f in refused.value.findings} == {"history.credit_negative"}
+    assert summary(plan.entries) == [
+        ("PaymentReceived", None, "60.00", ""),
+        ("PaymentApplied", "L1", "60.00", "primary"),
+        ("Adjustment", "L1", "30.00", "CO-45"),
+    ]
+    assert "posting.capped_to_paid" in {f.rule for f in plan.findings}
+    assert plan.reconciliation().ok
+    after = [*history, *apply_posting(plan, history)]
+    assert validate_history(after) == ()
+    lb = line_balances(after, PAID_ON)["L1"]
+    assert lb.paid == usd("60") and lb.open.of(Bucket.PRIMARY) == usd("10")
+    assert credits(after, PAID_ON)[Party.payer("acme")].available == usd("0")
 
 
 def test_the_balances_fast_path_keeps_every_check() -> None:
