@@ -153,7 +153,8 @@ def summary(entries: Sequence[Entry]) -> list[tuple[str, str | None, str, str]]:
         elif isinstance(e, AppealHold):
             detail = f"{e.group}-{e.reason} held"
         elif isinstance(e, CashHeld):
-            detail = e.claim_reference + ("" if e.service_line is None else f" line {e.service_line}")
+            line = "" if e.service_line is None else f" line {e.service_line}"
+            detail = e.claim_reference + line
         elif isinstance(e, ProviderPayment | ProviderWithholding):
             detail = f"{e.reason} {e.reference}" + (f" -> {e.claim_id}" if e.claim_id else "")
         elif isinstance(e, CreditTransfer):

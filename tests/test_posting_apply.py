@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from billing_core.balances import credits, line_balances
 from billing_core.codes import GroupCode
-from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError, ValidationError
+from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError
 from billing_core.ledger import Adjustment, Bucket, Party, validate_history
 from billing_core.money import Money
 from billing_core.posting import ProviderPostingKind, apply_posting, idempotency_key, plan_posting
