@@ -122,14 +122,14 @@ def apply_unapplied(
     """
     entries = history if isinstance(history, list | tuple) else tuple(history)
     key = _key(held, claim)
+    posted = posted_entry(entries, key)
+    if posted is not None:  # checked first: a retry of this very application
+        message = f"already applied to claim {claim.id} (entry {posted.id})"
+        return _refused(key, remittance, effective, [_err(held, message, "already_posted")])
     found = _problems(held, remittance, claim, entries, effective)
     cp = None if found else _claim_payment(held, remittance, claim, lines or {})
     if cp is None or isinstance(cp, Finding):
         return _refused(key, remittance, effective, [cp] if isinstance(cp, Finding) else found)
-    posted = posted_entry(entries, key)
-    if posted is not None:
-        message = f"already applied to claim {claim.id} (entry {posted.id})"
-        return _refused(key, remittance, effective, [_err(held, message, "already_posted")])
     alone = attrs.evolve(
         remittance, total_payment=held.amount, claims=[cp], provider_adjustments=()
     )
