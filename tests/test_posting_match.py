@@ -197,3 +197,21 @@ def test_a_denial_answered_without_service_lines_plans_without_error() -> None:
     lb = line_balances(after, PAID_ON)
     assert lb["L1"].open.of(Bucket.PRIMARY) == usd("100.00")
     assert lb["L2"].open.of(Bucket.PRIMARY) == usd("50.01")
+
+
+def test_claim_level_amounts_never_adjust_a_line_below_zero_for_a_rounding_tie() -> None:
+    # Two lines of 0.01, two claim-level adjustments of 0.01: split one by one with ties
+    # going to the first line, both cents landed on L1 (-0.01 left to pay) and the plan
+    # was refused. Each adjustment now fills what a line has left.
+    c = claim("C1", [item("L1", "0.01"), item("L2", "0.01")])
+    r = remit(
+        "0",
+        [clp("C1", "0.02", "0", adjustments=cas("CO", ("45", "0.01"), ("253", "0.01")))],
+    )
+    plan, after = post(r, [c], charges(c), denials=DenialPolicy(hold=()))
+    assert summary(plan.entries) == [
+        ("Adjustment", "L1", "0.01", "CO-45"),
+        ("Adjustment", "L2", "0.01", "CO-253"),
+    ]
+    lb = line_balances(after, PAID_ON)
+    assert lb["L1"].balance == lb["L2"].balance == usd("0")

@@ -33,8 +33,12 @@ def distribute(
         return posts, []
     wanted = designated.get(claim.id) if rule is ClaimLevelRule.DESIGNATED_LINE else None
     weigh = functools.partial(weights, rule, wanted)
-    spread = spread_claim_adjustments if cp.lines else spread_whole_claim
-    return spread(cp, loc, posts, weigh)
+    if cp.lines:
+        return spread_claim_adjustments(cp, loc, posts, weigh)
+    # Spread in proportion, a line takes no more than its charge (ties in rounding would
+    # give one line two extra cents it does not have); a designated line takes it all.
+    capped = rule is not ClaimLevelRule.DESIGNATED_LINE
+    return spread_whole_claim(cp, loc, posts, weigh, capped=capped)
 
 
 Weigh = Callable[[Sequence[LinePost], bool], list[int]]
@@ -98,9 +102,13 @@ def spread_claim_adjustments(
 
 
 def spread_whole_claim(
-    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh
+    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh, *, capped: bool = True
 ) -> tuple[list[LinePost], list[Finding]]:
-    """A claim answered without lines: its adjustments and payment spread over our lines."""
+    """A claim answered without lines: its adjustments and payment spread over our lines.
+
+    With ``capped``, a positive adjustment is spread over what each line still
+    has of its charge, so no line is adjusted below zero while another has room.
+    """
     charges = [p.item.charge.minor for p in posts]
     findings: list[Finding] = []
     exact = sum(charges) == cp.charge.minor
@@ -115,11 +123,18 @@ def spread_whole_claim(
         )
     ws = weigh(posts, False)
     adjusted: list[list[Adjusted]] = [[] for _ in posts]
+    room = list(charges)
     for adj in cp.adjustments:
-        for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
+        amount = adj.amount.minor
+        shares = allocate(amount, ws)
+        if capped and amount > 0:
+            fitted, over = fill_capped(amount, ws, [max(r, 0) for r in room])
+            shares = shares if over else fitted
+        for i, (line, share) in enumerate(zip(adjusted, shares, strict=True)):
             if share:
                 line.append((adj.group, adj.reason, share, None))
-    left = [c - sum(a[2] for a in adjs) for c, adjs in zip(charges, adjusted, strict=True)]
+                room[i] -= share
+    left = room
     # CLP04 = CLP03 - sum(claim CAS) and our lines are the payer's charge: each line's
     # paid is what its own charge leaves after its adjustments, so each line balances.
     # Otherwise CLP04 is spread by weight, never more on a line than it has left: a
