@@ -304,7 +304,8 @@ def post_remittance(
     def plan() -> Step[RemittanceResult]:
         answered = _claims(store, remittance)
         earlier = _earlier(store, remittance)
-        claims = [*answered, *_named_claims(store, remittance, earlier)]
+        named = _named_claims(store, remittance, earlier)
+        claims = list({c.id: c for c in (*answered, *named)}.values())
         snapshot = read(store, [*(c.account_id for c in answered), own])
         posting = _plan(remittance, claims, snapshot.entries, options, earlier)
         rules = {f.rule for f in posting.errors}
