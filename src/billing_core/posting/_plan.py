@@ -2,7 +2,7 @@
 
 `plan_posting` reads its inputs once, folds `plan_claim` over the claim
 payments in planning order, then settles the money (cash per account and
-payer, the provider sub-ledger) and assembles the `PostingPlan`.
+payer, the remittance's own account) and assembles the `PostingPlan`.
 """
 
 from __future__ import annotations

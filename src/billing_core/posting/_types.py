@@ -158,7 +158,7 @@ class Crossover:
 
 
 class ProviderPostingKind(enum.Enum):
-    """What a provider sub-ledger posting is.
+    """What a posting of money of no line is (a PLB, money held, an accepted imbalance).
 
     Examples:
         >>> ProviderPostingKind.of(ProviderAdjustmentReason.INTEREST_OWED)
