@@ -178,7 +178,7 @@ class DenialPolicy:
         return self.otherwise
 
     def appeal_deadline(self, denied_on: datetime.date) -> datetime.date:
-        """The last day to appeal a denial of ``denied_on`` under [`appeal_rule`][].
+        """The last day to appeal a denial of ``denied_on`` under ``appeal_rule``.
 
         Examples:
             >>> DEFAULT_DENIAL_POLICY.appeal_deadline(datetime.date(2024, 4, 1))
