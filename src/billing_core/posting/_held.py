@@ -30,6 +30,7 @@ __all__ = [
     "hold_claim",
     "hold_lines",
     "is_remittance_payer",
+    "line_payment",
 ]
 
 Held = tuple[list[CashHeld], list[Finding], list[FollowUp]]
@@ -112,7 +113,7 @@ def hold_lines(
             follow_up(
                 FollowUpKind.UNMATCHED,
                 claim.id,
-                _one_line(cp, sp),
+                line_payment(cp, sp),
                 lloc,
                 amount=sp.paid if entry is not None else sp.charge,
                 entry_id=None if entry is None else entry.id,
@@ -121,10 +122,14 @@ def hold_lines(
     return held, findings, follow_ups
 
 
-def _one_line(cp: ClaimPayment, sp: ServicePayment) -> ClaimPayment:
-    """The claim payment as it concerns one service line (for that line's follow-up)."""
+def line_payment(cp: ClaimPayment, sp: ServicePayment, pcn: str | None = None) -> ClaimPayment:
+    """The claim payment as it concerns one of its service lines alone.
+
+    Its charge and payment are the line's; ``pcn`` names another claim (the
+    claim the line's held money is applied to).
+    """
     return ClaimPayment(
-        patient_control_number=cp.patient_control_number,
+        patient_control_number=cp.patient_control_number if pcn is None else pcn,
         status=cp.status,
         charge=sp.charge,
         paid=sp.paid,

@@ -32,12 +32,19 @@ from billing_core.ledger import (
 from billing_core.money import Money
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, posted_entry
+from billing_core.posting._assumed import Assumed
 from billing_core.posting._common import Inputs, error, has_error
 from billing_core.posting._denials import DEFAULT_DENIAL_POLICY, DenialPolicy
-from billing_core.posting._held import is_remittance_payer
+from billing_core.posting._held import is_remittance_payer, line_payment
 from billing_core.posting._plan import Folded, assumed, fold_claims, read_inputs
 from billing_core.posting._reconcile import HELD_TAG, remittance_account
-from billing_core.posting._types import ClaimLevelRule, PostingPlan, UnmatchedPolicy
+from billing_core.posting._types import (
+    ClaimLevelRule,
+    Crossover,
+    FollowUp,
+    PostingPlan,
+    UnmatchedPolicy,
+)
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
 __all__ = ["apply_unapplied"]
@@ -125,11 +132,11 @@ def apply_unapplied(
     posted = posted_entry(entries, key)
     if posted is not None:  # checked first: a retry of this very application
         message = f"already applied to claim {claim.id} (entry {posted.id})"
-        return _refused(key, remittance, effective, [_err(held, message, "already_posted")])
+        return _result(key, remittance, effective, [_err(held, message, "already_posted")])
     found = _problems(held, remittance, claim, entries, effective)
     cp = None if found else _claim_payment(held, remittance, claim, lines or {})
     if cp is None or isinstance(cp, Finding):
-        return _refused(key, remittance, effective, [cp] if isinstance(cp, Finding) else found)
+        return _result(key, remittance, effective, [cp] if isinstance(cp, Finding) else found)
     alone = attrs.evolve(
         remittance, total_payment=held.amount, claims=[cp], provider_adjustments=()
     )
@@ -225,15 +232,7 @@ def _claim_payment(
         return attrs.evolve(cp, patient_control_number=claim.id, lines=relabeled)
     if not 1 <= n <= len(cp.lines) or cp.lines[n - 1].paid != held.amount:
         return _err(held, f"is not the payment of line {n} of {what}", "held_unknown")
-    sp = _named(cp.lines[n - 1], lines.get(n))
-    return ClaimPayment(
-        patient_control_number=claim.id,
-        status=cp.status,
-        charge=sp.charge,
-        paid=sp.paid,
-        payer_claim_control_number=cp.payer_claim_control_number,
-        lines=[sp],
-    )
+    return line_payment(cp, _named(cp.lines[n - 1], lines.get(n)), claim.id)
 
 
 def _named(sp: ServicePayment, line_id: str | None) -> ServicePayment:
@@ -270,35 +269,41 @@ def _plan(
         held=held.id,
     )
     entries: tuple[Entry, ...] = () if has_error(findings) else (received, *folded.entries, moved)
-    return PostingPlan(
-        idempotency_key=inputs.key,
-        remittance_id=remittance.id,
-        effective=inputs.effective,
+    return _result(
+        inputs.key,
+        remittance,
+        inputs.effective,
+        findings,
         entries=entries,
-        findings=tuple(findings),
-        follow_ups=tuple(folded.follow_ups),
-        crossovers=tuple(folded.crossovers),
-        provider_entries=(),
-        balancing=None,
-        accepted_unbalanced=False,
-        total_payment=Money.zero(held.amount.currency),
+        follow_ups=folded.follow_ups,
+        crossovers=folded.crossovers,
         assumed=assumed(folded.relied),
     )
 
 
-def _refused(
-    key: str, remittance: Remittance, effective: datetime.date, findings: list[Finding]
+def _result(
+    key: str,
+    remittance: Remittance,
+    effective: datetime.date,
+    findings: Sequence[Finding],
+    *,
+    entries: tuple[Entry, ...] = (),
+    follow_ups: Sequence[FollowUp] = (),
+    crossovers: Sequence[Crossover] = (),
+    assumed: tuple[Assumed, ...] = (),
 ) -> PostingPlan:
+    """An application's plan: its total payment is zero (the money moves between accounts)."""
     return PostingPlan(
         idempotency_key=key,
         remittance_id=remittance.id,
         effective=effective,
-        entries=(),
+        entries=entries,
         findings=tuple(findings),
-        follow_ups=(),
-        crossovers=(),
+        follow_ups=tuple(follow_ups),
+        crossovers=tuple(crossovers),
         provider_entries=(),
         balancing=None,
         accepted_unbalanced=False,
         total_payment=Money.zero(remittance.currency),
+        assumed=assumed,
     )
