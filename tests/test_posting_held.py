@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import pytest
 from hypothesis import given, settings
@@ -23,6 +25,7 @@ from billing_core.ledger import (
     Source,
     validate_history,
 )
+from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence
 from billing_core.posting import (
     FollowUpKind,
@@ -37,6 +40,7 @@ from billing_core.posting import (
 )
 from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
+from corpus_835 import read_835
 from posting_kit import (
     BETA,
     PAID_ON,
@@ -432,3 +436,65 @@ def test_applied_held_and_provider_money_always_add_up_to_the_payment(data: st.D
     assert cash + held + provider == r.total_payment.minor  # = BPR02, every cent
     assert reconcile_remittance(r, after).ok
     assert plan.reconciliation().ok
+
+
+@pytest.mark.parametrize(
+    ("name", "held", "provider", "total"),
+    [
+        # facts from ../shared/corpus/README.md: sum(CLP04), -sum(PLB), BPR02
+        ("stupidedi__dollars-and-data-sent-together.835", "149998.73", "1.27", "150000.00"),
+        ("stupidedi__multiple-claims-single-check.835", "810.80", "0", "810.80"),
+        ("edi835parser__emedny_sample.835", "45.75", "0", "45.75"),  # one claim denied: 0
+        ("pyx12__835_mult_loops.835", "0", "0", "0"),  # denied at zero: nothing to hold
+    ],
+)
+def test_a_real_remittance_of_no_claim_of_ours_is_held_whole(
+    corpus_dir: Path, name: str, held: str, provider: str, total: str
+) -> None:
+    (r,) = read_835(corpus_dir / "835" / name)
+    plan = plan_posting(r, [], [])
+    assert not plan.refused, plan.explain()
+    after = list(apply_posting(plan, []))
+    assert validate_history(after) == ()
+    got_held = sum(e.amount.minor for e in after if isinstance(e, CashHeld))
+    got_provider = sum(
+        e.amount.minor if isinstance(e, ProviderPayment) else -e.amount.minor
+        for e in after
+        if isinstance(e, ProviderPayment | ProviderWithholding)
+    )
+    cur = r.currency
+    assert (got_held, got_provider) == (Money(held, cur).minor, Money(provider, cur).minor)
+    assert r.total_payment == Money(total, cur)
+    assert {e.account_id for e in after} <= {remittance_account(r.payer, r.trace_number)}
+    assert reconcile_remittance(r, after).ok
+    assert {f.kind for f in plan.follow_ups} == {FollowUpKind.UNMATCHED}
+
+
+def test_one_account_number_for_several_unknown_claims_holds_each_apart() -> None:
+    # Dental payers often send the patient's account number as CLP01 for every claim.
+    c = claim("C1", [item("L1", "100")])
+    z = claim("CLM-Z", [item("LZ", "60")], account="A2")
+    r = remit(
+        "100",
+        [
+            clp("ACCT-1", "40", "40", payer_claim_control_number="P-A"),
+            clp("ACCT-1", "60", "60", payer_claim_control_number="P-B"),
+        ],
+    )
+    plan, after = post(r, [c], charges(c, z))
+    assert summary(plan.entries) == [
+        ("CashHeld", None, "40.00", "ACCT-1"),
+        ("CashHeld", None, "60.00", "ACCT-1"),
+    ]
+    second = plan.entries[1]
+    assert isinstance(second, CashHeld)
+    applied = apply_unapplied(second, r, z, after, effective=PAID_ON)
+    assert summary(applied.entries)[:2] == [
+        ("PaymentReceived", None, "60.00", ""),
+        ("PaymentApplied", "LZ", "60.00", "primary"),
+    ]
+    # a claim of ours answered twice is still refused
+    twice = remit("200", [clp("C1", "100", "100", svc("L1", "100", "100"))] * 2)
+    assert "posting.duplicate_claim" in {
+        f.rule for f in plan_posting(twice, [c], charges(c)).errors
+    }

@@ -10,7 +10,7 @@ what does not match, a service line returned to be held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
@@ -49,12 +49,17 @@ def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, s
     return by_id, owner, findings
 
 
-def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]], list[Finding]]:
+def answer_order(
+    remittance: Remittance, unknown: Container[str] = ()
+) -> tuple[list[tuple[int, ClaimPayment]], list[Finding]]:
     """The claim payments in planning order (numbered as in the file), and duplicate answers.
 
     Claims are planned in the order the file first names them. A payer may
     name a claim twice only to reverse it and send the correction: the
     reversal is planned first, so the correction posts on the restored buckets.
+    A patient control number in ``unknown`` (one of no claim of ours, whose
+    money is held) may stand for several claims: a patient's account number
+    often does.
     """
     by_pcn: dict[str, list[int]] = {}
     for index, cp in enumerate(remittance.claims):
@@ -63,6 +68,8 @@ def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]]
     order: list[tuple[int, ClaimPayment]] = []
     for pcn, indexes in by_pcn.items():
         reversals = [i for i in indexes if remittance.claims[i].is_reversal]
+        if pcn in unknown:
+            continue
         if len(reversals) > 1 or len(indexes) - len(reversals) > 1:
             where = ", ".join(str(i + 1) for i in indexes)
             findings.append(

@@ -158,7 +158,10 @@ def plan_posting(
         effective=effective,
     )
     report = balancing_report(remittance)
-    order, order_findings = answer_order(remittance)
+    unknown: set[str] = set()
+    if unmatched is UnmatchedPolicy.HOLD:
+        unknown = {cp.patient_control_number for cp in remittance.claims} - inputs.claims.keys()
+    order, order_findings = answer_order(remittance, unknown)
     folded = fold_claims(inputs, order)
     posted = _already_posted(entries, inputs.key, remittance)
     duplicates: list[Finding] = []

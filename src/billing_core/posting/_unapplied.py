@@ -220,6 +220,13 @@ def _claim_payment(
         for cp in remittance.claims
         if cp.patient_control_number == held.claim_reference and not cp.is_reversal
     ]
+    if len(found) > 1:
+        # One patient control number for several claims (a patient's account number):
+        # the one whose payer claim number the held cash names.
+        tag = held.source.reason or ""
+        found = [
+            cp for cp in found if tag.endswith(f" payer claim {cp.payer_claim_control_number}")
+        ]
     what = f"claim payment {held.claim_reference!r}"
     if len(found) != 1:
         return _err(held, f"names {what}, not one claim payment of the remittance", "held_unknown")
