@@ -6,7 +6,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from corpus_835 import read_835
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +40,7 @@ from billing_core.posting import (
 )
 from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
+from billing_core.x12 import read_835
 from posting_kit import (
     BETA,
     PAID_ON,
