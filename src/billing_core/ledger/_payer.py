@@ -96,7 +96,7 @@ class CashHeld(LedgerEntry):
         ...          amount=Money("5.00", "USD"), party=Party.patient("P1"), claim_reference="C")
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: CashHeld.party: the money of a remittance is a payer's, got patient:P1
+        billing_core.errors.ValidationError: CashHeld.party: the money of a remittance is a payer's, got patient:****
     """  # noqa: E501
 
     party: Party
