@@ -307,7 +307,7 @@ def reconcile_remittance(
         ...                 amount=Money("40.00", "USD"), party=Party.payer("acme"),
         ...                 claim_reference="C9", source=source)
         >>> print(reconcile_remittance(r, [held]))
-        remittance T1: balanced (rule posting.remittance_reconciliation: posting.remittance_reconciliation)
+        remittance T1: balanced (rule posting.remittance_reconciliation)
           total payment 40.00 USD
           computed 40.00 USD =
             + held, still unapplied 40.00 USD
