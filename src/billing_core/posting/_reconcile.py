@@ -311,7 +311,7 @@ def reconcile_remittance(
           total payment 40.00 USD
           computed 40.00 USD =
             + held, still unapplied 40.00 USD
-    """  # noqa: E501
+    """
     terms = _remittance_terms(remittance, entries, as_of)
     return _check(
         "posting.remittance_reconciliation",
