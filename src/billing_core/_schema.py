@@ -180,7 +180,7 @@ class SchemaBuilder:
         if t in CODE_TYPES:
             return {"type": "string", "description": f"{summary(t)} As text."}
         if is_named(t):
-            return self._ref(t)
+            return dict(self._ref(t))
         if t in SCALAR_SCHEMAS:
             return copy.deepcopy(SCALAR_SCHEMAS[t])
         if isinstance(t, type) and issubclass(t, enum.Enum):
@@ -216,8 +216,8 @@ class SchemaBuilder:
             "maxItems": len(args),
         }
 
-    def object_schema(self, cls: type[Any], *, top: bool) -> Schema:
-        """The schema of an attrs class's dict form; ``top`` for a whole document."""
+    def object_schema(self, cls: type[Any]) -> Schema:
+        """The schema of an attrs class's dict form (Money's, for Money)."""
         head = {"title": cls.__name__, "description": summary(cls)}
         if cls in SCALAR_SCHEMAS:  # Money: a class with a hook of its own
             return {**head, **copy.deepcopy(SCALAR_SCHEMAS[cls])}
@@ -225,21 +225,21 @@ class SchemaBuilder:
         required: list[str] = []
         docs = field_docs(cls)
         for name, annotation, needed in init_fields(cls):
-            properties[name] = self.of(annotation)
-            if name in docs:
-                properties[name]["description"] = docs[name]
+            schema = self.of(annotation)
+            properties[name] = {**schema, "description": docs[name]} if name in docs else schema
             if needed:
                 required.append(name)
         tag = self._registered(cls)
         if tag is not None:
             properties[TYPE_KEY] = {"const": tag}
-            if top:
-                properties[VERSION_KEY] = {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": self._version,
-                    "description": "The version of the form that wrote it.",
-                }
+            # The loader takes a version at the top level only; one definition per
+            # class serves both places, so the schema allows it on every document.
+            properties[VERSION_KEY] = {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": self._version,
+                "description": "The version of the form that wrote it (top level only).",
+            }
         return {
             **head,
             "type": "object",
@@ -264,8 +264,9 @@ def document_schema(
     tag_of: Callable[[type[Any]], str],
     registered: Callable[[type[Any]], str | None],
     version: int,
+    inline: bool = True,
 ) -> tuple[list[Schema], Schema]:
-    """The top-level schema of each root class, and the ``$defs`` they refer to."""
+    """The schema of each root class (inline, or a reference), and the ``$defs`` they use."""
     names: dict[type[Any], str] = {}
     taken: dict[str, type[Any]] = {}
     pending: list[type[Any]] = []
@@ -279,10 +280,11 @@ def document_schema(
     builder = SchemaBuilder(tag_of, registered, ref, version)
     builder.prepare(roots)
     tops = [
-        builder.object_schema(cls, top=True) if is_named(cls) else builder.of(cls) for cls in roots
+        (builder.object_schema(cls) if inline else ref(cls)) if is_named(cls) else builder.of(cls)
+        for cls in roots
     ]
     defs: Schema = {}
     while pending:
         cls = pending.pop()
-        defs[names[cls]] = builder.object_schema(cls, top=False)
+        defs[names[cls]] = builder.object_schema(cls)
     return tops, dict(sorted(defs.items()))
