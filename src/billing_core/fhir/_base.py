@@ -184,11 +184,16 @@ class Reader:
         if self.findings:
             raise ValidationError(self.findings)
 
-    def report(self) -> LossReport:
-        """The report: what was lost (unread elements included) and assumed."""
+    def note_unread(self) -> None:
+        """Report every element no one read (once)."""
         for node in self._nodes:
             for key in node.unread():
                 self.lose(f"{node.path}.{key}", "no field of ours holds it")
+                node.raw(key)
+
+    def report(self) -> LossReport:
+        """The report: what was lost (unread elements included) and assumed."""
+        self.note_unread()
         return LossReport(direction=Direction.FROM_FHIR, lost=self.lost, assumed=self.assumed)
 
 
@@ -330,6 +335,57 @@ def start(resource: object, resource_type: str, path: str | None = None) -> tupl
     node = reader.node(data, where)
     node.raw("resourceType")
     return reader, node
+
+
+_EMPTY: Final = object()
+
+
+def _under(path: str, lost: frozenset[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in lost)
+
+
+def unkept(source: Any, written: Any, lost: frozenset[str], path: str) -> list[str]:
+    """The paths of ``source`` that ``written`` does not hold as they are, outside ``lost``.
+
+    The reader's safety net: it writes what it read back and reports every
+    element that would come out otherwise (numbers compare as exact decimals;
+    ``written`` may hold more).
+    """
+    if _under(path, lost):
+        return []
+    if written is _EMPTY and isinstance(source, Mapping | list):
+        written = {} if isinstance(source, Mapping) else []
+    if isinstance(source, Mapping):
+        if not isinstance(written, Mapping):
+            return [path]
+        return [
+            found
+            for key, value in source.items()
+            for found in unkept(value, written.get(key, _EMPTY), lost, f"{path}.{key}")
+        ]
+    if isinstance(source, list):
+        if not isinstance(written, list):
+            return [path]
+        out = []
+        for index, value in enumerate(source):
+            where = f"{path}[{index}]"
+            if index < len(written):
+                out.extend(unkept(value, written[index], lost, where))
+            elif not _under(where, lost):
+                out.append(where)
+        return out
+    return [] if _same(source, written) else [path]
+
+
+def _same(a: Any, b: Any) -> bool:
+    numbers = (int, float, Decimal)
+    if isinstance(a, numbers) and not isinstance(a, bool):
+        if not isinstance(b, numbers) or isinstance(b, bool):
+            return False
+        return Decimal(repr(a) if isinstance(a, float) else a) == Decimal(
+            repr(b) if isinstance(b, float) else b
+        )
+    return bool(a == b)
 
 
 # --------------------------------------------------------------------------- writing

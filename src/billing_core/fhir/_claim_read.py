@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from billing_core.charges import AttachmentTransmission, DocumentKind, DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
 from billing_core.codes import DiagnosisCode, PlaceOfService, RevenueCode
 from billing_core.errors import BillingError, ValidationError
 from billing_core.fhir import _codes as cs
 from billing_core.fhir import _lines as ln
-from billing_core.fhir._base import Mapped, Node, Reader, start
+from billing_core.fhir._base import Mapped, Node, Reader, start, unkept
 from billing_core.fhir._claim_write import DOCUMENT_KIND_SYSTEM, TRACE_NUMBER, claim_to_fhir
 from billing_core.fhir._parties import (
     Resolver,
@@ -43,6 +45,7 @@ def _diagnoses(node: Node) -> dict[int, DiagnosisCode]:
         entry.lose("onAdmission", "present-on-admission is not kept")
         entry.lose("packageCode", "a package code is not kept")
         if sequence is None or not codes:
+            node.reader.lose(entry.path, "a diagnosis without an ICD-10-CM code is not kept")
             continue
         try:
             found[sequence] = DiagnosisCode(codes[0][1])
@@ -360,6 +363,11 @@ def _build(
     attached = {id(a) for line in lines if line is not None for a in line.attachments}
     attachments = [a for a in tables["info"].values() if id(a) not in attached]
     diagnoses = [tables["diagnoses"][s] for s in sorted(tables["diagnoses"])]
+    places = {line.place_of_service for line in lines}
+    place = places.pop() if len(places) == 1 else None
+    if place is not None:  # every item in one place: the claim's (see claim_to_fhir)
+        lines = [attrs.evolve(line, place_of_service=None) for line in lines]
+        fields["place_of_service"] = place
     try:
         return Claim(
             id=claim_id or "",
@@ -368,7 +376,7 @@ def _build(
             claim_date=claim_date,
             lines=lines,
             diagnoses=diagnoses,
-            care_team=[*([billing] if billing else []), *team],
+            care_team=[*team, *_billing_apart(billing, team)],
             attachments=attachments,
             **ln.keyword_fields(total_charge=total, **fields),
         )
@@ -378,8 +386,19 @@ def _build(
         raise  # check() raised
 
 
+def _billing_apart(
+    billing: CareTeamMember | None, team: list[CareTeamMember]
+) -> list[CareTeamMember]:
+    """The billing provider, unless the care team already lists it as billing."""
+    if billing is None or any(
+        m.role is CareRole.BILLING and m.provider == billing.provider for m in team
+    ):
+        return []
+    return [billing]
+
+
 def _compare(reader: Reader, node: Node, claim: Claim, resource: Mapping[str, Any]) -> None:
-    """Report the claim-wide elements that would be written back otherwise."""
+    """Report what would be written back otherwise (renumbered, or in another form)."""
     try:
         written = claim_to_fhir(claim).value
     except ValidationError:  # an id FHIR would not take: nothing is written back as it is
@@ -387,3 +406,7 @@ def _compare(reader: Reader, node: Node, claim: Claim, resource: Mapping[str, An
     for key in ("type", "insurer"):
         if key in resource and resource[key] != written.get(key):
             reader.lose(node.at(key), f"written back as {written.get(key)!r}")
+    reader.note_unread()
+    lost = frozenset(loss.path for loss in reader.lost)
+    for path in unkept(resource, written, lost, "Claim"):
+        reader.lose(path, "written back otherwise (renumbered, or in another form)")

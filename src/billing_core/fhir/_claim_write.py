@@ -8,7 +8,7 @@
 | ``claim_date`` | ``created`` |
 | ``total_charge`` | ``total`` |
 | ``diagnoses`` | ``diagnosis[n].diagnosisCodeableConcept`` (ICD-10-CM) |
-| ``care_team`` | ``provider`` (billing), ``careTeam`` (the others, with roles) |
+| ``care_team`` | ``careTeam`` (with roles); the first billing provider is also ``provider`` |
 | ``place_of_service`` | each ``item.locationCodeableConcept`` |
 | ``frequency`` | ``status`` (void: cancelled), ``related`` (prior claim) |
 | ``prior_authorization`` | ``insurance[0].preAuthRef`` |
@@ -28,13 +28,14 @@ from billing_core.fhir import _codes as cs
 from billing_core.fhir import _lines as ln
 from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, Resource, fhir_id, prune
 from billing_core.fhir._parties import (
+    coverage_losses,
     coverage_resource,
     payer_resource,
     provider_ref,
     provider_resource,
     reference,
 )
-from billing_core.parties import CareRole, CareTeamMember, Provider
+from billing_core.parties import CareRole, CareTeamMember, Provider, ProviderKind
 
 DOCUMENT_KIND_SYSTEM: Final = cs.own("document-kind")
 TRACE_NUMBER: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Claim.item.traceNumber"
@@ -56,27 +57,28 @@ def claim_type(claim: Claim) -> str:
 
 
 class _Team:
-    """The careTeam list being written, and the billing provider."""
+    """The careTeam list being written, the billing provider, and the providers to include."""
 
     def __init__(self, claim: Claim) -> None:
         self.entries: list[Resource] = []
-        self.billing: Provider | None = None
-        self.providers: dict[str, Provider] = {}
-        self.claim_level = [self.add(m) for m in claim.care_team if not self._is_billing(m)]
+        self.lost: list[Loss] = []
+        self.providers: dict[tuple[ProviderKind, str], Provider] = {}
+        billing = [m.provider for m in claim.care_team if m.role is CareRole.BILLING]
+        self.billing = billing[0] if billing else None
+        for index, member in enumerate(claim.care_team):
+            self.add(member, f"claim.care_team[{index}]")
 
-    def _is_billing(self, member: CareTeamMember) -> bool:
-        if member.role is CareRole.BILLING and self.billing is None and not member.description:
-            self.billing = member.provider
-            self.providers[member.provider.npi.code] = member.provider
-            return True
-        return False
-
-    def add(self, member: CareTeamMember) -> int:
+    def add(self, member: CareTeamMember, where: str) -> int:
         sequence = len(self.entries) + 1
-        self.providers[member.provider.npi.code] = member.provider
+        provider = member.provider
+        key = (provider.kind, provider.npi.code)
+        if self.providers.setdefault(key, provider) != provider:
+            self.lost.append(
+                Loss(f"{where}.provider", "another provider has this NPI: written as the first")
+            )
         entry = {
             "sequence": sequence,
-            "provider": provider_ref(member.provider),
+            "provider": provider_ref(provider),
             "role": ln.role(member.role, member.description),
         }
         self.entries.append(entry)
@@ -146,7 +148,10 @@ def _item(claim: Claim, line: LineItem, sequence: int, team: _Team, info: list[R
         {
             "extension": [{"url": TRACE_NUMBER, "valueIdentifier": {"value": line.id}}],
             "sequence": sequence,
-            "careTeamSequence": [team.add(member) for member in line.care_team],
+            "careTeamSequence": [
+                team.add(member, f"claim.lines[{sequence - 1}].care_team[{k}]")
+                for k, member in enumerate(line.care_team)
+            ],
             "diagnosisSequence": list(line.diagnosis_pointers),
             "informationSequence": list(range(first_info, len(info) + 1)),
             "revenue": None
@@ -249,6 +254,8 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
         lost.extend(_line_losses(line, index))
     lost.extend(_attachment_losses(claim.attachments, "claim"))
     lost.extend(_place_losses(claim))
+    lost.extend(team.lost)
+    lost.extend(coverage_losses(coverage, "claim.coverage"))
     if claim.prior_payers:
         lost.append(Loss("claim.prior_payers", "prior payers' adjudications are not written (yet)"))
     included = [

@@ -131,11 +131,13 @@ def read_quantity(item: Node) -> tuple[int | Decimal, UnitBasis]:
         return 1, UnitBasis.UNITS
     value = cs.decimal_value(node.raw("value"))
     code = node.text("code")
-    node.raw("unit")
-    node.raw("system")
     basis = {u: b for b, u in _BASIS_UNITS.items()}.get(code or "", UnitBasis.UNITS)
     if code is not None and code not in set(_BASIS_UNITS.values()):
-        item.reader.lose(node.at("code"), f"the unit {code!r} is not kept: units are counted")
+        for key in ("code", "unit", "system"):
+            node.lose(key, f"the unit {code!r} is not kept: units are counted")
+    else:
+        node.raw("unit")
+        node.raw("system")
     if value is None:
         item.reader.fail(node.at("value"), "required: the number of units")
         return 1, basis

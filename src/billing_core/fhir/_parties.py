@@ -17,7 +17,7 @@ from billing_core._checks import describe
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import BillingError
 from billing_core.fhir import _codes as cs
-from billing_core.fhir._base import Node, Reader, Resource, fhir_id, prune
+from billing_core.fhir._base import Loss, Node, Reader, Resource, fhir_id, prune
 from billing_core.parties import (
     Coverage,
     CoverageSequence,
@@ -195,6 +195,8 @@ def read_provider(ref: Node, resolver: Resolver) -> Provider | None:
             node.raw(key)
         return None
     person = kind == "Practitioner"
+    if node.data.get("id") != npi:
+        reader.lose(ref.at("reference"), f"written back as {kind}/{npi} (by NPI)")
     name = _person_name(node) if person else (node.text("name") or "")
     taxonomy = _taxonomy(node, person)
     try:
@@ -323,6 +325,14 @@ def coverage_resource(coverage: Coverage, patient_id: str) -> Resource:
             "costToBeneficiary": _costs(coverage.benefits),
         }
     )
+
+
+def coverage_losses(coverage: Coverage, where: str) -> list[Loss]:
+    """What a FHIR Coverage cannot hold of a coverage: only plan benefits without a term."""
+    benefits = coverage.benefits
+    if benefits is not None and not _costs(benefits):
+        return [Loss(f"{where}.benefits", "plan benefits without any term write nothing")]
+    return []
 
 
 def _costs(benefits: PlanBenefits | None) -> list[Resource]:
