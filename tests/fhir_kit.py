@@ -69,13 +69,14 @@ def missing_from(source: Any, written: Any, lost: frozenset[str], path: str) -> 
     if isinstance(source, dict):
         if not isinstance(written, dict):
             return [path]
-        out = []
+        out: list[str] = []
         for key, value in source.items():
-            if key not in written:
-                if not _lost(f"{path}.{key}", lost):
-                    out.append(f"{path}.{key}")
-                continue
-            out.extend(missing_from(value, written[key], lost, f"{path}.{key}"))
+            if key in written:
+                out.extend(missing_from(value, written[key], lost, f"{path}.{key}"))
+            elif isinstance(value, dict | list):  # absent: each part must be lost
+                out.extend(missing_from(value, type(value)(), lost, f"{path}.{key}"))
+            elif not _lost(f"{path}.{key}", lost):
+                out.append(f"{path}.{key}")
         return out
     if isinstance(source, list):
         if not isinstance(written, list):

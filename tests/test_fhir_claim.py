@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import re
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
