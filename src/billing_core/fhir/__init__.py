@@ -25,9 +25,12 @@ Examples:
     Money('125.00', 'USD')
 """
 
+from billing_core.fhir._adjudication import claim_response_from_fhir, claim_response_to_fhir
 from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, dumps, loads
 from billing_core.fhir._claim_read import claim_from_fhir
 from billing_core.fhir._claim_write import claim_to_fhir
+from billing_core.fhir._coverage import coverage_from_fhir, coverage_to_fhir
+from billing_core.fhir._eob import explanation_of_benefit_from_fhir, explanation_of_benefit_to_fhir
 
 __all__ = [
     "Direction",
@@ -35,7 +38,13 @@ __all__ = [
     "LossReport",
     "Mapped",
     "claim_from_fhir",
+    "claim_response_from_fhir",
+    "claim_response_to_fhir",
     "claim_to_fhir",
+    "coverage_from_fhir",
+    "coverage_to_fhir",
     "dumps",
+    "explanation_of_benefit_from_fhir",
+    "explanation_of_benefit_to_fhir",
     "loads",
 ]

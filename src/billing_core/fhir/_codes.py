@@ -76,10 +76,13 @@ def concept(system: str, code: str, text: str | None = None) -> Resource:
     return out
 
 
-def codes(node: Node | None, systems: frozenset[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+def codes(
+    node: Node | None, systems: frozenset[str] | tuple[str, ...], *, bare: str | None = None
+) -> list[tuple[str, str]]:
     """``(system, code)`` of each coding of a CodeableConcept in ``systems``.
 
-    Codings of other systems, and their displays, are reported not kept.
+    Codings of other systems, and their displays, are reported not kept; a
+    coding without a system is taken as of ``bare`` when given (and reported).
     """
     if node is None:
         return []
@@ -88,7 +91,10 @@ def codes(node: Node | None, systems: frozenset[str] | tuple[str, ...]) -> list[
         system, code = item.text("system"), item.text("code")
         item.lose("display", "a display text is not kept (the code is)")
         item.lose("version", "a code system version is not kept")
-        if system is not None and system in systems and code is not None:
+        if system is None and bare is not None and code is not None:
+            node.reader.assume(item.path, f"a code without a system: taken as one of {bare}")
+            found.append((bare, code))
+        elif system is not None and system in systems and code is not None:
             found.append((system, code))
         else:
             node.reader.lose(item.path, f"a code of {system or 'no system'} is not kept")

@@ -11,6 +11,7 @@ naming the element. Writing refers to resources by the library's ids
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from billing_core._checks import describe
@@ -347,7 +348,9 @@ def _costs(benefits: PlanBenefits | None) -> list[Resource]:
         if amount is not None:
             out.append({"type": cs.concept(cs.COPAY_TYPE, code), "valueMoney": cs.money(amount)})
     if benefits.coinsurance_rate is not None:
-        percent = (benefits.coinsurance_rate * 100).normalize()
+        percent = benefits.coinsurance_rate.scaleb(2)
+        if percent == percent.to_integral_value():
+            percent = percent.quantize(Decimal(1))
         out.append(
             {
                 "type": cs.concept(cs.COPAY_TYPE, "copaypct"),
@@ -388,8 +391,7 @@ def read_coverage(node: Node, resolver: Resolver, patient_id: str | None) -> Cov
     if period is not None:
         fields["start"] = period.date("start")
         fields["end"] = period.date("end")
-    reader.check()
-    if payer is None:
+    if payer is None or reader.findings:
         return None
     try:
         return Coverage(
@@ -460,7 +462,7 @@ def _benefits(node: Node) -> PlanBenefits | None:
             for key in ("unit", "system", "code"):
                 _ = None if quantity is None else quantity.raw(key)
             if value is not None:
-                amounts["coinsurance_rate"] = (value / 100).normalize()
+                amounts["coinsurance_rate"] = value.scaleb(-2)
         else:
             node.reader.lose(item.path, "only deductible, copay, copay % and out-of-pocket max")
         item.lose("exception", "cost exceptions are not kept")
