@@ -97,6 +97,26 @@ def missing_from(source: Any, written: Any, lost: frozenset[str], path: str) -> 
     return [] if source == written else [path]
 
 
+_DECIMAL_FIELDS = frozenset({"coinsurance_rate", "unit_price", "units", "quantity"})
+
+
+def canonical(data: Any) -> Any:
+    """A dict form with each decimal field as its normalised value (``"0.20"`` is ``"0.2"``)."""
+    if isinstance(data, dict):
+        return {k: _number(v) if k in _DECIMAL_FIELDS else canonical(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [canonical(v) for v in data]
+    return data
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        return str(Decimal(value).normalize())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(Decimal(value).normalize())
+    return canonical(value)
+
+
 _STEP = re.compile(r"\.?([A-Za-z_]+)|\[(\d+)\]")
 
 
