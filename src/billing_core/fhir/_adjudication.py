@@ -34,7 +34,7 @@ from billing_core.fhir._base import (
     prune,
     start,
 )
-from billing_core.fhir._parties import reference
+from billing_core.fhir._parties import UNKNOWN_REFERENCE, reference
 from billing_core.money import Money
 from billing_core.remittance import (
     CasAdjustment,
@@ -45,6 +45,7 @@ from billing_core.remittance import (
 )
 
 GROUP_SYSTEM: Final = cs.own("cas-group")
+
 _NAMED: Final = {("PR", "1"): "deductible", ("PR", "3"): "copay"}
 _OF_NAMED: Final = {code: key for key, code in _NAMED.items()}
 TRACE: Final = "http://hl7.org/fhir/5.0/StructureDefinition/extension-{}.item.traceNumber"
@@ -138,14 +139,15 @@ def line_losses(payment: ClaimPayment, where: str, *, item_codes: bool) -> list[
 
 
 def claim_response_to_fhir(
-    payment: ClaimPayment, remittance: Remittance, *, patient_id: str
+    payment: ClaimPayment, remittance: Remittance, *, patient_id: str | None
 ) -> Mapped[Resource]:
     """A claim's payment (with its remittance) as a FHIR R4 ClaimResponse.
 
     Args:
         payment: The claim payment, one of ``remittance.claims``.
         remittance: The remittance it came in (date, payer, payee, trace number).
-        patient_id: The patient (a ClaimResponse names one; a claim payment does not).
+        patient_id: The patient (a ClaimResponse names one; a claim payment does
+            not); ``None`` writes a reference marked unknown.
 
     Examples:
         >>> import datetime
@@ -187,7 +189,9 @@ def claim_response_to_fhir(
             "use": "predetermination"
             if payment.status is ClaimStatus.PREDETERMINATION
             else "claim",
-            "patient": reference("Patient", patient_id, "patient_id"),
+            "patient": UNKNOWN_REFERENCE
+            if patient_id is None
+            else reference("Patient", patient_id, "patient_id"),
             "created": remittance.paid_date.isoformat(),
             "insurer": {"identifier": {"value": remittance.payer}},
             "requestor": {"identifier": {"value": remittance.payee}} if remittance.payee else None,

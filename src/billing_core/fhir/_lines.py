@@ -238,11 +238,11 @@ def role(member_role: CareRole, description: str) -> Resource:
     return cs.concept(*ROLES[member_role], text=description or None)
 
 
-def read_role(entry: Node) -> tuple[CareRole, str]:
-    """A care team member's role and description."""
-    holder = entry.child("role")
+def read_role(entry: Node, key: str = "role") -> tuple[CareRole, str]:
+    """A care team member's role and description (the element ``key`` of ``entry``)."""
+    holder = entry.child(key)
     if holder is None:
-        entry.reader.assume(entry.at("role"), "absent: taken as 'other'")
+        entry.reader.assume(entry.at(key), "absent: taken as 'other'")
         return CareRole.OTHER, ""
     found = cs.codes(holder, (cs.C4BB_CARE_TEAM_ROLE, cs.CARE_TEAM_ROLE, ROLE_SYSTEM))
     text = holder.text("text") or ""

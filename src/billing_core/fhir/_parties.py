@@ -37,6 +37,15 @@ _RELATIONSHIPS: Final = {
     Relationship.CHILD: "child",
     Relationship.OTHER: "other",
 }
+UNKNOWN_REFERENCE: Final = {
+    "extension": [
+        {
+            "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+            "valueCode": "unknown",
+        }
+    ]
+}
+"""A required reference whose target is not known (FHIR's data-absent-reason extension)."""
 _PAYER_ID_TYPE: Final = "NIIP"  # v2-0203: National Insurance Payor Identifier (Payor)
 
 
