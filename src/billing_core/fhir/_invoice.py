@@ -17,7 +17,7 @@
 |---|---|
 | ``id`` | ``id``, ``identifier[0]`` |
 | ``procedure`` | ``code`` (CPT, HCPCS, CDT; "not applicable" without) |
-| ``drug`` | ``productCodeableConcept`` (NDC; its quantity is lost) |
+| ``drug`` | ``productCodeableConcept`` (NDC without its quantity: not read back) |
 | ``service_date``, ``service_through`` | ``occurrenceDateTime``, ``occurrencePeriod`` |
 | ``units``, ``unit_basis`` | ``quantity`` |
 | ``charge`` | ``priceOverride`` |
@@ -91,7 +91,9 @@ def _line_losses(line: LineItem, where: str, *, on_invoice: bool) -> list[Loss]:
     if line.patient_liable:
         out.append(Loss(f"{where}.patient_liable", "a ChargeItem has no such flag"))
     if line.drug is not None:
-        out.append(Loss(f"{where}.drug.quantity", "a ChargeItem's product has no quantity"))
+        out.append(Loss(f"{where}.drug", "written as the product's NDC, without its quantity"))
+    if line.procedure is not None and line.procedure.modifiers:
+        out.append(Loss(f"{where}.procedure.modifiers", "a ChargeItem's code has no modifiers"))
     if line.price_components and not on_invoice:
         out.append(Loss(f"{where}.price_components", "only an Invoice line holds them"))
     return out
@@ -185,7 +187,8 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
             )
     notes = node.children("note")
     description = (notes[0].text("text") or "") if notes else ""
-    guess = Category.PROCEDURE if procedure else Category.OTHER
+    # Without a category, a procedure is a procedure; zero units only a flat fee's.
+    guess = Category.PROCEDURE if procedure and units != 0 else Category.OTHER
     reader.assume(node.path, f"a ChargeItem has no category: taken as {guess.value!r}")
     if start_day is None or charge is None or line_id is None:
         return None

@@ -166,9 +166,12 @@ def _read_adjustment(detail: Node, codes: list[tuple[str, str]]) -> ProviderAdju
 
 
 def _read_claim(detail: Node, resolver: Resolver) -> ClaimPayment | None:
+    response = detail.data.get("response")
+    if not isinstance(response, Mapping) or "reference" not in response:
+        detail.drop("a payment without a reference to its ClaimResponse is not kept")
+        return None
     ref = detail.child("response")
     if ref is None:
-        detail.drop("a payment without its ClaimResponse is not kept")
         return None
     followed = resolver.follow(ref, ("ClaimResponse",))
     if followed is None:
