@@ -22,9 +22,9 @@ from typing import Any
 
 import attrs
 
+import billing_core.fhir._codes as cs
 from billing_core.balances import Balance
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
 from billing_core.fhir._base import (
     Direction,
     LossReport,

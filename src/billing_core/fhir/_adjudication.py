@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+import billing_core.fhir._codes as cs
 from billing_core.codes import CARC, RARC, GroupCode
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
 from billing_core.fhir._base import (
     Direction,
     Loss,

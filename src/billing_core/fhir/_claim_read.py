@@ -14,12 +14,12 @@ from typing import Any
 
 import attrs
 
+import billing_core.fhir._codes as cs
+import billing_core.fhir._lines as ln
 from billing_core.charges import AttachmentTransmission, DocumentKind, DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
 from billing_core.codes import DiagnosisCode, PlaceOfService, RevenueCode
 from billing_core.errors import BillingError, ValidationError
-from billing_core.fhir import _codes as cs
-from billing_core.fhir import _lines as ln
 from billing_core.fhir._base import Mapped, Node, Reader, start, unkept
 from billing_core.fhir._claim_write import DOCUMENT_KIND_SYSTEM, TRACE_NUMBER, claim_to_fhir
 from billing_core.fhir._parties import (

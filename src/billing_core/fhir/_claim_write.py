@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import billing_core.fhir._codes as cs
+import billing_core.fhir._lines as ln
 from billing_core.charges import DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
-from billing_core.fhir import _codes as cs
-from billing_core.fhir import _lines as ln
 from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, Resource, fhir_id, prune
 from billing_core.fhir._parties import (
     coverage_losses,

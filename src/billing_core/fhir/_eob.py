@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+import billing_core.fhir._codes as cs
+import billing_core.fhir._lines as ln
 from billing_core.claims import Claim
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
-from billing_core.fhir import _lines as ln
 from billing_core.fhir._adjudication import (
     TRACE,
     build_payment,

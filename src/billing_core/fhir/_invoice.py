@@ -35,11 +35,11 @@ from typing import Any, Final, cast
 
 import attrs
 
+import billing_core.fhir._codes as cs
+import billing_core.fhir._lines as ln
 from billing_core.bills import Bill, BillStatus
 from billing_core.charges import Category, LineItem, PriceComponent, PriceComponentKind
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
-from billing_core.fhir import _lines as ln
 from billing_core.fhir._base import (
     Direction,
     Loss,

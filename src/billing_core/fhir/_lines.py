@@ -14,10 +14,10 @@ import datetime
 from decimal import Decimal
 from typing import Any, Final
 
+import billing_core.fhir._codes as cs
 from billing_core.charges import Category, Drug, DrugUnit, LineItem, UnitBasis
 from billing_core.codes import CodeSystem, ProcedureCode
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
 from billing_core.fhir._base import Node, Resource
 from billing_core.parties import CareRole
 

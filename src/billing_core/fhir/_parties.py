@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+import billing_core.fhir._codes as cs
 from billing_core._checks import describe
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
 from billing_core.fhir._base import Loss, Node, Reader, Resource, fhir_id, prune
 from billing_core.parties import (
     Coverage,

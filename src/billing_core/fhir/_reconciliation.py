@@ -18,8 +18,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Final, cast
 
+import billing_core.fhir._codes as cs
 from billing_core.errors import BillingError
-from billing_core.fhir import _codes as cs
 from billing_core.fhir._adjudication import claim_response_from_fhir, claim_response_to_fhir
 from billing_core.fhir._base import (
     Direction,
