@@ -99,6 +99,9 @@ from billing_core.statements import StatementPolicy as StatementPolicy
 from billing_core.statements import statement as statement
 from billing_core.deadlines import FilingRule as FilingRule
 from billing_core.deadlines import filing_deadline as filing_deadline
+from billing_core.fees import FeeSchedule as FeeSchedule
+from billing_core.benefits import estimate as estimate
+from billing_core.secondary import secondary_claim as secondary_claim
 from billing_core.storage import Store as Store
 from billing_core.workflows import post_bill as post_bill
 from billing_core.workflows import submit_encounter as submit_encounter
@@ -211,6 +214,9 @@ __all__ = [
     "statement",
     "FilingRule",
     "filing_deadline",
+    "FeeSchedule",
+    "estimate",
+    "secondary_claim",
     "Store",
     "post_bill",
     "submit_encounter",

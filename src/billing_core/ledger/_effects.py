@@ -31,8 +31,8 @@ Examples:
     ...                       effective=datetime.date(2024, 3, 1), amount=Money("50.00", "USD"),
     ...                       party=Party.patient("P1"), bucket=Bucket.PATIENT)
     >>> [(total.name, str(key), sign) for total, key, sign in effect(paid).terms]
-    [('PAID_BY_PARTY', 'patient:P1', 1), ('PAID_BY_BUCKET', 'patient', 1), \
-('OPEN', 'patient', -1), ('CREDIT', 'patient:P1', -1)]
+    [('PAID_BY_PARTY', 'patient:****', 1), ('PAID_BY_BUCKET', 'patient', 1), \
+('OPEN', 'patient', -1), ('CREDIT', 'patient:****', -1)]
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from billing_core.ledger._effects import Effect, EffectKind, effect_of
 from billing_core.ledger._fields import check_text, refuse
 from billing_core.ledger._reduce import init_names, rebuild_entry
 from billing_core.money import Money
+from billing_core.views import Protected, protected
 
 __all__ = [
     "Adjustment",
@@ -121,7 +122,8 @@ class LedgerEntry:
 
     Attributes:
         id: The entry's id, unique within a history.
-        account_id: The account the entry belongs to.
+        account_id: The account the entry belongs to; masked in ``repr`` and
+            record exports (see [`views`][billing_core.views]).
         line_id: The line item it touches, or ``None`` for unapplied money
             ([`PaymentReceived`][billing_core.ledger.PaymentReceived],
             [`Refund`][billing_core.ledger.Refund]).
@@ -137,7 +139,8 @@ class LedgerEntry:
     """
 
     id: str
-    account_id: str
+    # The account identifies the patient: masked in repr and views (see billing_core.views).
+    account_id: str = attrs.field(**protected(Protected.ID))
     line_id: str | None = None
     effective: datetime.date
     amount: Money
@@ -275,7 +278,7 @@ class PaymentApplied(LedgerEntry):
         ...                party=Party.patient("P1"), bucket=Bucket.PRIMARY)
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: PaymentApplied.bucket: patient:P1 cannot pay ...
+        billing_core.errors.ValidationError: PaymentApplied.bucket: patient:**** cannot pay ...
     """
 
     party: Party

@@ -13,7 +13,9 @@ from billing_core.errors import Finding, Severity
 from billing_core.ledger import Bucket, Entry, PaymentReceived, Refund
 from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
+from billing_core.posting._views import plan_html, plan_records
 from billing_core.remittance import ProviderAdjustmentReason
+from billing_core.views import MoneyForm, Protected, Record, protected
 
 NON_COVERED_REASONS: Final = frozenset({"49", "50", "51", "55", "56", "96", "204"})
 """CARCs meaning "not covered": a PR amount with one of them needs the patient's authorization
@@ -109,7 +111,7 @@ class Crossover:
     """
 
     claim_id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     from_bucket: Bucket
     to_bucket: Bucket
     payer_claim_control_number: str = ""
@@ -328,3 +330,32 @@ class PostingPlan:
         if self.balancing is not None and self.balancing.failures:
             parts.append(str(self.balancing))
         return "\n".join(parts) if parts else f"remittance {self.remittance_id}: nothing to report"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The plan as HTML (a notebook shows it): summary, entries, findings; accounts masked.
+
+        Examples:
+            >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
+            ...     effective=datetime.date(2024, 4, 1), entries=(), findings=(), follow_ups=(),
+            ...     crossovers=(), provider_entries=(), balancing=None, accepted_unbalanced=False,
+            ...     total_payment=Money("0", "USD"))
+            >>> "remittance T1" in plan.to_html()
+            True
+        """
+        return plan_html(self, unmasked=unmasked)
+
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
+        """The entries to append as flat records (account ids masked unless ``unmasked``).
+
+        Examples:
+            >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
+            ...     effective=datetime.date(2024, 4, 1), entries=(), findings=(), follow_ups=(),
+            ...     crossovers=(), provider_entries=(), balancing=None, accepted_unbalanced=False,
+            ...     total_payment=Money("0", "USD"))
+            >>> plan.to_records()
+            []
+        """
+        return plan_records(self, unmasked=unmasked, money=money)

@@ -39,6 +39,10 @@ Examples:
 
 from __future__ import annotations
 
+from billing_core.testing._extra import require
+
+require("pytest", extra="testing", part="billing_core.testing.conformance")
+
 from billing_core.testing.conformance._batches import BatchTests
 from billing_core.testing.conformance._documents import DocumentTests
 from billing_core.testing.conformance._kit import every_entry_type
