@@ -38,9 +38,9 @@ from billing_core.fhir._base import (
 from billing_core.fhir._parties import (
     Resolver,
     Resources,
+    coverage_included,
     coverage_losses,
     coverage_resource,
-    payer_resource,
     read_coverage,
     reference,
     referenced_id,
@@ -168,7 +168,9 @@ def account_to_fhir(account: BillingAccount) -> Mapped[Resource]:
     ]
     included = [
         *(coverage_resource(c, account.patient_id) for c in account.coverages),
-        *{c.payer.id: payer_resource(c.payer) for c in account.coverages}.values(),
+        *{
+            (r["resourceType"], r["id"]): r for c in account.coverages for r in coverage_included(c)
+        }.values(),
     ]
     report = LossReport(direction=Direction.TO_FHIR, lost=lost)
     return Mapped(value=resource, report=report, included=included)

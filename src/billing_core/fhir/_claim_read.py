@@ -17,7 +17,7 @@ import attrs
 import billing_core.fhir._codes as cs
 import billing_core.fhir._lines as ln
 from billing_core.charges import AttachmentTransmission, DocumentKind, DocumentRef, LineItem
-from billing_core.claims import Claim, ClaimFrequency
+from billing_core.claims import Claim, ClaimFrequency, PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService, RevenueCode
 from billing_core.errors import BillingError, ValidationError
 from billing_core.fhir._base import Mapped, Node, Reader, start, unkept
@@ -29,6 +29,8 @@ from billing_core.fhir._parties import (
     read_provider,
     referenced_id,
 )
+from billing_core.fhir._persons import read_patient
+from billing_core.fhir._prior import read_prior
 from billing_core.parties import CareRole, CareTeamMember, Coverage
 
 __all__ = ["claim_from_fhir"]
@@ -213,17 +215,20 @@ def _claim_level(node: Node, resolver: Resolver, patient_id: str | None) -> dict
     if period is not None:
         fields["statement_from"] = period.date("start")
         fields["statement_through"] = period.date("end")
-    fields["coverage"], fields["prior_authorization"] = _insurance(node, resolver, patient_id)
+    coverage, pre_auth, priors = _insurance(node, resolver, patient_id)
+    fields.update(coverage=coverage, prior_authorization=pre_auth, prior_payers=priors)
     return fields
 
 
 def _insurance(
     node: Node, resolver: Resolver, patient_id: str | None
-) -> tuple[Coverage | None, str | None]:
-    coverage, pre_auth = None, None
+) -> tuple[Coverage | None, str | None, list[PriorPayerAdjudication]]:
+    coverage, pre_auth, priors = None, None, []
     for entry in node.children("insurance", required=True):
         if entry.data.get("focal") is not True or coverage is not None:
-            entry.drop("only the focal coverage is kept")
+            prior = read_prior(entry, resolver, patient_id)
+            if prior is not None:
+                priors.append(prior)
             continue
         entry.raw("focal")
         entry.integer("sequence")
@@ -237,8 +242,8 @@ def _insurance(
             node.reader.lose(entry.at("preAuthRef"), "only the first prior authorization is kept")
         entry.lose("identifier", "the insurance's claim identifier is not kept")
         entry.lose("businessArrangement", "a business arrangement is not kept")
-        entry.lose("claimResponse", "a prior payer's response is not kept")
-    return coverage, pre_auth
+        entry.lose("claimResponse", "the focal payer's own response is not kept on a claim")
+    return coverage, pre_auth, priors
 
 
 def claim_from_fhir(
@@ -286,11 +291,8 @@ def claim_from_fhir(
     claim_id = _identity(node)
     patient_ref = node.child("patient", required=True)
     patient_id = referenced_id(patient_ref, "Patient")
-    if patient_ref is not None and patient_ref.has("reference"):
-        target = patient_ref.data["reference"]
-        if isinstance(target, str) and target.startswith("#"):
-            resolver.mark_followed(target)
-            reader.lose(node.at("patient"), "a contained patient is kept by its id only")
+    found = None if patient_ref is None else resolver.find(patient_ref, "Patient")
+    patient = None if found is None else read_patient(found)
     fields = _claim_level(node, resolver, patient_id)
     billing = _billing(node, resolver)
     tables = _tables(node, resolver)
@@ -300,6 +302,7 @@ def claim_from_fhir(
     node.raw("type")
     node.raw("insurer")
     reader.check()
+    fields["patient"] = patient
     ids = (claim_id, patient_id, account_id)
     claim = _build(reader, ids, claim_date, lines, total, fields, tables, billing)
     _compare(reader, node, claim, resource)

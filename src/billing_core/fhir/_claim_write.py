@@ -4,14 +4,15 @@
 |---|---|
 | ``id`` | ``identifier[0].value`` and the resource ``id`` |
 | ``patient_id`` | ``patient`` (``Patient/{id}``) |
-| ``coverage`` | ``insurance[0].coverage`` (focal), ``insurer``; the Coverage included |
+| ``coverage`` | the focal ``insurance``'s ``coverage``, ``insurer``; the Coverage included |
 | ``claim_date`` | ``created`` |
 | ``total_charge`` | ``total`` |
 | ``diagnoses`` | ``diagnosis[n].diagnosisCodeableConcept`` (ICD-10-CM) |
 | ``care_team`` | ``careTeam`` (with roles); the first billing provider is also ``provider`` |
 | ``place_of_service`` | each ``item.locationCodeableConcept`` |
 | ``frequency`` | ``status`` (void: cancelled), ``related`` (prior claim) |
-| ``prior_authorization`` | ``insurance[0].preAuthRef`` |
+| ``prior_authorization`` | the focal insurance's ``preAuthRef`` |
+| ``prior_payers`` | non-focal ``insurance`` entries, each with its Coverage and ``claimResponse`` (included) |
 | ``referral_number`` | ``referral.identifier`` |
 | ``attachments`` | ``supportingInfo`` (category attachment) |
 | ``statement_from/through`` | ``billablePeriod`` |
@@ -28,13 +29,15 @@ from billing_core.charges import DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
 from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, Resource, fhir_id, prune
 from billing_core.fhir._parties import (
+    coverage_included,
     coverage_losses,
     coverage_resource,
-    payer_resource,
     provider_ref,
     provider_resource,
     reference,
 )
+from billing_core.fhir._persons import patient_resource
+from billing_core.fhir._prior import prior_insurance
 from billing_core.parties import CareRole, CareTeamMember, Provider, ProviderKind
 
 DOCUMENT_KIND_SYSTEM: Final = cs.own("document-kind")
@@ -210,8 +213,9 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
     info = [_attachment(ref, i + 1) for i, ref in enumerate(claim.attachments)]
     items = [_item(claim, line, n, team, info) for n, line in enumerate(claim.lines, 1)]
     coverage = claim.coverage
+    priors, prior_resources = prior_insurance(claim)
     insurance = {
-        "sequence": 1,
+        "sequence": len(priors) + 1,
         "focal": True,
         "coverage": reference("Coverage", coverage.id, "claim.coverage.id"),
         "preAuthRef": [claim.prior_authorization] if claim.prior_authorization else [],
@@ -244,24 +248,28 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
                 {"sequence": n, "diagnosisCodeableConcept": cs.concept(cs.ICD10CM, code.dotted)}
                 for n, code in enumerate(claim.diagnoses, 1)
             ],
-            "insurance": [insurance],
+            "insurance": [*priors, insurance],
             "item": items,
             "total": cs.money(claim.total_charge),
         }
     )
     lost = [Loss("claim.account_id", "a FHIR Claim names no account")]
+    if claim.institutional is not None:
+        lost.append(Loss("claim.institutional", "the 837I facility part is not written (yet)"))
     for index, line in enumerate(claim.lines):
         lost.extend(_line_losses(line, index))
     lost.extend(_attachment_losses(claim.attachments, "claim"))
     lost.extend(_place_losses(claim))
     lost.extend(team.lost)
     lost.extend(coverage_losses(coverage, "claim.coverage"))
-    if claim.prior_payers:
-        lost.append(Loss("claim.prior_payers", "prior payers' adjudications are not written (yet)"))
+    for index, prior in enumerate(claim.prior_payers):
+        lost.extend(coverage_losses(prior.coverage, f"claim.prior_payers[{index}].coverage"))
     included = [
         coverage_resource(coverage, claim.patient_id),
-        payer_resource(coverage.payer),
+        *coverage_included(coverage),
+        *([] if claim.patient is None else [patient_resource(claim.patient)]),
         *(provider_resource(p) for p in team.providers.values()),
+        *prior_resources,
     ]
     report = LossReport(direction=Direction.TO_FHIR, lost=lost)
     return Mapped(value=resource, report=report, included=included)

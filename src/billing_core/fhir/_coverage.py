@@ -21,9 +21,9 @@ from billing_core.fhir._base import Direction, LossReport, Mapped, Resource, sta
 from billing_core.fhir._parties import (
     Resolver,
     Resources,
+    coverage_included,
     coverage_losses,
     coverage_resource,
-    payer_resource,
     read_coverage,
 )
 from billing_core.parties import Coverage
@@ -54,7 +54,7 @@ def coverage_to_fhir(coverage: Coverage, *, patient_id: str) -> Mapped[Resource]
     return Mapped(
         value=coverage_resource(coverage, patient_id),
         report=report,
-        included=[payer_resource(coverage.payer)],
+        included=coverage_included(coverage),
     )
 
 

@@ -62,6 +62,7 @@ from billing_core.fhir._parties import (
     reference,
     referenced_id,
 )
+from billing_core.fhir._persons import patient_resource, read_patient
 from billing_core.parties import CareTeamMember, Guarantor, Patient, Payer, Relationship
 from billing_core.totals import gross_total, net_total
 
@@ -279,15 +280,7 @@ def _recipient(bill: Bill) -> tuple[Resource, Resource]:
     if isinstance(party, Payer):
         return reference("Organization", party.id, "bill.bill_to.id"), payer_resource(party)
     if isinstance(party, Patient):
-        resource = prune(
-            {
-                "resourceType": "Patient",
-                "id": fhir_id(party.id, "bill.bill_to.id"),
-                "name": [{"text": party.name}] if party.name else [],
-                "birthDate": None if party.birth_date is None else party.birth_date.isoformat(),
-            }
-        )
-        return reference("Patient", party.id, "bill.bill_to.id"), resource
+        return reference("Patient", party.id, "bill.bill_to.id"), patient_resource(party)
     resource = prune(
         {
             "resourceType": "RelatedPerson",
@@ -395,11 +388,11 @@ def _read_recipient(node: Node, resolver: Resolver, patient_id: str | None) -> A
     if followed is None:
         return None
     party, kind = followed
+    if kind == "Patient":
+        return read_patient(party)
     rid = party.text("id", required=True) or ""
     names = party.children("name")
     name = (names[0].text("text") or "") if names else ""
-    if kind == "Patient":
-        return Patient(id=rid, name=name, birth_date=party.date("birthDate"))
     party.raw("patient")
     found = [
         c for r in party.children("relationship") for _, c in cs.codes(r, (RELATIONSHIP_SYSTEM,))

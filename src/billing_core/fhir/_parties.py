@@ -19,9 +19,11 @@ from billing_core._checks import describe
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import BillingError
 from billing_core.fhir._base import Loss, Node, Reader, Resource, fhir_id, prune
+from billing_core.fhir._persons import address, patient_resource, read_address, read_patient
 from billing_core.parties import (
     Coverage,
     CoverageSequence,
+    Patient,
     Payer,
     PlanBenefits,
     Provider,
@@ -47,6 +49,8 @@ UNKNOWN_REFERENCE: Final = {
 }
 """A required reference whose target is not known (FHIR's data-absent-reason extension)."""
 _PAYER_ID_TYPE: Final = "NIIP"  # v2-0203: National Insurance Payor Identifier (Payor)
+_TAX_ID_TYPE: Final = "TAX"  # v2-0203: Tax ID number
+FILING_SYSTEM: Final = cs.own("claim-filing-indicator")  # X12 SBR09
 
 
 class Resolver:
@@ -105,6 +109,17 @@ class Resolver:
         self._followed.add(key)
         return node, str(kind)
 
+    def find(self, ref: Node, kind: str) -> Node | None:
+        """The resource a Reference leads to if it was supplied or contained, else ``None``."""
+        target = ref.data.get("reference")
+        if not isinstance(target, str):
+            return None
+        key = target if target.startswith("#") else "/".join(target.rsplit("/", 2)[-2:])
+        if key not in self._by_ref or self._by_ref[key][0].get("resourceType") != kind:
+            return None
+        followed = self.follow(ref, (kind,))
+        return None if followed is None else followed[0]
+
     def report_unfollowed(self, reader: Reader) -> None:
         """Report each contained resource no reference led to."""
         for key, path in self._contained.items():
@@ -160,7 +175,11 @@ def provider_ref(provider: Provider) -> Resource:
 
 def provider_resource(provider: Provider) -> Resource:
     """A provider as a Practitioner (a person) or an Organization, identified by NPI."""
-    identifier = [{"system": cs.NPI, "value": provider.npi.code}]
+    identifier: list[Resource] = [{"system": cs.NPI, "value": provider.npi.code}]
+    if provider.tax_id:
+        identifier.append(
+            {"type": cs.concept(cs.IDENTIFIER_TYPE, _TAX_ID_TYPE), "value": provider.tax_id}
+        )
     taxonomy = (
         None if provider.taxonomy is None else cs.concept(cs.TAXONOMY, provider.taxonomy.code)
     )
@@ -171,6 +190,7 @@ def provider_resource(provider: Provider) -> Resource:
                 "id": provider.npi.code,
                 "identifier": identifier,
                 "name": [{"text": provider.name}] if provider.name else [],
+                "address": address(provider.address),
                 "qualification": [{"code": taxonomy}] if taxonomy else [],
             }
         )
@@ -181,6 +201,7 @@ def provider_resource(provider: Provider) -> Resource:
             "identifier": identifier,
             "name": provider.name or None,
             "type": [taxonomy] if taxonomy else [],
+            "address": address(provider.address),
         }
     )
 
@@ -193,12 +214,16 @@ def read_provider(ref: Node, resolver: Resolver) -> Provider | None:
     reader = ref.reader
     node, kind = followed
     node.raw("id")
-    npi = None
+    npi, tax_id = None, None
     for ident in node.children("identifier"):
         if ident.text("system") == cs.NPI:
             npi = ident.text("value")
+        elif (cs.IDENTIFIER_TYPE, _TAX_ID_TYPE) in cs.codes(
+            ident.child("type"), (cs.IDENTIFIER_TYPE,)
+        ):
+            tax_id = ident.text("value")
         else:
-            reader.lose(ident.path, "only the NPI identifier is kept")
+            reader.lose(ident.path, "only the NPI and the tax id are kept")
     if npi is None:
         reader.lose(ref.path, "the provider has no NPI, which a care team member needs")
         for key in node.unread():
@@ -215,10 +240,17 @@ def read_provider(ref: Node, resolver: Resolver) -> Provider | None:
             name=name,
             kind=ProviderKind.PERSON if person else ProviderKind.ORGANIZATION,
             taxonomy=taxonomy,
+            address=read_address(node),
+            tax_id=tax_id,
         )
     except (BillingError, ValueError, TypeError) as exc:
         reader.fail(ref.path, str(exc))
         return None
+
+
+def _is_tax_id(ident: Node) -> bool:
+    typed = cs.codes(ident.child("type"), (cs.IDENTIFIER_TYPE,))
+    return (cs.IDENTIFIER_TYPE, _TAX_ID_TYPE) in typed
 
 
 def _person_name(node: Node) -> str:
@@ -325,6 +357,12 @@ def coverage_resource(coverage: Coverage, patient_id: str) -> Resource:
             "resourceType": "Coverage",
             "id": fhir_id(coverage.id, "coverage.id"),
             "status": "active",
+            "type": None
+            if coverage.filing_code is None
+            else cs.concept(FILING_SYSTEM, coverage.filing_code),
+            "subscriber": None
+            if coverage.subscriber is None
+            else reference("Patient", coverage.subscriber.id, "coverage.subscriber.id"),
             "subscriberId": coverage.member_id,
             "beneficiary": reference("Patient", patient_id, "patient_id"),
             "relationship": cs.concept(cs.RELATIONSHIP, _RELATIONSHIPS[coverage.relationship]),
@@ -338,11 +376,25 @@ def coverage_resource(coverage: Coverage, patient_id: str) -> Resource:
 
 
 def coverage_losses(coverage: Coverage, where: str) -> list[Loss]:
-    """What a FHIR Coverage cannot hold of a coverage: only plan benefits without a term."""
+    """What a FHIR Coverage cannot hold of a coverage: family terms, benefits without terms."""
     benefits = coverage.benefits
-    if benefits is not None and not _costs(benefits):
-        return [Loss(f"{where}.benefits", "plan benefits without any term write nothing")]
-    return []
+    if benefits is None:
+        return []
+    out = []
+    for name in ("family_deductible", "family_out_of_pocket_max"):
+        if getattr(benefits, name) is not None:
+            out.append(Loss(f"{where}.benefits.{name}", "a Coverage's costs have no family term"))
+    if not _costs(benefits) and not out:
+        out.append(Loss(f"{where}.benefits", "plan benefits without any term write nothing"))
+    return out
+
+
+def coverage_included(coverage: Coverage) -> list[Resource]:
+    """The resources a Coverage refers to: its payer, and its subscriber when not the patient."""
+    out = [payer_resource(coverage.payer)]
+    if coverage.subscriber is not None:
+        out.append(patient_resource(coverage.subscriber))
+    return out
 
 
 def _costs(benefits: PlanBenefits | None) -> list[Resource]:
@@ -392,6 +444,8 @@ def read_coverage(node: Node, resolver: Resolver, patient_id: str | None) -> Cov
         reader.assume(node.at("order"), "absent: taken as 1 (primary)")
     sequence = _sequence(node, order or 1)
     fields: dict[str, Any] = {
+        "subscriber": _subscriber(node, resolver),
+        "filing_code": _filing_code(node),
         "relationship": _relationship(node),
         "group_number": _group(node),
         "benefits": _benefits(node),
@@ -409,6 +463,25 @@ def read_coverage(node: Node, resolver: Resolver, patient_id: str | None) -> Cov
     except (BillingError, ValueError, TypeError) as exc:
         reader.fail(node.path, str(exc))
         return None
+
+
+def _subscriber(node: Node, resolver: Resolver) -> Patient | None:
+    ref = node.child("subscriber")
+    if ref is None:
+        return None
+    followed = resolver.follow(ref, ("Patient", "RelatedPerson"))
+    if followed is None:
+        return None
+    person, kind = followed
+    if kind != "Patient":
+        person.drop("a subscriber who is a RelatedPerson is not kept")
+        return None
+    return read_patient(person)
+
+
+def _filing_code(node: Node) -> str | None:
+    found = cs.codes(node.child("type"), (FILING_SYSTEM,))
+    return found[0][1] if found else None
 
 
 def _member_id_from_identifier(node: Node) -> str | None:
