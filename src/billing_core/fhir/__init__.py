@@ -6,10 +6,11 @@ classes of ``fhir.resources``):
 
 | ours | FHIR R4 | write | read |
 |---|---|---|---|
-| [`Claim`][billing_core.claims.Claim] | Claim | [`claim_to_fhir`][] | [`claim_from_fhir`][] |
+| [`Claim`][billing_core.claims.Claim] (a secondary claim's prior payers too) | Claim | [`claim_to_fhir`][] | [`claim_from_fhir`][] |
 | [`Coverage`][billing_core.parties.Coverage] | Coverage | [`coverage_to_fhir`][] | [`coverage_from_fhir`][] |
 | [`ClaimPayment`][billing_core.remittance.ClaimPayment] | ClaimResponse | [`claim_response_to_fhir`][] | [`claim_response_from_fhir`][] |
 | a claim and its payment | ExplanationOfBenefit | [`explanation_of_benefit_to_fhir`][] | [`explanation_of_benefit_from_fhir`][] (the payment) |
+| a claim and its [`Estimate`][billing_core.benefits.Estimate] | ExplanationOfBenefit, use predetermination | [`estimate_to_fhir`][] | [`explanation_of_benefit_from_fhir`][] (a claim payment of status predetermination) |
 | [`Remittance`][billing_core.remittance.Remittance] | PaymentReconciliation (+ ClaimResponses) | [`payment_reconciliation_to_fhir`][] | [`payment_reconciliation_from_fhir`][] |
 | [`Bill`][billing_core.bills.Bill] | Invoice (+ ChargeItems) | [`invoice_to_fhir`][] | [`invoice_from_fhir`][] |
 | [`LineItem`][billing_core.charges.LineItem] | ChargeItem | [`charge_item_to_fhir`][] | [`charge_item_from_fhir`][] |
@@ -60,7 +61,11 @@ from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, dumps, 
 from billing_core.fhir._claim_read import claim_from_fhir
 from billing_core.fhir._claim_write import claim_to_fhir
 from billing_core.fhir._coverage import coverage_from_fhir, coverage_to_fhir
-from billing_core.fhir._eob import explanation_of_benefit_from_fhir, explanation_of_benefit_to_fhir
+from billing_core.fhir._eob import (
+    estimate_to_fhir,
+    explanation_of_benefit_from_fhir,
+    explanation_of_benefit_to_fhir,
+)
 from billing_core.fhir._invoice import (
     charge_item_from_fhir,
     charge_item_to_fhir,
@@ -89,6 +94,7 @@ __all__ = [
     "coverage_from_fhir",
     "coverage_to_fhir",
     "dumps",
+    "estimate_to_fhir",
     "explanation_of_benefit_from_fhir",
     "explanation_of_benefit_to_fhir",
     "invoice_from_fhir",

@@ -407,6 +407,30 @@ def fhir_id(value: str, field: str) -> str:
     return value
 
 
+def distinct(resources: Iterable[Resource]) -> list[Resource]:
+    """Each resource once; two different ones with one type and id are an error.
+
+    Raises:
+        ValidationError: Two different resources named alike (two coverages
+            with one id, say): a reader could not tell them apart.
+    """
+    seen: dict[tuple[Any, Any], Resource] = {}
+    for resource in resources:
+        key = (resource.get("resourceType"), resource.get("id"))
+        if seen.setdefault(key, resource) != resource:
+            name = f"{key[0]}/{key[1]}"
+            raise ValidationError(
+                [
+                    Finding(
+                        location=name,
+                        message="two different resources of the document have this id",
+                        rule=RULE,
+                    )
+                ]
+            )
+    return list(seen.values())
+
+
 def prune(resource: Resource) -> Resource:
     """``resource`` without empty lists, empty objects and ``None`` (FHIR has no empty elements)."""
     return cast(Resource, _pruned(resource))

@@ -27,7 +27,16 @@ import billing_core.fhir._codes as cs
 import billing_core.fhir._lines as ln
 from billing_core.charges import DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
-from billing_core.fhir._base import Direction, Loss, LossReport, Mapped, Resource, fhir_id, prune
+from billing_core.fhir._base import (
+    Direction,
+    Loss,
+    LossReport,
+    Mapped,
+    Resource,
+    distinct,
+    fhir_id,
+    prune,
+)
 from billing_core.fhir._parties import (
     coverage_included,
     coverage_losses,
@@ -272,4 +281,4 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
         *prior_resources,
     ]
     report = LossReport(direction=Direction.TO_FHIR, lost=lost)
-    return Mapped(value=resource, report=report, included=included)
+    return Mapped(value=resource, report=report, included=distinct(included))

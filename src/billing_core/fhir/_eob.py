@@ -10,11 +10,13 @@ claim's own part (diagnoses, care team, coverage) is reported not kept.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Final
 
 import billing_core.fhir._codes as cs
 import billing_core.fhir._lines as ln
+from billing_core.benefits import Estimate
 from billing_core.claims import Claim
 from billing_core.errors import BillingError
 from billing_core.fhir._adjudication import (
@@ -146,6 +148,72 @@ def explanation_of_benefit_to_fhir(
         >>> [a["category"]["coding"][0]["code"] for a in eob["item"][0]["adjudication"]]
         ['submitted', 'eligible', 'benefit', 'CO']
     """
+    return _eob(claim, payment, remittance.paid_date, payment_element(payment, remittance))
+
+
+def estimate_to_fhir(
+    claim: Claim, estimate: Estimate, *, created: datetime.date
+) -> Mapped[Resource]:
+    """A patient estimate as a FHIR R4 ExplanationOfBenefit of use predetermination.
+
+    The advance explanation of benefit (Da Vinci Patient Cost Transparency's
+    AEOB): the claim's lines, each with the adjudication the estimate expects
+    (submitted, eligible, benefit, and the ``PR-1``, ``PR-2``, ``PR-3``,
+    ``CO-45`` and reductions it implies), the totals, and no payment. Read it
+    back with [`explanation_of_benefit_from_fhir`][billing_core.fhir.explanation_of_benefit_from_fhir]:
+    a claim payment of status predetermination, ready for
+    [`compare_estimate`][billing_core.benefits.compare_estimate].
+
+    Args:
+        claim: The claim the estimate is for (its lines' ids are the estimate's).
+        estimate: The estimate ([`estimate`][billing_core.benefits.estimate]).
+        created: When the estimate was made.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core._examples import example_claim
+        >>> from billing_core.benefits import PricedLine, estimate
+        >>> from billing_core.money import Money
+        >>> from billing_core.parties import PlanBenefits
+        >>> line = example_claim().lines[0]
+        >>> est = estimate([PricedLine(line_id="L1", service_date=line.service_date,
+        ...                            charge=line.charge, allowed=Money("100", "USD"))],
+        ...                PlanBenefits(copay=Money("20", "USD")))
+        >>> aeob = estimate_to_fhir(example_claim(), est, created=datetime.date(2024, 3, 1)).value
+        >>> aeob["use"], "payment" in aeob
+        ('predetermination', False)
+        >>> [(a["category"]["coding"][0]["code"], a["amount"]["value"])
+        ...  for a in aeob["item"][0]["adjudication"]]  # doctest: +NORMALIZE_WHITESPACE
+        [('submitted', Decimal('125.00')), ('eligible', Decimal('100.00')),
+         ('benefit', Decimal('80.00')), ('CO', Decimal('25.00')), ('copay', Decimal('20.00'))]
+    """  # noqa: E501
+    payment = ClaimPayment(
+        patient_control_number=claim.id,
+        status=ClaimStatus.PREDETERMINATION,
+        charge=estimate.submitted,
+        paid=estimate.plan_pays,
+        patient_responsibility=estimate.patient_pays,
+        lines=[line.as_service_payment() for line in estimate],
+    )
+    mapped = _eob(claim, payment, created, None)
+    lost = [
+        *mapped.report.lost,
+        Loss("estimate.accumulators_after", "the accumulators after the estimate are not written"),
+    ]
+    return Mapped(
+        value=mapped.value,
+        report=LossReport(direction=Direction.TO_FHIR, lost=lost),
+        included=mapped.included,
+    )
+
+
+def _is_estimate(payment: ClaimPayment) -> bool:
+    return payment.status is ClaimStatus.PREDETERMINATION
+
+
+def _eob(
+    claim: Claim, payment: ClaimPayment, created: datetime.date, paid: Resource | None
+) -> Mapped[Resource]:
     written = claim_to_fhir(claim)
     value = dict(written.value)
     value.pop("id", None)
@@ -174,13 +242,13 @@ def explanation_of_benefit_to_fhir(
             "use": "predetermination"
             if payment.status is ClaimStatus.PREDETERMINATION
             else "claim",
-            "created": remittance.paid_date.isoformat(),
+            "created": created.isoformat(),
             "outcome": "complete",
             "claim": {"identifier": {"value": payment.patient_control_number}},
             "item": items,
             "adjudication": [cas_entry(a) for a in payment.adjustments],
             "total": totals(payment),
-            "payment": payment_element(payment, remittance),
+            "payment": paid,
             "processNote": note_list,
         }
     )
