@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from billing_core.allocation import Payment
 from billing_core.claims import Claim, ClaimAcknowledgement
 from billing_core.errors import ValidationError
+from billing_core.good_faith import GoodFaithEstimate
 from billing_core.ledger import Party, Refund, Reversal
 from billing_core.money import Money
 from billing_core.serialization import (
@@ -30,6 +31,7 @@ from billing_core.serialization import (
 from billing_core.testing.strategies import (
     care_team_members,
     coverages,
+    diagnosis_codes,
     guarantors,
     moneys,
     patients,
@@ -69,6 +71,23 @@ def payments() -> st.SearchStrategy[Payment]:
     )
 
 
+@st.composite
+def good_faith_estimates(draw: st.DrawFn) -> GoodFaithEstimate:
+    lines = draw(st.lists(line_items(), min_size=1, max_size=3, unique_by=lambda line: line.id))
+    issued = min(line.service_date for line in lines) - datetime.timedelta(days=3)
+    return GoodFaithEstimate(
+        id="GFE-1",
+        issued_on=issued,
+        patient=draw(patients(born_by=issued)),
+        provider=draw(providers()),
+        primary_service=draw(st.sampled_from(["Office visit", "MRI"])),
+        lines=lines,
+        scheduled_on=draw(st.none() | st.just(issued + datetime.timedelta(days=3))),
+        diagnoses=draw(st.lists(diagnosis_codes(), max_size=2, unique=True)),
+        separately_scheduled=draw(st.lists(st.sampled_from(["Anesthesia", "Lab"]), max_size=2)),
+    )
+
+
 DOCUMENTS = st.one_of(
     ledger_entries(),
     bills(),
@@ -84,6 +103,7 @@ DOCUMENTS = st.one_of(
     care_team_members(),
     acknowledgements(),
     payments(),
+    good_faith_estimates(),
 )
 
 _SCHEMAS: dict[type[Any], jsonschema.Draft202012Validator] = {}
@@ -104,7 +124,7 @@ def test_the_strategies_cover_every_library_type() -> None:
         "charge_posted", "payment_received", "payment_applied", "adjustment", "transfer",
         "write_off", "refund", "reversal", "patient", "guarantor", "payer", "coverage",
         "provider", "care_team_member", "line_item", "encounter", "bill", "claim",
-        "claim_acknowledgement", "remittance", "payment",
+        "claim_acknowledgement", "remittance", "payment", "good_faith_estimate",
     }  # fmt: skip
     library = {
         tag

@@ -48,6 +48,7 @@ from billing_core.fhir._parties import (
 from billing_core.ledger import Bucket
 from billing_core.money import Money
 from billing_core.parties import Coverage
+from billing_core.views import Protected, protected
 
 
 def _open(value: Iterable[tuple[Bucket, Money]]) -> tuple[tuple[Bucket, Money], ...]:
@@ -77,10 +78,10 @@ class BillingAccount:
         ((<Bucket.PATIENT: 'patient'>, Money('20.00', 'USD')),)
     """
 
-    id: str
-    patient_id: str
+    id: str = attrs.field(**protected(Protected.ID))
+    patient_id: str = attrs.field(**protected(Protected.ID))
     coverages: tuple[Coverage, ...] = attrs.field(default=(), converter=_coverages)
-    guarantor_id: str | None = None
+    guarantor_id: str | None = attrs.field(default=None, **protected(Protected.ID))
     open: tuple[tuple[Bucket, Money], ...] = attrs.field(default=(), converter=_open)
 
     @classmethod

@@ -197,6 +197,29 @@ def _related(claim: Claim) -> list[Resource]:
     ]
 
 
+def _claim_losses(claim: Claim, team: _Team) -> list[Loss]:
+    """Every field of the claim a FHIR Claim cannot hold."""
+    lost = [Loss("claim.account_id", "a FHIR Claim names no account")]
+    if claim.institutional is not None:
+        lost.append(Loss("claim.institutional", "the 837I facility part is not written (yet)"))
+    for index, line in enumerate(claim.lines):
+        lost.extend(_line_losses(line, index))
+    lost.extend(_attachment_losses(claim.attachments, "claim"))
+    lost.extend(_place_losses(claim))
+    lost.extend(team.lost)
+    lost.extend(coverage_losses(claim.coverage, "claim.coverage"))
+    for index, prior in enumerate(claim.prior_payers):
+        lost.extend(coverage_losses(prior.coverage, f"claim.prior_payers[{index}].coverage"))
+    return lost
+
+
+def _period(start: Any, end: Any) -> Resource:
+    return {
+        "start": None if start is None else start.isoformat(),
+        "end": None if end is None else end.isoformat(),
+    }
+
+
 def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
     """A claim as a FHIR R4 Claim, with the resources it refers to, and what FHIR cannot hold.
 
@@ -229,10 +252,6 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
         "coverage": reference("Coverage", coverage.id, "claim.coverage.id"),
         "preAuthRef": [claim.prior_authorization] if claim.prior_authorization else [],
     }
-    period = {
-        "start": None if claim.statement_from is None else claim.statement_from.isoformat(),
-        "end": None if claim.statement_through is None else claim.statement_through.isoformat(),
-    }
     resource = prune(
         {
             "resourceType": "Claim",
@@ -242,7 +261,7 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
             "type": cs.concept(cs.CLAIM_TYPE, claim_type(claim)),
             "use": "claim",
             "patient": reference("Patient", claim.patient_id, "claim.patient_id"),
-            "billablePeriod": period,
+            "billablePeriod": _period(claim.statement_from, claim.statement_through),
             "created": claim.claim_date.isoformat(),
             "insurer": reference("Organization", coverage.payer.id, "claim.coverage.payer.id"),
             "provider": ABSENT_PROVIDER if team.billing is None else provider_ref(team.billing),
@@ -262,17 +281,7 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
             "total": cs.money(claim.total_charge),
         }
     )
-    lost = [Loss("claim.account_id", "a FHIR Claim names no account")]
-    if claim.institutional is not None:
-        lost.append(Loss("claim.institutional", "the 837I facility part is not written (yet)"))
-    for index, line in enumerate(claim.lines):
-        lost.extend(_line_losses(line, index))
-    lost.extend(_attachment_losses(claim.attachments, "claim"))
-    lost.extend(_place_losses(claim))
-    lost.extend(team.lost)
-    lost.extend(coverage_losses(coverage, "claim.coverage"))
-    for index, prior in enumerate(claim.prior_payers):
-        lost.extend(coverage_losses(prior.coverage, f"claim.prior_payers[{index}].coverage"))
+    lost = _claim_losses(claim, team)
     included = [
         coverage_resource(coverage, claim.patient_id),
         *coverage_included(coverage),
