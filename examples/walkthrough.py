@@ -78,6 +78,10 @@ from billing_core.fees import (
     read_fee_schedule,
 )
 from billing_core.kpis import days_in_ar, net_collection_rate
+from billing_core.ledger import ProviderPayment, ProviderWithholding
+from billing_core.lifecycle import claim_status
+from billing_core.posting import reconcile_remittance, remittance_account, unapplied_cash
+from billing_core.remittance import ProviderAdjustment
 from billing_core.routing import split_categories
 from billing_core.secondary import (
     balance_prior_payers,
@@ -90,12 +94,13 @@ from billing_core.views import mask_identifier
 from billing_core.workflows import PostingStatus
 
 D = datetime.date
-VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP = (
+VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP, NEXT_ERA = (
     D(2024, 3, 4),
     D(2024, 3, 5),
     D(2024, 4, 2),
     D(2024, 4, 20),
     D(2024, 6, 28),
+    D(2024, 7, 1),
 )
 ACCOUNT = "ACC-1001"
 PAYER_RULES = [  # Acme's own rules: drugs need a referring provider, J1100 a lab result
@@ -510,6 +515,52 @@ def check_payment_and_claim_secondary(
     show("Beacon would pay (standard COB)", paid.amount)
 
 
+def next_remittance(store: InMemoryStore) -> None:
+    """Step 8: a remittance with a claim we cannot find, interest and a recoupment."""
+    section("8. Acme's next remittance: a claim we cannot find, interest, a recoupment")
+    stranger = ClaimPayment(
+        patient_control_number="CLM-9999",  # no claim of ours has this number
+        status="1",
+        charge=usd("100.00"),
+        paid=usd("80.00"),
+        adjustments=CasAdjustment.from_cas("CO", ("45", usd("20.00"))),
+    )
+    plbs = [
+        ProviderAdjustment(reason="L6", reference="CLM-0001", amount=usd("-1.20")),  # interest
+        ProviderAdjustment(reason="WO", reference="FCN-2024-118", amount=usd("15.00")),
+    ]
+    era = Remittance(
+        payer="87726",
+        payee="1245319599",
+        total_payment=usd("66.20"),
+        payment_method="ACH",
+        trace_number="EFT-61007",
+        paid_date=NEXT_ERA,
+        claims=[stranger],
+        provider_adjustments=plbs,
+    )
+    posted = post_remittance(store, era)
+    assert posted.status is PostingStatus.POSTED  # not refused for the claim we cannot find
+    for follow in posted.plan.follow_ups:
+        print(f"  follow up: {follow}")
+    held_account = remittance_account(era.payer, era.trace_number)
+    entries = store.read(held_account)[0]
+    (row,) = unapplied_cash(entries, NEXT_ERA)
+    show("held unapplied on the remittance's account", row.available)
+    (interest,) = (e for e in entries if isinstance(e, ProviderPayment))
+    (recouped,) = (e for e in entries if isinstance(e, ProviderWithholding))
+    show(f"interest, linked to claim {interest.claim_id}", interest.amount)
+    show("taken back by Acme (refund letter FCN-2024-118)", recouped.amount)
+    check = reconcile_remittance(era, entries)
+    assert check.ok
+    print(indent(str(check), "  "))
+    claims = [v.value for v in store.find(Claim, "account_id", ACCOUNT)]
+    first = remittance()
+    for claim in claims:
+        timeline = claim_status(claim, store.read(ACCOUNT)[0], [first, era])
+        print(f"  claim {claim.id}: {timeline.state} since {timeline.since}")
+
+
 def main() -> None:
     """Run the walkthrough."""
     store = InMemoryStore()
@@ -522,6 +573,7 @@ def main() -> None:
     patient_pays(store)
     waterfall(store)
     follow_up(store, encounter)
+    next_remittance(store)
 
 
 if __name__ == "__main__":

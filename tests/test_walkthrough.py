@@ -26,7 +26,7 @@ def figure(out: str, label: str) -> str:
 
 
 def test_walkthrough_tells_every_step(out: str) -> None:
-    for step in range(1, 8):
+    for step in range(1, 9):
         assert f"\n== {step}. " in out
 
 
@@ -122,3 +122,18 @@ def test_variance_check_and_secondary_payer(out: str) -> None:
     assert figure(out, "left to Jane by Acme (PR adjustments)") == "$410.00"
     # min(Beacon's normal benefit 540.00, 850.00 allowable - 440.00 paid = 410.00)
     assert figure(out, "Beacon would pay (standard COB)") == "$410.00"
+
+
+def test_held_claim_and_plb(out: str) -> None:
+    # CLM-9999 is not ours: its 80.00 (100.00 - CO-45 20.00) is held, not refused
+    assert "follow up: claim 1 (CLM-9999): unmatched 80.00 USD (CO-45)" in out
+    assert figure(out, "held unapplied on the remittance's account") == "$80.00"
+    # PLB L6 -1.20 names CLM-0001 (ours); PLB WO 15.00 names a refund letter (not a claim)
+    assert figure(out, "interest, linked to claim CLM-0001") == "$1.20"
+    assert figure(out, "taken back by Acme (refund letter FCN-2024-118)") == "$15.00"
+    assert "follow up: PLB 2: unlinked_recoupment 15.00 USD (PLB-WO)" in out
+    # BPR02 = 80.00 + 1.20 - 15.00 = 66.20, all of it accounted for
+    assert "remittance EFT-61007: balanced" in out
+    assert "    computed 66.20 USD =" in out
+    # paid on 2024-04-02; Jane still owes 285.00 on its lines, so not closed
+    assert "claim CLM-0001: paid since 2024-04-02" in out

@@ -123,6 +123,7 @@ _EXPORTS = {
         "receipt",
     ),
     "billing_core.posting": ("PostingPlan", "plan_posting", "apply_posting"),
+    "billing_core.lifecycle": ("ClaimState", "claim_status"),
     "billing_core.aging": ("AgingAnchor", "AgingReport", "age"),
     "billing_core.statements": ("Statement", "StatementPolicy", "statement"),
     "billing_core.deadlines": ("FilingRule", "filing_deadline"),

@@ -91,6 +91,8 @@ from billing_core.allocation import receipt as receipt
 from billing_core.posting import PostingPlan as PostingPlan
 from billing_core.posting import plan_posting as plan_posting
 from billing_core.posting import apply_posting as apply_posting
+from billing_core.lifecycle import ClaimState as ClaimState
+from billing_core.lifecycle import claim_status as claim_status
 from billing_core.aging import AgingAnchor as AgingAnchor
 from billing_core.aging import AgingReport as AgingReport
 from billing_core.aging import age as age
@@ -206,6 +208,8 @@ __all__ = [
     "PostingPlan",
     "plan_posting",
     "apply_posting",
+    "ClaimState",
+    "claim_status",
     "AgingAnchor",
     "AgingReport",
     "age",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 import attrs
 
@@ -39,7 +39,6 @@ __all__ = [
     "Adjustment",
     "ChargePosted",
     "LedgerEntry",
-    "OriginalEntry",
     "PaymentApplied",
     "PaymentReceived",
     "Refund",
@@ -489,9 +488,3 @@ class Refund(LedgerEntry):
 
     def _make_effect(self) -> Effect:
         return self._effect_of(EffectKind.REFUND, party=self.party)
-
-
-OriginalEntry: TypeAlias = (
-    ChargePosted | PaymentReceived | PaymentApplied | Adjustment | Transfer | WriteOff | Refund
-)
-"""Any entry that is not a reversal (what a reversal may undo)."""
