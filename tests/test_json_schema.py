@@ -125,6 +125,8 @@ def test_the_strategies_cover_every_library_type() -> None:
         "write_off", "refund", "reversal", "patient", "guarantor", "payer", "coverage",
         "provider", "care_team_member", "line_item", "encounter", "bill", "claim",
         "claim_acknowledgement", "remittance", "payment", "good_faith_estimate",
+        "cash_held", "credit_transfer", "provider_payment", "provider_withholding",
+        "appeal_hold",
     }  # fmt: skip
     library = {
         tag
@@ -293,6 +295,8 @@ def test_a_union_member_must_carry_its_tag() -> None:
     assert {o["$ref"] for o in options} == {
         "#/$defs/ChargePosted", "#/$defs/PaymentReceived", "#/$defs/PaymentApplied",
         "#/$defs/Adjustment", "#/$defs/Transfer", "#/$defs/WriteOff", "#/$defs/Refund",
+        "#/$defs/CashHeld", "#/$defs/CreditTransfer", "#/$defs/ProviderPayment",
+        "#/$defs/ProviderWithholding", "#/$defs/AppealHold",
     }  # fmt: skip
     assert all(o["required"] == ["type"] for o in options)
 
