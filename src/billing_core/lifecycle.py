@@ -198,7 +198,6 @@ def next_claim_state(state: ClaimState, event: ClaimEvent) -> ClaimState:
 
 def _allowed(state: ClaimState) -> str:
     """The events a state takes, in words."""
-    # In table order, so the message lists events in the order a claim meets them.
     names = [str(e) for e in CLAIM_TRANSITIONS[state]]
     if not names:
         return "nothing"
@@ -465,8 +464,6 @@ def _settled(claim: Claim, entries: list[Entry], state: ClaimState) -> datetime.
     mine = [e for e in entries if e.line_id in lines]
     if not mine:
         return None
-    # Balances as of the last entry on the claim's lines: that is the day the last cent
-    # was settled, if nothing is open then.
     last = max(e.effective for e in mine)
     balances = line_balances(mine, last)
     if any(balances[line].balance.minor for line in lines if line in balances):

@@ -216,8 +216,6 @@ def route(
     # payer, and an inpatient stay is billed to the plan in force at admission.
     first_day = min(line.service_date for line in encounter.lines)
     active = active_coverages(coverages, first_day)
-    # The guarantor is the responsible party when there is one (a parent for a child):
-    # the bill goes to who owes it, which is not always the patient.
     bill_to = encounter.guarantor if encounter.guarantor is not None else encounter.patient
 
     def patient_bill(lines: tuple[LineItem, ...]) -> Bill:
@@ -230,8 +228,7 @@ def route(
             lines=lines,
         )
 
-    # No coverage on file is self-pay: no claim, every line billed to the patient (no
-    # authorization needed, since no payer was skipped).
+    # Self-pay: no payer was skipped, so these lines need no patient authorization.
     if not active:
         return Routing(claim=None, patient_bill=patient_bill(encounter.lines), coverage=None)
 

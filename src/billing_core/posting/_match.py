@@ -25,8 +25,6 @@ def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, s
     owner: dict[str, str] = {}
     findings: list[Finding] = []
     for claim in claims:
-        # Keep the first: a duplicate id would otherwise replace a claim silently, and which
-        # one a remittance is posted against must never depend on iteration order.
         if claim.id in by_id:
             findings.append(
                 error(f"claim {claim.id}", "two claims given with this id", "posting.claims")

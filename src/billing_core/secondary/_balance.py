@@ -113,8 +113,6 @@ def balance_prior_payers(claim: Claim) -> tuple[BalanceCheck, ...]:
                 location=f"{where} line {line.line_id}",
             )
             for line in prior.lines
-            # A line id not on the claim has no charge to check against; validate_claim reports
-            # it, so it is not reported twice.
             if line.line_id in charges
         )
     return tuple(checks)

@@ -116,8 +116,6 @@ def _check_balanced(claim: Claim, payment: ClaimPayment) -> None:
 
 def _match(line: LineItem, answers: list[ServicePayment]) -> ServicePayment | None:
     """The payer's answer for ``line``: by line control number, else by code, date and charge."""
-    # The line control number first (REF*6R echoed back), as in posting: code, date and
-    # charge only when the payer did not echo it.
     for answer in answers:
         if answer.line_control_number == line.id:
             return answer
