@@ -152,6 +152,8 @@ class LedgerEntry:
         name = type(self).__name__
         check_text(self.id, f"{name}.id")
         check_text(self.account_id, f"{name}.account_id")
+        # A datetime is a date subclass that refuses to compare with a date (TypeError):
+        # one in a history would break every "as of" fold.
         if not is_plain_date(self.effective):
             raise TypeError(
                 f"{name}.effective must be a datetime.date, got {describe(self.effective)}"
@@ -359,6 +361,8 @@ class Adjustment(LedgerEntry):
                 "CR (4010 correction/reversal) is not accepted; post a Reversal instead",
                 "adjustment.group",
             )
+        # CO and PI amounts are never billable to the patient (DESIGN.md section 6): moving
+        # them to another bucket would bill them to someone.
         if group in (GroupCode.CO, GroupCode.PI) and to is not None:
             raise invalid(
                 "Adjustment.to_bucket",
@@ -366,6 +370,8 @@ class Adjustment(LedgerEntry):
                 f" (got to_bucket {to})",
                 "adjustment.to_bucket",
             )
+        # PR is what someone else owes (deductible, coinsurance, copay); adjusting it off
+        # would lose money the patient or next payer owes.
         if group is GroupCode.PR and to is None:
             raise invalid(
                 "Adjustment.to_bucket",
