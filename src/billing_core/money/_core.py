@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, final
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
+from billing_core.money._cldr import _CURRENCIES, exponent_of
 from billing_core.money._cldr import currency as _currency
-from billing_core.money._cldr import exponent_of
 from billing_core.money._rounding import RoundingMode, round_ratio
 
 MAX_MINOR: Final = 10**18 - 1
@@ -101,7 +101,15 @@ def decimal_parts(value: Decimal, what: str) -> tuple[int, int]:
     """``parse_number`` for a ``Decimal`` (through its text)."""
     if not value.is_finite():
         raise InvalidAmountError(f"{what} must be a finite number, got {describe(value)}")
-    return parse_number(str(value), what)
+    text = str(value)
+    # Fast path for the common form, digits and a point ("0.8735"): the same parts
+    # parse_number gives it, without the regular expression.
+    dot = text.find(".")
+    if dot > 0 and len(text) <= MAX_NUMBER_CHARS:
+        digits = text.replace(".", "", 1)
+        if digits.isdigit():
+            return int(digits), dot + 1 - len(text)
+    return parse_number(text, what)
 
 
 def reject_float(value: object, what: str) -> NoReturn:
@@ -240,11 +248,32 @@ class Money:
     """The ISO 4217 currency code (read-only)."""
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        code, places = _currency(currency)
-        if type(amount) is int:
+        # The registry's dict read inline: a call to _cldr.currency costs as much again.
+        try:
+            code, places = _CURRENCIES[currency]
+        except (KeyError, TypeError):
+            code, places = _currency(currency)
+        kind = amount.__class__
+        if kind is int:
             minor = amount * _POW10[places]
             if not -_LIMIT < minor < _LIMIT:
                 check_minor(minor, code)
+        elif kind is str or kind is Decimal:
+            # Fast path for the common form, ASCII digits with exactly the currency's
+            # places ("1234.50" in USD): fewer than 20 characters, so at most 18 digits
+            # and in range. Everything else (a sign, fewer places, an exponent, junk)
+            # takes the reference parser below, which gives the same value or the error.
+            text: str = amount if kind is str else amount.__str__()  # type: ignore[assignment]
+            if places and places + 1 < len(text) < 20 and text[-1 - places] == ".":
+                digits = text.replace(".", "", 1)
+                if digits.isdigit() and digits.isascii():
+                    minor = int(digits)
+                else:
+                    minor = _minor_of(amount, code, places)
+            elif not places and len(text) < 19 and text.isdigit() and text.isascii():
+                minor = int(text)
+            else:
+                minor = _minor_of(amount, code, places)
         else:
             minor = _minor_of(amount, code, places)
         _set_minor(self, minor)
@@ -458,9 +487,21 @@ class Money:
             >>> Money("99.99", "USD").multiply(Decimal("0.2"), rounding=RoundingMode.FLOOR)
             Money('19.99', 'USD')
         """
-        numerator, denominator = exact_ratio(rate, "rate")
+        if rate.__class__ is Decimal:  # exact_ratio, inlined for the common case
+            numerator, exponent = decimal_parts(rate, "rate")
+            if exponent < 0:
+                denominator = _POW10[-exponent]
+            else:
+                numerator, denominator = numerator * _POW10[exponent], 1
+        else:
+            numerator, denominator = exact_ratio(rate, "rate")
         minor = round_ratio(self.minor * numerator, denominator, rounding)
-        return make(check_minor(minor, self.currency), self.currency)
+        if not -_LIMIT < minor < _LIMIT:
+            check_minor(minor, self.currency)
+        new = _new(Money)
+        _set_minor(new, minor)
+        _set_currency(new, self.currency)
+        return new
 
     def divide(self, divisor: Decimal | Fraction | int, *, rounding: RoundingMode) -> Money:
         """Divide by an exact number and round once.
@@ -570,6 +611,18 @@ def make(minor: int, code: str) -> Money:
     _set_minor(new, minor)
     _set_currency(new, code)
     return new
+
+
+def make_all(minors: Iterable[int], code: str) -> tuple[Money, ...]:
+    """``make`` for many amounts of one currency (the parts of a split), in order."""
+    new, set_minor, set_currency = _new, _set_minor, _set_currency
+    out = []
+    for minor in minors:
+        m = new(Money)
+        set_minor(m, minor)
+        set_currency(m, code)
+        out.append(m)
+    return tuple(out)
 
 
 def _unpickle(minor: int, currency: str) -> Money:
