@@ -148,15 +148,21 @@ class LedgerEntry:
     _effect: Effect = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        name = type(self).__name__
-        check_text(self.id, f"{name}.id")
-        check_text(self.account_id, f"{name}.account_id")
-        if not is_plain_date(self.effective):
+        # The messages are built only for a bad field (this runs for every entry).
+        id_, account_id = self.id, self.account_id
+        if id_.__class__ is not str or not id_:
+            check_text(id_, f"{type(self).__name__}.id")
+        if account_id.__class__ is not str or not account_id:
+            check_text(account_id, f"{type(self).__name__}.account_id")
+        if self.effective.__class__ is not datetime.date and not is_plain_date(self.effective):
             raise TypeError(
-                f"{name}.effective must be a datetime.date, got {describe(self.effective)}"
+                f"{type(self).__name__}.effective must be a datetime.date,"
+                f" got {describe(self.effective)}"
             )
-        if not isinstance(self.source, Source):
-            raise TypeError(f"{name}.source must be a Source, got {describe(self.source)}")
+        if self.source.__class__ is not Source and not isinstance(self.source, Source):
+            raise TypeError(
+                f"{type(self).__name__}.source must be a Source, got {describe(self.source)}"
+            )
         self._check()
         object.__setattr__(self, "_effect", self._make_effect())
 
@@ -186,7 +192,8 @@ class LedgerEntry:
             raise refuse(
                 f"{type(self).__name__}.line_id", "a line entry needs a line_id", "entry.line"
             )
-        check_text(self.line_id, f"{type(self).__name__}.line_id")
+        if self.line_id.__class__ is not str or not self.line_id:
+            check_text(self.line_id, f"{type(self).__name__}.line_id")
 
     def _no_line(self) -> None:
         if self.line_id is not None:
