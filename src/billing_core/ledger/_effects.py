@@ -258,7 +258,9 @@ class Effect:
 _INTERNED: Final[weakref.WeakValueDictionary[tuple[str, ...], Effect]] = (
     weakref.WeakValueDictionary()
 )
-_INTERNED_REFS: Final[dict[tuple[str, ...], weakref.ReferenceType[Effect]]] = _INTERNED.data  # type: ignore[attr-defined]  # the weak references, by key
+# The weak references themselves, by key (the mapping's underlying dict).
+_Refs: TypeAlias = dict[tuple[str, ...], "weakref.ReferenceType[Effect]"]
+_INTERNED_REFS: Final[_Refs] = _INTERNED.data  # type: ignore[attr-defined]
 
 
 def effect_of(
