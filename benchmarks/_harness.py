@@ -80,8 +80,8 @@ def measure_row(name: str, value: float, unit: str, base: float, target: str) ->
     return row
 
 
-def header(title: str) -> None:
-    """Print a table header."""
+def header(title: str, measure: str = "per element") -> None:
+    """Print a table header (``measure`` names the second column)."""
     print(f"\n### {title}\n")
-    print(f"| {'operation':<58} | {'per element':>13} | {'ratio':>7} | {'target':<10} | {'':<4} |")
+    print(f"| {'operation':<58} | {measure:>13} | {'ratio':>7} | {'target':<10} | {'':<4} |")
     print(f"|{'-' * 60}|{'-' * 15}|{'-' * 9}|{'-' * 12}|{'-' * 6}|", flush=True)
