@@ -307,7 +307,21 @@ class PaymentApplied(LedgerEntry):
         return self._effect_of(EffectKind.APPLIED, self.bucket, party=self.party)
 
 
+# Checked reason codes, by the text given: one shared string per code (an adjustment
+# does not keep a fresh copy of "45"), and no regular expression for a code seen before.
+# Bounded: a stream of distinct bad or odd spellings cannot grow it without end.
+_CARC_SEEN: Final[dict[str, str]] = {}
+_CARC_SEEN_MAX: Final = 2048
+
+
 def _carc(value: str | CARC) -> str:
+    if value.__class__ is str:
+        found = _CARC_SEEN.get(value)
+        if found is None:
+            found = CARC(value).code
+            if len(_CARC_SEEN) < _CARC_SEEN_MAX:
+                _CARC_SEEN[value] = found
+        return found
     return value.code if isinstance(value, CARC) else CARC(value).code
 
 
