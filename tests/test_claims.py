@@ -513,6 +513,7 @@ def test_claim_rules_are_named_for_what_they_require():
     assert names == [
         "total_charge_matches_lines",
         "diagnoses_within_limits",
+        "diagnosis_code_set_matches_dates",
         "pointers_point_to_diagnoses",
         "modifiers_well_formed",
         "care_team_npis_valid",

@@ -28,8 +28,9 @@ from billing_core.claims import (
     InstitutionalClaim,
     PriorLineAdjudication,
     PriorPayerAdjudication,
+    validate_claim,
 )
-from billing_core.codes import ProcedureCode
+from billing_core.codes import DiagnosisSystem, ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.money import Money
 from billing_core.parties import (
@@ -498,49 +499,160 @@ def _npi_with_check_digit(first9: str) -> str:
     return first9 + str((10 - total % 10) % 10)
 
 
-def repair(text: str) -> str:
-    """Make the TR3 example files' made-up data valid for the library's documents.
+# Every corpus 837 as it is: it reads, or it is refused for reasons the library is right to
+# refuse, each at the segment and element that holds the value. Worked out from the files'
+# segments (numbered from the ISA, which is 1): NPIs whose check digit is wrong or that do not
+# start with 1 or 2 (CMS NPI standard; checked again below with this file's own Luhn helper),
+# taxonomy codes of the retired shape (NUCC codes end in X), PWK02 'AD' (not a 5010 code;
+# pyx12 refuses it too), a one-digit CL103 patient status (two digits on the UB-04), and
+# providers known only by a legacy id (no NM108 XX).
+READS_837: frozenset[str] = frozenset(
+    {
+        "837p/stupidedi__drug-administered-in-the-physician-office.837",
+        "837p/stupidedi__home-infusion-therapy-pharmacy-adjudicated-with-HCPCS-in-loop-2400-or-NDC-"
+        "in-loop-2410.837",
+        "837p/stupidedi__home-infusion-therapy-pharmacy-adjudicated-with-NDC-in-loop-2410.837",
+    }
+)
+_NPI, _NO_NPI, _TAXONOMY, _PWK, _CL1 = "npi", "no npi", "taxonomy", "pwk02", "cl103"
+REFUSED_837: dict[str, list[tuple[int, str, str]]] = {
+    "837i/stupidedi__837-institutional-claim.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+        (30, "NM109", _NO_NPI),
+    ],
+    "837i/stupidedi__automobile-accident.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+        (27, "CL103", _CL1),
+        (32, "NM109", _NPI),
+    ],
+    "837i/stupidedi__out-of-network-repriced-claim.837": [(29, "NM109", _NPI)],
+    "837i/stupidedi__ppo-repriced-claim.837": [(9, "NM109", _NPI), (37, "NM109", _NPI)],
+    "837i/stupidedi__two-claims-for-the-same-provider.837": [
+        (10, "NM109", _NPI),
+        (45, "NM109", _NPI),
+        (46, "PRV03", _TAXONOMY),
+    ],
+    "837p/stupidedi__COB-claim-from-billing-provider-to-payer-a.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__COB-claim-from-billing-provider-to-payer-b.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__COB-claim-from-payer-a-to-payer-b-in-payer-to-payer.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__ambulance.837": [(10, "NM109", _NPI)],
+    "837p/stupidedi__anesthesia.837": [(9, "NM109", _NPI), (22, "NM109", _NPI)],
+    "837p/stupidedi__chiropractic.837": [(9, "NM109", _NPI)],
+    "837p/stupidedi__commercial-health-insurance.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+    ],
+    "837p/stupidedi__encounter.837": [(9, "PRV03", _TAXONOMY), (10, "NM109", _NPI)],
+    "837p/stupidedi__medicare-secondary-payer-COB.837": [
+        (9, "NM109", _NPI),
+        (25, "NM109", _NO_NPI),
+        (27, "NM109", _NPI),
+    ],
+    "837p/stupidedi__out-of-network-repriced-claim.837": [(31, "NM109", _NPI)],
+    "837p/stupidedi__oxygen.837": [
+        (9, "NM109", _NPI),
+        (24, "PWK02", _PWK),
+        (30, "NM109", _NPI),
+        (47, "PWK02", _PWK),
+        (53, "NM109", _NPI),
+    ],
+    "837p/stupidedi__ppo-repriced-claim.837": [(9, "NM109", _NPI), (26, "NM109", _NPI)],
+    "837p/stupidedi__wheelchair.837": [
+        (9, "NM109", _NPI),
+        (26, "PWK02", _PWK),
+        (32, "NM109", _NPI),
+    ],
+}
+# What each kind of refusal says (the reason must be in the message).
+_REASONS = {
+    _NPI: "invalid NPI",
+    _NO_NPI: "no NPI (NM108 XX)",
+    _TAXONOMY: "invalid taxonomy code",
+    _PWK: "'AD' is not an attachment transmission code of 5010",
+    _CL1: "must be two digits (CL103), got '1'",
+}
 
-    The corpus files use identifiers the documents refuse by design: NPIs that fail the
-    check digit, ICD-9 diagnoses (retired 2015-10-01), legacy taxonomy codes, PWK02 'AD'
-    (refused by pyx12 too; read as AA, available on request), a one-digit patient status
-    and, on 837Is, five-digit ZIP codes (refused by pyx12 too). Each is replaced by a valid
-    value of the same shape; the loops, amounts and lines are left as they are.
+
+def repair(text: str) -> str:
+    """Replace what the library refuses in a corpus file by valid values of the same shape.
+
+    Only for the refused files (``REFUSED_837``): NPIs get a valid check digit, retired
+    taxonomy codes end in X, PWK02 'AD' becomes AA (available on request), a one-digit
+    patient status gets its leading zero and, on 837Is, a five-digit billing ZIP code gets
+    four zeros (the writer needs a ZIP+4; pyx12 refuses a five-digit one too). The loops,
+    amounts, lines and diagnoses (ICD-9-CM, as the files code them) are left as they are.
     """
     text = re.sub(
         r"\*XX\*([0-9])([0-9]{8})[0-9]",
         lambda m: "*XX*" + _npi_with_check_digit("1" + m.group(2)),
         text,
     )
-    text = re.sub(r"\b(BK|BF|BJ):[0-9A-Z]+", lambda m: f"A{m.group(1)}:R69", text)
     text = re.sub(r"(PXC\*[0-9A-Z]{9})[0-9A-Z]", r"\1X", text)
     text = text.replace("PWK*CT*AD", "PWK*CT*AA")
     text = re.sub(r"(CL1\*[^~]*\*)([0-9])~", r"\g<1>0\2~", text)
-    if "005010X223A2" in text:  # an 837I billing provider needs a ZIP+4
+    if "005010X223A2" in text:
         text = re.sub(r"(N4\*[^*~]*\*[A-Z]{2}\*[0-9]{5})(?=[~*])", r"\g<1>0000", text)
     return text
 
 
-@pytest.mark.parametrize("name", sorted(FACTS_837))
-def test_corpus_837_round_trip(corpus_dir: Path, name: str) -> None:
-    path = corpus_dir / name
+def _round_trip(name: str, claims_read: list[Claim]) -> None:
+    """The facts of the file hold; written back, the claims pass pyx12 and read the same."""
     read, write = (read_837i, i837) if name.startswith("837i") else (read_837p, p837)
-    raw = path.read_text(encoding="utf-8")
-    with pytest.raises(X12Error):  # the files as they are hold what the documents refuse
-        read(raw)
-    claims_read = read(repair(raw), strict=False)
     count, lines, total = FACTS_837[name]
     assert len(claims_read) == count
     assert sum(len(c.lines) for c in claims_read) == lines
     assert sum(c.total_charge.amount for c in claims_read) == Decimal(total)
-    written = write(list(claims_read))
+    written = write(claims_read)
     assert pyx12_errors(written) == []
     assert read(written) == claims_read
 
 
-def test_every_corpus_837_file_has_facts(corpus_dir: Path) -> None:
+@pytest.mark.parametrize("name", sorted(READS_837))
+def test_corpus_837_reads_as_it_is_and_round_trips(corpus_dir: Path, name: str) -> None:
+    read = read_837i if name.startswith("837i") else read_837p
+    claims_read = read(corpus_dir / name)  # strict, and no repair
+    assert claims_read.findings == ()
+    _round_trip(name, list(claims_read))
+    for claim in claims_read:  # ICD-9-CM diagnoses (BK/BF) for services of 2005-2006
+        assert {d.system for d in claim.diagnoses} == {DiagnosisSystem.ICD9CM}
+        assert validate_claim(claim) == ()
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_837))
+def test_corpus_837_is_refused_for_its_reasons(corpus_dir: Path, name: str) -> None:
+    read = read_837i if name.startswith("837i") else read_837p
+    raw = (corpus_dir / name).read_text(encoding="utf-8")
+    with pytest.raises(X12Error) as info:
+        read(raw)
+    expected = REFUSED_837[name]
+    assert [f.location for f in info.value.findings] == [
+        f"segment {number} ({element[:-2]}) {element}" for number, element, _ in expected
+    ]
+    by_number = dict(enumerate(segments(raw), 1))
+    for finding, (number, _element, kind) in zip(info.value.findings, expected, strict=True):
+        assert _REASONS[kind] in finding.message, finding
+        if kind == _NPI:  # the reason holds: not 1 or 2 first, or a wrong Luhn check digit
+            npi = by_number[number][9]
+            assert npi[0] not in "12" or _npi_with_check_digit(npi[:9]) != npi
+    # Only for a refused file: its refused values repaired, it reads and round-trips.
+    _round_trip(name, list(read(repair(raw), strict=False)))
+
+
+def test_every_corpus_837_file_has_facts_and_a_verdict(corpus_dir: Path) -> None:
     on_disk = {f"{p.parent.name}/{p.name}" for p in corpus_dir.glob("837[ip]/*.837")}
     assert on_disk == set(FACTS_837)
+    assert on_disk == READS_837 | set(REFUSED_837) and not READS_837 & set(REFUSED_837)
 
 
 def test_corpus_facts_hold_for_the_raw_segments(corpus_dir: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Final
 
 from billing_core.charges import Category, DocumentRef, LineItem, UnitBasis
 from billing_core.claims import Claim
+from billing_core.codes import DiagnosisCode, DiagnosisSystem
 from billing_core.errors import Finding
 from billing_core.parties import Address, CareRole, Coverage, Patient, Provider, ProviderKind
 from billing_core.remittance import CasAdjustment
@@ -324,20 +325,26 @@ def _claim_refs(out: Out, claim: Claim) -> None:
         out.seg("REF", "G1", claim.prior_authorization)
 
 
+def _hi(code: DiagnosisCode, icd10: str) -> str:
+    """An HI composite: the ICD-10-CM qualifier (ABK, ABF, ABJ), or ICD-9-CM's without the A."""
+    qualifier = icd10 if code.system is DiagnosisSystem.ICD10CM else icd10[1:]
+    return f"{qualifier}:{code.code}"
+
+
 def _diagnoses(out: Out, claim: Claim) -> None:
-    codes = [d.code for d in claim.diagnoses]
+    codes = claim.diagnoses
     if not codes:
         out.missing(claim, "an 837 needs at least one diagnosis (Claim.diagnoses)")
         return
     if not out.institutional:
-        out.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{c}" for c in codes[1:]))
+        out.seg("HI", _hi(codes[0], "ABK"), *(_hi(c, "ABF") for c in codes[1:]))
         return
-    out.seg("HI", f"ABK:{codes[0]}")
+    out.seg("HI", _hi(codes[0], "ABK"))
     inst = claim.institutional
     if inst is not None and inst.admitting_diagnosis is not None:
-        out.seg("HI", f"ABJ:{inst.admitting_diagnosis.code}")
+        out.seg("HI", _hi(inst.admitting_diagnosis, "ABJ"))
     if len(codes) > 1:
-        out.seg("HI", *(f"ABF:{c}" for c in codes[1:]))
+        out.seg("HI", *(_hi(c, "ABF") for c in codes[1:]))
 
 
 def _claim_providers(out: Out, claim: Claim) -> None:
