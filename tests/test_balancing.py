@@ -606,3 +606,15 @@ def test_right_side_is_the_sum_of_the_terms(claim: ClaimPayment) -> None:
     check: BalanceCheck = balance_claim(claim)
     assert check.right.minor == sum(m.minor for _, m in check.terms)
     assert check.ok == (check.residual.minor == 0)
+
+
+def test_a_rule_outside_the_x12_table_is_named_without_a_formula() -> None:
+    check = BalanceCheck(
+        rule="posting.reconciliation",
+        location="remittance T1",
+        left_label="BPR02 total payment",
+        left=Money("5.00", "USD"),
+        right=Money("5.00", "USD"),
+        terms=(("applied", Money("5.00", "USD")),),
+    )
+    assert str(check).splitlines()[0] == "remittance T1: balanced (rule posting.reconciliation)"

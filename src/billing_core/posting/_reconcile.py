@@ -307,11 +307,11 @@ def reconcile_remittance(
         ...                 amount=Money("40.00", "USD"), party=Party.payer("acme"),
         ...                 claim_reference="C9", source=source)
         >>> print(reconcile_remittance(r, [held]))
-        remittance T1: balanced (rule posting.remittance_reconciliation: posting.remittance_reconciliation)
+        remittance T1: balanced (rule posting.remittance_reconciliation)
           total payment 40.00 USD
           computed 40.00 USD =
             + held, still unapplied 40.00 USD
-    """  # noqa: E501
+    """
     terms = _remittance_terms(remittance, entries, as_of)
     return _check(
         "posting.remittance_reconciliation",
