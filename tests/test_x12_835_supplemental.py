@@ -523,3 +523,43 @@ def test_loading_a_bad_name_or_reference_never_shows_it() -> None:
     message = str(info.value)
     assert "parties[0].identifier" in message and "references[0].value" in message
     assert "987654321" not in message and "55555" not in message and "11112222" not in message
+
+
+# --- the corpus, known answers from the files' own segments ------------------------------
+
+
+def test_corpus_claim_dates_names_and_quantities(corpus_dir: Path) -> None:
+    path = corpus_dir / "835" / "stupidedi__dollars-and-data-sent-together.835"
+    first, second = read_835(path)[0].claims
+    # CLP*666123 ... NM1*QC*1*JONES*SAM*O***HN*666666666A, DTM*232*20020816, DTM*233*20020824,
+    # QTY*CA*8; CLP*777777 ... DTM*232*20020512 alone
+    assert first.party("QC") == ClaimParty(
+        role="QC",
+        last_name="JONES",
+        first_name="SAM",
+        middle_name="O",
+        id_qualifier="HN",
+        identifier="666666666A",
+    )
+    assert (first.statement_start, first.statement_end) == (
+        datetime.date(2002, 8, 16),
+        datetime.date(2002, 8, 24),
+    )
+    assert first.quantities == (SupplementalQuantity(qualifier="CA", quantity=8),)
+    assert (second.statement_start, second.statement_end) == (datetime.date(2002, 5, 12), None)
+
+
+def test_corpus_corrected_name_reference_and_coverage_amount(corpus_dir: Path) -> None:
+    path = corpus_dir / "835" / "edi835parser__emedny_sample.835"
+    first = read_835(path)[0].claims[0]
+    # NM1*74*1*CORRECTED LAST*CORRECTED FIRST, REF*EA*PATIENT ACCOUNT NUMBER, AMT*AU*34.25
+    corrected = first.party(ClaimPartyRole.CORRECTED_INSURED)
+    assert corrected is not None
+    assert (corrected.last_name, corrected.first_name, corrected.identifier) == (
+        "CORRECTED LAST",
+        "CORRECTED FIRST",
+        None,
+    )
+    assert first.references == (Reference(qualifier="EA", value="PATIENT ACCOUNT NUMBER"),)
+    assert first.amounts == (SupplementalAmount(qualifier="AU", amount=usd("34.25")),)
+    assert first.lines[0].allowed == usd("6")

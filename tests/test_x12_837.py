@@ -30,7 +30,7 @@ from billing_core.claims import (
     PriorPayerAdjudication,
     validate_claim,
 )
-from billing_core.codes import DiagnosisSystem, ProcedureCode
+from billing_core.codes import DiagnosisCode, DiagnosisSystem, ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.money import Money
 from billing_core.parties import (
@@ -383,6 +383,55 @@ def test_an_institutional_claim_passes_pyx12_and_reads_back() -> None:
     assert "NM1*71*1*Smith*Ada****XX*1234567893" in text and "PRV*AT*PXC*207Q00000X" in text
     (back,) = read_837i(text)
     assert back == claim
+
+
+def _in_2015(claim: Claim, shift: datetime.timedelta) -> Claim:
+    """The claim moved back in time by ``shift`` (every date of it and of its lines)."""
+    lines = [
+        attrs.evolve(
+            item,
+            service_date=item.service_date - shift,
+            service_through=None if item.service_through is None else item.service_through - shift,
+        )
+        for item in claim.lines
+    ]
+    moved = {"claim_date": claim.claim_date - shift, "lines": lines}
+    if claim.statement_from is not None and claim.statement_through is not None:
+        moved |= {
+            "statement_from": claim.statement_from - shift,
+            "statement_through": claim.statement_through - shift,
+        }
+    inst = claim.institutional
+    if inst is not None and inst.admission_date is not None:
+        moved["institutional"] = attrs.evolve(inst, admission_date=inst.admission_date - shift)
+    return attrs.evolve(claim, **moved)
+
+
+def test_icd9_diagnoses_are_written_as_bk_bj_bf_and_read_back() -> None:
+    # A stay of 2015-09-01..04 (before ICD10CM_START): ICD-9-CM 486 pneumonia, 250.00
+    # diabetes, admitting 780.60 fever. Qualifiers by hand from the 837I TR3: BK principal,
+    # BJ admitting, BF other (ICD-10-CM's are the same with an A in front).
+    stay = _in_2015(institutional_claim(), D(2024, 3, 1) - D(2015, 9, 1))
+    inst = stay.institutional
+    assert inst is not None
+    old = attrs.evolve(
+        stay,
+        diagnoses=["ICD-9-CM:486", "ICD-9-CM:250.00"],
+        institutional=attrs.evolve(
+            inst, admitting_diagnosis=DiagnosisCode("780.60", system="ICD-9-CM")
+        ),
+    )
+    assert validate_claim(old) == ()
+    text = i837([old])
+    assert pyx12_errors(text) == []
+    assert seg_list(text, "HI") == ["HI*BK:486", "HI*BJ:78060", "HI*BF:25000"]
+    assert read_837i(text) == [old]
+    visit = _in_2015(professional_claim(), D(2024, 3, 4) - D(2015, 9, 30))
+    visit = attrs.evolve(visit, diagnoses=["ICD-9-CM:724.2", "ICD-9-CM:401.9"])
+    text = p837([visit])
+    assert pyx12_errors(text) == []
+    assert seg_list(text, "HI") == ["HI*BK:7242*BF:4019"]
+    assert read_837p(text) == [visit]
 
 
 def test_missing_837_data_is_named_per_claim() -> None:
