@@ -59,6 +59,7 @@ from billing_core.x12 import (
     write_837i,
     write_837p,
 )
+from billing_core.x12._lengths import MAX_LENGTHS
 from x12_kit import pyx12_errors
 
 SUBMITTER = Submitter(name="Good Clinic", id="GC001", contact_name="Kim", phone="5555551212")
@@ -432,6 +433,81 @@ def test_icd9_diagnoses_are_written_as_bk_bj_bf_and_read_back() -> None:
     assert pyx12_errors(text) == []
     assert seg_list(text, "HI") == ["HI*BK:7242*BF:4019"]
     assert read_837p(text) == [visit]
+
+
+# --- element maximum lengths (X12 5010 data element dictionary) --------------------------
+
+
+def test_an_element_at_its_maximum_length_is_written() -> None:
+    # CLM01 holds 38 characters, REF02 50, NM103 60 (data elements 1028, 127, 1035)
+    claim = attrs.evolve(
+        professional_claim(),
+        id="C" * 38,
+        prior_authorization="P" * 50,
+        patient=attrs.evolve(JANE, name="R" * 60 + ", Jane"),
+    )
+    text = p837([claim])
+    assert pyx12_errors(text) == []
+    assert read_837p(text) == [claim]
+
+
+def test_an_element_too_long_is_refused_before_anything_is_written() -> None:
+    surname = "Zqxv" * 15 + "Z"  # 61 characters: NM103 holds 60
+    claim = attrs.evolve(
+        professional_claim(),
+        id="C" * 39,
+        prior_authorization="P" * 51,
+        patient=attrs.evolve(JANE, name=f"{surname}, Jane"),
+    )
+    with pytest.raises(ValidationError) as info:
+        p837([claim])
+    where = f"claim {'C' * 39!r}"
+    # in file order: the patient's NM1 (loop 2010CA), then CLM and REF*G1 (loop 2300)
+    assert [(f.location, f.rule) for f in info.value.findings] == [
+        (f"{where} NM103", "x12.length"),
+        (f"{where} CLM01", "x12.length"),
+        (f"{where} REF02", "x12.length"),
+    ]
+    messages = [f.message for f in info.value.findings]
+    assert messages == [
+        "NM103 (last or organization name) has 61 characters, more than the 60 X12 allows",
+        "CLM01 (claim submitter identifier) has 39 characters, more than the 38 X12 allows",
+        "REF02 (reference identification) has 51 characters, more than the 50 X12 allows",
+    ]
+    assert "Zqxv" not in str(info.value)  # a patient's name is never shown
+
+
+def test_a_header_element_too_long_is_named() -> None:
+    long_name = attrs.evolve(SUBMITTER, name="G" * 61)
+    with pytest.raises(ValidationError, match=r"837 header NM103: NM103 \(last or organization"):
+        write_837p([professional_claim()], long_name, RECEIVER, NUMBERS)
+
+
+def test_the_length_table_is_the_x12_dictionary() -> None:
+    """Each limit equals the data element's maximum in pyx12's 5010 dictionary and maps."""
+    pyx12 = pytest.importorskip("pyx12")
+    import xml.etree.ElementTree as ET
+
+    maps = Path(pyx12.__file__).parent / "map"
+    dictionary = {
+        e.get("ele_num"): (e.get("data_type"), int(e.get("max_len") or 0))
+        for e in ET.parse(maps / "dataele.xml").getroot()
+    }
+    used: dict[tuple[str, int], set[tuple[str | None, int]]] = {}
+    for guide in ("837.5010.X222.A1.xml", "837Q3.I.5010.X223.A1.xml"):
+        for seg in ET.parse(maps / guide).getroot().iter("segment"):
+            sid = seg.get("xid", "")
+            for el in seg.findall("element"):
+                number = el.findtext("data_ele") or ""
+                position = int((el.get("xid") or "")[len(sid) :])
+                used.setdefault((sid, position), set()).add(dictionary[number])
+    for segment, limits in MAX_LENGTHS.items():
+        for position, size, digits, _ in limits:
+            ((kind, maximum),) = used[segment, position]
+            assert (size, digits) == (maximum, kind in ("R", "N0")), (segment, position)
+    # the three of the issue, by hand from the dictionary: 1035 (60), 1028 (38), 127 (50)
+    limits = {(s, p): size for s, items in MAX_LENGTHS.items() for p, size, _, _ in items}
+    assert (limits["NM1", 3], limits["CLM", 1], limits["REF", 2]) == (60, 38, 50)
 
 
 def test_missing_837_data_is_named_per_claim() -> None:
