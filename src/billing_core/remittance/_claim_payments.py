@@ -37,15 +37,12 @@ from billing_core.remittance._common import (
 )
 from billing_core.remittance._service_payments import ServicePayment
 from billing_core.remittance._supplemental import (
-    CLAIM_AMOUNTS,
-    CLAIM_QUANTITIES,
-    CLAIM_REFERENCES,
     ClaimParty,
     ClaimPartyRole,
     Reference,
     SupplementalAmount,
     SupplementalQuantity,
-    check_qualifiers,
+    check_supplements,
 )
 
 __all__ = ["ClaimPayment", "ClaimStatus"]
@@ -271,12 +268,7 @@ class ClaimPayment:
         for index, line in enumerate(self.lines):
             if line.charge.currency != code:
                 raise mismatch("ClaimPayment", f"lines[{index}].charge", line.charge, code)
-        for index, extra in enumerate(self.amounts):
-            if extra.amount.currency != code:
-                raise mismatch("ClaimPayment", f"amounts[{index}]", extra.amount, code)
-        check_qualifiers("ClaimPayment", "references", self.references, CLAIM_REFERENCES, "2100")
-        check_qualifiers("ClaimPayment", "amounts", self.amounts, CLAIM_AMOUNTS, "2100")
-        check_qualifiers("ClaimPayment", "quantities", self.quantities, CLAIM_QUANTITIES, "2100")
+        check_supplements("ClaimPayment", self, code, line=False)
         start, end = self.statement_start, self.statement_end
         if start is not None and end is not None and end < start:
             raise invalid(

@@ -32,13 +32,10 @@ from billing_core.remittance._common import (
     to_rarcs,
 )
 from billing_core.remittance._supplemental import (
-    LINE_AMOUNTS,
-    LINE_QUANTITIES,
-    LINE_REFERENCES,
     Reference,
     SupplementalAmount,
     SupplementalQuantity,
-    check_qualifiers,
+    check_supplements,
 )
 
 __all__ = ["ServicePayment"]
@@ -131,12 +128,7 @@ class ServicePayment:
         if self.allowed is not None and self.allowed.currency != code:
             raise mismatch("ServicePayment", "allowed", self.allowed, code)
         check_adjustments("ServicePayment", self.adjustments, code)
-        for index, extra in enumerate(self.amounts):
-            if extra.amount.currency != code:
-                raise mismatch("ServicePayment", f"amounts[{index}]", extra.amount, code)
-        check_qualifiers("ServicePayment", "references", self.references, LINE_REFERENCES, "2110")
-        check_qualifiers("ServicePayment", "amounts", self.amounts, LINE_AMOUNTS, "2110")
-        check_qualifiers("ServicePayment", "quantities", self.quantities, LINE_QUANTITIES, "2110")
+        check_supplements("ServicePayment", self, code, line=True)
         start, end = self.service_date, self.service_end
         if start is not None and end is not None and end < start:
             raise invalid(

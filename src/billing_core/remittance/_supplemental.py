@@ -28,7 +28,7 @@ import attrs
 from billing_core._fields import of_type, text, wrong_type
 from billing_core.errors import InvalidCodeError
 from billing_core.money import Money
-from billing_core.remittance._common import is_money, parse_member, shown, to_quantity
+from billing_core.remittance._common import is_money, mismatch, parse_member, shown, to_quantity
 from billing_core.views import Protected, protected
 
 __all__ = [
@@ -273,6 +273,26 @@ class ClaimParty:
             raise InvalidCodeError(
                 f"ClaimParty.{given} is given without the other: NM108 and NM109 go together"
             )
+
+
+def check_supplements(owner: str, item: Any, currency: str, *, line: bool) -> None:
+    """Refuse a claim payment's or a line's reference, amount or quantity that does not fit.
+
+    An amount in another currency than the item's, or a qualifier that the 835 guide does not
+    list for the loop (2100 for a claim payment, 2110 for a line), naming the field.
+    """
+    for index, extra in enumerate(item.amounts):
+        if extra.amount.currency != currency:
+            raise mismatch(owner, f"amounts[{index}]", extra.amount, currency)
+    loop = "2110" if line else "2100"
+    references, amounts, quantities = (
+        (LINE_REFERENCES, LINE_AMOUNTS, LINE_QUANTITIES)
+        if line
+        else (CLAIM_REFERENCES, CLAIM_AMOUNTS, CLAIM_QUANTITIES)
+    )
+    check_qualifiers(owner, "references", item.references, references, loop)
+    check_qualifiers(owner, "amounts", item.amounts, amounts, loop)
+    check_qualifiers(owner, "quantities", item.quantities, quantities, loop)
 
 
 def check_qualifiers(
