@@ -165,7 +165,7 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
     """A line item from a ChargeItem node."""
     reader = node.reader
     node.lose("text", "the narrative is not kept")
-    line_id = _first_identifier(node)
+    line_id = _first_identifier_of(node, "the line's id")
     if node.text("status") not in ("billable", None):
         reader.lose(node.at("status"), "a charge item's status is not kept")
     for key in ("subject", "account", "context", "enteredDate", "enterer"):
@@ -208,17 +208,6 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
     except (BillingError, ValueError, TypeError) as exc:
         reader.fail(node.path, str(exc))
         return None
-
-
-def _first_identifier(node: Node) -> str | None:
-    identifiers = node.children("identifier")
-    rid = node.text("id")
-    value = identifiers[0].text("value") if identifiers else rid
-    for extra in identifiers[1:]:
-        node.reader.lose(extra.path, "only the first identifier is kept")
-    if value is None:
-        node.reader.fail(node.at("identifier"), "required by the library: the line's id")
-    return value
 
 
 def _read_occurrence(node: Node) -> tuple[datetime.date | None, datetime.date | None]:
