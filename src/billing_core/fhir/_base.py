@@ -168,8 +168,10 @@ class Reader:
         return node
 
     def fail(self, path: str, message: str) -> None:
-        """A problem that stops the mapping."""
-        self.findings.append(Finding(location=path, message=message, rule=RULE))
+        """A problem that stops the mapping (each problem once)."""
+        finding = Finding(location=path, message=message, rule=RULE)
+        if finding not in self.findings:
+            self.findings.append(finding)
 
     def lose(self, path: str, reason: str) -> None:
         """An element read but not kept."""
@@ -320,6 +322,23 @@ def date_of(text: str) -> datetime.date | None:
         return None
 
 
+REQUIRED_ELEMENTS: Final[Mapping[str, tuple[str, ...]]] = {
+    "Claim": ("status", "type", "use", "patient", "created", "provider", "priority", "insurance"),
+    "ClaimResponse": ("status", "type", "use", "patient", "created", "insurer", "outcome"),
+    "ExplanationOfBenefit": (
+        "status", "type", "use", "patient", "created", "insurer", "provider", "outcome",
+        "insurance",
+    ),
+    "Invoice": ("status",),
+    "ChargeItem": ("status", "code", "subject"),
+    "Account": ("status",),
+    "Coverage": ("status", "beneficiary", "payor"),
+    "PaymentReconciliation": ("status", "created", "paymentDate", "paymentAmount"),
+    "RelatedPerson": ("patient",),
+}  # fmt: skip
+"""The elements FHIR R4 requires at the top of each resource read (cardinality 1..1 or 1..*)."""
+
+
 def start(resource: object, resource_type: str, path: str | None = None) -> tuple[Reader, Node]:
     """A reader over a resource that must be of ``resource_type``; raises if it is not."""
     reader = Reader()
@@ -332,6 +351,9 @@ def start(resource: object, resource_type: str, path: str | None = None) -> tupl
     if found != resource_type:
         reader.fail(f"{where}.resourceType", f"must be {resource_type!r}, got {describe(found)}")
         reader.check()
+    for key in REQUIRED_ELEMENTS.get(resource_type, ()):
+        if data.get(key) in (None, [], {}):
+            reader.fail(f"{where}.{key}", "required element missing")
     node = reader.node(data, where)
     node.raw("resourceType")
     return reader, node
