@@ -290,7 +290,7 @@ def explanation_of_benefit_from_fhir(resource: Mapping[str, Any]) -> Mapped[Clai
           - ExplanationOfBenefit.provider: required element missing
           - ExplanationOfBenefit.outcome: required element missing
           - ExplanationOfBenefit.insurance: required element missing
-    """  # noqa: E501
+    """
     reader, node = start(resource, "ExplanationOfBenefit")
     node.lose("text", "the narrative is not kept")
     for key in _CLAIM_PART:
