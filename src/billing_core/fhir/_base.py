@@ -27,6 +27,7 @@ import attrs
 
 from billing_core._checks import describe
 from billing_core.errors import Finding, ValidationError
+from billing_core.fhir._required import missing_elements
 
 T = TypeVar("T")
 
@@ -322,23 +323,6 @@ def date_of(text: str) -> datetime.date | None:
         return None
 
 
-REQUIRED_ELEMENTS: Final[Mapping[str, tuple[str, ...]]] = {
-    "Claim": ("status", "type", "use", "patient", "created", "provider", "priority", "insurance"),
-    "ClaimResponse": ("status", "type", "use", "patient", "created", "insurer", "outcome"),
-    "ExplanationOfBenefit": (
-        "status", "type", "use", "patient", "created", "insurer", "provider", "outcome",
-        "insurance",
-    ),
-    "Invoice": ("status",),
-    "ChargeItem": ("status", "code", "subject"),
-    "Account": ("status",),
-    "Coverage": ("status", "beneficiary", "payor"),
-    "PaymentReconciliation": ("status", "created", "paymentDate", "paymentAmount"),
-    "RelatedPerson": ("patient",),
-}  # fmt: skip
-"""The elements FHIR R4 requires at the top of each resource read (cardinality 1..1 or 1..*)."""
-
-
 def start(resource: object, resource_type: str, path: str | None = None) -> tuple[Reader, Node]:
     """A reader over a resource that must be of ``resource_type``; raises if it is not."""
     reader = Reader()
@@ -351,9 +335,8 @@ def start(resource: object, resource_type: str, path: str | None = None) -> tupl
     if found != resource_type:
         reader.fail(f"{where}.resourceType", f"must be {resource_type!r}, got {describe(found)}")
         reader.check()
-    for key in REQUIRED_ELEMENTS.get(resource_type, ()):
-        if data.get(key) in (None, [], {}):
-            reader.fail(f"{where}.{key}", "required element missing")
+    for missing in missing_elements(data, resource_type, where):
+        reader.fail(missing, "required element missing")
     node = reader.node(data, where)
     node.raw("resourceType")
     return reader, node
