@@ -50,7 +50,7 @@ from typing import Final
 
 import attrs
 
-from billing_core.errors import Finding, Severity
+from billing_core.errors import CurrencyMismatchError, Finding, Severity
 from billing_core.money import Money
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 
@@ -190,9 +190,15 @@ class BalanceCheck:
 def _make_check(
     rule: str, location: str, left_label: str, left: Money, terms: list[tuple[str, Money]]
 ) -> BalanceCheck:
-    # Summed as ints, in the reported side's currency: a remittance's constructors already
-    # refuse a second currency, so no term needs checking again.
-    right = Money.from_minor(sum(m.minor for _, m in terms), left.currency)
+    # The one currency check of every rule: a remittance's constructors already refuse a
+    # second currency, but the COB rules take loose amounts, and adding minor units of two
+    # currencies would give a verdict on nothing.
+    code = left.currency
+    others = [f"{label} in {m.currency}" for label, m in terms if m.currency != code]
+    if others:
+        raise CurrencyMismatchError(f"{location}: {left_label} in {code}, but {', '.join(others)}")
+    # Summed as ints, once every term is known to be in the reported side's currency.
+    right = Money.from_minor(sum(m.minor for _, m in terms), code)
     return BalanceCheck(
         rule=rule,
         location=location,
@@ -346,6 +352,10 @@ def balance_cob_line(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
@@ -385,13 +395,21 @@ def balance_cob_claim(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
         >>> prior = CasAdjustment.from_cas("PR", ("1", usd("20")))
         >>> balance_cob_claim(usd("100"), usd("80"), prior).ok
         True
-    """
+        >>> balance_cob_claim(usd("100"), Money("80", "EUR"), prior)
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.CurrencyMismatchError: claim: claim charge in USD, but prior payer paid in EUR
+    """  # noqa: E501
     terms = _paid_terms(prior_paid)
     terms.extend((f"prior claim CAS {a.key}", a.amount) for a in claim_adjustments)
     terms.extend((f"prior line CAS {a.key}", a.amount) for a in line_adjustments)
