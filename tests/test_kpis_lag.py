@@ -54,16 +54,20 @@ def _lagging_ledger() -> list[Entry]:
     ]  # fmt: skip
 
 
+def _charge_then_co45(charged: date, charge: str, adjusted: date, co45: str) -> list[Entry]:
+    """One line L1: a charge, then a CO-45 adjustment."""
+    return [
+        ChargePosted(id="c1", account_id="A1", line_id="L1", effective=charged,
+                     amount=usd(charge), bucket=Bucket.PRIMARY),
+        Adjustment(id="j1", account_id="A1", line_id="L1", effective=adjusted,
+                   amount=usd(co45), bucket=Bucket.PRIMARY, group=GroupCode.CO, reason="45"),
+    ]  # fmt: skip
+
+
 def test_the_reviewers_case_does_not_raise() -> None:
     # Charge 100.00 in December, CO-45 40.00 in January: January has 0.00 of charges and
     # 40.00 of contractual adjustments, so charges - adjustments = -40.00: no rate.
-    history = [
-        ChargePosted(id="c1", account_id="A1", line_id="L1", effective=date(2024, 12, 20),
-                     amount=usd("100.00"), bucket=Bucket.PRIMARY),
-        Adjustment(id="j1", account_id="A1", line_id="L1", effective=date(2025, 1, 10),
-                   amount=usd("40.00"), bucket=Bucket.PRIMARY, group=GroupCode.CO,
-                   reason="45"),
-    ]  # fmt: skip
+    history = _charge_then_co45(date(2024, 12, 20), "100.00", date(2025, 1, 10), "40.00")
     jan = period_kpis(history, date(2025, 1, 1), date(2025, 1, 31))
     ncr = jan["net collection rate"]
     assert ncr.value is None
@@ -115,13 +119,7 @@ def test_a_reversed_adjustment_in_a_later_period() -> None:
 
 def test_charges_equal_to_adjustments_are_still_undefined() -> None:
     # January: charges 40.00 and CO 40.00: 40.00 - 40.00 = 0: undefined, as before.
-    history = [
-        ChargePosted(id="c1", account_id="A1", line_id="L1", effective=date(2025, 1, 2),
-                     amount=usd("40.00"), bucket=Bucket.PRIMARY),
-        Adjustment(id="j1", account_id="A1", line_id="L1", effective=date(2025, 1, 9),
-                   amount=usd("40.00"), bucket=Bucket.PRIMARY, group=GroupCode.CO,
-                   reason="45"),
-    ]  # fmt: skip
+    history = _charge_then_co45(date(2025, 1, 2), "40.00", date(2025, 1, 9), "40.00")
     ncr = period_kpis(history, date(2025, 1, 1), date(2025, 1, 31))["net collection rate"]
     assert ncr.value is None
     assert ncr.denominator == usd("0.00")
