@@ -194,11 +194,17 @@ def _make_check(
     # second currency, but the COB rules take loose amounts, and adding minor units of two
     # currencies would give a verdict on nothing.
     code = left.currency
-    others = [f"{label} in {m.currency}" for label, m in terms if m.currency != code]
-    if others:
-        raise CurrencyMismatchError(f"{location}: {left_label} in {code}, but {', '.join(others)}")
-    # Summed as ints, once every term is known to be in the reported side's currency.
-    right = Money.from_minor(sum(m.minor for _, m in terms), code)
+    total = 0
+    mixed = False
+    # One plain loop sums and checks (cheaper than the sum alone over a generator): this
+    # runs for every line and claim that posting plans.
+    for _, m in terms:
+        mixed = mixed or m.currency != code
+        total += m.minor
+    if mixed:
+        others = ", ".join(f"{label} in {m.currency}" for label, m in terms if m.currency != code)
+        raise CurrencyMismatchError(f"{location}: {left_label} in {code}, but {others}")
+    right = Money.from_minor(total, code)
     return BalanceCheck(
         rule=rule,
         location=location,
