@@ -1,0 +1,372 @@
+"""Checking a table of ledger entries before anything is computed from it (private).
+
+A bad table gets one [`ValidationError`][billing_core.errors.ValidationError]
+whose findings name the column and the first offending row: a missing column,
+a wrong type, a null where every entry needs a value, an unknown entry type or
+enum value, an empty id, an amount beyond
+[`MAX_MINOR`][billing_core.money.MAX_MINOR], an unknown currency, an account in
+several currencies, a line in several accounts, a reversal dated before its
+original.
+
+What each *kind* of row may hold (a positive amount, a bucket a party can pay,
+the rules of adjustments) is checked by the entry constructors themselves, not
+by a copy of their rules: the rows are grouped by everything that decides an
+entry's validity and effect (its type, enum columns, which optional columns are
+null, the sign of its amount), one entry is built per group, and a group whose
+entry is refused is reported at its first row. The same entries give each
+group's [effect][billing_core.ledger._effects.Effect], which the kernels read.
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.ledger import Bucket, ChargePosted
+    >>> from billing_core.money import Money
+    >>> c = ChargePosted(id="c1", account_id="A1", line_id="L1",
+    ...                  effective=datetime.date(2024, 3, 1), amount=Money("80.00", "USD"),
+    ...                  bucket=Bucket.PATIENT)
+    >>> from billing_core.frames._convert import entries_to_arrow
+    >>> bad = entries_to_arrow([c]).set_column(5, "amount_minor", pa.array([-800]))
+    >>> [str(f) for f in validate_entry_table(bad)]  # doctest: +ELLIPSIS
+    ["column 'amount_minor', row 0: ChargePosted.amount must be zero or positive ..."]
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any, Final
+
+from billing_core.errors import BillingError, Finding, ValidationError
+from billing_core.frames._convert import row_reader
+from billing_core.frames._deps import pa, pl
+from billing_core.frames._schema import COLUMNS, ENTRY_SCHEMA, PLANS, REQUIRED, TAGS, Leaf, leaves
+from billing_core.ledger._effects import effect
+from billing_core.money import MAX_MINOR, Money
+
+__all__ = [
+    "EFFECT_COLUMNS",
+    "arrow_table",
+    "check_entry_table",
+    "checked_frame",
+    "validate_entry_table",
+]
+
+_TYPES: Final = {c.name: c.type for c in COLUMNS}
+_NULLABLE: Final = {c.name for c in COLUMNS if c.nullable}
+_IDS: Final = ("id", "account_id", "line_id", "party_id", "reverses")
+"""Text columns that hold ids: never empty (the constructors' rule for ids)."""
+
+# What decides a row's validity and effect, besides its type (see the module).
+_KEY_CODES: Final = tuple(
+    c.name for c in COLUMNS if c.type == pa.dictionary(pa.int32(), pa.string())
+) + ("_line", "_party", "_sign")
+
+EFFECT_COLUMNS: Final = ("_kind", "_bucket", "_detail")
+"""The columns ``checked_frame`` adds: each row's effect kind, bucket and detail."""
+
+
+def _finding(column: str, row: int | None, message: str) -> Finding:
+    where = f"column {column!r}" if row is None else f"column {column!r}, row {row}"
+    return Finding(location=where, message=message, rule="frames.entries")
+
+
+def _text_type(t: Any) -> bool:
+    if pa.types.is_dictionary(t):
+        return pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+
+
+def _fits(want: Any, found: Any) -> bool:
+    if pa.types.is_dictionary(want) or pa.types.is_string(want):
+        return bool(_text_type(found))
+    if pa.types.is_int64(want):
+        return bool(pa.types.is_integer(found))
+    return bool(found == want)
+
+
+def _as_arrow(data: Any) -> Any:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    if isinstance(data, pl.DataFrame):
+        return data.to_arrow()
+    if isinstance(data, Iterable) and not isinstance(data, str | bytes):
+        batches = list(data)
+        if all(isinstance(b, pa.RecordBatch) for b in batches):
+            return pa.Table.from_batches(batches, schema=batches[0].schema if batches else None)
+    raise TypeError(
+        "expected a pyarrow Table or RecordBatch, a polars DataFrame, or record batches;"
+        f" got {type(data).__name__}"
+    )
+
+
+def arrow_table(data: Any) -> Any:
+    """``data`` as a ``pyarrow.Table`` in ``ENTRY_SCHEMA``: columns in order, types cast.
+
+    A missing nullable column is read as nulls; a missing required column or
+    a column of the wrong type is refused before anything else.
+
+    Raises:
+        ValidationError: Naming every missing or mistyped column.
+        TypeError: If ``data`` is not a table.
+
+    Examples:
+        >>> arrow_table(pa.table({"id": ["x"]}))
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: 6 problems:
+          - column 'entry_type': missing (every entry has it)
+          ...
+    """
+    table = _as_arrow(data)
+    if table.num_rows == 0 and table.num_columns == 0:
+        return ENTRY_SCHEMA.empty_table()
+    found = dict(zip(table.column_names, table.schema.types, strict=True))
+    problems = [
+        _finding(name, None, "missing (every entry has it)") for name in REQUIRED if name not in found
+    ]
+    for name, kind in found.items():
+        want = _TYPES.get(name)
+        if want is not None and not _fits(want, kind):
+            problems.append(_finding(name, None, f"must be {want}, got {kind}"))
+    if problems:
+        raise ValidationError(problems)
+    arrays = []
+    for field in ENTRY_SCHEMA:
+        if field.name not in found:
+            arrays.append(pa.nulls(table.num_rows, field.type))
+            continue
+        column = table.column(field.name)
+        if pa.types.is_dictionary(field.type) and pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        arrays.append(column.cast(field.type) if column.type != field.type else column)
+    return pa.Table.from_arrays(arrays, schema=ENTRY_SCHEMA)
+
+
+def _first(frame: Any, mask: Any) -> int | None:
+    """The first row where ``mask`` is true, or ``None``."""
+    hits = frame.select(pl.arg_where(mask).first()).item()
+    return None if hits is None else int(hits)
+
+
+def _frame(table: Any) -> Any:
+    """The table as polars, text columns as plain strings, with the row's own effect type."""
+    frame = pl.from_arrow(table)
+    casts = [pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Categorical]
+    frame = frame.with_columns(casts) if casts else frame
+    reversal = pl.col("entry_type") == "reversal"
+    return frame.with_columns(
+        _etype=pl.when(reversal).then(pl.col("original_type")).otherwise(pl.col("entry_type")),
+        _line=pl.col("line_id").is_null(),
+        _party=pl.col("party_id").is_null(),
+        _sign=pl.col("amount_minor").sign().cast(pl.Int8),
+    )
+
+
+def _shape_findings(frame: Any) -> list[Finding]:
+    """Nulls where every entry has a value, unknown entry types: nothing else is read then."""
+    found = []
+    for name in REQUIRED:
+        row = _first(frame, pl.col(name).is_null())
+        if row is not None:
+            found.append(_finding(name, row, "is null (every entry has it)"))
+    for name in ("entry_type", "original_type"):
+        mask = pl.col(name).is_not_null() & ~pl.col(name).is_in(list(TAGS))
+        if name == "original_type":
+            mask = mask | (pl.col("entry_type") == "reversal") & pl.col(name).is_null()
+            mask = mask | (pl.col(name) == "reversal")
+        row = _first(frame, mask)
+        if row is not None:
+            value = frame[name][row]
+            known = ", ".join(t for t in TAGS if name == "entry_type" or t != "reversal")
+            found.append(_finding(name, row, f"unknown entry type {value!r:.40}; known: {known}"))
+    return found
+
+
+def _enum_columns() -> dict[tuple[str, type[Any]], list[str]]:
+    """(column, enum type) -> the entry types whose rows hold that enum in that column."""
+    out: dict[tuple[str, type[Any]], list[str]] = {}
+    for tag, plan in PLANS.items():
+        for leaf in leaves(plan.fields):
+            if leaf.enum_type is not None:
+                out.setdefault((leaf.column, leaf.enum_type), []).append(tag)
+    return out
+
+
+_ENUMS: Final = _enum_columns()
+
+
+def _value_findings(frame: Any) -> list[Finding]:
+    """Unknown enum values, empty ids, amounts out of range, reversals dated too early."""
+    found = []
+    for (name, kind), tags in _ENUMS.items():
+        allowed = [m.value for m in kind]
+        mask = pl.col("_etype").is_in(tags) & pl.col(name).is_not_null()
+        row = _first(frame, mask & ~pl.col(name).is_in(allowed))
+        if row is not None:
+            value, known = frame[name][row], ", ".join(allowed)
+            found.append(_finding(name, row, f"unknown {kind.__name__} {value!r:.40}; known: {known}"))
+    for name in _IDS:
+        row = _first(frame, pl.col(name) == "")
+        if row is not None:
+            found.append(_finding(name, row, "is empty (ids are non-empty text)"))
+    row = _first(frame, pl.col("amount_minor").abs() > MAX_MINOR)
+    if row is not None:
+        found.append(_finding("amount_minor", row, f"beyond MAX_MINOR (|minor| <= {MAX_MINOR:,})"))
+    late = pl.col("effective") < pl.col("original_effective")
+    row = _first(frame, (pl.col("entry_type") == "reversal") & late)
+    if row is not None:
+        found.append(_finding("effective", row, "a reversal is dated before its original"))
+    return found
+
+
+def _currency_findings(frame: Any) -> list[Finding]:
+    """Unknown currencies, accounts in several currencies, lines in several accounts."""
+    found = []
+    for code in frame["currency"].unique().sort().to_list():
+        try:
+            Money.zero(code)
+        except (BillingError, TypeError, ValueError) as exc:
+            found.append(_finding("currency", _first(frame, pl.col("currency") == code), str(exc)))
+    for key, value, what in (("account_id", "currency", "account"), ("line_id", "account_id", "line")):
+        first = pl.col(value).first().over(key)
+        row = _first(frame, pl.col(key).is_not_null() & (pl.col(value) != first))
+        if row is not None:
+            message = f"this {what} already has rows with another {value.replace('_id', '')}"
+            found.append(_finding(value, row, message))
+    return found
+
+
+_PLACEHOLDER: Final = {
+    "id": "row",
+    "account_id": "A",
+    "effective": datetime.date(2000, 1, 2),
+    "currency": "USD",
+    "reverses": "original",
+    "original_effective": datetime.date(2000, 1, 1),
+}
+
+
+def _representative(combo: dict[str, Any]) -> dict[str, list[Any]]:
+    """One row of columns with the combo's values and harmless stand-ins for the rest."""
+    columns: dict[str, list[Any]] = {c.name: [combo.get(c.name)] for c in COLUMNS}
+    for name, value in _PLACEHOLDER.items():
+        columns[name] = [value]
+    columns["line_id"] = [None if combo["_line"] else "L"]
+    columns["party_id"] = [None if combo["_party"] else "P"]
+    columns["amount_minor"] = [int(combo["_sign"])]
+    return columns
+
+
+_FIELD: Final = re.compile(r"\b([A-Z][A-Za-z]+)\.([a-z_]+)")
+
+
+def _column_of(message: str, tag: str) -> str:
+    """The column of the field an entry constructor's message names (``Class.field``)."""
+    match = _FIELD.search(message)
+    plan = PLANS[tag]
+    if match is not None:
+        for name, node in plan.fields:
+            if name == match.group(2):
+                leaf = node if isinstance(node, Leaf) else leaves(node.fields)[0]
+                return leaf.column
+    return "entry_type"
+
+
+def _effects(frame: Any) -> tuple[Any, list[Finding]]:
+    """One effect per group of rows, built from one entry per group (see the module)."""
+    keys = ["entry_type", *(k for k in _KEY_CODES if k != "entry_type")]
+    groups = (
+        frame.select(keys)
+        .with_row_index("_row")
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("_row").first())
+    )
+    read = row_reader()
+    rows: list[dict[str, Any]] = []
+    problems: list[Finding] = []
+    for combo in groups.iter_rows(named=True):
+        try:
+            found = effect(read(_representative(combo), 0))
+        except (BillingError, TypeError, ValueError) as exc:
+            column = _column_of(str(exc), combo["entry_type"])
+            problems.append(_finding(column, combo["_row"], str(exc)))
+            continue
+        detail = found.detail
+        rows.append(
+            {
+                **{k: combo[k] for k in keys},
+                "_kind": found.kind.value,
+                "_bucket": None if found.bucket is None else found.bucket.value,
+                "_detail": None if detail is None else detail.value,
+            }
+        )
+    schema = {k: frame.schema[k] for k in keys} | dict.fromkeys(EFFECT_COLUMNS, pl.String)
+    return pl.DataFrame(rows, schema=schema), problems
+
+
+def _checked(data: Any) -> tuple[Any, list[Finding]]:
+    frame = _frame(arrow_table(data))
+    problems = _shape_findings(frame)
+    if problems:
+        return frame, problems
+    problems = _value_findings(frame) + _currency_findings(frame)
+    if problems:
+        return frame, problems
+    effects, problems = _effects(frame)
+    if problems:
+        return frame, problems
+    keys = [k for k in effects.columns if k not in EFFECT_COLUMNS]
+    return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
+
+
+def validate_entry_table(data: Any) -> tuple[Finding, ...]:
+    """Every problem of a table of ledger entries, as findings (empty when it is valid).
+
+    Each finding names the column and the first offending row (see the
+    module). Problems are found in stages (columns and types, then nulls and
+    entry types, then values, then each kind of row), and a stage runs only
+    when the ones before it found nothing.
+
+    Raises:
+        TypeError: If ``data`` is not a table.
+
+    Examples:
+        >>> validate_entry_table(pa.table({"entry_type": ["charge_posted"]}))[0].location
+        "column 'id'"
+    """
+    try:
+        return tuple(_checked(data)[1])
+    except ValidationError as exc:
+        return exc.findings
+
+
+def check_entry_table(data: Any) -> None:
+    """Raise if a table of ledger entries is not valid (see ``validate_entry_table``).
+
+    Raises:
+        ValidationError: With every finding.
+        TypeError: If ``data`` is not a table.
+
+    Examples:
+        >>> check_entry_table(pa.table({"entry_type": ["gift"]}))
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: 5 problems: ...
+    """
+    findings = validate_entry_table(data)
+    if findings:
+        raise ValidationError(findings)
+
+
+def checked_frame(data: Any) -> Any:
+    """A checked table as a polars frame with each row's effect (``EFFECT_COLUMNS``).
+
+    Raises:
+        ValidationError: If the table is not valid, before anything is computed.
+    """
+    frame, problems = _checked(data)
+    if problems:
+        raise ValidationError(problems)
+    return frame
