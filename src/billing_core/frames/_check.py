@@ -274,6 +274,16 @@ def _column_of(message: str, tag: str) -> str:
     return "entry_type"
 
 
+def _row_problem(frame: Any, row: int, tag: str) -> Finding:
+    """The constructor's own message for a refused row, built from the row's real values."""
+    columns = {c.name: frame[c.name].slice(row, 1).to_list() for c in COLUMNS}
+    try:
+        row_reader()(columns, 0)
+    except (BillingError, TypeError, ValueError) as exc:
+        return _finding(_column_of(str(exc), tag), row, str(exc))
+    return _finding("entry_type", row, "this kind of row is refused")  # pragma: no cover
+
+
 def _effects(frame: Any) -> tuple[Any, list[Finding]]:
     """One effect per group of rows, built from one entry per group (see the module)."""
     keys = ["entry_type", *(k for k in _KEY_CODES if k != "entry_type")]
@@ -289,9 +299,8 @@ def _effects(frame: Any) -> tuple[Any, list[Finding]]:
     for combo in groups.iter_rows(named=True):
         try:
             found = effect(read(_representative(combo), 0))
-        except (BillingError, TypeError, ValueError) as exc:
-            column = _column_of(str(exc), combo["entry_type"])
-            problems.append(_finding(column, combo["_row"], str(exc)))
+        except (BillingError, TypeError, ValueError):
+            problems.append(_row_problem(frame, combo["_row"], combo["entry_type"]))
             continue
         detail = found.detail
         rows.append(

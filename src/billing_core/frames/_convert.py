@@ -36,7 +36,7 @@ from billing_core.ledger import Entry, Reversal
 from billing_core.money import Money
 from billing_core.serialization import tag_of
 
-__all__ = ["entries_from_arrow", "entries_to_arrow", "row_reader"]
+__all__ = ["entries_from_arrow", "entries_to_arrow", "from_arrow", "row_reader", "to_arrow"]
 
 Getter = Callable[[Any], Any]
 Columns = dict[str, list[Any]]
@@ -210,3 +210,44 @@ def entries_from_arrow(table: Any) -> list[Entry]:
     columns: Columns = {name: checked.column(name).to_pylist() for name in checked.column_names}
     read = row_reader()
     return [read(columns, i) for i in range(checked.num_rows)]
+
+
+def to_arrow(objects: Iterable[Any]) -> Any:
+    """A ``pyarrow.Table`` of ledger entries (one row each, see ``ENTRY_SCHEMA``).
+
+    Args:
+        objects: Ledger entries, of any types, in any order.
+
+    Returns:
+        The table; ``from_arrow(to_arrow(entries)) == list(entries)``.
+
+    Raises:
+        TypeError: If an item is not a ledger entry.
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core.ledger import Party, Refund
+        >>> from billing_core.money import Money
+        >>> f = Refund(id="f1", account_id="A1", effective=datetime.date(2024, 4, 1),
+        ...            amount=Money("10.00", "USD"), party=Party.patient("P1"))
+        >>> t = to_arrow([f])
+        >>> t.column("entry_type").to_pylist(), t.column("party_kind").to_pylist()
+        (['refund'], ['patient'])
+        >>> from_arrow(t) == [f]
+        True
+    """
+    return entries_to_arrow(objects)
+
+
+def from_arrow(table: Any) -> list[Any]:
+    """The ledger entries of a table (Arrow table or batches, polars frame), checked first.
+
+    Raises:
+        ValidationError: If the table is not a valid table of entries, naming
+            the column and first offending row of every problem.
+
+    Examples:
+        >>> from_arrow(to_arrow([]))
+        []
+    """
+    return entries_from_arrow(table)

@@ -1,0 +1,49 @@
+"""Columns for scale: Arrow tables of the ledger and polars kernels that match the object folds.
+
+Optional: ``pip install 'billing_core[frames]'`` (pyarrow and polars).
+``import billing_core`` never imports this edge.
+
+Objects are the exact reference path; columns are the fast one. Converting
+objects to columns costs more than computing on them, so the fast path starts
+from columns (record batches from a store, a Parquet dataset) and stays there.
+
+- **Schemas.** [`ENTRY_SCHEMA`][]: one row per ledger entry, derived from the
+  entry classes' fields (see the reference page for every column). Money is
+  ``int64`` minor units and a ``currency`` column, never a float; dates are
+  ``date32``; enums are dictionary-encoded strings. [`to_arrow`][] and
+  [`from_arrow`][] convert losslessly.
+- **Checks.** [`validate_entry_table`][] / [`check_entry_table`][]: a bad table
+  gets one error naming the column and the first offending row, before any
+  computation. Every kernel runs them first.
+- **Kernels.** Each is the columnar twin of a pure function, tested equal to
+  it to the cent: [`line_balances`][], [`account_balances`][], [`credits`][].
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.ledger import Bucket, ChargePosted
+    >>> from billing_core.money import Money
+    >>> from billing_core.frames import account_balances, to_arrow
+    >>> day = datetime.date(2024, 3, 1)
+    >>> table = to_arrow([ChargePosted(id="c1", account_id="A1", line_id="L1", effective=day,
+    ...                                amount=Money("80.00", "USD"), bucket=Bucket.PRIMARY)])
+    >>> account_balances(table, day).filter(figure="open").rows()
+    [('A1', 'USD', 'open', 'primary', 8000)]
+"""
+
+from __future__ import annotations
+
+from billing_core.frames._balances import account_balances, credits, line_balances
+from billing_core.frames._check import check_entry_table, validate_entry_table
+from billing_core.frames._convert import from_arrow, to_arrow
+from billing_core.frames._schema import ENTRY_SCHEMA
+
+__all__ = [
+    "ENTRY_SCHEMA",
+    "account_balances",
+    "check_entry_table",
+    "credits",
+    "from_arrow",
+    "line_balances",
+    "to_arrow",
+    "validate_entry_table",
+]

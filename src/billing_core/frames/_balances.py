@@ -1,0 +1,146 @@
+"""Balance kernels: per line, per account and each party's credit, as of a date (private).
+
+The columnar twins of [`line_balances`][billing_core.balances.line_balances],
+[`account_balances`][billing_core.balances.account_balances] and
+[`credits`][billing_core.balances.credits]: the same figures, to the cent, as
+polars frames of int64 minor units. Balances come in long form, one row per
+figure and key (a bucket, group code, write-off reason or party), which is
+what the ``Amounts`` mappings of a [`Balance`][billing_core.balances.Balance]
+hold: rows with a zero amount are left out, except ``charged``, which every
+line (and account) has.
+
+Examples:
+    >>> import datetime
+    >>> from billing_core.ledger import Bucket, ChargePosted
+    >>> from billing_core.money import Money
+    >>> from billing_core.frames import to_arrow
+    >>> day = datetime.date(2024, 3, 1)
+    >>> table = to_arrow([ChargePosted(id="c1", account_id="A1", line_id="L1", effective=day,
+    ...                                amount=Money("80.00", "USD"), bucket=Bucket.PATIENT)])
+    >>> line_balances(table, day).select("line_id", "figure", "key", "amount_minor").rows()
+    [('L1', 'charged', None, 8000), ('L1', 'open', 'patient', 8000)]
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Final
+
+from billing_core.frames._deps import pl
+from billing_core.frames._folds import as_of_frame, require_charges, sum_terms
+from billing_core.ledger._effects import Total
+
+__all__ = ["account_balances", "credits", "line_balances"]
+
+_BALANCE: Final = tuple(t.name.lower() for t in Total if t <= Total.OPEN)
+_CREDIT: Final = ("received", "paid_by_party", "refunded")
+
+
+def _long(sums: Any, by: list[str]) -> Any:
+    keep = (pl.col("amount_minor") != 0) | (pl.col("figure") == "charged")
+    return (
+        sums.filter(keep)
+        .sort([*by, "_total", "key"], nulls_last=False)
+        .select(*by, "currency", "figure", "key", "amount_minor")
+    )
+
+
+def line_balances(entries: Any, as_of: datetime.date) -> Any:
+    """The balance of every line the entries touch, as of a date, in long form.
+
+    The twin of [`balances.line_balances`][billing_core.balances.line_balances].
+
+    Args:
+        entries: A table of ledger entries (Arrow table or record batches,
+            polars frame; see [`ENTRY_SCHEMA`][billing_core.frames.ENTRY_SCHEMA]).
+        as_of: Only entries effective on or before it count.
+
+    Returns:
+        A polars frame ``account_id, line_id, currency, figure, key,
+        amount_minor``: ``charged`` (key null), ``paid_by_party`` (key a
+        party, ``payer:AETNA``), ``paid_by_bucket``, ``adjusted`` (a group
+        code), ``written_off`` (a reason), ``moved_out``, ``moved_in`` and
+        ``open`` (a bucket); by account, line, figure and key.
+
+    Raises:
+        ValidationError: If the table is not valid (before any computation).
+        NotFoundError: If a line has entries but no charge by ``as_of``.
+        TypeError: If ``as_of`` is not a plain date.
+
+    Examples:
+        >>> from billing_core.frames import to_arrow
+        >>> line_balances(to_arrow([]), datetime.date(2024, 1, 1)).height
+        0
+    """
+    frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
+    require_charges(frame)
+    by = ["account_id", "line_id"]
+    return _long(sum_terms(frame, by, _BALANCE), by)
+
+
+def account_balances(entries: Any, as_of: datetime.date) -> Any:
+    """The rolled-up balance of every account, as of a date, in long form.
+
+    The twin of [`balances.account_balances`][billing_core.balances.account_balances];
+    the figures are those of [`line_balances`][] summed per account.
+
+    Args:
+        entries: A table of ledger entries.
+        as_of: Only entries effective on or before it count.
+
+    Returns:
+        A polars frame ``account_id, currency, figure, key, amount_minor``.
+
+    Raises:
+        ValidationError: If the table is not valid (an account in several
+            currencies included).
+
+    Examples:
+        >>> from billing_core.frames import to_arrow
+        >>> account_balances(to_arrow([]), datetime.date(2024, 1, 1)).columns
+        ['account_id', 'currency', 'figure', 'key', 'amount_minor']
+    """
+    by = ["account_id"]
+    return _long(sum_terms(as_of_frame(entries, as_of), by, _BALANCE), by)
+
+
+def credits(entries: Any, as_of: datetime.date) -> Any:
+    """Each party's unapplied money per account, as of a date.
+
+    The twin of [`balances.credits`][billing_core.balances.credits], for every
+    account at once: one row per account and party that received, applied or
+    was refunded money.
+
+    Args:
+        entries: A table of ledger entries.
+        as_of: Only entries effective on or before it count.
+
+    Returns:
+        A polars frame ``account_id, currency, party_kind, party_id,
+        received, applied, refunded, available`` (minor units;
+        ``available = received - applied - refunded``), by account, then
+        payers before patients, then party id.
+
+    Examples:
+        >>> from billing_core.frames import to_arrow
+        >>> credits(to_arrow([]), datetime.date(2024, 1, 1)).height
+        0
+    """
+    frame = as_of_frame(entries, as_of)
+    sums = sum_terms(frame, ["account_id"], _CREDIT)
+    figure = pl.col("figure")
+    amount = pl.col("amount_minor")
+    wide = (
+        sums.with_columns(
+            party_kind=pl.col("key").str.split_exact(":", 1).struct.field("field_0"),
+            party_id=pl.col("key").str.splitn(":", 2).struct.field("field_1"),
+        )
+        .group_by("account_id", "currency", "party_kind", "party_id")
+        .agg(
+            received=amount.filter(figure == "received").sum(),
+            applied=amount.filter(figure == "paid_by_party").sum(),
+            refunded=amount.filter(figure == "refunded").sum(),
+        )
+        .with_columns(available=pl.col("received") - pl.col("applied") - pl.col("refunded"))
+    )
+    return wide.sort("account_id", pl.col("party_kind") != "payer", "party_id")
