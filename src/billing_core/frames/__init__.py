@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+from billing_core.frames._aging import AgingFrames, age, open_lines
 from billing_core.frames._balances import account_balances, credits, line_balances
 from billing_core.frames._check import check_entry_table, validate_entry_table
 from billing_core.frames._convert import from_arrow, to_arrow
@@ -39,6 +40,9 @@ from billing_core.frames._schema import ENTRY_SCHEMA
 
 __all__ = [
     "ENTRY_SCHEMA",
+    "AgingFrames",
+    "age",
+    "open_lines",
     "account_balances",
     "check_entry_table",
     "credits",
