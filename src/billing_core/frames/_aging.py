@@ -69,8 +69,8 @@ def _info_frame(info: Any) -> Any:
 
 def _line_dates(frame: Any) -> tuple[Any, Any]:
     """Per line its first live charge and last activity; per (line, bucket) its last inflow."""
-    reversed_ids = frame.filter(pl.col("entry_type") == "reversal")["reverses"]
-    live = frame.filter((pl.col("entry_type") != "reversal") & ~pl.col("id").is_in(reversed_ids))
+    reversals = frame.filter(pl.col("entry_type") == "reversal").select(id=pl.col("reverses"))
+    live = frame.filter(pl.col("entry_type") != "reversal").join(reversals, on="id", how="anti")
     charged = live.filter(pl.col("_kind") == "charge").group_by("line_id").agg(
         pl.col("effective").min().alias("_charged")
     )

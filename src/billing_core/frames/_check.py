@@ -115,7 +115,7 @@ def arrow_table(data: Any) -> Any:
         >>> arrow_table(pa.table({"id": ["x"]}))
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: 6 problems:
+        billing_core.errors.ValidationError: 5 problems:
           - column 'entry_type': missing (every entry has it)
           ...
     """
