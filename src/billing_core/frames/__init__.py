@@ -36,6 +36,7 @@ from billing_core.frames._aging import AgingFrames, age, open_lines
 from billing_core.frames._balances import account_balances, credits, line_balances
 from billing_core.frames._check import check_entry_table, validate_entry_table
 from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
+from billing_core.frames._parquet import dataset_partitions, partition_of, read_dataset, write_dataset
 from billing_core.frames._statements import statement_candidates
 from billing_core.frames._convert import from_arrow, to_arrow
 from billing_core.frames._schema import ENTRY_SCHEMA
@@ -46,14 +47,18 @@ __all__ = [
     "AgingFrames",
     "age",
     "open_lines",
+    "partition_of",
+    "read_dataset",
     "statement_candidates",
     "account_balances",
     "check_entry_table",
     "credits",
+    "dataset_partitions",
     "from_arrow",
     "kpi_inputs",
     "kpis",
     "line_balances",
     "to_arrow",
     "validate_entry_table",
+    "write_dataset",
 ]
