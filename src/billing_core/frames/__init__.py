@@ -38,7 +38,7 @@ from billing_core.frames._check import check_entry_table, validate_entry_table
 from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
 from billing_core.frames._parquet import dataset_partitions, partition_of, read_dataset, write_dataset
 from billing_core.frames._statements import statement_candidates
-from billing_core.frames._convert import from_arrow, to_arrow
+from billing_core.frames._convert import from_arrow, records_to_arrow, to_arrow
 from billing_core.frames._schema import ENTRY_SCHEMA
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "open_lines",
     "partition_of",
     "read_dataset",
+    "records_to_arrow",
     "statement_candidates",
     "account_balances",
     "check_entry_table",

@@ -93,8 +93,10 @@ def _as_arrow(data: Any) -> Any:
         return data.to_arrow()
     if isinstance(data, Iterable) and not isinstance(data, str | bytes):
         batches = list(data)
+        if not batches:
+            return ENTRY_SCHEMA.empty_table()
         if all(isinstance(b, pa.RecordBatch) for b in batches):
-            return pa.Table.from_batches(batches, schema=batches[0].schema if batches else None)
+            return pa.Table.from_batches(batches)
     raise TypeError(
         "expected a pyarrow Table or RecordBatch, a polars DataFrame, or record batches;"
         f" got {type(data).__name__}"
