@@ -183,7 +183,9 @@ def test_a_wrong_type_is_named() -> None:
 def test_a_negative_amount_where_the_type_forbids_it() -> None:
     table = _set(_good(), "amount_minor", [8000, 100, -500])
     (message,) = _messages(table)
-    assert message.startswith("column 'amount_minor', row 2: PaymentReceived.amount must be positive")
+    assert message.startswith(
+        "column 'amount_minor', row 2: PaymentReceived.amount must be positive"
+    )
 
 
 def test_mixed_currencies_in_one_account() -> None:
@@ -196,7 +198,8 @@ def test_mixed_currencies_in_one_account() -> None:
 def test_unknown_enum_values_and_entry_types() -> None:
     table = _set(_good(), "bucket", ["patient", "gold", None])
     assert _messages(table) == [
-        "column 'bucket', row 1: unknown Bucket 'gold'; known: primary, secondary, tertiary, patient"
+        "column 'bucket', row 1: unknown Bucket 'gold';"
+        " known: primary, secondary, tertiary, patient"
     ]
     table = _set(_good(), "entry_type", ["charge_posted", "gift", "payment_received"])
     (message,) = _messages(table)
@@ -215,7 +218,9 @@ def test_a_payer_cannot_pay_the_patient_bucket() -> None:
     table = _set(table, "line_id", ["L1", "L2", "L1"])
     table = _set(table, "bucket", ["patient", "primary", "patient"])
     (message,) = _messages(table)
-    assert message.startswith("column 'bucket', row 2: PaymentApplied.bucket: payer:AETNA cannot pay")
+    assert message.startswith(
+        "column 'bucket', row 2: PaymentApplied.bucket: payer:AETNA cannot pay"
+    )
 
 
 def test_a_patient_id_is_never_shown() -> None:

@@ -31,8 +31,15 @@ def _history() -> list[Entry]:
     # L1: 80.00 charged to primary on 2 Jan 2025, moved to the patient on 10 Mar 2025;
     # L2: 40.00 to the patient on 1 Mar, a move to primary on 5 Mar that was reversed.
     usd = lambda s: Money(s, "USD")  # noqa: E731
-    moved = Transfer(id="t2", account_id="A1", line_id="L2", effective=datetime.date(2025, 3, 5),
-                     amount=usd("40.00"), from_bucket=Bucket.PATIENT, to_bucket=Bucket.PRIMARY)
+    moved = Transfer(
+        id="t2",
+        account_id="A1",
+        line_id="L2",
+        effective=datetime.date(2025, 3, 5),
+        amount=usd("40.00"),
+        from_bucket=Bucket.PATIENT,
+        to_bucket=Bucket.PRIMARY,
+    )
     return [
         ChargePosted(id="c1", account_id="A1", line_id="L1", effective=datetime.date(2025, 1, 2),
                      amount=usd("80.00"), bucket=Bucket.PRIMARY),
@@ -132,7 +139,7 @@ def _frame_rows(frame: pl.DataFrame, labels: tuple[str, ...], by: list[str]) -> 
     cols = [*by, *labels, "total", "lines"]
     out = []
     for row in frame.select(cols).rows(named=True):
-        out.append((row.get("account_id"), row.get("party"), *(row[c] for c in cols[len(by):])))
+        out.append((row.get("account_id"), row.get("party"), *(row[c] for c in cols[len(by) :])))
     return out
 
 

@@ -29,7 +29,6 @@ from billing_core.testing.conformance import every_entry_type
 from tests.frames_kit import as_of_dates, balance_rows, books
 
 
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
     cluster = distributed.LocalCluster(

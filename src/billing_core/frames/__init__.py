@@ -35,11 +35,16 @@ from __future__ import annotations
 from billing_core.frames._aging import AgingFrames, age, open_lines
 from billing_core.frames._balances import account_balances, credits, line_balances
 from billing_core.frames._check import check_entry_table, validate_entry_table
-from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
-from billing_core.frames._parquet import dataset_partitions, partition_of, read_dataset, write_dataset
-from billing_core.frames._statements import statement_candidates
 from billing_core.frames._convert import from_arrow, records_to_arrow, to_arrow
+from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
+from billing_core.frames._parquet import (
+    dataset_partitions,
+    partition_of,
+    read_dataset,
+    write_dataset,
+)
 from billing_core.frames._schema import ENTRY_SCHEMA
+from billing_core.frames._statements import statement_candidates
 
 __all__ = [
     "ENTRY_SCHEMA",

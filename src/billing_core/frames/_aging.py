@@ -71,8 +71,10 @@ def _line_dates(frame: Any) -> tuple[Any, Any]:
     """Per line its first live charge and last activity; per (line, bucket) its last inflow."""
     reversals = frame.filter(pl.col("entry_type") == "reversal").select(id=pl.col("reverses"))
     live = frame.filter(pl.col("entry_type") != "reversal").join(reversals, on="id", how="anti")
-    charged = live.filter(pl.col("_kind") == "charge").group_by("line_id").agg(
-        pl.col("effective").min().alias("_charged")
+    charged = (
+        live.filter(pl.col("_kind") == "charge")
+        .group_by("line_id")
+        .agg(pl.col("effective").min().alias("_charged"))
     )
     lines = (
         frame.group_by("line_id")
@@ -104,15 +106,15 @@ def _party(payers: Any) -> tuple[Any, Any]:
         pl.col("bucket").cast(pl.String),
         pl.col("payer_id").cast(pl.String).alias("_payer"),
     )
-    label = pl.when(bucket == "patient").then(pl.lit("patient")).otherwise(
-        pl.coalesce(pl.col("_payer"), bucket)
+    label = (
+        pl.when(bucket == "patient")
+        .then(pl.lit("patient"))
+        .otherwise(pl.coalesce(pl.col("_payer"), bucket))
     )
     return label, frame.unique(["account_id", "bucket"], keep="first")
 
 
-def open_lines(
-    entries: Any, as_of: datetime.date, *, info: Any = None, payers: Any = None
-) -> Any:
+def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: Any = None) -> Any:
     """The open rows of a table of entries, as of a date: one per line and bucket with money open.
 
     The twin of [`aging.open_lines`][billing_core.aging.open_lines]: the same
@@ -151,7 +153,10 @@ def open_lines(
         rows = rows.join(_info_frame(info), on="line_id", how="left")
     else:
         rows = rows.with_columns(
-            [pl.lit(None, pl.Date).alias(f"_info_{n}") for n in ("service_date", "billed_on", "due_on")]
+            [
+                pl.lit(None, pl.Date).alias(f"_info_{n}")
+                for n in ("service_date", "billed_on", "due_on")
+            ]
         )
     rows = rows.join(inflow, on=["line_id", "bucket"], how="left")
     party, payer_frame = _party(payers)
@@ -174,7 +179,7 @@ def open_lines(
 
 @attrs.frozen(kw_only=True)
 class AgingFrames:
-    """An aging report as polars frames: the columnar twin of [`AgingReport`][billing_core.aging.AgingReport].
+    """An aging report as polars frames, twin of [`AgingReport`][billing_core.aging.AgingReport].
 
     Every frame has a ``currency`` column and one int64 column of minor units
     per band (named by the band labels, ``"0-30"`` ... ``"over 120"``), then
@@ -220,7 +225,9 @@ def _band(as_of: datetime.date, anchor: AgingAnchor, edges: Sequence[int]) -> An
 
 def _rows(lines: Any, by: list[str], labels: tuple[str, ...]) -> Any:
     amount = pl.col("open_minor")
-    aggs = [amount.filter(pl.col("_band") == n).sum().alias(label) for n, label in enumerate(labels)]
+    aggs = [
+        amount.filter(pl.col("_band") == n).sum().alias(label) for n, label in enumerate(labels)
+    ]
     return lines.group_by(["currency", *by]).agg(
         *aggs, amount.sum().alias("total"), pl.len().cast(pl.Int64).alias("lines")
     )
@@ -307,7 +314,9 @@ def age(
     lines = entries if is_lines else open_lines(entries, as_of, info=info, payers=payers)
     labels = band_labels(edges)
     owed = lines.filter(pl.col("open_minor") > 0).with_columns(_band=_band(as_of, anchor, edges))
-    detail = _party_sort(_rows(owed, ["account_id", "party"], labels), ["currency", "account_id", "party"])
+    detail = _party_sort(
+        _rows(owed, ["account_id", "party"], labels), ["currency", "account_id", "party"]
+    )
     return AgingFrames(
         as_of=as_of,
         anchor=anchor,

@@ -57,9 +57,12 @@ _IDS: Final = ("id", "account_id", "line_id", "party_id", "reverses")
 """Text columns that hold ids: never empty (the constructors' rule for ids)."""
 
 # What decides a row's validity and effect, besides its type (see the module).
-_KEY_CODES: Final = tuple(
-    c.name for c in COLUMNS if c.type == pa.dictionary(pa.int32(), pa.string())
-) + ("_line", "_party", "_sign")
+_KEY_CODES: Final = (
+    *(c.name for c in COLUMNS if c.type == pa.dictionary(pa.int32(), pa.string())),
+    "_line",
+    "_party",
+    "_sign",
+)
 
 EFFECT_COLUMNS: Final = ("_kind", "_bucket", "_detail")
 """The columns ``checked_frame`` adds: each row's effect kind, bucket and detail."""
@@ -72,8 +75,8 @@ def _finding(column: str, row: int | None, message: str) -> Finding:
 
 def _text_type(t: Any) -> bool:
     if pa.types.is_dictionary(t):
-        return pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)
-    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+        t = t.value_type
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
 
 
 def _fits(want: Any, found: Any) -> bool:
@@ -126,7 +129,9 @@ def arrow_table(data: Any) -> Any:
         return ENTRY_SCHEMA.empty_table()
     found = dict(zip(table.column_names, table.schema.types, strict=True))
     problems = [
-        _finding(name, None, "missing (every entry has it)") for name in REQUIRED if name not in found
+        _finding(name, None, "missing (every entry has it)")
+        for name in REQUIRED
+        if name not in found
     ]
     for name, kind in found.items():
         want = _TYPES.get(name)
@@ -154,7 +159,7 @@ def _first(frame: Any, mask: Any) -> int | None:
 
 def _frame(table: Any) -> Any:
     """The table as polars, text columns as plain strings, with the row's own effect type."""
-    frame = pl.from_arrow(table)
+    frame: Any = pl.from_arrow(table)
     casts = [pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Categorical]
     frame = frame.with_columns(casts) if casts else frame
     reversal = pl.col("entry_type") == "reversal"
@@ -208,7 +213,9 @@ def _value_findings(frame: Any) -> list[Finding]:
         row = _first(frame, mask & ~pl.col(name).is_in(allowed))
         if row is not None:
             value, known = frame[name][row], ", ".join(allowed)
-            found.append(_finding(name, row, f"unknown {kind.__name__} {value!r:.40}; known: {known}"))
+            found.append(
+                _finding(name, row, f"unknown {kind.__name__} {value!r:.40}; known: {known}")
+            )
     for name in _IDS:
         row = _first(frame, pl.col(name) == "")
         if row is not None:
@@ -231,7 +238,10 @@ def _currency_findings(frame: Any) -> list[Finding]:
             Money.zero(code)
         except (BillingError, TypeError, ValueError) as exc:
             found.append(_finding("currency", _first(frame, pl.col("currency") == code), str(exc)))
-    for key, value, what in (("account_id", "currency", "account"), ("line_id", "account_id", "line")):
+    for key, value, what in (
+        ("account_id", "currency", "account"),
+        ("line_id", "account_id", "line"),
+    ):
         first = pl.col(value).first().over(key)
         row = _first(frame, pl.col(key).is_not_null() & (pl.col(value) != first))
         if row is not None:

@@ -106,19 +106,17 @@ def entries_to_arrow(entries: Iterable[Entry]) -> Any:
     """
     columns: Columns = {c.name: [] for c in COLUMNS}
     tags = columns["entry_type"]
-    count = 0
-    for index, entry in enumerate(entries):
+    for count, entry in enumerate(entries, start=1):
         cls = type(entry)
         encoder = _ENCODERS.get(cls)
         if encoder is None:
-            raise TypeError(f"item {index} is not a ledger entry: {describe(entry)}")
+            raise TypeError(f"item {count - 1} is not a ledger entry: {describe(entry)}")
         tags.append(tag_of(cls))
         for name, get in encoder:
             columns[name].append(get(entry))
-        if cls is Reversal:
+        if isinstance(entry, Reversal):
             for name, get in _ORIGINAL_ENCODERS[type(entry.original)]:
                 columns[name].append(get(entry))
-        count += 1
         for values in columns.values():  # the columns this entry type does not use
             if len(values) < count:
                 values.append(None)
@@ -161,7 +159,9 @@ def _dict_encoder(tag: str) -> list[tuple[str, Getter]]:
 
 
 _DICT_ENCODERS: Final = {tag: _dict_encoder(tag) for tag in TAGS}
-_DICT_ORIGINALS: Final = {tag: _dict_getters(_own(PLANS[tag].fields), ("original",)) for tag in TAGS}
+_DICT_ORIGINALS: Final = {
+    tag: _dict_getters(_own(PLANS[tag].fields), ("original",)) for tag in TAGS
+}
 
 
 def records_to_arrow(records: Iterable[Mapping[str, Any]]) -> Any:
@@ -184,13 +184,12 @@ def records_to_arrow(records: Iterable[Mapping[str, Any]]) -> Any:
     """
     columns: Columns = {c.name: [] for c in COLUMNS}
     tags = columns["entry_type"]
-    count = 0
-    for index, record in enumerate(records):
+    for count, record in enumerate(records, start=1):
         tag = record.get("type")
         encoder = _DICT_ENCODERS.get(tag) if isinstance(tag, str) else None
         if encoder is None:
             raise ValidationError(
-                [Finding(location=f"records[{index}].type", message=f"unknown entry type"
+                [Finding(location=f"records[{count - 1}].type", message=f"unknown entry type"
                          f" {describe(tag)}", rule="frames.entries")]
             )  # fmt: skip
         tags.append(tag)
@@ -199,7 +198,6 @@ def records_to_arrow(records: Iterable[Mapping[str, Any]]) -> Any:
         if tag == "reversal":
             for name, get in _DICT_ORIGINALS[record["original"]["type"]]:
                 columns[name].append(get(record))
-        count += 1
         for values in columns.values():
             if len(values) < count:
                 values.append(None)

@@ -115,7 +115,11 @@ def kpi_inputs(
     check_as_of(as_of)
     if start > as_of:
         raise ValidationError(
-            [Finding(location="start", message=f"{start} is after as_of {as_of}", rule="kpi.period")]
+            [
+                Finding(
+                    location="start", message=f"{start} is after as_of {as_of}", rule="kpi.period"
+                )
+            ]
         )
     frame = as_of_frame(entries, as_of)
     flows = _flows(frame.filter(pl.col("effective") >= start))

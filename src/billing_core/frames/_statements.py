@@ -133,15 +133,17 @@ def statement_candidates(
         .join(patients, on="account_id", how="left")
         .join(_aging(lines, as_of, tuple(edges)), on="account_id", how="left")
         .with_columns(
-            pl.col("amount_due", "insurance_pending", "pending_patient_share",
-                   "credit_available", *labels).fill_null(0).cast(pl.Int64)
-        )  # fmt: skip
+            pl.col(
+                "amount_due",
+                "insurance_pending",
+                "pending_patient_share",
+                "credit_available",
+                *labels,
+            )
+            .fill_null(0)
+            .cast(pl.Int64)
+        )
     )
     credit = pl.max_horizontal(pl.col("credit_available"), pl.lit(0))
     pay_now = pl.max_horizontal(pl.col("amount_due") - credit, pl.lit(0))
-    return (
-        out.with_columns(pay_now=pay_now)
-        .select(*CANDIDATE_COLUMNS, *labels)
-        .sort("account_id")
-    )
-
+    return out.with_columns(pay_now=pay_now).select(*CANDIDATE_COLUMNS, *labels).sort("account_id")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from billing_core import frames
+import billing_core.frames as frames
 from billing_core.aging import DEFAULT_EDGES, AgingAnchor
 from billing_core.frames import ENTRY_SCHEMA, INPUTS, AgingFrames
 from billing_core.frames._deps import pl
@@ -133,8 +133,10 @@ def kpi_inputs(root: Root, start: datetime.date, as_of: datetime.date, **options
 
 
 def _add(frames_: list[Any], by: list[str], labels: tuple[str, ...]) -> Any:
-    summed = pl.concat(frames_).group_by(by, maintain_order=True).agg(
-        pl.col(*labels, "total", "lines").sum()
+    summed = (
+        pl.concat(frames_)
+        .group_by(by, maintain_order=True)
+        .agg(pl.col(*labels, "total", "lines").sum())
     )
     return summed
 
@@ -162,7 +164,9 @@ def age(
     rank = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
     parties = _add([p.parties for p in parts], ["currency", "party"], labels)
     parties = (
-        parties.with_columns(_r=pl.col("party").replace_strict(rank, default=5, return_dtype=pl.Int8))
+        parties.with_columns(
+            _r=pl.col("party").replace_strict(rank, default=5, return_dtype=pl.Int8)
+        )
         .sort("currency", "_r", "party")
         .drop("_r")
     )

@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
@@ -41,9 +42,11 @@ from billing_core.frames import (
 from billing_core.frames._deps import missing_extra
 
 try:
-    import dask
-    import distributed
-    from dask.diagnostics import ProgressBar
+    # Typed as Any: dask's and distributed's own annotations are partial.
+    dask: Any = importlib.import_module("dask")
+    distributed: Any = importlib.import_module("distributed")
+    _callbacks: Any = importlib.import_module("dask.callbacks")
+    _diagnostics: Any = importlib.import_module("dask.diagnostics")
 except ImportError as exc:  # pragma: no cover - the dev venv installs every extra
     raise missing_extra("dask", "dask and distributed", exc) from exc
 
@@ -93,9 +96,7 @@ def _paths(root: str | Path) -> list[str]:
 def _on_client(client: Any, tasks: list[Any], progress: bool | Progress | None) -> list[Any]:
     futures = client.compute(tasks)
     if callable(progress):
-        done = 0
-        for _future in distributed.as_completed(futures):
-            done += 1
+        for done, _future in enumerate(distributed.as_completed(futures), start=1):
             progress(done, len(futures))
     elif progress:
         distributed.progress(futures)  # a widget in a notebook, a bar in a terminal
@@ -112,10 +113,10 @@ def _locally(tasks: list[Any], progress: bool | Progress | None) -> list[Any]:
                 done[0] += 1
                 progress(done[0], len(keys))
 
-        with dask.callbacks.Callback(posttask=finished):
+        with _callbacks.Callback(posttask=finished):
             return list(dask.compute(*tasks, scheduler="threads"))
     if progress:
-        with ProgressBar():
+        with _diagnostics.ProgressBar():
             return list(dask.compute(*tasks, scheduler="threads"))
     return list(dask.compute(*tasks, scheduler="threads"))
 

@@ -65,7 +65,7 @@ class StoreConformance(DocumentTests, LedgerTests, BatchTests, WorkflowTests):
 
 
 class ColumnarStoreConformance(StoreConformance, ColumnarLedgerTests):
-    """The whole suite, plus the optional [`ColumnarLedgerStore`][billing_core.storage.ColumnarLedgerStore].
+    """The suite and the optional [`ColumnarLedgerStore`][billing_core.storage.ColumnarLedgerStore].
 
     For a store that also offers ``scan_entries``: the batches must hold
     exactly what ``read`` gives, account by account, in append order, and as

@@ -29,7 +29,7 @@ class ColumnarLedgerTests(SuiteBase):
     """``scan_entries`` holds exactly what ``read`` gives, account by account, as of a date."""
 
     def _filled(self, store: Any) -> dict[str, list[Entry]]:
-        assert isinstance(store, ColumnarLedgerStore), "the store has no scan_entries"
+        _columnar(store)
         later = DAY + datetime.timedelta(days=3)
         ledgers = {
             "A1": every_entry_type("A1", prefix="x"),
@@ -68,8 +68,12 @@ class ColumnarLedgerTests(SuiteBase):
 
     def test_scan_entries_of_an_empty_store(self, store: Any) -> None:
         """scan_entries of an empty store gives no rows."""
-        assert isinstance(store, ColumnarLedgerStore)
+        _columnar(store)
         assert _entries(store.scan_entries()) == []
+
+
+def _columnar(store: object) -> None:
+    assert isinstance(store, ColumnarLedgerStore), "the store has no scan_entries"
 
 
 def _later(entry: Any, day: datetime.date) -> Any:
