@@ -245,3 +245,11 @@ def test_an_amount_beyond_max_minor_and_an_unknown_currency() -> None:
 def test_not_a_table() -> None:
     with pytest.raises(TypeError, match="expected a pyarrow Table"):
         validate_entry_table(42)
+
+
+def test_the_reference_page_documents_every_column() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "frames.md").read_text()
+    documented = [line.split("`")[1] for line in page.splitlines() if line.startswith("| `")]
+    assert documented[: len(ENTRY_SCHEMA.names)] == ENTRY_SCHEMA.names

@@ -16,7 +16,23 @@ from columns (record batches from a store, a Parquet dataset) and stays there.
   gets one error naming the column and the first offending row, before any
   computation. Every kernel runs them first.
 - **Kernels.** Each is the columnar twin of a pure function, tested equal to
-  it to the cent: [`line_balances`][], [`account_balances`][], [`credits`][].
+  it to the cent on the same generated histories: [`line_balances`][],
+  [`account_balances`][], [`credits`][] (balances); [`open_lines`][] and
+  [`age`][] (aging, every anchor and edge set, credits apart);
+  [`kpi_inputs`][] and [`kpis`][] (the KPIs); [`statement_candidates`][]
+  (what each patient owes now, with the dunning inputs). Each reads what an
+  entry does from the ledger's one effects table, so a new kind of entry
+  flows through. Results are polars frames of int64 minor units;
+  [`decimal_records`][] renders them as ``Decimal`` at the edge.
+- **Parquet.** [`write_dataset`][] writes a ledger partitioned by a hash of
+  the account id ([`partition_of`][]), so each account's entries sit in one
+  partition; [`read_dataset`][] and [`dataset_partitions`][] read it back.
+  [`frames.dask`][billing_core.frames.dask] runs the kernels per partition on
+  a Dask cluster.
+- **Stores.** [`records_to_arrow`][] builds the columns straight from the
+  stable dict form of [`serialization`][billing_core.serialization], for a
+  store's ``scan_entries`` (see
+  [`ColumnarLedgerStore`][billing_core.storage.ColumnarLedgerStore]).
 
 Examples:
     >>> import datetime
@@ -36,6 +52,7 @@ from billing_core.frames._aging import AgingFrames, age, open_lines
 from billing_core.frames._balances import account_balances, credits, line_balances
 from billing_core.frames._check import check_entry_table, validate_entry_table
 from billing_core.frames._convert import from_arrow, records_to_arrow, to_arrow
+from billing_core.frames._decimal import decimal_records
 from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
 from billing_core.frames._parquet import (
     dataset_partitions,
@@ -60,6 +77,7 @@ __all__ = [
     "check_entry_table",
     "credits",
     "dataset_partitions",
+    "decimal_records",
     "from_arrow",
     "kpi_inputs",
     "kpis",
