@@ -253,3 +253,11 @@ def test_the_reference_page_documents_every_column() -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "frames.md").read_text()
     documented = [line.split("`")[1] for line in page.splitlines() if line.startswith("| `")]
     assert documented[: len(ENTRY_SCHEMA.names)] == ENTRY_SCHEMA.names
+
+
+def test_check_once_then_run_many_kernels() -> None:
+    table = to_arrow(every_entry_type("A1"))
+    checked = check_entry_table(table)
+    assert {"_kind", "_bucket", "_detail"} <= set(checked.columns)
+    assert line_balances(checked, DAY).rows() == line_balances(table, DAY).rows()
+    assert from_arrow(checked.drop("_kind", "_bucket", "_detail")) == every_entry_type("A1")

@@ -14,7 +14,8 @@ from columns (record batches from a store, a Parquet dataset) and stays there.
   [`from_arrow`][] convert losslessly.
 - **Checks.** [`validate_entry_table`][] / [`check_entry_table`][]: a bad table
   gets one error naming the column and the first offending row, before any
-  computation. Every kernel runs them first.
+  computation. Every kernel runs them first, unless it is given the frame
+  ``check_entry_table`` returns (check once, run many kernels).
 - **Kernels.** Each is the columnar twin of a pure function, tested equal to
   it to the cent on the same generated histories: [`line_balances`][],
   [`account_balances`][], [`credits`][] (balances); [`open_lines`][] and

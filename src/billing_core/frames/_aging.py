@@ -7,7 +7,10 @@ band), every [`AgingAnchor`][billing_core.aging.AgingAnchor] with its fallback
 to the service date, the re-aged view (the date money last moved into a
 bucket, reversed moves left out), credits apart. Amounts are int64 minor
 units, and every frame has a ``currency`` column: a table may hold several
-currencies, each aged on its own.
+currencies, each aged on its own. Rows per line or per account come in no
+particular order (sorting millions of rows costs more than computing them;
+sort what you show); the rows per party are in the report's order (coverage
+buckets in sequence, payers by id, the patient last) and the totals by currency.
 
 Examples:
     >>> import datetime
@@ -36,12 +39,10 @@ from billing_core.errors import ValidationError
 from billing_core.frames._balances import credits
 from billing_core.frames._deps import pl
 from billing_core.frames._folds import as_of_frame, require_charges, sum_terms, terms_table
-from billing_core.ledger import Bucket
 from billing_core.ledger._effects import check_as_of
 
 __all__ = ["AgingFrames", "age", "open_lines"]
 
-_BUCKET_RANK: Final = {b.value: n for n, b in enumerate(Bucket)}
 _PARTY_RANK: Final = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
 """Rows by party: coverage buckets in sequence, payers by id, the patient last (as ``age``)."""
 
@@ -133,7 +134,7 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
     Returns:
         A polars frame ``account_id, line_id, bucket, open_minor, currency,
         service_date, party, billed_on, due_on, last_activity,
-        responsible_since``, by account, line and bucket.
+        responsible_since``, in no particular order (see the module).
 
     Examples:
         >>> from billing_core.frames import to_arrow
@@ -142,7 +143,7 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
     """
     frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
     require_charges(frame)
-    sums = sum_terms(frame, ["account_id", "line_id"], ("open",)).filter(
+    sums = sum_terms(frame, "line_id", ("account_id",), ("open",)).filter(
         pl.col("amount_minor") != 0
     )
     lines, inflow = _line_dates(frame)
@@ -170,9 +171,7 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
             billed_on=pl.col("_info_billed_on"),
             due_on=pl.col("_info_due_on"),
             responsible_since=pl.coalesce("_inflow", "service_date"),
-            _rank=pl.col("bucket").replace_strict(_BUCKET_RANK, return_dtype=pl.Int8),
         )
-        .sort("account_id", "line_id", "_rank")
         .select(OPEN_COLUMNS)
     )
 
@@ -266,11 +265,7 @@ def _credit_frame(entries: Any, lines: Any, as_of: datetime.date) -> Any:
             pl.col("available").alias("amount_minor"),
         )
     )
-    both = pl.concat([negative, unapplied]).with_columns(
-        _rank=pl.col("party").replace_strict(_PARTY_RANK, default=5, return_dtype=pl.Int8),
-        _line=pl.col("line_id").fill_null(""),
-    )
-    return both.sort("currency", "account_id", "_rank", "party", "_line").drop("_rank", "_line")
+    return pl.concat([negative, unapplied])
 
 
 def age(
@@ -314,16 +309,14 @@ def age(
     lines = entries if is_lines else open_lines(entries, as_of, info=info, payers=payers)
     labels = band_labels(edges)
     owed = lines.filter(pl.col("open_minor") > 0).with_columns(_band=_band(as_of, anchor, edges))
-    detail = _party_sort(
-        _rows(owed, ["account_id", "party"], labels), ["currency", "account_id", "party"]
-    )
+    detail = _rows(owed, ["account_id", "party"], labels)
     return AgingFrames(
         as_of=as_of,
         anchor=anchor,
         edges=edges,
         labels=labels,
         detail=detail,
-        accounts=_rows(owed, ["account_id"], labels).sort("currency", "account_id"),
+        accounts=_rows(owed, ["account_id"], labels),
         parties=_party_sort(_rows(owed, ["party"], labels), ["currency", "party"]),
         total=_rows(owed, [], labels).sort("currency"),
         credits=_credit_frame(None if is_lines else entries, lines, as_of),

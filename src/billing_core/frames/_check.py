@@ -47,7 +47,6 @@ __all__ = [
     "EFFECT_COLUMNS",
     "arrow_table",
     "check_entry_table",
-    "checked_frame",
     "validate_entry_table",
 ]
 
@@ -64,8 +63,9 @@ _KEY_CODES: Final = (
     "_sign",
 )
 
-EFFECT_COLUMNS: Final = ("_kind", "_bucket", "_detail")
-"""The columns ``checked_frame`` adds: each row's effect kind, bucket and detail."""
+EFFECT_COLUMNS: Final = ("_effect", "_kind", "_bucket", "_detail")
+"""The columns ``check_entry_table`` adds: each row's effect (a small integer per
+distinct effect in the table, party kind included) and its kind, bucket and detail."""
 
 
 def _finding(column: str, row: int | None, message: str) -> Finding:
@@ -318,12 +318,14 @@ def _effects(frame: Any) -> tuple[Any, list[Finding]]:
         rows.append(
             {
                 **{k: combo[k] for k in keys},
+                "_effect": len(rows),
                 "_kind": found.kind.value,
                 "_bucket": None if found.bucket is None else found.bucket.value,
                 "_detail": None if detail is None else detail.value,
             }
         )
     schema = {k: frame.schema[k] for k in keys} | dict.fromkeys(EFFECT_COLUMNS, pl.String)
+    schema["_effect"] = pl.UInt32
     return pl.DataFrame(rows, schema=schema), problems
 
 
@@ -363,11 +365,23 @@ def validate_entry_table(data: Any) -> tuple[Finding, ...]:
         return exc.findings
 
 
-def check_entry_table(data: Any) -> None:
-    """Raise if a table of ledger entries is not valid (see ``validate_entry_table``).
+def check_entry_table(data: Any) -> Any:
+    """Check a table of ledger entries once, and keep the result for the kernels.
+
+    Every kernel checks its table first; check it once here and hand the
+    kernels the frame this returns, and they skip the checks (a notebook
+    running several kernels over one large table pays for the checks once).
+
+    Args:
+        data: A table of entries (Arrow table or batches, polars frame).
+
+    Returns:
+        The checked entries: a polars frame of the table's columns (text as
+        plain strings) with each row's effect (``_kind``, ``_bucket``,
+        ``_detail``), which every kernel accepts as it is.
 
     Raises:
-        ValidationError: With every finding.
+        ValidationError: With every finding (see ``validate_entry_table``).
         TypeError: If ``data`` is not a table.
 
     Examples:
@@ -375,17 +389,6 @@ def check_entry_table(data: Any) -> None:
         Traceback (most recent call last):
         ...
         billing_core.errors.ValidationError: 5 problems: ...
-    """
-    findings = validate_entry_table(data)
-    if findings:
-        raise ValidationError(findings)
-
-
-def checked_frame(data: Any) -> Any:
-    """A checked table as a polars frame with each row's effect (``EFFECT_COLUMNS``).
-
-    Raises:
-        ValidationError: If the table is not valid, before anything is computed.
     """
     frame, problems = _checked(data)
     if problems:

@@ -24,7 +24,7 @@ import datetime
 from typing import Any, Final
 
 from billing_core.errors import NotFoundError
-from billing_core.frames._check import checked_frame
+from billing_core.frames._check import check_entry_table
 from billing_core.frames._deps import pl
 from billing_core.ledger._effects import TERMS, Total, check_as_of
 
@@ -60,14 +60,14 @@ def terms_table() -> Any:
 
 
 def as_of_frame(entries: Any, as_of: datetime.date) -> Any:
-    """The checked entries (a frame from ``checked_frame``, or any table) effective by ``as_of``.
+    """The checked entries (from ``check_entry_table``, or any table) effective by ``as_of``.
 
     Raises:
         TypeError: If ``as_of`` is not a plain date.
         ValidationError: If ``entries`` is a table that is not valid.
     """
     check_as_of(as_of)
-    frame = entries if _is_checked(entries) else checked_frame(entries)
+    frame = entries if _is_checked(entries) else check_entry_table(entries)
     return frame.filter(pl.col("effective") <= as_of)
 
 
@@ -75,20 +75,14 @@ def _is_checked(entries: Any) -> bool:
     return isinstance(entries, pl.DataFrame) and "_kind" in entries.columns
 
 
-def sum_terms(frame: Any, by: list[str], totals: Any = None) -> Any:
-    """Signed minor units per ``by`` columns, figure and key, from the effects' terms.
+def _effect_terms(frame: Any, totals: Any) -> Any:
+    """Each effect of the table with its terms: figure, key (bucket or detail), sign, slot.
 
-    Args:
-        frame: Checked entries (already cut at the as-of date).
-        by: The grouping columns (``account_id``, ``line_id``, ...).
-        totals: Keep only these figures (all when ``None``).
-
-    Returns:
-        ``[*by, currency, figure, _total, key, amount_minor]``, zero sums included.
+    A term keyed by a party has a null key here (the party is per row). ``_slot``
+    numbers the distinct (figure, key, party-keyed) so the big aggregation groups
+    by integers, not text.
     """
-    per_effect = frame.group_by(
-        [*by, "currency", "_kind", "_bucket", "_detail", "party_kind", "party_id"]
-    ).agg(pl.col("amount_minor").sum().alias("_m"))
+    effects = frame.select("_effect", "_kind", "_bucket", "_detail").unique("_effect")
     terms = terms_table()
     if totals is not None:
         terms = terms.filter(pl.col("figure").is_in(list(totals)))
@@ -98,16 +92,55 @@ def sum_terms(frame: Any, by: list[str], totals: Any = None) -> Any:
         .then(pl.col("_bucket"))
         .when(role == "detail")
         .then(pl.col("_detail"))
-        .when(role == "party")
-        .then(PARTY_KEY)
         .otherwise(pl.lit(None, pl.String))
     )
-    return (
-        per_effect.join(terms, on="_kind")
-        .with_columns(key=key, amount_minor=pl.col("_m") * pl.col("_sign"))
-        .group_by([*by, "currency", "figure", "_total", "key"])
-        .agg(pl.col("amount_minor").sum())
+    joined = effects.join(terms, on="_kind").with_columns(key=key, _party=role == "party")
+    slots = (
+        joined.select("figure", "_total", "key", "_party")
+        .unique()
+        .sort("_total", "key", "_party", nulls_last=False)
+        .with_row_index("_slot")
     )
+    return joined.join(slots, on=["figure", "_total", "key", "_party"], nulls_equal=True), slots
+
+
+def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = None) -> Any:
+    """Signed minor units per ``by`` value, figure and key, from the effects' terms.
+
+    Args:
+        frame: Checked entries (already cut at the as-of date).
+        by: The grouping column (``line_id``, ``account_id`` or ``currency``).
+        carry: Columns that ``by`` determines (a line's ``account_id``), kept.
+        totals: Keep only these figures (all when ``None``).
+
+    Returns:
+        ``[by, *carry, currency, figure, _total, key, amount_minor]``, zero sums
+        included.
+    """
+    terms, slots = _effect_terms(frame, totals)
+    kept = [c for c in (*carry, "currency") if c != by]
+    first = [pl.col(c).first() for c in kept]
+    amount = pl.col("amount_minor").sum().alias("_m")
+    plain = terms.filter(~pl.col("_party")).select("_effect", "_slot", "_sign")
+    per_effect = frame.group_by(by, "_effect").agg(amount, *first)
+    sums = (
+        per_effect.join(plain, on="_effect")
+        .group_by(by, "_slot")
+        .agg((pl.col("_m") * pl.col("_sign")).sum().alias("amount_minor"), *first)
+    )
+    parts = [sums.join(slots.drop("_party"), on="_slot").drop("_slot")]
+    party = terms.filter(pl.col("_party")).select("_effect", "figure", "_total", "_sign")
+    if party.height:
+        paying = frame.join(party.select("_effect").unique(), on="_effect", how="semi")
+        per_party = paying.group_by(by, "_effect", "party_kind", "party_id").agg(amount, *first)
+        parts.append(
+            per_party.join(party, on="_effect")
+            .with_columns(key=PARTY_KEY, _m=pl.col("_m") * pl.col("_sign"))
+            .group_by(by, "figure", "_total", "key")
+            .agg(pl.col("_m").sum().alias("amount_minor"), *first)
+        )
+    columns = [by, *kept, "figure", "_total", "key", "amount_minor"]
+    return pl.concat([p.select(columns) for p in parts])
 
 
 def require_charges(frame: Any) -> None:
@@ -116,10 +149,9 @@ def require_charges(frame: Any) -> None:
     Raises:
         NotFoundError: Naming the first such line.
     """
-    lines = frame.filter(pl.col("line_id").is_not_null()).group_by("line_id")
-    missing = lines.agg((pl.col("_kind") == "charge").any().alias("_charged")).filter(
-        ~pl.col("_charged")
-    )
+    lines = frame.select("line_id").filter(pl.col("line_id").is_not_null()).unique()
+    charged = frame.filter(pl.col("_kind") == "charge").select("line_id").unique()
+    missing = lines.join(charged, on="line_id", how="anti")
     if missing.height:
         line = missing.sort("line_id")["line_id"][0]
         raise NotFoundError(f"line {line} has entries but no charge: post its ChargePosted first")

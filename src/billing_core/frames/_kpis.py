@@ -65,7 +65,9 @@ _CONTRACTUAL: Final = (GroupCode.CO.value, GroupCode.PI.value)
 
 def _flows(frame: Any) -> Any:
     """Per currency, the period's flows from the effects' terms."""
-    sums = sum_terms(frame, [], ("charged", "received", "refunded", "adjusted", "written_off"))
+    sums = sum_terms(
+        frame, "currency", (), ("charged", "received", "refunded", "adjusted", "written_off")
+    )
     figure, key, amount = pl.col("figure"), pl.col("key"), pl.col("amount_minor")
     return sums.group_by("currency").agg(
         charges=amount.filter(figure == "charged").sum(),

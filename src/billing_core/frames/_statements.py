@@ -88,7 +88,8 @@ def statement_candidates(
         info: Optional line dates (see [`open_lines`][billing_core.frames.open_lines]).
 
     Returns:
-        A polars frame, one row per account with entries by ``as_of``:
+        A polars frame, one row per account with entries by ``as_of`` (in no
+        particular order):
         ``account_id, currency, patient_id`` (the first patient who paid, by
         id; null if none), then in minor units ``amount_due`` (the due lines'
         patient balances), ``pay_now`` (after the credit),
@@ -146,4 +147,4 @@ def statement_candidates(
     )
     credit = pl.max_horizontal(pl.col("credit_available"), pl.lit(0))
     pay_now = pl.max_horizontal(pl.col("amount_due") - credit, pl.lit(0))
-    return out.with_columns(pay_now=pay_now).select(*CANDIDATE_COLUMNS, *labels).sort("account_id")
+    return out.with_columns(pay_now=pay_now).select(*CANDIDATE_COLUMNS, *labels)

@@ -1,9 +1,7 @@
 """Each kernel on Dask: run per partition, then combine (private).
 
 Per-account results are concatenated (an account sits in one partition, so
-no row of one partition meets a row of another) and put in the
-single-process kernel's order with a stable sort by account; totals are
-added.
+no row of one partition meets a row of another); totals are added.
 
 Examples:
     >>> import datetime, tempfile
@@ -45,7 +43,7 @@ def _local(kernel: str, root: Root, args: tuple[Any, ...], options: dict[str, An
     if not parts:  # an empty dataset: the kernel's own empty result, with its columns
         kwargs = {k: v for k, v in options.items() if k not in _RUN_OPTIONS}
         return getattr(frames, kernel)(ENTRY_SCHEMA.empty_table(), *args, **kwargs)
-    return pl.concat(parts).sort("account_id", maintain_order=True)
+    return pl.concat(parts)
 
 
 _RUN_OPTIONS = ("client", "progress", "persist_to")
@@ -170,15 +168,14 @@ def age(
         .sort("currency", "_r", "party")
         .drop("_r")
     )
-    by_account = ["currency", "account_id"]
     return AgingFrames(
         as_of=empty.as_of,
         anchor=empty.anchor,
         edges=empty.edges,
         labels=labels,
-        detail=pl.concat([p.detail for p in parts]).sort(by_account, maintain_order=True),
-        accounts=pl.concat([p.accounts for p in parts]).sort(by_account),
+        detail=pl.concat([p.detail for p in parts]),
+        accounts=pl.concat([p.accounts for p in parts]),
         parties=parties,
         total=_add([p.total for p in parts], ["currency"], labels).sort("currency"),
-        credits=pl.concat([p.credits for p in parts]).sort(by_account, maintain_order=True),
+        credits=pl.concat([p.credits for p in parts]),
     )
