@@ -41,11 +41,12 @@ TARGETS = {"line balances": 30.0, "account balances": 10.0, "aging": 10.0, "KPI 
 
 def _rows(base: pl.DataFrame, kind: str, suffix: str, **cols: Any) -> pl.DataFrame:
     """One template entry per account, every schema column present."""
-    values: dict[str, Any] = {name: pl.lit(None, _DTYPES[name]) for name in frames.ENTRY_SCHEMA.names}
+    names = frames.ENTRY_SCHEMA.names
+    values: dict[str, Any] = {name: pl.lit(None, _DTYPES[name]) for name in names}
     values.update(entry_type=pl.lit(kind), id=pl.col("acct") + suffix, account_id=pl.col("acct"),
                   currency=pl.lit("USD"))  # fmt: skip
     values.update(cols)
-    return base.select([values[n].cast(_DTYPES[n]).alias(n) for n in frames.ENTRY_SCHEMA.names])
+    return base.select([values[n].cast(_DTYPES[n]).alias(n) for n in names])
 
 
 _DTYPES: dict[str, Any] = {
@@ -146,8 +147,10 @@ def _floor_aging(lines: list[tuple[date, int]], edges: tuple[int, ...]) -> list[
 def _object_kpis(entries: list[Any], start: date) -> tuple[int, ...]:
     """The KPI inputs from the object folds (one currency, every account)."""
     before = start - timedelta(days=1)
-    end, begin = balances.account_balances(entries, AS_OF), balances.account_balances(entries, before)
-    charges = sum(b.charged.minor for b in end.values()) - sum(b.charged.minor for b in begin.values())
+    end = balances.account_balances(entries, AS_OF)
+    begin = balances.account_balances(entries, before)
+    charges = sum(b.charged.minor for b in end.values())
+    charges -= sum(b.charged.minor for b in begin.values())
     report = aging.age(entries, AS_OF, buckets=(90, 120))
     return charges, report.total.total.minor, report.over(90).minor
 
@@ -172,9 +175,9 @@ def compare(accounts: int, rounds: int) -> None:
                     ("check_entry_table (once per table)", check)):  # fmt: skip
         print(f"| {name} | {s:.2f} | {s / n * 1e9:,.0f} ns |")
 
-    line_rows = list(zip(*(checked[c].to_list() for c in
-                           ("line_id", "entry_type", "bucket", "to_bucket", "amount_minor")), strict=True))  # fmt: skip
-    acct_rows = list(zip(*(checked[c].to_list() for c in ("account_id", "entry_type", "amount_minor")), strict=True))  # fmt: skip
+    line_rows = checked.select("line_id", "entry_type", "bucket", "to_bucket", "amount_minor")
+    line_rows = line_rows.rows()
+    acct_rows = checked.select("account_id", "entry_type", "amount_minor").rows()
     open_rows = [(line.service_date, line.open.minor) for line in aging.open_lines(entries, AS_OF)]
     start = AS_OF - timedelta(days=90)
     ops = {
@@ -226,16 +229,22 @@ def on_cluster(accounts: int, partitions: int) -> None:
         print(f"write_dataset (checked, partitioned): {time.perf_counter() - t0:.1f} s\n")
         del frame
         gc.collect()
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, memory_limit="10GiB")  # fmt: skip
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="10GiB",
+        )
         with distributed.Client(cluster) as client:
             print("| kernel | wall time | peak memory per worker |\n|---|---:|---|")
             runs = {
                 "account_balances": lambda: on_dask.account_balances(root, AS_OF, client=client),
                 "line_balances": lambda: on_dask.line_balances(root, AS_OF, client=client),
                 "age": lambda: on_dask.age(root, AS_OF, client=client),
-                "kpi_inputs": lambda: on_dask.kpi_inputs(root, date(2024, 11, 1), AS_OF,
-                                                        client=client),  # fmt: skip
+                "kpi_inputs": lambda: on_dask.kpi_inputs(
+                    root, date(2024, 11, 1), AS_OF, client=client
+                ),
             }
             for name, run in runs.items():
                 seconds = timed(run)

@@ -160,9 +160,8 @@ def test_age_equals_the_object_report(
         assert _frame_rows(report.parties.filter(pick), labels, ["party"]) == _report_rows(
             expected.parties, labels
         )
-        assert sorted(_frame_rows(report.detail.filter(pick), labels, ["account_id", "party"])) == (
-            sorted(_report_rows(expected.rows, labels))
-        )
+        detail = _frame_rows(report.detail.filter(pick), labels, ["account_id", "party"])
+        assert sorted(detail) == sorted(_report_rows(expected.rows, labels))
         assert sorted(_frame_rows(report.accounts.filter(pick), labels, ["account_id"])) == (
             sorted(_report_rows(expected.accounts, labels))
         )
@@ -170,10 +169,10 @@ def test_age_equals_the_object_report(
         assert _frame_rows(total, labels, []) == (
             _report_rows([expected.total], labels) if total.height else []
         )
-        credits = report.credits.filter(pick).select("account_id", "party", "line_id",
-                                                     "amount_minor").rows()  # fmt: skip
-        assert sorted(credits, key=str) == sorted([(c.account_id, c.party, c.line_id, c.amount.minor)
-                           for c in expected.credits], key=str)  # fmt: skip
+        picked = report.credits.filter(pick)
+        credits = picked.select("account_id", "party", "line_id", "amount_minor").rows()
+        objects = [(c.account_id, c.party, c.line_id, c.amount.minor) for c in expected.credits]
+        assert sorted(credits, key=str) == sorted(objects, key=str)
 
 
 @settings(max_examples=40, deadline=None)

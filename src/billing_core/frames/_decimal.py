@@ -7,8 +7,10 @@ currency, once, at the end.
 Examples:
     >>> import polars as pl
     >>> frame = pl.DataFrame({"currency": ["USD", "JPY"], "amount_minor": [12345, 500]})
-    >>> decimal_records(frame)
-    [{'currency': 'USD', 'amount': Decimal('123.45')}, {'currency': 'JPY', 'amount': Decimal('500')}]
+    >>> decimal_records(frame)[0]
+    {'currency': 'USD', 'amount': Decimal('123.45')}
+    >>> decimal_records(frame)[1]
+    {'currency': 'JPY', 'amount': Decimal('500')}
 """
 
 from __future__ import annotations
