@@ -11,7 +11,11 @@ from columns (record batches from a store, a Parquet dataset) and stays there.
   entry classes' fields (see the reference page for every column). Money is
   ``int64`` minor units and a ``currency`` column, never a float; dates are
   ``date32``; enums are dictionary-encoded strings. [`to_arrow`][] and
-  [`from_arrow`][] convert losslessly.
+  [`from_arrow`][] convert losslessly. The documents have tables derived the
+  same way: [`OPEN_LINE_SCHEMA`][] (aging's open lines), [`CLAIM_SCHEMA`][]
+  and [`CLAIM_LINE_SCHEMA`][] ([`claims_to_arrow`][]),
+  [`REMITTANCE_CLAIM_SCHEMA`][] and [`SERVICE_LINE_SCHEMA`][]
+  ([`remittances_to_arrow`][]).
 - **Checks.** [`validate_entry_table`][] / [`check_entry_table`][]: a bad table
   gets one error naming the column and the first offending row, before any
   computation. Every kernel runs them first, unless it is given the frame
@@ -54,6 +58,19 @@ from billing_core.frames._balances import account_balances, credits, line_balanc
 from billing_core.frames._check import check_entry_table, validate_entry_table
 from billing_core.frames._convert import from_arrow, records_to_arrow, to_arrow
 from billing_core.frames._decimal import decimal_records
+from billing_core.frames._documents import (
+    CLAIM_LINE_SCHEMA,
+    CLAIM_SCHEMA,
+    OPEN_LINE_SCHEMA,
+    REMITTANCE_CLAIM_SCHEMA,
+    SERVICE_LINE_SCHEMA,
+    claims_from_arrow,
+    claims_to_arrow,
+    open_lines_from_arrow,
+    open_lines_to_arrow,
+    remittances_from_arrow,
+    remittances_to_arrow,
+)
 from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
 from billing_core.frames._parquet import (
     dataset_partitions,
@@ -65,17 +82,28 @@ from billing_core.frames._schema import ENTRY_SCHEMA
 from billing_core.frames._statements import statement_candidates
 
 __all__ = [
+    "CLAIM_LINE_SCHEMA",
+    "CLAIM_SCHEMA",
     "ENTRY_SCHEMA",
     "INPUTS",
+    "OPEN_LINE_SCHEMA",
+    "REMITTANCE_CLAIM_SCHEMA",
+    "SERVICE_LINE_SCHEMA",
     "AgingFrames",
     "age",
     "open_lines",
+    "open_lines_from_arrow",
+    "open_lines_to_arrow",
     "partition_of",
     "read_dataset",
     "records_to_arrow",
+    "remittances_from_arrow",
+    "remittances_to_arrow",
     "statement_candidates",
     "account_balances",
     "check_entry_table",
+    "claims_from_arrow",
+    "claims_to_arrow",
     "credits",
     "dataset_partitions",
     "decimal_records",

@@ -38,6 +38,7 @@ from billing_core.aging import DEFAULT_EDGES, AgingAnchor, band_labels, validate
 from billing_core.errors import ValidationError
 from billing_core.frames._balances import credits
 from billing_core.frames._deps import pl
+from billing_core.frames._documents import OPEN_LINE_SCHEMA
 from billing_core.frames._folds import as_of_frame, require_charges, sum_terms, terms_table
 from billing_core.ledger._effects import check_as_of
 
@@ -46,10 +47,8 @@ __all__ = ["AgingFrames", "age", "open_lines"]
 _PARTY_RANK: Final = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
 """Rows by party: coverage buckets in sequence, payers by id, the patient last (as ``age``)."""
 
-OPEN_COLUMNS: Final = (
-    "account_id", "line_id", "bucket", "open_minor", "currency", "service_date", "party",
-    "billed_on", "due_on", "last_activity", "responsible_since",
-)  # fmt: skip
+OPEN_COLUMNS: Final = tuple(OPEN_LINE_SCHEMA.names)
+"""The columns of ``open_lines``: the fields of ``OpenLine`` (see ``frames._documents``)."""
 
 
 def _table(data: Any) -> Any:

@@ -301,16 +301,17 @@ def entries_from_arrow(table: Any) -> list[Entry]:
 
 
 def to_arrow(objects: Iterable[Any]) -> Any:
-    """A ``pyarrow.Table`` of ledger entries (one row each, see ``ENTRY_SCHEMA``).
+    """A ``pyarrow.Table`` of ledger entries (``ENTRY_SCHEMA``) or of open lines.
 
     Args:
-        objects: Ledger entries, of any types, in any order.
+        objects: Ledger entries, of any types, in any order; or
+            [`OpenLine`][billing_core.aging.OpenLine]s (``OPEN_LINE_SCHEMA``).
 
     Returns:
-        The table; ``from_arrow(to_arrow(entries)) == list(entries)``.
+        The table; ``from_arrow(to_arrow(objects)) == list(objects)``.
 
     Raises:
-        TypeError: If an item is not a ledger entry.
+        TypeError: If an item is not a ledger entry (or not an open line).
 
     Examples:
         >>> import datetime
@@ -324,11 +325,23 @@ def to_arrow(objects: Iterable[Any]) -> Any:
         >>> from_arrow(t) == [f]
         True
     """
-    return entries_to_arrow(objects)
+    from billing_core.aging import OpenLine
+    from billing_core.frames._documents import open_lines_to_arrow
+
+    items = list(objects)
+    if items and isinstance(items[0], OpenLine):
+        for index, item in enumerate(items):
+            if not isinstance(item, OpenLine):
+                raise TypeError(f"item {index} is not an OpenLine: {describe(item)}")
+        return open_lines_to_arrow(items)
+    return entries_to_arrow(items)
 
 
 def from_arrow(table: Any) -> list[Any]:
-    """The ledger entries of a table (Arrow table or batches, polars frame), checked first.
+    """The ledger entries (or open lines) of a table (Arrow table or batches, polars frame).
+
+    A table with an ``open_minor`` column holds open lines; any other holds
+    entries, and is checked first.
 
     Raises:
         ValidationError: If the table is not a valid table of entries, naming
@@ -338,4 +351,10 @@ def from_arrow(table: Any) -> list[Any]:
         >>> from_arrow(to_arrow([]))
         []
     """
-    return entries_from_arrow(table)
+    from billing_core.frames._check import _as_arrow
+    from billing_core.frames._documents import open_lines_from_arrow
+
+    data = _as_arrow(table)
+    if "open_minor" in data.column_names:
+        return list(open_lines_from_arrow(data))
+    return entries_from_arrow(data)
