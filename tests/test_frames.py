@@ -259,5 +259,7 @@ def test_check_once_then_run_many_kernels() -> None:
     table = to_arrow(every_entry_type("A1"))
     checked = check_entry_table(table)
     assert {"_kind", "_bucket", "_detail"} <= set(checked.columns)
-    assert line_balances(checked, DAY).rows() == line_balances(table, DAY).rows()
+    assert sorted(line_balances(checked, DAY).rows(), key=str) == sorted(
+        line_balances(table, DAY).rows(), key=str
+    )
     assert from_arrow(checked.drop("_kind", "_bucket", "_detail")) == every_entry_type("A1")

@@ -106,6 +106,22 @@ def _as_arrow(data: Any) -> Any:
     )
 
 
+def _check_arrow_types(table: Any) -> None:
+    """Refuse missing required columns and columns of the wrong Arrow type, naming each."""
+    found = dict(zip(table.column_names, table.schema.types, strict=True))
+    problems = [
+        _finding(name, None, "missing (every entry has it)")
+        for name in REQUIRED
+        if name not in found
+    ]
+    for name, kind in found.items():
+        want = _TYPES.get(name)
+        if want is not None and not _fits(want, kind):
+            problems.append(_finding(name, None, f"must be {want}, got {kind}"))
+    if problems:
+        raise ValidationError(problems)
+
+
 def arrow_table(data: Any) -> Any:
     """``data`` as a ``pyarrow.Table`` in ``ENTRY_SCHEMA``: columns in order, types cast.
 
@@ -127,18 +143,8 @@ def arrow_table(data: Any) -> Any:
     table = _as_arrow(data)
     if table.num_rows == 0 and table.num_columns == 0:
         return ENTRY_SCHEMA.empty_table()
-    found = dict(zip(table.column_names, table.schema.types, strict=True))
-    problems = [
-        _finding(name, None, "missing (every entry has it)")
-        for name in REQUIRED
-        if name not in found
-    ]
-    for name, kind in found.items():
-        want = _TYPES.get(name)
-        if want is not None and not _fits(want, kind):
-            problems.append(_finding(name, None, f"must be {want}, got {kind}"))
-    if problems:
-        raise ValidationError(problems)
+    _check_arrow_types(table)
+    found = set(table.column_names)
     arrays = []
     for field in ENTRY_SCHEMA:
         if field.name not in found:
@@ -157,11 +163,61 @@ def _first(frame: Any, mask: Any) -> int | None:
     return None if hits is None else int(hits)
 
 
-def _frame(table: Any) -> Any:
-    """The table as polars, text columns as plain strings, with the row's own effect type."""
-    frame: Any = pl.from_arrow(table)
-    casts = [pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Categorical]
-    frame = frame.with_columns(casts) if casts else frame
+_POLARS: Final = {"text": (pl.String, pl.Categorical, pl.Enum), "date": (pl.Date,)}
+
+
+def _polars_kind(name: str, dtype: Any) -> bool:
+    want = _TYPES[name]
+    if pa.types.is_int64(want):
+        return bool(dtype.is_integer())
+    kinds = _POLARS["date"] if pa.types.is_date32(want) else _POLARS["text"]
+    return any(dtype == k or isinstance(dtype, k) for k in kinds)
+
+
+def _polars_frame(data: Any) -> Any:
+    """``data`` as a polars frame with every schema column, text as plain strings.
+
+    Polars input stays in polars (no round trip through Arrow); Arrow input is
+    read by polars once. Checks as ``arrow_table``: missing required columns
+    and wrong types are refused before anything else.
+    """
+    if isinstance(data, pl.DataFrame):
+        frame: Any = data
+    else:
+        table = _as_arrow(data)
+        if table.num_columns == 0:
+            table = ENTRY_SCHEMA.empty_table()
+        _check_arrow_types(table)  # in Arrow's words, for Arrow input
+        frame = pl.from_arrow(table)
+    problems = [
+        _finding(name, None, "missing (every entry has it)")
+        for name in REQUIRED
+        if name not in frame.columns
+    ]
+    for name, dtype in frame.schema.items():
+        if name in _TYPES and not _polars_kind(name, dtype):
+            problems.append(_finding(name, None, f"must be {_TYPES[name]}, got {dtype}"))
+    if problems:
+        raise ValidationError(problems)
+    columns = []
+    for name, want in _TYPES.items():
+        if pa.types.is_int64(want):
+            target: Any = pl.Int64
+        elif pa.types.is_date32(want):
+            target = pl.Date
+        else:
+            target = pl.String
+        found = frame.schema.get(name)
+        if found is None:
+            columns.append(pl.lit(None, target).alias(name))
+        else:
+            columns.append(pl.col(name) if found == target else pl.col(name).cast(target))
+    return frame.select(columns)
+
+
+def _frame(data: Any) -> Any:
+    """The table as polars (see ``_polars_frame``), with the row's own effect type."""
+    frame = _polars_frame(data)
     reversal = pl.col("entry_type") == "reversal"
     return frame.with_columns(
         _etype=pl.when(reversal).then(pl.col("original_type")).otherwise(pl.col("entry_type")),
@@ -242,9 +298,15 @@ def _currency_findings(frame: Any) -> list[Finding]:
         ("account_id", "currency", "account"),
         ("line_id", "account_id", "line"),
     ):
+        counts = frame.group_by(key).agg(pl.col(value).n_unique().alias("_n"))
+        mixed = counts.filter(pl.col(key).is_not_null() & (pl.col("_n") > 1))
+        if not mixed.height:
+            continue
+        suspects = frame.with_row_index("_row").filter(pl.col(key).is_in(mixed[key].implode()))
         first = pl.col(value).first().over(key)
-        row = _first(frame, pl.col(key).is_not_null() & (pl.col(value) != first))
+        row = _first(suspects, pl.col(value) != first)
         if row is not None:
+            row = int(suspects["_row"][row])
             message = f"this {what} already has rows with another {value.replace('_id', '')}"
             found.append(_finding(value, row, message))
     return found
@@ -296,15 +358,15 @@ def _row_problem(frame: Any, row: int, tag: str) -> Finding:
     return _finding("entry_type", row, "this kind of row is refused")  # pragma: no cover
 
 
-def _effects(frame: Any) -> tuple[Any, list[Finding]]:
-    """One effect per group of rows, built from one entry per group (see the module)."""
-    keys = ["entry_type", *(k for k in _KEY_CODES if k != "entry_type")]
-    groups = (
-        frame.select(keys)
-        .with_row_index("_row")
-        .group_by(keys, maintain_order=True)
-        .agg(pl.col("_row").first())
-    )
+_COMBO: Final = ("entry_type", *(k for k in _KEY_CODES if k != "entry_type"))
+"""The columns that decide a row's validity and effect (see the module)."""
+
+
+def _effects(frame: Any, groups: Any) -> tuple[Any, list[Finding]]:
+    """One effect per group of rows, built from one entry per group (see the module).
+
+    ``groups`` holds each group's key columns and ``_row``, its first row.
+    """
     read = row_reader()
     rows: list[dict[str, Any]] = []
     problems: list[Finding] = []
@@ -317,31 +379,40 @@ def _effects(frame: Any) -> tuple[Any, list[Finding]]:
         detail = found.detail
         rows.append(
             {
-                **{k: combo[k] for k in keys},
+                **{k: v for k, v in combo.items() if k != "_row"},
                 "_effect": len(rows),
                 "_kind": found.kind.value,
                 "_bucket": None if found.bucket is None else found.bucket.value,
                 "_detail": None if detail is None else detail.value,
             }
         )
-    schema = {k: frame.schema[k] for k in keys} | dict.fromkeys(EFFECT_COLUMNS, pl.String)
-    schema["_effect"] = pl.UInt32
+    schema = {k: groups.schema[k] for k in groups.columns if k != "_row"}
+    schema |= dict.fromkeys(EFFECT_COLUMNS, pl.String) | {"_effect": pl.UInt32}
     return pl.DataFrame(rows, schema=schema), problems
 
 
+def _exact(frame: Any) -> tuple[Any, list[Finding]]:
+    """Each row with its group's effect: grouped on every key column, joined back on them."""
+    keys = list(_COMBO)
+    groups = (
+        frame.select(keys).with_row_index("_row").group_by(keys, maintain_order=True)
+        .agg(pl.col("_row").first())
+    )  # fmt: skip
+    effects, problems = _effects(frame, groups)
+    if problems:
+        return frame, problems
+    return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
+
+
 def _checked(data: Any) -> tuple[Any, list[Finding]]:
-    frame = _frame(arrow_table(data))
+    frame = _frame(data)
     problems = _shape_findings(frame)
     if problems:
         return frame, problems
     problems = _value_findings(frame) + _currency_findings(frame)
     if problems:
         return frame, problems
-    effects, problems = _effects(frame)
-    if problems:
-        return frame, problems
-    keys = [k for k in effects.columns if k not in EFFECT_COLUMNS]
-    return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
+    return _exact(frame)
 
 
 def validate_entry_table(data: Any) -> tuple[Finding, ...]:
