@@ -107,6 +107,12 @@ def _effect_terms(frame: Any, totals: Any) -> Any:
 def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = None) -> Any:
     """Signed minor units per ``by`` value, figure and key, from the effects' terms.
 
+    The terms keyed by a bucket or a detail are summed in one pass: each such
+    (figure, key) is a column of signed amounts (the row's amount times its
+    effect's sign for that term, zero for other effects), and one group-by
+    sums them all. Terms keyed by a party are summed apart, over the rows of
+    the effects that have them.
+
     Args:
         frame: Checked entries (already cut at the as-of date).
         by: The grouping column (``line_id``, ``account_id`` or ``currency``).
@@ -114,24 +120,32 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
         totals: Keep only these figures (all when ``None``).
 
     Returns:
-        ``[by, *carry, currency, figure, _total, key, amount_minor]``, zero sums
+        ``[by, *carry, currency, figure, _total, key, amount_minor]``: every
+        ``by`` value with every (figure, key) of the table's effects, zero sums
         included.
     """
     terms, slots = _effect_terms(frame, totals)
     kept = [c for c in (*carry, "currency") if c != by]
     first = [pl.col(c).first() for c in kept]
-    amount = pl.col("amount_minor").sum().alias("_m")
-    plain = terms.filter(~pl.col("_party")).select("_effect", "_slot", "_sign")
-    per_effect = frame.group_by(by, "_effect").agg(amount, *first)
-    sums = (
-        per_effect.join(plain, on="_effect")
-        .group_by(by, "_slot")
-        .agg((pl.col("_m") * pl.col("_sign")).sum().alias("amount_minor"), *first)
-    )
-    parts = [sums.join(slots.drop("_party"), on="_slot").drop("_slot")]
+    plain = terms.filter(~pl.col("_party"))
+    columns = []
+    for slot in plain["_slot"].unique().sort().to_list():
+        rows = plain.filter(pl.col("_slot") == slot)
+        signs = dict(zip(rows["_effect"].to_list(), rows["_sign"].to_list(), strict=True))
+        sign = pl.col("_effect").replace_strict(signs, default=0, return_dtype=pl.Int64)
+        columns.append((sign * pl.col("amount_minor")).alias(f"{slot}"))
+    names = [c.meta.output_name() for c in columns]
+    parts = []
+    if names:
+        wide = frame.select(by, *kept, *columns).group_by(by).agg(*first, pl.col(names).sum())
+        long = wide.unpivot(
+            on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
+        ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
+        parts.append(long.join(slots.drop("_party"), on="_slot").drop("_slot"))
     party = terms.filter(pl.col("_party")).select("_effect", "figure", "_total", "_sign")
     if party.height:
         paying = frame.join(party.select("_effect").unique(), on="_effect", how="semi")
+        amount = pl.col("amount_minor").sum().alias("_m")
         per_party = paying.group_by(by, "_effect", "party_kind", "party_id").agg(amount, *first)
         parts.append(
             per_party.join(party, on="_effect")
@@ -139,8 +153,13 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
             .group_by(by, "figure", "_total", "key")
             .agg(pl.col("_m").sum().alias("amount_minor"), *first)
         )
-    columns = [by, *kept, "figure", "_total", "key", "amount_minor"]
-    return pl.concat([p.select(columns) for p in parts])
+    columns_out = [by, *kept, "figure", "_total", "key", "amount_minor"]
+    if not parts:
+        return slots.select("figure", "_total", "key").clear().select(
+            pl.lit(None, pl.String).alias(by), *(pl.lit(None, pl.String).alias(k) for k in kept),
+            "figure", "_total", "key", pl.lit(None, pl.Int64).alias("amount_minor"),
+        )  # fmt: skip
+    return pl.concat([p.select(columns_out) for p in parts])
 
 
 def require_charges(frame: Any) -> None:
