@@ -118,14 +118,21 @@ def test_import_billing_core_never_imports_pyarrow_or_polars() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_a_missing_extra_names_it() -> None:
+@pytest.mark.parametrize(
+    ("module", "blocked", "extra"),
+    [
+        ("billing_core.frames", "polars", "frames"),
+        ("billing_core.frames.dask", "distributed", "dask"),
+    ],
+)
+def test_a_missing_extra_names_it(module: str, blocked: str, extra: str) -> None:
     code = (
-        "import sys; sys.modules['polars'] = None\n"
-        "try:\n    import billing_core.frames\n"
+        f"import sys; sys.modules[{blocked!r}] = None\n"
+        f"try:\n    import {module}\n"
         "except ImportError as e:\n    print(e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "pip install 'billing_core[frames]'" in out.stdout
+    assert f"pip install 'billing_core[{extra}]'" in out.stdout
 
 
 # --------------------------------------------------------------------------- bad tables

@@ -145,16 +145,3 @@ def test_the_local_threaded_scheduler_needs_no_cluster(tmp_path: Path) -> None:
         on_dask.map_partitions(root, "nap", day)
     with pytest.raises(TypeError, match="client must be a distributed.Client"):
         on_dask.map_partitions(root, "credits", day, client=42)
-
-
-def test_a_missing_dask_extra_names_it() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; sys.modules['distributed'] = None\n"
-        "try:\n    import billing_core.frames.dask\n"
-        "except ImportError as e:\n    print(e)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "pip install 'billing_core[dask]'" in out.stdout
