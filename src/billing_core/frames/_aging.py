@@ -39,7 +39,8 @@ from billing_core.errors import ValidationError
 from billing_core.frames._balances import credits
 from billing_core.frames._deps import pl
 from billing_core.frames._documents import OPEN_LINE_SCHEMA
-from billing_core.frames._folds import as_of_frame, require_charges, sum_terms, terms_table
+from billing_core.frames._folds import as_of_frame, effect_terms, require_charges, sum_terms
+from billing_core.ledger import Bucket
 from billing_core.ledger._effects import check_as_of
 
 __all__ = ["AgingFrames", "age", "open_lines"]
@@ -67,32 +68,37 @@ def _info_frame(info: Any) -> Any:
     return frame.select(cols).unique("line_id", keep="first")
 
 
-def _line_dates(frame: Any) -> tuple[Any, Any]:
-    """Per line its first live charge and last activity; per (line, bucket) its last inflow."""
-    reversals = frame.filter(pl.col("entry_type") == "reversal").select(id=pl.col("reverses"))
-    live = frame.filter(pl.col("entry_type") != "reversal").join(reversals, on="id", how="anti")
-    charged = (
-        live.filter(pl.col("_kind") == "charge")
+_BUCKETS: Final = tuple(b.value for b in Bucket)
+
+
+def _line_dates(frame: Any) -> Any:
+    """Per line: last activity, first live charge, and the last inflow into each bucket.
+
+    One group-by over the lines. A row is live unless it is a reversal or was
+    reversed (a move that was undone makes no one responsible). Money enters a
+    bucket where an effect's OPEN term is positive (a charge's bucket, a move's
+    target): read from the effects table, as the object rows do.
+    """
+    terms, _slots = effect_terms(frame, ("open",))
+    into = dict(
+        terms.filter(pl.col("_sign") > 0).select("_effect", "key").iter_rows()
+    )  # effect -> the bucket it moves money into
+    reversed_ids = frame.filter(pl.col("entry_type") == "reversal")["reverses"]
+    live = (pl.col("entry_type") != "reversal") & ~pl.col("id").is_in(reversed_ids.implode())
+    target = pl.col("_effect").replace_strict(into, default=None, return_dtype=pl.String)
+    day = pl.col("effective")
+    return (
+        frame.with_columns(_live=live, _into=target)
         .group_by("line_id")
-        .agg(pl.col("effective").min().alias("_charged"))
+        .agg(
+            day.max().alias("last_activity"),
+            day.filter(pl.col("_live") & (pl.col("_kind") == "charge")).min().alias("_charged"),
+            *(
+                day.filter(pl.col("_live") & (pl.col("_into") == b)).max().alias(f"_inflow_{b}")
+                for b in _BUCKETS
+            ),
+        )
     )
-    lines = (
-        frame.group_by("line_id")
-        .agg(pl.col("effective").max().alias("last_activity"))
-        .join(charged, on="line_id", how="left")
-    )
-    # Money enters a bucket where an effect's OPEN term is positive (a charge's bucket,
-    # a move's target): read from the effects table, as the object rows do.
-    inflows = terms_table().filter((pl.col("figure") == "open") & (pl.col("_sign") > 0))
-    role = pl.col("_role")
-    into = pl.when(role == "bucket").then(pl.col("_bucket")).otherwise(pl.col("_detail"))
-    inflow = (
-        live.join(inflows, on="_kind")
-        .with_columns(bucket=into)
-        .group_by("line_id", "bucket")
-        .agg(pl.col("effective").max().alias("_inflow"))
-    )
-    return lines, inflow
 
 
 def _party(payers: Any) -> tuple[Any, Any]:
@@ -145,9 +151,11 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
     sums = sum_terms(frame, "line_id", ("account_id",), ("open",)).filter(
         pl.col("amount_minor") != 0
     )
-    lines, inflow = _line_dates(frame)
     rows = sums.rename({"key": "bucket", "amount_minor": "open_minor"}).join(
-        lines, on="line_id", how="left"
+        _line_dates(frame), on="line_id", how="left"
+    )
+    inflow = pl.coalesce(
+        [pl.when(pl.col("bucket") == b).then(pl.col(f"_inflow_{b}")) for b in _BUCKETS]
     )
     if info is not None:
         rows = rows.join(_info_frame(info), on="line_id", how="left")
@@ -158,7 +166,6 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
                 for n in ("service_date", "billed_on", "due_on")
             ]
         )
-    rows = rows.join(inflow, on=["line_id", "bucket"], how="left")
     party, payer_frame = _party(payers)
     if payer_frame is not None:
         rows = rows.join(payer_frame, on=["account_id", "bucket"], how="left")
@@ -169,7 +176,7 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
             party=party,
             billed_on=pl.col("_info_billed_on"),
             due_on=pl.col("_info_due_on"),
-            responsible_since=pl.coalesce("_inflow", "service_date"),
+            responsible_since=pl.coalesce(inflow, "service_date"),
         )
         .select(OPEN_COLUMNS)
     )

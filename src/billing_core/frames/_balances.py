@@ -28,7 +28,13 @@ import datetime
 from typing import Any, Final
 
 from billing_core.frames._deps import pl
-from billing_core.frames._folds import as_of_frame, require_charges, sum_terms
+from billing_core.frames._folds import (
+    as_of_frame,
+    effect_terms,
+    party_sums,
+    require_charges,
+    sum_terms,
+)
 from billing_core.ledger._effects import Total
 
 __all__ = ["account_balances", "credits", "line_balances"]
@@ -123,20 +129,18 @@ def credits(entries: Any, as_of: datetime.date) -> Any:
         0
     """
     frame = as_of_frame(entries, as_of)
-    sums = sum_terms(frame, "account_id", (), _CREDIT)
-    figure = pl.col("figure")
-    amount = pl.col("amount_minor")
-    wide = (
-        sums.with_columns(
-            party_kind=pl.col("key").str.split_exact(":", 1).struct.field("field_0"),
-            party_id=pl.col("key").str.splitn(":", 2).struct.field("field_1"),
-        )
-        .group_by("account_id", "currency", "party_kind", "party_id")
-        .agg(
-            received=amount.filter(figure == "received").sum(),
-            applied=amount.filter(figure == "paid_by_party").sum(),
-            refunded=amount.filter(figure == "refunded").sum(),
-        )
-        .with_columns(available=pl.col("received") - pl.col("applied") - pl.col("refunded"))
+    terms, _slots = effect_terms(frame, _CREDIT)
+    wide = party_sums(frame, terms.filter(pl.col("_party")), "account_id", ["currency"])
+    for figure in _CREDIT:
+        if figure not in wide.columns:  # no effect of the table has it
+            wide = wide.with_columns(pl.lit(0, pl.Int64).alias(figure))
+    return wide.select(
+        "account_id",
+        "currency",
+        "party_kind",
+        "party_id",
+        pl.col("received"),
+        pl.col("paid_by_party").alias("applied"),
+        pl.col("refunded"),
+        (pl.col("received") - pl.col("paid_by_party") - pl.col("refunded")).alias("available"),
     )
-    return wide

@@ -30,6 +30,8 @@ from billing_core.ledger._effects import TERMS, Total, check_as_of
 
 __all__ = [
     "FIGURES",
+    "effect_terms",
+    "party_sums",
     "PARTY_KEY",
     "as_of_frame",
     "require_charges",
@@ -75,7 +77,7 @@ def _is_checked(entries: Any) -> bool:
     return isinstance(entries, pl.DataFrame) and "_kind" in entries.columns
 
 
-def _effect_terms(frame: Any, totals: Any) -> Any:
+def effect_terms(frame: Any, totals: Any) -> Any:
     """Each effect of the table with its terms: figure, key (bucket or detail), sign, slot.
 
     A term keyed by a party has a null key here (the party is per row). ``_slot``
@@ -124,7 +126,7 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
         ``by`` value with every (figure, key) of the table's effects, zero sums
         included.
     """
-    terms, slots = _effect_terms(frame, totals)
+    terms, slots = effect_terms(frame, totals)
     kept = [c for c in (*carry, "currency") if c != by]
     first = [pl.col(c).first() for c in kept]
     plain = terms.filter(~pl.col("_party"))
@@ -142,17 +144,17 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
             on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
         ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
         parts.append(long.join(slots.drop("_party"), on="_slot").drop("_slot"))
-    party = terms.filter(pl.col("_party")).select("_effect", "figure", "_total", "_sign")
+    party = terms.filter(pl.col("_party"))
     if party.height:
-        paying = frame.join(party.select("_effect").unique(), on="_effect", how="semi")
-        amount = pl.col("amount_minor").sum().alias("_m")
-        per_party = paying.group_by(by, "_effect", "party_kind", "party_id").agg(amount, *first)
-        parts.append(
-            per_party.join(party, on="_effect")
-            .with_columns(key=PARTY_KEY, _m=pl.col("_m") * pl.col("_sign"))
-            .group_by(by, "figure", "_total", "key")
-            .agg(pl.col("_m").sum().alias("amount_minor"), *first)
+        wide = party_sums(frame, party, by, kept)
+        figures = party.select("figure", "_total").unique()
+        long = wide.unpivot(
+            on=figures["figure"].to_list(),
+            index=[by, *kept, "party_kind", "party_id"],
+            variable_name="figure",
+            value_name="amount_minor",
         )
+        parts.append(long.join(figures, on="figure").with_columns(key=PARTY_KEY))
     columns_out = [by, *kept, "figure", "_total", "key", "amount_minor"]
     if not parts:
         return slots.select("figure", "_total", "key").clear().select(
@@ -160,6 +162,30 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
             "figure", "_total", "key", pl.lit(None, pl.Int64).alias("amount_minor"),
         )  # fmt: skip
     return pl.concat([p.select(columns_out) for p in parts])
+
+
+def party_sums(frame: Any, party: Any, by: str, kept: list[str]) -> Any:
+    """Per ``by`` value and party: one column of signed minor units per party-keyed figure.
+
+    Args:
+        frame: Checked entries.
+        party: The party-keyed terms (``effect_terms`` rows with ``_party``).
+        by: The grouping column.
+        kept: Columns ``by`` determines, kept (their first value).
+    """
+    columns = []
+    for figure in party["figure"].unique().sort().to_list():
+        rows = party.filter(pl.col("figure") == figure)
+        signs = dict(zip(rows["_effect"].to_list(), rows["_sign"].to_list(), strict=True))
+        sign = pl.col("_effect").replace_strict(signs, default=0, return_dtype=pl.Int64)
+        columns.append((sign * pl.col("amount_minor")).alias(figure))
+    names = [c.meta.output_name() for c in columns]
+    paying = frame.filter(pl.col("_effect").is_in(party["_effect"].unique().implode()))
+    return (
+        paying.select(by, *kept, "party_kind", "party_id", *columns)
+        .group_by(by, "party_kind", "party_id")
+        .agg(*(pl.col(c).first() for c in kept), pl.col(names).sum())
+    )
 
 
 def require_charges(frame: Any) -> None:
