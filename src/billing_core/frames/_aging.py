@@ -39,7 +39,7 @@ from billing_core.errors import ValidationError
 from billing_core.frames._balances import credits
 from billing_core.frames._deps import pl
 from billing_core.frames._documents import OPEN_LINE_SCHEMA
-from billing_core.frames._folds import as_of_frame, effect_terms, require_charges, sum_terms
+from billing_core.frames._folds import as_of_frame, effect_terms, refuse_uncharged, sum_terms
 from billing_core.ledger import Bucket
 from billing_core.ledger._effects import check_as_of
 
@@ -91,6 +91,7 @@ def _line_dates(frame: Any) -> Any:
         frame.with_columns(_live=live, _into=target)
         .group_by("line_id")
         .agg(
+            (pl.col("_kind") == "charge").any().alias("_charged_any"),
             day.max().alias("last_activity"),
             day.filter(pl.col("_live") & (pl.col("_kind") == "charge")).min().alias("_charged"),
             *(
@@ -147,12 +148,13 @@ def open_lines(entries: Any, as_of: datetime.date, *, info: Any = None, payers: 
         True
     """
     frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
-    require_charges(frame)
     sums = sum_terms(frame, "line_id", ("account_id",), ("open",)).filter(
         pl.col("amount_minor") != 0
     )
+    dates = _line_dates(frame)
+    refuse_uncharged(dates.select("line_id", _charged=pl.col("_charged_any")))
     rows = sums.rename({"key": "bucket", "amount_minor": "open_minor"}).join(
-        _line_dates(frame), on="line_id", how="left"
+        dates, on="line_id", how="left"
     )
     inflow = pl.coalesce(
         [pl.when(pl.col("bucket") == b).then(pl.col(f"_inflow_{b}")) for b in _BUCKETS]

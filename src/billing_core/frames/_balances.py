@@ -32,7 +32,6 @@ from billing_core.frames._folds import (
     as_of_frame,
     effect_terms,
     party_sums,
-    require_charges,
     sum_terms,
 )
 from billing_core.ledger._effects import Total
@@ -77,8 +76,8 @@ def line_balances(entries: Any, as_of: datetime.date) -> Any:
         0
     """
     frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
-    require_charges(frame)
-    return _long(sum_terms(frame, "line_id", ("account_id",), _BALANCE), ["account_id", "line_id"])
+    sums = sum_terms(frame, "line_id", ("account_id",), _BALANCE, charged=True)
+    return _long(sums, ["account_id", "line_id"])
 
 
 def account_balances(entries: Any, as_of: datetime.date) -> Any:

@@ -34,7 +34,7 @@ __all__ = [
     "party_sums",
     "PARTY_KEY",
     "as_of_frame",
-    "require_charges",
+    "refuse_uncharged",
     "sum_terms",
     "terms_table",
 ]
@@ -106,7 +106,14 @@ def effect_terms(frame: Any, totals: Any) -> Any:
     return joined.join(slots, on=["figure", "_total", "key", "_party"], nulls_equal=True), slots
 
 
-def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = None) -> Any:
+def sum_terms(
+    frame: Any,
+    by: str,
+    carry: tuple[str, ...] = (),
+    totals: Any = None,
+    *,
+    charged: bool = False,
+) -> Any:
     """Signed minor units per ``by`` value, figure and key, from the effects' terms.
 
     The terms keyed by a bucket or a detail are summed in one pass: each such
@@ -120,6 +127,11 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
         by: The grouping column (``line_id``, ``account_id`` or ``currency``).
         carry: Columns that ``by`` determines (a line's ``account_id``), kept.
         totals: Keep only these figures (all when ``None``).
+        charged: Refuse a ``by`` value (a line) with entries but no charge,
+            in the same pass.
+
+    Raises:
+        NotFoundError: With ``charged``, naming the first line with no charge.
 
     Returns:
         ``[by, *carry, currency, figure, _total, key, amount_minor]``: every
@@ -139,7 +151,14 @@ def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = No
     names = [c.meta.output_name() for c in columns]
     parts = []
     if names:
-        wide = frame.select(by, *kept, *columns).group_by(by).agg(*first, pl.col(names).sum())
+        check = [(pl.col("_kind") == "charge").any().alias("_charged")] if charged else []
+        wide = (
+            frame.select(by, *kept, "_kind", *columns)
+            .group_by(by)
+            .agg(*first, pl.col(names).sum(), *check)
+        )
+        if charged:
+            refuse_uncharged(wide)
         long = wide.unpivot(
             on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
         ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
@@ -188,15 +207,16 @@ def party_sums(frame: Any, party: Any, by: str, kept: list[str]) -> Any:
     )
 
 
-def require_charges(frame: Any) -> None:
-    """Refuse a line that has entries but no charge (the object folds' ``NotFoundError``).
+def refuse_uncharged(lines: Any) -> None:
+    """Refuse a line with entries but no charge (the object folds' ``NotFoundError``).
+
+    ``lines`` has ``line_id`` and ``_charged``: whether any of the line's rows
+    is a charge (a charge reversed to zero still opened the line).
 
     Raises:
         NotFoundError: Naming the first such line.
     """
-    lines = frame.select("line_id").filter(pl.col("line_id").is_not_null()).unique()
-    charged = frame.filter(pl.col("_kind") == "charge").select("line_id").unique()
-    missing = lines.join(charged, on="line_id", how="anti")
+    missing = lines.filter(~pl.col("_charged"))
     if missing.height:
-        line = missing.sort("line_id")["line_id"][0]
+        line = missing["line_id"].sort()[0]
         raise NotFoundError(f"line {line} has entries but no charge: post its ChargePosted first")
