@@ -117,3 +117,11 @@ def test_credits_equal_the_object_fold(data: st.DataObject, history: list[Entry]
             )  # fmt: skip
     assert got == expected
     assert all(v[3] >= 0 for v in got.values())  # a valid history never owes credit
+
+
+def test_an_account_with_money_but_no_charge_still_shows_charged_zero() -> None:
+    history = every_entry_type("A1")
+    received = [e for e in history if type(e).__name__ == "PaymentReceived"]
+    frame = account_balances(to_arrow(received), DAY)
+    expected = {(a,): balance_rows(b) for a, b in balances.account_balances(received, DAY).items()}
+    assert _rows(frame, ("account_id",)) == expected == {("A1",): {("charged", None): 0}}

@@ -42,9 +42,22 @@ _BALANCE: Final = tuple(t.name.lower() for t in Total if t <= Total.OPEN)
 _CREDIT: Final = ("received", "paid_by_party", "refunded")
 
 
-def _long(sums: Any, by: list[str]) -> Any:
+def _long(sums: Any, by: list[str], frame: Any) -> Any:
     keep = (pl.col("amount_minor") != 0) | (pl.col("figure") == "charged")
-    return sums.filter(keep).select(*by, "currency", "figure", "key", "amount_minor")
+    out = sums.filter(keep).select(*by, "currency", "figure", "key", "amount_minor")
+    if frame.height and not (out["figure"] == "charged").any():
+        # A table with no charge at all: every balance still shows what was charged (zero).
+        zero = (
+            frame.select(*by, "currency")
+            .unique()
+            .with_columns(
+                figure=pl.lit("charged"),
+                key=pl.lit(None, pl.String),
+                amount_minor=pl.lit(0, pl.Int64),
+            )
+        )
+        out = pl.concat([zero, out])
+    return out
 
 
 def line_balances(entries: Any, as_of: datetime.date) -> Any:
@@ -77,7 +90,7 @@ def line_balances(entries: Any, as_of: datetime.date) -> Any:
     """
     frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
     sums = sum_terms(frame, "line_id", ("account_id",), _BALANCE, charged=True)
-    return _long(sums, ["account_id", "line_id"])
+    return _long(sums, ["account_id", "line_id"], frame)
 
 
 def account_balances(entries: Any, as_of: datetime.date) -> Any:
@@ -102,8 +115,8 @@ def account_balances(entries: Any, as_of: datetime.date) -> Any:
         >>> account_balances(to_arrow([]), datetime.date(2024, 1, 1)).columns
         ['account_id', 'currency', 'figure', 'key', 'amount_minor']
     """
-    sums = sum_terms(as_of_frame(entries, as_of), "account_id", (), _BALANCE)
-    return _long(sums, ["account_id"])
+    frame = as_of_frame(entries, as_of)
+    return _long(sum_terms(frame, "account_id", (), _BALANCE), ["account_id"], frame)
 
 
 def credits(entries: Any, as_of: datetime.date) -> Any:

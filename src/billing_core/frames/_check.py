@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 _TYPES: Final = {c.name: c.type for c in COLUMNS}
-_NULLABLE: Final = {c.name for c in COLUMNS if c.nullable}
 _IDS: Final = ("id", "account_id", "line_id", "party_id", "reverses")
 """Text columns that hold ids: never empty (the constructors' rule for ids)."""
 

@@ -134,9 +134,8 @@ def sum_terms(
         NotFoundError: With ``charged``, naming the first line with no charge.
 
     Returns:
-        ``[by, *carry, currency, figure, _total, key, amount_minor]``: every
-        ``by`` value with every (figure, key) of the table's effects, zero sums
-        included.
+        ``[by, *carry, currency, figure, _total, key, amount_minor]``: zero
+        sums are left out, except ``charged`` (every ``by`` value has it).
     """
     terms, slots = effect_terms(frame, totals)
     kept = [c for c in (*carry, "currency") if c != by]
@@ -162,6 +161,8 @@ def sum_terms(
         long = wide.unpivot(
             on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
         ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
+        charged = slots.filter(pl.col("figure") == "charged")["_slot"].implode()
+        long = long.filter((pl.col("amount_minor") != 0) | pl.col("_slot").is_in(charged))
         parts.append(long.join(slots.drop("_party"), on="_slot").drop("_slot"))
     party = terms.filter(pl.col("_party"))
     if party.height:
