@@ -161,8 +161,8 @@ def sum_terms(
         long = wide.unpivot(
             on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
         ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
-        charged = slots.filter(pl.col("figure") == "charged")["_slot"].to_list()
-        long = long.filter((pl.col("amount_minor") != 0) | pl.col("_slot").is_in(charged))
+        charged_slots = slots.filter(pl.col("figure") == "charged")["_slot"].to_list()
+        long = long.filter((pl.col("amount_minor") != 0) | pl.col("_slot").is_in(charged_slots))
         parts.append(long.join(slots.drop("_party"), on="_slot").drop("_slot"))
     party = terms.filter(pl.col("_party"))
     if party.height:
