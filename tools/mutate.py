@@ -5,9 +5,10 @@ Run with ``make mutate`` (on demand, never in ``make test``). For each area
 the source, one at a time — ``and`` for ``or``, ``<=`` for ``<``, ``pass`` for a
 ``raise``, ``n + 1`` for a small constant, ``-`` for ``+``, a dropped ``not`` —
 runs the area's tests against each changed copy, and counts a mutant *killed*
-when a test fails (or the run times out). A mutant that survives is either a
-gap in the tests or a change that does not alter behaviour (an *equivalent*
-mutant); equivalents are listed, with the reason, in
+when a test fails (or the run times out). A mutant the area's tests miss then
+faces the whole suite (unless ``--quick``): only a survivor of every test counts.
+A mutant that survives is either a gap in the tests or a change that does not
+alter behaviour (an *equivalent* mutant); equivalents are listed, with the reason, in
 ``tools/mutation-equivalents.txt`` and left out of the score.
 
 The mutants of an area are enumerated in a stable order and sampled with a
@@ -116,7 +117,11 @@ _BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
 
 
 def _skipped_lines(tree: ast.Module) -> set[int]:
-    """Lines no mutant should touch: annotations, ``__all__``, ``TYPE_CHECKING`` blocks."""
+    """Lines no mutant should touch: annotations, decorators, ``__all__``, ``TYPE_CHECKING``.
+
+    Decorators declare a class's shape (``attrs.frozen(kw_only=True)``); the
+    tests of logic are what this tool measures.
+    """
     skip: set[int] = set()
 
     def cover(node: ast.AST | None) -> None:
@@ -127,7 +132,10 @@ def _skipped_lines(tree: ast.Module) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.AnnAssign):
             cover(node.annotation)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for decorator in node.decorator_list:
+                cover(decorator)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             cover(node.returns)
             for arg in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
                 cover(arg.annotation)
@@ -269,7 +277,9 @@ def _run_tests(repo: Path, args: Sequence[str], timeout: float) -> tuple[bool, f
     return done.returncode == 0, time.perf_counter() - start
 
 
-def _worker(batch: Sequence[Mutant], workdir: Path, timeout: float) -> list[tuple[Mutant, bool]]:
+def _worker(
+    batch: Sequence[Mutant], workdir: Path, timeout: float, confirm: bool
+) -> list[tuple[Mutant, bool]]:
     repo = _copy_repo(workdir)
     results = []
     for mutant in batch:
@@ -278,6 +288,9 @@ def _worker(batch: Sequence[Mutant], workdir: Path, timeout: float) -> list[tupl
         target.write_text(mutated_source(mutant))
         try:
             passed, _ = _run_tests(repo, _test_args(mutant.area, repo), timeout)
+            if passed and confirm:
+                # A survivor of the area's tests faces the whole suite before it counts.
+                passed, _ = _run_tests(repo, ["tests", "src"], 10 * timeout)
         finally:
             target.write_text(original)
         results.append((mutant, not passed))
@@ -307,6 +320,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--target", type=float, default=95.0, help="percent killed needed")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="count a mutant the area's tests miss as a survivor without running the whole suite",
+    )
     options = parser.parse_args(argv)
     areas = options.areas or list(AREAS)
     unknown = sorted(set(areas) - set(AREAS))
@@ -337,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         batches = [chosen[i :: options.jobs] for i in range(options.jobs)]
         with concurrent.futures.ProcessPoolExecutor(options.jobs) as pool:
             futures = [
-                pool.submit(_worker, batch, Path(tmp) / f"w{i}", timeout)
+                pool.submit(_worker, batch, Path(tmp) / f"w{i}", timeout, not options.quick)
                 for i, batch in enumerate(batches)
             ]
             results = [r for f in futures for r in f.result()]
