@@ -9,7 +9,7 @@ import attrs
 from hypothesis import strategies as st
 
 from billing_core.balances import Balance
-from billing_core.ledger import Entry, Reversal
+from billing_core.ledger import Entry, Party, Reversal
 from billing_core.testing.strategies import ledger_histories
 
 CURRENCIES = ("USD", "EUR", "JPY")
@@ -32,7 +32,10 @@ def renamed(history: tuple[Entry, ...], prefix: str) -> list[Entry]:
 
 @st.composite
 def books(draw: st.DrawFn, *, max_accounts: int = 3, max_steps: int = 20) -> list[Entry]:
-    """Valid histories of 1-3 accounts (each in its own currency), interleaved by date."""
+    """Valid histories of 1-3 accounts (each in its own currency), interleaved by date.
+
+    An account's history may hold the entries of money on no line (``payer_money``).
+    """
     count = draw(st.integers(min_value=1, max_value=max_accounts))
     out: list[Entry] = []
     for n in range(count):
@@ -40,7 +43,11 @@ def books(draw: st.DrawFn, *, max_accounts: int = 3, max_steps: int = 20) -> lis
         start = datetime.date(2024, 1, 1) + datetime.timedelta(days=draw(st.integers(0, 40)))
         history = draw(
             ledger_histories(
-                currency=currency, account_id=f"A{n}", max_steps=max_steps, start=start
+                currency=currency,
+                account_id=f"A{n}",
+                max_steps=max_steps,
+                start=start,
+                payer_money=draw(st.booleans()),  # held cash, credit moved on, PLB, appeals
             )
         )
         out.extend(renamed(history, f"a{n}-"))
@@ -68,5 +75,10 @@ def balance_rows(balance: Balance) -> dict[tuple[str, str | None], int]:
         ("open", balance.open),
     ):
         for key, money in amounts.items():
-            rows[(figure, str(key))] = money.minor
+            rows[(figure, party_key(key) if isinstance(key, Party) else str(key))] = money.minor
     return rows
+
+
+def party_key(party: Party) -> str:
+    """A party as the kernels key it: ``kind:id`` with the id whole (``str`` masks a patient's)."""
+    return f"{party.kind.value}:{party.id}"

@@ -51,7 +51,10 @@ def test_the_schema_has_the_columns_of_every_entry_field() -> None:
     assert ENTRY_SCHEMA.names == [
         "entry_type", "id", "account_id", "line_id", "effective", "amount_minor",
         "source_payment_id", "source_remittance_id", "source_reason", "bucket", "currency",
-        "party_kind", "party_id", "group", "reason", "to_bucket", "from_bucket", "reverses",
+        "party_kind", "party_id", "group", "reason", "to_bucket", "from_bucket",
+        # CashHeld, CreditTransfer, ProviderPayment / ProviderWithholding, AppealHold
+        "claim_reference", "service_line", "to_account", "held", "reference", "claim_id",
+        "reverses",
         "original_type", "original_effective", "original_source_payment_id",
         "original_source_remittance_id", "original_source_reason",
     ]  # fmt: skip
@@ -75,13 +78,23 @@ def test_every_entry_type_round_trips_with_its_row_by_hand() -> None:
     rows = table.to_pylist()
     assert rows[3]["entry_type"] == "adjustment"
     assert (rows[3]["group"], rows[3]["reason"], rows[3]["to_bucket"]) == ("CO", "45", None)
-    reversal = rows[-1]  # the reversal of the $5.00 small-balance write-off
+    reversal = rows[10]  # the reversal of the $5.00 small-balance write-off
     assert reversal["entry_type"] == "reversal"
     assert reversal["original_type"] == "write_off"
     assert reversal["reverses"] == "e-w"
     assert reversal["amount_minor"] == -500
     assert (reversal["bucket"], reversal["reason"]) == ("patient", "small_balance")
     assert reversal["source_reason"] == "paid after all"
+    # Money of no line (the kit's _money_of_no_line): held cash, a credit moved on, PLB money.
+    held, moved, interest, withheld, appeal = rows[11:16]
+    assert (held["entry_type"], held["claim_reference"], held["service_line"]) == (
+        "cash_held", "X9", None,
+    )  # fmt: skip
+    assert (held["party_kind"], held["party_id"], held["amount_minor"]) == ("payer", "AETNA", 800)
+    assert (moved["to_account"], moved["held"], moved["line_id"]) == ("A1-2", "e-h", None)
+    assert (interest["reason"], interest["reference"], interest["amount_minor"]) == ("L6", "X", 127)
+    assert (withheld["reason"], withheld["claim_id"]) == ("WO", "CLM-7")
+    assert (appeal["bucket"], appeal["claim_id"], appeal["party_id"]) == ("primary", "CLM-7", None)
 
 
 @settings(max_examples=150, deadline=None)

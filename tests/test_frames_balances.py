@@ -46,10 +46,11 @@ def test_every_entry_type_by_hand() -> None:
         }
     }
     credit = credits(to_arrow(every_entry_type("A1")), DAY)
-    # The patient received 40, applied 25, was refunded 15: nothing left.
+    # The patient received 40, applied 25, was refunded 15: nothing left. The payer sent 60
+    # (applied) and 8 held unapplied, of which 3 moved to another account: received 65, 5 left.
     credit = credit.sort("party_id")
     assert credit.select("party_id", "received", "applied", "refunded", "available").rows() == [
-        ("AETNA", 6000, 6000, 0, 0),
+        ("AETNA", 6500, 6000, 0, 500),
         ("P1", 4000, 2500, 1500, 0),
     ]
 

@@ -54,12 +54,23 @@ _TYPES: Final = {c.name: c.type for c in COLUMNS}
 _IDS: Final = ("id", "account_id", "line_id", "party_id", "reverses")
 """Text columns that hold ids: never empty (the constructors' rule for ids)."""
 
+_PLACED: Final = ("id", "account_id", "line_id", "party_id", "reverses")
+"""Text columns whose group is decided elsewhere (stand-ins, ``_line``, ``_party``)."""
+_STATED: Final = tuple(
+    c.name
+    for c in COLUMNS
+    if (c.type == pa.string() and c.name not in _PLACED)
+    or (c.type == pa.int64() and c.name != "amount_minor")
+)
+"""The other text and count columns: a row's group holds the state of each (see ``_state``)."""
+
 # What decides a row's validity and effect, besides its type (see the module).
 _KEY_CODES: Final = (
     *(c.name for c in COLUMNS if c.type == pa.dictionary(pa.int32(), pa.string())),
     "_line",
     "_party",
     "_sign",
+    "_state",
 )
 
 EFFECT_COLUMNS: Final = ("_effect", "_kind", "_bucket", "_detail")
@@ -223,7 +234,39 @@ def _frame(data: Any) -> Any:
         _line=pl.col("line_id").is_null(),
         _party=pl.col("party_id").is_null(),
         _sign=pl.col("amount_minor").sign().cast(pl.Int8),
+        _state=_state(),
     )
+
+
+def _state() -> Any:
+    """The state of every ``_STATED`` column of a row, packed in one integer (4 per column).
+
+    Text is null, empty, another account's id or other text; a count is null or
+    its sign. A stand-in of the same state is built from it (``_stand_ins``),
+    so the constructors' rules of those fields are checked per group.
+    """
+    packed: Any = pl.lit(0, pl.Int64)
+    for name in _STATED:
+        col = pl.col(name)
+        if _TYPES[name] == pa.int64():
+            code = col.sign().cast(pl.Int64) + 2  # 1, 2, 3
+        else:
+            code = pl.when(col == "").then(1).when(col == pl.col("account_id")).then(2)
+            code = code.otherwise(3)
+        packed = packed * 4 + pl.when(col.is_null()).then(0).otherwise(code)
+    return packed
+
+
+def _stand_ins(state: int) -> dict[str, Any]:
+    """Values of the ``_STATED`` columns in the states ``state`` packs (see ``_state``)."""
+    out: dict[str, Any] = {}
+    for name in reversed(_STATED):
+        state, code = divmod(state, 4)
+        if _TYPES[name] == pa.int64():
+            out[name] = None if code == 0 else code - 2
+        else:
+            out[name] = (None, "", _PLACEHOLDER["account_id"], "text")[code]
+    return out
 
 
 def _shape_findings(frame: Any) -> list[Finding]:
@@ -329,6 +372,8 @@ def _representative(combo: dict[str, Any]) -> dict[str, list[Any]]:
     columns["line_id"] = [None if combo["_line"] else "L"]
     columns["party_id"] = [None if combo["_party"] else "P"]
     columns["amount_minor"] = [int(combo["_sign"])]
+    for name, value in _stand_ins(int(combo["_state"])).items():
+        columns[name] = [value]
     return columns
 
 

@@ -69,7 +69,7 @@ def _check_count(partitions: object) -> int:
 
 def _with_partition(table: Any, partitions: int) -> Any:
     """The checked table, sorted by account and date, with its ``partition`` column."""
-    frame = pl.from_arrow(table.select(["account_id"]))
+    frame: Any = pl.from_arrow(table.select(["account_id"]))
     accounts = frame["account_id"].unique()
     mapping = {a: partition_of(a, partitions) for a in accounts.to_list()}
     part = frame["account_id"].replace_strict(mapping, return_dtype=pl.Int32).to_arrow()

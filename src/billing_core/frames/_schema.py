@@ -8,6 +8,7 @@ an edit here. The rules, by field type:
 
 - ``str`` is a ``string`` column (nullable when the field may be ``None``);
 - ``datetime.date`` is ``date32``;
+- ``int`` (a count or position, never money) is ``int64``;
 - an enum is a dictionary-encoded string of its value;
 - [`Money`][billing_core.money.Money] is ``<field>_minor`` (``int64`` minor
   units, never a float) and the row's one ``currency`` column;
@@ -91,7 +92,7 @@ class Column:
 
 @attrs.frozen
 class Leaf:
-    """A field stored in one column; ``kind`` says how: text, date, code or minor."""
+    """A field stored in one column; ``kind`` says how: text, date, int, code or minor."""
 
     column: str
     kind: str
@@ -145,6 +146,8 @@ def _leaf(name: str, hint: Any, prefix: str) -> Leaf | Node:
         return Leaf(column, "text", optional)
     if hint is datetime.date:
         return Leaf(column, "date", optional)
+    if hint is int:
+        return Leaf(column, "int", optional)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return Leaf(column, "code", optional, hint)
     if hint is Money:
@@ -193,7 +196,7 @@ def leaves(fields: Fields) -> list[Leaf]:
 
 
 def _arrow_type(leaf: Leaf) -> Any:
-    return {"text": TEXT, "date": DATE, "code": CODE, "minor": MINOR}[leaf.kind]
+    return {"text": TEXT, "date": DATE, "int": pa.int64(), "code": CODE, "minor": MINOR}[leaf.kind]
 
 
 def _plan_leaves(plan: Plan) -> list[Leaf]:
