@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import polars as pl
@@ -12,11 +15,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from billing_core import kpis as object_kpis
 from billing_core.aging import AgingAnchor, age
-from billing_core.balances import account_balance, credits
+from billing_core.balances import account_balance
 from billing_core.codes import GroupCode
 from billing_core.errors import ValidationError
-from billing_core.frames import INPUTS, kpi_inputs, kpis, statement_candidates, to_arrow
+from billing_core.frames import (
+    INPUTS,
+    kpi_inputs,
+    kpi_trend,
+    kpis,
+    period_kpis,
+    statement_candidates,
+    to_arrow,
+)
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -60,36 +72,48 @@ def _history() -> list[Entry]:
 
 
 def test_kpis_by_hand() -> None:
-    # Period 1 Jan - 31 Mar 2025 (90 days). Charges 1200.00; payments 630.00; CO 300.00;
-    # bad debt 50.00. Open: L1 patient 100 - 50 = 50.00 (service 2 Jan, 88 days: not over 90),
-    # L2 patient 200.00. A/R 250.00.
-    inputs = kpi_inputs(to_arrow(_history()), D(2025, 1, 1), D(2025, 3, 31))
-    assert inputs.rows() == [("USD", 120000, 63000, 30000, 5000, 25000, 0, 0)]
-    ratios = kpis(inputs, period_days=90)["USD"]
-    assert ratios["days in A/R"].value == Decimal("18.75")  # 250 x 90 / 1200
-    assert ratios["gross collection rate"].value == Decimal("52.50")  # 630 / 1200
-    assert ratios["net collection rate"].value == Decimal("70.00")  # 630 / 900
-    assert ratios["bad-debt rate"].value == Decimal("4.17")  # 50 / 1200 = 4.1666..
-    assert ratios["% of A/R over 90 days"].value == Decimal("0.00")
+    # Period 1 Jan - 31 Mar 2025 (90 days). Charges 1200.00; payments applied 600.00 (the
+    # patient's 30.00 of 20 Mar is received, not applied); CO 300.00; bad debt 50.00. Open:
+    # L1 patient 100 - 50 = 50.00 (service 2 Jan, 88 days: not over 90), L2 patient 200.00.
+    # A/R 250.00.
+    start, end = D(2025, 1, 1), D(2025, 3, 31)
+    inputs = kpi_inputs(to_arrow(_history()), start, end)
+    assert inputs.rows() == [("USD", 120000, 60000, 30000, 5000, 25000, 0, 0)]
+    found = kpis(inputs, start, end)["USD"]
+    assert found.label == "2025-01-01 to 2025-03-31"
+    assert found.names == (
+        "gross collection rate", "net collection rate", "bad-debt rate", "days in A/R",
+        "% of A/R over 90 days", "% of A/R over 120 days",
+    )  # fmt: skip
+    assert found["days in A/R"].value == Decimal("18.75")  # 250 x 90 / 1200
+    assert found["gross collection rate"].value == Decimal("50.00")  # 600 / 1200
+    assert found["net collection rate"].value == Decimal("66.67")  # 600 / 900 = 66.666..
+    assert found["bad-debt rate"].value == Decimal("4.17")  # 50 / 1200 = 4.1666..
+    assert found["% of A/R over 90 days"].value == Decimal("0.00")
     # On 15 April the 50.00 of L1 is 103 days old: 20 % of 250.00.
-    later = kpi_inputs(to_arrow(_history()), D(2025, 1, 1), D(2025, 4, 15))
-    assert kpis(later, 105)["USD"]["% of A/R over 90 days"].value == Decimal("20.00")
+    later = period_kpis(to_arrow(_history()), start, D(2025, 4, 15))["USD"]
+    assert later["% of A/R over 90 days"].value == Decimal("20.00")
+    march = period_kpis(to_arrow(_history()), D(2025, 3, 1), D(2025, 3, 31))["USD"]
+    assert march.label == "2025-03"
+    # March: charges 200.00 (L2), nothing applied, 50.00 bad debt: 25 %.
+    assert march["bad-debt rate"].value == Decimal("25.00")
 
 
 def test_kpi_inputs_of_partitions_add_up() -> None:
     two = [*_history(), *renamed(tuple(_history()), "b-")]
     two = [attrs.evolve(e, account_id="A2") if e.id.startswith("b-") else e for e in two]
     table = to_arrow(two)
-    whole = kpi_inputs(table, D(2025, 1, 1), D(2025, 3, 31))
+    start, end = D(2025, 1, 1), D(2025, 3, 31)
+    whole = kpi_inputs(table, start, end)
     a1, a2 = (table.filter(pc.equal(table["account_id"], a)) for a in ("A1", "A2"))
-    parts = pl.concat([kpi_inputs(p, D(2025, 1, 1), D(2025, 3, 31)) for p in (a1, a2)])
+    parts = pl.concat([kpi_inputs(p, start, end) for p in (a1, a2)])
     assert parts.height == 2
-    assert whole.rows() == [("USD", *(2 * v for v in (120000, 63000, 30000, 5000, 25000, 0, 0)))]
-    assert kpis(parts, 90) == kpis(whole, 90)
+    assert whole.rows() == [("USD", *(2 * v for v in (120000, 60000, 30000, 5000, 25000, 0, 0)))]
+    assert kpis(parts, start, end) == kpis(whole, start, end)
 
 
 def test_a_period_that_ends_before_it_starts() -> None:
-    with pytest.raises(ValidationError, match="start: 2025-04-01 is after as_of 2025-03-31"):
+    with pytest.raises(ValidationError, match="start: 2025-04-01 is after the period's end"):
         kpi_inputs(to_arrow(_history()), D(2025, 4, 1), D(2025, 3, 31))
 
 
@@ -112,14 +136,9 @@ def _expected_kpi_inputs(history: list[Entry], start: D, as_of: D) -> dict[str, 
             of = [e for e in mine if e.account_id == account]
             end = account_balance(of, as_of, currency=code)
             begin = account_balance(of, start - datetime.timedelta(days=1), currency=code)
-            paid = sum(c.received.minor - c.refunded.minor for c in credits(of, as_of).values())
-            paid_before = sum(
-                c.received.minor - c.refunded.minor
-                for c in credits(of, start - datetime.timedelta(days=1)).values()
-            )
             co = (GroupCode.CO, GroupCode.PI)
             flows[0] += end.charged.minor - begin.charged.minor
-            flows[1] += paid - paid_before
+            flows[1] += end.paid.minor - begin.paid.minor
             flows[2] += sum(end.adjusted_by_group.of(g).minor - begin.adjusted_by_group.of(g).minor
                             for g in co)  # fmt: skip
             bad = WriteOffReason.BAD_DEBT
@@ -140,6 +159,51 @@ def test_kpi_inputs_equal_the_object_folds(data: st.DataObject, history: list[En
     got = {row[0]: tuple(row[1:]) for row in frame.rows()}
     assert got == _expected_kpi_inputs(history, start, as_of)
     assert frame.columns == ["currency", *INPUTS]
+
+
+def _same_sets(kernel: Callable[[], dict[str, Any]], twins: dict[str, Callable[[], Any]]) -> None:
+    """The kernel's sets equal the object function's per currency, or both refuse alike.
+
+    A period whose reversals leave it with negative charges is refused by the KPI
+    functions themselves; the kernel must refuse it with the same error (the first
+    currency, in order, that the object function refuses).
+    """
+    expected: dict[str, Any] = {}
+    for code in sorted(twins):
+        try:
+            expected[code] = twins[code]()
+        except ValidationError as exc:
+            with pytest.raises(ValidationError, match=re.escape(str(exc))):
+                kernel()
+            return
+    assert kernel() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), books())
+def test_period_kpis_equal_the_object_kpis(data: st.DataObject, history: list[Entry]) -> None:
+    end = data.draw(as_of_dates(history))
+    start = end - datetime.timedelta(days=data.draw(st.integers(0, 120)))
+    counted = {e.amount.currency for e in history if e.effective <= end}
+
+    def twin(code: str) -> Callable[[], Any]:
+        mine = [e for e in history if e.amount.currency == code]
+        return lambda: object_kpis.period_kpis(mine, start, end)
+
+    _same_sets(lambda: period_kpis(to_arrow(history), start, end), {c: twin(c) for c in counted})
+
+
+@settings(max_examples=15, deadline=None)
+@given(books(), st.dates(datetime.date(2023, 12, 1), datetime.date(2024, 3, 1)))
+def test_kpi_trend_equals_the_object_trend(history: list[Entry], first: datetime.date) -> None:
+    periods = object_kpis.month_periods(first, 4)
+
+    def twin(code: str) -> Callable[[], Any]:
+        mine = [e for e in history if e.amount.currency == code]
+        return lambda: object_kpis.kpi_trend(mine, periods, currency=code)
+
+    currencies = {e.amount.currency for e in history}
+    _same_sets(lambda: kpi_trend(to_arrow(history), periods), {c: twin(c) for c in currencies})
 
 
 @settings(max_examples=50, deadline=None)

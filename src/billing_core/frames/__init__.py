@@ -24,7 +24,9 @@ from columns (record batches from a store, a Parquet dataset) and stays there.
   it to the cent on the same generated histories: [`line_balances`][],
   [`account_balances`][], [`credits`][] (balances); [`open_lines`][] and
   [`age`][] (aging, every anchor and edge set, credits apart);
-  [`kpi_inputs`][] and [`kpis`][] (the KPIs); [`statement_candidates`][]
+  [`period_kpis`][] and [`kpi_trend`][] (the KPI sets; [`kpi_inputs`][]
+  and [`kpis`][] are their two steps, for partitions that add up);
+  [`statement_candidates`][]
   (what each patient owes now, with the dunning inputs). Each reads what an
   entry does from the ledger's one effects table, so a new kind of entry
   flows through. Results are polars frames of int64 minor units;
@@ -71,7 +73,7 @@ from billing_core.frames._documents import (
     remittances_from_arrow,
     remittances_to_arrow,
 )
-from billing_core.frames._kpis import INPUTS, kpi_inputs, kpis
+from billing_core.frames._kpis import INPUTS, kpi_inputs, kpi_trend, kpis, period_kpis
 from billing_core.frames._parquet import (
     dataset_partitions,
     partition_of,
@@ -95,6 +97,7 @@ __all__ = [
     "open_lines_from_arrow",
     "open_lines_to_arrow",
     "partition_of",
+    "period_kpis",
     "read_dataset",
     "records_to_arrow",
     "remittances_from_arrow",
@@ -109,6 +112,7 @@ __all__ = [
     "decimal_records",
     "from_arrow",
     "kpi_inputs",
+    "kpi_trend",
     "kpis",
     "line_balances",
     "to_arrow",
