@@ -50,7 +50,7 @@ from typing import Final
 
 import attrs
 
-from billing_core._checks import describe, is_plain_date
+from billing_core._checks import check_date, describe
 from billing_core.balances import line_balances
 from billing_core.claims import Claim, ClaimAcknowledgement, ClaimFrequency
 from billing_core.errors import InvalidTransitionError
@@ -301,8 +301,7 @@ def claim_status(
         >>> timeline.state, timeline.since
         (<ClaimState.ACCEPTED: 'accepted'>, datetime.date(2024, 3, 7))
     """
-    if as_of is not None and not is_plain_date(as_of):
-        raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
+    check_date(as_of, "as_of", optional=True)
     entries = [e for e in history if as_of is None or e.effective <= as_of]
     events = [
         *_submitted(claim, entries),

@@ -34,7 +34,13 @@ from billing_core._fields import (
     to_tuple,
 )
 from billing_core.charges import MAX_DIAGNOSIS_POINTER, DocumentRef, LineItem
-from billing_core.charges._lines import charges_minor, check_lines, line_records, lines_html
+from billing_core.charges._lines import (
+    charges_minor,
+    check_born_by_service,
+    check_lines,
+    line_records,
+    lines_html,
+)
 from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService
@@ -107,7 +113,8 @@ class Claim:
             ``None`` for a professional claim.
 
     Raises:
-        ValidationError: No lines, two lines with one id, or a statement period
+        ValidationError: No lines, two lines with one id, a patient born after a
+            service date (the message shows neither date), or a statement period
             ending before it starts.
         CurrencyMismatchError: A line or the stated total in another currency.
 
@@ -208,6 +215,8 @@ class Claim:
                 " health information)",
                 "claim.patient",
             )
+        if self.patient is not None:
+            check_born_by_service(self.patient, self.lines, f"{where}.patient")
         start, end = self.statement_from, self.statement_through
         if start is not None and end is not None and end < start:
             raise invalid(

@@ -9,7 +9,8 @@ count, a part larger than its whole) is a
 from __future__ import annotations
 
 from billing_core._checks import describe
-from billing_core.errors import CurrencyMismatchError, Finding, ValidationError
+from billing_core._fields import invalid
+from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money
 
 Number = Money | int
@@ -24,16 +25,6 @@ def minor_of(value: Number) -> int:
         (125, 3)
     """
     return value.minor if isinstance(value, Money) else value
-
-
-def invalid(location: str, message: str, rule: str) -> ValidationError:
-    """The error for one bad input (raise it).
-
-    Examples:
-        >>> str(invalid("period_days", "must be a positive int, got 0", "kpi.period"))
-        'period_days: must be a positive int, got 0'
-    """
-    return ValidationError([Finding(location=location, message=message, rule=rule)])
 
 
 def check_money(name: str, value: object) -> Money:

@@ -21,11 +21,11 @@ from datetime import date, timedelta
 from typing import Final
 
 from billing_core._checks import check_date
+from billing_core._fields import invalid
 from billing_core.aging import DEFAULT_EDGES, AgingAnchor, age, open_lines
 from billing_core.balances import Balance, account_balances
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.kpis._inputs import invalid
 from billing_core.kpis._rates import (
     bad_debt_rate,
     days_in_ar,

@@ -37,8 +37,9 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.errors import CurrencyMismatchError
-from billing_core.kpis._inputs import Number, invalid, minor_of
+from billing_core.kpis._inputs import Number, minor_of
 from billing_core.money import Money, RoundingMode, format_money, round_ratio
 from billing_core.views import MoneyForm, Record, html_table, money_value
 from billing_core.views._records import check_money_form

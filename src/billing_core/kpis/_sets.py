@@ -27,8 +27,8 @@ from decimal import Decimal
 import attrs
 
 from billing_core._checks import describe, is_plain_date
+from billing_core._fields import invalid
 from billing_core.errors import NotFoundError
-from billing_core.kpis._inputs import invalid
 from billing_core.kpis._ratios import Ratio
 from billing_core.money import Money, format_money
 from billing_core.views import MoneyForm, Record, html_table

@@ -20,8 +20,9 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.errors import InvalidTransitionError
-from billing_core.ledger._fields import check_text, refuse
+from billing_core.ledger._fields import check_text
 from billing_core.views import Protected, protected, shown
 
 __all__ = ["Bucket", "Party", "PartyKind", "next_bucket"]
@@ -77,7 +78,7 @@ class Bucket(enum.Enum):
             billing_core.errors.ValidationError: coverage sequence: must be 1, 2 or 3, got 0 (int)
         """
         if type(n) is not int or not 1 <= n <= len(_COVERAGES):
-            raise refuse("coverage sequence", f"must be 1, 2 or 3, got {describe(n)}", "bucket")
+            raise invalid("coverage sequence", f"must be 1, 2 or 3, got {describe(n)}", "bucket")
         return _COVERAGES[n - 1]
 
     @property

@@ -25,6 +25,7 @@ from typing import TypeAlias
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.ledger._effects import Effect
 from billing_core.ledger._entries import (
     Adjustment,
@@ -37,7 +38,6 @@ from billing_core.ledger._entries import (
     Transfer,
     WriteOff,
 )
-from billing_core.ledger._fields import refuse
 from billing_core.ledger._payer import (
     AppealHold,
     CashHeld,
@@ -98,7 +98,7 @@ class Reversal(LedgerEntry):
         original = self.original
         where = f"Reversal {self.id}"
         if isinstance(original, Reversal):
-            raise refuse(where, "a reversal of a reversal is refused", "reversal.of_reversal")
+            raise invalid(where, "a reversal of a reversal is refused", "reversal.of_reversal")
         if not isinstance(original, OriginalEntry):
             raise TypeError(f"Reversal.original must be a ledger entry, got {describe(original)}")
         problems = []
@@ -115,7 +115,7 @@ class Reversal(LedgerEntry):
                 f"effective {self.effective} is before the original's {original.effective}"
             )
         if problems:
-            raise refuse(where, "; ".join(problems), "reversal.mismatch")
+            raise invalid(where, "; ".join(problems), "reversal.mismatch")
 
     def _make_effect(self) -> Effect:
         # The same effect as the original: with the negated amount, a fold
@@ -162,7 +162,7 @@ def reverse(
         (Money('-2.10', 'USD'), 'patient paid')
     """
     if isinstance(entry, Reversal):
-        raise refuse(
+        raise invalid(
             f"Reversal {entry.id}",
             "a reversal cannot be reversed; post the original entry again instead",
             "reversal.of_reversal",
