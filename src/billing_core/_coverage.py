@@ -29,6 +29,7 @@ from typing import Final
 
 from billing_core._checks import describe
 from billing_core._fields import TOO_WIDE, invalid, too_wide
+from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
@@ -40,9 +41,11 @@ __all__ = [
     "amount",
     "arguments_of_types",
     "currency_of",
+    "pair_service_lines",
     "payment_for_claim",
     "rate",
     "rate_text",
+    "same_service",
 ]
 
 RATE_PLACES: Final = COINSURANCE_RATE_PLACES
@@ -273,3 +276,17 @@ def pair_service_lines(
             unmatched.append((number, payment))
     unmatched.sort(key=lambda pair: pair[0])
     return answered, unmatched
+
+
+def same_service(item: LineItem, payment: ServicePayment) -> bool:
+    """Whether a service line is our line by procedure (no modifiers), service date and charge."""
+    if item.charge.minor != payment.charge.minor:
+        return False
+    # SVC06 holds the code as we submitted it when the payer adjudicated another one
+    # (SVC01): matching on it finds our line even after a recode.
+    code = payment.submitted_procedure or payment.procedure
+    if code is None or item.procedure is None or item.procedure.code != code.code:
+        return False
+    day = payment.service_date
+    # A line billed over a period (from/through) matches any service date within it.
+    return day is None or item.service_date <= day <= item.service_end

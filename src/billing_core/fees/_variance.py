@@ -40,14 +40,18 @@ from collections.abc import Iterable
 
 import attrs
 
-from billing_core._coverage import arguments_of_types, pair_service_lines, payment_for_claim
+from billing_core._coverage import (
+    arguments_of_types,
+    pair_service_lines,
+    payment_for_claim,
+    same_service,
+)
 from billing_core._fields import invalid
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError, Finding, Severity
 from billing_core.fees._contract import Contract, ContractPrice, price_claim
 from billing_core.money import Money
-from billing_core.posting._match import same_service
 from billing_core.remittance import CasAdjustment, ClaimPayment, ServicePayment
 from billing_core.views import Record, to_records
 
