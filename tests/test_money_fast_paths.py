@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from billing_core.errors import InvalidAmountError
 from billing_core.money import AllocationMode, Money, RoundingMode, allocate_minor, round_ratio
-from billing_core.money._core import _minor_of, decimal_parts, parse_number
+from billing_core.money._core import _minor_of
+from billing_core.money._numbers import decimal_parts, parse_number
 
 # Amount texts near the fast path's edges: the currency's places exactly, fewer or
 # more, leading zeros, signs, exponents, 17 to 20 digits, non-ASCII digits, junk.

@@ -43,7 +43,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TypeAlias, final
 
-from billing_core._checks import describe, is_plain_date
+from billing_core._checks import check_date
 from billing_core.ledger._buckets import Bucket, Party
 
 __all__ = [
@@ -327,8 +327,7 @@ def check_as_of(as_of: object) -> None:
         ...
         TypeError: as_of must be a datetime.date, got datetime.datetime(2024, 3, 1, 0, 0) (datetime)
     """
-    if not is_plain_date(as_of):
-        raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
+    check_date(as_of, "as_of")
 
 
 def sum_by_effect(entries: Iterable[Any], as_of: datetime.date) -> dict[Effect, int]:

@@ -21,11 +21,13 @@ from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money._cldr import _CURRENCIES, exponent_of
 from billing_core.money._cldr import currency as _currency
-from billing_core.money._numbers import _POW10, exact_ratio, reject_float
-from billing_core.money._numbers import MAX_NUMBER_CHARS as MAX_NUMBER_CHARS
-from billing_core.money._numbers import as_fraction as as_fraction
-from billing_core.money._numbers import decimal_parts as decimal_parts
-from billing_core.money._numbers import parse_number as parse_number
+from billing_core.money._numbers import (
+    _POW10,
+    decimal_parts,
+    exact_ratio,
+    parse_number,
+    reject_float,
+)
 from billing_core.money._rounding import RoundingMode, round_ratio
 
 MAX_MINOR: Final = 10**18 - 1

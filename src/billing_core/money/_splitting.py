@@ -25,7 +25,8 @@ from fractions import Fraction
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.money._core import Money, as_fraction, make, make_all
+from billing_core.money._core import Money, make, make_all
+from billing_core.money._numbers import as_fraction
 
 __all__ = ["AllocationMode", "allocate", "allocate_minor", "allocate_up_to", "split"]
 
