@@ -257,10 +257,9 @@ def test_posting_plans_mask_their_accounts(scenario: Any) -> None:
 _PHI_FIELDS = {"account_id", "patient_id", "member_id", "patient_name", "birth_date", "signed_by"}
 # Classes whose own id and name identify a person.
 _PERSONS = {Patient, Guarantor}
-# Plumbing between a store and the workflows, not a view of a document; noted for later.
 # UnappliedCash names a remittance's own account (payer money: payer and trace number), which
 # holds nothing of a patient's.
-_NOT_YET = {"AppendRequest", "AppendResult", "UnappliedCash"}
+_NOT_YET = {"UnappliedCash"}
 
 
 def _public_classes() -> Iterable[type]:
