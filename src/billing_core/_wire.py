@@ -39,7 +39,8 @@ from billing_core.codes import (
 )
 from billing_core.errors import BillingError
 from billing_core.money import currency_exponent
-from billing_core.money._core import _NUMBER, MAX_NUMBER_CHARS, Money, amount_text, parse_number
+from billing_core.money._core import Money, amount_text
+from billing_core.money._numbers import _NUMBER, MAX_NUMBER_CHARS, parse_number
 
 T = TypeVar("T")
 

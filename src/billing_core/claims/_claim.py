@@ -201,13 +201,18 @@ class Claim:
                 f"{where}.total_charge is in {currency}, "
                 f"line 1 ({first.id!r}).charge is in {first.charge.currency}"
             )
+        # Line ids are unique within the claim: each is the REF*6R a payer echoes back, and a
+        # repeat would make the remittance's lines ambiguous.
         check_lines(self.lines, currency, where)
         for index, prior in enumerate(self.prior_payers):
+            # Prior payers' amounts must be in the claim's currency: the COB balancing rules add
+            # them to the claim charge as plain minor units.
             if prior.paid.currency != currency:
                 raise CurrencyMismatchError(
                     f"{where}: prior_payers[{index}].paid is in "
                     f"{prior.paid.currency}, the claim is in {currency}"
                 )
+        # Two patient ids on one claim would send one patient's claim under another's name.
         if self.patient is not None and self.patient.id != self.patient_id:
             raise invalid(
                 f"{where}.patient",

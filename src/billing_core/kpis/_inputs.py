@@ -66,6 +66,7 @@ def check_count(name: str, value: object) -> int:
         ...
         billing_core.errors.ValidationError: denied_claims: must not be negative, got -1
     """
+    # type() rather than isinstance: True is an int, and a count of True claims is a bug.
     if type(value) is not int:
         raise TypeError(f"{name} must be an int count, got {describe(value)}")
     if value < 0:
@@ -82,6 +83,8 @@ def check_part_of_whole(part_name: str, part: Number, whole_name: str, whole: Nu
         ...
         billing_core.errors.ValidationError: denied_claims: 5 is more than submitted_claims (4)
     """
+    # Compared in minor units: the callers have checked both are in one currency (or both
+    # counts), so no Money comparison is needed here.
     if minor_of(part) > minor_of(whole):
         raise invalid(
             part_name, f"{part} is more than {whole_name} ({whole})", "kpi.part_exceeds_whole"

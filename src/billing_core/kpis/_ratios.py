@@ -72,6 +72,8 @@ def _plain(value: Number, money: MoneyForm) -> Decimal | int:
 
 def _to_decimal(units: int) -> Decimal:
     """An integer count of hundredths (for RATIO_PLACES=2) as an exact Decimal, no context."""
+    # Built from the digit tuple, not by division: no decimal context is read, so the
+    # value cannot depend on a caller's precision or rounding settings (DESIGN.md section 2).
     digits = tuple(int(c) for c in str(abs(units)))
     return Decimal((1 if units < 0 else 0, digits, -RATIO_PLACES))
 
@@ -175,6 +177,8 @@ class Ratio:
         value = (
             None
             if den == 0
+            # One rounding, of the exact fraction: rounding num/den first and scaling after would
+            # round twice and could be off by a hundredth.
             else _to_decimal(round_ratio(num * scale * 10**RATIO_PLACES, den, _ROUNDING))
         )
         return cls(

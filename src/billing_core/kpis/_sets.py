@@ -84,6 +84,8 @@ class KpiSet:
         for index, ratio in enumerate(self.ratios):
             if not isinstance(ratio, Ratio):
                 raise TypeError(f"KpiSet.ratios[{index}] must be a Ratio, got {describe(ratio)}")
+            # Ratios are looked up by name (kpis["days in A/R"]): a second one with the same name
+            # could never be reached.
             if ratio.name in seen:
                 raise invalid(
                     f"KpiSet.ratios[{index}]", f"a second {ratio.name!r}", "kpi.unique_names"

@@ -33,6 +33,8 @@ def check_text(value: object, what: str, *, protected: bool = False) -> None:
         TypeError: If ``value`` is not a ``str``.
         ValidationError: If it is empty.
     """
+    if value.__class__ is str and value:
+        return  # the common case, without building the message
     shown = describe_protected(value) if protected else describe(value)
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, got {shown}")

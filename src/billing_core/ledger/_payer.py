@@ -66,6 +66,8 @@ def _party(entry: LedgerEntry, value: object, *, payer: bool) -> None:
     name = type(entry).__name__
     if not isinstance(value, Party):
         raise TypeError(f"{name}.party must be a Party, got {describe(value)}")
+    # Remittance money is always the payer's: a patient party here would turn a payer's
+    # unapplied cash into a patient credit that could be refunded to the patient.
     if payer and value.kind is not PartyKind.PAYER:
         raise invalid(
             f"{name}.party",
@@ -158,6 +160,8 @@ class CreditTransfer(LedgerEntry):
         _positive(self.amount, "CreditTransfer.amount")
         _party(self, self.party, payer=False)
         check_text(self.to_account, "CreditTransfer.to_account", protected=True)
+        # A transfer to its own account would shrink the credit and receive it again in the
+        # same batch: a no-op that still counts as "applied" held cash.
         if self.to_account == self.account_id:
             raise invalid(
                 "CreditTransfer.to_account",
@@ -306,6 +310,7 @@ class AppealHold(LedgerEntry):
                 f"a denial is held in a coverage bucket, got {describe(self.bucket)}",
                 "entry.bucket",
             )
+        # PR is never held: it is the next party's to pay, not the payer's to reconsider.
         if self.group not in (GroupCode.CO, GroupCode.PI, GroupCode.OA):
             raise invalid(
                 "AppealHold.group",

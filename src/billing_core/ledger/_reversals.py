@@ -97,6 +97,8 @@ class Reversal(LedgerEntry):
     def _check(self) -> None:
         original = self.original
         where = f"Reversal {self.id}"
+        # A reversal of a reversal would make "is this entry in effect" depend on the parity
+        # of a chain; posting the original again is the one way to restore it.
         if isinstance(original, Reversal):
             raise invalid(where, "a reversal of a reversal is refused", "reversal.of_reversal")
         if not isinstance(original, OriginalEntry):
@@ -108,8 +110,11 @@ class Reversal(LedgerEntry):
             problems.append(f"account {self.account_id!r} is not the original's")
         if self.line_id != original.line_id:
             problems.append(f"line {self.line_id!r} is not the original's")
+        # Exact negation is what lets the folds apply the original's effect to a reversal
+        # and cancel it to the cent.
         if self.amount != -original.amount:
             problems.append(f"amount {self.amount} is not the negation of {original.amount}")
+        # A balance as of a day between the two would show the undo without the thing undone.
         if self.effective < original.effective:
             problems.append(
                 f"effective {self.effective} is before the original's {original.effective}"
@@ -167,6 +172,8 @@ def reverse(
             "a reversal cannot be reversed; post the original entry again instead",
             "reversal.of_reversal",
         )
+    # The payment and remittance ids stay the original's: reconciliation of that
+    # remittance then sees the reversal net its entries out.
     source = Source(
         payment_id=entry.source.payment_id,
         remittance_id=entry.source.remittance_id,
