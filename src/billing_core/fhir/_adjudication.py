@@ -118,6 +118,37 @@ def status_losses(payment: ClaimPayment, where: str) -> list[Loss]:
     return [Loss(f"{where}.status", "FHIR has no element for the 835 claim status")]
 
 
+# The 835's informational parts (DESIGN §7: they never enter balancing) that neither a
+# ClaimResponse nor an ExplanationOfBenefit carries: reported lost when present.
+_CLAIM_INFORMATION: Final = (
+    "references",
+    "statement_start",
+    "statement_end",
+    "coverage_expiration",
+    "received_date",
+    "parties",
+    "amounts",
+    "quantities",
+)
+_LINE_INFORMATION: Final = ("references", "amounts", "quantities", "service_end")
+
+
+def information_losses(payment: ClaimPayment, where: str) -> list[Loss]:
+    """The 835 references, dates, names, amounts and quantities a FHIR answer does not hold."""
+    out = [
+        Loss(f"{where}.{name}", "835 information FHIR's adjudication has no element for")
+        for name in _CLAIM_INFORMATION
+        if getattr(payment, name) not in (None, ())
+    ]
+    for index, line in enumerate(payment.lines):
+        out.extend(
+            Loss(f"{where}.lines[{index}].{name}", "835 information an item has no element for")
+            for name in _LINE_INFORMATION
+            if getattr(line, name) not in (None, ())
+        )
+    return out
+
+
 def line_losses(payment: ClaimPayment, where: str, *, item_codes: bool) -> list[Loss]:
     """The line fields a ClaimResponse item cannot hold (an EOB item holds the codes)."""
     if item_codes:
@@ -204,7 +235,11 @@ def claim_response_to_fhir(
             "processNote": note_list,
         }
     )
-    lost = [*status_losses(payment, "payment"), *line_losses(payment, "payment", item_codes=False)]
+    lost = [
+        *status_losses(payment, "payment"),
+        *line_losses(payment, "payment", item_codes=False),
+        *information_losses(payment, "payment"),
+    ]
     report = LossReport(
         direction=Direction.TO_FHIR,
         lost=lost,
