@@ -270,9 +270,26 @@ def test_not_a_table() -> None:
 def test_the_reference_page_documents_every_column() -> None:
     from pathlib import Path
 
+    from billing_core import frames
+
     page = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "frames.md").read_text()
     documented = [line.split("`")[1] for line in page.splitlines() if line.startswith("| `")]
     assert documented[: len(ENTRY_SCHEMA.names)] == ENTRY_SCHEMA.names
+    # Each document table is listed column by column under its name ("`CLAIM_SCHEMA`:").
+    tables: dict[str, list[str]] = {}
+    current = None
+    for line in page.splitlines():
+        if line.startswith("`") and line.endswith("_SCHEMA`:"):
+            current = tables.setdefault(line.strip("`:"), [])
+        elif current is not None and line.startswith("| `"):
+            current.append(line.split("`")[1])
+        elif current is not None and not line.startswith("|") and current:
+            current = None
+    names = ["OPEN_LINE_SCHEMA", "CLAIM_SCHEMA", "CLAIM_LINE_SCHEMA", "REMITTANCE_CLAIM_SCHEMA",
+             "SERVICE_LINE_SCHEMA"]  # fmt: skip
+    assert sorted(tables) == sorted(names)
+    for name in names:
+        assert tables[name] == getattr(frames, name).names, name
 
 
 def test_check_once_then_run_many_kernels() -> None:

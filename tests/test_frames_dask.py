@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from billing_core import balances, frames
 from billing_core.aging import AgingAnchor
-from billing_core.errors import NotFoundError
+from billing_core.errors import NotFoundError, ValidationError
 from billing_core.frames import dask as on_dask
 from billing_core.frames import (
     dataset_partitions,
@@ -102,6 +103,13 @@ def test_a_local_cluster_gives_the_single_process_results(
         start = as_of - datetime.timedelta(days=60)
         _same(on_dask.kpi_inputs(root, start, as_of, client=client),
               frames.kpi_inputs(table, start, as_of))  # fmt: skip
+        try:
+            sets = frames.period_kpis(table, start, as_of)
+        except ValidationError as exc:  # a period of negative charges: refused alike
+            with pytest.raises(ValidationError, match=re.escape(str(exc))):
+                on_dask.period_kpis(root, start, as_of, client=client)
+        else:
+            assert on_dask.period_kpis(root, start, as_of, client=client) == sets
         for anchor in (AgingAnchor.SERVICE_DATE, AgingAnchor.RESPONSIBILITY):
             spread = on_dask.age(root, as_of, anchor, (30, 90), client=client)
             single = frames.age(table, as_of, anchor, (30, 90))

@@ -37,6 +37,26 @@ from billing_core.money import Money
 __all__ = ["age", "open_lines", "unapplied_credits"]
 
 
+def check_age_args(anchor: object, buckets: object, as_of: object) -> tuple[int, ...]:
+    """The band edges of a valid ``age`` call (shared with its columnar twin in ``frames``).
+
+    Raises:
+        ValidationError: If the edges are invalid.
+        TypeError: If ``anchor`` is not an ``AgingAnchor`` or ``as_of`` not a plain date.
+
+    Examples:
+        >>> check_age_args(AgingAnchor.SERVICE_DATE, [30, 60], date(2025, 1, 1))
+        (30, 60)
+    """
+    findings = validate_edges(buckets)
+    if findings:
+        raise ValidationError(findings)
+    if not isinstance(anchor, AgingAnchor):
+        raise TypeError(f"anchor must be an AgingAnchor, got {describe(anchor)}")
+    check_as_of(as_of)
+    return tuple(buckets)  # type: ignore[arg-type]  # validate_edges checked it
+
+
 def age(
     items: Iterable[OpenLine] | Iterable[Entry] | Mapping[str, LineBalance],
     as_of: date,
@@ -104,13 +124,7 @@ def age(
     """
     # Arguments are checked before the items are read: a generator of entries must not be
     # consumed by a call that then fails on its edges.
-    findings = validate_edges(buckets)
-    if findings:
-        raise ValidationError(findings)
-    if not isinstance(anchor, AgingAnchor):
-        raise TypeError(f"anchor must be an AgingAnchor, got {describe(anchor)}")
-    check_as_of(as_of)
-    edges = tuple(buckets)
+    edges = check_age_args(anchor, buckets, as_of)
     extra = list(credits)
     if isinstance(items, Mapping):
         return _age(rows_from_balances(items, info, payers), as_of, anchor, edges, currency, extra)

@@ -33,15 +33,13 @@ from typing import Any, Final
 
 import attrs
 
-from billing_core._checks import describe
-from billing_core.aging import DEFAULT_EDGES, AgingAnchor, band_labels, validate_edges
-from billing_core.errors import ValidationError
+from billing_core.aging import DEFAULT_EDGES, AgingAnchor, band_labels
+from billing_core.aging._folds import check_age_args
 from billing_core.frames._balances import credits
 from billing_core.frames._deps import pl
 from billing_core.frames._documents import OPEN_LINE_SCHEMA
 from billing_core.frames._folds import as_of_frame, effect_terms, refuse_uncharged, sum_terms
 from billing_core.ledger import Bucket
-from billing_core.ledger._effects import check_as_of
 
 __all__ = ["AgingFrames", "age", "open_lines"]
 
@@ -245,16 +243,6 @@ def _party_sort(frame: Any, by: list[str]) -> Any:
     return frame.with_columns(_rank=rank).sort([*by[:-1], "_rank", "party"]).drop("_rank")
 
 
-def _check_args(anchor: object, buckets: object, as_of: object) -> tuple[int, ...]:
-    findings = validate_edges(buckets)
-    if findings:
-        raise ValidationError(findings)
-    if not isinstance(anchor, AgingAnchor):
-        raise TypeError(f"anchor must be an AgingAnchor, got {describe(anchor)}")
-    check_as_of(as_of)
-    return tuple(buckets)  # type: ignore[arg-type]  # validate_edges checked it
-
-
 def _credit_frame(entries: Any, lines: Any, as_of: datetime.date) -> Any:
     negative = lines.filter(pl.col("open_minor") < 0).select(
         "currency", "account_id", "party", "line_id", (-pl.col("open_minor")).alias("amount_minor")
@@ -310,7 +298,7 @@ def age(
         ...
         billing_core.errors.ValidationError: buckets: must be strictly increasing ...
     """
-    edges = _check_args(anchor, buckets, as_of)
+    edges = check_age_args(anchor, buckets, as_of)
     is_lines = isinstance(entries, pl.DataFrame) and "open_minor" in entries.columns
     if not is_lines:
         entries = as_of_frame(entries, as_of)  # checked once, for the lines and the credits

@@ -8,8 +8,9 @@ each account's entries in one partition. Each function here runs its kernel of
 [`frames`][billing_core.frames] once per partition as a Dask task, then
 combines: per-account results (balances, credits, open lines, statement
 candidates, aging by account) are concatenated; totals (aging by party and
-overall, KPI inputs) are added. The results equal the single-process kernels'
-(tested on a ``LocalCluster``).
+overall, KPI inputs) are added, and the KPI sets are computed once from
+the sums ([`period_kpis`][billing_core.frames.dask.period_kpis]). The
+results equal the single-process kernels' (tested on a ``LocalCluster``).
 
 Every function takes the same options:
 
@@ -43,6 +44,7 @@ from billing_core.frames.dask._combine import (
     kpi_inputs,
     line_balances,
     open_lines,
+    period_kpis,
     statement_candidates,
 )
 from billing_core.frames.dask._run import KERNELS, Progress, map_partitions
@@ -57,5 +59,6 @@ __all__ = [
     "line_balances",
     "map_partitions",
     "open_lines",
+    "period_kpis",
     "statement_candidates",
 ]

@@ -23,6 +23,7 @@ from billing_core.aging import DEFAULT_EDGES, AgingAnchor
 from billing_core.frames import ENTRY_SCHEMA, INPUTS, AgingFrames
 from billing_core.frames._deps import pl
 from billing_core.frames.dask._run import map_partitions
+from billing_core.kpis import KpiSet
 
 __all__ = [
     "account_balances",
@@ -31,6 +32,7 @@ __all__ = [
     "kpi_inputs",
     "line_balances",
     "open_lines",
+    "period_kpis",
     "statement_candidates",
 ]
 
@@ -128,6 +130,32 @@ def kpi_inputs(root: Root, start: datetime.date, as_of: datetime.date, **options
     if not parts:
         return frames.kpi_inputs(ENTRY_SCHEMA.empty_table(), start, as_of)
     return pl.concat(parts).group_by("currency").agg(pl.col(INPUTS).sum()).sort("currency")
+
+
+def period_kpis(
+    root: Root,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    label: str | None = None,
+    **options: Any,
+) -> dict[str, KpiSet]:
+    """[`frames.period_kpis`][billing_core.frames.period_kpis] on Dask: totals added, then the sets.
+
+    The partitions' KPI inputs are added per currency (``kpi_inputs``) and the
+    ratios computed once from the sums by [`frames.kpis`][billing_core.frames.kpis].
+
+    Examples:
+        >>> import tempfile
+        >>> from billing_core.frames import to_arrow, write_dataset
+        >>> period_kpis(write_dataset(to_arrow([]), tempfile.mkdtemp()),
+        ...             datetime.date(2025, 1, 1), datetime.date(2025, 3, 31))
+        {}
+    """
+    found: dict[str, KpiSet] = frames.kpis(
+        kpi_inputs(root, start, end, **options), start, end, label=label
+    )
+    return found
 
 
 def _add(frames_: list[Any], by: list[str], labels: tuple[str, ...]) -> Any:
