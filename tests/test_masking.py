@@ -262,10 +262,9 @@ _PHI_FIELDS |= {"last_name", "first_name", "middle_name", "identifier"}
 _PHI_OWNED = {("Reference", "value")}
 # Classes whose own id and name identify a person.
 _PERSONS = {Patient, Guarantor}
-# Plumbing between a store and the workflows, not a view of a document; noted for later.
 # UnappliedCash names a remittance's own account (payer money: payer and trace number), which
 # holds nothing of a patient's.
-_NOT_YET = {"AppendRequest", "AppendResult", "UnappliedCash"}
+_NOT_YET = {"UnappliedCash"}
 
 
 def _public_classes() -> Iterable[type]:

@@ -112,9 +112,12 @@ class EstimatedLine:
                 found.append(CasAdjustment(group=group, reason=reason, amount=amount))
 
         if not self.covered:
+            # CARC 96 (non-covered charges) goes to the patient only with their authorization on
+            # file; without it the provider bears it, which is what CO says.
             group = GroupCode.PR if self.patient_pays.minor else GroupCode.CO
             add(group, "96", self.submitted)
             return tuple(found)
+        # Above the allowed amount is the contractual write-off (CO-45), never the patient's.
         add(GroupCode.CO, "45", self.submitted - self.allowed)
         add(GroupCode.PR, "1", self.deductible)
         add(GroupCode.PR, "2", self.coinsurance)
@@ -342,6 +345,8 @@ def _or_nothing(amount: Money | None) -> str:
 def _amounts(payment: ServicePayment | ClaimPayment) -> dict[str, int]:
     found = {"paid": payment.paid.minor} if isinstance(payment, ServicePayment) else {}
     for adjustment in payment.adjustments:
+        # Summed per group-reason: a payer may report one reason in several CAS entries, and
+        # the comparison is about amounts, not how the payer split them.
         found[adjustment.key] = found.get(adjustment.key, 0) + adjustment.amount.minor
     return found
 
@@ -421,5 +426,6 @@ def compare_estimate(
         EstimateDifference(line_id=key, item="line", estimated=None, remitted=answer.paid)
         for key, answer in remitted.items()
     )
+    # The estimate has nothing at claim level: any claim-level CAS of the payer differs.
     found.extend(_differences(None, {}, _amounts(claim_payment), code))
     return tuple(found)

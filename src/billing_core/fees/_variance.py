@@ -184,6 +184,8 @@ def _sums(
     for a in adjustments:
         if a.group is GroupCode.PR:
             patient += a.amount.minor
+        # A reduction the contract itself takes (CO-253) is part of what the payer accepted:
+        # without it every sequestered line would read as underpaid.
         elif (a.group, a.reason.code) in reductions:
             reduced += a.amount.minor
     return patient, reduced
@@ -274,6 +276,7 @@ def payment_variance(
     for price in prices:
         answer = answers.pop(price.line.id, None)
         if answer is None:
+            # A claim answered without lines has no line to miss: it is compared at claim level.
             if claim_payment.lines:
                 where = f"claim {claim.id!r} line {price.line.id!r}"
                 findings.append(
@@ -308,6 +311,8 @@ def payment_variance(
         findings=(),
     )
     total = report.variance
+    # The claim-level comparison catches what lines cannot: claim-level PR or reductions,
+    # and lines the payer did not answer.
     if total.minor != sum(v.variance.minor for v in lines):  # the claim level says more
         rule = UNDERPAID_RULE if total.minor < 0 else OVERPAID_RULE
         findings.append(_finding(f"claim {claim.id!r}", rule, f"{report.actual} paid and owed"

@@ -17,11 +17,11 @@ Examples:
 from __future__ import annotations
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.kpis._inputs import (
     check_count,
     check_part_of_whole,
     check_same_currency,
-    invalid,
 )
 from billing_core.kpis._ratios import Ratio, RatioUnit
 from billing_core.money import Money

@@ -37,8 +37,9 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.errors import CurrencyMismatchError
-from billing_core.kpis._inputs import Number, invalid, minor_of
+from billing_core.kpis._inputs import Number, minor_of
 from billing_core.money import Money, RoundingMode, format_money, round_ratio
 from billing_core.views import MoneyForm, Record, html_table, money_value
 from billing_core.views._records import check_money_form
@@ -71,6 +72,8 @@ def _plain(value: Number, money: MoneyForm) -> Decimal | int:
 
 def _to_decimal(units: int) -> Decimal:
     """An integer count of hundredths (for RATIO_PLACES=2) as an exact Decimal, no context."""
+    # Built from the digit tuple, not by division: no decimal context is read, so the
+    # value cannot depend on a caller's precision or rounding settings (DESIGN.md section 2).
     digits = tuple(int(c) for c in str(abs(units)))
     return Decimal((1 if units < 0 else 0, digits, -RATIO_PLACES))
 
@@ -174,6 +177,8 @@ class Ratio:
         value = (
             None
             if den == 0
+            # One rounding, of the exact fraction: rounding num/den first and scaling after would
+            # round twice and could be off by a hundredth.
             else _to_decimal(round_ratio(num * scale * 10**RATIO_PLACES, den, _ROUNDING))
         )
         return cls(

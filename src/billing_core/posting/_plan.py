@@ -157,12 +157,16 @@ def plan_posting(
         denials=denials,
         effective=effective,
     )
+    # Balancing runs on the remittance as received, before any matching: an unbalanced
+    # file is refused, however well its claims match ours, unless the caller accepts it.
     report = balancing_report(remittance)
     unknown: set[str] = set()
     if unmatched is UnmatchedPolicy.HOLD:
         unknown = {cp.patient_control_number for cp in remittance.claims} - inputs.claims.keys()
     order, order_findings = answer_order(remittance, unknown)
     folded = fold_claims(inputs, order)
+    # A remittance posted already is not a probable duplicate of itself: that check runs
+    # only for a new one.
     posted = _already_posted(entries, inputs.key, remittance)
     duplicates: list[Finding] = []
     if not posted and not different_payment:
@@ -220,6 +224,8 @@ def read_inputs(
         claims=by_id,
         line_owner=owners,
         parties=_parties(by_id.values()),
+        # Balances are folded once for the whole plan; the fold's steps read them and keep
+        # their own moves apart (delta), never refolding the history.
         balances=line_balances(history, when) if balances is None else balances,
         coverages=buckets,
         currency=remittance.currency,
@@ -231,6 +237,8 @@ def read_inputs(
         originals=originals(history) if _any_reversal(remittance.claims) else NO_ORIGINALS,
         account=remittance_account(remittance.payer, remittance.trace_number),
         held_party=held_payer(remittance, by_id),
+        # Holds of every answered claim: a payer's new answer to a claim held for appeal
+        # closes its hold (the appeal's outcome).
         holds=_open_holds(history, {cp.patient_control_number for cp in remittance.claims}),
         deadline=denials.appeal_deadline(remittance.paid_date),
     )
@@ -417,6 +425,8 @@ def _open_holds(
         if isinstance(e, AppealHold):
             if e.claim_id in claim_ids:
                 holds.setdefault(e.claim_id, []).append(e)
+        # A reversal of a hold closes it (the appeal was answered); the hold stays in the
+        # history, so it is filtered out here rather than removed.
         elif isinstance(e, Reversal) and isinstance(e.original, AppealHold):
             closed.add(e.reverses)
     return {
@@ -428,6 +438,8 @@ def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
     seen: dict[Key, Assumed] = {}
     for line_id, account, bucket, open_minor in relied:
+        # Every read of a bucket relied on the same balance (the plan's own moves are kept
+        # apart in the delta), so one Assumed per bucket says all apply_posting must check.
         if (line_id, bucket) not in seen:
             seen[(line_id, bucket)] = Assumed(
                 line_id=line_id, account_id=account, bucket=bucket, open_minor=open_minor

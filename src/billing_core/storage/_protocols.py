@@ -147,9 +147,9 @@ class LedgerStore(Protocol):
             >>> from billing_core.testing.memory import InMemoryStore
             >>> store = InMemoryStore()
             >>> store.append("A1", [], expected_version=0, idempotency_key="k")
-            AppendResult(account_id='A1', version=0, entry_ids=(), duplicate=False)
+            AppendResult(account_id='****', version=0, entry_ids=(), duplicate=False)
             >>> store.append("A2", [], expected_version=0, idempotency_key="k")
-            AppendResult(account_id='A2', version=0, entry_ids=(), duplicate=True)
+            AppendResult(account_id='****', version=0, entry_ids=(), duplicate=True)
         """
         request = AppendRequest(
             account_id=account_id, entries=entries, expected_version=expected_version

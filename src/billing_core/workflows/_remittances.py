@@ -105,6 +105,8 @@ def _earlier(store: Store, remittance: Remittance) -> list[Remittance]:
     has the same content key: the plan never takes it for another.
     """
     trace = remittance.trace_number
+    # Found by trace number, a narrow index (a payer has many remittances, a trace
+    # number few); the duplicate check compares the payer itself.
     found = {v.value.id: v.value for v in store.find(Remittance, "trace_number", trace)}
     if remittance.provider_adjustments:
         payer = remittance.payer
@@ -116,6 +118,8 @@ def _named_claims(
     store: Store, remittance: Remittance, earlier: Sequence[Remittance]
 ) -> list[Claim]:
     """Our claims a PLB reference names: by claim id, or by the payer's claim number."""
+    # Whole reference and each word, as posting's link_claim reads PLB03-2: a claim the
+    # reference names must be loaded here or the plan cannot link it.
     words = {
         word
         for plb in remittance.provider_adjustments
@@ -306,9 +310,13 @@ def post_remittance(
         earlier = _earlier(store, remittance)
         named = _named_claims(store, remittance, earlier)
         claims = list({c.id: c for c in (*answered, *named)}.values())
+        # Only the answered claims' accounts and the remittance's own: claims named by a PLB
+        # are read for linking, but PLB entries land on the remittance's account.
         snapshot = read(store, [*(c.account_id for c in answered), own])
         posting = _plan(remittance, claims, snapshot.entries, options, earlier)
         rules = {f.rule for f in posting.errors}
+        # Checked before any refusal: a second call with the same file must answer "already
+        # posted" (after proving the first batch whole), not re-report its findings.
         if _ALREADY_POSTED in rules:
             key = posting.idempotency_key
             _check_posted_whole(store, remittance, claims, snapshot, options, key)
@@ -317,6 +325,8 @@ def post_remittance(
             return Step(action=None, finish=_result(posting, PostingStatus.PROBABLE_DUPLICATE))
         if posting.refused:
             return Step(action=None, finish=_result(posting, PostingStatus.REFUSED))
+        # The document is stored after the append: a clash of ids must be found now, or the
+        # ledger would hold a posting whose remittance document cannot be stored.
         problems = _id_taken(store, remittance)
         action = None
         if not problems:
@@ -332,6 +342,8 @@ def post_remittance(
         return Step(action=action, finish=_result(posting, None))
 
     result = run(store, plan, max_attempts=max_attempts, backoff=backoff)
+    # Stored only when posted (or found posted): a refused remittance leaves no trace, so
+    # fixing the input and posting again starts clean.
     if not result.refused:
         storing(store, remittance)()
     return result
