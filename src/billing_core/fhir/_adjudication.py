@@ -10,6 +10,7 @@
 | ``remarks`` | ``processNote`` (each a RARC), not referred to by an item |
 | line | ``item``: R5 ``traceNumber`` (line control number), ``adjudication`` (submitted, eligible, benefit, one per CAS), ``noteNumber`` |
 | the remittance's ``paid_date``, ``trace_number``, ``payer``, ``payee`` | ``created``, ``payment``, ``insurer``, ``requestor`` |
+| ``references``, claim dates, ``parties``, ``amounts``, ``quantities``; a line's ``service_end``, ``references``, ``amounts``, ``quantities`` | not carried: reported lost |
 
 A CAS adjustment is an adjudication whose category is ``deductible`` for
 ``PR-1``, ``copay`` for ``PR-3``, and otherwise the group code in the library's
@@ -118,6 +119,39 @@ def status_losses(payment: ClaimPayment, where: str) -> list[Loss]:
     return [Loss(f"{where}.status", "FHIR has no element for the 835 claim status")]
 
 
+_CLAIM_DETAIL: Final = (
+    "references",
+    "statement_start",
+    "statement_end",
+    "coverage_expiration",
+    "received_date",
+    "parties",
+    "amounts",
+    "quantities",
+)
+_LINE_DETAIL: Final = ("service_end", "references", "amounts", "quantities")
+
+
+def detail_losses(payment: ClaimPayment, where: str) -> list[Loss]:
+    """The 835 details of a claim payment and its lines that the mapping does not carry.
+
+    References, claim dates, names, informational amounts and quantities (and a
+    line's service end): each one present is reported lost, by field.
+    """
+    out = [
+        Loss(f"{where}.{name}", "an 835 detail the FHIR mapping does not carry")
+        for name in _CLAIM_DETAIL
+        if getattr(payment, name) not in (None, ())
+    ]
+    for index, line in enumerate(payment.lines):
+        out.extend(
+            Loss(f"{where}.lines[{index}].{name}", "an 835 detail the FHIR mapping does not carry")
+            for name in _LINE_DETAIL
+            if getattr(line, name) not in (None, ())
+        )
+    return out
+
+
 def line_losses(payment: ClaimPayment, where: str, *, item_codes: bool) -> list[Loss]:
     """The line fields a ClaimResponse item cannot hold (an EOB item holds the codes)."""
     if item_codes:
@@ -204,7 +238,11 @@ def claim_response_to_fhir(
             "processNote": note_list,
         }
     )
-    lost = [*status_losses(payment, "payment"), *line_losses(payment, "payment", item_codes=False)]
+    lost = [
+        *status_losses(payment, "payment"),
+        *line_losses(payment, "payment", item_codes=False),
+        *detail_losses(payment, "payment"),
+    ]
     report = LossReport(
         direction=Direction.TO_FHIR,
         lost=lost,
