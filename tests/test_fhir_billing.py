@@ -13,6 +13,7 @@ from hypothesis import given, settings
 
 from billing_core.bills import Bill, BillStatus
 from billing_core.charges import Category, LineItem, PriceComponent, PriceComponentKind
+from billing_core.codes import ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.fhir import (
     BillingAccount,
@@ -149,6 +150,19 @@ def test_every_line_is_a_valid_charge_item_and_round_trips(line: LineItem) -> No
         validate_r4(resource)
     back = charge_item_from_fhir(loads(dumps(written.value)), resources=written.included)
     _compare(back.value, line, written.report, "line")
+
+
+def test_a_charge_item_id_other_than_its_identifier_is_reported_lost() -> None:
+    line = LineItem(id="L1", category=Category.PROCEDURE, service_date=datetime.date(2024, 3, 1),
+                    charge=Money("80.00", "USD"), procedure=ProcedureCode("99213"))  # fmt: skip
+    written = charge_item_to_fhir(line, patient_id="P1", account_id="A1")
+    resource = written.value
+    assert resource["identifier"][0]["value"] == "L1"
+    read = charge_item_from_fhir({**resource, "id": "server-42"}, resources=written.included)
+    assert read.value is not None and read.value.id == "L1"
+    assert [loss.path for loss in read.report.lost if loss.path == "ChargeItem.id"] == [
+        "ChargeItem.id"
+    ]
 
 
 # --------------------------------------------------------------------------- accounts

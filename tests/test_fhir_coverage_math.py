@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_core._examples import example_claim
-from billing_core.benefits import PricedLine, compare_estimate, estimate
+from billing_core.benefits import Estimate, PricedLine, compare_estimate, estimate
 from billing_core.bills import Bill
 from billing_core.charges import DocumentRef, Drug, LineItem, PatientAuthorization, PriceComponent
 from billing_core.claims import Claim, PriorLineAdjudication, PriorPayerAdjudication
@@ -48,7 +48,7 @@ from billing_core.remittance import (
 )
 from billing_core.secondary import secondary_claim
 from billing_core.serialization import to_dict
-from billing_core.testing.strategies import claims, coverages
+from billing_core.testing.strategies import claims, coverages, plan_benefits
 from fhir_kit import SUPPLIED, canonical, validate_r4, without
 
 USD = "USD"
@@ -204,6 +204,36 @@ def test_an_estimate_is_an_explanation_of_benefit_of_use_predetermination() -> N
         usd("44.00"),
     )
     assert compare_estimate(est, back) == ()  # read back, it is what the estimate says
+
+
+@st.composite
+def estimated_claims(draw: st.DrawFn) -> tuple[Claim, Estimate]:
+    """A claim and an estimate of its lines (each allowed up to its charge, or not covered)."""
+    claim = draw(claims())
+    priced = []
+    for line in claim.lines:
+        charge = line.charge.minor
+        allowed = draw(st.none() | st.integers(0, charge).map(lambda n: Money.from_minor(n, USD)))
+        priced.append(PricedLine(line_id=line.id, service_date=line.service_date,
+                                 charge=line.charge, allowed=allowed))  # fmt: skip
+    return claim, estimate(priced, draw(plan_benefits()))
+
+
+@settings(max_examples=40)
+@given(estimated_claims())
+def test_every_estimate_reads_back_as_what_it_estimates(pair: tuple[Claim, Estimate]) -> None:
+    claim, est = pair
+    written = estimate_to_fhir(claim, est, created=datetime.date(2024, 3, 1))
+    validate_r4(written.value)
+    assert written.value["use"] == "predetermination" and "payment" not in written.value
+    back = explanation_of_benefit_from_fhir(loads(dumps(written.value))).value
+    assert back.status is ClaimStatus.PREDETERMINATION
+    assert (back.charge, back.paid, back.patient_responsibility) == (
+        est.submitted,
+        est.plan_pays,
+        est.patient_pays,
+    )
+    assert compare_estimate(est, back) == ()
 
 
 # --------------------------------------------------------------------------- patients

@@ -27,6 +27,7 @@ import attrs
 
 from billing_core._checks import describe
 from billing_core.errors import Finding, ValidationError
+from billing_core.fhir._required import missing_elements
 
 T = TypeVar("T")
 
@@ -168,8 +169,10 @@ class Reader:
         return node
 
     def fail(self, path: str, message: str) -> None:
-        """A problem that stops the mapping."""
-        self.findings.append(Finding(location=path, message=message, rule=RULE))
+        """A problem that stops the mapping (each problem once)."""
+        finding = Finding(location=path, message=message, rule=RULE)
+        if finding not in self.findings:
+            self.findings.append(finding)
 
     def lose(self, path: str, reason: str) -> None:
         """An element read but not kept."""
@@ -332,6 +335,8 @@ def start(resource: object, resource_type: str, path: str | None = None) -> tupl
     if found != resource_type:
         reader.fail(f"{where}.resourceType", f"must be {resource_type!r}, got {describe(found)}")
         reader.check()
+    for missing in missing_elements(data, resource_type, where):
+        reader.fail(missing, "required element missing")
     node = reader.node(data, where)
     node.raw("resourceType")
     return reader, node

@@ -72,6 +72,7 @@ def coverage_from_fhir(
 
     Examples:
         >>> coverage_from_fhir({"resourceType": "Coverage", "id": "C1", "status": "active",
+        ...                     "beneficiary": {"reference": "Patient/P1"},
         ...                     "payor": [{"reference": "Organization/acme"}]})
         Traceback (most recent call last):
         ...

@@ -283,8 +283,16 @@ def explanation_of_benefit_from_fhir(resource: Mapping[str, Any]) -> Mapped[Clai
         >>> explanation_of_benefit_from_fhir(eob)
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: ExplanationOfBenefit.total: required by the library: submitted and benefit totals
-    """  # noqa: E501
+        billing_core.errors.ValidationError: 8 problems:
+          - ExplanationOfBenefit.status: required element missing
+          - ExplanationOfBenefit.type: required element missing
+          - ExplanationOfBenefit.patient: required element missing
+          - ExplanationOfBenefit.created: required element missing
+          - ExplanationOfBenefit.insurer: required element missing
+          - ExplanationOfBenefit.provider: required element missing
+          - ExplanationOfBenefit.outcome: required element missing
+          - ExplanationOfBenefit.insurance: required element missing
+    """
     reader, node = start(resource, "ExplanationOfBenefit")
     node.lose("text", "the narrative is not kept")
     for key in _CLAIM_PART:

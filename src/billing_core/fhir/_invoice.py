@@ -110,7 +110,7 @@ def _charge_item(line: LineItem, patient_id: str, account_id: str | None) -> Res
             "status": "billable",
             "code": {k: v for k, v in ln.product(line).items() if k != "text"},
             "subject": reference("Patient", patient_id, "patient_id"),
-            **_occurrence(line),
+            **ln.serviced(line, day="occurrenceDateTime", period="occurrencePeriod"),
             "performer": [
                 {"function": ln.role(m.role, m.description), "actor": provider_ref(m.provider)}
                 for m in line.care_team
@@ -124,17 +124,6 @@ def _charge_item(line: LineItem, patient_id: str, account_id: str | None) -> Res
             "note": [{"text": line.description}] if line.description else [],
         }
     )
-
-
-def _occurrence(line: LineItem) -> Resource:
-    if line.service_through is None:
-        return {"occurrenceDateTime": line.service_date.isoformat()}
-    return {
-        "occurrencePeriod": {
-            "start": line.service_date.isoformat(),
-            "end": line.service_through.isoformat(),
-        }
-    }
 
 
 def charge_item_to_fhir(
@@ -165,7 +154,7 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
     """A line item from a ChargeItem node."""
     reader = node.reader
     node.lose("text", "the narrative is not kept")
-    line_id = _first_identifier(node)
+    line_id = _first_identifier_of(node, "the line's id")
     if node.text("status") not in ("billable", None):
         reader.lose(node.at("status"), "a charge item's status is not kept")
     for key in ("subject", "account", "context", "enteredDate", "enterer"):
@@ -174,7 +163,7 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
     product = cs.codes(node.child("productCodeableConcept"), (cs.NDC,))
     if product:
         reader.lose(node.at("productCodeableConcept"), "a drug without its quantity is not kept")
-    start_day, through = _read_occurrence(node)
+    start_day, through = ln.read_serviced(node, day="occurrenceDateTime", period="occurrencePeriod")
     units, basis = ln.read_quantity(node)
     charge = cs.read_money(node.child("priceOverride", required=True))
     team = []
@@ -208,31 +197,6 @@ def read_charge_item(node: Node, resolver: Resolver) -> LineItem | None:
     except (BillingError, ValueError, TypeError) as exc:
         reader.fail(node.path, str(exc))
         return None
-
-
-def _first_identifier(node: Node) -> str | None:
-    identifiers = node.children("identifier")
-    rid = node.text("id")
-    value = identifiers[0].text("value") if identifiers else rid
-    for extra in identifiers[1:]:
-        node.reader.lose(extra.path, "only the first identifier is kept")
-    if value is None:
-        node.reader.fail(node.at("identifier"), "required by the library: the line's id")
-    return value
-
-
-def _read_occurrence(node: Node) -> tuple[datetime.date | None, datetime.date | None]:
-    if node.has("occurrencePeriod"):
-        period = node.child("occurrencePeriod")
-        return (
-            (None, None)
-            if period is None
-            else (period.date("start", required=True), period.date("end"))
-        )
-    day = node.date("occurrenceDateTime")
-    if day is None:
-        node.reader.fail(node.at("occurrenceDateTime"), "required by the library: the service date")
-    return day, None
 
 
 def charge_item_from_fhir(

@@ -208,29 +208,33 @@ def _count(value: Decimal) -> int | Decimal:
     )
 
 
-def serviced(line: LineItem) -> Resource:
-    """servicedDate, or servicedPeriod for a multi-day line."""
+def serviced(
+    line: LineItem, *, day: str = "servicedDate", period: str = "servicedPeriod"
+) -> Resource:
+    """servicedDate, or servicedPeriod for a multi-day line (or the elements named)."""
     if line.service_through is None:
-        return {"servicedDate": line.service_date.isoformat()}
+        return {day: line.service_date.isoformat()}
     return {
-        "servicedPeriod": {
+        period: {
             "start": line.service_date.isoformat(),
             "end": line.service_through.isoformat(),
         }
     }
 
 
-def read_serviced(item: Node) -> tuple[datetime.date | None, datetime.date | None]:
-    """The service date and, for a period, its last day."""
-    if item.has("servicedPeriod"):
-        period = item.child("servicedPeriod")
-        if period is None:
+def read_serviced(
+    item: Node, *, day: str = "servicedDate", period: str = "servicedPeriod"
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The service date and, for a period, its last day (from the elements named)."""
+    if item.has(period):
+        span = item.child(period)
+        if span is None:
             return None, None
-        return period.date("start", required=True), period.date("end")
-    day = item.date("servicedDate")
-    if day is None:
-        item.reader.fail(item.at("servicedDate"), "required by the library: the service date")
-    return day, None
+        return span.date("start", required=True), span.date("end")
+    first = item.date(day)
+    if first is None:
+        item.reader.fail(item.at(day), "required by the library: the service date")
+    return first, None
 
 
 def role(member_role: CareRole, description: str) -> Resource:

@@ -20,6 +20,7 @@ from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import BillingError
 from billing_core.fhir._base import Loss, Node, Reader, Resource, fhir_id, prune
 from billing_core.fhir._persons import address, patient_resource, read_address, read_patient
+from billing_core.fhir._required import missing_elements
 from billing_core.parties import (
     Coverage,
     CoverageSequence,
@@ -103,6 +104,9 @@ class Resolver:
             return None
         node = ref.reader.node(resource, path)
         node.raw("resourceType")
+        if key not in self._followed:
+            for missing in missing_elements(resource, str(kind), path):
+                ref.reader.fail(missing, "required element missing")
         if key in self._followed:  # read once; a second reference adds nothing to report
             for element in node.unread():
                 node.raw(element)

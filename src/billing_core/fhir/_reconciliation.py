@@ -208,7 +208,9 @@ def payment_reconciliation_from_fhir(
         >>> payment_reconciliation_from_fhir({"resourceType": "PaymentReconciliation"})
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: 3 problems:
+        billing_core.errors.ValidationError: 5 problems:
+          - PaymentReconciliation.status: required element missing
+          - PaymentReconciliation.created: required element missing
           - PaymentReconciliation.paymentDate: required element missing
           - PaymentReconciliation.paymentAmount: required element missing
           - PaymentReconciliation.paymentIdentifier: required by the library: the trace number
