@@ -10,7 +10,6 @@
 | ``remarks`` | ``processNote`` (each a RARC), not referred to by an item |
 | line | ``item``: R5 ``traceNumber`` (line control number), ``adjudication`` (submitted, eligible, benefit, one per CAS), ``noteNumber`` |
 | the remittance's ``paid_date``, ``trace_number``, ``payer``, ``payee`` | ``created``, ``payment``, ``insurer``, ``requestor`` |
-| ``references``, claim dates, ``parties``, ``amounts``, ``quantities``; a line's ``service_end``, ``references``, ``amounts``, ``quantities`` | not carried: reported lost |
 
 A CAS adjustment is an adjudication whose category is ``deductible`` for
 ``PR-1``, ``copay`` for ``PR-3``, and otherwise the group code in the library's
@@ -119,7 +118,9 @@ def status_losses(payment: ClaimPayment, where: str) -> list[Loss]:
     return [Loss(f"{where}.status", "FHIR has no element for the 835 claim status")]
 
 
-_CLAIM_DETAIL: Final = (
+# The 835's informational parts (DESIGN §7: they never enter balancing) that neither a
+# ClaimResponse nor an ExplanationOfBenefit carries: reported lost when present.
+_CLAIM_INFORMATION: Final = (
     "references",
     "statement_start",
     "statement_end",
@@ -129,24 +130,20 @@ _CLAIM_DETAIL: Final = (
     "amounts",
     "quantities",
 )
-_LINE_DETAIL: Final = ("service_end", "references", "amounts", "quantities")
+_LINE_INFORMATION: Final = ("references", "amounts", "quantities", "service_end")
 
 
-def detail_losses(payment: ClaimPayment, where: str) -> list[Loss]:
-    """The 835 details of a claim payment and its lines that the mapping does not carry.
-
-    References, claim dates, names, informational amounts and quantities (and a
-    line's service end): each one present is reported lost, by field.
-    """
+def information_losses(payment: ClaimPayment, where: str) -> list[Loss]:
+    """The 835 references, dates, names, amounts and quantities a FHIR answer does not hold."""
     out = [
-        Loss(f"{where}.{name}", "an 835 detail the FHIR mapping does not carry")
-        for name in _CLAIM_DETAIL
+        Loss(f"{where}.{name}", "835 information FHIR's adjudication has no element for")
+        for name in _CLAIM_INFORMATION
         if getattr(payment, name) not in (None, ())
     ]
     for index, line in enumerate(payment.lines):
         out.extend(
-            Loss(f"{where}.lines[{index}].{name}", "an 835 detail the FHIR mapping does not carry")
-            for name in _LINE_DETAIL
+            Loss(f"{where}.lines[{index}].{name}", "835 information an item has no element for")
+            for name in _LINE_INFORMATION
             if getattr(line, name) not in (None, ())
         )
     return out
@@ -241,7 +238,7 @@ def claim_response_to_fhir(
     lost = [
         *status_losses(payment, "payment"),
         *line_losses(payment, "payment", item_codes=False),
-        *detail_losses(payment, "payment"),
+        *information_losses(payment, "payment"),
     ]
     report = LossReport(
         direction=Direction.TO_FHIR,

@@ -24,7 +24,7 @@ from billing_core.fhir._adjudication import (
     build_payment,
     cas_entry,
     claim_payment_fields,
-    detail_losses,
+    information_losses,
     line_adjudication,
     line_losses,
     notes,
@@ -257,7 +257,7 @@ def _eob(
         *written.report.lost,
         *status_losses(payment, "payment"),
         *line_losses(payment, "payment", item_codes=True),
-        *detail_losses(payment, "payment"),
+        *information_losses(payment, "payment"),
         *(Loss(f"payment.lines[{i}]", "no claim line has its line control number") for i in rest),
     ]
     report = LossReport(direction=Direction.TO_FHIR, lost=lost)
