@@ -186,6 +186,7 @@ def kpis(
         m = {name: Money.from_minor(row[name], code) for name in INPUTS}
         ratios = (
             gross_collection_rate(m["payments"], m["charges"]),
+            # the same lag rule as kpis.period_kpis: undefined, never an error
             period_net_collection_rate(m["payments"], m["charges"], m["contractual_adjustments"]),
             bad_debt_rate(m["bad_debt"], m["charges"]),
             days_in_ar(m["total_ar"], m["charges"], (end - start).days + 1),
