@@ -9,13 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 
 from billing_core._examples import example_claim
 from billing_core.charges import Category, DocumentKind, DocumentRef, LineItem, UnitBasis
 from billing_core.claims import Claim, ClaimFrequency
-from billing_core.codes import CodeSystem, ProcedureCode
+from billing_core.codes import CodeSystem, DiagnosisSystem, ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.fhir import Direction, claim_from_fhir, claim_to_fhir, dumps, loads
 from billing_core.money import Money
@@ -117,6 +118,18 @@ def test_a_rich_claim_round_trips_with_only_the_account_lost() -> None:
     }
     assert item["diagnosisSequence"] == [2, 1]
     assert dumps(item["unitPrice"]) == '{"value":600.125,"currency":"USD"}'
+
+
+def test_icd9_diagnoses_keep_their_code_system() -> None:
+    # A claim of 2015-09-30 coded in ICD-9-CM (HL7's system URI for it: sid/icd-9-cm)
+    claim = example_claim(service_date=datetime.date(2015, 9, 30))
+    claim = attrs.evolve(claim, diagnoses=["ICD-9-CM:250.00"])
+    back, written = _round_trip(claim)
+    assert written.value["diagnosis"][0]["diagnosisCodeableConcept"] == {
+        "coding": [{"system": "http://hl7.org/fhir/sid/icd-9-cm", "code": "250.00"}]
+    }
+    assert back.diagnoses == claim.diagnoses
+    assert back.diagnoses[0].system is DiagnosisSystem.ICD9CM
 
 
 def test_what_fhir_cannot_hold_is_reported_by_field() -> None:

@@ -563,3 +563,17 @@ def test_corpus_corrected_name_reference_and_coverage_amount(corpus_dir: Path) -
     assert first.references == (Reference(qualifier="EA", value="PATIENT ACCOUNT NUMBER"),)
     assert first.amounts == (SupplementalAmount(qualifier="AU", amount=usd("34.25")),)
     assert first.lines[0].allowed == usd("6")
+
+
+def test_the_fhir_mappings_report_the_835_details_lost() -> None:
+    from billing_core.fhir import claim_response_to_fhir
+
+    (r,) = read_835(TEXT)
+    report = claim_response_to_fhir(r.claims[0], r, patient_id=None).report
+    lost = {loss.path for loss in report.lost}
+    claim_level = ("references", "statement_start", "statement_end", "coverage_expiration",
+                   "received_date", "parties", "amounts", "quantities")  # fmt: skip
+    assert {f"payment.{name}" for name in claim_level} <= lost
+    line_level = ("service_end", "references", "amounts", "quantities")
+    assert {f"payment.lines[0].{name}" for name in line_level} <= lost
+    assert "ROE" not in repr(report) and "M123456789" not in repr(report)

@@ -18,7 +18,7 @@ import billing_core.fhir._codes as cs
 import billing_core.fhir._lines as ln
 from billing_core.charges import AttachmentTransmission, DocumentKind, DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency, PriorPayerAdjudication
-from billing_core.codes import DiagnosisCode, PlaceOfService, RevenueCode
+from billing_core.codes import DiagnosisCode, DiagnosisSystem, PlaceOfService, RevenueCode
 from billing_core.errors import BillingError, ValidationError
 from billing_core.fhir._base import Mapped, Node, Reader, start, unkept
 from billing_core.fhir._claim_write import DOCUMENT_KIND_SYSTEM, TRACE_NUMBER, claim_to_fhir
@@ -37,20 +37,24 @@ __all__ = ["claim_from_fhir"]
 
 
 def _diagnoses(node: Node) -> dict[int, DiagnosisCode]:
-    """Each ICD-10-CM diagnosis by its sequence; others are reported not kept."""
+    """Each ICD-10-CM or ICD-9-CM diagnosis by its sequence; others are reported not kept."""
     found: dict[int, DiagnosisCode] = {}
     for entry in node.children("diagnosis"):
         sequence = entry.integer("sequence")
-        codes = cs.codes(entry.child("diagnosisCodeableConcept"), (cs.ICD10CM,))
+        codes = cs.codes(entry.child("diagnosisCodeableConcept"), (cs.ICD10CM, cs.ICD9CM))
         entry.lose("type", "a diagnosis type is not kept (the first is the principal)")
         entry.lose("diagnosisReference", "a diagnosis by reference is not kept")
         entry.lose("onAdmission", "present-on-admission is not kept")
         entry.lose("packageCode", "a package code is not kept")
         if sequence is None or not codes:
-            node.reader.lose(entry.path, "a diagnosis without an ICD-10-CM code is not kept")
+            node.reader.lose(
+                entry.path, "a diagnosis without an ICD-10-CM or ICD-9-CM code is not kept"
+            )
             continue
+        system, code = codes[0]
+        kind = DiagnosisSystem.ICD9CM if system == cs.ICD9CM else DiagnosisSystem.ICD10CM
         try:
-            found[sequence] = DiagnosisCode(codes[0][1])
+            found[sequence] = DiagnosisCode(code, kind)
         except (BillingError, ValueError) as exc:
             node.reader.lose(entry.path, f"not kept: {exc}")
     return found

@@ -7,7 +7,7 @@
 | ``coverage`` | the focal ``insurance``'s ``coverage``, ``insurer``; the Coverage included |
 | ``claim_date`` | ``created`` |
 | ``total_charge`` | ``total`` |
-| ``diagnoses`` | ``diagnosis[n].diagnosisCodeableConcept`` (ICD-10-CM) |
+| ``diagnoses`` | ``diagnosis[n].diagnosisCodeableConcept`` (ICD-10-CM, or ICD-9-CM) |
 | ``care_team`` | ``careTeam`` (with roles); the first billing provider is also ``provider`` |
 | ``place_of_service`` | each ``item.locationCodeableConcept`` |
 | ``frequency`` | ``status`` (void: cancelled), ``related`` (prior claim) |
@@ -27,6 +27,7 @@ import billing_core.fhir._codes as cs
 import billing_core.fhir._lines as ln
 from billing_core.charges import DocumentRef, LineItem
 from billing_core.claims import Claim, ClaimFrequency
+from billing_core.codes import DiagnosisCode, DiagnosisSystem
 from billing_core.fhir._base import (
     Direction,
     Loss,
@@ -213,6 +214,12 @@ def _claim_losses(claim: Claim, team: _Team) -> list[Loss]:
     return lost
 
 
+def _diagnosis(code: DiagnosisCode) -> Resource:
+    """A diagnosis as a CodeableConcept of its own code system (ICD-10-CM or ICD-9-CM)."""
+    system = cs.ICD9CM if code.system is DiagnosisSystem.ICD9CM else cs.ICD10CM
+    return cs.concept(system, code.dotted)
+
+
 def _period(start: Any, end: Any) -> Resource:
     return {
         "start": None if start is None else start.isoformat(),
@@ -273,7 +280,7 @@ def claim_to_fhir(claim: Claim) -> Mapped[Resource]:
             "careTeam": team.entries,
             "supportingInfo": info,
             "diagnosis": [
-                {"sequence": n, "diagnosisCodeableConcept": cs.concept(cs.ICD10CM, code.dotted)}
+                {"sequence": n, "diagnosisCodeableConcept": _diagnosis(code)}
                 for n, code in enumerate(claim.diagnoses, 1)
             ],
             "insurance": [*priors, insurance],

@@ -19,6 +19,7 @@ from billing_core.money import Money
 
 # Code systems of the standards (FHIR terminology, US Core, CARIN Blue Button).
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD9CM: Final = "http://hl7.org/fhir/sid/icd-9-cm"  # diagnoses of services before 2015-10-01
 CPT: Final = "http://www.ama-assn.org/go/cpt"
 HCPCS: Final = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 CDT: Final = "http://www.ada.org/cdt"
