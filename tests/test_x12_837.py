@@ -290,7 +290,9 @@ def test_a_secondary_claim_carries_the_cob_loops() -> None:
     text = p837([claim])
     assert pyx12_errors(text) == []
     assert seg_list(text, "SBR") == ["SBR*S********CI", "SBR*P*19*G-55******CI"]
-    assert seg_list(text, "AMT") == ["AMT*D*240"]
+    # Acme answered line by line with no claim-level patient share: the remaining patient
+    # liability goes on each line (2430 AMT*EAF: the line's PR), not on the claim.
+    assert seg_list(text, "AMT") == ["AMT*D*240", "AMT*EAF*20", "AMT*EAF*6.14", "AMT*EAF*20"]
     assert seg_list(text, "SVD") == [
         "SVD*87726*120*HC:99214:25**1",
         "SVD*87726*40*HC:J1100**2.5",

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from typing import Final
 
 from billing_core.charges import Category, DocumentRef, LineItem, UnitBasis
-from billing_core.claims import Claim
+from billing_core.claims import Claim, PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, DiagnosisSystem
 from billing_core.errors import Finding
+from billing_core.money import Money
 from billing_core.parties import Address, CareRole, Coverage, Patient, Provider, ProviderKind
 from billing_core.remittance import CasAdjustment
 from billing_core.x12._lengths import MAX_LENGTHS, too_long
@@ -380,12 +381,31 @@ def _cas(out: Out, adjustments: Iterable[CasAdjustment]) -> None:
             out.seg(*elements)
 
 
+def _patient_share(adjustments: Iterable[CasAdjustment]) -> int:
+    return sum(a.amount.minor for a in adjustments if a.group.value == "PR")
+
+
+def _liability_by_line(prior: PriorPayerAdjudication) -> bool:
+    """Whether the remaining patient liability goes on the lines (2430) or the claim (2320).
+
+    X12 RFIs 1391 and 1515: it is required once a prior payer has adjudicated,
+    zero included, on the lines when that payer answered line by line, else once
+    for the claim, never both; a patient share the payer gave at claim level
+    can only be reported for the claim.
+    """
+    return bool(prior.lines) and _patient_share(prior.claim_adjustments) == 0
+
+
 def _prior_payers(out: Out, claim: Claim) -> None:
     for prior in claim.prior_payers:
         coverage = prior.coverage
         _sbr(out, coverage, other=True)
         _cas(out, prior.claim_adjustments)
         out.seg("AMT", "D", money_text(prior.paid))
+        if not _liability_by_line(prior):
+            every = (*prior.claim_adjustments, *(a for ln in prior.lines for a in ln.adjustments))
+            remaining = Money.from_minor(_patient_share(every), prior.paid.currency)
+            out.seg("AMT", "EAF", money_text(remaining))
         out.seg("OI", "", "", "Y", "" if out.institutional else "P", "", "Y")
         subscriber = _subscriber(out, claim, coverage) or Patient(id="?", name="?")
         if subscriber.name == "?":
@@ -463,6 +483,11 @@ def _line(out: Out, claim: Claim, number: int, line: LineItem) -> None:
             )
             _cas(out, adjudication.adjustments)
             out.seg("DTP", "573", "D8", date_text(prior.adjudicated_on))
+            if _liability_by_line(prior):
+                remaining = Money.from_minor(
+                    _patient_share(adjudication.adjustments), prior.paid.currency
+                )
+                out.seg("AMT", "EAF", money_text(remaining))
 
 
 def write_claim(out: Out, claim: Claim) -> None:
