@@ -134,7 +134,16 @@ PROTECTED_FIELDS: Final = frozenset(
 The one list behind every error message about a field: a message about one of
 these names the field and the problem, never the value."""
 
-PROTECTED_OWNED_FIELDS: Final = frozenset({("Patient", "id"), ("Guarantor", "id"), ("Party", "id")})
+PROTECTED_OWNED_FIELDS: Final = frozenset(
+    {
+        ("Patient", "id"),
+        ("Guarantor", "id"),
+        ("Party", "id"),
+        # an 835's names (remittance.ClaimParty) and payer references (a member id, a record number)
+        ("ClaimParty", "identifier"),
+        ("Reference", "value"),
+    }
+)
 """``(class name, field)`` pairs that are protected only in their class.
 
 A patient's or guarantor's ``id`` is a patient identifier; an ``id`` elsewhere

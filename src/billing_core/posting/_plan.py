@@ -18,6 +18,7 @@ from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalancingReport, balancing_report
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
+from billing_core.fees import Contract
 from billing_core.ledger import AppealHold, Bucket, CashHeld, Entry, Party, Reversal
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
@@ -53,6 +54,7 @@ from billing_core.posting._types import (
     PostingPlan,
     UnmatchedPolicy,
 )
+from billing_core.posting._variances import check_contracts, plan_variances
 from billing_core.remittance import ClaimPayment, Remittance
 
 
@@ -71,6 +73,7 @@ def plan_posting(
     earlier: Iterable[Remittance] = (),
     different_payment: bool = False,
     effective: datetime.date | None = None,
+    contracts: Mapping[str, Contract] | None = None,
 ) -> PostingPlan:
     """Plan the posting of a remittance (pure: nothing is recorded).
 
@@ -114,6 +117,14 @@ def plan_posting(
         different_payment: The caller says this remittance is another payment
             than the one it looks like: no probable-duplicate check.
         effective: The date of the entries; the remittance's paid date by default.
+        contracts: The payers' contracts by payer id (the id of the payer of
+            the claim's coverage). Each claim payment of one of ``claims``
+            whose payer has one, not a reversal and adjudicated, is set
+            against it with [`payment_variance`][billing_core.fees.payment_variance]:
+            the reports are the plan's
+            [`variances`][billing_core.posting.PostingPlan.variances] and their
+            findings (each line under- or overpaid) join the plan's as
+            warnings. None given: no variance.
 
     Returns:
         The plan; [`PostingPlan.refused`][billing_core.posting.PostingPlan.refused]
@@ -122,7 +133,8 @@ def plan_posting(
     Raises:
         ValidationError: If ``coverages`` holds something other than coverages
             or buckets (every bad value named, with its account and position),
-            or ``history`` is a mapping (line balances go in ``balances``).
+            ``history`` is a mapping (line balances go in ``balances``), or
+            ``contracts`` holds something other than contracts by payer id.
         TypeError: If ``unmatched`` or ``denials`` is not a policy.
 
     Examples:
@@ -143,6 +155,7 @@ def plan_posting(
         billing_core.errors.ValidationError: coverages['A1'][0]: not a Coverage or a Bucket: 'primary' (str)
     """  # noqa: E501
     _check_policies(unmatched, denials)
+    by_payer = check_contracts(contracts)
     entries = _entries(history)
     earlier = tuple(earlier)
     inputs, claim_findings = read_inputs(
@@ -179,10 +192,13 @@ def plan_posting(
         *order_findings,
         *folded.findings,
     ]
+    variances, found = plan_variances(remittance, inputs.claims, by_payer)
+    findings.extend(found)
     links: Mapping[str, str] = {}
     if remittance.provider_adjustments:
         links = claim_links(inputs.claims, remittance, entries, earlier)
-    return assemble(inputs, folded, findings, report, links, accept_unbalanced=accept_unbalanced)
+    plan = assemble(inputs, folded, findings, report, links, accept_unbalanced=accept_unbalanced)
+    return attrs.evolve(plan, variances=variances) if variances else plan
 
 
 def _check_policies(unmatched: object, denials: object) -> None:

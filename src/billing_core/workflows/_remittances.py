@@ -12,6 +12,7 @@ import attrs
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding, IncompleteBatchError, NotFoundError, ValidationError
+from billing_core.fees import Contract
 from billing_core.ledger import Bucket, Entry
 from billing_core.parties import Coverage
 from billing_core.posting import (
@@ -54,6 +55,7 @@ class _Options:
     denials: DenialPolicy
     different_payment: bool
     effective: datetime.date
+    contracts: Mapping[str, Contract] | None = None
 
 
 def _plan(
@@ -77,6 +79,7 @@ def _plan(
         earlier=earlier,
         different_payment=options.different_payment,
         effective=options.effective,
+        contracts=options.contracts,
     )
 
 
@@ -215,6 +218,7 @@ def post_remittance(
     denials: DenialPolicy = DEFAULT_DENIAL_POLICY,
     different_payment: bool = False,
     effective: datetime.date | None = None,
+    contracts: Mapping[str, Contract] | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
     backoff: Backoff = DEFAULT_BACKOFF,
 ) -> RemittanceResult:
@@ -267,6 +271,9 @@ def post_remittance(
         different_payment: The caller says the remittance is another payment
             than the one it looks like (no probable-duplicate refusal).
         effective: The entries' date; the remittance's paid date by default.
+        contracts: The payers' contracts by payer id: each claim payment is
+            set against its payer's (see [`plan_posting`][billing_core.posting.plan_posting]);
+            the reports are ``result.variances``, their warnings among the findings.
         max_attempts: How many times to re-read and retry on a concurrent write.
         backoff: How long to wait before each retry.
 
@@ -302,6 +309,7 @@ def post_remittance(
         denials=denials,
         different_payment=different_payment,
         effective=remittance.paid_date if effective is None else effective,
+        contracts=contracts,
     )
     own = remittance_account(remittance.payer, remittance.trace_number)
 
