@@ -118,6 +118,30 @@ def status_losses(payment: ClaimPayment, where: str) -> list[Loss]:
     return [Loss(f"{where}.status", "FHIR has no element for the 835 claim status")]
 
 
+_SUPPLEMENTAL_CLAIM: Final = (
+    "references", "statement_start", "statement_end", "coverage_expiration", "received_date",
+    "parties", "amounts", "quantities",
+)  # fmt: skip
+_SUPPLEMENTAL_LINE: Final = ("service_end", "references", "amounts", "quantities")
+_SUPPLEMENTAL_WHY: Final = "the 835's supplemental information has no element in this resource"
+
+
+def supplemental_losses(payment: ClaimPayment, where: str) -> list[Loss]:
+    """The 835's supplemental fields (REF, DTM, NM1, AMT, QTY) a payment holds, as losses."""
+    out = [
+        Loss(f"{where}.{name}", _SUPPLEMENTAL_WHY)
+        for name in _SUPPLEMENTAL_CLAIM
+        if getattr(payment, name) not in (None, ())
+    ]
+    for index, line in enumerate(payment.lines):
+        out.extend(
+            Loss(f"{where}.lines[{index}].{name}", _SUPPLEMENTAL_WHY)
+            for name in _SUPPLEMENTAL_LINE
+            if getattr(line, name) not in (None, ())
+        )
+    return out
+
+
 def line_losses(payment: ClaimPayment, where: str, *, item_codes: bool) -> list[Loss]:
     """The line fields a ClaimResponse item cannot hold (an EOB item holds the codes)."""
     if item_codes:
@@ -204,7 +228,11 @@ def claim_response_to_fhir(
             "processNote": note_list,
         }
     )
-    lost = [*status_losses(payment, "payment"), *line_losses(payment, "payment", item_codes=False)]
+    lost = [
+        *status_losses(payment, "payment"),
+        *line_losses(payment, "payment", item_codes=False),
+        *supplemental_losses(payment, "payment"),
+    ]
     report = LossReport(
         direction=Direction.TO_FHIR,
         lost=lost,
