@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -157,29 +156,6 @@ def test_a_claim_response_field_by_field() -> None:
     assert fhir["total"][2]["category"]["coding"][0]["code"] == "memberliability"
     back = claim_response_from_fhir(loads(dumps(fhir)))
     assert back.value == payment
-
-
-def test_the_835_supplemental_fields_are_reported_lost() -> None:
-    payment = _payment()
-    line = attrs.evolve(payment.lines[0], service_date=datetime.date(2024, 3, 4),
-                        service_end=datetime.date(2024, 3, 6))  # fmt: skip
-    payment = attrs.evolve(payment, lines=[line], statement_start=datetime.date(2024, 3, 4),
-                           statement_end=datetime.date(2024, 3, 6),
-                           received_date=datetime.date(2024, 3, 10))  # fmt: skip
-    response = claim_response_to_fhir(payment, _remittance(payment), patient_id="P1")
-    eob = explanation_of_benefit_to_fhir(example_claim(), payment, _remittance(payment))
-    why = "the 835's supplemental information has no element in this resource"
-    supplemental = [
-        "payment.statement_start",
-        "payment.statement_end",
-        "payment.received_date",
-        "payment.lines[0].service_end",
-    ]
-    for written in (response, eob):
-        validate_r4(written.value)
-        assert [(x.path, x.reason) for x in written.report.lost if x.reason == why] == [
-            (path, why) for path in supplemental
-        ]
 
 
 @settings(max_examples=30)

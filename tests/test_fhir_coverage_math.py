@@ -321,11 +321,12 @@ MAPPED_FIELDS: dict[type[Any], set[str]] = {
                  "paid_date", "claims", "provider_adjustments", "id"},
     ClaimPayment: {"patient_control_number", "status", "charge", "paid", "patient_responsibility",
                    "payer_claim_control_number", "adjustments", "remarks", "lines",
+                   # 835 information, reported lost (fhir._adjudication.information_losses)
                    "references", "statement_start", "statement_end", "coverage_expiration",
                    "received_date", "parties", "amounts", "quantities"},
     ServicePayment: {"line_control_number", "procedure", "submitted_procedure", "charge", "paid",
-                     "allowed", "units", "service_date", "service_end", "adjustments", "remarks",
-                     "references", "amounts", "quantities"},
+                     "allowed", "units", "service_date", "adjustments", "remarks",
+                     "references", "amounts", "quantities", "service_end"},
     CasAdjustment: {"group", "reason", "amount", "quantity"},
     ProviderAdjustment: {"reason", "reference", "amount", "provider_id", "fiscal_period_end"},
 }  # fmt: skip

@@ -50,7 +50,7 @@ from typing import Final
 
 import attrs
 
-from billing_core.errors import Finding, Severity
+from billing_core.errors import CurrencyMismatchError, Finding, Severity
 from billing_core.money import Money
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 
@@ -190,9 +190,21 @@ class BalanceCheck:
 def _make_check(
     rule: str, location: str, left_label: str, left: Money, terms: list[tuple[str, Money]]
 ) -> BalanceCheck:
-    # Summed as ints, in the reported side's currency: a remittance's constructors already
-    # refuse a second currency, so no term needs checking again.
-    right = Money.from_minor(sum(m.minor for _, m in terms), left.currency)
+    # The one currency check of every rule: a remittance's constructors already refuse a
+    # second currency, but the COB rules take loose amounts, and adding minor units of two
+    # currencies would give a verdict on nothing.
+    code = left.currency
+    total = 0
+    mixed = False
+    # One plain loop sums and checks (cheaper than the sum alone over a generator): this
+    # runs for every line and claim that posting plans.
+    for _, m in terms:
+        mixed = mixed or m.currency != code
+        total += m.minor
+    if mixed:
+        others = ", ".join(f"{label} in {m.currency}" for label, m in terms if m.currency != code)
+        raise CurrencyMismatchError(f"{location}: {left_label} in {code}, but {others}")
+    right = Money.from_minor(total, code)
     return BalanceCheck(
         rule=rule,
         location=location,
@@ -346,6 +358,10 @@ def balance_cob_line(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
@@ -385,13 +401,21 @@ def balance_cob_claim(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
         >>> prior = CasAdjustment.from_cas("PR", ("1", usd("20")))
         >>> balance_cob_claim(usd("100"), usd("80"), prior).ok
         True
-    """
+        >>> balance_cob_claim(usd("100"), Money("80", "EUR"), prior)
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.CurrencyMismatchError: claim: claim charge in USD, but prior payer paid in EUR
+    """  # noqa: E501
     terms = _paid_terms(prior_paid)
     terms.extend((f"prior claim CAS {a.key}", a.amount) for a in claim_adjustments)
     terms.extend((f"prior line CAS {a.key}", a.amount) for a in line_adjustments)

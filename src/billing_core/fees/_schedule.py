@@ -246,7 +246,10 @@ class FeeSchedule:
     A lookup takes the entry of the code in force on the service date; with
     modifiers, the entry for the first of them the schedule prices for that
     code (a ``26`` or ``TC`` row), else the code's own entry; with a place of
-    service, the entry for that place, else the entry for any place.
+    service, the entry for that place, else the entry for any place. Keys are
+    tried from the most specific (modifier and place) to the least (the code
+    alone), and the first with an entry in force on the date wins: a key whose
+    entries are all for other dates falls through to the next.
 
     Attributes:
         name: What the schedule is, e.g. ``"Acme PPO 2024"``.
@@ -347,8 +350,11 @@ class FeeSchedule:
             # The place-specific row first, then the row for any place.
             for where in (place, "") if place else ("",):
                 periods = self._keyed.get((key, modifier, where))
-                if periods is not None:
-                    return periods.on(on)
+                # A key whose rows are all for other dates does not price the line: the next,
+                # less specific key may (a -26 row that ended last year, the code's row now).
+                found = None if periods is None else periods.on(on)
+                if found is not None:
+                    return found
         return None
 
     def price(

@@ -118,25 +118,32 @@ def status_losses(payment: ClaimPayment, where: str) -> list[Loss]:
     return [Loss(f"{where}.status", "FHIR has no element for the 835 claim status")]
 
 
-_SUPPLEMENTAL_CLAIM: Final = (
-    "references", "statement_start", "statement_end", "coverage_expiration", "received_date",
-    "parties", "amounts", "quantities",
-)  # fmt: skip
-_SUPPLEMENTAL_LINE: Final = ("service_end", "references", "amounts", "quantities")
-_SUPPLEMENTAL_WHY: Final = "the 835's supplemental information has no element in this resource"
+# The 835's informational parts (DESIGN §7: they never enter balancing) that neither a
+# ClaimResponse nor an ExplanationOfBenefit carries: reported lost when present.
+_CLAIM_INFORMATION: Final = (
+    "references",
+    "statement_start",
+    "statement_end",
+    "coverage_expiration",
+    "received_date",
+    "parties",
+    "amounts",
+    "quantities",
+)
+_LINE_INFORMATION: Final = ("references", "amounts", "quantities", "service_end")
 
 
-def supplemental_losses(payment: ClaimPayment, where: str) -> list[Loss]:
-    """The 835's supplemental fields (REF, DTM, NM1, AMT, QTY) a payment holds, as losses."""
+def information_losses(payment: ClaimPayment, where: str) -> list[Loss]:
+    """The 835 references, dates, names, amounts and quantities a FHIR answer does not hold."""
     out = [
-        Loss(f"{where}.{name}", _SUPPLEMENTAL_WHY)
-        for name in _SUPPLEMENTAL_CLAIM
+        Loss(f"{where}.{name}", "835 information FHIR's adjudication has no element for")
+        for name in _CLAIM_INFORMATION
         if getattr(payment, name) not in (None, ())
     ]
     for index, line in enumerate(payment.lines):
         out.extend(
-            Loss(f"{where}.lines[{index}].{name}", _SUPPLEMENTAL_WHY)
-            for name in _SUPPLEMENTAL_LINE
+            Loss(f"{where}.lines[{index}].{name}", "835 information an item has no element for")
+            for name in _LINE_INFORMATION
             if getattr(line, name) not in (None, ())
         )
     return out
@@ -231,7 +238,7 @@ def claim_response_to_fhir(
     lost = [
         *status_losses(payment, "payment"),
         *line_losses(payment, "payment", item_codes=False),
-        *supplemental_losses(payment, "payment"),
+        *information_losses(payment, "payment"),
     ]
     report = LossReport(
         direction=Direction.TO_FHIR,

@@ -30,9 +30,9 @@ from billing_core.kpis._rates import (
     bad_debt_rate,
     days_in_ar,
     gross_collection_rate,
-    net_collection_rate,
     percent_ar_over_90,
     percent_ar_over_120,
+    period_net_collection_rate,
 )
 from billing_core.kpis._sets import KpiSet, KpiTrend
 from billing_core.ledger import Entry, WriteOffReason
@@ -91,6 +91,11 @@ def period_kpis(
     applied, contractual adjustments (CO and PI taken off), bad-debt
     write-offs; reversals count in the period they are effective. The A/R is
     the open balance at ``end`` (credits left out), aged by date of service.
+
+    A period's adjustments and payments are often for earlier periods'
+    charges: its net collection rate is undefined when its contractual
+    adjustments are as much as its charges or more (measure a longer period),
+    and the other KPIs are computed all the same.
 
     The set holds, in order: gross collection rate, net collection rate, bad
     debt rate, days in A/R (over the period's length in days), % of A/R over
@@ -157,7 +162,9 @@ def period_kpis(
     total_ar = report.total.total
     ratios = [
         gross_collection_rate(money["payments"], money["charges"]),
-        net_collection_rate(money["payments"], money["charges"], money["contractual"]),
+        # Undefined, not an error, when the period's adjustments (of earlier charges) are as
+        # much as its charges: HFMA measures the rate over a period long enough for the lag.
+        period_net_collection_rate(money["payments"], money["charges"], money["contractual"]),
         bad_debt_rate(money["bad_debt"], money["charges"]),
         # Both ends are included in the period: January has 31 days, not 30.
         days_in_ar(total_ar, money["charges"], (end - start).days + 1),

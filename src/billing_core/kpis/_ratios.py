@@ -108,7 +108,8 @@ class Ratio:
         scale: The factor applied: 100 for percentages, the period length for
             days in A/R, 1 otherwise.
         value: ``numerator x scale / denominator`` rounded to [`RATIO_PLACES`][]
-            places half up; ``None`` when the denominator is zero.
+            places half up; ``None`` when undefined: the denominator is zero
+            (or, for a period's net collection rate, not positive).
         unit: What the value measures.
         definition: How it is computed, in words.
         undefined_reason: Why the value is undefined (empty when it is defined).
@@ -194,7 +195,7 @@ class Ratio:
 
     @property
     def is_defined(self) -> bool:
-        """Whether the value is defined (the denominator is not zero).
+        """Whether the value is defined (``value`` is not ``None``).
 
         Examples:
             >>> from billing_core.kpis import clean_claim_rate
@@ -212,10 +213,11 @@ class Ratio:
             >>> gross_collection_rate(Money("1.00", "USD"), Money("3.00", "USD")).exact
             Fraction(100, 3)
         """
-        den = minor_of(self.denominator)
-        if den == 0:
+        # Undefined follows the value: a period's net collection rate is undefined over a
+        # negative denominator too (see kpis.period_kpis).
+        if self.value is None:
             return None
-        return Fraction(minor_of(self.numerator) * self.scale, den)
+        return Fraction(minor_of(self.numerator) * self.scale, minor_of(self.denominator))
 
     def to_record(self, *, money: MoneyForm = "decimal") -> Record:
         """The ratio as a flat row of plain values.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
 
+from billing_core._coverage import same_service
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import Finding
@@ -135,20 +136,6 @@ def match_lines(
         line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
         posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn), line_denied))
     return posts, findings, held
-
-
-def same_service(item: LineItem, payment: ServicePayment) -> bool:
-    """Whether a service line is our line by procedure (no modifiers), service date and charge."""
-    if item.charge.minor != payment.charge.minor:
-        return False
-    # SVC06 holds the code as we submitted it when the payer adjudicated another one
-    # (SVC01): matching on it finds our line even after a recode.
-    code = payment.submitted_procedure or payment.procedure
-    if code is None or item.procedure is None or item.procedure.code != code.code:
-        return False
-    day = payment.service_date
-    # A line billed over a period (from/through) matches any service date within it.
-    return day is None or item.service_date <= day <= item.service_end
 
 
 def _match_by_service(

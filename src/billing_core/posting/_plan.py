@@ -121,8 +121,7 @@ def plan_posting(
             the claim's coverage). Each claim payment of one of ``claims``
             whose payer has one, not a reversal and adjudicated, is set
             against it with [`payment_variance`][billing_core.fees.payment_variance]:
-            the reports are the plan's
-            [`variances`][billing_core.posting.PostingPlan.variances] and their
+            the reports are the plan's ``variances`` and their
             findings (each line under- or overpaid) join the plan's as
             warnings. None given: no variance.
 

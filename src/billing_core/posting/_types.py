@@ -280,7 +280,7 @@ class PostingPlan:
             [`apply_posting`][]).
         variances: Each claim payment set against its payer's contract, when
             [`plan_posting`][billing_core.posting.plan_posting] was given
-            contracts (their findings are among [`findings`][], as warnings).
+            contracts (their findings are among the plan's ``findings``, as warnings).
 
     Examples:
         >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",

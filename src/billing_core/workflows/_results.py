@@ -178,8 +178,7 @@ class RemittanceResult(WorkflowResult):
     def variances(self) -> tuple[VarianceReport, ...]:
         """Each claim payment set against its payer's contract (``contracts=`` given).
 
-        The plan's [`variances`][billing_core.posting.PostingPlan.variances];
-        their warnings are among [`findings`][].
+        The plan's ``variances``; their warnings are among the result's ``findings``.
 
         Examples:
             >>> import datetime
