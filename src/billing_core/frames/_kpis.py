@@ -49,11 +49,11 @@ from billing_core.kpis import (
     bad_debt_rate,
     days_in_ar,
     gross_collection_rate,
-    net_collection_rate,
     percent_ar_over_90,
     percent_ar_over_120,
 )
 from billing_core.kpis._ledger import _label
+from billing_core.kpis._rates import period_net_collection_rate
 from billing_core.ledger import WriteOffReason
 from billing_core.ledger._effects import check_as_of
 from billing_core.money import Money
@@ -186,7 +186,8 @@ def kpis(
         m = {name: Money.from_minor(row[name], code) for name in INPUTS}
         ratios = (
             gross_collection_rate(m["payments"], m["charges"]),
-            net_collection_rate(m["payments"], m["charges"], m["contractual_adjustments"]),
+            # the same lag rule as kpis.period_kpis: undefined, never an error
+            period_net_collection_rate(m["payments"], m["charges"], m["contractual_adjustments"]),
             bad_debt_rate(m["bad_debt"], m["charges"]),
             days_in_ar(m["total_ar"], m["charges"], (end - start).days + 1),
             percent_ar_over_90(m["ar_over_90"], m["total_ar"]),
