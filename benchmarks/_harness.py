@@ -5,6 +5,12 @@ other, in an order that alternates from round to round (so neither side always
 runs on a warm or a cold cache), with the garbage collector on as a user has
 it; the best round of each counts. Rows that carry a target print ``PASS`` or
 ``FAIL``; ``run.py`` counts them.
+
+Time is the process's CPU time (``time.process_time``: garbage collection
+included, as it runs in the process). On a machine shared with other work, wall
+time also charges a contender for the time it waited for a CPU, and a long
+contender waits more often than a short floor, which skews every ratio; on an
+idle machine the two agree.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+_clock = time.process_time
 _TARGET = re.compile(r"(?:<=|within)\s*([0-9.]+)\s*x")
 
 
 def compare(contenders: Mapping[str, Callable[[], Any]], *, rounds: int = 5) -> dict[str, float]:
-    """Best wall time in seconds of each contender over ``rounds`` interleaved rounds, GC on.
+    """Best CPU time in seconds of each contender over ``rounds`` interleaved rounds, GC on.
 
     A contender's result is dropped after its clock stops, so freeing it is not timed
     (but the collections its garbage causes while it runs are).
@@ -30,25 +37,25 @@ def compare(contenders: Mapping[str, Callable[[], Any]], *, rounds: int = 5) -> 
         for name in names if r % 2 == 0 else names[::-1]:
             fn = contenders[name]
             gc.collect()
-            start = time.perf_counter()
+            start = _clock()
             result = fn()
-            elapsed = time.perf_counter() - start
+            elapsed = _clock() - start
             del result
             best[name] = min(best[name], elapsed)
     return best
 
 
 def best_time(fn: Callable[[], Any], *, repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` calls, in seconds, GC on (one contender alone)."""
+    """Best CPU time of ``repeat`` calls, in seconds, GC on (one contender alone)."""
     return compare({"only": fn}, rounds=repeat)["only"]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    """One call's wall time in seconds, garbage collection on (as a user has it), and its result."""
+    """One call's CPU time in seconds, garbage collection on (as a user has it), and its result."""
     gc.collect()
-    start = time.perf_counter()
+    start = _clock()
     result = fn()
-    return time.perf_counter() - start, result
+    return _clock() - start, result
 
 
 def verdict(ratio: float, target: str) -> str:

@@ -1,8 +1,10 @@
 """Ledger construction shortcuts give what the general path gives, errors included.
 
 Adjustments remember reason codes already checked (one shared string per code);
-entries build their error messages only for a bad field. Each property compares
-with the general path (``CARC``) or pins the error a bad field still gets.
+entries build their error messages only for a bad field; the balance folds build
+their amounts from minor units without the constructor. Each property compares
+with the general path (``CARC``, ``Amounts(...)``) or pins the error a bad field
+still gets.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from billing_core.balances import Amounts
+from billing_core.balances._amounts import _amounts
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import InvalidCodeError, ValidationError
 from billing_core.ledger import Adjustment, Bucket, ChargePosted, Source
@@ -90,3 +94,37 @@ def test_a_bad_field_still_gets_its_message(
     with pytest.raises(error) as raised:
         ChargePosted(**fields)  # type: ignore[arg-type]
     assert message in str(raised.value)
+
+
+_MINORS = st.dictionaries(
+    st.sampled_from(list(Bucket)), st.integers(-(10**15), 10**15), max_size=len(Bucket)
+)
+
+
+@given(_MINORS)
+@example({Bucket.PATIENT: 0})
+@example({Bucket.PATIENT: 2000, Bucket.PRIMARY: 0})
+def test_fold_built_amounts_equal_constructed_ones(minors: dict[Bucket, int]) -> None:
+    built = _amounts(minors, "USD")
+    constructed = Amounts(
+        {key: Money.from_minor(minor, "USD") for key, minor in minors.items()}, currency="USD"
+    )
+    assert built == constructed
+    assert hash(built) == hash(constructed)
+    assert repr(built) == repr(constructed)
+    assert list(built.items()) == list(constructed.items())
+    nonzero = {key: minor for key, minor in minors.items() if minor}
+    assert {key: money.minor for key, money in built.items()} == nonzero
+    assert built.total().minor == sum(nonzero.values())
+
+
+def test_amounts_read_the_known_money() -> None:
+    # 20.00 for the patient, nothing for the primary payer (zero amounts are left out).
+    amounts = _amounts({Bucket.PATIENT: 2000, Bucket.PRIMARY: 0}, "USD")
+    assert amounts[Bucket.PATIENT] == Money("20.00", "USD")
+    assert amounts.of(Bucket.PRIMARY) == Money("0.00", "USD")
+    assert Bucket.PRIMARY not in amounts
+    assert (
+        repr(amounts)
+        == "Amounts({<Bucket.PATIENT: 'patient'>: Money('20.00', 'USD')}, currency='USD')"
+    )

@@ -40,7 +40,6 @@ import textwrap
 from typing import Final
 
 import attrs
-from babel.dates import format_date
 
 from billing_core._fields import date_field, diagnoses, invalid, items_of, of_type, text, to_tuple
 from billing_core.charges import LineItem
@@ -81,6 +80,10 @@ _COLUMNS: Final = (
 
 
 def _date_text(day: datetime.date, locale: str) -> str:
+    # babel's date formatting (and its time-zone set-up) loads on the first date shown,
+    # not with the package: most users of billing_core never render a date.
+    from babel.dates import format_date
+
     return str(format_date(day, format="medium", locale=_locale(locale)))
 
 

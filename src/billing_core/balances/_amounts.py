@@ -68,7 +68,9 @@ class Amounts(Mapping[K, Money], Generic[K]):
 
     __slots__ = ("_currency", "_data")
 
-    _data: dict[K, Money]
+    # Minor units per key: the Money values are built when read (the folds build
+    # many mappings that are never read in full; fewer objects, less for the GC).
+    _data: dict[K, int]
     _currency: str
 
     def __init__(
@@ -90,16 +92,16 @@ class Amounts(Mapping[K, Money], Generic[K]):
         self._init(minors, Money.zero(currency).currency)
 
     def _init(self, minors: Mapping[K, int], currency: str) -> None:
-        data: dict[K, Money]
+        data: dict[K, int]
         if len(minors) == 1:
             # The common case in the folds: one key (one bucket, one payer).
             ((key, minor),) = minors.items()
-            data = {key: _make(minor, currency)} if minor else {}
+            data = {key: minor} if minor else {}
         elif minors:
             keys = [k for k, v in minors.items() if v]
             if len(keys) > 1:
                 keys.sort(key=order_key)
-            data = {k: _make(minors[k], currency) for k in keys}
+            data = {k: minors[k] for k in keys}
         else:
             data = {}
         _setattr(self, "_data", data)
@@ -129,7 +131,7 @@ class Amounts(Mapping[K, Money], Generic[K]):
         return self._currency
 
     def __getitem__(self, key: K) -> Money:
-        return self._data[key]
+        return _make(self._data[key], self._currency)
 
     def __iter__(self) -> Iterator[K]:
         return iter(self._data)
@@ -149,7 +151,7 @@ class Amounts(Mapping[K, Money], Generic[K]):
         return hash((self._currency, frozenset(self._data.items())))
 
     def __repr__(self) -> str:
-        return f"Amounts({self._data!r}, currency={self._currency!r})"
+        return f"Amounts({dict(self.items())!r}, currency={self._currency!r})"
 
     def of(self, key: K) -> Money:
         """The amount for ``key``, zero if there is none.
@@ -160,7 +162,7 @@ class Amounts(Mapping[K, Money], Generic[K]):
             Money('0.00', 'USD')
         """
         found = self._data.get(key)
-        return found if found is not None else Money.zero(self._currency)
+        return Money.zero(self._currency) if found is None else _make(found, self._currency)
 
     def total(self) -> Money:
         """The sum of all amounts.
@@ -170,10 +172,27 @@ class Amounts(Mapping[K, Money], Generic[K]):
             >>> Amounts(two, currency="USD").total()
             Money('3.00', 'USD')
         """
-        return Money.from_minor(sum(m.minor for m in self._data.values()), self._currency)
+        return Money.from_minor(sum(self._data.values()), self._currency)
 
 
 _EMPTY: dict[str, Amounts[Any]] = {}
+_set_data = Amounts.__dict__["_data"].__set__  # slot setters: Amounts refuses setattr
+_set_currency = Amounts.__dict__["_currency"].__set__
+
+
+def _amounts(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
+    """``Amounts._from_minor`` with the folds' common cases inline (no key, one key)."""
+    if len(minors) == 1:
+        ((key, minor),) = minors.items()
+        if minor:
+            new: Amounts[Any] = _new(Amounts)
+            _set_data(new, {key: minor})
+            _set_currency(new, currency)
+            return new
+    elif minors:
+        return Amounts._from_minor(minors, currency)
+    empty = _EMPTY.get(currency)
+    return Amounts._from_minor({}, currency) if empty is None else empty
 
 
 @attrs.frozen(kw_only=True)
@@ -230,7 +249,7 @@ class Balance:
         (``test_fast_built_balances_equal_constructed_ones``); a subclass sets
         its own fields after this.
         """
-        amounts = Amounts._from_minor
+        amounts = _amounts
         balance = _new(cls)
         _setattr(balance, "currency", currency)
         _setattr(balance, "charged", _make(sums[Total.CHARGED].get(None, 0), currency))

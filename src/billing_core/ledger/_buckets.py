@@ -172,7 +172,8 @@ class PartyKind(enum.Enum):
         return self.value
 
 
-@attrs.frozen(kw_only=True)
+# The hash is cached: parties key the folds' sums, hashed for every effect of every line.
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Party:
     """Who paid money and holds its unapplied credit: a payer or a patient.
 

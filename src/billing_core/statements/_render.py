@@ -24,8 +24,6 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from babel.dates import format_date
-
 from billing_core.aging import AgingAnchor
 from billing_core.money import Money, format_money
 from billing_core.money._cldr import locale as _locale
@@ -38,6 +36,10 @@ __all__ = ["render_html", "render_text"]
 
 
 def _date_text(day: date, locale: str) -> str:
+    # babel's date formatting (and its time-zone set-up) loads on the first date shown,
+    # not with the package: most users of billing_core never render a date.
+    from babel.dates import format_date
+
     return str(format_date(day, format="medium", locale=_locale(locale)))
 
 
