@@ -30,6 +30,13 @@ reading follows a reference to a resource contained in the one read or
 passed in ``resources`` (a list of resources or a Bundle); a reference to a
 resource not supplied is an error naming the element.
 
+Reading refuses a resource without an element FHIR R4 requires (at its top
+or in a backbone element: ``Claim.item[0].sequence``), naming each, whether
+or not the library keeps the element. Errors never show a person's data: a
+value inside a Patient or RelatedPerson, a member id, a birth date or a
+patient's id is described by its type only, and a supplied Patient is located
+by its place in ``resources`` (``resources[2].birthDate``), not by its id.
+
 FHIR Money is ``{"value": <JSON number>, "currency": "USD"}``: written from
 the exact ``Decimal`` (use [`dumps`][] for JSON text, as ``json.dumps`` cannot
 write a ``Decimal``), read exactly (use [`loads`][]; a float from another

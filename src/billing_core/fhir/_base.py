@@ -25,13 +25,19 @@ from typing import Any, Final, Generic, TypeVar, cast
 
 import attrs
 
-from billing_core._checks import describe
+from billing_core._checks import describe, describe_protected, is_protected
 from billing_core.errors import Finding, ValidationError
 from billing_core.fhir._required import missing_elements
 
 T = TypeVar("T")
 
 RULE: Final = "fhir"
+PROTECTED_KINDS: Final = frozenset({"Patient", "RelatedPerson"})
+"""Resources about a person: no value inside one is shown in a message."""
+PROTECTED_ELEMENTS: Final = frozenset(
+    {"subscriberId", "birthDate", "name", "address", "telecom", "identifier"}
+)
+"""Elements whose values are never shown in a message, wherever they stand."""
 Resource = dict[str, Any]
 
 _ID: Final = re.compile(r"[A-Za-z0-9\-.]{1,64}")
@@ -162,9 +168,14 @@ class Reader:
         self.assumed: list[Loss] = []
         self._nodes: list[Node] = []
 
-    def node(self, data: Mapping[str, Any], path: str) -> Node:
-        """A node over ``data`` at ``path``, whose unread elements will be reported."""
-        node = Node(self, data, path)
+    def node(self, data: Mapping[str, Any], path: str, *, protected: bool = False) -> Node:
+        """A node over ``data`` at ``path``, whose unread elements will be reported.
+
+        A node of a Patient or RelatedPerson, or inside one (``protected``),
+        never shows a value in an error message.
+        """
+        protected = protected or data.get("resourceType") in PROTECTED_KINDS
+        node = Node(self, data, path, protected=protected)
         self._nodes.append(node)
         return node
 
@@ -203,11 +214,20 @@ class Reader:
 class Node:
     """A JSON object being read; remembers which elements were read."""
 
-    def __init__(self, reader: Reader, data: Mapping[str, Any], path: str) -> None:
+    def __init__(
+        self, reader: Reader, data: Mapping[str, Any], path: str, *, protected: bool = False
+    ) -> None:
         self.reader = reader
         self.data = data
         self.path = path
+        self.protected = protected
         self._read: set[str] = set()
+
+    def shown(self, key: str, value: object) -> str:
+        """A bad value of an element as a message shows it (its type alone if protected)."""
+        if self.protected or key in PROTECTED_ELEMENTS:
+            return describe_protected(value)
+        return describe(value)
 
     def at(self, key: str) -> str:
         """The path of an element."""
@@ -244,7 +264,7 @@ class Node:
                 self.reader.fail(self.at(key), "required element missing")
             return None
         if not isinstance(value, str):
-            self.reader.fail(self.at(key), f"must be a string, got {describe(value)}")
+            self.reader.fail(self.at(key), f"must be a string, got {self.shown(key, value)}")
             return None
         return value
 
@@ -254,7 +274,7 @@ class Node:
         if value is None:
             return None
         if type(value) is not int:
-            self.reader.fail(self.at(key), f"must be an integer, got {describe(value)}")
+            self.reader.fail(self.at(key), f"must be an integer, got {self.shown(key, value)}")
             return None
         return value
 
@@ -265,9 +285,10 @@ class Node:
             return None
         day = date_of(value)
         if day is None:
-            self.reader.fail(self.at(key), f"is not a FHIR date, got {describe(value)}")
+            self.reader.fail(self.at(key), f"is not a FHIR date, got {self.shown(key, value)}")
         elif len(value) > 10:
-            self.reader.lose(self.at(key), f"the time of {value!r} is not kept, only its date")
+            shown = "" if self.protected or key in PROTECTED_ELEMENTS else f" of {value!r}"
+            self.reader.lose(self.at(key), f"the time{shown} is not kept, only its date")
         return day
 
     def child(self, key: str, *, required: bool = False) -> Node | None:
@@ -278,9 +299,9 @@ class Node:
                 self.reader.fail(self.at(key), "required element missing")
             return None
         if not isinstance(value, Mapping):
-            self.reader.fail(self.at(key), f"must be an object, got {describe(value)}")
+            self.reader.fail(self.at(key), f"must be an object, got {self.shown(key, value)}")
             return None
-        return self.reader.node(value, self.at(key))
+        return self.reader.node(value, self.at(key), protected=self.protected)
 
     def children(self, key: str, *, required: bool = False) -> list[Node]:
         """A list of objects, as nodes (paths ``key[0]``, ``key[1]``, ...)."""
@@ -290,15 +311,17 @@ class Node:
                 self.reader.fail(self.at(key), "required element missing")
             return []
         if not isinstance(value, list):
-            self.reader.fail(self.at(key), f"must be a list, got {describe(value)}")
+            self.reader.fail(self.at(key), f"must be a list, got {self.shown(key, value)}")
             return []
         out = []
         for index, item in enumerate(value):
             if isinstance(item, Mapping):
-                out.append(self.reader.node(item, f"{self.path}.{key}[{index}]"))
+                out.append(
+                    self.reader.node(item, f"{self.path}.{key}[{index}]", protected=self.protected)
+                )
             else:
                 self.reader.fail(
-                    f"{self.at(key)}[{index}]", f"must be an object, got {describe(item)}"
+                    f"{self.at(key)}[{index}]", f"must be an object, got {self.shown(key, item)}"
                 )
         return out
 
@@ -308,7 +331,9 @@ class Node:
         if value is None:
             return []
         if not isinstance(value, list) or any(type(v) is not int for v in value):
-            self.reader.fail(self.at(key), f"must be a list of integers, got {describe(value)}")
+            self.reader.fail(
+                self.at(key), f"must be a list of integers, got {self.shown(key, value)}"
+            )
             return []
         return list(value)
 
@@ -396,14 +421,22 @@ def _same(a: Any, b: Any) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-def fhir_id(value: str, field: str) -> str:
-    """``value`` if it can be a FHIR resource id (1-64 letters, digits, ``-``, ``.``)."""
+def fhir_id(value: str, field: str, *, protected: bool = False) -> str:
+    """``value`` if it can be a FHIR resource id (1-64 letters, digits, ``-``, ``.``).
+
+    The value is not shown in the error if ``protected`` (the id of a person)
+    or the field is protected (``patient.id``, ``claim.patient_id``).
+    """
     if not _ID.fullmatch(value):
+        owner, _, name = field.rpartition(".")
+        owner = owner.rpartition(".")[2].capitalize()
+        hidden = protected or is_protected(name, owner or None)
         raise ValidationError(
             [
                 Finding(
                     location=field,
-                    message=f"{describe(value)} cannot be a FHIR resource id:"
+                    message=f"{describe_protected(value) if hidden else describe(value)}"
+                    " cannot be a FHIR resource id:"
                     " use 1 to 64 letters, digits, '-' and '.'",
                     rule=RULE,
                 )

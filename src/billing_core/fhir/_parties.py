@@ -15,10 +15,18 @@ from decimal import Decimal
 from typing import Any, Final
 
 import billing_core.fhir._codes as cs
-from billing_core._checks import describe
+from billing_core._checks import describe, describe_protected
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import BillingError
-from billing_core.fhir._base import Loss, Node, Reader, Resource, fhir_id, prune
+from billing_core.fhir._base import (
+    PROTECTED_KINDS,
+    Loss,
+    Node,
+    Reader,
+    Resource,
+    fhir_id,
+    prune,
+)
 from billing_core.fhir._persons import address, patient_resource, read_address, read_patient
 from billing_core.fhir._required import missing_elements
 from billing_core.parties import (
@@ -61,10 +69,12 @@ class Resolver:
         self._by_ref: dict[str, tuple[Mapping[str, Any], str]] = {}
         self._contained: dict[str, str] = {}
         self._followed: set[str] = set()
-        for resource in _flatten(resources):
+        for index, resource in enumerate(_flatten(resources)):
             kind, rid = resource.get("resourceType"), resource.get("id")
             if isinstance(kind, str) and isinstance(rid, str):
-                self._by_ref[f"{kind}/{rid}"] = (resource, f"{kind}/{rid}")
+                # A person's resource is located by its place, never by its id (PHI).
+                where = f"resources[{index}]" if kind in PROTECTED_KINDS else f"{kind}/{rid}"
+                self._by_ref[f"{kind}/{rid}"] = (resource, where)
 
     def add_contained(self, node: Node) -> None:
         """Make the resources contained in ``node`` reachable as ``#id``."""
@@ -88,9 +98,15 @@ class Resolver:
         key = target if target.startswith("#") else "/".join(target.rsplit("/", 2)[-2:])
         found = self._by_ref.get(key)
         if found is None:
+            named = key.rpartition("/")[0]
+            shown = (
+                f"a {named or 'resource'} (id not shown: protected health information)"
+                if named in PROTECTED_KINDS or ref.protected
+                else repr(target)
+            )
             ref.reader.fail(
                 ref.at("reference"),
-                f"refers to {target!r}, which was not supplied (pass it in resources=)",
+                f"refers to {shown}, which was not supplied (pass it in resources=)",
             )
             return None
         resource, path = found
@@ -148,7 +164,7 @@ def _flatten(resources: Resources) -> Iterable[Mapping[str, Any]]:
 
 def reference(kind: str, rid: str, field: str) -> Resource:
     """A Reference to ``kind/rid``."""
-    return {"reference": f"{kind}/{fhir_id(rid, field)}"}
+    return {"reference": f"{kind}/{fhir_id(rid, field, protected=kind in PROTECTED_KINDS)}"}
 
 
 def referenced_id(ref: Node | None, kind: str) -> str | None:
@@ -163,7 +179,9 @@ def referenced_id(ref: Node | None, kind: str) -> str | None:
         return target[1:]
     parts = target.rsplit("/", 2)
     if len(parts) < 2 or parts[-2] != kind:
-        ref.reader.fail(ref.at("reference"), f"must refer to a {kind}, got {describe(target)}")
+        hidden = ref.protected or kind in PROTECTED_KINDS
+        shown = describe_protected(target) if hidden else describe(target)
+        ref.reader.fail(ref.at("reference"), f"must refer to a {kind}, got {shown}")
         return None
     return parts[-1]
 
