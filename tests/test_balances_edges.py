@@ -109,3 +109,13 @@ def test_explain_lists_steps_in_waterfall_order_not_entry_order() -> None:
         usd("60"),
         usd("55"),
     ]
+
+
+def test_explanation_html_right_aligns_the_money_columns_only() -> None:
+    # Amounts read down a column by their last digit: amount, change and open are
+    # right-aligned; the text columns are not.
+    page = explain(_one_line_history(), "L1", as_of=D1)._repr_html_()
+    for heading in ("amount", "change", "open"):
+        assert f'<th style="text-align:right">{heading}</th>' in page
+    for heading in ("date", "entry", "step", "description"):
+        assert f'<th style="text-align:left">{heading}</th>' in page
