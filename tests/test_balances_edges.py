@@ -119,3 +119,31 @@ def test_explanation_html_right_aligns_the_money_columns_only() -> None:
         assert f'<th style="text-align:right">{heading}</th>' in page
     for heading in ("date", "entry", "step", "description"):
         assert f'<th style="text-align:left">{heading}</th>' in page
+
+
+def test_a_one_cent_step_is_shown_with_its_sign() -> None:
+    # A step that raises the open balance is shown with "+", even by one minor unit.
+    common = {"account_id": "A1", "line_id": "L1", "effective": D1}
+    history = [
+        ChargePosted(id="c1", amount=usd("0.01"), bucket=Bucket.PRIMARY, **common),
+        Adjustment(
+            id="j1",
+            amount=usd("0.01"),
+            bucket=Bucket.PRIMARY,
+            group=GroupCode.CO,
+            reason="45",
+            **common,
+        ),
+    ]
+    text = explain(history, "L1", as_of=D1).text.splitlines()
+    assert text[1].split() == [
+        "2024-01-05",
+        "c1",
+        "charge",
+        "to",
+        "primary",
+        "+0.01",
+        "open",
+        "0.01",
+    ]
+    assert text[2].split()[-3:] == ["-0.01", "open", "0.00"]
