@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo bench docs lint typecheck unit docs-build mutate stubs clean
+.PHONY: test demo bench docs lint typecheck unit docs-build package mutate stubs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## make test: lint, types, every test (docstrings and docs examples included), strict docs build
-test: lint typecheck unit docs-build
+## make test: lint, types, every test (docstrings and docs examples included), strict docs
+## build, and the built wheel and sdist checked
+test: lint typecheck unit docs-build package
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples docs tools
@@ -27,6 +28,12 @@ unit: $(STAMP)
 
 docs-build: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+## make package: build the wheel and the sdist into dist/ and check their metadata (twine)
+package: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --sdist --wheel --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 ## make demo: the end-to-end billing walkthrough
 demo: $(STAMP)
@@ -49,4 +56,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs serve
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

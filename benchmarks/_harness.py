@@ -23,6 +23,14 @@ def best_time(fn: Callable[[], Any], *, repeat: int = 5) -> float:
     return best
 
 
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """One call's wall time in seconds, garbage collection on (as a user has it), and its result."""
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
 def report(name: str, seconds: float, n: int, floor: float | None, target: str = "") -> str:
     """One table row: time per element, and the ratio against the floor."""
     per = seconds / n * 1e9

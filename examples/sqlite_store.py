@@ -16,7 +16,6 @@ and ``check_entries`` from ``billing_core.storage``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -41,6 +40,7 @@ from billing_core.storage import (
     index_values,
     kind_name,
 )
+from examples.store_json import entry_from_json, result_from_json, result_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -59,25 +59,6 @@ CREATE TABLE IF NOT EXISTS batches (
     idempotency_key TEXT PRIMARY KEY, result TEXT NOT NULL
 );
 """
-
-
-def _entry(body: str) -> Entry:
-    entry: Entry = from_json(body)  # the "type" tag picks the entry class
-    return entry
-
-
-def _result_json(result: BatchResult) -> str:
-    return json.dumps([[r.account_id, r.version, list(r.entry_ids)] for r in result.results])
-
-
-def _result_from_json(text: str) -> BatchResult:
-    return BatchResult(
-        results=[
-            AppendResult(account_id=account, version=version, entry_ids=ids, duplicate=True)
-            for account, version, ids in json.loads(text)
-        ],
-        duplicate=True,
-    )
 
 
 class SQLiteStore(Store):
@@ -210,7 +191,7 @@ class SQLiteStore(Store):
             .execute("SELECT body FROM entries WHERE account_id = ? ORDER BY seq", (account_id,))
             .fetchall()
         )
-        entries = tuple(_entry(body) for (body,) in rows)
+        entries = tuple(entry_from_json(body) for (body,) in rows)
         return entries, len(entries)
 
     def append_batch(self, requests: Sequence[AppendRequest], idempotency_key: str) -> BatchResult:
@@ -226,7 +207,7 @@ class SQLiteStore(Store):
                 "SELECT result FROM batches WHERE idempotency_key = ?", (idempotency_key,)
             ).fetchone()
             if row is not None:
-                return _result_from_json(row[0])
+                return result_from_json(row[0])
             # The checks and messages of every store, from billing_core.storage.
             check_requests(batch)
             versions = {
@@ -264,6 +245,6 @@ class SQLiteStore(Store):
             result = BatchResult(results=results, duplicate=False)
             db.execute(
                 "INSERT INTO batches (idempotency_key, result) VALUES (?, ?)",
-                (idempotency_key, _result_json(result)),
+                (idempotency_key, result_json(result)),
             )
         return result

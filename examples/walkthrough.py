@@ -22,6 +22,7 @@ from billing_core import (
     CasAdjustment,
     Category,
     ChargePosted,
+    Claim,
     ClaimPayment,
     Coverage,
     CoverageSequence,
@@ -62,23 +63,44 @@ from billing_core import (
     validate_claim,
 )
 from billing_core.balancing import balance_line
+from billing_core.benefits import Accumulators, Estimate, compare_estimate, estimate
 from billing_core.charges import DocumentKind, Drug, DrugUnit, UnitBasis
 from billing_core.claims import require_attachments, require_referring_provider
+from billing_core.cob import standard_cob
 from billing_core.deadlines import us_federal_holidays
+from billing_core.fees import (
+    Contract,
+    FixedFee,
+    PercentOfSchedule,
+    PerDiem,
+    payment_variance,
+    price_lines,
+    read_fee_schedule,
+)
 from billing_core.kpis import days_in_ar, net_collection_rate
+from billing_core.ledger import ProviderPayment, ProviderWithholding
+from billing_core.lifecycle import claim_status
+from billing_core.posting import reconcile_remittance, remittance_account, unapplied_cash
+from billing_core.remittance import ProviderAdjustment
 from billing_core.routing import split_categories
+from billing_core.secondary import (
+    balance_prior_payers,
+    remaining_patient_liability,
+    secondary_claim,
+)
 from billing_core.statements import DunningHistory, next_action, render_text
 from billing_core.testing.memory import InMemoryStore
 from billing_core.views import mask_identifier
 from billing_core.workflows import PostingStatus
 
 D = datetime.date
-VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP = (
+VISIT, CLAIM_DATE, ERA_DATE, PAID_ON, FOLLOW_UP, NEXT_ERA = (
     D(2024, 3, 4),
     D(2024, 3, 5),
     D(2024, 4, 2),
     D(2024, 4, 20),
     D(2024, 6, 28),
+    D(2024, 7, 1),
 )
 ACCOUNT = "ACC-1001"
 PAYER_RULES = [  # Acme's own rules: drugs need a referring provider, J1100 a lab result
@@ -402,16 +424,156 @@ def follow_up(store: InMemoryStore, encounter: Encounter) -> None:
     print(f"\n{indent(render_text(jane), '  ')}\n")
 
 
+# --------------------------------------------------------------------------- coverage math
+# Acme's contract for the visit: its fee schedule for the visit and the supplies, carve-outs
+# for the drug and the ambulance trip, and a per diem for the observation room.
+ACME_FEES = """code,amount,start,description
+99214,120.00,2024-01-01,Office visit
+0270,30.00,2024-01-01,Medical supplies
+"""
+
+
+def acme_contract() -> Contract:
+    """Acme Health's contract with the clinic, as data."""
+    schedule = read_fee_schedule(ACME_FEES, name="Acme 2024", currency="USD")
+    return Contract(
+        name="Acme PPO 2024",
+        currency="USD",
+        terms=[
+            FixedFee(amount=usd("30.00"), codes=["J1100"]),
+            FixedFee(amount=usd("70.00"), codes=["A0425"]),
+            PerDiem(amount=usd("600.00")),
+            PercentOfSchedule(schedule=schedule),
+        ],
+    )
+
+
+def price_and_estimate(encounter: Encounter, acme: Coverage) -> Estimate:
+    """Before the visit: price the services under Acme's contract and estimate Jane's share."""
+    section("1a. Before the visit: Acme's prices and Jane's estimated share")
+    claimed = [line for line in encounter.lines if line.category is not Category.FEE]
+    prices = price_lines(claimed, acme_contract(), place_of_service=encounter.place_of_service)
+    for price in prices:
+        assert price.allowed is not None
+        show(f"{price.line.id} allowed ({price.basis.split(' x ')[0]})", price.allowed)
+    benefits = acme.benefits
+    assert benefits is not None
+    met = Accumulators(deductible_met=usd("200.00"), out_of_pocket_met=usd("200.00"))
+    print("  Jane has met 200.00 of her 500.00 deductible this year; coinsurance 20%")
+    expected = estimate([p.priced for p in prices], benefits, met)
+    print(indent(str(expected), "  "))
+    assert expected.patient_pays + expected.plan_pays == expected.allowed
+    show("estimated: Jane owes", expected.patient_pays)
+    show("estimated: Acme pays", expected.plan_pays)
+    return expected
+
+
+def check_payment_and_claim_secondary(
+    encounter: Encounter, acme: Coverage, expected: Estimate
+) -> None:
+    """After the ERA: did Acme pay the contract, and what a secondary payer would be claimed."""
+    section("4a. Acme's payment against the contract, and the secondary payer")
+    answer = remittance().claims[0]
+    claim = Claim(
+        id="CLM-0001",
+        account_id=ACCOUNT,
+        patient_id=encounter.patient.id,
+        coverage=acme,
+        claim_date=CLAIM_DATE,
+        lines=[line for line in encounter.lines if line.category is not Category.FEE],
+        diagnoses=encounter.diagnoses,
+        place_of_service=encounter.place_of_service,
+    )
+    report = payment_variance(claim, answer, acme_contract())
+    print(f"  {str(report).splitlines()[0]}")
+    assert report.ok
+    assert report.variance == usd("0.00")
+    differences = compare_estimate(expected, answer)
+    print(f"  the estimate and the ERA differ on {len(differences)} amounts, for example:")
+    for difference in differences[:2]:
+        print(f"    {difference}")
+    # Line by line, the payer spent the deductible differently; in total the same 410.00.
+    assert expected.patient_pays == answer.patient_responsibility
+    beacon = Coverage(
+        id="COV-2",
+        payer=Payer(id="beacon", name="Beacon Mutual"),
+        member_id="BM-5550123",
+        sequence=CoverageSequence.SECONDARY,
+    )
+    print("  had Jane also been covered by Beacon Mutual (secondary, standard COB):")
+    to_beacon = secondary_claim(claim, answer, beacon, adjudicated_on=ERA_DATE)
+    prior = to_beacon.prior_payers[0]
+    assert all(check.ok for check in balance_prior_payers(to_beacon))
+    paid_by_acme = format_money(prior.paid)
+    print(f"    claim {to_beacon.id} to {beacon.payer.name}: prior payer paid {paid_by_acme}")
+    show("left to Jane by Acme (PR adjustments)", remaining_patient_liability(prior))
+    # Beacon's own plan as primary: deductible 250, 10% coinsurance on Acme's 850.00 allowed
+    # would pay 850 - 250 - 60 = 540.00; standard COB caps it at what Acme left.
+    paid = standard_cob(
+        primary_paid=prior.paid, allowable=usd("850.00"), normal_benefit=usd("540.00")
+    )
+    show("Beacon would pay (standard COB)", paid.amount)
+
+
+def next_remittance(store: InMemoryStore) -> None:
+    """Step 8: a remittance with a claim we cannot find, interest and a recoupment."""
+    section("8. Acme's next remittance: a claim we cannot find, interest, a recoupment")
+    stranger = ClaimPayment(
+        patient_control_number="CLM-9999",  # no claim of ours has this number
+        status="1",
+        charge=usd("100.00"),
+        paid=usd("80.00"),
+        adjustments=CasAdjustment.from_cas("CO", ("45", usd("20.00"))),
+    )
+    plbs = [
+        ProviderAdjustment(reason="L6", reference="CLM-0001", amount=usd("-1.20")),  # interest
+        ProviderAdjustment(reason="WO", reference="FCN-2024-118", amount=usd("15.00")),
+    ]
+    era = Remittance(
+        payer="87726",
+        payee="1245319599",
+        total_payment=usd("66.20"),
+        payment_method="ACH",
+        trace_number="EFT-61007",
+        paid_date=NEXT_ERA,
+        claims=[stranger],
+        provider_adjustments=plbs,
+    )
+    posted = post_remittance(store, era)
+    assert posted.status is PostingStatus.POSTED  # not refused for the claim we cannot find
+    for follow in posted.plan.follow_ups:
+        print(f"  follow up: {follow}")
+    held_account = remittance_account(era.payer, era.trace_number)
+    entries = store.read(held_account)[0]
+    (row,) = unapplied_cash(entries, NEXT_ERA)
+    show("held unapplied on the remittance's account", row.available)
+    (interest,) = (e for e in entries if isinstance(e, ProviderPayment))
+    (recouped,) = (e for e in entries if isinstance(e, ProviderWithholding))
+    show(f"interest, linked to claim {interest.claim_id}", interest.amount)
+    show("taken back by Acme (refund letter FCN-2024-118)", recouped.amount)
+    check = reconcile_remittance(era, entries)
+    assert check.ok
+    print(indent(str(check), "  "))
+    claims = [v.value for v in store.find(Claim, "account_id", ACCOUNT)]
+    first = remittance()
+    for claim in claims:
+        timeline = claim_status(claim, store.read(ACCOUNT)[0], [first, era])
+        print(f"  claim {claim.id}: {timeline.state} since {timeline.since}")
+
+
 def main() -> None:
     """Run the walkthrough."""
     store = InMemoryStore()
     encounter, acme = prepare()
+    expected = price_and_estimate(encounter, acme)
     route_and_validate(encounter, acme)
     post_charges(store, encounter, acme)
     post_era(store)
+    check_payment_and_claim_secondary(encounter, acme, expected)
     patient_pays(store)
     waterfall(store)
     follow_up(store, encounter)
+    next_remittance(store)
 
 
 if __name__ == "__main__":

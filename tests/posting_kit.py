@@ -10,10 +10,15 @@ from billing_core.claims import Claim
 from billing_core.codes import ProcedureCode
 from billing_core.ledger import (
     Adjustment,
+    AppealHold,
     Bucket,
+    CashHeld,
     ChargePosted,
+    CreditTransfer,
     Entry,
     PaymentApplied,
+    ProviderPayment,
+    ProviderWithholding,
     Reversal,
     validate_history,
 )
@@ -145,5 +150,14 @@ def summary(entries: Sequence[Entry]) -> list[tuple[str, str | None, str, str]]:
             detail = str(e.bucket)
         elif isinstance(e, Reversal):
             detail = f"reverses {type(e.original).__name__}"
+        elif isinstance(e, AppealHold):
+            detail = f"{e.group}-{e.reason} held"
+        elif isinstance(e, CashHeld):
+            line = "" if e.service_line is None else f" line {e.service_line}"
+            detail = e.claim_reference + line
+        elif isinstance(e, ProviderPayment | ProviderWithholding):
+            detail = f"{e.reason} {e.reference}" + (f" -> {e.claim_id}" if e.claim_id else "")
+        elif isinstance(e, CreditTransfer):
+            detail = f"-> {e.to_account}"
         out.append((type(e).__name__, e.line_id, str(e.amount.amount), detail))
     return out

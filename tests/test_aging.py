@@ -373,7 +373,7 @@ def test_bands_add_up_to_open_balance_for_every_group(
         )
     # records carry the same exact values, written like Money.amount
     for level, rows in (("detail", r.rows), ("account", r.accounts), ("party", r.parties)):
-        for record, row in zip(r.to_records(level), rows, strict=True):
+        for record, row in zip(r.to_records(level, unmasked=True), rows, strict=True):
             assert [str(record[label]) for label in r.labels] == [str(b.amount) for b in row.bands]
             assert (record["account_id"], record["party"]) == (row.account_id, row.party)
             assert str(record["total"]) == str(row.total.amount)
@@ -452,7 +452,9 @@ def test_to_records_are_flat_plain_values() -> None:
         [line(date(2025, 3, 20), "100.00", bucket=Bucket.PRIMARY), line(D1, "-2.00", line_id="L9")],
         AS_OF,
     )
-    assert r.to_records() == [
+    assert r.to_records()[0]["account_id"] == "****"  # masked unless asked for
+    assert r.to_records("credits")[0]["account_id"] == "****"
+    assert r.to_records(unmasked=True) == [
         {
             "account_id": "A1",
             "party": "primary",
@@ -469,7 +471,7 @@ def test_to_records_are_flat_plain_values() -> None:
     assert r.to_records("party")[0]["account_id"] is None
     assert r.to_records("account")[0]["party"] is None
     assert r.to_records("total")[0]["total"] == Decimal("100.00")
-    assert r.to_records("credits") == [
+    assert r.to_records("credits", unmasked=True) == [
         {
             "account_id": "A1",
             "party": "patient",
@@ -503,8 +505,10 @@ def test_views_to_records_flattens_ledger_entries() -> None:
     from billing_core.views import to_records
 
     history = _history()
-    records = to_records(history[:4])
+    records = to_records(history[:4], unmasked=True)
     assert [r["type"] for r in records] == [type(e).__name__ for e in history[:4]]
+    # the account id is masked unless the full value is asked for
+    assert to_records(history[:1])[0]["account_id"] == "****"
     assert records[0] == {
         "type": "ChargePosted",
         "id": "c1",

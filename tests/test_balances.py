@@ -562,8 +562,11 @@ def test_explanation_html_shows_the_rows_and_masks_identifiers() -> None:
     assert "reversal of a4" in page
     mine = explain(patient_history(), "L1", as_of=D1)._repr_html_()
     assert "MRN-000123456" not in mine and "99887766" not in mine
-    assert "paid by patient ****3456 from patient" in mine
+    # the same masked form as str(party) and the text: one policy
+    assert "paid by patient:****3456 from patient" in mine
     assert "account ****7766" in mine
+    full = explain(patient_history(), "L1", as_of=D1).to_html(unmasked=True)
+    assert "paid by patient:MRN-000123456 from patient" in full and "99887766" in full
     assert "patient $50.00" in mine  # open by bucket, in the footer
 
 

@@ -40,7 +40,7 @@ from billing_core.testing.strategies.remittance import (
     balanced_claim_payments,
     balanced_remittances,
 )
-from corpus_835 import parse_835, read_835
+from billing_core.x12 import read_835
 
 D = datetime.date
 
@@ -507,7 +507,7 @@ def test_every_corpus_835_file_has_facts(corpus_dir: Path) -> None:
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_corpus_file_balancing_agrees_with_readme(corpus_dir: Path, name: str) -> None:
     facts = FACTS[name]
-    remittances = read_835(corpus_dir / "835" / name)
+    remittances = read_835(corpus_dir / "835" / name, strict=False)
     claims = [c for r in remittances for c in r.claims]
     # the reader saw what the README counted
     assert len(remittances) == facts.st
@@ -537,7 +537,7 @@ def test_corpus_file_balancing_agrees_with_readme(corpus_dir: Path, name: str) -
 
 
 def test_example1_transaction_residual_is_the_plb(corpus_dir: Path) -> None:
-    (r,) = read_835(corpus_dir / "835" / "oopfactory__Example1.NEGATIVE.835")
+    (r,) = read_835(corpus_dir / "835" / "oopfactory__Example1.NEGATIVE.835", strict=False)
     (failure,) = balancing_report(r).failures
     # BPR02 5.75 but sum(CLP04) 5.75 - PLB (-1.27) = 7.02
     assert (failure.left, failure.right, failure.residual) == (
@@ -548,28 +548,20 @@ def test_example1_transaction_residual_is_the_plb(corpus_dir: Path) -> None:
 
 
 def test_masked_file_first_transaction_residual(corpus_dir: Path) -> None:
-    first = read_835(corpus_dir / "835" / "oopfactory__ExampleFromNth.NEGATIVE.835")[0]
+    first = read_835(corpus_dir / "835" / "oopfactory__ExampleFromNth.NEGATIVE.835", strict=False)[
+        0
+    ]
     check = balance_remittance(first)
     # 999.99 - 776.06 = 223.93
     assert (check.right, check.residual) == (usd("776.06"), usd("223.93"))
 
 
 def test_shifted_svc_is_located(corpus_dir: Path) -> None:
-    (r,) = read_835(corpus_dir / "835" / "lfh__tertiary-payment.NEGATIVE.835")
+    (r,) = read_835(corpus_dir / "835" / "lfh__tertiary-payment.NEGATIVE.835", strict=False)
     (failure,) = balancing_report(r).failures
     assert failure.location == "claim 1 (0001000054) line 1"
     # SVC03 1766.50 vs SVC02 24599.00 - OA-23 1579.00 = 23020.00
     assert (failure.right, failure.residual) == (usd("23020.00"), usd("-21253.50"))
-
-
-def test_reader_reports_unknown_status_and_group_with_location() -> None:
-    base = "ST*835*1~BPR*I*0*C*NON************20240101~TRN*1*T*P~"
-    with pytest.raises(ValueError, match=r"segment 4 \(CLP\) CLP02"):
-        parse_835(base + "CLP*A*7*0*0~SE*5*1~", name="x.835")
-    with pytest.raises(ValueError, match=r"segment 5 \(CAS\) CAS01.*'ZZ'"):
-        parse_835(base + "CLP*A*1*0*0~CAS*ZZ*45*0~SE*6*1~", name="x.835")
-    with pytest.raises(ValueError, match="4010"):
-        parse_835(base + "CLP*A*1*0*0~CAS*CR*45*0~SE*6*1~", name="x.835")
 
 
 # --- properties -----------------------------------------------------------------------
@@ -614,3 +606,15 @@ def test_right_side_is_the_sum_of_the_terms(claim: ClaimPayment) -> None:
     check: BalanceCheck = balance_claim(claim)
     assert check.right.minor == sum(m.minor for _, m in check.terms)
     assert check.ok == (check.residual.minor == 0)
+
+
+def test_a_rule_outside_the_x12_table_is_named_without_a_formula() -> None:
+    check = BalanceCheck(
+        rule="posting.reconciliation",
+        location="remittance T1",
+        left_label="BPR02 total payment",
+        left=Money("5.00", "USD"),
+        right=Money("5.00", "USD"),
+        terms=(("applied", Money("5.00", "USD")),),
+    )
+    assert str(check).splitlines()[0] == "remittance T1: balanced (rule posting.reconciliation)"

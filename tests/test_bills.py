@@ -28,6 +28,7 @@ from billing_core.errors import (
     CurrencyMismatchError,
     InvalidTransitionError,
     NotFoundError,
+    UnknownCurrencyError,
     ValidationError,
 )
 from billing_core.money import Money
@@ -153,6 +154,20 @@ class TestIllegalStates:
     def test_unknown_currency(self):
         with pytest.raises(ValueError, match="unknown currency"):
             Bill(id="B1", account_id="A1", patient_id="P1", bill_to=JANE, currency="usd")
+
+    def test_a_bad_currency_names_the_bill_and_the_field(self):
+        with pytest.raises(UnknownCurrencyError) as lower_case:
+            Bill(id="B1", account_id="A1", patient_id="P1", bill_to=JANE, currency="usd")
+        assert str(lower_case.value) == (
+            "bill 'B1'.currency: unknown currency code 'usd' (str) (did you mean 'USD'?)"
+        )
+        with pytest.raises(UnknownCurrencyError, match=r"^bill 'B7'\.currency: unknown .*'XXQ'"):
+            Bill(id="B7", account_id="A1", patient_id="P1", bill_to=JANE, currency="XXQ")
+        with pytest.raises(TypeError) as not_text:
+            Bill(id="B1", account_id="A1", patient_id="P1", bill_to=JANE, currency=840)
+        assert str(not_text.value) == (
+            "bill 'B1'.currency must be an ISO 4217 code (a str), got 840 (int)"
+        )
 
 
 class TestAuthorization:

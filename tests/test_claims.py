@@ -155,11 +155,11 @@ class TestFindings:
             frequency=ClaimFrequency.REPLACEMENT,
         )
         assert where(validate_claim(bad)) == [
-            ("claim.total_charge", "claim.total_charge"),
-            ("line 1.diagnosis_pointers", "line.diagnosis_pointers.missing"),
-            ("line 2.service_date", "line.service_date.after_claim_date"),
-            ("claim.original_claim_number", "claim.frequency"),
-            ("line 2.procedure", "line.code"),
+            ("claim 'CLM1'.total_charge", "claim.total_charge"),
+            ("claim 'CLM1' line 1.diagnosis_pointers", "line.diagnosis_pointers.missing"),
+            ("claim 'CLM1' line 2.service_date", "line.service_date.after_claim_date"),
+            ("claim 'CLM1'.original_claim_number", "claim.frequency"),
+            ("claim 'CLM1' line 2.procedure", "line.code"),
         ]
         with pytest.raises(ValidationError) as info:
             check_claim(bad)
@@ -176,10 +176,10 @@ class TestFindings:
     def test_diagnoses_count_and_duplicates(self):
         thirteen = [f"Z{n:02d}" for n in range(13)]
         assert where(validate_claim(claim(diagnoses=thirteen))) == [
-            ("claim.diagnoses", "claim.diagnoses.max")
+            ("claim 'CLM1'.diagnoses", "claim.diagnoses.max")
         ]
         assert where(validate_claim(claim(diagnoses=["E11.9", "E119"]))) == [
-            ("claim.diagnoses[2]", "claim.diagnoses.duplicate")
+            ("claim 'CLM1'.diagnoses[2]", "claim.diagnoses.duplicate")
         ]
 
     def test_more_than_four_pointers(self):
@@ -188,7 +188,7 @@ class TestFindings:
             diagnoses=[f"Z{n:02d}" for n in range(5)],
         )
         assert where(validate_claim(c)) == [
-            ("line 1.diagnosis_pointers", "line.diagnosis_pointers.max")
+            ("claim 'CLM1' line 1.diagnosis_pointers", "line.diagnosis_pointers.max")
         ]
 
     def test_service_through_after_claim_date_and_statement_period(self):
@@ -198,12 +198,12 @@ class TestFindings:
             statement_through=datetime.date(2024, 3, 5),
         )
         assert where(validate_claim(c)) == [
-            ("line 1.service_through", "line.service_date.after_claim_date"),
-            ("line 1.service_through", "line.service_date.outside_statement_period"),
+            ("claim 'CLM1' line 1.service_through", "line.service_date.after_claim_date"),
+            ("claim 'CLM1' line 1.service_through", "line.service_date.outside_statement_period"),
         ]
         early = claim(statement_from=datetime.date(2024, 3, 5))
         assert where(validate_claim(early)) == [
-            ("line 1.service_date", "line.service_date.outside_statement_period")
+            ("claim 'CLM1' line 1.service_date", "line.service_date.outside_statement_period")
         ]
 
     def test_void_with_original_number_is_fine(self):
@@ -222,8 +222,8 @@ class TestFindings:
             care_team=[CareTeamMember(provider=bad_doc, role=CareRole.BILLING)],
         )
         assert where(validate_claim(c)) == [
-            ("line 1.procedure.modifiers", "line.modifiers"),
-            ("claim.care_team[0].npi", "provider.npi"),
+            ("claim 'CLM1' line 1.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1'.care_team[0].npi", "provider.npi"),
         ]
 
     @pytest.mark.parametrize(
@@ -244,8 +244,8 @@ class TestFindings:
             claim(lines=[line("L1", procedure=code), line("L2", procedure=code)])
         )
         assert where(found) == [
-            ("line 1.procedure.modifiers", "line.modifiers"),
-            ("line 2.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1' line 1.procedure.modifiers", "line.modifiers"),
+            ("claim 'CLM1' line 2.procedure.modifiers", "line.modifiers"),
         ]
         assert all(message in f.message for f in found)
 
@@ -258,7 +258,7 @@ class TestFindings:
         )
         c = claim(prior_payers=[prior])
         assert where(validate_claim(c)) == [
-            ("claim.prior_payers[0].lines[0].line_id", "claim.prior_payers.line_id")
+            ("claim 'CLM1'.prior_payers[0].lines[0].line_id", "claim.prior_payers.line_id")
         ]
 
     def test_prior_payer_currency(self):
@@ -272,7 +272,7 @@ class TestCallerRules:
         rule = require_referring_provider(lambda c, x: x.id == "L2")
         c = claim(lines=[line(), line("L2")])
         assert where(validate_claim(c, extra_rules=[rule])) == [
-            ("line 2.care_team", "line.referring_provider")
+            ("claim 'CLM1' line 2.care_team", "line.referring_provider")
         ]
         referring = CareTeamMember(provider=DOC, role=CareRole.REFERRING)
         assert validate_claim(attrs.evolve(c, care_team=[referring]), extra_rules=[rule]) == ()
@@ -283,8 +283,8 @@ class TestCallerRules:
         rule = require_attachments([ProcedureCode(CodeSystem.CPT, "99213", ["25"]), "0450"])
         c = claim(lines=[line(), line("L2", procedure=None, revenue_code="0450")])
         assert where(rule(c)) == [
-            ("line 1.attachments", "line.attachments"),
-            ("line 2.attachments", "line.attachments"),
+            ("claim 'CLM1' line 1.attachments", "line.attachments"),
+            ("claim 'CLM1' line 2.attachments", "line.attachments"),
         ]
         report = DocumentRef(kind=DocumentKind.OPERATIVE_NOTE, reference="notes/1")
         assert list(rule(attrs.evolve(c, attachments=[report]))) == []
@@ -336,6 +336,7 @@ def _fresh_diagnoses(existing, count):
 
 def plant(claim, claim_defects, line_defects):
     """Plant defects; return the new claim, the expected (location, rule) pairs, the rules."""
+    on = f"claim {claim.id!r}"  # every finding names the claim
     expected = []
     diagnoses = list(claim.diagnoses)
     lines = list(claim.lines)
@@ -344,12 +345,12 @@ def plant(claim, claim_defects, line_defects):
     changes = {}
     if "too_many_diagnoses" in claim_defects:
         diagnoses += _fresh_diagnoses(diagnoses, 13 - len(diagnoses))
-        expected.append(("claim.diagnoses", "claim.diagnoses.max"))
+        expected.append((f"{on}.diagnoses", "claim.diagnoses.max"))
     if "too_many_pointers" in line_defects and len(diagnoses) < 5:
         diagnoses += _fresh_diagnoses(diagnoses, 5 - len(diagnoses))
     if "frequency" in claim_defects:
         changes.update(frequency=ClaimFrequency.REPLACEMENT, original_claim_number=None)
-        expected.append(("claim.original_claim_number", "claim.frequency"))
+        expected.append((f"{on}.original_claim_number", "claim.frequency"))
     need_referring = set()
     outside = None
     after = claim.claim_date + datetime.timedelta(days=1)
@@ -358,23 +359,25 @@ def plant(claim, claim_defects, line_defects):
         item = lines[index]
         if defect == "pointer_missing":
             item = attrs.evolve(item, diagnosis_pointers=[len(diagnoses) + 1])
-            expected.append((f"line {n}.diagnosis_pointers", "line.diagnosis_pointers.missing"))
+            expected.append(
+                (f"{on} line {n}.diagnosis_pointers", "line.diagnosis_pointers.missing")
+            )
         elif defect == "too_many_pointers":
             item = attrs.evolve(item, diagnosis_pointers=[1, 2, 3, 4, 5])
-            expected.append((f"line {n}.diagnosis_pointers", "line.diagnosis_pointers.max"))
+            expected.append((f"{on} line {n}.diagnosis_pointers", "line.diagnosis_pointers.max"))
         elif defect == "after_claim_date":
             item = attrs.evolve(item, service_date=after, service_through=None)
-            expected.append((f"line {n}.service_date", "line.service_date.after_claim_date"))
+            expected.append((f"{on} line {n}.service_date", "line.service_date.after_claim_date"))
         elif defect == "outside_period":
             outside = index
             expected.append(
-                (f"line {n}.service_date", "line.service_date.outside_statement_period")
+                (f"{on} line {n}.service_date", "line.service_date.outside_statement_period")
             )
         elif defect == "bad_modifier":
             code = ProcedureCode(CodeSystem.CPT, "99213")
             object.__setattr__(code, "modifiers", ("2!",))
             item = attrs.evolve(item, procedure=code)
-            expected.append((f"line {n}.procedure.modifiers", "line.modifiers"))
+            expected.append((f"{on} line {n}.procedure.modifiers", "line.modifiers"))
         elif defect == "bad_npi":
             npi = NPI("1234567893")
             object.__setattr__(npi, "code", "1234567890")
@@ -382,20 +385,20 @@ def plant(claim, claim_defects, line_defects):
             object.__setattr__(provider, "npi", npi)
             member = CareTeamMember(provider=provider, role=CareRole.RENDERING)
             item = attrs.evolve(item, care_team=[member])
-            expected.append((f"line {n}.care_team[0].npi", "provider.npi"))
+            expected.append((f"{on} line {n}.care_team[0].npi", "provider.npi"))
         elif defect == "no_code":
             item = attrs.evolve(item, procedure=None, revenue_code=None)
-            expected.append((f"line {n}.procedure", "line.code"))
+            expected.append((f"{on} line {n}.procedure", "line.code"))
         elif defect == "referring":
             need_referring.add(item.id)
             care_team = [m for m in care_team if m.role is not CareRole.REFERRING]
-            expected.append((f"line {n}.care_team", "line.referring_provider"))
+            expected.append((f"{on} line {n}.care_team", "line.referring_provider"))
         elif defect == "attachment":
             item = attrs.evolve(
                 item, procedure=ProcedureCode(CodeSystem.HCPCS, NEEDS_ATTACHMENT), attachments=()
             )
             attachments = []
-            expected.append((f"line {n}.attachments", "line.attachments"))
+            expected.append((f"{on} line {n}.attachments", "line.attachments"))
         lines[index] = item
     if outside is not None or claim.statement_from is not None:
         others = [x for i, x in enumerate(lines) if i != outside]
@@ -414,7 +417,7 @@ def plant(claim, claim_defects, line_defects):
     total = sum(x.charge.minor for x in lines)
     if "total" in claim_defects:
         total += 1
-        expected.append(("claim.total_charge", "claim.total_charge"))
+        expected.append((f"{on}.total_charge", "claim.total_charge"))
     planted = attrs.evolve(
         claim,
         diagnoses=diagnoses,

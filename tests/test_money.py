@@ -170,12 +170,18 @@ def test_arithmetic_and_comparison() -> None:
 
 def test_mixed_currencies_raise() -> None:
     usd, eur = Money("1", USD), Money("1", "EUR")
-    with pytest.raises(CurrencyMismatchError, match="EUR.*USD"):
+    with pytest.raises(CurrencyMismatchError) as added:
         usd + eur
-    with pytest.raises(CurrencyMismatchError):
-        usd - eur
-    with pytest.raises(CurrencyMismatchError):
+    assert str(added.value) == "cannot add USD 1.00 and EUR 1.00: currencies differ"
+    with pytest.raises(CurrencyMismatchError) as reversed_:
+        eur + usd
+    assert str(reversed_.value) == "cannot add EUR 1.00 and USD 1.00: currencies differ"
+    with pytest.raises(CurrencyMismatchError) as subtracted:
+        Money("3", USD) - Money("2", "EUR")
+    assert str(subtracted.value) == "cannot subtract EUR 2.00 from USD 3.00: currencies differ"
+    with pytest.raises(CurrencyMismatchError) as compared:
         _ = usd < eur
+    assert str(compared.value) == "cannot compare USD 1.00 with EUR 1.00: currencies differ"
     assert usd != eur  # equality never raises
 
 
@@ -326,10 +332,15 @@ def test_allocation_bad_ratios() -> None:
         allocate(m, [])
     with pytest.raises(InvalidAmountError, match="all be zero"):
         allocate(m, [0, 0])
-    with pytest.raises(InvalidAmountError, match="ratio 1 is -1"):
+    with pytest.raises(InvalidAmountError) as negative:
         allocate(m, [1, -1])
-    with pytest.raises(TypeError, match="ratio 0.*float"):
+    assert str(negative.value) == "ratios must not be negative; ratio 2 of 2 is -1 (int)"
+    with pytest.raises(InvalidAmountError, match=r"ratio 1 of 3 is -2 \(int\)$"):
+        allocate(m, [-2, 1, -1])  # the first negative one is named
+    with pytest.raises(TypeError, match="^ratio 1 of 2 .*float"):
         allocate(m, [0.5, 1])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="^ratio 3 of 3 .*float"):
+        allocate(m, [1, 2, 0.5])  # type: ignore[list-item]
 
 
 def test_split_and_allocate_up_to() -> None:
@@ -338,9 +349,9 @@ def test_split_and_allocate_up_to() -> None:
         split(Money("1", USD), 0)
     parts, left = allocate_up_to(Money("100", USD), [Money("30", USD), Money("50", USD)])
     assert [p.minor for p in parts] == [3000, 5000] and left == Money("20", USD)
-    with pytest.raises(InvalidAmountError, match="cap 1"):
+    with pytest.raises(InvalidAmountError, match="^cap 2 must not be negative"):
         allocate_up_to(Money("1", USD), [Money("1", USD), Money("-1", USD)])
-    with pytest.raises(CurrencyMismatchError, match="cap 0"):
+    with pytest.raises(CurrencyMismatchError, match="^cap 1 is in EUR"):
         allocate_up_to(Money("1", USD), [Money("1", "EUR")])
 
 

@@ -34,13 +34,16 @@ from billing_core.testing.strategies.parties import coverages, guarantors, patie
 ACME = Payer(id="acme", name="Acme Health", payer_id="87726")
 
 
-def test_patient_repr_masks_name_and_birth_date_but_attributes_return_them():
-    p = Patient(id="P1", name="Jane Roe", birth_date=datetime.date(1980, 5, 17))
+def test_patient_repr_masks_id_name_and_birth_date_but_attributes_return_them():
+    p = Patient(id="MRN-000123", name="Jane Roe", birth_date=datetime.date(1980, 5, 17))
     text = repr(p)
     assert "Jane" not in text
     assert "1980" not in text
-    assert text == "Patient(id='P1', name='****', birth_date='****')"
+    assert "MRN-000123" not in text
+    # an id keeps its last 4 characters (it has at least 8), the rest is hidden
+    assert text == "Patient(id='****0123', name='****', birth_date='****', sex=None, address=None)"
     assert str(p) == text
+    assert p.id == "MRN-000123"
     assert p.name == "Jane Roe"
     assert p.birth_date == datetime.date(1980, 5, 17)
 

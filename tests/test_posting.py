@@ -13,6 +13,7 @@ from billing_core.codes import GroupCode
 from billing_core.errors import BillingError, Severity, ValidationError
 from billing_core.ledger import (
     Adjustment,
+    AppealHold,
     Bucket,
     Entry,
     Party,
@@ -22,8 +23,14 @@ from billing_core.ledger import (
 )
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence
-from billing_core.posting import FollowUpKind, ProviderPostingKind, apply_posting, plan_posting
-from billing_core.remittance import ProviderAdjustment
+from billing_core.posting import (
+    DenialPolicy,
+    FollowUpKind,
+    ProviderPostingKind,
+    apply_posting,
+    plan_posting,
+)
+from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
 from posting_kit import (
     BETA,
@@ -32,6 +39,7 @@ from posting_kit import (
     PAID_ON,
     PRIMARY,
     SECONDARY,
+    D,
     cas,
     charges,
     claim,
@@ -190,7 +198,7 @@ def test_tertiary_payment() -> None:
     assert line_balances(after, PAID_ON)["L1"].balance == usd("0")
 
 
-def test_denial_is_posted_and_marked_for_follow_up() -> None:
+def _denied_claim_and_answer() -> tuple[Claim, Remittance]:
     c = claim("2005555A", [item("L1", "500.04"), item("L2", "127.80")])
     r = remit(
         "0",
@@ -205,7 +213,12 @@ def test_denial_is_posted_and_marked_for_follow_up() -> None:
             )
         ],
     )
-    plan, _ = post(r, [c], charges(c))
+    return c, r
+
+
+def test_denial_is_adjusted_off_and_marked_for_follow_up_when_the_policy_holds_nothing() -> None:
+    c, r = _denied_claim_and_answer()
+    plan, _ = post(r, [c], charges(c), denials=DenialPolicy(hold=()))
     assert summary(plan.entries) == [
         ("Adjustment", "L1", "500.04", "CO-16"),
         ("Adjustment", "L2", "127.80", "OA-A7"),
@@ -214,6 +227,30 @@ def test_denial_is_posted_and_marked_for_follow_up() -> None:
     assert follow.kind is FollowUpKind.DENIED
     assert follow.reasons == ("CO-16", "OA-A7") and follow.remarks == ("N14",)
     assert follow.claim_id == "2005555A" and follow.amount == usd("627.84")
+
+
+def test_a_denial_the_default_policy_holds_stays_open_for_appeal() -> None:
+    # CO-16 (claim lacks information) is held by default; OA-A7 is adjusted off.
+    c, r = _denied_claim_and_answer()
+    plan, after = post(r, [c], charges(c))
+    assert summary(plan.entries) == [
+        ("Adjustment", "L2", "127.80", "OA-A7"),
+        ("AppealHold", None, "500.04", "CO-16 held"),
+    ]
+    (hold,) = [e for e in plan.entries if isinstance(e, AppealHold)]
+    assert (hold.claim_id, hold.group, hold.reason, hold.bucket) == (
+        "2005555A",
+        GroupCode.CO,
+        "16",
+        Bucket.PRIMARY,
+    )
+    (follow,) = plan.follow_ups
+    assert follow.kind is FollowUpKind.APPEAL and follow.amount == usd("500.04")
+    # 120 days after the denial of Monday 1 April 2024: Tuesday 30 July 2024
+    assert follow.deadline == D(2024, 7, 30) and follow.entry_id == hold.id
+    lb = line_balances(after, PAID_ON)
+    assert lb["L1"].open.of(Bucket.PRIMARY) == usd("500.04")  # still the payer's
+    assert lb["L2"].balance == usd("0")
 
 
 def test_not_our_claim_is_distinct_from_a_denial_and_posts_nothing() -> None:

@@ -9,18 +9,32 @@ import pickle
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from billing_core.balances import line_balances
+from billing_core.balances import credits, line_balances
 from billing_core.codes import GroupCode
-from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError, ValidationError
-from billing_core.ledger import Adjustment, Bucket
+from billing_core.errors import DuplicateError, StalePlanError, UnbalancedError
+from billing_core.ledger import Adjustment, Bucket, Party, validate_history
 from billing_core.money import Money
 from billing_core.posting import ProviderPostingKind, apply_posting, idempotency_key, plan_posting
 from billing_core.remittance import CasAdjustment as Cas
 from billing_core.remittance import ProviderAdjustment, Remittance
 from billing_core.serialization import from_json, to_json
 from billing_core.testing.strategies.remittance import PostingScenario, posting_scenarios
-from posting_kit import DAY, PAID_ON, cas, charges, claim, clp, item, post, remit, svc, usd
+from posting_kit import (
+    DAY,
+    PAID_ON,
+    cas,
+    charges,
+    claim,
+    clp,
+    item,
+    post,
+    remit,
+    summary,
+    svc,
+    usd,
+)
 
 
 def test_unbalanced_remittance_is_refused_with_the_explanation() -> None:
@@ -180,15 +194,25 @@ def test_an_accepted_unbalanced_remittance_never_applies_more_than_it_pays() -> 
     c = claim("CLM1", [item("L1", "100")])
     history = charges(c)
     # CLP04 says 60 was paid, but the line says 70 (100 - CO 30): accepting the
-    # imbalance must not apply 70 out of 60 received.
+    # imbalance must not apply 70 out of 60 received. (This plan used to apply 70 and
+    # only apply_posting caught it, as a negative credit.)
     remittance = remit(
         "60", [clp("CLM1", "100", "60", svc("L1", "100", "70", *cas("CO", ("45", "30"))))]
     )
     plan = plan_posting(remittance, [c], history, accept_unbalanced=True)
     assert not plan.refused
-    with pytest.raises(ValidationError) as refused:
-        apply_posting(plan, history)
-    assert {f.rule for f in refused.value.findings} == {"history.credit_negative"}
+    assert summary(plan.entries) == [
+        ("PaymentReceived", None, "60.00", ""),
+        ("PaymentApplied", "L1", "60.00", "primary"),
+        ("Adjustment", "L1", "30.00", "CO-45"),
+    ]
+    assert "posting.capped_to_paid" in {f.rule for f in plan.findings}
+    assert plan.reconciliation().ok
+    after = [*history, *apply_posting(plan, history)]
+    assert validate_history(after) == ()
+    lb = line_balances(after, PAID_ON)["L1"]
+    assert lb.paid == usd("60") and lb.open.of(Bucket.PRIMARY) == usd("10")
+    assert credits(after, PAID_ON)[Party.payer("acme")].available == usd("0")
 
 
 def test_the_balances_fast_path_keeps_every_check() -> None:
@@ -229,3 +253,91 @@ def test_balances_of_another_history_make_the_plan_stale_not_wrong() -> None:
         apply_posting(plan, current)
     # derived from the history itself, the plan sees the 60.00 left and refuses to take 100.00
     assert [f.rule for f in plan_posting(r, [c], current).errors] == ["posting.overdrawn"]
+
+
+def test_an_accepted_unbalanced_claim_without_lines_applies_only_what_it_paid() -> None:
+    # Issue 11, section 4: CLP03 100.00, claim-level CO-45 30.00, but CLP04 60.00 (it
+    # should be 70.00). The line used to get 100 - 30 = 70.00 applied out of 60.00
+    # received, and the plan still said it reconciled.
+    c = claim("CLM1", [item("L1", "100")])
+    history = charges(c)
+    r = remit("60", [clp("CLM1", "100", "60", adjustments=cas("CO", ("45", "30")))])
+    assert plan_posting(r, [c], history).refused  # not without the caller's consent
+    plan = plan_posting(r, [c], history, accept_unbalanced=True)
+    assert summary(plan.entries) == [
+        ("PaymentReceived", None, "60.00", ""),
+        ("PaymentApplied", "L1", "60.00", "primary"),
+        ("Adjustment", "L1", "30.00", "CO-45"),
+    ]
+    assert plan.reconciliation().ok
+    after = [*history, *apply_posting(plan, history)]
+    assert line_balances(after, PAID_ON)["L1"].open.of(Bucket.PRIMARY) == usd("10")
+    # paid more than the lines can take: the rest stays the payer's credit, never a line's
+    over = remit("90", [clp("CLM1", "100", "90", adjustments=cas("CO", ("45", "30")))])
+    plan = plan_posting(over, [c], history, accept_unbalanced=True)
+    assert summary(plan.entries)[:2] == [
+        ("PaymentReceived", None, "90.00", ""),
+        ("PaymentApplied", "L1", "70.00", "primary"),
+    ]
+    assert "posting.overpaid" in {f.rule for f in plan.findings}
+    check = plan.reconciliation()
+    assert check.ok and ("credit of payer:acme left on account A1", usd("20")) in check.terms
+
+
+def test_a_plan_applying_more_than_its_cash_does_not_reconcile() -> None:
+    # reconciliation() counts a credit never below zero: applying 70 of 60 received fails
+    c = claim("CLM1", [item("L1", "100")])
+    good = plan_posting(
+        remit("60", [clp("CLM1", "100", "60", svc("L1", "100", "60", *cas("CO", ("45", "40"))))]),
+        [c],
+        charges(c),
+    )
+    applied = next(e for e in good.entries if type(e).__name__ == "PaymentApplied")
+    forged = attrs.evolve(
+        good,
+        entries=tuple(
+            attrs.evolve(e, amount=usd("70")) if e is applied else e for e in good.entries
+        ),
+    )
+    check = forged.reconciliation()
+    assert not check.ok and check.residual == usd("-10")
+
+
+def _reshaped(draw: st.DrawFn, s: PostingScenario) -> tuple[Remittance, int]:
+    """Some claims answered without service lines, some not balancing (the payment moved)."""
+    claims, moved = [], 0
+    for cp in s.remittance.claims:
+        if draw(st.booleans()):
+            every = [*cp.adjustments, *(a for sp in cp.lines for a in sp.adjustments)]
+            cp = attrs.evolve(cp, lines=(), adjustments=every)
+        if draw(st.booleans()):
+            delta = draw(st.integers(-cp.paid.minor, 5_000))
+            cp = attrs.evolve(cp, paid=cp.paid + Money.from_minor(delta, cp.currency))
+            moved += delta
+        claims.append(cp)
+    total = s.remittance.total_payment + Money.from_minor(moved, s.remittance.currency)
+    return attrs.evolve(s.remittance, claims=claims, total_payment=total), moved
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_whatever_the_claim_shape_a_plan_never_applies_more_than_was_paid(
+    data: st.DataObject,
+) -> None:
+    s = data.draw(posting_scenarios(max_claims=3, max_lines=3))
+    r, _ = _reshaped(data.draw, s)
+    plan = plan_posting(r, s.claims, s.history, accept_unbalanced=True)
+    assert not plan.refused, plan.explain()
+    owner = {line.id: c.id for c in s.claims for line in c.lines}
+    applied = dict.fromkeys(owner.values(), 0)
+    for e in plan.entries:
+        if type(e).__name__ == "PaymentApplied":
+            applied[owner[e.line_id or ""]] += e.amount.minor
+    for cp in r.claims:
+        assert applied[cp.patient_control_number] <= max(cp.paid.minor, 0)
+    assert plan.reconciliation().ok
+    after = [*s.history, *apply_posting(plan, s.history)]
+    assert validate_history(after) == ()
+    for account in {e.account_id for e in after}:
+        mine = [e for e in after if e.account_id == account]
+        assert all(c.available.minor >= 0 for c in credits(mine, PAID_ON).values())

@@ -7,12 +7,14 @@ import pytest
 from billing_core.balances import line_balances
 from billing_core.codes import ProcedureCode
 from billing_core.errors import ValidationError
-from billing_core.ledger import Adjustment
+from billing_core.ledger import Adjustment, Bucket
 from billing_core.money import Money
 from billing_core.posting import (
     ClaimLevelRule,
+    DenialPolicy,
     FollowUpKind,
     ProviderPostingKind,
+    UnmatchedPolicy,
     apply_posting,
     plan_posting,
 )
@@ -115,22 +117,27 @@ def test_ambiguous_fallback_is_refused_not_guessed() -> None:
     # L2 is taken by its control number, so only L1 remains: matched, not ambiguous
     assert not plan.refused
     r2 = remit("200", [clp("C1", "200", "200", svc(None, "100", "100"), svc(None, "100", "100"))])
-    plan2 = plan_posting(r2, [c], charges(c))
+    plan2 = plan_posting(r2, [c], charges(c), unmatched=UnmatchedPolicy.REFUSE)
     assert plan2.refused and plan2.entries == ()
     assert {f.rule for f in plan2.errors} == {"posting.unmatched_line"}
     assert plan2.errors[0].location == "claim 1 (C1) line 1"
+    # held by default: no line matched, so the claim payment is held whole, nothing guessed
+    held = plan_posting(r2, [c], charges(c))
+    assert not held.refused
+    assert summary(held.entries) == [("CashHeld", None, "200.00", "C1")]
+    assert [f.kind for f in held.follow_ups] == [FollowUpKind.UNMATCHED]
 
 
 def test_unmatched_claim_is_refused_or_held() -> None:
     c = claim("C1", [item("L1", "100")])
     r = remit("150", [clp("C1", "100", "100", svc("L1", "100", "100")), clp("ZZZ", "50", "50")])
     history = charges(c)
-    refused = plan_posting(r, [c], history)
+    refused = plan_posting(r, [c], history, unmatched=UnmatchedPolicy.REFUSE)
     assert refused.refused and refused.entries == () and refused.provider_entries == ()
     assert refused.errors[0].location == "claim 2 (ZZZ)"
     with pytest.raises(ValidationError, match="no claim 'ZZZ'"):
         apply_posting(refused, charges(c))
-    held = plan_posting(r, [c], history, skip_unmatched=True)
+    held = plan_posting(r, [c], history)  # UnmatchedPolicy.HOLD is the default
     assert not held.refused
     assert [p.kind for p in held.provider_entries] == [ProviderPostingKind.UNMATCHED_CLAIM]
     assert held.reconciliation().ok
@@ -174,12 +181,37 @@ def test_a_denial_answered_without_service_lines_plans_without_error() -> None:
     # the CO-50 is its whole charge, and what each line paid is exactly 0.00.
     c = claim("C1", [item("L1", "100.00"), item("L2", "50.01")])
     r = remit("0", [clp("C1", "150.01", "0", status="4", adjustments=cas("CO", ("50", "150.01")))])
-    plan, after = post(r, [c], charges(c))
+    plan, after = post(r, [c], charges(c), denials=DenialPolicy(hold=()))
     assert plan.findings == ()
     assert summary(plan.entries) == [
         ("Adjustment", "L1", "100.00", "CO-50"),
         ("Adjustment", "L2", "50.01", "CO-50"),
     ]
     assert [f.kind for f in plan.follow_ups] == [FollowUpKind.DENIED]
+    lb = line_balances(after, PAID_ON)
+    assert lb["L1"].balance == lb["L2"].balance == usd("0")
+    # by default CO-50 (medical necessity) is held for appeal: one hold for the claim
+    held, after = post(r, [c], charges(c))
+    assert summary(held.entries) == [("AppealHold", None, "150.01", "CO-50 held")]
+    assert [f.kind for f in held.follow_ups] == [FollowUpKind.APPEAL]
+    lb = line_balances(after, PAID_ON)
+    assert lb["L1"].open.of(Bucket.PRIMARY) == usd("100.00")
+    assert lb["L2"].open.of(Bucket.PRIMARY) == usd("50.01")
+
+
+def test_claim_level_amounts_never_adjust_a_line_below_zero_for_a_rounding_tie() -> None:
+    # Two lines of 0.01, two claim-level adjustments of 0.01: split one by one with ties
+    # going to the first line, both cents landed on L1 (-0.01 left to pay) and the plan
+    # was refused. Each adjustment now fills what a line has left.
+    c = claim("C1", [item("L1", "0.01"), item("L2", "0.01")])
+    r = remit(
+        "0",
+        [clp("C1", "0.02", "0", adjustments=cas("CO", ("45", "0.01"), ("253", "0.01")))],
+    )
+    plan, after = post(r, [c], charges(c), denials=DenialPolicy(hold=()))
+    assert summary(plan.entries) == [
+        ("Adjustment", "L1", "0.01", "CO-45"),
+        ("Adjustment", "L2", "0.01", "CO-253"),
+    ]
     lb = line_balances(after, PAID_ON)
     assert lb["L1"].balance == lb["L2"].balance == usd("0")

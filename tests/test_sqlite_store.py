@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from billing_core.balances import account_balances
 from billing_core.errors import ConcurrencyError
 from billing_core.ledger import (
     Bucket,
@@ -19,13 +18,13 @@ from billing_core.ledger import (
     Party,
     PaymentApplied,
     PaymentReceived,
-    check_history,
 )
 from billing_core.money import Money
 from billing_core.storage import AppendRequest, LedgerStore, Store
 from billing_core.testing.conformance import StoreConformance
 from billing_core.testing.memory import InMemoryStore
 from examples.sqlite_store import SQLiteStore
+from store_kit import assert_same_ledgers, finish, refusals
 
 
 class TestSQLiteStore(StoreConformance):
@@ -47,45 +46,10 @@ def test_reopening_the_file_keeps_everything(tmp_path: Path) -> None:
     assert again.append("A1", [], 0, "k").duplicate
 
 
-def _refusals(store: Store) -> list[str]:
-    """The errors a store gives for bad finds and batches, as ``"Type: message"``."""
-    suite = StoreConformance()
-    a = suite.make_entries("A1", 2, prefix="a")
-    store.append("A1", a, 0, "setup")
-    bad: list[Callable[[], object]] = [
-        lambda: store.find(type(suite.make_document("B1", "A1")), "colour", "red"),
-        lambda: store.append_batch(
-            [
-                AppendRequest(account_id="A1", entries=[], expected_version=2),
-                AppendRequest(account_id="A1", entries=[], expected_version=2),
-            ],
-            "twice",
-        ),
-        lambda: store.append_batch(
-            [
-                AppendRequest(account_id="A1", entries=[], expected_version=1),
-                AppendRequest(account_id="A2", entries=[], expected_version=3),
-            ],
-            "stale",
-        ),
-        lambda: store.append("A2", a, 0, "other-account"),
-        lambda: store.append("A1", [*suite.make_entries("A1", 1, prefix="b"), a[1]], 2, "taken"),
-        lambda: store.append("A1", [*suite.make_entries("A1", 2, prefix="c"), a[0]], 2, "taken"),
-        lambda: store.append("A1", suite.make_entries("A1", 1, prefix="d") * 2, 2, "twice-in"),
-    ]
-    seen = []
-    for call in bad:
-        with pytest.raises(Exception) as info:  # noqa: PT011 - compared below
-            call()
-        seen.append(f"{type(info.value).__name__}: {info.value}")
-    assert [e.id for e in store.read("A1")[0]] == ["a-0", "a-1"]
-    return seen
-
-
 def test_the_example_refuses_with_the_messages_of_the_reference(tmp_path: Path) -> None:
     """Both stores call the checks of billing_core.storage: same errors, same words."""
-    got = _refusals(SQLiteStore(tmp_path / "r.db"))
-    assert got == _refusals(InMemoryStore())
+    got = refusals(SQLiteStore(tmp_path / "r.db"))
+    assert got == refusals(InMemoryStore())
     assert "DuplicateError: entry id 'a-0' is already in the ledger of account 'A1'" in got[5]
 
 
@@ -239,25 +203,10 @@ def test_several_processes_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     # One deadline for all of them (the work itself takes well under a second): no timing
     # decides the outcome, a hung worker fails the test instead of hanging the suite.
     deadline = time.monotonic() + DEADLINE_SECONDS
-    for p in processes:
-        p.join(timeout=max(0.0, deadline - time.monotonic()))
-    hung = [p for p in processes if p.is_alive()]
-    for p in hung:
-        p.kill()
-        p.join()
-    assert not hung, f"{len(hung)} worker(s) still running after {DEADLINE_SECONDS} s"
-    assert [p.exitcode for p in processes] == [0] * WORKERS
+    finish(processes, deadline)
 
     db = SQLiteStore(path)
-    ref = _reference()
-    for account in ACCOUNTS:
-        got, version = db.read(account)
-        want, _ = ref.read(account)
-        ids = [e.id for e in got]
-        assert len(ids) == len(set(ids)) == version, "duplicated entries"
-        assert sorted(got, key=lambda e: e.id) == sorted(want, key=lambda e: e.id)
-        check_history(got)
-        assert account_balances(got, DAY) == account_balances(want, DAY)
+    assert_same_ledgers(db, _reference(), ACCOUNTS, DAY)
     for account in ("A1", "A2"):
         era = [e for e in db.read(account)[0] if e.id.startswith("era-1")]
         assert len(era) == 2

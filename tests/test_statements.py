@@ -180,8 +180,10 @@ def test_render_text_en_us_masked() -> None:
     s = statement(_history(), AS_OF, info=INFO, patient_name="Jane Doe")
     text = render_text(s)
     assert "Account: ****7654    Statement date: Mar 31, 2025    Due date: Apr 25, 2025" in text
-    assert "Patient: Jane Doe (****3456)" in text
-    assert ACCT not in text and "PAT-000123456" not in text
+    # the office copy hides the name entirely and keeps the ids' last 4 characters
+    assert "Patient: **** (****3456)" in text
+    assert ACCT not in text and "PAT-000123456" not in text and "Jane" not in text
+    assert "Patient: Jane Doe (PAT-000123456)" in render_text(s, patient_copy=True)
     assert "Dec 30, 2024" in text and "$200.00" in text
     assert "Chest <X-ray> (pending insurance)" in text
     assert "Amount due: $50.00" in text
@@ -205,16 +207,18 @@ def test_render_patient_copy_and_locales() -> None:
         credit_available=Money(0, "JPY"), aging_edges=(30,),
         aging=(Money(1500, "JPY"), Money(0, "JPY")),
     )  # fmt: skip
-    assert "Amount due by age: 0-30: ¥1,500" in render_text(yen, "en_US")
+    line = "Amount due by age (days since you became responsible): 0-30: ¥1,500"
+    assert line in render_text(yen, "en_US")
 
 
 def test_render_html_escapes_and_masks() -> None:
     s = statement(_history(), AS_OF, info=INFO, patient_name="<b>Jane</b>")
     page = render_html(s)
     assert "Chest &lt;X-ray&gt;" in page and "<X-ray>" not in page
-    assert "&lt;b&gt;Jane&lt;/b&gt;" in page
+    assert "Jane" not in page and "Patient: **** (****3456)" in page
     assert ACCT not in page and "****7654" in page
     assert ACCT in render_html(s, patient_copy=True)
+    assert "&lt;b&gt;Jane&lt;/b&gt;" in render_html(s, patient_copy=True)
     assert s._repr_html_() == page
     assert "Mar 31, 2025" in page and "$200.00" in page
     german = render_html(s, "de_DE")
@@ -230,7 +234,12 @@ def test_repr_masks_patient_identifiers() -> None:
 
 
 def test_statement_to_records() -> None:
-    records = statement(_history(), AS_OF, info=INFO).to_records()
+    s = statement(_history(), AS_OF, info=INFO)
+    records = s.to_records(unmasked=True)
+    assert s.to_records()[0]["account_id"] == "****7654"
+    # minor units: the same amounts as exact ints (cents), which pandas can plot
+    minor = s.to_records(money="minor")[0]
+    assert (minor["charge"], minor["insurance_paid"], minor["due"]) == (20000, 12000, 3000)
     assert records[0] == {
         "account_id": ACCT,
         "line_id": "L1",

@@ -26,7 +26,7 @@ def figure(out: str, label: str) -> str:
 
 
 def test_walkthrough_tells_every_step(out: str) -> None:
-    for step in range(1, 8):
+    for step in range(1, 9):
         assert f"\n== {step}. " in out
 
 
@@ -90,3 +90,50 @@ def test_follow_up(out: str) -> None:
     assert "days in A/R (90-day period): 20.80 days" in out
     # (440 + 150) / (1,233.34 - 358.34) = 590 / 875 = 67.428...%
     assert "net collection rate: 67.43%" in out
+
+
+def test_price_lookup_and_estimate_before_the_visit(out: str) -> None:
+    assert "\n== 1a. " in out
+    # Acme's contract: 99214 120.00 and 0270 30.00 from its schedule, J1100 and A0425 at fixed
+    # fees of 30.00 and 70.00, the room at a per diem of 600.00 x 1 day.
+    assert figure(out, "L1 allowed (100% of Acme 2024 120.00 USD)") == "$120.00"
+    assert figure(out, "L3 allowed (per diem 600.00 USD)") == "$600.00"
+    assert figure(out, "L5 allowed (fixed fee 70.00 USD)") == "$70.00"
+    # 300.00 of the deductible left (500 - 200), in line order: L1 120, L2 30, L3 150; then 20%:
+    # L3 20% of 450 = 90, L4 20% of 30 = 6, L5 20% of 70 = 14. Jane: 300 + 110 = 410.00;
+    # Acme: 850 - 410 = 440.00.
+    assert re.search(
+        r"^  L3 .* 850\.00 +600\.00 +150\.00 +0\.00 +90\.00 +360\.00 +240\.00$", out, re.M
+    )
+    assert figure(out, "estimated: Jane owes") == "$410.00"
+    assert figure(out, "estimated: Acme pays") == "$440.00"
+
+
+def test_variance_check_and_secondary_payer(out: str) -> None:
+    assert "\n== 4a. " in out
+    # Acme allowed what the contract allows on every line: no variance.
+    assert "claim CLM-0001 under Acme PPO 2024: paid as contracted" in out
+    # The ERA spent the deductible on L3 only (300 there): L1, L2 and L3 differ on their paid
+    # amount, PR-1 and PR-2 (3 x 3 = 9); L4 and L5 match the estimate.
+    assert "the estimate and the ERA differ on 9 amounts" in out
+    assert "line L1 PR-1: estimated 120.00 USD, remitted 0.00 USD" in out
+    assert "claim CLM-0001-2 to Beacon Mutual: prior payer paid $440.00" in out
+    # PR-1 300 + PR-2 (24 + 6 + 60 + 6 + 14 = 110) = 410.00
+    assert figure(out, "left to Jane by Acme (PR adjustments)") == "$410.00"
+    # min(Beacon's normal benefit 540.00, 850.00 allowable - 440.00 paid = 410.00)
+    assert figure(out, "Beacon would pay (standard COB)") == "$410.00"
+
+
+def test_held_claim_and_plb(out: str) -> None:
+    # CLM-9999 is not ours: its 80.00 (100.00 - CO-45 20.00) is held, not refused
+    assert "follow up: claim 1 (CLM-9999): unmatched 80.00 USD (CO-45)" in out
+    assert figure(out, "held unapplied on the remittance's account") == "$80.00"
+    # PLB L6 -1.20 names CLM-0001 (ours); PLB WO 15.00 names a refund letter (not a claim)
+    assert figure(out, "interest, linked to claim CLM-0001") == "$1.20"
+    assert figure(out, "taken back by Acme (refund letter FCN-2024-118)") == "$15.00"
+    assert "follow up: PLB 2: unlinked_recoupment 15.00 USD (PLB-WO)" in out
+    # BPR02 = 80.00 + 1.20 - 15.00 = 66.20, all of it accounted for
+    assert "remittance EFT-61007: balanced" in out
+    assert "    computed 66.20 USD =" in out
+    # paid on 2024-04-02; Jane still owes 285.00 on its lines, so not closed
+    assert "claim CLM-0001: paid since 2024-04-02" in out

@@ -32,9 +32,10 @@ from billing_core.errors import (
     NotFoundError,
     ValidationError,
 )
-from billing_core.ledger import Bucket, Entry, Party, check_history
+from billing_core.ledger import Bucket, CashHeld, Entry, Party, check_history
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Patient, Payer
+from billing_core.posting import FollowUpKind, UnmatchedPolicy
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 from billing_core.storage import AppendRequest, AppendResult, BatchResult, Store
 from billing_core.testing.memory import InMemoryStore
@@ -215,8 +216,10 @@ def test_a_remittance_is_posted_on_every_account_at_once(store: Store) -> None:
     result = post_remittance(store, remit)
     assert result.status is PostingStatus.POSTED, result.explanation
     assert result.batch is not None
-    assert result.batch.accounts == ("A1", "A2")
-    assert result.versions == {"A1": 5, "A2": 5}
+    # the remittance's own account is read and checked at its version, though nothing
+    # is held on it: a posting of the same payment in between would be seen
+    assert result.batch.accounts == ("A1", "A2", "remittance:acme:T1")
+    assert result.versions == {"A1": 5, "A2": 5, "remittance:acme:T1": 0}
     assert {e.account_id for e in result.written} == {"A1", "A2"}
     for n in (1, 2):
         entries, _ = store.read(f"A{n}")
@@ -260,10 +263,27 @@ def test_an_unbalanced_remittance_changes_nothing_and_says_why(store: Store) -> 
 def test_an_unmatched_remittance_changes_nothing_and_says_why(store: Store) -> None:
     _submit(store, 1)
     before = _ledgers(store, "A1")
-    result = post_remittance(store, _remittance(_claim_payment(1), _claim_payment(7)))
+    remit = _remittance(_claim_payment(1), _claim_payment(7))
+    result = post_remittance(store, remit, unmatched=UnmatchedPolicy.REFUSE)
     assert result.status is PostingStatus.REFUSED
     assert "CLM7" in result.explanation
     assert _ledgers(store, "A1") == before
+    assert store.read("remittance:acme:T1") == ((), 0)
+
+
+def test_an_unmatched_claim_is_held_and_the_rest_is_posted(store: Store) -> None:
+    _submit(store, 1)
+    remit = _remittance(_claim_payment(1), _claim_payment(7))
+    result = post_remittance(store, remit)
+    assert result.status is PostingStatus.POSTED, result.explanation
+    held, version = store.read("remittance:acme:T1")
+    assert version == 1
+    (cash,) = held
+    assert isinstance(cash, CashHeld)
+    assert (cash.claim_reference, cash.amount) == ("CLM7", usd("60.00"))
+    assert [f.kind for f in result.plan.follow_ups] == [FollowUpKind.UNMATCHED]
+    line = line_balances(store.read("A1")[0], PAID)["L1"]
+    assert line.paid == usd("60.00") and line.open.of(Bucket.PATIENT) == usd("10.00")
 
 
 class _Wrapper:
@@ -327,7 +347,7 @@ def test_a_concurrent_write_makes_it_re_read_re_plan_and_retry(store: Store) -> 
     assert result.status is PostingStatus.POSTED
     assert result.attempts == 2
     # the racing payment found nothing open for the patient: it stays as credit
-    assert result.versions == {"A1": 5, "A2": 6}
+    assert result.versions == {"A1": 5, "A2": 6, "remittance:acme:T1": 0}
     assert [e.id for e in store.read("A2")[0]][:2] == ["charge:L2", "PAY-X"]
 
 
@@ -864,8 +884,9 @@ def test_post_bill_over_a_different_issued_bill_is_refused(store: Store) -> None
 
 def test_refunding_a_party_with_no_credit_is_refused(store: Store) -> None:
     post_payment(store, _patient_payment("30.00"), OldestFirst())
-    stranger = Party.patient("P9")
-    with pytest.raises(InsufficientCreditError, match="P9"):
+    stranger = Party.patient("MRN-0000999")
+    # the message names the party by the masked form of its id (a patient identifier)
+    with pytest.raises(InsufficientCreditError, match=r"patient:\*\*\*\*0999 has no credit"):
         refund_credit(store, "A1", stranger, usd("1.00"), id="RF-9", effective=PAID)
     assert store.read("A1")[1] == 1
 

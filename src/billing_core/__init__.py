@@ -123,9 +123,13 @@ _EXPORTS = {
         "receipt",
     ),
     "billing_core.posting": ("PostingPlan", "plan_posting", "apply_posting"),
+    "billing_core.lifecycle": ("ClaimState", "claim_status"),
     "billing_core.aging": ("AgingAnchor", "AgingReport", "age"),
     "billing_core.statements": ("Statement", "StatementPolicy", "statement"),
     "billing_core.deadlines": ("FilingRule", "filing_deadline"),
+    "billing_core.fees": ("FeeSchedule",),
+    "billing_core.benefits": ("estimate",),
+    "billing_core.secondary": ("secondary_claim",),
     # storage and workflows
     "billing_core.storage": ("Store",),
     "billing_core.workflows": (

@@ -91,6 +91,8 @@ from billing_core.allocation import receipt as receipt
 from billing_core.posting import PostingPlan as PostingPlan
 from billing_core.posting import plan_posting as plan_posting
 from billing_core.posting import apply_posting as apply_posting
+from billing_core.lifecycle import ClaimState as ClaimState
+from billing_core.lifecycle import claim_status as claim_status
 from billing_core.aging import AgingAnchor as AgingAnchor
 from billing_core.aging import AgingReport as AgingReport
 from billing_core.aging import age as age
@@ -99,6 +101,9 @@ from billing_core.statements import StatementPolicy as StatementPolicy
 from billing_core.statements import statement as statement
 from billing_core.deadlines import FilingRule as FilingRule
 from billing_core.deadlines import filing_deadline as filing_deadline
+from billing_core.fees import FeeSchedule as FeeSchedule
+from billing_core.benefits import estimate as estimate
+from billing_core.secondary import secondary_claim as secondary_claim
 from billing_core.storage import Store as Store
 from billing_core.workflows import post_bill as post_bill
 from billing_core.workflows import submit_encounter as submit_encounter
@@ -203,6 +208,8 @@ __all__ = [
     "PostingPlan",
     "plan_posting",
     "apply_posting",
+    "ClaimState",
+    "claim_status",
     "AgingAnchor",
     "AgingReport",
     "age",
@@ -211,6 +218,9 @@ __all__ = [
     "statement",
     "FilingRule",
     "filing_deadline",
+    "FeeSchedule",
+    "estimate",
+    "secondary_claim",
     "Store",
     "post_bill",
     "submit_encounter",

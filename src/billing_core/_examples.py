@@ -9,11 +9,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+import attrs
+
 from billing_core.charges import Category, LineItem
 from billing_core.claims import Claim
-from billing_core.codes import ProcedureCode
+from billing_core.codes import PlaceOfService, ProcedureCode
 from billing_core.money import Money
-from billing_core.parties import Coverage, CoverageSequence, Payer
+from billing_core.parties import (
+    Address,
+    CareRole,
+    CareTeamMember,
+    Coverage,
+    CoverageSequence,
+    Patient,
+    Payer,
+    Provider,
+    ProviderKind,
+    Sex,
+)
 
 
 def example_line(line_id: str, amount: str) -> LineItem:
@@ -65,4 +78,35 @@ def example_claim(
         claim_date=datetime.date(2024, 3, 5),
         lines=[line],
         diagnoses=["E11.9"],
+    )
+
+
+def example_837_claim() -> Claim:
+    """[`example_claim`][] with what an 837P needs: patient, billing provider, place of service.
+
+    Examples:
+        >>> claim = example_837_claim()
+        >>> claim.provider(CareRole.BILLING).name, claim.place_of_service.code
+        ('Good Clinic', '11')
+    """
+    claim = example_claim()
+    patient = Patient(
+        id="P1",
+        name="Roe, Jane",
+        birth_date=datetime.date(1980, 5, 17),
+        sex=Sex.FEMALE,
+        address=Address(lines="12 Elm St", city="Springfield", state="IL", postal_code="62701"),
+    )
+    clinic = Provider(
+        npi="1234567893",
+        name="Good Clinic",
+        kind=ProviderKind.ORGANIZATION,
+        address=Address(lines="1 Main St", city="Springfield", state="IL", postal_code="62701"),
+        tax_id="123456789",
+    )
+    return attrs.evolve(
+        claim,
+        patient=patient,
+        care_team=[CareTeamMember(provider=clinic, role=CareRole.BILLING)],
+        place_of_service=PlaceOfService("11"),
     )

@@ -155,8 +155,10 @@ class BalanceCheck:
 
     def __str__(self) -> str:
         verdict = "balanced" if self.ok else f"does not balance by {self.residual}"
+        # A rule from outside the X12 table (posting's reconciliation) has no formula to quote.
+        rule = f"{self.rule}: {self.formula}" if self.rule in BALANCING_RULES else self.rule
         lines = [
-            f"{self.location}: {verdict} (rule {self.rule}: {self.formula})",
+            f"{self.location}: {verdict} (rule {rule})",
             f"  {self.left_label} {self.left}",
             f"  computed {self.right} =",
         ]

@@ -42,16 +42,26 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
-from billing_core._fields import date_field, invalid, of_type, refused, text, to_tuple
+from billing_core._fields import (
+    date_field,
+    invalid,
+    label,
+    of_type,
+    refused,
+    text,
+    to_tuple,
+    wrong_type,
+)
 from billing_core.charges import LineItem, require_patient_authorization
 from billing_core.charges._lines import check_born_by_service, check_lines, line_records, lines_html
-from billing_core.errors import InvalidTransitionError, NotFoundError
+from billing_core.errors import InvalidTransitionError, NotFoundError, UnknownCurrencyError
 from billing_core.money import Money
 from billing_core.parties import Guarantor, Patient, Payer
-from billing_core.views import Record, mask_identifier
+from billing_core.views import MoneyForm, Protected, Record, protected, shown
 
 __all__ = [
     "Bill",
@@ -83,10 +93,19 @@ class BillStatus(enum.Enum):
     """Cancelled (from draft or issued); final."""
 
 
-def _canonical_currency(code: str) -> str:
+def _canonical_currency(code: object, bill: object) -> str:
     # Validates the code and returns the canonical string object Money uses,
-    # so totals can compare currencies by identity.
-    return Money.zero(code).currency
+    # so totals can compare currencies by identity. The error names the bill
+    # and the field (attrs sets `id` before it converts `currency`).
+    if not isinstance(code, str):
+        raise wrong_type(f"{label(bill, 'bill')}.currency", "an ISO 4217 code (a str)", code)
+    try:
+        return Money.zero(code).currency
+    except UnknownCurrencyError as err:
+        raise UnknownCurrencyError(f"{label(bill, 'bill')}.currency: {err}") from None
+
+
+_CURRENCY: Any = attrs.Converter(_canonical_currency, takes_self=True)
 
 
 def _check_status_fields(bill: Bill, where: str) -> None:
@@ -171,12 +190,12 @@ class Bill:
     """
 
     id: str = attrs.field(validator=text("bill"))
-    account_id: str = attrs.field(validator=text("bill", protected=True))
-    patient_id: str = attrs.field(validator=text("bill", protected=True))
+    account_id: str = attrs.field(validator=text("bill", protected=True), **protected(Protected.ID))
+    patient_id: str = attrs.field(validator=text("bill", protected=True), **protected(Protected.ID))
     bill_to: Patient | Guarantor | Payer = attrs.field(
         validator=of_type("bill", (Patient, Guarantor, Payer), protected=True)
     )
-    currency: str = attrs.field(converter=_canonical_currency)
+    currency: str = attrs.field(converter=_CURRENCY)  # type: ignore[misc]  # attrs.Converter: mypy plugin limit
     lines: tuple[LineItem, ...] = attrs.field(default=(), converter=to_tuple)
     status: BillStatus = attrs.field(
         default=BillStatus.DRAFT, validator=of_type("bill", BillStatus)
@@ -227,12 +246,21 @@ class Bill:
         """
         return self.status is BillStatus.ISSUED
 
-    def to_records(self) -> list[Record]:
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
         """The bill's lines as flat rows of plain values (``pandas.DataFrame(records)`` works).
 
-        Each row has ``bill_id``, ``status``, then the line's number, id,
-        service dates, category, codes, units, diagnosis pointers, ``charge``
-        (a ``Decimal``) and ``currency``. No patient identifier is included.
+        Each row has ``bill_id``, ``status``, ``account_id`` and ``patient_id``
+        (masked unless ``unmasked``, see [`views`][billing_core.views]), then
+        the line's number, id, service dates, category, codes, units, diagnosis
+        pointers, ``charge`` and ``currency``.
+
+        Args:
+            unmasked: Export the account and patient ids in full.
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            One record per line.
 
         Examples:
             >>> import datetime
@@ -242,22 +270,48 @@ class Bill:
             >>> bill = Bill(id="B1", account_id="A1", patient_id="P1",
             ...             bill_to=Patient(id="P1", name="J"), currency="USD", lines=[line])
             >>> row = bill.to_records()[0]
-            >>> row["bill_id"], row["line_id"], row["charge"], row["currency"]
-            ('B1', 'L1', Decimal('9.00'), 'USD')
+            >>> row["bill_id"], row["line_id"], row["charge"], row["currency"], row["patient_id"]
+            ('B1', 'L1', Decimal('9.00'), 'USD', '****')
+            >>> bill.to_records(unmasked=True, money="minor")[0]["charge"]
+            900
         """
-        return line_records(self.lines, self.currency, bill_id=self.id, status=self.status.value)
+        return line_records(
+            self.lines,
+            self.currency,
+            money,
+            bill_id=self.id,
+            status=self.status.value,
+            account_id=shown(self.account_id, Protected.ID, unmasked=unmasked),
+            patient_id=shown(self.patient_id, Protected.ID, unmasked=unmasked),
+        )
 
     def _repr_html_(self) -> str:
-        """The bill as an HTML table for notebooks; patient identifiers are masked."""
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The bill as an HTML table (a notebook shows it); patient identifiers are masked.
+
+        Args:
+            unmasked: Show the account, patient and guarantor ids in full.
+
+        Returns:
+            The HTML.
+
+        Examples:
+            >>> bill = Bill(id="B1", account_id="ACCT-0001234", patient_id="P1",
+            ...             bill_to=Patient(id="P1", name="J"), currency="USD")
+            >>> "ACCT-0001234" in bill.to_html(), "ACCT-0001234" in bill.to_html(unmasked=True)
+            (False, True)
+        """
         if isinstance(self.bill_to, Payer):
             to = f"payer {self.bill_to.name}"
         else:
             kind = "patient" if isinstance(self.bill_to, Patient) else "guarantor"
-            to = f"{kind} {mask_identifier(self.bill_to.id)}"
+            to = f"{kind} {shown(self.bill_to.id, Protected.ID, unmasked=unmasked)}"
         caption = (
             f"Bill {self.id} ({self.status.value}) to {to}; "
-            f"account {mask_identifier(self.account_id)}, "
-            f"patient {mask_identifier(self.patient_id)}"
+            f"account {shown(self.account_id, Protected.ID, unmasked=unmasked)}, "
+            f"patient {shown(self.patient_id, Protected.ID, unmasked=unmasked)}"
         )
         if self.issued_on is not None and self.due_on is not None:
             caption += f"; issued {self.issued_on.isoformat()}, due {self.due_on.isoformat()}"

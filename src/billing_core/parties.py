@@ -5,7 +5,8 @@ These are the *who* of billing. They are plain frozen values; documents
 
 Patient identifiers are protected health information (PHI). The ``repr`` of
 every object holding them masks them, so printing a claim in a log or a
-notebook does not leak a name, a birth date or a member id; the attributes
+notebook does not leak a name, a birth date, a patient id or a member id (the
+one masking policy of [`views`][billing_core.views]); the attributes
 themselves still return the real values when asked for explicitly. Errors
 follow the same rule: a bad name, birth date, member id or patient id is
 reported by field and problem (``patient.name must be a str, got a bytes``),
@@ -16,7 +17,7 @@ Examples:
     >>> from billing_core.parties import Patient
     >>> p = Patient(id="P1", name="Jane Roe", birth_date=datetime.date(1980, 5, 17))
     >>> p
-    Patient(id='P1', name='****', birth_date='****')
+    Patient(id='****', name='****', birth_date='****', sex=None, address=None)
     >>> p.name, p.birth_date
     ('Jane Roe', datetime.date(1980, 5, 17))
 """
@@ -26,7 +27,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
-import functools
 from decimal import Decimal
 from typing import Any, Final
 
@@ -45,10 +45,11 @@ from billing_core._fields import (
 from billing_core.codes import NPI, TaxonomyCode
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
-from billing_core.views import masked_repr
+from billing_core.views import Protected, protected
 
 __all__ = [
     "COINSURANCE_RATE_PLACES",
+    "Address",
     "CareRole",
     "CareTeamMember",
     "Coverage",
@@ -60,9 +61,8 @@ __all__ = [
     "Provider",
     "ProviderKind",
     "Relationship",
+    "Sex",
 ]
-
-_member_id_repr = functools.partial(masked_repr, visible=4)
 
 
 class Relationship(enum.Enum):
@@ -79,14 +79,77 @@ class Relationship(enum.Enum):
     OTHER = "G8"
 
 
+class Sex(enum.Enum):
+    """A person's administrative sex as claims carry it (X12 DMG03).
+
+    Examples:
+        >>> Sex("F")
+        <Sex.FEMALE: 'F'>
+    """
+
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+def _address_lines(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _check_lines(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    if not 1 <= len(value) <= 2:
+        raise invalid("address.lines", f"must hold 1 or 2 lines, got {len(value)}", "address.lines")
+    for line in value:
+        if not isinstance(line, str) or not line.strip():
+            raise invalid("address.lines", "each line must be a non-empty str", "address.lines")
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address (X12 N3/N4; CMS-1500 boxes 5, 7 and 33).
+
+    Attributes:
+        lines: One or two street lines (a single ``str`` is one line).
+        city: The city.
+        state: The state or province code, e.g. ``"NY"``.
+        postal_code: The ZIP or postal code.
+        country: The ISO country code when outside the United States.
+
+    A patient's address is protected health information: the classes that
+    hold one mask it in their ``repr``.
+
+    Examples:
+        >>> Address(lines="1 Main St", city="Springfield", state="IL", postal_code="62701").lines
+        ('1 Main St',)
+        >>> Address(lines=[], city="Springfield")
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.ValidationError: address.lines: must hold 1 or 2 lines, got 0
+    """
+
+    lines: tuple[str, ...] = attrs.field(converter=_address_lines, validator=_check_lines)
+    city: str = attrs.field(validator=text("address", protected=True, show_id=False))
+    state: str = attrs.field(default="", validator=text("address", show_id=False))
+    postal_code: str = attrs.field(
+        default="", validator=text("address", protected=True, show_id=False)
+    )
+    country: str = attrs.field(default="", validator=text("address", show_id=False))
+
+
 @attrs.frozen(kw_only=True)
 class Patient:
     """The person who received the services.
 
     Attributes:
-        id: The caller's identifier of the patient.
+        id: The caller's identifier of the patient; masked in ``repr`` (the
+            last four characters of a long id stay visible, see
+            [`views`][billing_core.views]).
         name: Full name; masked in ``repr``.
         birth_date: Date of birth, if known; masked in ``repr``.
+        sex: Administrative sex, if known (an 837 needs it).
+        address: Home address, if known; masked in ``repr`` (an 837 needs it).
 
     Every field is protected health information: an error about one names the
     field and the problem, never the value (nor the patient's id).
@@ -97,22 +160,33 @@ class Patient:
         ValidationError: An empty id.
 
     Examples:
-        >>> Patient(id="P1", name="Jane Roe")
-        Patient(id='P1', name='****', birth_date=None)
+        >>> Patient(id="MRN-000123", name="Jane Roe")
+        Patient(id='****0123', name='****', birth_date=None, sex=None, address=None)
         >>> Patient(id="P1", name=["Jane", "Roe"])
         Traceback (most recent call last):
         ...
         TypeError: patient.name must be a str, got a list (value not shown: protected health information)
     """  # noqa: E501
 
-    id: str = attrs.field(validator=text("patient", nonempty=True, protected=True, show_id=False))
+    id: str = attrs.field(
+        validator=text("patient", nonempty=True, protected=True, show_id=False),
+        **protected(Protected.ID),
+    )
     name: str = attrs.field(
-        validator=text("patient", protected=True, show_id=False), repr=masked_repr
+        validator=text("patient", protected=True, show_id=False), **protected(Protected.NAME)
     )
     birth_date: datetime.date | None = attrs.field(
         default=None,
         validator=date_field("patient", optional=True, show_id=False),
-        repr=masked_repr,
+        **protected(Protected.DATE),
+    )
+    sex: Sex | None = attrs.field(
+        default=None, validator=of_type("patient", Sex, optional=True, show_id=False)
+    )
+    address: Address | None = attrs.field(
+        default=None,
+        validator=of_type("patient", Address, optional=True, show_id=False),
+        **protected(Protected.ADDRESS),
     )
 
 
@@ -121,7 +195,7 @@ class Guarantor:
     """The responsible party for a patient's bills when it is not the patient.
 
     Attributes:
-        id: The caller's identifier of the guarantor.
+        id: The caller's identifier of the guarantor; masked in ``repr``.
         name: Full name; masked in ``repr``.
         relationship: The patient's relationship to the guarantor (a child
             patient's parent is ``Relationship.CHILD``: the patient is the
@@ -129,12 +203,15 @@ class Guarantor:
 
     Examples:
         >>> Guarantor(id="G1", name="John Roe", relationship=Relationship.CHILD)
-        Guarantor(id='G1', name='****', relationship=<Relationship.CHILD: '19'>)
+        Guarantor(id='****', name='****', relationship=<Relationship.CHILD: '19'>)
     """
 
-    id: str = attrs.field(validator=text("guarantor", nonempty=True, protected=True, show_id=False))
+    id: str = attrs.field(
+        validator=text("guarantor", nonempty=True, protected=True, show_id=False),
+        **protected(Protected.ID),
+    )
     name: str = attrs.field(
-        validator=text("guarantor", protected=True, show_id=False), repr=masked_repr
+        validator=text("guarantor", protected=True, show_id=False), **protected(Protected.NAME)
     )
     relationship: Relationship = attrs.field(
         default=Relationship.OTHER, validator=of_type("guarantor", Relationship, show_id=False)
@@ -251,10 +328,15 @@ class PlanBenefits:
     [`COINSURANCE_RATE_PLACES`][billing_core.parties.COINSURANCE_RATE_PLACES] decimal places.
 
     Attributes:
-        deductible: The yearly deductible.
+        deductible: The yearly deductible (the individual's, on a family plan).
         copay: The fixed copay per visit.
         coinsurance_rate: The patient's share after the deductible, 0 to 1.
-        out_of_pocket_max: The yearly out-of-pocket maximum.
+        out_of_pocket_max: The yearly out-of-pocket maximum (the individual's,
+            on a family plan).
+        family_deductible: The yearly deductible of the whole family, on a
+            family plan.
+        family_out_of_pocket_max: The yearly out-of-pocket maximum of the
+            whole family, on a family plan.
 
     Raises:
         TypeError: An amount that is not a `Money`, a rate that is not a ``Decimal``.
@@ -275,12 +357,16 @@ class PlanBenefits:
     copay: Money | None = attrs.field(default=None, validator=_amount)
     coinsurance_rate: Decimal | None = attrs.field(default=None, validator=_check_rate)
     out_of_pocket_max: Money | None = attrs.field(default=None, validator=_amount)
+    family_deductible: Money | None = attrs.field(default=None, validator=_amount)
+    family_out_of_pocket_max: Money | None = attrs.field(default=None, validator=_amount)
 
     def __attrs_post_init__(self) -> None:
         amounts = {
             "deductible": self.deductible,
             "copay": self.copay,
             "out_of_pocket_max": self.out_of_pocket_max,
+            "family_deductible": self.family_deductible,
+            "family_out_of_pocket_max": self.family_out_of_pocket_max,
         }
         currencies = {m.currency for m in amounts.values() if m is not None}
         if len(currencies) > 1:
@@ -294,7 +380,13 @@ class PlanBenefits:
     @property
     def currency(self) -> str | None:
         """The currency of the amounts, or ``None`` when there are none."""
-        for m in (self.deductible, self.copay, self.out_of_pocket_max):
+        for m in (
+            self.deductible,
+            self.copay,
+            self.out_of_pocket_max,
+            self.family_deductible,
+            self.family_out_of_pocket_max,
+        ):
             if m is not None:
                 return m.currency
         return None
@@ -315,6 +407,12 @@ class Coverage:
         benefits: The plan's benefit terms, if known.
         start: First day the coverage is in effect, if known.
         end: Last day the coverage is in effect (inclusive), if it ends.
+        subscriber: The insured person (the holder of the member id), when it
+            is not the patient (``relationship`` other than self); their
+            details go on claims (837 loop 2010BA).
+        filing_code: The kind of plan as claims name it (X12 claim filing
+            indicator, SBR09: ``"CI"`` commercial, ``"MB"`` Medicare Part B,
+            ``"MC"`` Medicaid, ...), if known.
 
     Raises:
         ValidationError: If ``end`` is before ``start`` (a ``ValueError``), or
@@ -337,7 +435,7 @@ class Coverage:
     id: str = attrs.field(validator=text("coverage", nonempty=True))
     payer: Payer = attrs.field(validator=of_type("coverage", Payer))
     member_id: str = attrs.field(
-        validator=text("coverage", nonempty=True, protected=True), repr=_member_id_repr
+        validator=text("coverage", nonempty=True, protected=True), **protected(Protected.ID)
     )
     sequence: CoverageSequence = attrs.field(validator=of_type("coverage", CoverageSequence))
     group_number: str = attrs.field(default="", validator=text("coverage"))
@@ -353,6 +451,10 @@ class Coverage:
     end: datetime.date | None = attrs.field(
         default=None, validator=date_field("coverage", optional=True)
     )
+    subscriber: Patient | None = attrs.field(
+        default=None, validator=of_type("coverage", Patient, optional=True)
+    )
+    filing_code: str | None = attrs.field(default=None, validator=text("coverage", optional=True))
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end < self.start:
@@ -409,6 +511,9 @@ class Provider:
         name: The person's or organization's name.
         kind: Person or organization.
         taxonomy: The NUCC taxonomy (specialty) code, if known.
+        address: The practice or facility address (a billing provider's is on
+            every claim), if known.
+        tax_id: The federal tax id (EIN) a billing provider is paid under, if known.
 
     Examples:
         >>> Provider(npi="1234567893", name="Dr. Ada Smith", taxonomy="207Q00000X").npi
@@ -425,6 +530,10 @@ class Provider:
         default=ProviderKind.PERSON, validator=of_type("provider", ProviderKind)
     )
     taxonomy: TaxonomyCode | None = attrs.field(default=None, converter=_to_taxonomy)
+    address: Address | None = attrs.field(
+        default=None, validator=of_type("provider", Address, optional=True)
+    )
+    tax_id: str | None = attrs.field(default=None, validator=text("provider", optional=True))
 
 
 class CareRole(enum.Enum):

@@ -64,10 +64,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, overload
 
 import attrs
 import cattrs
+from attrs import AttrsInstance
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from billing_core._checks import describe
@@ -78,11 +79,17 @@ from billing_core.bills import Bill
 from billing_core.charges import Encounter, LineItem
 from billing_core.claims import Claim, ClaimAcknowledgement
 from billing_core.errors import DuplicateError, NotFoundError, ValidationError
+from billing_core.good_faith import GoodFaithEstimate
 from billing_core.ledger import (
     Adjustment,
+    AppealHold,
+    CashHeld,
     ChargePosted,
+    CreditTransfer,
     PaymentApplied,
     PaymentReceived,
+    ProviderPayment,
+    ProviderWithholding,
     Refund,
     Reversal,
     Transfer,
@@ -90,7 +97,7 @@ from billing_core.ledger import (
 )
 from billing_core.parties import CareTeamMember, Coverage, Guarantor, Patient, Payer, Provider
 from billing_core.remittance import Remittance
-from billing_core.storage import kind_name
+from billing_core.storage import HasId, kind_name
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -265,6 +272,11 @@ _LIBRARY_TYPES: Final[tuple[tuple[type[Any], str], ...]] = (
     (WriteOff, "write_off"),
     (Refund, "refund"),
     (Reversal, "reversal"),
+    (CashHeld, "cash_held"),
+    (CreditTransfer, "credit_transfer"),
+    (ProviderPayment, "provider_payment"),
+    (ProviderWithholding, "provider_withholding"),
+    (AppealHold, "appeal_hold"),
     (Patient, "patient"),
     (Guarantor, "guarantor"),
     (Payer, "payer"),
@@ -278,6 +290,7 @@ _LIBRARY_TYPES: Final[tuple[tuple[type[Any], str], ...]] = (
     (ClaimAcknowledgement, "claim_acknowledgement"),
     (Remittance, "remittance"),
     (Payment, "payment"),
+    (GoodFaithEstimate, "good_faith_estimate"),
 )
 
 for _cls, _tag in _LIBRARY_TYPES:
@@ -287,11 +300,13 @@ for _cls, _tag in _LIBRARY_TYPES:
 # --------------------------------------------------------------------------- top level
 
 
-def to_dict(obj: Any) -> dict[str, Any]:
+def to_dict(obj: AttrsInstance | HasId) -> dict[str, Any]:
     """The dict form of a registered document or entry, with its ``"type"`` and schema version.
 
     Args:
-        obj: An instance of a registered class (see [`register_type`][]).
+        obj: An instance of a registered class (see [`register_type`][]): an
+            attrs instance, or a document with an ``id`` (as stores hold them).
+            Type checkers refuse other values (``Money``, a dict, a str).
 
     Returns:
         A dict of JSON-compatible values.
@@ -324,7 +339,15 @@ def to_dict(obj: Any) -> dict[str, Any]:
     return data
 
 
-def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
+@overload
+def from_dict(data: Mapping[str, Any], cls: type[T]) -> T: ...
+
+
+@overload
+def from_dict(data: Mapping[str, Any], cls: None = None) -> object: ...
+
+
+def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T | object:
     """Load an object from its dict form, reporting every problem with its path.
 
     Args:
@@ -334,7 +357,9 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
             it, a ``"type"`` in ``data`` must match.
 
     Returns:
-        The object.
+        The object: typed as ``cls`` when it is given; without it, any
+        registered class may come back, so it is typed ``object`` and the
+        caller narrows it (``isinstance(loaded, Claim)``) before using it.
 
     Raises:
         ValidationError: With one finding per problem, located by path
@@ -370,7 +395,7 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
             what = "is missing" if tag is None else f"{describe(tag)} is not a registered type"
             raise fail(f"$.{TYPE_KEY}", f"'type' {what}")
     try:
-        result: T = converter.structure(body, target)
+        result: object = converter.structure(body, target)
     except RecursionError:
         raise fail("$", "nested too deeply to load") from None
     except Exception as exc:  # every failure of the loader is reported as findings
@@ -378,7 +403,7 @@ def from_dict(data: Mapping[str, Any], cls: type[T] | None = None) -> T:
     return result
 
 
-def to_json(obj: Any) -> str:
+def to_json(obj: AttrsInstance | HasId) -> str:
     """The JSON text of [`to_dict`][], with sorted keys and no extra spaces.
 
     The same object always gives the same text, so it can be hashed or compared.
@@ -394,8 +419,18 @@ def to_json(obj: Any) -> str:
     return json.dumps(to_dict(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def from_json(text: str | bytes, cls: type[T] | None = None) -> T:
+@overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+
+
+@overload
+def from_json(text: str | bytes, cls: None = None) -> object: ...
+
+
+def from_json(text: str | bytes, cls: type[T] | None = None) -> T | object:
     """Load an object from JSON text made by [`to_json`][] (see [`from_dict`][]).
+
+    Typed like [`from_dict`][]: as ``cls`` when it is given, else ``object``.
 
     Raises:
         ValidationError: If the text is not JSON text (a str or bytes), is not
@@ -408,4 +443,5 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T:
         ...
         billing_core.errors.ValidationError: $: not valid JSON: Expecting property name ...
     """
-    return from_dict(parse_json(text), cls)  # type: ignore[arg-type]  # from_dict checks it
+    data: Any = parse_json(text)  # from_dict checks that it is an object
+    return from_dict(data) if cls is None else from_dict(data, cls)

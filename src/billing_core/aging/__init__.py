@@ -20,7 +20,13 @@ claim date; the last activity on the line; the due date; or the date
 responsibility moved to the current party (the **re-aged** view: an amount
 moved from the payer to the patient starts again at 0 days; the service date
 gives the **not re-aged** view). A line with no date for the chosen anchor
-(not billed yet, no due date) is aged from its service date.
+(not billed yet, no due date) is aged from its service date. Every view of a
+report names its anchor. A patient statement ages the amount due from the
+responsibility date by default (see
+[`StatementPolicy`][billing_core.statements.StatementPolicy]), so the same
+$30 can be ``"over 120"`` in a report by service date and ``"91-120"`` on the
+statement: the report's text and HTML say so under the table
+([`AgingReport.anchor_note`][]) whenever the patient owes something.
 
 **Credits** (a negative open amount on a line, or a party's unapplied money)
 are never netted into a band: they are listed apart in
@@ -55,6 +61,9 @@ Examples:
     primary    0.00   0.00  100.00    0.00      0.00  100.00
     patient   25.00   0.00    0.00    0.00      0.00   25.00
     total     25.00   0.00  100.00    0.00      0.00  125.00
+    Patient amounts here age from the service date; a patient statement ages them from the
+    day the patient became responsible, so the same amount may sit in a younger band there
+    (age with AgingAnchor.RESPONSIBILITY for the statement's view).
     >>> report.over(60), report.party("primary").band("61-90")
     (Money('100.00', 'USD'), Money('100.00', 'USD'))
 """

@@ -22,6 +22,7 @@ import attrs
 from billing_core._checks import describe
 from billing_core.errors import Finding, NotFoundError, ValidationError
 from billing_core.money import Money
+from billing_core.views import Protected, protected
 
 __all__ = ["DEFAULT_EDGES", "AgingRow", "band_labels", "validate_edges"]
 
@@ -142,7 +143,7 @@ class AgingRow:
         (Money('3.00', 'USD'), Money('2.00', 'USD'))
     """
 
-    account_id: str | None
+    account_id: str | None = attrs.field(**protected(Protected.ID))
     party: str | None
     bands: tuple[Money, ...] = attrs.field(converter=tuple[Money, ...])
     total: Money

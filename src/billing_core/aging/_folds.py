@@ -305,7 +305,8 @@ def unapplied_credits(entries: Iterable[Entry], as_of: date) -> tuple[CreditLine
         >>> p = PaymentReceived(id="p1", account_id="A1", effective=date(2025, 1, 3),
         ...                     amount=Money("20.00", "USD"), party=Party.patient("P1"))
         >>> unapplied_credits([p], date(2025, 1, 3))
-        (CreditLine(account_id='A1', party='patient', amount=Money('20.00', 'USD'), line_id=None),)
+        (CreditLine(account_id='****', party='patient', amount=Money('20.00', 'USD'),
+          line_id=None),)
     """
     check_as_of(as_of)
     by_account: dict[str, list[Entry]] = {}

@@ -25,6 +25,7 @@ import attrs
 from billing_core.ledger import Bucket
 from billing_core.ledger._fields import optional_date
 from billing_core.money import Money
+from billing_core.views import Protected, protected
 
 __all__ = ["AgingAnchor", "CreditLine", "OpenLine"]
 
@@ -77,7 +78,9 @@ class OpenLine:
         ('patient', datetime.date(2025, 1, 2))
     """
 
-    account_id: str = attrs.field(validator=attrs.validators.instance_of(str))
+    account_id: str = attrs.field(
+        validator=attrs.validators.instance_of(str), **protected(Protected.ID)
+    )
     line_id: str = attrs.field(validator=attrs.validators.instance_of(str))
     bucket: Bucket = attrs.field(validator=attrs.validators.instance_of(Bucket))
     open: Money = attrs.field(validator=attrs.validators.instance_of(Money))
@@ -122,7 +125,7 @@ class CreditLine:
         >>> CreditLine(account_id="A1", party="patient", amount=Money("5.00", "USD")).line_id
     """
 
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: str
     amount: Money
     line_id: str | None = None

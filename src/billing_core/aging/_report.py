@@ -15,6 +15,7 @@ Examples:
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -28,7 +29,8 @@ from billing_core.aging._sums import group_sums, make_rows, party_order
 from billing_core.errors import Finding, ValidationError
 from billing_core.money import Money, currency_exponent, format_money
 from billing_core.money import total as money_total
-from billing_core.views import Record, html_table, mask_identifier
+from billing_core.views import MoneyForm, Protected, Record, html_table, shown
+from billing_core.views._records import check_money_form
 
 __all__ = ["AgingReport"]
 
@@ -42,6 +44,14 @@ _ANCHOR_WORDS: Final = {
     AgingAnchor.DUE_DATE: "due date",
     AgingAnchor.RESPONSIBILITY: "responsibility date (re-aged)",
 }
+
+
+_PATIENT_NOTE: Final = (
+    "Patient amounts here age from the {anchor}; a patient statement ages them from the day"
+    " the patient became responsible, so the same amount may sit in a younger band there"
+    " (age with AgingAnchor.RESPONSIBILITY for the statement's view)."
+)
+"""Shown under a report whose patient row has money, unless it is already re-aged."""
 
 
 def _money_text(m: Money) -> str:
@@ -225,16 +235,25 @@ class AgingReport:
         return money_total((row or self.total).bands[start:], self.currency)
 
     def to_records(
-        self, level: Literal["detail", "party", "account", "total", "credits"] = "detail"
+        self,
+        level: Literal["detail", "party", "account", "total", "credits"] = "detail",
+        *,
+        unmasked: bool = False,
+        money: MoneyForm = "decimal",
     ) -> list[Record]:
         """The report as flat rows of plain values (``pandas.DataFrame(records)`` works).
 
         Args:
             level: ``"detail"`` (one row per account and party), ``"party"``,
                 ``"account"``, ``"total"``, or ``"credits"``.
+            unmasked: Export the account ids in full; they are masked
+                otherwise (see [`views`][billing_core.views]).
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot: ``pandas.DataFrame(
+                report.to_records("party", money="minor")).plot.bar(...)``).
 
         Returns:
-            The records: ``account_id``, ``party``, one ``Decimal`` column per
+            The records: ``account_id``, ``party``, one amount column per
             band label, ``total``, ``lines``, ``currency``; or for credits
             ``account_id``, ``party``, ``line_id``, ``credit``, ``currency``.
 
@@ -245,14 +264,17 @@ class AgingReport:
             ...                   open=Money("5.00", "USD"), service_date=date(2025, 1, 2))]
             >>> age(lines, date(2025, 1, 2)).to_records()[0]["0-30"]
             Decimal('5.00')
+            >>> age(lines, date(2025, 1, 2)).to_records("party", money="minor")[0]["0-30"]
+            500
         """
+        check_money_form(money)
         if level == "credits":
             return [
                 {
-                    "account_id": c.account_id,
+                    "account_id": shown(c.account_id, Protected.ID, unmasked=unmasked),
                     "party": c.party,
                     "line_id": c.line_id,
-                    "credit": c.amount.amount,
+                    "credit": c.amount.minor if money == "minor" else c.amount.amount,
                     "currency": self.currency,
                 }
                 for c in self.credits
@@ -268,17 +290,32 @@ class AgingReport:
             raise ValueError(
                 f"level must be detail, party, account, total or credits, got {level!r}"
             )
+        return self._band_records(sums, unmasked, money)
+
+    def _band_records(
+        self,
+        sums: Sequence[tuple[str | None, str | None, Sequence[int]]],
+        unmasked: bool,
+        money: MoneyForm,
+    ) -> list[Record]:
         labels = self.labels
         nb = len(labels)
         code = self.currency
         suffix = f"e-{currency_exponent(code)}"
+
+        def cell(minor: int) -> Decimal | int:
+            # Decimal from text is exact and reads no context; same value as Money.amount.
+            return minor if money == "minor" else Decimal(f"{minor}{suffix}")
+
         records: list[Record] = []
         for account_id, party, acc in sums:
-            # Decimal from text is exact and reads no context; same value as Money.amount.
-            record: Record = {"account_id": account_id, "party": party}
+            record: Record = {
+                "account_id": shown(account_id, Protected.ID, unmasked=unmasked),
+                "party": party,
+            }
             for label, minor in zip(labels, acc, strict=False):
-                record[label] = Decimal(f"{minor}{suffix}")
-            record["total"] = Decimal(f"{sum(acc[:nb])}{suffix}")
+                record[label] = cell(minor)
+            record["total"] = cell(sum(acc[:nb]))
             record["lines"] = acc[nb]
             record["currency"] = code
             records.append(record)
@@ -310,9 +347,70 @@ class AgingReport:
                 f"credits (not in the bands): {_money_text(self.credit_total)}"
                 f" in {len(self.credits)} item(s)"
             )
+        lines.extend(textwrap.wrap(self.anchor_note, width=88))
         return "\n".join(lines)
 
+    @property
+    def anchor_words(self) -> str:
+        """The anchor in words, as the headers print it: ``"days since <anchor_words>"``.
+
+        Examples:
+            >>> from billing_core.aging import age
+            >>> age([], date(2025, 1, 1), AgingAnchor.RESPONSIBILITY, currency="USD").anchor_words
+            'responsibility date (re-aged)'
+        """
+        return _ANCHOR_WORDS[self.anchor]
+
+    @property
+    def anchor_note(self) -> str:
+        """Why a statement may band the patient's amounts differently ("" when it cannot).
+
+        A report anchored anywhere but on the responsibility date ages the
+        patient's amounts from that anchor, while a patient statement (by
+        default) ages them from the day the patient became responsible: the
+        same $30 can be ``"over 120"`` here and ``"91-120"`` there. The text
+        and HTML views show this note under such a report when the patient owes
+        something.
+
+        Examples:
+            >>> from billing_core.aging import age
+            >>> from billing_core.ledger import Bucket
+            >>> owed = [OpenLine(account_id="A1", line_id="L1", bucket=Bucket.PATIENT,
+            ...                  open=Money("30.00", "USD"), service_date=date(2025, 1, 2))]
+            >>> age(owed, date(2025, 6, 1)).anchor_note[:52]
+            'Patient amounts here age from the service date; a pa'
+            >>> age(owed, date(2025, 6, 1), AgingAnchor.RESPONSIBILITY).anchor_note
+            ''
+        """
+        if self.anchor is AgingAnchor.RESPONSIBILITY or not self.party("patient").total.minor:
+            return ""
+        return _PATIENT_NOTE.format(anchor=_ANCHOR_WORDS[self.anchor])
+
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The report as HTML tables (a notebook shows it); account ids are masked.
+
+        One table by party with the totals, then (for up to 20 accounts) one
+        by account, the credits, and the
+        [`anchor_note`][billing_core.aging.AgingReport.anchor_note].
+
+        Args:
+            unmasked: Show the account ids in full.
+
+        Returns:
+            The HTML.
+
+        Examples:
+            >>> from billing_core.aging import age
+            >>> from billing_core.ledger import Bucket
+            >>> owed = [OpenLine(account_id="ACCT-0001234", line_id="L1", bucket=Bucket.PRIMARY,
+            ...                  open=Money("30.00", "USD"), service_date=date(2025, 1, 2))]
+            >>> html = age(owed, date(2025, 6, 1)).to_html()
+            >>> "****1234" in html, "ACCT-0001234" in html
+            (True, False)
+        """
         columns = ["party", *self.labels, "total"]
         right = range(1, len(columns))
         fmt = format_money
@@ -338,7 +436,11 @@ class AgingReport:
             )
         elif owing:
             account_rows = [
-                [mask_identifier(row.account_id), *(fmt(b) for b in row.bands), fmt(row.total)]
+                [
+                    shown(row.account_id, Protected.ID, unmasked=unmasked),
+                    *(fmt(b) for b in row.bands),
+                    fmt(row.total),
+                ]
                 for row in self.accounts
             ]
             parts.append(html_table(["account", *self.labels, "total"], account_rows, right=right))
@@ -347,4 +449,6 @@ class AgingReport:
                 f"<p>Credits (not in the bands): {html.escape(fmt(self.credit_total))}"
                 f" in {len(self.credits)} item(s).</p>"
             )
+        if self.anchor_note:
+            parts.append(f"<p>{html.escape(self.anchor_note)}</p>")
         return "\n".join(parts)

@@ -39,6 +39,7 @@ from billing_core.balances import LineBalance
 from billing_core.errors import InvalidAmountError, NotFoundError
 from billing_core.ledger import Bucket, Party
 from billing_core.money import Money
+from billing_core.views import Protected, protected
 
 __all__ = ["OpenItem", "Payment", "open_items"]
 
@@ -70,7 +71,7 @@ class Payment:
     """  # noqa: E501
 
     id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: Party
     amount: Money
     received: datetime.date

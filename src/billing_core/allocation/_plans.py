@@ -55,6 +55,7 @@ from billing_core.errors import (
 from billing_core.ledger import Bucket, Party, PartyKind
 from billing_core.money import Money, allocate
 from billing_core.money._core import make as _make
+from billing_core.views import Protected, protected
 
 __all__ = [
     "AllocationPlan",
@@ -134,7 +135,7 @@ class AllocationPlan:
     """
 
     id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: Party
     effective: datetime.date
     funds: Money

@@ -38,6 +38,7 @@ from billing_core.ledger import (
     Reversal,
 )
 from billing_core.money import Money, format_money
+from billing_core.views import Protected, protected
 
 __all__ = ["Receipt", "ReceiptLine", "receipt"]
 
@@ -105,7 +106,7 @@ class Receipt:
     """
 
     payment_id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: Party
     received: datetime.date
     amount: Money
@@ -145,7 +146,7 @@ class Receipt:
             ...             as_of=datetime.date(2024, 5, 1))
             >>> print(r.text)
             Receipt for payment PAY-1 on account A1
-            Received 2024-05-01 from patient:P1: $30.00
+            Received 2024-05-01 from patient:****: $30.00
             Unapplied credit: $30.00
             As of 2024-05-01
         """
@@ -206,7 +207,7 @@ def receipt(payment: Payment | str, entries: Iterable[Entry], *, as_of: datetime
         >>> history = [*charges, *apply_allocation(plan, charges)]
         >>> print(receipt(pay, history, as_of=day).text)
         Receipt for payment PAY-1 on account A1
-        Received 2024-05-01 from patient:P1: $40.00
+        Received 2024-05-01 from patient:****: $40.00
           line L1: $25.00 applied, paid in full
           line L2: $15.00 applied, $10.00 remaining
         As of 2024-05-01

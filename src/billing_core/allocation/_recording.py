@@ -13,7 +13,7 @@ Examples:
     >>> credit = Credit(account_id="A1", party=Party.patient("P1"), received=usd("30"),
     ...                 applied=usd("25"), refunded=usd("0"))
     >>> refund(credit, usd("5"), id="f1", effective=datetime.date(2024, 6, 1)).party
-    Party(kind=<PartyKind.PATIENT: 'patient'>, id='P1')
+    Party(kind=<PartyKind.PATIENT: 'patient'>, id='****')
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def refund(
         >>> refund(credit, usd("6"), id="f1", effective=datetime.date(2024, 6, 1))
         Traceback (most recent call last):
         ...
-        billing_core.errors.InsufficientCreditError: cannot refund 6.00 USD to patient:P1: only 5.00 USD of credit is available
+        billing_core.errors.InsufficientCreditError: cannot refund 6.00 USD to patient:****: only 5.00 USD of credit is available
     """  # noqa: E501
     if not isinstance(credit, Credit):
         raise TypeError(f"credit must be a Credit, got {describe(credit)}")

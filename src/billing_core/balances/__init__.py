@@ -8,7 +8,8 @@ the same result.
 
 - [`line_balances`][]: per line item, what was charged, paid by each party
   and from each bucket, adjusted (payer adjustments, by group code), written
-  off (write-offs, by reason), transferred, and what is open in each bucket;
+  off (write-offs, by reason), transferred, and what is open in each bucket
+  (a [`LineBalances`][] dict, which shows as a table in a notebook);
 - [`group_balance`][] (a claim's or bill's lines), [`account_balance`][]
   and [`account_balances`][]: the same rolled up;
 - [`credits`][]: each party's unapplied money: received, applied, refunded
@@ -64,6 +65,7 @@ from billing_core.balances._folds import (
     group_balance,
     line_balances,
 )
+from billing_core.balances._tables import LineBalances
 
 __all__ = [
     "Amounts",
@@ -72,6 +74,7 @@ __all__ = [
     "Explanation",
     "ExplanationRow",
     "LineBalance",
+    "LineBalances",
     "account_balance",
     "account_balances",
     "credits",

@@ -27,6 +27,7 @@ from billing_core.ledger import Bucket, Party, WriteOffReason
 from billing_core.ledger._effects import Total
 from billing_core.money import Money
 from billing_core.money._core import make as _make
+from billing_core.views import Protected, protected
 
 __all__ = ["Amounts", "Balance", "Credit", "LineBalance"]
 
@@ -354,7 +355,7 @@ class LineBalance(Balance):
     """
 
     line_id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
 
     @classmethod
     def _for_line(
@@ -385,7 +386,7 @@ class Credit:
         Money('25.00', 'USD')
     """
 
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     party: Party
     received: Money
     applied: Money

@@ -33,7 +33,6 @@ from billing_core.ledger import (
     Entry,
     OriginalEntry,
     Party,
-    PartyKind,
     PaymentApplied,
     Reversal,
     Transfer,
@@ -41,7 +40,8 @@ from billing_core.ledger import (
 )
 from billing_core.ledger._effects import check_as_of, effect
 from billing_core.money import Money, format_money
-from billing_core.views import Record, html_table, mask_identifier
+from billing_core.views import MoneyForm, Protected, Record, html_table, money_value, shown
+from billing_core.views._records import check_money_form
 
 __all__ = ["Explanation", "ExplanationRow", "explain"]
 
@@ -61,7 +61,9 @@ class ExplanationRow:
         change: Its effect on the line's total open balance (zero for a move
             between buckets).
         open: The line's total open balance after this step.
-        party: Who paid, for a payment step (``None`` otherwise).
+        party: Who paid, for a payment step (``None`` otherwise). A patient's
+            id is masked in ``description`` (as in every view, see
+            [`views`][billing_core.views]); ``party`` holds it in full.
 
     Examples:
         >>> import datetime
@@ -150,9 +152,37 @@ class Explanation:
     rows: tuple[ExplanationRow, ...] = attrs.field(converter=tuple[ExplanationRow, ...])
     balance: LineBalance
 
+    def describe(self, row: ExplanationRow, *, unmasked: bool = False) -> str:
+        """A row's description, with the paying patient's id in full when ``unmasked``.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.ledger import (Bucket, ChargePosted, Party, PaymentApplied,
+            ...                                  PaymentReceived)
+            >>> d, jane = datetime.date(2024, 1, 5), Party.patient("MRN-000123")
+            >>> usd = Money("5.00", "USD")
+            >>> history = [
+            ...     ChargePosted(id="c1", account_id="A1", line_id="L1", effective=d,
+            ...                  amount=usd, bucket=Bucket.PATIENT),
+            ...     PaymentReceived(id="p1", account_id="A1", effective=d, amount=usd, party=jane),
+            ...     PaymentApplied(id="a1", account_id="A1", line_id="L1", effective=d,
+            ...                    amount=usd, party=jane, bucket=Bucket.PATIENT),
+            ... ]
+            >>> story = explain(history, "L1", as_of=d)
+            >>> story.rows[1].description, story.describe(story.rows[1], unmasked=True)
+            ('paid by patient:****0123 from patient', 'paid by patient:MRN-000123 from patient')
+        """
+        party = row.party
+        if not unmasked or party is None or not party.is_patient:
+            return row.description
+        return row.description.replace(str(party), f"{party.kind.value}:{party.id}")
+
     @property
     def text(self) -> str:
         """The waterfall as plain text, one step a line, then open by bucket.
+
+        A paying patient's id is masked (see
+        [`describe`][billing_core.balances.Explanation.describe]).
 
         Examples:
             >>> import datetime
@@ -181,12 +211,20 @@ class Explanation:
         )
         return "\n".join(out)
 
-    def to_records(self) -> list[Record]:
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
         """The waterfall's rows as flat rows of plain values (``pandas.DataFrame(records)`` works).
 
         Each row has ``line_id``, ``effective``, ``entry_id``, ``step``,
-        ``description``, and the ``amount``, ``change`` and ``open`` figures as
-        ``Decimal`` values, with their ``currency``.
+        ``description`` (a paying patient's id masked unless ``unmasked``), and
+        the ``amount``, ``change`` and ``open`` figures, with their ``currency``.
+
+        Args:
+            unmasked: Show a paying patient's id in full.
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            One record per step.
 
         Examples:
             >>> import datetime
@@ -199,6 +237,7 @@ class Explanation:
               'step': 'charge', 'description': 'charge to primary', 'amount': Decimal('150.00'),
               'change': Decimal('150.00'), 'open': Decimal('150.00'), 'currency': 'USD'}]
         """
+        check_money_form(money)
         currency = self.balance.currency
         return [
             {
@@ -206,31 +245,44 @@ class Explanation:
                 "effective": r.effective,
                 "entry_id": r.entry_id,
                 "step": r.step,
-                "description": r.description,
-                "amount": r.amount.amount,
-                "change": r.change.amount,
-                "open": r.open.amount,
+                "description": self.describe(r, unmasked=unmasked),
+                "amount": money_value(r.amount, money),
+                "change": money_value(r.change, money),
+                "open": money_value(r.open, money),
                 "currency": currency,
             }
             for r in self.rows
         ]
 
     def _repr_html_(self) -> str:
-        """The waterfall as an HTML table for notebooks; patient identifiers are masked."""
+        return self.to_html()
 
-        def masked(row: ExplanationRow) -> str:
-            party = row.party
-            if party is None or party.kind is not PartyKind.PATIENT:
-                return row.description
-            return row.description.replace(str(party), f"patient {mask_identifier(party.id)}")
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The waterfall as an HTML table (a notebook shows it); patient identifiers are masked.
 
+        Args:
+            unmasked: Show the account id and a paying patient's id in full.
+
+        Returns:
+            The HTML.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.ledger import Bucket, ChargePosted
+            >>> c = ChargePosted(id="c1", account_id="ACCT-0001234", line_id="L1",
+            ...                  effective=datetime.date(2024, 1, 5),
+            ...                  amount=Money("150.00", "USD"), bucket=Bucket.PRIMARY)
+            >>> html = explain([c], "L1", as_of=datetime.date(2024, 1, 5)).to_html()
+            >>> "account ****1234" in html, "$150.00" in html
+            (True, True)
+        """
         fmt = format_money
         rows = [
             [
                 r.effective.isoformat(),
                 r.entry_id,
                 r.step,
-                masked(r),
+                self.describe(r, unmasked=unmasked),
                 fmt(r.amount),
                 fmt(r.change) if r.change else "moved",
                 fmt(r.open),
@@ -241,7 +293,7 @@ class Explanation:
         footer = ["", "", "open", buckets or "nothing", "", "", fmt(self.balance.balance)]
         caption = (
             f"Line {self.line_id} as of {self.as_of.isoformat()} ({self.balance.currency}),"
-            f" account {mask_identifier(self.balance.account_id)}"
+            f" account {shown(self.balance.account_id, Protected.ID, unmasked=unmasked)}"
         )
         columns = ["date", "entry", "step", "description", "amount", "change", "open"]
         return html_table(columns, rows, caption=caption, right=(4, 5, 6), footer=footer)

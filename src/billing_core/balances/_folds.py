@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from billing_core.balances._amounts import Balance, Credit, LineBalance
 from billing_core.balances._order import order_key
+from billing_core.balances._tables import LineBalances
 from billing_core.errors import (
     CurrencyMismatchError,
     Finding,
@@ -114,7 +115,7 @@ def _refuse_mixed(line_id: str, by_effect: Iterable[Effect]) -> None:
     _one_currency(f"line {line_id} of account {account_id}", {f.currency for f in by_effect})
 
 
-def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, LineBalance]:
+def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> LineBalances:
     """The balance of every line item the entries touch, as of a date.
 
     Args:
@@ -122,7 +123,9 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, L
         as_of: Only entries effective on or before it count.
 
     Returns:
-        ``{line_id: LineBalance}``, for every line with an entry by ``as_of``.
+        ``{line_id: LineBalance}``, for every line with an entry by ``as_of``:
+        a [`LineBalances`][billing_core.balances.LineBalances], a ``dict``
+        that also shows as a table in a notebook and exports records.
 
     Raises:
         NotFoundError: If an entry touches a line with no charge by ``as_of``.
@@ -148,7 +151,7 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> dict[str, L
         >>> line_balances(history, d2)["L1"].balance
         Money('100.00', 'USD')
     """
-    result: dict[str, LineBalance] = {}
+    result = LineBalances()
     for line_id, by_effect in sum_by_line(entries, as_of).items():
         sums = _new_sums()
         currency, account_id = _add_line(line_id, by_effect, sums)

@@ -8,7 +8,7 @@ Examples:
     >>> from billing_core.ledger import Bucket, Party
     >>> sorted([Party.patient("P1"), Bucket.PATIENT, Party.payer("Z")], key=order_key)
     [<Bucket.PATIENT: 'patient'>, Party(kind=<PartyKind.PAYER: 'payer'>, id='Z'), \
-Party(kind=<PartyKind.PATIENT: 'patient'>, id='P1')]
+Party(kind=<PartyKind.PATIENT: 'patient'>, id='****')]
 """
 
 from __future__ import annotations

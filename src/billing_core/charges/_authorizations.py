@@ -32,7 +32,7 @@ from billing_core.charges._attachments import DocumentRef
 from billing_core.codes import ProcedureCode
 from billing_core.errors import AuthorizationRequiredError
 from billing_core.money import Money
-from billing_core.views import masked_repr
+from billing_core.views import Protected, protected
 
 if TYPE_CHECKING:
     from billing_core.charges._line_items import LineItem
@@ -88,7 +88,9 @@ class PatientAuthorization:
     """
 
     id: str = attrs.field(validator=text("authorization"))
-    signed_by: str = attrs.field(validator=text("authorization", protected=True), repr=masked_repr)
+    signed_by: str = attrs.field(
+        validator=text("authorization", protected=True), **protected(Protected.NAME)
+    )
     signed_on: datetime.date = attrs.field(validator=date_field("authorization"))
     document: DocumentRef = attrs.field(validator=of_type("authorization", DocumentRef))
     service: ProcedureCode | None = attrs.field(

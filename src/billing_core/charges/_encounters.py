@@ -28,9 +28,15 @@ from billing_core._fields import (
 )
 from billing_core.charges._attachments import DocumentRef
 from billing_core.charges._line_items import LineItem
-from billing_core.charges._lines import check_born_by_service, check_lines
+from billing_core.charges._lines import (
+    check_born_by_service,
+    check_lines,
+    line_records,
+    lines_html,
+)
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.parties import CareTeamMember, Guarantor, Patient
+from billing_core.views import MoneyForm, Protected, Record, protected, shown
 
 __all__ = ["Encounter"]
 
@@ -72,7 +78,9 @@ class Encounter:
     """
 
     id: str = attrs.field(validator=text("encounter"))
-    account_id: str = attrs.field(validator=text("encounter", protected=True))
+    account_id: str = attrs.field(
+        validator=text("encounter", protected=True), **protected(Protected.ID)
+    )
     patient: Patient = attrs.field(validator=of_type("encounter", Patient))
     lines: tuple[LineItem, ...] = attrs.field(converter=to_tuple)
     guarantor: Guarantor | None = attrs.field(
@@ -110,3 +118,68 @@ class Encounter:
     def currency(self) -> str:
         """The currency of the lines."""
         return self.lines[0].charge.currency
+
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
+        """The encounter's lines as flat rows of plain values (``pandas.DataFrame(records)`` works).
+
+        Each row has ``encounter_id``, ``account_id`` and ``patient_id``
+        (masked unless ``unmasked``, see [`views`][billing_core.views]), then
+        the line's number, id, service dates, category, codes, units, diagnosis
+        pointers, ``charge`` and ``currency``.
+
+        Args:
+            unmasked: Export the account and patient ids in full.
+            money: ``"decimal"`` or ``"minor"`` (``int`` minor units).
+
+        Returns:
+            One record per line.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.charges import Category
+            >>> from billing_core.money import Money
+            >>> fee = LineItem(id="F1", category=Category.OTHER,
+            ...                service_date=datetime.date(2024, 1, 2), charge=Money("25.00", "USD"))
+            >>> enc = Encounter(id="E1", account_id="ACCT-0001234", lines=[fee],
+            ...                 patient=Patient(id="P1", name="Jane Roe"))
+            >>> row = enc.to_records(money="minor")[0]
+            >>> row["account_id"], row["charge"], row["currency"]
+            ('****1234', 2500, 'USD')
+        """
+        return line_records(
+            self.lines,
+            self.currency,
+            money,
+            encounter_id=self.id,
+            account_id=shown(self.account_id, Protected.ID, unmasked=unmasked),
+            patient_id=shown(self.patient.id, Protected.ID, unmasked=unmasked),
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The encounter as an HTML table (a notebook shows it); patient identifiers are masked.
+
+        Args:
+            unmasked: Show the account and patient ids in full (never the name
+                or birth date, which a table of charges does not need).
+
+        Returns:
+            The HTML.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.charges import Category
+            >>> from billing_core.money import Money
+            >>> fee = LineItem(id="F1", category=Category.OTHER,
+            ...                service_date=datetime.date(2024, 1, 2), charge=Money("25.00", "USD"))
+            >>> enc = Encounter(id="E1", account_id="A1", lines=[fee],
+            ...                 patient=Patient(id="P1", name="Jane Roe"))
+            >>> "Jane" in enc.to_html(unmasked=True), "$25.00" in enc.to_html()
+            (False, True)
+        """
+        account = shown(self.account_id, Protected.ID, unmasked=unmasked)
+        patient = shown(self.patient.id, Protected.ID, unmasked=unmasked)
+        caption = f"Encounter {self.id}; account {account}, patient {patient}"
+        return lines_html(self.lines, self.currency, caption=caption, pointers=True)

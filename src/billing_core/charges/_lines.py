@@ -14,7 +14,8 @@ from billing_core._fields import invalid, wrong_type
 from billing_core.charges._line_items import LineItem
 from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money, format_money
-from billing_core.views import Record, html_table
+from billing_core.views import MoneyForm, Record, RecordValue, html_table, money_value
+from billing_core.views._records import check_money_form
 
 
 def charges_minor(lines: Iterable[LineItem]) -> int:
@@ -119,8 +120,11 @@ def lines_html(
     )
 
 
-def line_records(lines: tuple[LineItem, ...], currency: str, **document: str) -> list[Record]:
-    """One flat record per line, led by the document's columns."""
+def line_records(
+    lines: tuple[LineItem, ...], currency: str, money: MoneyForm, **document: RecordValue
+) -> list[Record]:
+    """One flat record per line, led by the document's columns; amounts as ``money`` says."""
+    check_money_form(money)
     return [
         {
             **document,
@@ -135,7 +139,7 @@ def line_records(lines: tuple[LineItem, ...], currency: str, **document: str) ->
             "units": line.units,
             "unit_basis": line.unit_basis.value,
             "diagnosis_pointers": ", ".join(str(p) for p in line.diagnosis_pointers),
-            "charge": line.charge.amount,
+            "charge": money_value(line.charge, money),
             "currency": currency,
         }
         for number, line in enumerate(lines, 1)

@@ -38,8 +38,8 @@ Examples:
     ...               total_charge=Money("130.00", "USD"))
     >>> for finding in validate_claim(claim):
     ...     print(finding)
-    claim.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
-    line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
+    claim 'CLM1'.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
+    claim 'CLM1' line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
 """
 
 from billing_core.claims._acknowledgements import (
@@ -49,6 +49,7 @@ from billing_core.claims._acknowledgements import (
     ClaimAcknowledgement,
 )
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
+from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
 from billing_core.claims._rules import (
     CLAIM_RULES,
@@ -79,6 +80,7 @@ __all__ = [
     "ClaimAcknowledgement",
     "ClaimFrequency",
     "ClaimRule",
+    "InstitutionalClaim",
     "PriorLineAdjudication",
     "PriorPayerAdjudication",
     "care_team_npis_valid",

@@ -35,12 +35,13 @@ from billing_core._fields import (
 )
 from billing_core.charges import MAX_DIAGNOSIS_POINTER, DocumentRef, LineItem
 from billing_core.charges._lines import charges_minor, check_lines, line_records, lines_html
+from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService
 from billing_core.errors import CurrencyMismatchError, ValidationError
 from billing_core.money import Money
-from billing_core.parties import CareRole, CareTeamMember, Coverage, Payer, Provider
-from billing_core.views import Record, mask_identifier
+from billing_core.parties import CareRole, CareTeamMember, Coverage, Patient, Payer, Provider
+from billing_core.views import MoneyForm, Protected, Record, protected, shown
 
 __all__ = [
     "MAX_DIAGNOSES",
@@ -100,6 +101,10 @@ class Claim:
         statement_from: First day of the statement period, if given.
         statement_through: Last day of the statement period, if given.
         prior_payers: Prior payers' adjudications, for secondary claims.
+        patient: The patient's details (name, birth date, sex, address) that
+            an 837 carries; its ``id`` is ``patient_id``.
+        institutional: The facility part of an institutional claim (837I);
+            ``None`` for a professional claim.
 
     Raises:
         ValidationError: No lines, two lines with one id, or a statement period
@@ -120,8 +125,12 @@ class Claim:
     """
 
     id: str = attrs.field(validator=text("claim"))
-    account_id: str = attrs.field(validator=text("claim", protected=True))
-    patient_id: str = attrs.field(validator=text("claim", protected=True))
+    account_id: str = attrs.field(
+        validator=text("claim", protected=True), **protected(Protected.ID)
+    )
+    patient_id: str = attrs.field(
+        validator=text("claim", protected=True), **protected(Protected.ID)
+    )
     coverage: Coverage = attrs.field(validator=of_type("claim", Coverage))
     claim_date: datetime.date = attrs.field(validator=date_field("claim"))
     lines: tuple[LineItem, ...] = attrs.field(converter=to_tuple)
@@ -159,6 +168,12 @@ class Claim:
     prior_payers: tuple[PriorPayerAdjudication, ...] = attrs.field(
         default=(), converter=to_tuple, validator=items_of("claim", PriorPayerAdjudication)
     )
+    patient: Patient | None = attrs.field(
+        default=None, validator=of_type("claim", Patient, optional=True)
+    )
+    institutional: InstitutionalClaim | None = attrs.field(
+        default=None, validator=of_type("claim", InstitutionalClaim, optional=True)
+    )
 
     @total_charge.default
     def _sum_of_lines(self) -> Money:
@@ -186,6 +201,13 @@ class Claim:
                     f"{where}: prior_payers[{index}].paid is in "
                     f"{prior.paid.currency}, the claim is in {currency}"
                 )
+        if self.patient is not None and self.patient.id != self.patient_id:
+            raise invalid(
+                f"{where}.patient",
+                "the patient's id is not the claim's patient_id (value not shown: protected"
+                " health information)",
+                "claim.patient",
+            )
         start, end = self.statement_from, self.statement_through
         if start is not None and end is not None and end < start:
             raise invalid(
@@ -232,31 +254,65 @@ class Claim:
         own = None if line is None else line.provider(role)
         return own if own is not None else provider_in_role(self.care_team, role)
 
-    def to_records(self) -> list[Record]:
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
         """The claim's lines as flat rows of plain values (``pandas.DataFrame(records)`` works).
 
-        Each row has ``claim_id``, ``payer``, then the line's number, id,
-        service dates, category, codes, units, diagnosis pointers, ``charge``
-        (a ``Decimal``) and ``currency``. No patient identifier (member id,
-        patient id) is included.
+        Each row has ``claim_id``, ``payer``, ``account_id``, ``patient_id`` and
+        ``member_id`` (the three masked unless ``unmasked``, see
+        [`views`][billing_core.views]), then the line's number, id, service
+        dates, category, codes, units, diagnosis pointers, ``charge`` and
+        ``currency``.
+
+        Args:
+            unmasked: Export the account, patient and member ids in full.
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            One record per line.
 
         Examples:
             >>> from billing_core._examples import example_claim
             >>> row = example_claim().to_records()[0]
-            >>> row["claim_id"], row["payer"], row["procedure"], row["charge"]
-            ('CLM1', 'Acme Health', '99213', Decimal('125.00'))
+            >>> row["claim_id"], row["payer"], row["procedure"], row["charge"], row["member_id"]
+            ('CLM1', 'Acme Health', '99213', Decimal('125.00'), '****6789')
         """
         return line_records(
-            self.lines, self.currency, claim_id=self.id, payer=self.coverage.payer.name
+            self.lines,
+            self.currency,
+            money,
+            claim_id=self.id,
+            payer=self.coverage.payer.name,
+            account_id=shown(self.account_id, Protected.ID, unmasked=unmasked),
+            patient_id=shown(self.patient_id, Protected.ID, unmasked=unmasked),
+            member_id=shown(self.coverage.member_id, Protected.ID, unmasked=unmasked),
         )
 
     def _repr_html_(self) -> str:
-        """The claim as an HTML table for notebooks; patient identifiers are masked."""
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The claim as an HTML table (a notebook shows it); patient identifiers are masked.
+
+        Args:
+            unmasked: Show the member and patient ids in full.
+
+        Returns:
+            The HTML.
+
+        Examples:
+            >>> from billing_core._examples import example_claim
+            >>> claim = example_claim()
+            >>> claim.coverage.member_id in claim.to_html(), "member ****6789" in claim.to_html()
+            (False, True)
+        """
         coverage = self.coverage
+        member = shown(coverage.member_id, Protected.ID, unmasked=unmasked)
         caption = (
             f"Claim {self.id} ({self.frequency.name.lower()}) to {coverage.payer.name}"
-            f" ({coverage.sequence.name.lower()}), member {mask_identifier(coverage.member_id)},"
-            f" patient {mask_identifier(self.patient_id)}; claim date {self.claim_date.isoformat()}"
+            f" ({coverage.sequence.name.lower()}), member {member},"
+            f" patient {shown(self.patient_id, Protected.ID, unmasked=unmasked)};"
+            f" claim date {self.claim_date.isoformat()}"
         )
         table = lines_html(self.lines, self.currency, caption=caption, pointers=True)
         diagnoses = ", ".join(f"{n}. {d.dotted}" for n, d in enumerate(self.diagnoses, 1))

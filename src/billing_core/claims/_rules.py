@@ -1,8 +1,9 @@
 """The checks a claim must pass before it is sent: rules as data.
 
 [`validate_claim`][] runs rules and returns **every** finding at once, each
-with its location (``"claim.total_charge"``, ``"line 3.diagnosis_pointers"``,
-with lines numbered from 1 as on the claim form); [`check_claim`][] raises
+with its location, which names the claim (``"claim 'C1'.total_charge"``,
+``"claim 'C1' line 3.diagnosis_pointers"``, with lines numbered from 1 as on the
+claim form); [`check_claim`][] raises
 them. A rule is a plain function from a claim to its findings
 (``ClaimRule = Callable[[Claim], Iterable[Finding]]``), named for what it
 requires; [`CLAIM_RULES`][] holds the library's, in order. Add your own with
@@ -17,8 +18,8 @@ Examples:
     ...                      total_charge=Money("130.00", "USD"))
     >>> for finding in validate_claim(claim):
     ...     print(finding)
-    claim.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
-    line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
+    claim 'CLM1'.total_charge: the stated total 130.00 USD is not the sum of the lines 125.00 USD
+    claim 'CLM1' line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Final, Protocol
 
-from billing_core._fields import wrong_type
+from billing_core._fields import label, wrong_type
 from billing_core.charges import LineItem
 from billing_core.charges._lines import charges_minor
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
@@ -79,6 +80,19 @@ def _finding(location: str, message: str, rule: str) -> Finding:
     return Finding(location=location, message=message, rule=rule)
 
 
+# Every location names the claim, so findings of many claims read apart in one log.
+
+
+def _at(claim: Claim, field: str) -> str:
+    """A place on the claim: ``claim 'C1'.total_charge``."""
+    return f"{label(claim, 'claim')}.{field}"
+
+
+def _line_at(claim: Claim, number: int, field: str) -> str:
+    """A place on a line, numbered from 1 as on the claim form: ``claim 'C1' line 2.procedure``."""
+    return f"{label(claim, 'claim')} line {number}.{field}"
+
+
 def total_charge_matches_lines(claim: Claim) -> Iterable[Finding]:
     """The stated total charge equals the sum of the line charges.
 
@@ -91,7 +105,7 @@ def total_charge_matches_lines(claim: Claim) -> Iterable[Finding]:
     if total != claim.total_charge.minor:
         stated = claim.total_charge
         yield _finding(
-            "claim.total_charge",
+            _at(claim, "total_charge"),
             f"the stated total {stated} is not the sum of the lines "
             f"{Money.from_minor(total, stated.currency)}",
             "claim.total_charge",
@@ -104,19 +118,20 @@ def diagnoses_within_limits(claim: Claim) -> Iterable[Finding]:
     Examples:
         >>> import attrs
         >>> from billing_core._examples import example_claim
-        >>> [str(f) for f in diagnoses_within_limits(attrs.evolve(example_claim(), diagnoses=()))]
-        ['claim.diagnoses: a claim needs at least one diagnosis (the principal diagnosis)']
+        >>> for finding in diagnoses_within_limits(attrs.evolve(example_claim(), diagnoses=())):
+        ...     print(finding)
+        claim 'CLM1'.diagnoses: a claim needs at least one diagnosis (the principal diagnosis)
     """
     count = len(claim.diagnoses)
     if count == 0:
         yield _finding(
-            "claim.diagnoses",
+            _at(claim, "diagnoses"),
             "a claim needs at least one diagnosis (the principal diagnosis)",
             "claim.diagnoses.missing",
         )
     elif count > MAX_DIAGNOSES:
         yield _finding(
-            "claim.diagnoses",
+            _at(claim, "diagnoses"),
             f"{count} diagnoses listed; a claim takes at most {MAX_DIAGNOSES}",
             "claim.diagnoses.max",
         )
@@ -124,7 +139,7 @@ def diagnoses_within_limits(claim: Claim) -> Iterable[Finding]:
     for position, code in enumerate(claim.diagnoses, 1):
         if code in seen:
             yield _finding(
-                f"claim.diagnoses[{position}]",
+                _at(claim, f"diagnoses[{position}]"),
                 f"{code.dotted} is listed twice",
                 "claim.diagnoses.duplicate",
             )
@@ -137,8 +152,9 @@ def pointers_point_to_diagnoses(claim: Claim) -> Iterable[Finding]:
     Examples:
         >>> from billing_core._examples import example_claim
         >>> claim = example_claim(diagnosis_pointers=[1, 3])
-        >>> [str(f) for f in pointers_point_to_diagnoses(claim)]
-        ['line 1.diagnosis_pointers: pointer 3 points to no diagnosis (the claim lists 1)']
+        >>> for finding in pointers_point_to_diagnoses(claim):
+        ...     print(finding)
+        claim 'CLM1' line 1.diagnosis_pointers: pointer 3 points to no diagnosis (the claim lists 1)
     """
     count = len(claim.diagnoses)
     for number, line in enumerate(claim.lines, 1):
@@ -147,7 +163,7 @@ def pointers_point_to_diagnoses(claim: Claim) -> Iterable[Finding]:
             continue
         if len(pointers) > MAX_POINTERS_PER_LINE:
             yield _finding(
-                f"line {number}.diagnosis_pointers",
+                _line_at(claim, number, "diagnosis_pointers"),
                 f"{len(pointers)} pointers on line {line.id!r}; "
                 f"a line takes at most {MAX_POINTERS_PER_LINE}",
                 "line.diagnosis_pointers.max",
@@ -155,7 +171,7 @@ def pointers_point_to_diagnoses(claim: Claim) -> Iterable[Finding]:
         for pointer in pointers:
             if not 1 <= pointer <= count:
                 yield _finding(
-                    f"line {number}.diagnosis_pointers",
+                    _line_at(claim, number, "diagnosis_pointers"),
                     f"pointer {pointer} points to no diagnosis (the claim lists {count})",
                     "line.diagnosis_pointers.missing",
                 )
@@ -197,7 +213,9 @@ def modifiers_well_formed(claim: Claim) -> Iterable[Finding]:
                 problems[key] = _modifier_problem(code)
             problem = problems[key]
             if problem is not None:
-                yield _finding(f"line {number}.procedure.modifiers", problem, "line.modifiers")
+                yield _finding(
+                    _line_at(claim, number, "procedure.modifiers"), problem, "line.modifiers"
+                )
 
 
 def _npi_problem(provider: Provider) -> str | None:
@@ -222,12 +240,14 @@ def care_team_npis_valid(claim: Claim) -> Iterable[Finding]:
     for index, member in enumerate(claim.care_team):
         problem = _npi_problem(member.provider)
         if problem is not None:
-            yield _finding(f"claim.care_team[{index}].npi", problem, "provider.npi")
+            yield _finding(_at(claim, f"care_team[{index}].npi"), problem, "provider.npi")
     for number, line in enumerate(claim.lines, 1):
         for index, member in enumerate(line.care_team):
             problem = _npi_problem(member.provider)
             if problem is not None:
-                yield _finding(f"line {number}.care_team[{index}].npi", problem, "provider.npi")
+                yield _finding(
+                    _line_at(claim, number, f"care_team[{index}].npi"), problem, "provider.npi"
+                )
 
 
 def services_within_claim_dates(claim: Claim) -> Iterable[Finding]:
@@ -237,9 +257,10 @@ def services_within_claim_dates(claim: Claim) -> Iterable[Finding]:
         >>> import datetime
         >>> from billing_core._examples import example_claim
         >>> claim = example_claim(service_date=datetime.date(2024, 3, 9))
-        >>> [str(f) for f in services_within_claim_dates(claim)]
-        ['line 1.service_date: the service date 2024-03-09 is after the claim date 2024-03-05']
-    """
+        >>> for finding in services_within_claim_dates(claim):
+        ...     print(finding)
+        claim 'CLM1' line 1.service_date: the service date 2024-03-09 is after the claim date 2024-03-05
+    """  # noqa: E501
     claim_date = claim.claim_date
     start, end = claim.statement_from, claim.statement_through
     for number, line in enumerate(claim.lines, 1):
@@ -248,14 +269,14 @@ def services_within_claim_dates(claim: Claim) -> Iterable[Finding]:
             field = "service_date" if first > claim_date else "service_through"
             day = first if first > claim_date else last
             yield _finding(
-                f"line {number}.{field}",
+                _line_at(claim, number, field),
                 f"the service date {day.isoformat()} is after the claim date "
                 f"{claim_date.isoformat()}",
                 "line.service_date.after_claim_date",
             )
         if start is not None and first < start:
             yield _finding(
-                f"line {number}.service_date",
+                _line_at(claim, number, "service_date"),
                 f"the service date {first.isoformat()} is before the statement period "
                 f"starting {start.isoformat()}",
                 "line.service_date.outside_statement_period",
@@ -263,7 +284,7 @@ def services_within_claim_dates(claim: Claim) -> Iterable[Finding]:
         elif end is not None and last > end:
             field = "service_date" if first > end else "service_through"
             yield _finding(
-                f"line {number}.{field}",
+                _line_at(claim, number, field),
                 f"the service date {last.isoformat()} is after the statement period "
                 f"ending {end.isoformat()}",
                 "line.service_date.outside_statement_period",
@@ -279,12 +300,12 @@ def replacement_names_original(claim: Claim) -> Iterable[Finding]:
         >>> claim = attrs.evolve(example_claim(), frequency=ClaimFrequency.VOID)
         >>> for finding in replacement_names_original(claim):
         ...     print(finding)
-        claim.original_claim_number: a void claim (frequency 8) needs the payer's original claim number
+        claim 'CLM1'.original_claim_number: a void claim (frequency 8) needs the payer's original claim number
     """  # noqa: E501
     if claim.frequency is not ClaimFrequency.ORIGINAL and not claim.original_claim_number:
         kind = "replacement" if claim.frequency is ClaimFrequency.REPLACEMENT else "void"
         yield _finding(
-            "claim.original_claim_number",
+            _at(claim, "original_claim_number"),
             f"a {kind} claim (frequency {claim.frequency.value}) needs the payer's "
             "original claim number",
             "claim.frequency",
@@ -298,13 +319,14 @@ def lines_have_codes(claim: Claim) -> Iterable[Finding]:
         >>> import attrs
         >>> from billing_core._examples import example_claim
         >>> line = attrs.evolve(example_claim().lines[0], procedure=None)
-        >>> [str(f) for f in lines_have_codes(attrs.evolve(example_claim(), lines=[line]))]
-        ["line 1.procedure: line 'L1' has neither a procedure code nor a revenue code"]
+        >>> for finding in lines_have_codes(attrs.evolve(example_claim(), lines=[line])):
+        ...     print(finding)
+        claim 'CLM1' line 1.procedure: line 'L1' has neither a procedure code nor a revenue code
     """
     for number, line in enumerate(claim.lines, 1):
         if line.procedure is None and line.revenue_code is None:
             yield _finding(
-                f"line {number}.procedure",
+                _line_at(claim, number, "procedure"),
                 f"line {line.id!r} has neither a procedure code nor a revenue code",
                 "line.code",
             )
@@ -323,7 +345,7 @@ def prior_payer_lines_on_claim(claim: Claim) -> Iterable[Finding]:
         for position, adjudicated in enumerate(prior.lines):
             if adjudicated.line_id not in ids:
                 yield _finding(
-                    f"claim.prior_payers[{index}].lines[{position}].line_id",
+                    _at(claim, f"prior_payers[{index}].lines[{position}].line_id"),
                     f"no line {adjudicated.line_id!r} on this claim",
                     "claim.prior_payers.line_id",
                 )
@@ -358,8 +380,9 @@ def require_referring_provider(when: Callable[[Claim, LineItem], bool]) -> Claim
     Examples:
         >>> from billing_core._examples import example_claim
         >>> rule = require_referring_provider(lambda claim, line: True)
-        >>> [str(f) for f in rule(example_claim())]
-        ["line 1.care_team: line 'L1' needs a referring provider"]
+        >>> for finding in rule(example_claim()):
+        ...     print(finding)
+        claim 'CLM1' line 1.care_team: line 'L1' needs a referring provider
     """
 
     def referring_provider_required(claim: Claim) -> Iterable[Finding]:
@@ -369,7 +392,7 @@ def require_referring_provider(when: Callable[[Claim, LineItem], bool]) -> Claim
                 continue
             if line.provider(CareRole.REFERRING) is None:
                 yield _finding(
-                    f"line {number}.care_team",
+                    _line_at(claim, number, "care_team"),
                     f"line {line.id!r} needs a referring provider",
                     "line.referring_provider",
                 )
@@ -403,9 +426,10 @@ def require_attachments(codes: Iterable[ProcedureCode | RevenueCode | str]) -> C
     Examples:
         >>> from billing_core._examples import example_claim
         >>> rule = require_attachments(["99213"])
-        >>> [str(f) for f in rule(example_claim())]
-        ["line 1.attachments: line 'L1' bills 99213, which needs a supporting record attached"]
-    """
+        >>> for finding in rule(example_claim()):
+        ...     print(finding)
+        claim 'CLM1' line 1.attachments: line 'L1' bills 99213, which needs a supporting record attached
+    """  # noqa: E501
     wanted = frozenset(_code_key(c) for c in codes)
 
     def attachments_required(claim: Claim) -> Iterable[Finding]:
@@ -417,7 +441,7 @@ def require_attachments(codes: Iterable[ProcedureCode | RevenueCode | str]) -> C
             for code in (line.procedure, line.revenue_code):
                 if code is not None and code.code in wanted:
                     yield _finding(
-                        f"line {number}.attachments",
+                        _line_at(claim, number, "attachments"),
                         f"line {line.id!r} bills {code.code}, which needs a supporting "
                         "record attached",
                         "line.attachments",
@@ -479,9 +503,9 @@ def check_claim(
         Traceback (most recent call last):
         ...
         billing_core.errors.ValidationError: 2 problems:
-          - claim.diagnoses: a claim needs at least one diagnosis (the principal diagnosis)
-          - line 1.diagnosis_pointers: pointer 1 points to no diagnosis (the claim lists 0)
-    """
+          - claim 'CLM1'.diagnoses: a claim needs at least one diagnosis (the principal diagnosis)
+          - claim 'CLM1' line 1.diagnosis_pointers: pointer 1 points to no diagnosis (the claim lists 0)
+    """  # noqa: E501
     findings = validate_claim(claim, rules, extra_rules=extra_rules)
     if any(f.severity is Severity.ERROR for f in findings):
         raise ValidationError(findings)

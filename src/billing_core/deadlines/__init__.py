@@ -5,7 +5,10 @@ a period (days, months, or "until the end of the calendar year after the anchor"
 counted from an anchor date (the service dates, the primary payer's adjudication,
 a denial). The deadline is the anchor plus the period, rolled forward past
 weekends and holidays; the [`deadlines`][billing_core.deadlines] page states
-the rule step by step.
+the rule step by step. The US federal holidays are built in; a state's or another
+country's calendar comes from the optional ``holidays`` package in one call,
+[`HolidayCalendar.from_holidays`][billing_core.deadlines.HolidayCalendar.from_holidays]
+(``pip install 'billing_core[holidays]'``).
 
 What it holds:
 

@@ -1,8 +1,11 @@
 """Holiday calendars and business days: the days a filing deadline does not fall on.
 
 A [`HolidayCalendar`][] is a set of dates; [`us_federal_holidays`][] computes the
-US federal ones for any years, observed days included. A business day is a
-weekday not in the calendar; [`roll_forward`][] moves a day to the next one.
+US federal ones for any years, observed days included, with no dependency. State
+and other countries' calendars come from the optional ``holidays`` package
+(``pip install 'billing_core[holidays]'``) through one call,
+[`HolidayCalendar.from_holidays`][]. A business day is a weekday not in the
+calendar; [`roll_forward`][] moves a day to the next one.
 
 Examples:
     >>> from datetime import date
@@ -13,7 +16,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -112,6 +115,99 @@ class HolidayCalendar:
             return holidays
         return cls(dates=() if holidays is None else holidays)
 
+    @classmethod
+    def from_holidays(
+        cls,
+        source: Mapping[date, str],
+        *,
+        years: int | Iterable[int] | None = None,
+        name: str | None = None,
+    ) -> HolidayCalendar:
+        """The calendar of a ``holidays`` package calendar: a state's, another country's.
+
+        ``source`` is any mapping of dates to holiday names; a calendar of the
+        optional [holidays](https://pypi.org/project/holidays/) package is one
+        (``holidays.country_holidays("US", subdiv="CA")``, ``holidays.UK()``),
+        and so is a plain dict. This method imports nothing: install the
+        package with the ``holidays`` extra (``pip install
+        'billing_core[holidays]'``). Observed days are kept as the package
+        lists them; combine with ``|`` (``office | state``).
+
+        Args:
+            source: The holidays, by date.
+            years: The years to take. A ``holidays`` calendar fills a year
+                when it is asked about it, so each year is asked for first.
+                Without ``years``, the dates the source holds now are taken.
+            name: A label; by default the source's ``country`` and ``subdiv``
+                (``"US-CA"``), if it has them.
+
+        Returns:
+            The calendar.
+
+        Raises:
+            ValidationError: If a year is not an int from 1 to 9999, a key of
+                ``source`` is not a plain date, or ``years`` is not given and
+                ``source`` holds no date (a ``holidays`` calendar made without
+                years is empty until asked: give ``years``).
+            TypeError: If ``source`` is not a mapping.
+
+        Examples:
+            >>> import holidays
+            >>> california = HolidayCalendar.from_holidays(
+            ...     holidays.country_holidays("US", subdiv="CA"), years=2025)
+            >>> california.name, date(2025, 3, 31) in california  # Cesar Chavez Day
+            ('US-CA', True)
+            >>> roll_forward(date(2025, 11, 27), california)  # Thanksgiving, the day after
+            datetime.date(2025, 12, 1)
+            >>> HolidayCalendar.from_holidays(holidays.US())
+            Traceback (most recent call last):
+            ...
+            billing_core.errors.ValidationError: holidays: the source holds no date; ...
+        """
+        if not isinstance(source, Mapping):
+            raise TypeError(f"source must be a mapping of dates to names, got {describe(source)}")
+        wanted = None if years is None else set(_checked_years(years, last=9999))
+        for year in sorted(wanted or ()):
+            _ = date(year, 1, 1) in source  # a `holidays` calendar fills the year it is asked
+        days = list(source) if wanted is None else [d for d in source if _year(d) in wanted]
+        if wanted is None and not days:
+            raise ValidationError(
+                [
+                    Finding(
+                        location="holidays",
+                        message="the source holds no date; give the years to take"
+                        " (a holidays calendar made without years is empty until asked)",
+                        rule="holidays.empty_source",
+                    )
+                ]
+            )
+        if name is None:
+            parts = (getattr(source, "country", None), getattr(source, "subdiv", None))
+            name = "-".join(p for p in parts if isinstance(p, str) and p)
+        return cls(dates=days, name=name)
+
+
+def _year(day: object) -> int | None:
+    """The year of a date, or ``None`` for a key that is not one (reported by the calendar)."""
+    return day.year if isinstance(day, date) else None
+
+
+def _checked_years(years: int | Iterable[int], *, last: int) -> list[int]:
+    """``years`` as a list, every one an int from 1 to ``last`` (all bad ones in one error)."""
+    wanted = [years] if isinstance(years, int) else list(years)
+    bad = [
+        Finding(
+            location=f"years[{index}]",
+            message=f"must be an int from 1 to {last}, got {describe(year)}",
+            rule="holidays.year",
+        )
+        for index, year in enumerate(wanted)
+        if type(year) is not int or not 1 <= year <= last
+    ]
+    if bad:
+        raise ValidationError(bad)
+    return wanted
+
 
 def _observed(day: date) -> date:
     """The weekday a federal holiday is observed on (5 U.S.C. 6103(b), E.O. 11582)."""
@@ -173,18 +269,7 @@ def us_federal_holidays(years: int | Iterable[int], *, observed: bool = True) ->
     """
     if type(observed) is not bool:
         raise TypeError(f"observed must be a bool, got {describe(observed)}")
-    wanted = [years] if isinstance(years, int) else list(years)
-    bad = [
-        Finding(
-            location=f"years[{index}]",
-            message=f"must be an int from 1 to 9998, got {describe(year)}",
-            rule="holidays.year",
-        )
-        for index, year in enumerate(wanted)
-        if type(year) is not int or not 1 <= year <= 9998
-    ]
-    if bad:
-        raise ValidationError(bad)
+    wanted = _checked_years(years, last=9998)
     if not wanted:
         return HolidayCalendar(dates=(), name="US federal")
     year_set = set(wanted)

@@ -22,6 +22,11 @@ What it holds:
 | ratios | `Ratio` (and `Ratio.of`, the one place a value is computed), `RatioUnit`, `RATIO_PLACES` |
 | rates | A/R: `days_in_ar`, `percent_ar_over_90`, `percent_ar_over_120`; collections: `gross_collection_rate`, `net_collection_rate`, `bad_debt_rate`; claims: `denial_rate_by_count`, `denial_rate_by_amount`, `clean_claim_rate`, `first_pass_resolution_rate` |
 | lags | `average_lag`, `charge_lag`, `claim_lag`, `payment_lag` |
+| sets | `KpiSet` (the KPIs of one period, by name), `KpiTrend` (sets over consecutive periods, each KPI's series for a chart); `period_kpis` and `kpi_trend` compute them from ledger entries, `month_periods` gives calendar months |
+
+A ratio, a set and a trend show as tables in a notebook and export exact
+records (``to_record``, ``to_records``); the plot edge
+([`plots`][billing_core.plots]) draws a trend.
 
 Examples:
     >>> from billing_core.money import Money
@@ -38,6 +43,7 @@ Examples:
 from __future__ import annotations
 
 from billing_core.kpis._lags import average_lag, charge_lag, claim_lag, payment_lag
+from billing_core.kpis._ledger import kpi_trend, month_periods, period_kpis
 from billing_core.kpis._rates import (
     bad_debt_rate,
     clean_claim_rate,
@@ -51,9 +57,12 @@ from billing_core.kpis._rates import (
     percent_ar_over_120,
 )
 from billing_core.kpis._ratios import RATIO_PLACES, Ratio, RatioUnit
+from billing_core.kpis._sets import KpiSet, KpiTrend
 
 __all__ = [
     "RATIO_PLACES",
+    "KpiSet",
+    "KpiTrend",
     "Ratio",
     "RatioUnit",
     "average_lag",
@@ -66,8 +75,11 @@ __all__ = [
     "denial_rate_by_count",
     "first_pass_resolution_rate",
     "gross_collection_rate",
+    "kpi_trend",
+    "month_periods",
     "net_collection_rate",
     "payment_lag",
+    "period_kpis",
     "percent_ar_over_90",
     "percent_ar_over_120",
 ]

@@ -39,7 +39,9 @@ import attrs
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError
 from billing_core.kpis._inputs import Number, invalid, minor_of
-from billing_core.money import Money, RoundingMode, round_ratio
+from billing_core.money import Money, RoundingMode, format_money, round_ratio
+from billing_core.views import MoneyForm, Record, html_table, money_value
+from billing_core.views._records import check_money_form
 
 __all__ = ["RATIO_PLACES", "Ratio", "RatioUnit"]
 
@@ -63,8 +65,8 @@ class RatioUnit(enum.Enum):
     """Days."""
 
 
-def _plain(value: Number) -> Decimal | int:
-    return value.amount if isinstance(value, Money) else value
+def _plain(value: Number, money: MoneyForm) -> Decimal | int:
+    return money_value(value, money) if isinstance(value, Money) else value
 
 
 def _to_decimal(units: int) -> Decimal:
@@ -210,16 +212,19 @@ class Ratio:
             return None
         return Fraction(minor_of(self.numerator) * self.scale, den)
 
-    def to_record(self) -> dict[str, str | int | Decimal | None]:
+    def to_record(self, *, money: MoneyForm = "decimal") -> Record:
         """The ratio as a flat row of plain values.
 
-        Amounts become ``Decimal`` with a ``currency`` column (``None`` for counts).
+        Amounts become ``Decimal`` (or with ``money="minor"`` their ``int``
+        minor units) with a ``currency`` column (``None`` for counts); the
+        value stays the exact rounded ``Decimal``.
 
         Examples:
             >>> from billing_core.kpis import denial_rate_by_count
             >>> sorted(denial_rate_by_count(1, 8).to_record())
             ['currency', 'definition', 'denominator', 'name', 'numerator', 'unit', 'value']
         """
+        check_money_form(money)
         currency = (
             self.numerator.currency
             if isinstance(self.numerator, Money)
@@ -231,11 +236,30 @@ class Ratio:
             "name": self.name,
             "value": self.value,
             "unit": self.unit.value,
-            "numerator": _plain(self.numerator),
-            "denominator": _plain(self.denominator),
+            "numerator": _plain(self.numerator, money),
+            "denominator": _plain(self.denominator, money),
             "currency": currency,
             "definition": self.definition,
         }
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The ratio as a small HTML table: value, numerator, denominator, definition.
+
+        Examples:
+            >>> from billing_core.kpis import denial_rate_by_count
+            >>> "12.50%</td>" in denial_rate_by_count(1, 8).to_html()
+            True
+        """
+
+        def term(value: Number) -> str:
+            return format_money(value) if isinstance(value, Money) else str(value)
+
+        rows = [[str(self), term(self.numerator), term(self.denominator), self.definition]]
+        columns = ["value", "numerator", "denominator", "definition"]
+        return html_table(columns, rows, caption=self.name, right=(0, 1, 2))
 
     def __str__(self) -> str:
         if self.value is None:

@@ -23,6 +23,21 @@ Entry types and their effect:
 - `Refund`: money returned to a party out of its credit (no line);
 - `Reversal`: the exact negation of one earlier entry.
 
+Money of a remittance that lands on no line lives on the remittance's own
+account, in entries of no line (see
+[`remittance_account`][billing_core.posting.remittance_account]):
+
+- `CashHeld`: a claim payment or service line that matched nothing of ours,
+  held as the payer's credit (visible, refundable, applicable later);
+- `CreditTransfer`: a party's credit moved to another account (held cash
+  applied to the right claim's account, which receives it);
+- `ProviderPayment` / `ProviderWithholding`: a provider-level adjustment (835
+  PLB) adding to the payment (interest, a balance carried forward) or keeping
+  money back (a recoupment, a balance recovered), linked to our claim when the
+  payer's reference names one;
+- `AppealHold`: a denied amount left open in the payer's bucket because the
+  provider contests it (moves no money; its reversal closes the appeal).
+
 **Adjusted or written off.** Both take money off a line without anyone paying
 it, and the library keeps them apart everywhere (entries, balances, the
 waterfall, statements): *adjusted* is what a payer took off under its contract
@@ -86,7 +101,6 @@ from billing_core.ledger._entries import (
     Adjustment,
     ChargePosted,
     LedgerEntry,
-    OriginalEntry,
     PaymentApplied,
     PaymentReceived,
     Refund,
@@ -108,16 +122,26 @@ from billing_core.ledger._history import (
     unique_ids,
     validate_history,
 )
+from billing_core.ledger._payer import (
+    AppealHold,
+    CashHeld,
+    CreditTransfer,
+    ProviderPayment,
+    ProviderWithholding,
+)
 
 # Release 0.1 pickles name the ledger entries' rebuild function here.
 from billing_core.ledger._reduce import rebuild_entry as _rebuild_entry  # noqa: F401
-from billing_core.ledger._reversals import Entry, Reversal, reverse
+from billing_core.ledger._reversals import Entry, OriginalEntry, Reversal, reverse
 
 __all__ = [
     "HISTORY_RULES",
     "Adjustment",
+    "AppealHold",
     "Bucket",
+    "CashHeld",
     "ChargePosted",
+    "CreditTransfer",
     "Entry",
     "HistoryRule",
     "LedgerEntry",
@@ -126,6 +150,8 @@ __all__ = [
     "PartyKind",
     "PaymentApplied",
     "PaymentReceived",
+    "ProviderPayment",
+    "ProviderWithholding",
     "Refund",
     "Reversal",
     "Source",

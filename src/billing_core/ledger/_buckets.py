@@ -22,6 +22,7 @@ import attrs
 from billing_core._checks import describe
 from billing_core.errors import InvalidTransitionError
 from billing_core.ledger._fields import check_text, refuse
+from billing_core.views import Protected, protected, shown
 
 __all__ = ["Bucket", "Party", "PartyKind", "next_bucket"]
 
@@ -169,7 +170,9 @@ class Party:
 
     A payer's unapplied money and a patient's are different credits even on
     the same account. A payer party pays coverage buckets; a patient party
-    (the patient or guarantor) pays the patient bucket.
+    (the patient or guarantor) pays the patient bucket. A patient party's id
+    is a patient identifier: its ``repr`` and ``str`` mask it (see
+    [`views`][billing_core.views]); a payer's id is shown.
 
     Attributes:
         kind: `PartyKind.PAYER` or `PartyKind.PATIENT`.
@@ -178,12 +181,14 @@ class Party:
     Examples:
         >>> Party.payer("AETNA")
         Party(kind=<PartyKind.PAYER: 'payer'>, id='AETNA')
-        >>> str(Party.patient("P1")), Party.patient("P1").can_pay(Bucket.PRIMARY)
-        ('patient:P1', False)
+        >>> str(Party.patient("MRN-000123")), Party.patient("P1").can_pay(Bucket.PRIMARY)
+        ('patient:****0123', False)
+        >>> Party.patient("MRN-000123").id
+        'MRN-000123'
     """
 
     kind: PartyKind
-    id: str
+    id: str = attrs.field(**protected(Protected.ID, when=lambda party: party.is_patient))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.kind, PartyKind):
@@ -220,5 +225,21 @@ class Party:
         """
         return bucket.is_insurance == (self.kind is PartyKind.PAYER)
 
+    @property
+    def is_patient(self) -> bool:
+        """Whether the party is the patient or guarantor (its id is then protected).
+
+        Examples:
+            >>> Party.patient("P1").is_patient, Party.payer("AETNA").is_patient
+            (True, False)
+        """
+        return self.kind is PartyKind.PATIENT
+
+    def _shown_id(self) -> str:
+        return str(shown(self.id, Protected.ID)) if self.kind is PartyKind.PATIENT else self.id
+
+    def __repr__(self) -> str:
+        return f"Party(kind={self.kind!r}, id={self._shown_id()!r})"
+
     def __str__(self) -> str:
-        return f"{self.kind.value}:{self.id}"
+        return f"{self.kind.value}:{self._shown_id()}"

@@ -31,8 +31,8 @@ Examples:
     ...                       effective=datetime.date(2024, 3, 1), amount=Money("50.00", "USD"),
     ...                       party=Party.patient("P1"), bucket=Bucket.PATIENT)
     >>> [(total.name, str(key), sign) for total, key, sign in effect(paid).terms]
-    [('PAID_BY_PARTY', 'patient:P1', 1), ('PAID_BY_BUCKET', 'patient', 1), \
-('OPEN', 'patient', -1), ('CREDIT', 'patient:P1', -1)]
+    [('PAID_BY_PARTY', 'patient:****', 1), ('PAID_BY_BUCKET', 'patient', 1), \
+('OPEN', 'patient', -1), ('CREDIT', 'patient:****', -1)]
 """
 
 from __future__ import annotations
@@ -78,12 +78,21 @@ class EffectKind(enum.Enum):
     """A write-off, for a reason."""
     REFUND = "refund"
     """Money given back to a party out of its credit."""
+    CREDIT_MOVED = "credit_moved"
+    """A party's credit moved to another account (which receives it there)."""
+    PROVIDER_PAID = "provider_paid"
+    """A payer's provider-level money added to a payment (PLB interest, a balance carried)."""
+    PROVIDER_WITHHELD = "provider_withheld"
+    """A payer's provider-level money kept back from a payment (PLB recoupment, ...)."""
+    APPEAL_HELD = "appeal_held"
+    """A denied amount held open in a payer's bucket for appeal (moves no money)."""
 
 
 class Total(enum.IntEnum):
     """A running total an effect changes; its value indexes a list of per-key sums.
 
-    The totals of a line's balance come first (up to ``OPEN``), a party's credit last.
+    The totals of a line's balance come first (up to ``OPEN``), then a party's
+    credit, then the totals of money on no line that is nobody's credit.
     """
 
     CHARGED = 0
@@ -99,6 +108,10 @@ class Total(enum.IntEnum):
     REFUNDED = 9
     CREDIT = 10
     """A party's unapplied money: received - applied - refunded."""
+    PROVIDER = 11
+    """A payer's provider-level money on an account, as cash to the provider: paid - withheld."""
+    APPEALED = 12
+    """What of a bucket's open amount is held open for appeal."""
 
 
 class Role(enum.Enum):
@@ -113,7 +126,10 @@ class Role(enum.Enum):
 # The ledger's rules (DESIGN, "The responsibility ledger"), one row per kind. An
 # APPLIED payment both shrinks the bucket it pays and uses up the payer's credit;
 # a MOVED amount leaves ``bucket`` and enters ``detail`` (the target bucket), so
-# its two OPEN terms cancel in a line's total: moves conserve money.
+# its two OPEN terms cancel in a line's total: moves conserve money. A credit MOVED to
+# another account leaves this one's received money and credit; the account it goes to
+# receives it (RECEIVED), so over both accounts it is received once. Provider-level
+# money (PROVIDER) and appeal holds (APPEALED) are nobody's credit and open no line.
 TERMS: Final[Mapping[EffectKind, tuple[tuple[Total, Role, int], ...]]] = {
     EffectKind.CHARGE: ((Total.CHARGED, Role.NONE, 1), (Total.OPEN, Role.BUCKET, 1)),
     EffectKind.RECEIVED: ((Total.RECEIVED, Role.PARTY, 1), (Total.CREDIT, Role.PARTY, 1)),
@@ -132,6 +148,10 @@ TERMS: Final[Mapping[EffectKind, tuple[tuple[Total, Role, int], ...]]] = {
         (Total.OPEN, Role.DETAIL, 1),
     ),
     EffectKind.REFUND: ((Total.REFUNDED, Role.PARTY, 1), (Total.CREDIT, Role.PARTY, -1)),
+    EffectKind.CREDIT_MOVED: ((Total.RECEIVED, Role.PARTY, -1), (Total.CREDIT, Role.PARTY, -1)),
+    EffectKind.PROVIDER_PAID: ((Total.PROVIDER, Role.PARTY, 1),),
+    EffectKind.PROVIDER_WITHHELD: ((Total.PROVIDER, Role.PARTY, -1),),
+    EffectKind.APPEAL_HELD: ((Total.APPEALED, Role.BUCKET, 1),),
 }
 
 Term: TypeAlias = tuple[Total, Any, int]

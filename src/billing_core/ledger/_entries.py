@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 import attrs
 
@@ -33,12 +33,12 @@ from billing_core.ledger._effects import Effect, EffectKind, effect_of
 from billing_core.ledger._fields import check_text, refuse
 from billing_core.ledger._reduce import init_names, rebuild_entry
 from billing_core.money import Money
+from billing_core.views import Protected, protected
 
 __all__ = [
     "Adjustment",
     "ChargePosted",
     "LedgerEntry",
-    "OriginalEntry",
     "PaymentApplied",
     "PaymentReceived",
     "Refund",
@@ -121,7 +121,8 @@ class LedgerEntry:
 
     Attributes:
         id: The entry's id, unique within a history.
-        account_id: The account the entry belongs to.
+        account_id: The account the entry belongs to; masked in ``repr`` and
+            record exports (see [`views`][billing_core.views]).
         line_id: The line item it touches, or ``None`` for unapplied money
             ([`PaymentReceived`][billing_core.ledger.PaymentReceived],
             [`Refund`][billing_core.ledger.Refund]).
@@ -137,7 +138,8 @@ class LedgerEntry:
     """
 
     id: str
-    account_id: str
+    # The account identifies the patient: masked in repr and views (see billing_core.views).
+    account_id: str = attrs.field(**protected(Protected.ID))
     line_id: str | None = None
     effective: datetime.date
     amount: Money
@@ -275,7 +277,7 @@ class PaymentApplied(LedgerEntry):
         ...                party=Party.patient("P1"), bucket=Bucket.PRIMARY)
         Traceback (most recent call last):
         ...
-        billing_core.errors.ValidationError: PaymentApplied.bucket: patient:P1 cannot pay ...
+        billing_core.errors.ValidationError: PaymentApplied.bucket: patient:**** cannot pay ...
     """
 
     party: Party
@@ -486,9 +488,3 @@ class Refund(LedgerEntry):
 
     def _make_effect(self) -> Effect:
         return self._effect_of(EffectKind.REFUND, party=self.party)
-
-
-OriginalEntry: TypeAlias = (
-    ChargePosted | PaymentReceived | PaymentApplied | Adjustment | Transfer | WriteOff | Refund
-)
-"""Any entry that is not a reversal (what a reversal may undo)."""

@@ -26,10 +26,43 @@ import attrs
 
 from billing_core._checks import describe
 from billing_core.ledger._effects import Effect
-from billing_core.ledger._entries import LedgerEntry, OriginalEntry, Source
+from billing_core.ledger._entries import (
+    Adjustment,
+    ChargePosted,
+    LedgerEntry,
+    PaymentApplied,
+    PaymentReceived,
+    Refund,
+    Source,
+    Transfer,
+    WriteOff,
+)
 from billing_core.ledger._fields import refuse
+from billing_core.ledger._payer import (
+    AppealHold,
+    CashHeld,
+    CreditTransfer,
+    ProviderPayment,
+    ProviderWithholding,
+)
 
-__all__ = ["Entry", "Reversal", "reverse"]
+__all__ = ["Entry", "OriginalEntry", "Reversal", "reverse"]
+
+OriginalEntry: TypeAlias = (
+    ChargePosted
+    | PaymentReceived
+    | PaymentApplied
+    | Adjustment
+    | Transfer
+    | WriteOff
+    | Refund
+    | CashHeld
+    | CreditTransfer
+    | ProviderPayment
+    | ProviderWithholding
+    | AppealHold
+)
+"""Any entry that is not a reversal (what a reversal may undo)."""
 
 
 @attrs.frozen(kw_only=True, getstate_setstate=False)  # see LedgerEntry.__setstate__

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, NoReturn, final
+from typing import TYPE_CHECKING, Any, Final, NoReturn, final
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
@@ -352,10 +352,15 @@ class Money:
     # -- arithmetic ---------------------------------------------------------------
 
     def _mismatch(self, other: Money, op: str) -> NoReturn:
-        raise CurrencyMismatchError(
-            f"cannot {op} {other.currency} {other.amount} and {self.currency} {self.amount}:"
-            " currencies differ"
-        )
+        # The operands in the order written: ``a - b`` is "subtract b from a".
+        mine, theirs = f"{self.currency} {self.amount}", f"{other.currency} {other.amount}"
+        if op == "subtract":
+            what = f"subtract {theirs} from {mine}"
+        elif op == "compare":
+            what = f"compare {mine} with {theirs}"
+        else:
+            what = f"{op} {mine} and {theirs}"
+        raise CurrencyMismatchError(f"cannot {what}: currencies differ")
 
     # __add__, __sub__, __mul__ and __neg__ build their result inline rather than
     # through make(): they are the per-element cost of every fold over amounts.
@@ -417,13 +422,19 @@ class Money:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, divisor: object) -> NoReturn:
-        raise TypeError(
-            "dividing money may need rounding: use .divide(n, rounding=RoundingMode...),"
-            " or allocate()/split() to split it without losing a cent"
-        )
+    if not TYPE_CHECKING:
+        # Hidden from type checkers, so ``Money / 3`` is reported where it is written
+        # ("unsupported operand types for /") instead of typing the result as
+        # NoReturn and silently marking the code after it unreachable. At run time
+        # it says what to use instead.
 
-    __floordiv__ = __truediv__
+        def __truediv__(self, divisor: object) -> NoReturn:
+            raise TypeError(
+                "dividing money may need rounding: use .divide(n, rounding=RoundingMode...),"
+                " or allocate()/split() to split it without losing a cent"
+            )
+
+        __floordiv__ = __truediv__
 
     def multiply(self, rate: Decimal | Fraction | int, *, rounding: RoundingMode) -> Money:
         """Multiply by an exact rate and round once.

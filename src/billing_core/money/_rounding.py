@@ -49,6 +49,17 @@ class RoundingMode(enum.Enum):
 DEFAULT_ROUNDING: Final = RoundingMode.HALF_UP
 """The rounding mode billing uses unless a payer contract says otherwise."""
 
+# The members as module constants: reading an enum member off its class costs an attribute
+# lookup on every call, and round_ratio runs once per line of every estimate and price.
+_FLOOR, _CEILING, _DOWN, _UP, _HALF_UP, _HALF_DOWN = (
+    RoundingMode.FLOOR,
+    RoundingMode.CEILING,
+    RoundingMode.DOWN,
+    RoundingMode.UP,
+    RoundingMode.HALF_UP,
+    RoundingMode.HALF_DOWN,
+)
+
 
 def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     """Round the exact fraction ``numerator / denominator`` to an integer.
@@ -82,13 +93,13 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     if r == 0:
         return q
     negative = numerator < 0
-    if mode is RoundingMode.FLOOR:
+    if mode is _FLOOR:
         return q
-    if mode is RoundingMode.CEILING:
+    if mode is _CEILING:
         return q + 1
-    if mode is RoundingMode.DOWN:
+    if mode is _DOWN:
         return q + 1 if negative else q
-    if mode is RoundingMode.UP:
+    if mode is _UP:
         return q if negative else q + 1
     if not isinstance(mode, RoundingMode):
         raise TypeError(f"rounding must be a RoundingMode, got {type(mode).__name__}")
@@ -98,8 +109,8 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     if twice > denominator:
         return q + 1
     # exactly half-way between q and q + 1
-    if mode is RoundingMode.HALF_UP:
+    if mode is _HALF_UP:
         return q if negative else q + 1
-    if mode is RoundingMode.HALF_DOWN:
+    if mode is _HALF_DOWN:
         return q + 1 if negative else q
     return q if q % 2 == 0 else q + 1  # HALF_EVEN

@@ -55,11 +55,15 @@ def _ratios(ratios: Sequence[int | Decimal | Fraction]) -> list[Fraction]:
         raise TypeError(f"ratios must be a sequence of numbers, got {type(ratios).__name__}")
     if not ratios:
         raise InvalidAmountError("ratios must not be empty")
-    exact = [as_fraction(r, f"ratio {i}") for i, r in enumerate(ratios)]
-    negative = [i for i, r in enumerate(exact) if r < 0]
+    # Positions are counted from 1, as every other message counts lines and parts.
+    count = len(ratios)
+    exact = [as_fraction(r, f"ratio {i} of {count}") for i, r in enumerate(ratios, 1)]
+    negative = [i for i, r in enumerate(exact, 1) if r < 0]
     if negative:
+        first = negative[0]
+        shown = describe(ratios[first - 1])
         raise InvalidAmountError(
-            f"ratios must not be negative; ratio {negative[0]} is {describe(ratios[negative[0]])}"
+            f"ratios must not be negative; ratio {first} of {count} is {shown}"
         )
     if not any(exact):
         raise InvalidAmountError("ratios must not all be zero")
@@ -221,13 +225,13 @@ def allocate_up_to(amount: Money, caps: Sequence[Money]) -> tuple[tuple[Money, .
         raise InvalidAmountError(f"allocate_up_to() needs a non-negative amount, got {amount}")
     remaining = amount.minor
     parts: list[Money] = []
-    for index, cap in enumerate(caps):
+    for position, cap in enumerate(caps, 1):  # counted from 1, as in every message
         if cap.currency != code:
             raise CurrencyMismatchError(
-                f"cap {index} is in {cap.currency}, the amount is in {code}"
+                f"cap {position} is in {cap.currency}, the amount is in {code}"
             )
         if cap.minor < 0:
-            raise InvalidAmountError(f"cap {index} must not be negative, got {cap}")
+            raise InvalidAmountError(f"cap {position} must not be negative, got {cap}")
         take = cap.minor if cap.minor < remaining else remaining
         remaining -= take
         parts.append(make(take, code))

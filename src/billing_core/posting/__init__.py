@@ -3,8 +3,8 @@
 [`plan_posting`][] is pure: given a [`Remittance`][billing_core.remittance.Remittance],
 our [`Claim`][billing_core.claims.Claim] objects and the history of the
 accounts it touches, it returns a [`PostingPlan`][] with the ledger entries
-to append per account, the findings, the follow-ups (denials, claims the
-payer did not take), the crossovers and the provider sub-ledger postings.
+to append per account, the findings, the follow-ups (denials and appeals,
+money held, recoupments, claims the payer did not take) and the crossovers.
 [`apply_posting`][] checks that the plan is still current and not already
 posted, and hands back the entries.
 
@@ -17,17 +17,29 @@ How the payer's answer becomes entries (the claim's coverage gives the payer's
 | CO, PI | [`Adjustment`][billing_core.ledger.Adjustment] adjusted off the payer's bucket |
 | PR (deductible, coinsurance, copay, ...) | [`Adjustment`][billing_core.ledger.Adjustment] transferred to the next coverage, else the patient |
 | OA-23 on a secondary/tertiary claim | nothing: the prior payer's impact, already resolved in the prior payer's bucket |
-| other OA | written off the payer's bucket |
+| other OA | adjusted off the payer's bucket |
+| a denial the [`DenialPolicy`][] holds (CO, PI, OA) | nothing posted: it stays open in the payer's bucket; an [`AppealHold`][billing_core.ledger.AppealHold] and a follow-up with the appeal deadline |
 | a negative adjustment | the payment it adds stays as the payer's unapplied credit (an overpayment, visible and refundable) |
 | claim-level CAS | distributed across the claim's lines by a [`ClaimLevelRule`][], exact to the cent |
 | status 22 (reversal) | [`Reversal`][billing_core.ledger.Reversal] of each entry the original posting made |
-| PLB | [`ProviderPosting`][] in the provider sub-ledger |
+| a claim or service line matching nothing of ours | its payment held: [`CashHeld`][billing_core.ledger.CashHeld] on the remittance's account |
+| PLB | [`ProviderPayment`][billing_core.ledger.ProviderPayment] or [`ProviderWithholding`][billing_core.ledger.ProviderWithholding] on the remittance's account, linked to our claim when its reference names one |
+
+Money of no line lives on the remittance's own account
+([`remittance_account`][]: one per payer and trace number), appended in the
+same batch as the claims' entries: for every remittance, cash received =
+applied to claims + held + provider-level adjustments
+([`PostingPlan.reconciliation`][billing_core.posting.PostingPlan.reconciliation],
+and from the ledger [`reconcile_remittance`][] and [`reconcile_deposit`][]).
+Held cash is listed by [`unapplied_cash`][], applied later to the right claim
+by [`apply_unapplied`][], or refunded to the payer.
 
 Matching: each claim payment to our claim by patient control number (the
 claim id); each service line by line control number (the line item id),
 falling back to procedure (without modifiers) + service date + charge when
-the payer dropped the control number. Anything unmatched is an error finding,
-never a guess.
+the payer dropped the control number. Nothing is posted on a guess: what
+matches nothing is held ([`UnmatchedPolicy.HOLD`][], the default) or refused
+([`UnmatchedPolicy.REFUSE`][]).
 
 Refusal: a plan with an error finding is **refused**: it carries the findings
 and no entries, and [`apply_posting`][] raises
@@ -35,7 +47,10 @@ and no entries, and [`apply_posting`][] raises
 when the remittance does not balance, else
 [`ValidationError`][billing_core.errors.ValidationError]). An unbalanced remittance is
 posted only with ``accept_unbalanced=True`` (its imbalances become warnings,
-and the provider sub-ledger takes the unreconciled difference).
+no claim applies more than it paid, and the remittance's account takes the
+unreconciled difference). The same payment sent again under another
+envelope is refused as a probable duplicate unless the caller says it is
+another payment.
 
 How the package is cut: [`plan_posting`][] is a short composition of pure
 steps, each in its own private module, each taking data and returning data.
@@ -43,22 +58,27 @@ steps, each in its own private module, each taking data and returning data.
 | step | module | what it does |
 |---|---|---|
 | match | `_match` | our claims by id, planning order, service lines to our lines |
-| distribute | `_distribute` | claim-level amounts spread over the lines, exact to the cent |
-| lines | `_lines` | a line's amounts sorted by effect, then its entries |
+| distribute | `_distribute` | claim-level amounts spread over the lines, exact to the cent, never more than was paid |
+| lines | `_lines` | a line's amounts sorted by effect (the denial policy on a denial), then its entries |
 | reverse | `_reverse` | a status-22 claim paired with the entries it undoes |
+| held | `_held` | what matches nothing of ours, held on the remittance's account |
+| appeals | `_appeals` | denials held for appeal; holds closed by a later answer |
 | claim | `_claim` | one claim payment: the step the plan folds over the remittance |
-| cash | `_cash` | cash per account and payer, the provider sub-ledger |
+| cash | `_cash` | cash per account and payer; PLB on the remittance's account, linked to claims |
+| duplicates | `_duplicates` | the same payment under another envelope |
 | plan | `_plan` | the inputs read once, the fold, the plan assembled |
 | apply | `_apply` | idempotency key, already posted, stale plans, last checks |
+| unapplied | `_unapplied` | held cash applied to the right claim, as if it had matched |
+| reconcile | `_reconcile` | where a remittance's money went: the plan's, and the ledger's view |
 
-The result types are defined here, in the package itself (their public
-home); what the steps share is in `_common`, and the balances a plan relied
-on in `_assumed`. The plan folds `_claim.plan_claim` over the claim
-payments; the only state carried from one to the next is the plan's own
-moves per bucket, the entries reversed so far and the next entry number. A
-new step (holding unmatched claims, a denial policy, a contract check) is
-a function of the same kind: it reads the inputs and returns findings and
-entries, called from `_claim` for one claim or from `_plan` for the whole.
+The result types are defined in `_types` and the denial policy in
+`_denials` (the package is their public home); what the steps share is in
+`_common`, and the balances a plan relied on in `_assumed`. The plan folds
+`_claim.plan_claim` over the claim payments; the only state carried from one
+to the next is the plan's own moves per bucket, the entries reversed so far
+and the next entry number. A new step (a contract check) is a function of
+the same kind: it reads the inputs and returns findings and entries, called
+from `_claim` for one claim or from `_plan` for the whole.
 
 Examples:
     >>> import datetime
@@ -96,7 +116,23 @@ Examples:
 """  # noqa: E501 - a Markdown table
 
 from billing_core.posting._apply import apply_posting, idempotency_key
+from billing_core.posting._denials import (
+    DEFAULT_ADJUSTED_REASONS,
+    DEFAULT_APPEAL_RULE,
+    DEFAULT_DENIAL_POLICY,
+    DEFAULT_HELD_REASONS,
+    DenialAction,
+    DenialPolicy,
+    check_denial_policy,
+)
 from billing_core.posting._plan import plan_posting
+from billing_core.posting._reconcile import (
+    UnappliedCash,
+    reconcile_deposit,
+    reconcile_remittance,
+    remittance_account,
+    unapplied_cash,
+)
 from billing_core.posting._types import (
     NON_COVERED_REASONS,
     PRIOR_PAYER_IMPACT_REASONS,
@@ -107,19 +143,35 @@ from billing_core.posting._types import (
     PostingPlan,
     ProviderPosting,
     ProviderPostingKind,
+    UnmatchedPolicy,
 )
+from billing_core.posting._unapplied import apply_unapplied
 
 __all__ = [
+    "DEFAULT_ADJUSTED_REASONS",
+    "DEFAULT_APPEAL_RULE",
+    "DEFAULT_DENIAL_POLICY",
+    "DEFAULT_HELD_REASONS",
     "NON_COVERED_REASONS",
     "PRIOR_PAYER_IMPACT_REASONS",
     "ClaimLevelRule",
     "Crossover",
+    "DenialAction",
+    "DenialPolicy",
     "FollowUp",
     "FollowUpKind",
     "PostingPlan",
     "ProviderPosting",
     "ProviderPostingKind",
+    "UnappliedCash",
+    "UnmatchedPolicy",
     "apply_posting",
+    "apply_unapplied",
+    "check_denial_policy",
     "idempotency_key",
     "plan_posting",
+    "reconcile_deposit",
+    "reconcile_remittance",
+    "remittance_account",
+    "unapplied_cash",
 ]

@@ -129,8 +129,8 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
         current: The current entries of the plan's accounts.
 
     Returns:
-        The entries to append (grouped by account); nothing is recorded here.
-        The provider sub-ledger postings are `PostingPlan.provider_entries`.
+        The entries to append (grouped by account, the remittance's own
+        account last); nothing is recorded here.
 
     Raises:
         UnbalancedError: If the plan was refused because the remittance does

@@ -13,10 +13,11 @@ from typing import Final, NamedTuple
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding
-from billing_core.ledger import Bucket, Entry, Party, Source, next_bucket
-from billing_core.posting._cash import held
+from billing_core.ledger import Bucket, CashHeld, Entry, Party, Source, next_bucket
+from billing_core.posting._appeals import Appeals, appeal_entries
 from billing_core.posting._common import (
     SOURCE_TAG,
+    Adjusted,
     ClaimSide,
     Inputs,
     Key,
@@ -25,16 +26,18 @@ from billing_core.posting._common import (
     Relied,
     Shift,
     error,
+    follow_up,
     has_error,
     read_open,
     warning,
 )
-from billing_core.posting._distribute import distribute
+from billing_core.posting._distribute import cap_to_paid, distribute
+from billing_core.posting._held import hold_claim, hold_lines
 from billing_core.posting._lines import post_line
 from billing_core.posting._match import match_lines
 from billing_core.posting._reverse import reverse_claim
-from billing_core.posting._types import Crossover, FollowUp, FollowUpKind, ProviderPosting
-from billing_core.remittance import ClaimPayment, ClaimStatus
+from billing_core.posting._types import Crossover, FollowUp, FollowUpKind, UnmatchedPolicy
+from billing_core.remittance import ClaimPayment, ClaimStatus, ServicePayment
 
 _NOT_ADJUDICATED: Final = {
     ClaimStatus.PREDETERMINATION: FollowUpKind.PREDETERMINATION,
@@ -47,7 +50,8 @@ class ClaimOutcome(NamedTuple):
     """What one claim payment adds to the plan.
 
     ``cash`` is the (account, paying party, minor units) the payer paid on
-    the claim; ``held`` the provider posting of a claim of no claim of ours.
+    the claim's lines; ``held`` the money of it (or of a claim payment of no
+    claim of ours) held unapplied on the remittance's account.
     """
 
     entries: Sequence[Entry] = ()
@@ -58,7 +62,7 @@ class ClaimOutcome(NamedTuple):
     cash: tuple[str, Party, int] | None = None
     follow_ups: Sequence[FollowUp] = ()
     crossovers: Sequence[Crossover] = ()
-    held: ProviderPosting | None = None
+    held: Sequence[CashHeld] = ()
 
 
 def plan_claim(
@@ -89,61 +93,102 @@ def plan_claim(
         if cp.paid.minor:
             message = f"status {cp.status.value} with a payment of {cp.paid}"
             findings.append(error(loc, message, "posting.status"))
-        return ClaimOutcome(findings=findings, follow_ups=(follow_up(kind, claim, cp, loc),))
+        return ClaimOutcome(findings=findings, follow_ups=(follow_up(kind, claim.id, cp, loc),))
     side, findings = _side(inputs, claim, cp, loc)
-    # A reversal carries the original's amounts negated: match and spread the original's.
-    basis = cp.as_reversal() if cp.is_reversal else cp
-    posts, found = match_lines(claim, basis, loc, inputs.line_owner)
-    findings.extend(found)
-    if not has_error(found):
-        posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
-        findings.extend(found)
+    lines = _lines_of(inputs, claim, cp, loc)
+    findings.extend(lines.findings)
+    if lines.held and not lines.posts:
+        # Not one line matched: hold the claim payment whole, like a claim of no claim of ours.
+        why = f"no line of claim {claim.id} matches its service lines"
+        held, found, follow = hold_claim(inputs, cp, loc, first, why)
+        return ClaimOutcome(findings=[*findings, *found], follow_ups=follow, held=held)
     if has_error(findings):
         # Nothing of a claim is posted on a guess; the plan is refused anyway, but the
         # other claims still report their own problems.
         return ClaimOutcome(findings=findings)
     if cp.is_reversal:
-        made = reverse_claim(inputs, side, cp, posts, delta, reversed_ids, first)
+        made = reverse_claim(inputs, side, cp, lines.posts, delta, reversed_ids, first)
+        return _outcome(side, cp, made, findings, Appeals([], [], [], []), ())
+    made, appealed = _post_lines(inputs, side, lines.posts, delta, first)
+    numbered = first + len(made.entries)
+    appeals = appeal_entries(inputs, side, cp, appealed, reversed_ids, numbered)
+    numbered += len(appeals.entries)
+    held, found, follow = hold_lines(inputs, claim, cp, lines.held, loc, numbered)
+    findings.extend(found)
+    appeals.follow_ups.extend(follow)
+    return _outcome(side, cp, made, findings, appeals, held)
+
+
+class _Lines(NamedTuple):
+    """A claim payment's lines matched and spread: to post, to hold, and the findings."""
+
+    posts: list[LinePost]
+    held: list[tuple[int, ServicePayment]]
+    findings: list[Finding]
+
+
+def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Lines:
+    """Match a claim payment's lines, spread its claim-level amounts, cap them at its payment.
+
+    A reversal carries the original's amounts negated: its lines are matched and
+    spread as the original's were (and never held: negative money holds nothing).
+    """
+    if cp.is_reversal:
+        basis = cp.as_reversal()
+        denied = basis.paid.minor == 0 and basis.charge.minor != 0
     else:
-        made = _post_lines(inputs, side, posts, delta, first)
+        basis, denied = cp, cp.is_denied
+    hold = inputs.unmatched is UnmatchedPolicy.HOLD and not cp.is_reversal
+    posts, findings, held = match_lines(
+        claim, basis, loc, inputs.line_owner, denied=denied, hold=hold
+    )
+    if has_error(findings) or not posts:
+        return _Lines(posts, held, findings)
+    posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
+    findings.extend(found)
+    if not cp.is_reversal and not has_error(found):
+        paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held)
+        posts, found = cap_to_paid(posts, paid, loc, inputs.currency)
+        findings.extend(found)
+    return _Lines(posts, held, findings)
+
+
+def _outcome(
+    side: ClaimSide,
+    cp: ClaimPayment,
+    made: Made,
+    findings: list[Finding],
+    appeals: Appeals,
+    held: Sequence[CashHeld],
+) -> ClaimOutcome:
+    """The outcome of a matched claim payment: its lines' entries, its appeals, its held lines."""
     findings.extend(made.findings)
+    findings.extend(appeals.findings)
+    follow_ups = list(appeals.follow_ups)
+    if cp.is_denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
+        follow_ups.insert(0, follow_up(FollowUpKind.DENIED, side.claim.id, cp, side.location))
+    held_minor = sum(h.amount.minor for h in held)
     return ClaimOutcome(
-        entries=made.entries,
+        entries=[*made.entries, *appeals.entries],
         findings=findings,
         shifts=made.shifts,
         relied=made.relied,
-        reversed=made.reversed,
-        cash=(claim.account_id, side.party, cp.paid.minor),
-        follow_ups=(follow_up(FollowUpKind.DENIED, claim, cp, loc),) if cp.is_denied else (),
+        reversed=[*made.reversed, *appeals.reversed],
+        cash=(side.claim.account_id, side.party, cp.paid.minor - held_minor),
+        follow_ups=follow_ups,
         crossovers=(_crossover(side, cp),) if cp.status.forwarded else (),
-    )
-
-
-def follow_up(kind: FollowUpKind, claim: Claim, cp: ClaimPayment, loc: str) -> FollowUp:
-    """A follow-up for a claim, with every reason and remark of the claim and its lines."""
-    reasons = [a.key for a in cp.adjustments]
-    remarks = [r.code for r in cp.remarks]
-    for line in cp.lines:
-        reasons.extend(a.key for a in line.adjustments)
-        remarks.extend(r.code for r in line.remarks)
-    return FollowUp(
-        kind=kind,
-        claim_id=claim.id,
-        location=loc,
-        reasons=tuple(dict.fromkeys(reasons)),
-        remarks=tuple(dict.fromkeys(remarks)),
-        amount=cp.charge,
+        held=held,
     )
 
 
 def _unmatched(inputs: Inputs, cp: ClaimPayment, loc: str, first: int) -> ClaimOutcome:
-    """A claim payment of no claim of ours: refused, or held when the caller asked for it."""
+    """A claim payment of no claim of ours: its money held (the default), or refused."""
     pcn = cp.patient_control_number
-    if not inputs.skip_unmatched:
+    if inputs.unmatched is UnmatchedPolicy.REFUSE:
         message = f"no claim {pcn!r} of ours matches this patient control number"
         return ClaimOutcome(findings=(error(loc, message, "posting.unmatched_claim"),))
-    finding = warning(loc, f"no claim {pcn!r} of ours; its payment is held", "posting.held")
-    return ClaimOutcome(findings=(finding,), held=held(inputs, cp, first))
+    held, findings, follow_ups = hold_claim(inputs, cp, loc, first, f"no claim {pcn!r} of ours")
+    return ClaimOutcome(findings=findings, follow_ups=follow_ups, held=held)
 
 
 def _side(
@@ -182,23 +227,25 @@ def _side(
 
 def _post_lines(
     inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Mapping[Key, int], first: int
-) -> Made:
-    """Every line's entries.
+) -> tuple[Made, list[Adjusted]]:
+    """Every line's entries, and the denied amounts held for appeal.
 
     A claim's lines have distinct ids and each is matched once, and a line
     moves money only between its own buckets: no line reads what another line
     of the same claim moved, so each reads the buckets as the claim found them.
     """
     made = Made([], [], [], [], [])
+    appealed: list[Adjusted] = []
     for post in posts:
         opened = read_open(inputs.balances, post.item.id, side.bucket, delta)
         line = post_line(inputs, side, post, opened, first + len(made.entries))
         made.entries.extend(line.entries)
         made.shifts.extend(line.shifts)
         made.relied.extend(line.relied)
+        appealed.extend(line.appealed)
         if line.findings:
             made.findings.extend(line.findings)
-    return made
+    return made, appealed
 
 
 def _crossover(side: ClaimSide, cp: ClaimPayment) -> Crossover:

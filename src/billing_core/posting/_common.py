@@ -20,10 +20,11 @@ from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding, Severity
-from billing_core.ledger import Adjustment, Bucket, Entry, Party, PaymentApplied, Source
+from billing_core.ledger import Adjustment, AppealHold, Bucket, Entry, Party, PaymentApplied, Source
 from billing_core.money import Money
-from billing_core.posting._types import ClaimLevelRule
-from billing_core.remittance import Remittance
+from billing_core.posting._denials import DenialPolicy
+from billing_core.posting._types import ClaimLevelRule, FollowUp, FollowUpKind, UnmatchedPolicy
+from billing_core.remittance import ClaimPayment, Remittance
 
 SOURCE_TAG: Final = "835 claim "
 """How every entry a claim payment posts starts its ``Source.reason``.
@@ -61,13 +62,16 @@ class LinePost(NamedTuple):
     """One matched line's amounts (minor units), before they become entries.
 
     ``where`` is (claim location, line number in the 835 or 0 for a claim
-    answered without lines, line control number).
+    answered without lines, line control number). ``denied``: the payer paid
+    nothing on it (the whole claim, or this service line): the denial policy
+    applies to its CO, PI and OA amounts.
     """
 
     item: LineItem
     paid: int
     adjustments: tuple[Adjusted, ...]
     where: tuple[str, int, str | None]
+    denied: bool = False
 
     @property
     def location(self) -> str:
@@ -104,8 +108,17 @@ class Inputs:
     currency: str
     rule: ClaimLevelRule
     designated: Mapping[str, str]
-    skip_unmatched: bool
+    unmatched: UnmatchedPolicy
+    denials: DenialPolicy
     originals: Originals
+    account: str
+    """The remittance's own account: money held, provider-level adjustments."""
+    held_party: Party
+    """The payer whose money the remittance's account holds."""
+    holds: Mapping[str, tuple[AppealHold, ...]]
+    """The appeal holds of the claims the remittance answers, by claim id (not reversed)."""
+    deadline: datetime.date
+    """The appeal deadline of a denial in this remittance (the denial policy's rule)."""
 
     def entry_id(self, number: int) -> str:
         """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
@@ -178,3 +191,34 @@ def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:
     for line_id, bucket, minor in shifts:
         key = (line_id, bucket)
         delta[key] = delta.get(key, 0) + minor
+
+
+def follow_up(
+    kind: FollowUpKind,
+    claim_id: str,
+    cp: ClaimPayment,
+    loc: str,
+    *,
+    amount: Money | None = None,
+    deadline: datetime.date | None = None,
+    entry_id: str | None = None,
+) -> FollowUp:
+    """A follow-up for a claim, with every reason and remark of the claim and its lines.
+
+    ``amount`` is the claim charge unless given.
+    """
+    reasons = [a.key for a in cp.adjustments]
+    remarks = [r.code for r in cp.remarks]
+    for line in cp.lines:
+        reasons.extend(a.key for a in line.adjustments)
+        remarks.extend(r.code for r in line.remarks)
+    return FollowUp(
+        kind=kind,
+        claim_id=claim_id,
+        location=loc,
+        reasons=tuple(dict.fromkeys(reasons)),
+        remarks=tuple(dict.fromkeys(remarks)),
+        amount=cp.charge if amount is None else amount,
+        deadline=deadline,
+        entry_id=entry_id,
+    )

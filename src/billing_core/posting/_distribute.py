@@ -33,8 +33,12 @@ def distribute(
         return posts, []
     wanted = designated.get(claim.id) if rule is ClaimLevelRule.DESIGNATED_LINE else None
     weigh = functools.partial(weights, rule, wanted)
-    spread = spread_claim_adjustments if cp.lines else spread_whole_claim
-    return spread(cp, loc, posts, weigh)
+    if cp.lines:
+        return spread_claim_adjustments(cp, loc, posts, weigh)
+    # Spread in proportion, a line takes no more than its charge (ties in rounding would
+    # give one line two extra cents it does not have); a designated line takes it all.
+    capped = rule is not ClaimLevelRule.DESIGNATED_LINE
+    return spread_whole_claim(cp, loc, posts, weigh, capped=capped)
 
 
 Weigh = Callable[[Sequence[LinePost], bool], list[int]]
@@ -98,9 +102,13 @@ def spread_claim_adjustments(
 
 
 def spread_whole_claim(
-    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh
+    cp: ClaimPayment, loc: str, posts: list[LinePost], weigh: Weigh, *, capped: bool = True
 ) -> tuple[list[LinePost], list[Finding]]:
-    """A claim answered without lines: its adjustments and payment spread over our lines."""
+    """A claim answered without lines: its adjustments and payment spread over our lines.
+
+    With ``capped``, a positive adjustment is spread over what each line still
+    has of its charge, so no line is adjusted below zero while another has room.
+    """
     charges = [p.item.charge.minor for p in posts]
     findings: list[Finding] = []
     exact = sum(charges) == cp.charge.minor
@@ -115,23 +123,68 @@ def spread_whole_claim(
         )
     ws = weigh(posts, False)
     adjusted: list[list[Adjusted]] = [[] for _ in posts]
+    room = list(charges)
     for adj in cp.adjustments:
-        for line, share in zip(adjusted, allocate(adj.amount.minor, ws), strict=True):
+        amount = adj.amount.minor
+        shares = allocate(amount, ws)
+        if capped and amount > 0:
+            fitted, over = fill_capped(amount, ws, [max(r, 0) for r in room])
+            shares = shares if over else fitted
+        for i, (line, share) in enumerate(zip(adjusted, shares, strict=True)):
             if share:
                 line.append((adj.group, adj.reason, share, None))
-    # Used only when the payer's charge is not ours: then no line can balance on its own.
-    paid_shares = allocate(cp.paid.minor, ws)
+                room[i] -= share
+    left = room
+    # CLP04 = CLP03 - sum(claim CAS) and our lines are the payer's charge: each line's
+    # paid is what its own charge leaves after its adjustments, so each line balances.
+    # Otherwise CLP04 is spread by weight, never more on a line than it has left: a
+    # claim never applies more than the payer paid, nor overdraws a line.
+    balanced = cp.paid.minor == cp.charge.minor - sum(a.amount.minor for a in cp.adjustments)
+    if exact and balanced:
+        paid = left
+    else:
+        paid, extra = fill_capped(max(cp.paid.minor, 0), ws, [max(x, 0) for x in left])
+        if extra:
+            message = (
+                f"{Money.from_minor(extra, cp.charge.currency)} of the claim's payment is more"
+                " than its lines have open; it stays as the payer's unapplied credit"
+            )
+            findings.append(warning(loc, message, "posting.overpaid"))
     spread: list[LinePost] = []
-    for post, adjs, paid_share in zip(posts, adjusted, paid_shares, strict=True):
-        # When the payer's charge is ours, each line's paid is what its own charge
-        # leaves after its adjustments, so each line balances exactly.
-        paid = post.item.charge.minor - sum(a[2] for a in adjs) if exact else paid_share
-        post = post._replace(paid=paid, adjustments=tuple(adjs))
-        if paid < 0:
+    for post, adjs, line_paid in zip(posts, adjusted, paid, strict=True):
+        post = post._replace(paid=line_paid, adjustments=tuple(adjs))
+        if line_paid < 0:
             message = "the claim-level amounts give this line a negative payment"
             findings.append(error(post.location, message, "posting.claim_level"))
         spread.append(post)
     return spread, findings
+
+
+def cap_to_paid(
+    posts: list[LinePost], paid: int, loc: str, currency: str
+) -> tuple[list[LinePost], list[Finding]]:
+    """The lines' payments cut so that together they never exceed what the claim paid.
+
+    A balanced claim's lines add up to its payment (CLP04) exactly; the lines
+    of an unbalanced one (accepted by the caller) may add up to more. Applying
+    that would spend cash nobody sent: each line keeps a share of the payment
+    in proportion to what it says it was paid, and the rest stays open in the
+    payer's bucket.
+    """
+    wanted = [max(p.paid, 0) for p in posts]
+    total = sum(wanted)
+    if total <= paid:
+        return posts, []
+    shares = fill_capped(paid, wanted, wanted)[0] if paid > 0 else [0] * len(posts)
+    message = (
+        f"the lines would apply {Money.from_minor(total, currency)} but the payer paid"
+        f" {Money.from_minor(max(paid, 0), currency)} (CLP04): each line's payment is cut"
+        " in proportion, the rest stays open in the payer's bucket"
+    )
+    capped = [
+        p._replace(paid=share) if p.paid > 0 else p for p, share in zip(posts, shares, strict=True)
+    ]
+    return capped, [warning(loc, message, "posting.capped_to_paid")]
 
 
 def allocate(total: int, ws: Sequence[int]) -> list[int]:
@@ -142,7 +195,13 @@ def allocate(total: int, ws: Sequence[int]) -> list[int]:
 
 
 def allocate_capped(total: int, ws: Sequence[int], caps: Sequence[int]) -> list[int] | None:
-    """Split a positive total by weights, no part above its cap; None if the caps are too small.
+    """Split a positive total by weights, no part above its cap; None if the caps are too small."""
+    shares, remaining = fill_capped(total, ws, caps)
+    return shares if remaining == 0 else None
+
+
+def fill_capped(total: int, ws: Sequence[int], caps: Sequence[int]) -> tuple[list[int], int]:
+    """Split a positive total by weights, no part above its cap; the shares and what is left.
 
     Each round splits what is left over the lines still under their cap, so a
     line that hits its cap passes the rest on to the others in proportion.
@@ -160,4 +219,4 @@ def allocate_capped(total: int, ws: Sequence[int], caps: Sequence[int]) -> list[
             shares[i] += take
             remaining -= take
         active = [i for i in active if shares[i] < caps[i]]
-    return shares if remaining == 0 else None
+    return shares, remaining

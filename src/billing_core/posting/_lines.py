@@ -9,7 +9,10 @@ How a line's 835 amounts land in the payer's bucket:
 - PR moves to the next coverage the account has, else the patient
   (`Adjustment` with ``to_bucket``);
 - a negative adjustment raises the payment: the extra stays with the payer as
-  unapplied credit, since no bucket owes it.
+  unapplied credit, since no bucket owes it;
+- on a denial (the payer paid nothing on the claim or the line), a CO, PI or
+  OA amount the denial policy holds is not posted: it stays open in the
+  payer's bucket for appeal.
 
 The line may take out of the payer's bucket at most what is open there.
 """
@@ -34,6 +37,7 @@ from billing_core.posting._common import (
     error,
     warning,
 )
+from billing_core.posting._denials import DenialAction, DenialPolicy
 from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_REASONS
 
 
@@ -46,19 +50,30 @@ class Split(NamedTuple):
     overpaid: int
     taken: int
     """What the line takes out of the payer's bucket: applied + write-offs + transfers."""
+    appealed: list[Adjusted]
+    """Denied amounts held open in the payer's bucket for appeal (not posted)."""
 
 
 class LineOutcome(NamedTuple):
-    """What posting one line makes: entries, findings, bucket moves, balances relied on."""
+    """What posting one line makes: entries, findings, bucket moves, balances relied on.
+
+    ``appealed`` are the line's denied amounts held open for appeal.
+    """
 
     entries: list[Entry]
     findings: list[Finding]
     shifts: list[Shift]
     relied: list[Relied]
+    appealed: list[Adjusted]
 
 
-def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding:
-    """A line's adjustments netted per group and reason, and sorted by effect; or the error."""
+def split_line(
+    post: LinePost, bucket: Bucket, currency: str, denials: DenialPolicy | None = None
+) -> Split | Finding:
+    """A line's adjustments netted per group and reason, and sorted by effect; or the error.
+
+    On a denied line, ``denials`` says which CO, PI and OA amounts are held for appeal.
+    """
     # Netted per group and reason: a claim-level share lands on a line that may carry
     # the same reason already, and one entry per reason is what the waterfall shows.
     # Keyed by the code string: hashing a str is cheaper than hashing a CARC.
@@ -69,8 +84,10 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
         nets[key] = (reason, amount, money) if found is None else (reason, found[1] + amount, None)
     writeoffs: list[Adjusted] = []
     transfers: list[tuple[CARC, int, Money | None]] = []
+    appealed: list[Adjusted] = []
     overpaid = moved = 0
     secondary = bucket is not Bucket.PRIMARY
+    policy = denials if post.denied else None
     for (group, _), (reason, amount, money) in nets.items():
         if group is GroupCode.OA and secondary and reason.code in PRIOR_PAYER_IMPACT_REASONS:
             # What the prior payer did not pay, repeated for balancing: this payer's bucket
@@ -89,6 +106,8 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
         elif group is GroupCode.PR:
             transfers.append((reason, amount, money))
             moved += amount
+        elif policy is not None and policy.action(reason.code) is DenialAction.HOLD:
+            appealed.append((group, reason, amount, money))
         else:
             writeoffs.append((group, reason, amount, money))
             moved += amount
@@ -100,35 +119,38 @@ def split_line(post: LinePost, bucket: Bucket, currency: str) -> Split | Finding
             " that is not a reversal",
             "posting.negative",
         )
-    return Split(applied, writeoffs, transfers, overpaid, applied + moved)
+    return Split(applied, writeoffs, transfers, overpaid, applied + moved, appealed)
 
 
 def post_line(
     inputs: Inputs, side: ClaimSide, post: LinePost, opened: Opened | None, number: int
 ) -> LineOutcome:
     """The entries of one line, numbered from ``number``, given what its bucket has open."""
-    split = split_line(post, side.bucket, inputs.currency)
+    split = split_line(post, side.bucket, inputs.currency, inputs.denials)
     if isinstance(split, Finding):
-        return LineOutcome([], [split], [], [])
+        return LineOutcome([], [split], [], [], [])
     line_id, bucket, cur = post.item.id, side.bucket, inputs.currency
     if opened is None:
         message = f"line {line_id} has no charge posted"
-        return LineOutcome([], [error(post.location, message, "posting.no_charge")], [], [])
+        return LineOutcome([], [error(post.location, message, "posting.no_charge")], [], [], [])
     base, available = opened
     relied: list[Relied] = [(line_id, side.claim.account_id, bucket, base)]
     need = split.taken
+    held = sum(a[2] for a in split.appealed)
     # A bucket never goes below zero: taking more than is open would post money that
-    # nobody owes (a duplicate answer, or balances older than the remittance).
-    if need > available:
+    # nobody owes (a duplicate answer, or balances older than the remittance). What is
+    # held for appeal is not taken, but the payer cannot deny more than is open either.
+    if need + held > available:
         message = (
-            f"would take {Money.from_minor(need, cur)} out of the {bucket} bucket of"
+            f"would take {Money.from_minor(need + held, cur)} out of the {bucket} bucket of"
             f" line {line_id}, which has {Money.from_minor(available, cur)} open"
         )
-        return LineOutcome([], [error(post.location, message, "posting.overdrawn")], [], relied)
+        outcome = [error(post.location, message, "posting.overdrawn")]
+        return LineOutcome([], outcome, [], relied, [])
     findings: list[Finding] = []
-    if need < available:  # legal (a partial answer), but someone must follow it up
+    if need + held < available:  # legal (a partial answer), but someone must follow it up
         message = (
-            f"{Money.from_minor(available - need, cur)} stays open in the {bucket}"
+            f"{Money.from_minor(available - need - held, cur)} stays open in the {bucket}"
             f" bucket of line {line_id}"
         )
         findings.append(warning(post.location, message, "posting.left_open"))
@@ -143,7 +165,8 @@ def post_line(
         findings.extend(_noncovered_findings(post, split, side.following))
         for _, amount, _ in split.transfers:
             shifts.append((line_id, side.following, amount))
-    return LineOutcome(_entries(inputs, side, post, split, number), findings, shifts, relied)
+    entries = _entries(inputs, side, post, split, number)
+    return LineOutcome(entries, findings, shifts, relied, split.appealed)
 
 
 def _noncovered_findings(post: LinePost, split: Split, following: Bucket) -> list[Finding]:

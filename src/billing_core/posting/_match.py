@@ -4,12 +4,13 @@ A claim payment matches our claim by patient control number (our claim id);
 a service line matches our line by line control number (our line item id),
 falling back to procedure (without modifiers) + service date + charge when the
 payer dropped or changed the control number. Anything ambiguous or unmatched
-is an error finding: nothing is ever posted on a guess.
+is never posted on a guess: it is an error finding, or, when the plan holds
+what does not match, a service line returned to be held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
@@ -48,12 +49,17 @@ def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, s
     return by_id, owner, findings
 
 
-def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]], list[Finding]]:
+def answer_order(
+    remittance: Remittance, unknown: Container[str] = ()
+) -> tuple[list[tuple[int, ClaimPayment]], list[Finding]]:
     """The claim payments in planning order (numbered as in the file), and duplicate answers.
 
     Claims are planned in the order the file first names them. A payer may
     name a claim twice only to reverse it and send the correction: the
     reversal is planned first, so the correction posts on the restored buckets.
+    A patient control number in ``unknown`` (one of no claim of ours, whose
+    money is held) may stand for several claims: a patient's account number
+    often does.
     """
     by_pcn: dict[str, list[int]] = {}
     for index, cp in enumerate(remittance.claims):
@@ -62,6 +68,8 @@ def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]]
     order: list[tuple[int, ClaimPayment]] = []
     for pcn, indexes in by_pcn.items():
         reversals = [i for i in indexes if remittance.claims[i].is_reversal]
+        if pcn in unknown:
+            continue
         if len(reversals) > 1 or len(indexes) - len(reversals) > 1:
             where = ", ".join(str(i + 1) for i in indexes)
             findings.append(
@@ -79,12 +87,23 @@ def answer_order(remittance: Remittance) -> tuple[list[tuple[int, ClaimPayment]]
 
 
 def match_lines(
-    claim: Claim, cp: ClaimPayment, loc: str, line_owner: Mapping[str, str]
-) -> tuple[list[LinePost], list[Finding]]:
-    """Each service line of ``cp`` matched to a line of ``claim``; every line when it has none."""
+    claim: Claim,
+    cp: ClaimPayment,
+    loc: str,
+    line_owner: Mapping[str, str],
+    *,
+    denied: bool = False,
+    hold: bool = False,
+) -> tuple[list[LinePost], list[Finding], list[tuple[int, ServicePayment]]]:
+    """Each service line of ``cp`` matched to a line of ``claim``; every line when it has none.
+
+    ``denied``: the payer paid nothing on the claim, so every line is a
+    denial. With ``hold``, a service line that matches no line (or several)
+    is not an error: it is returned, with its number, to be held.
+    """
     if not cp.lines:
         # Answered at claim level only (institutional style): every line takes a share.
-        return [LinePost(item, 0, (), (loc, 0, None)) for item in claim.lines], []
+        return [LinePost(item, 0, (), (loc, 0, None), denied) for item in claim.lines], [], []
     remaining = {line.id: line for line in claim.lines}
     # Every control number first, so a fallback match never takes a line that a
     # later service line names by its control number.
@@ -94,18 +113,23 @@ def match_lines(
     ]
     posts: list[LinePost] = []
     findings: list[Finding] = []
+    held: list[tuple[int, ServicePayment]] = []
     for number, (sp, item) in enumerate(zip(cp.lines, found, strict=True), 1):
         lcn = sp.line_control_number
         if item is None:
             lloc = f"{loc} line {number}" + (f" ({lcn})" if lcn else "")
             item, finding = _match_by_service(claim, remaining, sp, lloc, line_owner)
+            if item is None and hold and finding.rule == "posting.unmatched_line":
+                held.append((number, sp))
+                finding = warning(lloc, f"{finding.message}; its payment is held", "posting.held")
             findings.append(finding)
             if item is None:
                 continue
             del remaining[item.id]
         adjustments = tuple((a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments)
-        posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn)))
-    return posts, findings
+        line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
+        posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn), line_denied))
+    return posts, findings, held
 
 
 def same_service(item: LineItem, payment: ServicePayment) -> bool:

@@ -2,13 +2,13 @@
 
 `plan_posting` reads its inputs once, folds `plan_claim` over the claim
 payments in planning order, then settles the money (cash per account and
-payer, the provider sub-ledger) and assembles the `PostingPlan`.
+payer, the remittance's own account) and assembles the `PostingPlan`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -18,11 +18,18 @@ from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalancingReport, balancing_report
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
-from billing_core.ledger import Bucket, Entry, Party
+from billing_core.ledger import AppealHold, Bucket, CashHeld, Entry, Party, Reversal
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
 from billing_core.posting._assumed import Assumed
-from billing_core.posting._cash import by_account, cash_entries, provider_postings
+from billing_core.posting._cash import (
+    by_account,
+    cash_entries,
+    claim_links,
+    described,
+    provider_entries,
+    unlinked_findings,
+)
 from billing_core.posting._claim import plan_claim
 from billing_core.posting._common import (
     NO_ORIGINALS,
@@ -33,14 +40,18 @@ from billing_core.posting._common import (
     error,
     has_error,
 )
+from billing_core.posting._denials import DEFAULT_DENIAL_POLICY, DenialPolicy
+from billing_core.posting._duplicates import probable_duplicates
+from billing_core.posting._held import held_payer
 from billing_core.posting._match import answer_order, index_claims
+from billing_core.posting._reconcile import remittance_account
 from billing_core.posting._reverse import originals
 from billing_core.posting._types import (
     ClaimLevelRule,
     Crossover,
     FollowUp,
     PostingPlan,
-    ProviderPosting,
+    UnmatchedPolicy,
 )
 from billing_core.remittance import ClaimPayment, Remittance
 
@@ -55,20 +66,27 @@ def plan_posting(
     claim_level_rule: ClaimLevelRule = ClaimLevelRule.PROPORTIONAL_TO_CHARGE,
     designated_lines: Mapping[str, str] | None = None,
     accept_unbalanced: bool = False,
-    skip_unmatched: bool = False,
+    unmatched: UnmatchedPolicy = UnmatchedPolicy.HOLD,
+    denials: DenialPolicy = DEFAULT_DENIAL_POLICY,
+    earlier: Iterable[Remittance] = (),
+    different_payment: bool = False,
     effective: datetime.date | None = None,
 ) -> PostingPlan:
     """Plan the posting of a remittance (pure: nothing is recorded).
 
-    The plan is built on the history of the accounts the remittance touches:
-    the balance of each line as of ``effective``, whether this remittance is
-    posted already (then the plan is refused), and, for a reversal (status
-    22), the entries the original posting made.
+    The plan is built on the history of the accounts the remittance touches
+    (the claims' accounts and the remittance's own,
+    [`remittance_account`][billing_core.posting.remittance_account]): the
+    balance of each line as of ``effective``, whether this remittance is
+    posted already (then the plan is refused), whether the same payment was
+    posted under another envelope, the appeals held open on its claims, and,
+    for a reversal (status 22), the entries the original posting made.
 
     Args:
         remittance: The payer's remittance.
         claims: Our claims the remittance may answer (matched by id = patient
-            control number); extra claims are fine.
+            control number), and any a PLB reference may name; extra claims
+            are fine.
         history: The entries of the accounts the remittance touches.
         balances: The line balances of ``history`` as of ``effective``, if the
             caller holds them already (a fast path: they are not computed
@@ -83,10 +101,18 @@ def plan_posting(
         designated_lines: For [`ClaimLevelRule.DESIGNATED_LINE`][billing_core.posting.ClaimLevelRule.DESIGNATED_LINE],
             the line id per claim id.
         accept_unbalanced: Post a remittance that does not balance; its
-            imbalances become warnings and the difference goes to the provider
-            sub-ledger.
-        skip_unmatched: Hold claim payments that match no claim of ours in
-            the provider sub-ledger (a warning) instead of refusing the plan.
+            imbalances become warnings, no claim applies more than it paid, and
+            the difference is recorded on the remittance's account.
+        unmatched: What to do with a claim payment or service line that matches
+            nothing of ours: hold its money unapplied (the default) or refuse
+            the plan.
+        denials: Which denied amounts are held open for appeal and which are
+            adjusted off (see [`DenialPolicy`][billing_core.posting.DenialPolicy]).
+        earlier: Remittances posted before: one of the same payer, trace number
+            and total makes this one a probable duplicate, and the payer claim
+            numbers they carry link a PLB reference to our claim.
+        different_payment: The caller says this remittance is another payment
+            than the one it looks like: no probable-duplicate check.
         effective: The date of the entries; the remittance's paid date by default.
 
     Returns:
@@ -97,6 +123,7 @@ def plan_posting(
         ValidationError: If ``coverages`` holds something other than coverages
             or buckets (every bad value named, with its account and position),
             or ``history`` is a mapping (line balances go in ``balances``).
+        TypeError: If ``unmatched`` or ``denials`` is not a policy.
 
     Examples:
         >>> import datetime
@@ -115,7 +142,9 @@ def plan_posting(
         ...
         billing_core.errors.ValidationError: coverages['A1'][0]: not a Coverage or a Bucket: 'primary' (str)
     """  # noqa: E501
+    _check_policies(unmatched, denials)
     entries = _entries(history)
+    earlier = tuple(earlier)
     inputs, claim_findings = read_inputs(
         remittance,
         claims,
@@ -124,20 +153,41 @@ def plan_posting(
         coverages=coverages,
         rule=claim_level_rule,
         designated=designated_lines,
-        skip_unmatched=skip_unmatched,
+        unmatched=unmatched,
+        denials=denials,
         effective=effective,
     )
     report = balancing_report(remittance)
-    order, order_findings = answer_order(remittance)
+    unknown: set[str] = set()
+    if unmatched is UnmatchedPolicy.HOLD:
+        unknown = {cp.patient_control_number for cp in remittance.claims} - inputs.claims.keys()
+    order, order_findings = answer_order(remittance, unknown)
     folded = fold_claims(inputs, order)
+    posted = _already_posted(entries, inputs.key, remittance)
+    duplicates: list[Finding] = []
+    if not posted and not different_payment:
+        duplicates = probable_duplicates(inputs, entries, earlier)
     findings = [
         *_balancing(report, accept_unbalanced),
         *claim_findings,
-        *_already_posted(entries, inputs.key, remittance),
+        *posted,
+        *duplicates,
         *order_findings,
         *folded.findings,
     ]
-    return assemble(inputs, folded, findings, report, accept_unbalanced=accept_unbalanced)
+    links: Mapping[str, str] = {}
+    if remittance.provider_adjustments:
+        links = claim_links(inputs.claims, remittance, entries, earlier)
+    return assemble(inputs, folded, findings, report, links, accept_unbalanced=accept_unbalanced)
+
+
+def _check_policies(unmatched: object, denials: object) -> None:
+    if not isinstance(unmatched, UnmatchedPolicy):
+        raise TypeError(
+            f"unmatched must be an UnmatchedPolicy (HOLD or REFUSE), got {describe(unmatched)}"
+        )
+    if not isinstance(denials, DenialPolicy):
+        raise TypeError(f"denials must be a DenialPolicy, got {describe(denials)}")
 
 
 def read_inputs(
@@ -149,7 +199,8 @@ def read_inputs(
     coverages: Mapping[str, Iterable[Coverage | Bucket]] | None,
     rule: ClaimLevelRule,
     designated: Mapping[str, str] | None,
-    skip_unmatched: bool,
+    unmatched: UnmatchedPolicy = UnmatchedPolicy.HOLD,
+    denials: DenialPolicy = DEFAULT_DENIAL_POLICY,
     effective: datetime.date | None,
 ) -> tuple[Inputs, list[Finding]]:
     """Everything the fold reads, read once; and the findings of a bad set of claims.
@@ -174,9 +225,14 @@ def read_inputs(
         currency=remittance.currency,
         rule=rule,
         designated=designated or {},
-        skip_unmatched=skip_unmatched,
+        unmatched=unmatched,
+        denials=denials,
         # Only a reversal reads the earlier postings: index them only then.
         originals=originals(history) if _any_reversal(remittance.claims) else NO_ORIGINALS,
+        account=remittance_account(remittance.payer, remittance.trace_number),
+        held_party=held_payer(remittance, by_id),
+        holds=_open_holds(history, {cp.patient_control_number for cp in remittance.claims}),
+        deadline=denials.appeal_deadline(remittance.paid_date),
     )
     return inputs, findings
 
@@ -186,32 +242,36 @@ def assemble(
     folded: Folded,
     findings: Sequence[Finding],
     report: BalancingReport,
+    links: Mapping[str, str],
     *,
     accept_unbalanced: bool,
 ) -> PostingPlan:
     """The plan: the entries with each account's cash first, or none at all when refused."""
-    refused = has_error(findings)
     remittance = inputs.remittance
-    if refused:
+    follow_ups = list(folded.follow_ups)
+    plb, recoupments, unlinked = provider_entries(
+        inputs, folded.cash, folded.held, folded.next_number, links
+    )
+    follow_ups.extend(recoupments)
+    findings = [*findings, *unlinked_findings(unlinked)]
+    if has_error(findings):
         entries: tuple[Entry, ...] = ()
-        provider: tuple[ProviderPosting, ...] = ()
     else:
-        entries = tuple(by_account(cash_entries(inputs, folded.cash), folded.entries))
-        later = provider_postings(inputs, folded.cash, folded.held, folded.next_number)
-        provider = (*folded.held, *later)
+        claims = by_account(cash_entries(inputs, folded.cash), folded.entries)
+        entries = (*claims, *folded.held, *plb)
     return PostingPlan(
         idempotency_key=inputs.key,
         remittance_id=remittance.id,
         effective=inputs.effective,
         entries=entries,
         findings=tuple(findings),
-        follow_ups=tuple(folded.follow_ups),
+        follow_ups=tuple(follow_ups),
         crossovers=tuple(folded.crossovers),
-        provider_entries=provider,
+        provider_entries=tuple(described(entries, remittance.id)),
         balancing=report,
         accepted_unbalanced=accept_unbalanced,
         total_payment=remittance.total_payment,
-        assumed=_assumed(folded.relied),
+        assumed=assumed(folded.relied),
     )
 
 
@@ -222,7 +282,7 @@ class Folded(NamedTuple):
     findings: list[Finding]
     follow_ups: list[FollowUp]
     crossovers: list[Crossover]
-    held: list[ProviderPosting]
+    held: list[CashHeld]
     cash: dict[tuple[str, Party], int]
     relied: list[Relied]
     next_number: int
@@ -253,10 +313,8 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
             folded.findings.extend(out.findings)
             folded.follow_ups.extend(out.follow_ups)
             folded.crossovers.extend(out.crossovers)
-        number += len(out.entries)
-        if out.held is not None:
-            folded.held.append(out.held)
-            number += 1
+        number += len(out.entries) + len(out.held)
+        folded.held.extend(out.held)
         if out.cash is not None:
             # CLP04 per account and payer, netted: one PaymentReceived (or Refund) each.
             account, party, minor = out.cash
@@ -349,7 +407,24 @@ def _already_posted(history: Iterable[Entry], key: str, remittance: Remittance) 
     return [error(f"remittance {remittance.trace_number}", message, "posting.already_posted")]
 
 
-def _assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
+def _open_holds(
+    history: Iterable[Entry], claim_ids: Collection[str]
+) -> dict[str, tuple[AppealHold, ...]]:
+    """The appeal holds of these claims that no reversal has closed, by claim id."""
+    holds: dict[str, list[AppealHold]] = {}
+    closed: set[str] = set()
+    for e in history:
+        if isinstance(e, AppealHold):
+            if e.claim_id in claim_ids:
+                holds.setdefault(e.claim_id, []).append(e)
+        elif isinstance(e, Reversal) and isinstance(e.original, AppealHold):
+            closed.add(e.reverses)
+    return {
+        claim_id: tuple(h for h in found if h.id not in closed) for claim_id, found in holds.items()
+    }
+
+
+def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
     seen: dict[Key, Assumed] = {}
     for line_id, account, bucket, open_minor in relied:

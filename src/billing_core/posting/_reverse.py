@@ -89,7 +89,7 @@ def reverse_claim(
     so far and ``reversed_ids`` the entries already reversed (by the history
     or earlier in this plan); neither is changed.
     """
-    wanted = _wanted(posts, side.bucket, inputs.currency)
+    wanted = _wanted(posts, side.bucket, inputs)
     if isinstance(wanted, Finding):
         return Made([], [wanted], [], [], [])
     account = side.claim.account_id
@@ -120,11 +120,15 @@ def reverse_claim(
     return _reversals(inputs, side, chosen, delta, number)
 
 
-def _wanted(posts: list[LinePost], bucket: Bucket, currency: str) -> list[Signature] | Finding:
-    """The signatures of what the original posting made on each line."""
+def _wanted(posts: list[LinePost], bucket: Bucket, inputs: Inputs) -> list[Signature] | Finding:
+    """The signatures of what the original posting made on each line.
+
+    Denied amounts the denial policy holds were never posted (they stayed open
+    for appeal): there is nothing of them to reverse.
+    """
     wanted: list[Signature] = []
     for post in posts:
-        split = split_line(post, bucket, currency)
+        split = split_line(post, bucket, inputs.currency, inputs.denials)
         if isinstance(split, Finding):
             return split
         line_id = post.item.id

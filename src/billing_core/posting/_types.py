@@ -10,10 +10,13 @@ import attrs
 
 from billing_core.balancing import BalanceCheck, BalancingReport
 from billing_core.errors import Finding, Severity
-from billing_core.ledger import Bucket, Entry, PaymentReceived, Refund
+from billing_core.ledger import Bucket, Entry
 from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
+from billing_core.posting._reconcile import plan_terms
+from billing_core.posting._views import plan_html, plan_records
 from billing_core.remittance import ProviderAdjustmentReason
+from billing_core.views import MoneyForm, Protected, Record, protected
 
 NON_COVERED_REASONS: Final = frozenset({"49", "50", "51", "55", "56", "96", "204"})
 """CARCs meaning "not covered": a PR amount with one of them needs the patient's authorization
@@ -39,6 +42,25 @@ class ClaimLevelRule(enum.Enum):
     """All of it on one line: ``designated_lines[claim id]``, else the claim's first line."""
 
 
+class UnmatchedPolicy(enum.Enum):
+    """What posting does with a claim payment or service line that matches nothing of ours.
+
+    Examples:
+        >>> UnmatchedPolicy("hold")
+        <UnmatchedPolicy.HOLD: 'hold'>
+    """
+
+    HOLD = "hold"
+    """Post everything that matches; hold the money of what does not (its CLP04, or a
+    service line's SVC03 with its adjustments) as unapplied cash on the remittance's
+    account, with a follow-up naming it (the default)."""
+    REFUSE = "refuse"
+    """Refuse the whole plan: nothing is posted until every claim and line matches."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class FollowUpKind(enum.Enum):
     """Why a claim needs someone's attention after posting.
 
@@ -48,11 +70,24 @@ class FollowUpKind(enum.Enum):
     """
 
     DENIED = "denied"
-    """The payer paid nothing, with reasons (posted as adjustments)."""
+    """The payer paid nothing, with reasons (adjusted off, as the denial policy says)."""
+    APPEAL = "appeal"
+    """Denied amounts held open in the payer's bucket for appeal (or a corrected claim),
+    with the appeal deadline."""
+    APPEAL_CLOSED = "appeal_closed"
+    """A later answer of the payer settled a claim held for appeal (its hold is reversed)."""
     NOT_OUR_CLAIM = "not_our_claim"
     """The payer did not recognise the claim (status 23): nothing posted; bill the right payer."""
     PREDETERMINATION = "predetermination"
     """Pricing only (status 25): nothing posted."""
+    UNMATCHED = "unmatched"
+    """A claim payment or service line matching nothing of ours: its money is held
+    (``entry_id``); apply it to the right claim, or refund it."""
+    RECOUPMENT = "recoupment"
+    """The payer took money back at provider level naming one of our claims: review it."""
+    UNLINKED_RECOUPMENT = "unlinked_recoupment"
+    """The payer took money back naming nothing we can tell is ours (a refund letter's
+    number, a claim we do not have): recorded, not guessed; find what it is for."""
 
     def __str__(self) -> str:
         return self.value
@@ -64,11 +99,17 @@ class FollowUp:
 
     Attributes:
         kind: Why.
-        claim_id: Our claim.
+        claim_id: Our claim; for money matching nothing of ours, the patient
+            control number the payer sent; for a recoupment not linked to a
+            claim, the payer's reference.
         location: Where in the remittance, e.g. ``"claim 2 (CLM7)"``.
         reasons: The group-reason codes the payer gave (``"CO-16"``), in order.
         remarks: The remark codes (RARC) of the claim and its lines.
-        amount: The amount concerned (the claim charge).
+        amount: The amount concerned: the claim charge; the amount held for
+            appeal, held unapplied, or taken back.
+        deadline: The last day to act (the appeal deadline), if there is one.
+        entry_id: The ledger entry it is about (the held cash, the appeal hold,
+            the recoupment), if any.
 
     Examples:
         >>> f = FollowUp(kind=FollowUpKind.DENIED, claim_id="CLM7", location="claim 1 (CLM7)",
@@ -83,10 +124,13 @@ class FollowUp:
     reasons: tuple[str, ...] = ()
     remarks: tuple[str, ...] = ()
     amount: Money
+    deadline: datetime.date | None = None
+    entry_id: str | None = None
 
     def __str__(self) -> str:
         why = "; ".join(x for x in ("/".join(self.reasons), "/".join(self.remarks)) if x)
-        return f"{self.location}: {self.kind} {self.amount}" + (f" ({why})" if why else "")
+        by = f", by {self.deadline.isoformat()}" if self.deadline is not None else ""
+        return f"{self.location}: {self.kind} {self.amount}" + (f" ({why})" if why else "") + by
 
 
 @attrs.frozen(kw_only=True)
@@ -109,14 +153,14 @@ class Crossover:
     """
 
     claim_id: str
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     from_bucket: Bucket
     to_bucket: Bucket
     payer_claim_control_number: str = ""
 
 
 class ProviderPostingKind(enum.Enum):
-    """What a provider sub-ledger posting is.
+    """What a posting of money of no line is (a PLB, money held, an accepted imbalance).
 
     Examples:
         >>> ProviderPostingKind.of(ProviderAdjustmentReason.INTEREST_OWED)
@@ -132,7 +176,9 @@ class ProviderPostingKind(enum.Enum):
     OTHER = "other"
     """Any other provider-level adjustment."""
     UNMATCHED_CLAIM = "unmatched_claim"
-    """A claim payment held in suspense because no claim of ours matched (``skip_unmatched``)."""
+    """A claim payment held unapplied because no claim of ours matched it."""
+    UNMATCHED_LINE = "unmatched_line"
+    """A service line's payment held unapplied because no line of the claim matched it."""
     UNRECONCILED = "unreconciled"
     """The difference of an accepted unbalanced remittance."""
 
@@ -164,21 +210,26 @@ _PLB_KINDS: Final = {
 
 @attrs.frozen(kw_only=True)
 class ProviderPosting:
-    """One posting to the provider sub-ledger (money of the remittance that belongs to no line).
+    """Money of the remittance that belongs to no line, in 835 terms.
 
-    ``amount`` keeps the 835 sign: positive reduces the payment (a recoupment,
-    a balance forwarded from an earlier remittance), negative increases it
-    (interest, a balance carried to a later one). [`cash`][] is its effect
-    on the money received.
+    Each is one ledger entry of the plan on the remittance's account (same
+    id): [`CashHeld`][billing_core.ledger.CashHeld] for a claim or line held
+    unapplied, [`ProviderPayment`][billing_core.ledger.ProviderPayment] or
+    [`ProviderWithholding`][billing_core.ledger.ProviderWithholding] for a
+    PLB or an accepted imbalance. ``amount`` keeps the 835 sign: positive
+    reduces the payment (a recoupment, a balance forwarded from an earlier
+    remittance), negative increases it (interest, a balance carried to a later
+    one, money held). [`cash`][] is its effect on the money received.
 
     Attributes:
-        id: The posting's id.
+        id: The id of its ledger entry.
         remittance_id: The remittance it came from.
         kind: What it is.
         reason: The PLB reason, if it came from a PLB.
         reference: The payer's reference (PLB03-2) or the claim held.
         amount: The signed amount (835 sign).
         effective: The date.
+        claim_id: Our claim the payer's reference names, when it names one.
 
     Examples:
         >>> p = ProviderPosting(id="k.1", remittance_id="T1", kind=ProviderPostingKind.INTEREST,
@@ -195,6 +246,7 @@ class ProviderPosting:
     reference: str = ""
     amount: Money
     effective: datetime.date
+    claim_id: str | None = None
 
     @property
     def cash(self) -> Money:
@@ -213,12 +265,14 @@ class PostingPlan:
         remittance_id: The remittance.
         effective: The date of every entry (the remittance's paid date unless given).
         entries: The ledger entries to append, account by account in the order
-            the remittance first names them; empty when [`refused`][].
+            the remittance first names them, the remittance's own account (money
+            held, provider-level adjustments) last; empty when [`refused`][].
         findings: Every problem and notice, with its location.
-        follow_ups: Claims that need attention (denials, claims not taken).
+        follow_ups: What needs someone's attention: denials, appeals (with
+            their deadline), money held unapplied, recoupments, claims not taken.
         crossovers: Claims the payer forwarded to the next payer.
-        provider_entries: The provider sub-ledger postings (PLB, held claims,
-            an accepted imbalance); empty when [`refused`][].
+        provider_entries: The entries of the remittance's account (money held,
+            PLB, an accepted imbalance) in 835 terms; empty when [`refused`][].
         balancing: The remittance's balancing report.
         accepted_unbalanced: Whether the caller accepted an unbalanced remittance.
         assumed: The bucket balances the plan was built on (checked by
@@ -280,12 +334,15 @@ class PostingPlan:
         return frozenset(c.claim_id for c in self.crossovers)
 
     def reconciliation(self) -> BalanceCheck:
-        """Check that the plan accounts for the whole payment.
+        """Check that the plan accounts for the whole payment, and applies no more than it got.
 
-        Rule ``posting.reconciliation``: total payment = money posted to the
-        accounts (payments received minus recoupments refunded) - provider
-        sub-ledger amounts. A refused plan posts nothing, so it reconciles
-        only an empty remittance.
+        Rule ``posting.reconciliation``: total payment = what is applied to
+        each account's lines + what stays there as the payer's credit + money
+        held unapplied + provider-level adjustments (+ held cash moved, for a
+        plan applying it). An account and party that would apply more than the
+        plan gives it shows as a residual (its credit is never counted below
+        zero), so the check holds only when the cash adds up. A refused plan
+        posts nothing, so it reconciles only an empty remittance.
 
         Examples:
             >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
@@ -295,15 +352,8 @@ class PostingPlan:
             >>> plan.reconciliation().ok
             True
         """
-        terms: list[tuple[str, Money]] = []
-        for e in self.entries:
-            if isinstance(e, PaymentReceived):
-                terms.append((f"received on account {e.account_id}", e.amount))
-            elif isinstance(e, Refund):
-                terms.append((f"recouped on account {e.account_id}", -e.amount))
-        for p in self.provider_entries:
-            terms.append((f"provider {p.kind} {p.reference}".rstrip(), p.cash))
         total = self.total_payment
+        terms = plan_terms(self.entries, total.currency)
         return BalanceCheck(
             rule="posting.reconciliation",
             location=f"remittance {self.remittance_id}",
@@ -328,3 +378,32 @@ class PostingPlan:
         if self.balancing is not None and self.balancing.failures:
             parts.append(str(self.balancing))
         return "\n".join(parts) if parts else f"remittance {self.remittance_id}: nothing to report"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, *, unmasked: bool = False) -> str:
+        """The plan as HTML (a notebook shows it): summary, entries, findings; accounts masked.
+
+        Examples:
+            >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
+            ...     effective=datetime.date(2024, 4, 1), entries=(), findings=(), follow_ups=(),
+            ...     crossovers=(), provider_entries=(), balancing=None, accepted_unbalanced=False,
+            ...     total_payment=Money("0", "USD"))
+            >>> "remittance T1" in plan.to_html()
+            True
+        """
+        return plan_html(self, unmasked=unmasked)
+
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
+        """The entries to append as flat records (account ids masked unless ``unmasked``).
+
+        Examples:
+            >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
+            ...     effective=datetime.date(2024, 4, 1), entries=(), findings=(), follow_ups=(),
+            ...     crossovers=(), provider_entries=(), balancing=None, accepted_unbalanced=False,
+            ...     total_payment=Money("0", "USD"))
+            >>> plan.to_records()
+            []
+        """
+        return plan_records(self, unmasked=unmasked, money=money)

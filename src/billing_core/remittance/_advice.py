@@ -22,6 +22,8 @@ from billing_core.money import Money
 from billing_core.remittance._claim_payments import ClaimPayment
 from billing_core.remittance._common import is_money, items, mismatch, parse_member
 from billing_core.remittance._provider_adjustments import ProviderAdjustment
+from billing_core.remittance._views import RemittanceLevel, remittance_html, remittance_records
+from billing_core.views import MoneyForm, Record
 
 __all__ = ["PaymentMethod", "Remittance"]
 
@@ -144,3 +146,52 @@ class Remittance:
     def currency(self) -> str:
         """The currency of every amount of the remittance."""
         return self.total_payment.currency
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The remittance as HTML (a notebook shows it): its claims with totals, then the PLB.
+
+        A remittance holds no patient identifier, so nothing is masked.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.money import Money
+            >>> r = Remittance(payer="P1", payee="1234567893", total_payment=Money("0", "USD"),
+            ...                payment_method="NON", trace_number="T-1",
+            ...                paid_date=datetime.date(2024, 5, 1))
+            >>> "Remittance T-1 from payer P1" in r.to_html()
+            True
+        """
+        return remittance_html(self)
+
+    def to_records(
+        self, level: RemittanceLevel = "claims", *, money: MoneyForm = "decimal"
+    ) -> list[Record]:
+        """The remittance as flat rows of plain values (``pandas.DataFrame(records)`` works).
+
+        Args:
+            level: ``"claims"`` (one row per claim payment: status, charge,
+                paid, patient responsibility, the adjustments per group code
+                ``adjusted_CO``, ``adjusted_PR``, ...), ``"lines"`` (one row per
+                service line) or ``"provider"`` (one row per PLB adjustment).
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            The records, with a ``currency`` column.
+
+        Raises:
+            ValueError: An unknown ``level`` or ``money``.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.money import Money
+            >>> r = Remittance(payer="P1", payee="1234567893", total_payment=Money("0", "USD"),
+            ...                payment_method="NON", trace_number="T-1",
+            ...                paid_date=datetime.date(2024, 5, 1))
+            >>> r.to_records(), r.to_records("provider")
+            ([], [])
+        """
+        return remittance_records(self, level, money)

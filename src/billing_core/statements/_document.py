@@ -14,10 +14,8 @@ Examples:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Final
 
 import attrs
 
@@ -33,7 +31,16 @@ from billing_core.money import Money
 from billing_core.statements._dates import later
 from billing_core.statements._policy import StatementPolicy
 from billing_core.statements._render import render_html, render_text
-from billing_core.views import Record, masked_repr
+from billing_core.views import (
+    MoneyForm,
+    Protected,
+    Record,
+    RecordValue,
+    money_value,
+    protected,
+    shown,
+)
+from billing_core.views._records import check_money_form
 
 __all__ = ["Statement", "StatementLine", "statement"]
 
@@ -128,9 +135,6 @@ def _example_line(**amounts: str) -> StatementLine:
                          charge=charge, responsible_since=date(2025, 1, 2), **money)  # fmt: skip
 
 
-_patient_id_repr: Final = functools.partial(masked_repr, visible=4)
-
-
 @attrs.frozen(kw_only=True)
 class Statement:
     """A patient statement as of a date. Build it with [`statement`][].
@@ -145,7 +149,16 @@ class Statement:
         lines: The open lines, by service date.
         credit_available: The patient's unapplied money on the account.
         aging_edges: The band edges of `aging`.
-        aging: The amount due by age since the patient became responsible.
+        aging: The amount due by age, counted from `aging_anchor`.
+        aging_anchor: What `aging` counts days from: the day the patient
+            became responsible (the default of
+            [`StatementPolicy`][billing_core.statements.StatementPolicy]) or
+            another anchor the policy chose; the printed statement names it.
+
+    ``repr``, ``str`` (the printed statement) and the notebook view mask the
+    account id, the patient id and the name; the patient's own copy shows them
+    (``render_text(statement, patient_copy=True)``), and the records export
+    them with ``to_records(unmasked=True)``.
 
     Examples:
         >>> s = Statement(account_id="A1", statement_date=date(2025, 3, 31),
@@ -156,9 +169,9 @@ class Statement:
         (Money('0.00', 'USD'), Money('0.00', 'USD'))
     """
 
-    account_id: str
-    patient_id: str | None = attrs.field(default=None, repr=_patient_id_repr)
-    patient_name: str = attrs.field(default="", repr=masked_repr)
+    account_id: str = attrs.field(**protected(Protected.ID))
+    patient_id: str | None = attrs.field(default=None, **protected(Protected.ID))
+    patient_name: str = attrs.field(default="", **protected(Protected.NAME))
     statement_date: date
     due_date: date
     currency: str
@@ -166,6 +179,7 @@ class Statement:
     credit_available: Money
     aging_edges: tuple[int, ...]
     aging: tuple[Money, ...] = attrs.field(converter=tuple[Money, ...])
+    aging_anchor: AgingAnchor = AgingAnchor.RESPONSIBILITY
 
     def __attrs_post_init__(self) -> None:
         if self.aging and len(self.aging) != len(self.aging_edges) + 1:
@@ -261,30 +275,47 @@ class Statement:
         dates = [line.responsible_since for line in self.lines if line.due.minor > 0]
         return min(dates) if dates else None
 
-    def to_records(self) -> list[Record]:
+    def to_records(self, *, unmasked: bool = False, money: MoneyForm = "decimal") -> list[Record]:
         """The statement's lines as flat rows of plain values.
 
+        Each row has the ``account_id`` (masked unless ``unmasked``, see
+        [`views`][billing_core.views]), the line's id, service date and
+        description, its amounts, ``due``, ``pending`` and ``currency``.
+
+        Args:
+            unmasked: Export the account id in full.
+            money: ``"decimal"`` (``Decimal`` amounts) or ``"minor"`` (``int``
+                minor units, which pandas can plot).
+
+        Returns:
+            One record per line.
+
         Examples:
-            >>> Statement(account_id="A1", statement_date=date(2025, 3, 31),
-            ...           due_date=date(2025, 4, 25), currency="USD", lines=(),
-            ...           credit_available=Money("0.00", "USD"), aging_edges=(30,),
-            ...           aging=()).to_records()
-            []
+            >>> _example_statement().to_records(money="minor")[0]["due"]
+            500
+            >>> [r["account_id"] for r in _example_statement().to_records(unmasked=True)]
+            ['A1', 'A1']
         """
+        check_money_form(money)
+        account = shown(self.account_id, Protected.ID, unmasked=unmasked)
+
+        def cell(m: Money) -> RecordValue:
+            return money_value(m, money)
+
         return [
             {
-                "account_id": self.account_id,
+                "account_id": account,
                 "line_id": line.line_id,
                 "service_date": line.service_date,
                 "description": line.description,
-                "charge": line.charge.amount,
-                "insurance_paid": line.insurance_paid.amount,
-                "insurance_adjusted": line.insurance_adjusted.amount,
-                "patient_paid": line.patient_paid.amount,
-                "written_off": line.written_off.amount,
-                "insurance_pending": line.insurance_pending.amount,
-                "patient_balance": line.patient_balance.amount,
-                "due": line.due.amount,
+                "charge": cell(line.charge),
+                "insurance_paid": cell(line.insurance_paid),
+                "insurance_adjusted": cell(line.insurance_adjusted),
+                "patient_paid": cell(line.patient_paid),
+                "written_off": cell(line.written_off),
+                "insurance_pending": cell(line.insurance_pending),
+                "patient_balance": cell(line.patient_balance),
+                "due": cell(line.due),
                 "pending": line.pending,
                 "currency": self.currency,
             }
@@ -328,8 +359,13 @@ def statement(
             ``account_id`` is given); only those effective on or before
             ``as_of`` count.
         as_of: The statement date.
-        policy: Gives the due date (``due_days``) and the aging edges; the
-            default policy when ``None``.
+        policy: Gives the due date (``due_days``), the aging edges and the
+            aging anchor; the default policy when ``None``. By default the
+            amount due is aged from the day the patient became responsible for
+            it, so an amount that an A/R aging by service date puts in
+            ``"over 120"`` may be ``"91-120"`` here; both name their anchor,
+            and ``StatementPolicy(aging_anchor=AgingAnchor.SERVICE_DATE)``
+            ages the statement as the report does.
         account_id: The account; needed when ``entries`` hold several.
         info: Per line id, an object with ``service_date`` and ``description``
             (a [`LineItem`][billing_core.charges.LineItem] works); without it the
@@ -376,7 +412,8 @@ def statement(
     lines = _statement_lines(balances, rows, info)
     credit, patients = _patient_credit(history, as_of)
     due_rows = [rows[(sl.line_id, Bucket.PATIENT)] for sl in lines if sl.due.minor > 0]
-    aging = age(due_rows, as_of, AgingAnchor.RESPONSIBILITY, policy.aging_edges, currency=currency)
+    anchor = policy.aging_anchor
+    aging = age(due_rows, as_of, anchor, policy.aging_edges, currency=currency)
     return Statement(
         account_id=account,
         patient_id=patient_id if patient_id is not None else (patients[0] if patients else None),
@@ -388,6 +425,7 @@ def statement(
         credit_available=Money.from_minor(credit, currency),
         aging_edges=policy.aging_edges,
         aging=aging.total.bands,
+        aging_anchor=anchor,
     )
 
 

@@ -17,7 +17,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from billing_core._checks import describe
-from billing_core.aging import DEFAULT_EDGES, validate_edges
+from billing_core.aging import DEFAULT_EDGES, AgingAnchor, validate_edges
 from billing_core.errors import Finding, ValidationError
 from billing_core.money import Money
 from billing_core.statements._dates import later
@@ -97,6 +97,8 @@ def _policy_findings(p: StatementPolicy) -> list[Finding]:
             "hold_while_insurance_pending",
             f"must be a bool, got {describe(p.hold_while_insurance_pending)}",
         )
+    if not isinstance(p.aging_anchor, AgingAnchor):
+        bad("aging_anchor", f"must be an AgingAnchor, got {describe(p.aging_anchor)}")
     if not isinstance(p.final_action, FinalAction):
         bad("final_action", f"must be a FinalAction, got {describe(p.final_action)}")
     threshold = p.small_balance_threshold
@@ -136,6 +138,13 @@ class StatementPolicy:
             money is open with a payer (the default); with ``False`` only the
             pending lines wait (they are never due anyway).
         aging_edges: The band edges for the aging of the amount due.
+        aging_anchor: What the statement's aging counts days from: by default
+            the day the patient became responsible for each amount (the
+            re-aged view: a patient is not late for a bill they only just
+            received); ``AgingAnchor.SERVICE_DATE`` gives the view of an A/R
+            aging report by date of service (see
+            [`statement`][billing_core.statements.statement]). The statement
+            names its anchor.
 
     Raises:
         ValidationError: Listing every problem, each naming the field and value.
@@ -160,6 +169,7 @@ class StatementPolicy:
     due_days: int = 25
     hold_while_insurance_pending: bool = True
     aging_edges: tuple[int, ...] = attrs.field(default=DEFAULT_EDGES, converter=_edges)
+    aging_anchor: AgingAnchor = AgingAnchor.RESPONSIBILITY
 
     def __attrs_post_init__(self) -> None:
         findings = _policy_findings(self)

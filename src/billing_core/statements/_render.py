@@ -1,8 +1,10 @@
 """Printing a statement: plain text and HTML, with babel's localized money and dates.
 
 Labels stay in English; money and dates follow the locale (``en_US`` by
-default; any babel locale). Account and patient identifiers are masked except
-on the patient's own copy (``patient_copy=True``).
+default; any babel locale). The account and patient ids and the patient's name
+are masked except on the patient's own copy (``patient_copy=True``), as the
+masking policy of [`views`][billing_core.views] says. The aging line names its
+anchor (by default, the days since the patient became responsible).
 
 Examples:
     >>> from datetime import date
@@ -13,7 +15,7 @@ Examples:
     ...               credit_available=Money("0.00", "USD"), aging_edges=(30,),
     ...               aging=(Money("0.00", "USD"),) * 2)
     >>> render_text(s).splitlines()[-1]
-    'Amount due by age: 0-30: $0.00  over 30: $0.00'
+    'Amount due by age (days since you became responsible): 0-30: $0.00  over 30: $0.00'
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from typing import TYPE_CHECKING, Final
 
 from babel.dates import format_date
 
+from billing_core.aging import AgingAnchor
 from billing_core.money import Money, format_money
 from billing_core.money._cldr import locale as _locale
-from billing_core.views import html_table, mask_identifier
+from billing_core.views import Protected, html_table, shown
 
 if TYPE_CHECKING:  # the statement module imports this one to print itself
     from billing_core.statements._document import Statement
@@ -37,6 +40,15 @@ __all__ = ["render_html", "render_text"]
 def _date_text(day: date, locale: str) -> str:
     return str(format_date(day, format="medium", locale=_locale(locale)))
 
+
+# The aging line's anchor, in the patient's words (see StatementPolicy.aging_anchor).
+_ANCHOR_WORDS: Final = {
+    AgingAnchor.RESPONSIBILITY: "days since you became responsible",
+    AgingAnchor.SERVICE_DATE: "days since the date of service",
+    AgingAnchor.FIRST_BILLED: "days since first billed",
+    AgingAnchor.LAST_ACTIVITY: "days since the last activity",
+    AgingAnchor.DUE_DATE: "days since the due date",
+}
 
 _COLUMNS: Final = (
     "Date of service",
@@ -75,6 +87,7 @@ def _cells(st: Statement, locale: str) -> tuple[list[list[str]], dict[str, str]]
         "pay_now": fmt(st.pay_now),
         "pending": fmt(st.insurance_pending),
         "pending_share": fmt(st.pending_patient_share),
+        "anchor": _ANCHOR_WORDS[st.aging_anchor],
         "aging": "  ".join(
             f"{label}: {fmt(m)}" for label, m in zip(st.aging_labels, st.aging, strict=True)
         ),
@@ -84,11 +97,10 @@ def _cells(st: Statement, locale: str) -> tuple[list[list[str]], dict[str, str]]
 
 def _who(st: Statement, patient_copy: bool) -> tuple[str, str]:
     """The account as printed, and the patient line's text (name and id; may be empty)."""
-    if patient_copy:
-        account, patient = st.account_id, st.patient_id or ""
-    else:
-        account, patient = mask_identifier(st.account_id), mask_identifier(st.patient_id)
-    who = " ".join(part for part in (st.patient_name, f"({patient})" if patient else "") if part)
+    account = shown(st.account_id, Protected.ID, unmasked=patient_copy)
+    patient = shown(st.patient_id, Protected.ID, unmasked=patient_copy) or ""
+    name = shown(st.patient_name, Protected.NAME, unmasked=patient_copy) if st.patient_name else ""
+    who = " ".join(part for part in (name, f"({patient})" if patient else "") if part)
     return account, who
 
 
@@ -98,8 +110,9 @@ def render_text(statement: Statement, locale: str = "en_US", *, patient_copy: bo
     Args:
         statement: The statement.
         locale: A babel locale name (``"en_US"``, ``"de_DE"``, ``"fr_CA"``, ...).
-        patient_copy: Print the account and patient ids in full (the patient's
-            own copy); otherwise they are masked to their last 4 characters.
+        patient_copy: Print the account and patient ids and the name in full
+            (the patient's own copy); otherwise the ids are masked to their
+            last 4 characters and the name is hidden.
 
     Returns:
         The text.
@@ -146,7 +159,7 @@ def render_text(statement: Statement, locale: str = "en_US", *, patient_copy: bo
             else ""
         )
         out.append(f"Waiting for insurance: {summary['pending']}{share}")
-    out.append(f"Amount due by age: {summary['aging']}")
+    out.append(f"Amount due by age ({summary['anchor']}): {summary['aging']}")
     return "\n".join(out)
 
 
@@ -156,7 +169,8 @@ def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bo
     Args:
         statement: The statement.
         locale: A babel locale name.
-        patient_copy: Show the account and patient ids in full; masked otherwise.
+        patient_copy: Show the account and patient ids and the name in full;
+            masked otherwise.
 
     Returns:
         The HTML.
@@ -193,7 +207,7 @@ def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bo
         f"<br>Waiting for insurance: {e(summary['pending'])}"
         if statement.insurance_pending.minor
         else "",
-        f"<br>Amount due by age: {e(summary['aging'])}</p>",
+        f"<br>Amount due by age ({e(summary['anchor'])}): {e(summary['aging'])}</p>",
         "</div>",
     ]
     return "\n".join([*head, table, "".join(foot[:-1]), foot[-1]])

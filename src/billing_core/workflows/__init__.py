@@ -14,6 +14,7 @@ it waits a little ([`Backoff`][]), re-reads, re-plans and retries, at most
 | [`post_bill`][] | the issued bill, and a charge per line |
 | [`submit_encounter`][] | the encounter, its claim and patient bill, and a charge per line |
 | [`post_remittance`][] | the remittance's entries on every account it touches, in one batch, once |
+| [`apply_unapplied_cash`][] | cash a remittance held, applied later to the right claim |
 | [`post_payment`][] | a payment and its application to open lines |
 | [`refund_credit`][] | a refund out of a party's credit |
 | [`write_off_small_balances`][] | write-offs of small patient balances |
@@ -71,6 +72,7 @@ from billing_core.workflows._results import (
     WriteOffResult,
 )
 from billing_core.workflows._retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Backoff
+from billing_core.workflows._unapplied import apply_unapplied_cash
 
 __all__ = [
     "DEFAULT_ATTEMPTS",
@@ -84,6 +86,7 @@ __all__ = [
     "RemittanceResult",
     "WorkflowResult",
     "WriteOffResult",
+    "apply_unapplied_cash",
     "post_bill",
     "post_payment",
     "post_remittance",

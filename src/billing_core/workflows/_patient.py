@@ -133,7 +133,7 @@ def post_payment(
         >>> post_payment(store, attrs.evolve(pay, amount=Money("99.00", "USD")), OldestFirst())
         Traceback (most recent call last):
         ...
-        billing_core.errors.DuplicateError: entry id 'PAY-1' is already used on account A1 by a PaymentReceived of 30.00 USD on 2024-05-01 for patient:P1; this PaymentReceived of 99.00 USD on 2024-05-01 for patient:P1 is a different entry: give it its own id; nothing was written
+        billing_core.errors.DuplicateError: entry id 'PAY-1' is already used on account A1 by a PaymentReceived of 30.00 USD on 2024-05-01 for patient:****; this PaymentReceived of 99.00 USD on 2024-05-01 for patient:**** is a different entry: give it its own id; nothing was written
     """  # noqa: E501
     account_id = payment.account_id
     key = f"payment:{payment.id}"
@@ -223,7 +223,7 @@ def refund_credit(
         >>> refund_credit(store, "A1", jane, Money("25.00", "USD"), id="RF-2", effective=day)
         Traceback (most recent call last):
         ...
-        billing_core.errors.InsufficientCreditError: cannot refund 25.00 USD to patient:P1: only 20.00 USD of credit is available
+        billing_core.errors.InsufficientCreditError: cannot refund 25.00 USD to patient:****: only 20.00 USD of credit is available
     """  # noqa: E501
     key = f"refund:{id}"
     # The entry refund() makes: an earlier one under this id must be this very refund.

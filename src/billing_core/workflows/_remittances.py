@@ -14,7 +14,15 @@ from billing_core.claims import Claim
 from billing_core.errors import Finding, IncompleteBatchError, NotFoundError, ValidationError
 from billing_core.ledger import Bucket, Entry
 from billing_core.parties import Coverage
-from billing_core.posting import ClaimLevelRule, PostingPlan, plan_posting
+from billing_core.posting import (
+    DEFAULT_DENIAL_POLICY,
+    ClaimLevelRule,
+    DenialPolicy,
+    PostingPlan,
+    UnmatchedPolicy,
+    plan_posting,
+    remittance_account,
+)
 from billing_core.remittance import Remittance
 from billing_core.storage import Store, recorded_batch
 from billing_core.workflows._results import PostingStatus, RemittanceResult
@@ -31,6 +39,7 @@ from billing_core.workflows._skeleton import (
 )
 
 _ALREADY_POSTED = "posting.already_posted"
+_PROBABLE_DUPLICATE = "posting.probable_duplicate"
 
 
 @attrs.frozen(kw_only=True)
@@ -41,12 +50,18 @@ class _Options:
     claim_level_rule: ClaimLevelRule
     designated_lines: Mapping[str, str] | None
     accept_unbalanced: bool
-    skip_unmatched: bool
+    unmatched: UnmatchedPolicy
+    denials: DenialPolicy
+    different_payment: bool
     effective: datetime.date
 
 
 def _plan(
-    remittance: Remittance, claims: Sequence[Claim], history: Sequence[Entry], options: _Options
+    remittance: Remittance,
+    claims: Sequence[Claim],
+    history: Sequence[Entry],
+    options: _Options,
+    earlier: Sequence[Remittance] = (),
 ) -> PostingPlan:
     """The posting plan on the accounts' history: the one call of plan_posting."""
     return plan_posting(
@@ -57,20 +72,65 @@ def _plan(
         claim_level_rule=options.claim_level_rule,
         designated_lines=options.designated_lines,
         accept_unbalanced=options.accept_unbalanced,
-        skip_unmatched=options.skip_unmatched,
+        unmatched=options.unmatched,
+        denials=options.denials,
+        earlier=earlier,
+        different_payment=options.different_payment,
         effective=options.effective,
     )
 
 
+def _get_claims(store: Store, ids: Iterable[str]) -> list[Claim]:
+    """The claims of these ids that we have."""
+    claims: list[Claim] = []
+    for claim_id in dict.fromkeys(ids):
+        try:
+            claims.append(store.get(Claim, claim_id).value)
+        except NotFoundError:
+            continue  # the plan reports it as unmatched, or holds it
+    return claims
+
+
 def _claims(store: Store, remittance: Remittance) -> list[Claim]:
     """The claims the remittance answers (patient control number = claim id) that we have."""
-    claims: list[Claim] = []
-    for pcn in dict.fromkeys(cp.patient_control_number for cp in remittance.claims):
-        try:
-            claims.append(store.get(Claim, pcn).value)
-        except NotFoundError:
-            continue  # the plan reports it as unmatched
-    return claims
+    return _get_claims(store, (cp.patient_control_number for cp in remittance.claims))
+
+
+def _earlier(store: Store, remittance: Remittance) -> list[Remittance]:
+    """Remittances stored before that the plan compares this one with.
+
+    Those of its trace number (the same payment sent again), and, when it has
+    provider-level adjustments, every one of its payer (their claim numbers
+    link a PLB reference to our claim). The same remittance stored already
+    has the same content key: the plan never takes it for another.
+    """
+    trace = remittance.trace_number
+    found = {v.value.id: v.value for v in store.find(Remittance, "trace_number", trace)}
+    if remittance.provider_adjustments:
+        payer = remittance.payer
+        found.update((v.value.id, v.value) for v in store.find(Remittance, "payer", payer))
+    return list(found.values())
+
+
+def _named_claims(
+    store: Store, remittance: Remittance, earlier: Sequence[Remittance]
+) -> list[Claim]:
+    """Our claims a PLB reference names: by claim id, or by the payer's claim number."""
+    words = {
+        word
+        for plb in remittance.provider_adjustments
+        for word in (plb.reference, *plb.reference.split())
+        if word
+    }
+    if not words:
+        return []
+    by_number = {
+        cp.payer_claim_control_number: cp.patient_control_number
+        for r in earlier
+        for cp in r.claims
+        if cp.payer_claim_control_number in words
+    }
+    return _get_claims(store, [*sorted(words), *by_number.values()])
 
 
 def _result(
@@ -120,7 +180,13 @@ def _check_posted_whole(
     else:
         mine = {e.id for e in history if e.source.remittance_id == remittance.id}
         posted = {e.account_id for e in history if e.id in mine}
-    whole = _plan(remittance, claims, [e for e in history if e.id not in mine], options)
+    # Planned again as it would be without its own entries: the same payment, not another.
+    whole = _plan(
+        remittance,
+        claims,
+        [e for e in history if e.id not in mine],
+        attrs.evolve(options, different_payment=True),
+    )
     # A plan still refused (posted under another remittance id, outside the workflows)
     # cannot tell which accounts a whole posting touches: nothing to compare.
     missing = sorted({e.account_id for e in whole.entries} - posted)
@@ -141,7 +207,9 @@ def post_remittance(
     claim_level_rule: ClaimLevelRule = ClaimLevelRule.PROPORTIONAL_TO_CHARGE,
     designated_lines: Mapping[str, str] | None = None,
     accept_unbalanced: bool = False,
-    skip_unmatched: bool = False,
+    unmatched: UnmatchedPolicy = UnmatchedPolicy.HOLD,
+    denials: DenialPolicy = DEFAULT_DENIAL_POLICY,
+    different_payment: bool = False,
     effective: datetime.date | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
     backoff: Backoff = DEFAULT_BACKOFF,
@@ -149,18 +217,27 @@ def post_remittance(
     """Post a remittance on every account it touches, all or nothing, exactly once.
 
     Each attempt loads the claims the remittance answers (by patient control
-    number = claim id; a missing one is left to the plan to report), reads the
-    ledgers of their accounts, plans with [`plan_posting`][billing_core.posting.plan_posting]
+    number = claim id; one we do not have is held, or refused with
+    ``unmatched=UnmatchedPolicy.REFUSE``), the claims its PLB references name,
+    and the remittances stored before under its trace number; reads the ledgers
+    of the claims' accounts and of the remittance's own account
+    ([`remittance_account`][billing_core.posting.remittance_account]: money held,
+    provider-level adjustments); plans with [`plan_posting`][billing_core.posting.plan_posting]
     (balances and history as of ``effective``, the paid date by default) and
     appends the plan's entries with one
     [`append_batch`][billing_core.storage.LedgerStore.append_batch] under the plan's
-    idempotency key, every account checked at the version read. On a
+    idempotency key, every account checked at the version read: the claims'
+    entries and the money of no line are stored together or not at all. On a
     ConcurrencyError it waits, re-reads, re-plans and retries.
 
-    - A remittance that does not balance, or answers a claim we do not have,
-      is **refused**: nothing is written, and
+    - A remittance that does not balance, or that the plan refuses for another
+      reason, is **refused**: nothing is written, and
       [`RemittanceResult.explanation`][billing_core.workflows.RemittanceResult.explanation]
       says why (findings and balancing).
+    - The same payment posted before under another envelope (same payer,
+      trace number and total, or entries of its payment on its accounts) is a
+      **probable duplicate**: nothing is written, unless the caller says it is
+      another payment (``different_payment=True``).
     - A remittance posted before, or concurrently by another call, is
       **already posted**: nothing is written now. Posted *in part* (a store
       that broke all-or-nothing) is an
@@ -169,8 +246,10 @@ def post_remittance(
     - After posting (or finding it posted) the remittance document is stored
       if it is not yet.
 
-    The provider sub-ledger postings (PLB) are in ``result.plan.provider_entries``
-    for the caller to record; the ledger protocol holds account entries only.
+    Money held unapplied and the provider-level adjustments (PLB) are entries
+    of the remittance's account, in the same batch (also described in 835 terms
+    in ``result.plan.provider_entries``); follow-ups (held money, appeals with
+    their deadline, recoupments) are in ``result.plan.follow_ups``.
 
     Args:
         store: The store.
@@ -179,7 +258,10 @@ def post_remittance(
         claim_level_rule: How claim-level adjustments are spread over lines.
         designated_lines: For [`DESIGNATED_LINE`][billing_core.posting.ClaimLevelRule.DESIGNATED_LINE].
         accept_unbalanced: Post a remittance that does not balance.
-        skip_unmatched: Hold unmatched claim payments in the provider sub-ledger.
+        unmatched: Hold what matches nothing of ours (the default), or refuse.
+        denials: Which denied amounts are held open for appeal.
+        different_payment: The caller says the remittance is another payment
+            than the one it looks like (no probable-duplicate refusal).
         effective: The entries' date; the remittance's paid date by default.
         max_attempts: How many times to re-read and retry on a concurrent write.
         backoff: How long to wait before each retry.
@@ -212,18 +294,27 @@ def post_remittance(
         claim_level_rule=claim_level_rule,
         designated_lines=designated_lines,
         accept_unbalanced=accept_unbalanced,
-        skip_unmatched=skip_unmatched,
+        unmatched=unmatched,
+        denials=denials,
+        different_payment=different_payment,
         effective=remittance.paid_date if effective is None else effective,
     )
+    own = remittance_account(remittance.payer, remittance.trace_number)
 
     def plan() -> Step[RemittanceResult]:
-        claims = _claims(store, remittance)
-        snapshot = read(store, (c.account_id for c in claims))
-        posting = _plan(remittance, claims, snapshot.entries, options)
-        if any(f.rule == _ALREADY_POSTED for f in posting.errors):
+        answered = _claims(store, remittance)
+        earlier = _earlier(store, remittance)
+        named = _named_claims(store, remittance, earlier)
+        claims = list({c.id: c for c in (*answered, *named)}.values())
+        snapshot = read(store, [*(c.account_id for c in answered), own])
+        posting = _plan(remittance, claims, snapshot.entries, options, earlier)
+        rules = {f.rule for f in posting.errors}
+        if _ALREADY_POSTED in rules:
             key = posting.idempotency_key
             _check_posted_whole(store, remittance, claims, snapshot, options, key)
             return Step(action=Done(), finish=_result(posting, PostingStatus.ALREADY_POSTED))
+        if _PROBABLE_DUPLICATE in rules:
+            return Step(action=None, finish=_result(posting, PostingStatus.PROBABLE_DUPLICATE))
         if posting.refused:
             return Step(action=None, finish=_result(posting, PostingStatus.REFUSED))
         problems = _id_taken(store, remittance)

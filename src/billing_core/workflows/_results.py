@@ -129,20 +129,29 @@ class PostingStatus(enum.Enum):
     ALREADY_POSTED = "already posted"
     """An earlier (or concurrent) call posted it: nothing was written now."""
     REFUSED = "refused"
-    """It does not balance, or does not match our claims: nothing was written."""
+    """It does not balance, or the plan refused it for another reason: nothing was written."""
+    PROBABLE_DUPLICATE = "probable duplicate"
+    """The same payment (payer, trace number) is posted already under another envelope:
+    nothing was written; post it with ``different_payment=True`` if it is another payment."""
 
     def __str__(self) -> str:
         return self.value
 
 
+_DUPLICATE = PostingStatus.PROBABLE_DUPLICATE
+
+
 @attrs.frozen(kw_only=True)
 class RemittanceResult(WorkflowResult):
-    """The result of [`post_remittance`][billing_core.workflows.post_remittance].
+    """What posting a remittance, or applying its held cash later, did.
+
+    The result of [`post_remittance`][billing_core.workflows.post_remittance] and
+    [`apply_unapplied_cash`][billing_core.workflows.apply_unapplied_cash].
 
     Attributes:
-        status: Posted, already posted, or refused.
-        plan: The posting plan of the last attempt (its follow-ups, crossovers
-            and provider sub-ledger postings are for the caller to act on).
+        status: Posted, already posted, refused, or a probable duplicate.
+        plan: The posting plan of the last attempt (its follow-ups and
+            crossovers are for the caller to act on).
 
     Examples:
         >>> PostingStatus.REFUSED in set(PostingStatus)
@@ -154,13 +163,15 @@ class RemittanceResult(WorkflowResult):
 
     @property
     def refused(self) -> bool:
-        """Whether the remittance was refused (nothing written; see [`explanation`][]).
+        """Whether the remittance was refused, as a probable duplicate too (nothing written).
+
+        See [`explanation`][] for why.
 
         Examples:
             >>> PostingStatus("refused") is PostingStatus.REFUSED
             True
         """
-        return self.status is PostingStatus.REFUSED
+        return self.status is PostingStatus.REFUSED or self.status is _DUPLICATE
 
     @property
     def explanation(self) -> str:
@@ -172,7 +183,7 @@ class RemittanceResult(WorkflowResult):
         """
         plan = self.plan
         head = f"remittance {plan.remittance_id}: {self.status}"
-        if self.status is PostingStatus.REFUSED:
+        if self.refused:
             return f"{head}, nothing was written\n{plan.explain()}"
         if self.status is PostingStatus.ALREADY_POSTED:
             return f"{head} (idempotency key {plan.idempotency_key}), nothing was written"

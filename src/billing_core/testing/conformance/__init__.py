@@ -9,9 +9,10 @@ entry type, and concurrent appends, batches, edits and retries from several
 threads with no entry lost or duplicated. It also runs the
 [workflows][billing_core.workflows] on your store: a line or entry id reused
 for other content is refused and a refused bill leaves nothing stored, a
-remittance a store wrote on some of its accounts only is reported (never
-"already posted"), and concurrent writers posting payments through the
-workflows rarely run out of attempts and never lose or double a payment.
+remittance a store wrote on some of its accounts only (its claims' or the
+account holding its money of no line) is reported (never "already posted"),
+and concurrent writers posting payments through the workflows rarely run out
+of attempts and never lose or double a payment.
 
 ```python
 import pytest
@@ -38,6 +39,10 @@ Examples:
 """
 
 from __future__ import annotations
+
+from billing_core.testing._extra import require
+
+require("pytest", extra="testing", part="billing_core.testing.conformance")
 
 from billing_core.testing.conformance._batches import BatchTests
 from billing_core.testing.conformance._documents import DocumentTests

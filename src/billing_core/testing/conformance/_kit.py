@@ -19,12 +19,17 @@ from billing_core.codes import GroupCode
 from billing_core.errors import ConcurrencyError
 from billing_core.ledger import (
     Adjustment,
+    AppealHold,
     Bucket,
+    CashHeld,
     ChargePosted,
+    CreditTransfer,
     Entry,
     Party,
     PaymentApplied,
     PaymentReceived,
+    ProviderPayment,
+    ProviderWithholding,
     Refund,
     Transfer,
     WriteOff,
@@ -47,6 +52,9 @@ def usd(amount: str) -> Money:
 
 def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
     """A valid history of one line using every entry type, reversal included.
+
+    The entries of money on no line (held cash, a credit moved on, provider-level
+    money, an appeal hold) are on the same account, as a store sees them.
 
     Examples:
         >>> [type(e).__name__ for e in every_entry_type("A1")][:3]
@@ -86,6 +94,41 @@ def every_entry_type(account_id: str, *, prefix: str = "e") -> list[Entry]:
         PaymentApplied(id=f"{prefix}-pa2", amount=usd("25.00"), party=patient, bucket=mine, **on),
         Refund(id=f"{prefix}-f", amount=usd("15.00"), party=patient, **at),
         reverse(write_off, id=f"{prefix}-r", effective=DAY, reason="paid after all"),
+        *_money_of_no_line(account_id, prefix, payer),
+    ]
+
+
+def _money_of_no_line(account_id: str, prefix: str, payer: Party) -> list[Entry]:
+    """Held cash, a credit moved on, provider-level money and an appeal hold."""
+    at: dict[str, Any] = {"account_id": account_id, "effective": DAY, "party": payer}
+    return [
+        CashHeld(id=f"{prefix}-h", amount=usd("8.00"), claim_reference="X9", **at),
+        CreditTransfer(
+            id=f"{prefix}-m",
+            amount=usd("3.00"),
+            to_account=f"{account_id}-2",
+            held=f"{prefix}-h",
+            **at,
+        ),
+        ProviderPayment(id=f"{prefix}-i", amount=usd("1.27"), reason="L6", reference="X", **at),
+        ProviderWithholding(
+            id=f"{prefix}-wo",
+            amount=usd("9.00"),
+            reason="WO",
+            reference="PCN-7",
+            claim_id="CLM-7",
+            **at,
+        ),
+        AppealHold(
+            id=f"{prefix}-ap",
+            account_id=account_id,
+            effective=DAY,
+            amount=usd("2.00"),
+            claim_id="CLM-7",
+            bucket=Bucket.PRIMARY,
+            group=GroupCode.CO,
+            reason="50",
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import pytest
 
 from billing_core.allocation import OldestFirst, Payment
@@ -30,6 +31,7 @@ from billing_core.errors import (
 from billing_core.ledger import Bucket, ChargePosted, Entry, Party, PaymentReceived, check_history
 from billing_core.money import Money
 from billing_core.parties import Coverage, CoverageSequence, Patient, Payer
+from billing_core.posting import remittance_account
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 from billing_core.storage import AppendRequest, BatchResult, Store, Versioned
 from billing_core.testing.conformance._kit import DAY, SuiteBase, run_threads, usd
@@ -188,6 +190,18 @@ class WorkflowTests(SuiteBase):
         with pytest.raises(IncompleteBatchError, match="A2"):
             post_remittance(store, remittance)
         assert store.read("A2")[1] == 1
+
+    def test_money_held_is_stored_with_the_claims_or_reported_missing(self, store: Store) -> None:
+        """Held cash lands on the remittance's account in the claims' batch, or is reported."""
+        paid = _two_claims(store)
+        stranger = attrs.evolve(paid.claims[1], patient_control_number="NOT-OURS")
+        remittance = attrs.evolve(paid, claims=[paid.claims[0], stranger])
+        held_on = remittance_account(remittance.payer, remittance.trace_number)
+        with pytest.raises(OSError, match="first account"):
+            post_remittance(_FirstAccountOnly(store), remittance)
+        with pytest.raises(IncompleteBatchError, match=held_on):
+            post_remittance(store, remittance)
+        assert store.read(held_on) == ((), 0)
 
     def test_concurrent_payments_rarely_give_up(self, store: Store) -> None:
         """Writers on one account each post payments: none lost or doubled, few give-ups."""

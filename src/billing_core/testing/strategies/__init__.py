@@ -9,6 +9,10 @@ Use them to fuzz your own code built on the library:
     def test_my_export(claim): ...
 """
 
+from billing_core.testing._extra import require
+
+require("hypothesis", extra="testing", part="billing_core.testing.strategies")
+
 from billing_core.testing.strategies.codes import (
     carcs,
     diagnosis_codes,

@@ -21,7 +21,6 @@ Examples:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Final
 
 from hypothesis import strategies as st
@@ -29,15 +28,19 @@ from hypothesis import strategies as st
 from billing_core.codes import GroupCode
 from billing_core.ledger import (
     Adjustment,
+    AppealHold,
     Bucket,
+    CashHeld,
     ChargePosted,
+    CreditTransfer,
     Entry,
     OriginalEntry,
     Party,
     PaymentApplied,
     PaymentReceived,
+    ProviderPayment,
+    ProviderWithholding,
     Refund,
-    Reversal,
     Source,
     Transfer,
     WriteOff,
@@ -45,6 +48,13 @@ from billing_core.ledger import (
     reverse,
 )
 from billing_core.money import Money
+from billing_core.testing.strategies._histories import (
+    CARCS,
+    COVERAGE_BUCKETS,
+    STEPS,
+    Account,
+    first_charge,
+)
 
 __all__ = [
     "HISTORY_PATIENT",
@@ -67,8 +77,6 @@ HISTORY_PAYERS: Final = {
 HISTORY_PATIENT: Final = Party.patient("PATIENT-1")
 """The patient/guarantor of [`ledger_histories`][]."""
 
-_CARCS: Final = ("1", "2", "3", "45", "96", "253", "B7")
-_COVERAGE_BUCKETS: Final = (Bucket.PRIMARY, Bucket.SECONDARY, Bucket.TERTIARY)
 _IDS: Final = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=12)
 
 
@@ -169,12 +177,13 @@ def ledger_entries(
             source=sources(),
         ),
         buckets().flatmap(lambda b: _payments_applied(line, positive, b)),
-        st.sampled_from(list(enumerate(_COVERAGE_BUCKETS))).flatmap(
+        st.sampled_from(list(enumerate(COVERAGE_BUCKETS))).flatmap(
             lambda ib: _adjustments(line, positive, ib[0], ib[1])
         ),
         st.lists(buckets(), min_size=2, max_size=2, unique=True).flatmap(
             lambda pair: _transfers(line, positive, pair[0], pair[1])
         ),
+        _payer_money(common, positive),
     )
     return originals | _reversals_of(originals) if reversals else originals
 
@@ -211,7 +220,7 @@ def _adjustments(
         amount=amount,
         bucket=st.just(bucket),
         group=st.sampled_from([GroupCode.CO, GroupCode.PI, GroupCode.OA]),
-        reason=st.sampled_from(_CARCS),
+        reason=st.sampled_from(CARCS),
     )
     # A transfer goes down the coordination order: to a later coverage or the patient.
     moved_on = st.builds(
@@ -220,10 +229,58 @@ def _adjustments(
         amount=amount,
         bucket=st.just(bucket),
         group=st.sampled_from([GroupCode.PR, GroupCode.OA]),
-        reason=st.sampled_from(_CARCS),
-        to_bucket=st.sampled_from([*_COVERAGE_BUCKETS[index + 1 :], Bucket.PATIENT]),
+        reason=st.sampled_from(CARCS),
+        to_bucket=st.sampled_from([*COVERAGE_BUCKETS[index + 1 :], Bucket.PATIENT]),
     )
     return written_off | moved_on
+
+
+def _payer_money(
+    common: _Fields, amount: st.SearchStrategy[Money]
+) -> st.SearchStrategy[OriginalEntry]:
+    """Entries of money on no line: held cash, credit moved, provider-level, appeal holds."""
+    payers = st.builds(Party.payer, _IDS)
+    plb = {
+        **common,
+        "amount": amount,
+        "party": payers,
+        "reason": st.none() | st.sampled_from(["L6", "WO", "FB", "72", "CS"]),
+        "reference": st.text(max_size=20),
+        "claim_id": st.none() | _IDS,
+        "source": sources(),
+    }
+    return st.one_of(
+        st.builds(
+            CashHeld,
+            **common,
+            amount=amount,
+            party=payers,
+            claim_reference=_IDS,
+            service_line=st.none() | st.integers(min_value=1, max_value=999),
+            source=sources(),
+        ),
+        st.builds(
+            CreditTransfer,
+            **common,
+            amount=amount,
+            party=ledger_parties(),
+            to_account=_IDS.map(lambda a: f"{a}-TO"),
+            held=st.none() | _IDS,
+            source=sources(),
+        ),
+        st.builds(ProviderPayment, **plb),
+        st.builds(ProviderWithholding, **plb),
+        st.builds(
+            AppealHold,
+            **common,
+            amount=amount,
+            claim_id=_IDS,
+            bucket=st.sampled_from(COVERAGE_BUCKETS),
+            group=st.sampled_from([GroupCode.CO, GroupCode.PI, GroupCode.OA]),
+            reason=st.sampled_from(CARCS),
+            source=sources(),
+        ),
+    )
 
 
 def _transfers(
@@ -246,253 +303,6 @@ def _reversals_of(originals: st.SearchStrategy[OriginalEntry]) -> st.SearchStrat
     )
 
 
-# --------------------------------------------------------------------------- histories
-
-_Key = tuple[str, Bucket] | Party
-"""What an entry moves money in: a line's bucket ``(line id, bucket)``, or a party's credit."""
-
-
-def _effects(entry: OriginalEntry) -> list[tuple[_Key, int]]:
-    """This strategy's own bookkeeping: what an entry does to buckets and credits."""
-    m = entry.amount.minor
-    line = entry.line_id or ""
-    if isinstance(entry, ChargePosted):
-        return [((line, entry.bucket), m)]
-    if isinstance(entry, PaymentReceived):
-        return [(entry.party, m)]
-    if isinstance(entry, Refund):
-        return [(entry.party, -m)]
-    if isinstance(entry, PaymentApplied):
-        return [((line, entry.bucket), -m), (entry.party, -m)]
-    if isinstance(entry, WriteOff):
-        return [((line, entry.bucket), -m)]
-    if isinstance(entry, Adjustment):
-        out: list[tuple[_Key, int]] = [((line, entry.bucket), -m)]
-        if entry.to_bucket is not None:
-            out.append(((line, entry.to_bucket), m))
-        return out
-    return [((line, entry.from_bucket), -m), ((line, entry.to_bucket), m)]
-
-
-def _payer_of(bucket: Bucket) -> Party:
-    return HISTORY_PATIENT if bucket is Bucket.PATIENT else HISTORY_PAYERS[bucket]
-
-
-class _Account:
-    """The simulated account: what is open and what credit each party holds, so far.
-
-    Every step of [`ledger_histories`][] reads it to offer only entries that keep
-    each bucket and each credit at zero or more, then records the entry drawn.
-    """
-
-    def __init__(self, *, currency: str, account_id: str, day: datetime.date) -> None:
-        self.currency = currency
-        self.account_id = account_id
-        self.day = day
-        self.held: dict[_Key, int] = {}  # insertion order: the order slots are offered
-        self.coverages: dict[str, int] = {}  # line id -> how many coverages it has
-        self.history: list[Entry] = []
-        self.reversible: list[OriginalEntry] = []
-        self.counter = 0
-
-    def next_id(self, prefix: str) -> str:
-        self.counter += 1
-        return f"{prefix}{self.counter}"
-
-    def money(self, minor: int) -> Money:
-        return Money.from_minor(minor, self.currency)
-
-    def record(self, entry: Entry) -> None:
-        if isinstance(entry, Reversal):
-            for key, delta in _effects(entry.original):
-                self.held[key] = self.held.get(key, 0) - delta
-            self.reversible.remove(entry.original)
-        else:
-            for key, delta in _effects(entry):
-                self.held[key] = self.held.get(key, 0) + delta
-            self.reversible.append(entry)
-        self.history.append(entry)
-
-    def open_slots(self) -> list[tuple[str, Bucket]]:
-        return [key for key, value in self.held.items() if isinstance(key, tuple) and value > 0]
-
-    def credit(self, party: Party) -> int:
-        return self.held.get(party, 0)
-
-    def parties_with_credit(self) -> list[Party]:
-        return [p for p in (HISTORY_PATIENT, *HISTORY_PAYERS.values()) if self.credit(p)]
-
-    def payable(self) -> list[tuple[str, Bucket]]:
-        """Open slots whose payer holds credit to apply."""
-        return [s for s in self.open_slots() if self.credit(_payer_of(s[1])) > 0]
-
-    def undoable(self) -> list[OriginalEntry]:
-        """Entries whose reversal keeps every bucket and credit at zero or more."""
-        return [
-            e
-            for e in self.reversible
-            if all(self.held.get(key, 0) - delta >= 0 for key, delta in _effects(e))
-        ]
-
-    def actions(self, *, max_lines: int, refunds: bool, reversals: bool) -> list[str]:
-        """The steps possible now; "apply" is listed twice to draw it more often."""
-        slots = self.open_slots()
-        options = ["receive"]
-        if len(self.coverages) < max_lines:
-            options.append("charge")
-        if self.payable():
-            options.extend(["apply", "apply"])
-        if any(bucket.is_insurance for _line, bucket in slots):
-            options.append("adjust")
-        if slots:
-            options.extend(["transfer", "write_off"])
-        if refunds and self.parties_with_credit():
-            options.append("refund")
-        if reversals and self.undoable():
-            options.append("reverse")
-        return options
-
-    def part_of_open(self, draw: st.DrawFn, slot: tuple[str, Bucket]) -> Money:
-        """Some of what is open in a slot: the amount of an adjustment, transfer or write-off."""
-        return self.money(draw(st.integers(min_value=1, max_value=self.held[slot])))
-
-
-_Step = st.SearchStrategy[Entry | None]
-
-
-@st.composite
-def _charge(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    line_id = f"L{len(acct.coverages) + 1}"
-    n = draw(st.integers(min_value=0, max_value=3), label="coverages")
-    acct.coverages[line_id] = n
-    minor = draw(st.integers(min_value=0, max_value=50_000), label="charge")
-    # A line with coverage is charged to the primary payer first, else to the patient.
-    return ChargePosted(
-        id=acct.next_id("c"),
-        account_id=acct.account_id,
-        line_id=line_id,
-        effective=acct.day,
-        amount=acct.money(minor),
-        bucket=Bucket.PRIMARY if n else Bucket.PATIENT,
-    )
-
-
-@st.composite
-def _receive(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    party = draw(st.sampled_from([HISTORY_PATIENT, *HISTORY_PAYERS.values()]))
-    return PaymentReceived(
-        id=acct.next_id("p"),
-        account_id=acct.account_id,
-        effective=acct.day,
-        amount=acct.money(draw(st.integers(min_value=1, max_value=30_000))),
-        source=Source(payment_id=f"PAY-{acct.counter + 1}"),
-        party=party,
-    )
-
-
-@st.composite
-def _apply(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    line_id, bucket = draw(st.sampled_from(acct.payable()))
-    party = _payer_of(bucket)
-    cap = min(acct.held[(line_id, bucket)], acct.credit(party))
-    return PaymentApplied(
-        id=acct.next_id("a"),
-        account_id=acct.account_id,
-        line_id=line_id,
-        effective=acct.day,
-        amount=acct.money(draw(st.integers(min_value=1, max_value=cap))),
-        party=party,
-        bucket=bucket,
-    )
-
-
-@st.composite
-def _adjust(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    insured = [s for s in acct.open_slots() if s[1].is_insurance]
-    line_id, bucket = draw(st.sampled_from(insured))
-    group = draw(st.sampled_from([GroupCode.CO, GroupCode.PI, GroupCode.PR, GroupCode.OA]))
-    position = _COVERAGE_BUCKETS.index(bucket)
-    following = [*_COVERAGE_BUCKETS[position + 1 : acct.coverages[line_id]], Bucket.PATIENT]
-    # PR always moves to the next responsible party; OA may move anywhere down the
-    # line, or be adjusted off like CO and PI.
-    to: Bucket | None = None
-    if group is GroupCode.PR or (group is GroupCode.OA and draw(st.booleans())):
-        to = following[0] if group is GroupCode.PR else draw(st.sampled_from(following))
-    return Adjustment(
-        id=acct.next_id("j"),
-        account_id=acct.account_id,
-        line_id=line_id,
-        effective=acct.day,
-        amount=acct.part_of_open(draw, (line_id, bucket)),
-        bucket=bucket,
-        group=group,
-        reason=draw(st.sampled_from(_CARCS)),
-        to_bucket=to,
-    )
-
-
-@st.composite
-def _transfer(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    line_id, bucket = draw(st.sampled_from(acct.open_slots()))
-    covered = _COVERAGE_BUCKETS[: acct.coverages[line_id]]
-    targets = [b for b in (*covered, Bucket.PATIENT) if b is not bucket]
-    if not targets:  # a self-pay line's patient bucket has nowhere to go
-        return None
-    return Transfer(
-        id=acct.next_id("t"),
-        account_id=acct.account_id,
-        line_id=line_id,
-        effective=acct.day,
-        amount=acct.part_of_open(draw, (line_id, bucket)),
-        from_bucket=bucket,
-        to_bucket=draw(st.sampled_from(targets)),
-    )
-
-
-@st.composite
-def _write_off(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    line_id, bucket = draw(st.sampled_from(acct.open_slots()))
-    return WriteOff(
-        id=acct.next_id("w"),
-        account_id=acct.account_id,
-        line_id=line_id,
-        effective=acct.day,
-        amount=acct.part_of_open(draw, (line_id, bucket)),
-        bucket=bucket,
-        reason=draw(write_off_reasons()),
-    )
-
-
-@st.composite
-def _refund(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    party = draw(st.sampled_from(acct.parties_with_credit()))
-    return Refund(
-        id=acct.next_id("f"),
-        account_id=acct.account_id,
-        effective=acct.day,
-        amount=acct.money(draw(st.integers(min_value=1, max_value=acct.credit(party)))),
-        party=party,
-    )
-
-
-@st.composite
-def _reverse(draw: st.DrawFn, acct: _Account) -> Entry | None:
-    target = draw(st.sampled_from(acct.undoable()))
-    return reverse(target, id=acct.next_id("r"), effective=acct.day, reason="correction")
-
-
-_STEPS: Final[dict[str, Callable[[_Account], _Step]]] = {
-    "charge": _charge,
-    "receive": _receive,
-    "apply": _apply,
-    "adjust": _adjust,
-    "transfer": _transfer,
-    "write_off": _write_off,
-    "refund": _refund,
-    "reverse": _reverse,
-}
-
-
 @st.composite
 def ledger_histories(
     draw: st.DrawFn,
@@ -504,6 +314,7 @@ def ledger_histories(
     start: datetime.date = datetime.date(2024, 1, 1),
     reversals: bool = True,
     refunds: bool = True,
+    payer_money: bool = False,
 ) -> tuple[Entry, ...]:
     """Whole valid histories of one account, in date order.
 
@@ -523,12 +334,16 @@ def ledger_histories(
         start: The date of the first entry.
         reversals: Whether to include reversals.
         refunds: Whether to include refunds.
+        payer_money: Whether to include the entries of money on no line
+            (held cash, credit moved to another account, provider-level
+            payments and withholdings, appeal holds).
 
     Returns:
         The entries, effective dates non-decreasing (often several per date).
 
     Examples:
         >>> from hypothesis import Phase, find, settings
+        >>> from billing_core.ledger import Reversal
         >>> quick = settings(derandomize=True, database=None, phases=[Phase.generate])
         >>> h = find(
         ...     ledger_histories(),
@@ -538,17 +353,25 @@ def ledger_histories(
         >>> type(h[0]).__name__, any(type(e).__name__ == "Reversal" for e in h)
         ('ChargePosted', True)
     """
-    acct = _Account(currency=currency, account_id=account_id, day=start)
-    first = draw(_charge(acct))
+    acct = Account(
+        currency=currency,
+        account_id=account_id,
+        day=start,
+        payers=HISTORY_PAYERS,
+        patient=HISTORY_PATIENT,
+    )
+    first = draw(first_charge(acct))
     assert first is not None  # a charge step always makes an entry
     acct.record(first)
     steps = draw(st.integers(min_value=0, max_value=max_steps), label="steps")
     for _ in range(steps):
         # Several entries often share a day (gap 0): as-of-date code must handle that.
         acct.day += datetime.timedelta(days=draw(st.sampled_from([0, 0, 1, 7, 30]), label="gap"))
-        options = acct.actions(max_lines=max_lines, refunds=refunds, reversals=reversals)
+        options = acct.actions(
+            max_lines=max_lines, refunds=refunds, reversals=reversals, payer_money=payer_money
+        )
         action = draw(st.sampled_from(options), label="action")
-        entry = draw(_STEPS[action](acct))
+        entry = draw(STEPS[action](acct))
         if entry is not None:
             acct.record(entry)
     return tuple(acct.history)
