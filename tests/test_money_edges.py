@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from billing_core.errors import CurrencyMismatchError
-from billing_core.money import Money, format_money, total
+from billing_core.errors import CurrencyMismatchError, UnknownCurrencyError
+from billing_core.money import Money, RoundingMode, format_money, total
 
 
 def test_total_names_the_requested_currency_or_all_the_currencies_found() -> None:
@@ -27,3 +27,34 @@ def test_total_names_the_requested_currency_or_all_the_currencies_found() -> Non
 def test_format_money_refuses_an_unknown_format_type() -> None:
     with pytest.raises(ValueError, match="format_type must be 'standard' or 'accounting'"):
         format_money(Money("1", "USD"), format_type="plain")  # type: ignore[arg-type]
+
+
+def test_a_float_is_refused_with_the_reason() -> None:
+    # The message says why (floats are inexact) and what to pass instead, for the
+    # constructor and for every exact-number argument.
+    with pytest.raises(TypeError, match="amount must not be a float .*pass a str or Decimal"):
+        Money(1.5, "USD")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="rate must not be a float .*cannot hold amounts exactly"):
+        Money("1", "USD").multiply(0.5, rounding=RoundingMode.HALF_UP)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="minor must not be a float"):
+        Money.from_minor(1.0, "USD")  # type: ignore[arg-type]
+
+
+def test_a_bool_is_not_a_rate() -> None:
+    # bool is an int subclass, but True is not the rate 1.
+    with pytest.raises(TypeError, match="rate must be an int, Decimal or Fraction, got a bool"):
+        Money("1.00", "USD").multiply(True, rounding=RoundingMode.HALF_UP)
+    with pytest.raises(TypeError, match="divisor must be an int, Decimal or Fraction, got a bool"):
+        Money("1.00", "USD").divide(True, rounding=RoundingMode.HALF_UP)
+
+
+def test_a_currency_hint_is_offered_for_short_codes_only() -> None:
+    # A code that is a known one once stripped and upper-cased gets a hint; a value of
+    # 16 characters or more is not cleaned up (its text is not worth echoing twice).
+    with pytest.raises(UnknownCurrencyError, match=r"\(did you mean 'USD'\?\)$"):
+        Money("1", " usd")
+    with pytest.raises(UnknownCurrencyError, match=r"\(did you mean 'USD'\?\)$"):
+        Money("1", " usd" + " " * 11)  # 15 characters
+    with pytest.raises(UnknownCurrencyError) as long:
+        Money("1", " usd" + " " * 12)  # 16 characters
+    assert "did you mean" not in str(long.value)
