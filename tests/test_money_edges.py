@@ -7,9 +7,11 @@ are written by hand.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from billing_core.errors import CurrencyMismatchError, UnknownCurrencyError
+from billing_core.errors import CurrencyMismatchError, InvalidAmountError, UnknownCurrencyError
 from billing_core.money import Money, RoundingMode, format_money, total
 
 
@@ -58,3 +60,21 @@ def test_a_currency_hint_is_offered_for_short_codes_only() -> None:
     with pytest.raises(UnknownCurrencyError) as long:
         Money("1", " usd" + " " * 12)  # 16 characters
     assert "did you mean" not in str(long.value)
+
+
+def test_a_number_may_have_exactly_max_number_chars_characters() -> None:
+    # "at most 64 characters": 64 zeros are zero, 65 are refused as too long.
+    assert Money("0" * 64, "USD") == Money.zero("USD")
+    assert Money("0." + "5" + "0" * 61, "USD") == Money("0.50", "USD")  # 64 characters
+    with pytest.raises(InvalidAmountError, match="too long: a number has at most 64 characters"):
+        Money("0" * 65, "USD")
+
+
+@pytest.mark.parametrize("value", ["NaN5", "-sNaN12", "-Infinity"])
+def test_a_decimal_that_is_not_finite_is_named_so(value: str) -> None:
+    # Even a NaN with a payload (its text is not the plain word "NaN") is reported as
+    # not finite, not as a badly written number.
+    with pytest.raises(InvalidAmountError, match="must be a finite number"):
+        Money(Decimal(value), "USD")
+    with pytest.raises(InvalidAmountError, match="rate must be a finite number"):
+        Money("1", "USD").multiply(Decimal(value), rounding=RoundingMode.HALF_UP)
