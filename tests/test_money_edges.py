@@ -78,3 +78,14 @@ def test_a_decimal_that_is_not_finite_is_named_so(value: str) -> None:
         Money(Decimal(value), "USD")
     with pytest.raises(InvalidAmountError, match="rate must be a finite number"):
         Money("1", "USD").multiply(Decimal(value), rounding=RoundingMode.HALF_UP)
+
+
+def test_money_is_immutable() -> None:
+    m = Money("1.00", "USD")
+    with pytest.raises(AttributeError, match="Money is immutable; cannot set 'minor'"):
+        m.minor = 5
+    with pytest.raises(AttributeError, match="Money is immutable; cannot set 'note'"):
+        m.note = "x"
+    with pytest.raises(AttributeError, match="Money is immutable; cannot delete 'currency'"):
+        del m.currency
+    assert (m.minor, m.currency) == (100, "USD")
