@@ -6,7 +6,12 @@ expected values are worked out by hand.
 
 from __future__ import annotations
 
-from billing_core.aging import validate_edges
+from datetime import date
+
+from billing_core.aging import AgingAnchor, age, open_lines, validate_edges
+from billing_core.codes import GroupCode
+from billing_core.ledger import Adjustment, Bucket, ChargePosted, Transfer
+from billing_core.money import Money
 
 
 def test_edges_that_are_not_ints_are_reported_alone() -> None:
@@ -18,3 +23,70 @@ def test_edges_that_are_not_ints_are_reported_alone() -> None:
     assert [str(f) for f in validate_edges((60, 30.5))] == [
         "buckets[1]: must be an int number of days, got 30.5 (float)"
     ]
+
+
+def usd(text: str) -> Money:
+    return Money(text, "USD")
+
+
+def test_the_service_date_falls_back_to_the_charge_not_to_earlier_entries() -> None:
+    # Without info, a line's service date is its charge's date: an adjustment dated
+    # before the charge (a back-dated correction) neither becomes the service date nor
+    # the last activity.
+    charge = ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=date(2025, 1, 5),
+        amount=usd("100"),
+        bucket=Bucket.PRIMARY,
+    )
+    backdated = Adjustment(
+        id="a1",
+        account_id="A1",
+        line_id="L1",
+        effective=date(2025, 1, 3),
+        amount=usd("10"),
+        bucket=Bucket.PRIMARY,
+        group=GroupCode.CO,
+        reason="45",
+    )
+    (row,) = open_lines([charge, backdated], date(2025, 3, 1))
+    assert (row.open, row.service_date, row.last_activity) == (
+        usd("90"),
+        date(2025, 1, 5),
+        date(2025, 1, 5),
+    )
+
+
+def test_money_leaving_a_bucket_does_not_make_it_responsible_again() -> None:
+    # 100.00 charged to primary on Jan 1; 30.00 moved to the patient on Feb 1. Primary
+    # has owed its 70.00 since Jan 1 (money only left it on Feb 1); the patient owes
+    # 30.00 since Feb 1.
+    charge = ChargePosted(
+        id="c1",
+        account_id="A1",
+        line_id="L1",
+        effective=date(2025, 1, 1),
+        amount=usd("100"),
+        bucket=Bucket.PRIMARY,
+    )
+    move = Transfer(
+        id="t1",
+        account_id="A1",
+        line_id="L1",
+        effective=date(2025, 2, 1),
+        amount=usd("30"),
+        from_bucket=Bucket.PRIMARY,
+        to_bucket=Bucket.PATIENT,
+    )
+    rows = open_lines([charge, move], date(2025, 3, 1))
+    assert [(r.bucket, r.open, r.responsible_since) for r in rows] == [
+        (Bucket.PRIMARY, usd("70"), date(2025, 1, 1)),
+        (Bucket.PATIENT, usd("30"), date(2025, 2, 1)),
+    ]
+    # Re-aged as of Mar 1: primary's 70.00 is 59 days old (31-60), the patient's 30.00
+    # is 28 days old (0-30).
+    report = age([charge, move], date(2025, 3, 1), AgingAnchor.RESPONSIBILITY)
+    assert report.party("primary").band("31-60") == usd("70")
+    assert report.party("patient").band("0-30") == usd("30")

@@ -89,3 +89,12 @@ def test_money_is_immutable() -> None:
     with pytest.raises(AttributeError, match="Money is immutable; cannot delete 'currency'"):
         del m.currency
     assert (m.minor, m.currency) == (100, "USD")
+
+
+def test_equal_amounts_are_neither_less_nor_greater() -> None:
+    a, b = Money("2.50", "USD"), Money("2.50", "USD")
+    assert not a < b and not a > b
+    assert a <= b and a >= b
+    smaller = Money("2.49", "USD")
+    assert smaller < a and not a < smaller
+    assert a > smaller and not smaller > a
