@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from billing_core.aging import AgingAnchor, age, open_lines, validate_edges
+from billing_core.aging import AgingAnchor, age, open_lines, unapplied_credits, validate_edges
 from billing_core.codes import GroupCode
-from billing_core.ledger import Adjustment, Bucket, ChargePosted, Transfer
+from billing_core.ledger import (
+    Adjustment,
+    Bucket,
+    ChargePosted,
+    Party,
+    PaymentReceived,
+    Transfer,
+)
 from billing_core.money import Money
 
 
@@ -90,3 +97,17 @@ def test_money_leaving_a_bucket_does_not_make_it_responsible_again() -> None:
     report = age([charge, move], date(2025, 3, 1), AgingAnchor.RESPONSIBILITY)
     assert report.party("primary").band("31-60") == usd("70")
     assert report.party("patient").band("0-30") == usd("30")
+
+
+def test_one_cent_of_unapplied_money_is_a_credit() -> None:
+    # "The credits with a positive available amount": 0.01 is positive.
+    cent = PaymentReceived(
+        id="p1",
+        account_id="A1",
+        effective=date(2025, 1, 3),
+        amount=usd("0.01"),
+        party=Party.patient("P1"),
+    )
+    (credit,) = unapplied_credits([cent], date(2025, 1, 3))
+    assert (credit.party, credit.amount, credit.line_id) == ("patient", usd("0.01"), None)
+    assert age([cent], date(2025, 1, 3)).credits == (credit,)
