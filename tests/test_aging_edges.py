@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from billing_core.aging import AgingAnchor, age, open_lines, unapplied_credits, validate_edges
+from billing_core.aging import (
+    AgingAnchor,
+    CreditLine,
+    OpenLine,
+    age,
+    open_lines,
+    unapplied_credits,
+    validate_edges,
+)
 from billing_core.codes import GroupCode
 from billing_core.ledger import (
     Adjustment,
@@ -111,3 +119,26 @@ def test_one_cent_of_unapplied_money_is_a_credit() -> None:
     (credit,) = unapplied_credits([cent], date(2025, 1, 3))
     assert (credit.party, credit.amount, credit.line_id) == ("patient", usd("0.01"), None)
     assert age([cent], date(2025, 1, 3)).credits == (credit,)
+
+
+def test_credits_are_listed_by_account_party_and_line() -> None:
+    # Negative open lines L2 (-2.00) and L1 (-1.00) and 3.00 unapplied, all the
+    # patient's on A1: the unapplied money (no line) first, then L1, then L2.
+    rows = [
+        OpenLine(
+            account_id="A1",
+            line_id=line_id,
+            bucket=Bucket.PATIENT,
+            open=usd(amount),
+            service_date=date(2025, 1, 2),
+        )
+        for line_id, amount in [("L2", "-2"), ("L1", "-1"), ("L3", "5")]
+    ]
+    unapplied = CreditLine(account_id="A1", party="patient", amount=usd("3"))
+    report = age(rows, date(2025, 2, 1), credits=[unapplied])
+    assert [(c.line_id, c.amount) for c in report.credits] == [
+        (None, usd("3")),
+        ("L1", usd("1")),
+        ("L2", usd("2")),
+    ]
+    assert report.total.total == usd("5")
