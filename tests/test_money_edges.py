@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError, UnknownCurrencyError
-from billing_core.money import Money, RoundingMode, format_money, total
+from billing_core.money import Money, RoundingMode, format_money, price_line, total
 
 
 def test_total_names_the_requested_currency_or_all_the_currencies_found() -> None:
@@ -98,3 +98,14 @@ def test_equal_amounts_are_neither_less_nor_greater() -> None:
     smaller = Money("2.49", "USD")
     assert smaller < a and not a < smaller
     assert a > smaller and not smaller > a
+
+
+def test_a_rate_of_another_type_is_named_in_the_error() -> None:
+    with pytest.raises(
+        TypeError, match=r"rate must be an int, Decimal or Fraction, got '0.5' \(str\)"
+    ):
+        Money("1", "USD").multiply("0.5", rounding=RoundingMode.HALF_UP)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"units must be an int, Decimal or Fraction, got '2' \(str\)"
+    ):
+        price_line("2", 1, "USD")  # type: ignore[arg-type]
