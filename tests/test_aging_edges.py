@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
+
 from billing_core.aging import (
     AgingAnchor,
     CreditLine,
@@ -142,3 +144,67 @@ def test_credits_are_listed_by_account_party_and_line() -> None:
         ("L2", usd("2")),
     ]
     assert report.total.total == usd("5")
+
+
+def owed(account_id: str, amount: str, bucket: Bucket = Bucket.PATIENT) -> OpenLine:
+    return OpenLine(
+        account_id=account_id,
+        line_id="L1",
+        bucket=bucket,
+        open=usd(amount),
+        service_date=date(2025, 1, 2),
+    )
+
+
+def test_the_text_view_pads_the_party_column_to_eight_characters_at_least() -> None:
+    # Re-aged (no anchor note); 30.00 owed since Jan 2 is 150 days old on Jun 1.
+    # "patient" has 7 characters: the party column is 8 wide, each other column as wide
+    # as its widest cell, two spaces apart, right-aligned.
+    report = age([owed("A1", "30")], date(2025, 6, 1), AgingAnchor.RESPONSIBILITY)
+    assert str(report).splitlines() == [
+        "A/R aging as of 2025-06-01 (USD), days since responsibility date (re-aged)",
+        "party     0-30  31-60  61-90  91-120  over 120  total",
+        "patient   0.00   0.00   0.00    0.00     30.00  30.00",
+        "total     0.00   0.00   0.00    0.00     30.00  30.00",
+    ]
+
+
+def test_the_text_view_widens_the_party_column_for_a_long_party() -> None:
+    # "secondary" has 9 characters; 1,234.56 widens the "0-30" column to 8.
+    lines = [
+        owed("A1", "1234.56", Bucket.SECONDARY),
+        attrs.evolve(owed("A1", "5"), service_date=date(2024, 1, 1)),
+    ]
+    report = age(lines, date(2025, 1, 10), AgingAnchor.RESPONSIBILITY)
+    assert str(report).splitlines()[1:] == [
+        "party         0-30  31-60  61-90  91-120  over 120    total",
+        "secondary  1234.56   0.00   0.00    0.00      0.00  1234.56",
+        "patient       0.00   0.00   0.00    0.00      5.00     5.00",
+        "total      1234.56   0.00   0.00    0.00      5.00  1239.56",
+    ]
+
+
+def _account_table(html: str) -> bool:
+    return '<th style="text-align:left">account</th>' in html
+
+
+def test_the_html_view_right_aligns_every_band() -> None:
+    html = age([owed("A1", "30")], date(2025, 1, 10)).to_html()
+    assert '<th style="text-align:right">0-30</th>' in html
+    assert '<td style="text-align:right">$30.00</td>' in html
+    assert '<td style="text-align:left">patient</td>' in html
+
+
+def test_the_html_view_lists_accounts_that_owe_even_one_cent() -> None:
+    # An account owing 0.01 gets the per-account table; one owing nothing does not.
+    assert _account_table(age([owed("A1", "0.01")], date(2025, 1, 10)).to_html())
+    assert not _account_table(age([owed("A1", "0")], date(2025, 1, 10)).to_html())
+
+
+def test_the_html_view_has_an_account_table_for_up_to_twenty_accounts() -> None:
+    twenty = [owed(f"A{i:02}", "1") for i in range(20)]
+    html = age(twenty, date(2025, 1, 10)).to_html()
+    assert _account_table(html) and "More than 20 accounts" not in html
+    html = age([*twenty, owed("A20", "1")], date(2025, 1, 10)).to_html()
+    assert not _account_table(html)
+    assert "More than 20 accounts; see <code>to_records('account')</code>." in html
