@@ -208,3 +208,12 @@ def test_the_html_view_has_an_account_table_for_up_to_twenty_accounts() -> None:
     html = age([*twenty, owed("A20", "1")], date(2025, 1, 10)).to_html()
     assert not _account_table(html)
     assert "More than 20 accounts; see <code>to_records('account')</code>." in html
+
+
+def test_an_account_owing_one_cent_has_its_row() -> None:
+    report = age([owed("A1", "0.01"), owed("A2", "3")], date(2025, 1, 10))
+    assert [(r.account_id, r.total, r.lines) for r in report.accounts] == [
+        ("A1", usd("0.01"), 1),
+        ("A2", usd("3"), 1),
+    ]
+    assert report.account("A1").band("0-30") == usd("0.01")
