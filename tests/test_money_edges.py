@@ -7,6 +7,7 @@ are written by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -109,3 +110,26 @@ def test_a_rate_of_another_type_is_named_in_the_error() -> None:
         TypeError, match=r"units must be an int, Decimal or Fraction, got '2' \(str\)"
     ):
         price_line("2", 1, "USD")  # type: ignore[arg-type]
+
+
+def test_amounts_are_equal_only_in_the_same_currency_and_figures() -> None:
+    assert Money("1.00", "USD") != Money("1.00", "EUR")
+    assert not Money("1.00", "USD") == Money("1.00", "EUR")  # noqa: SIM201
+    assert Money("1.00", "USD") != Money("2.00", "USD")
+    assert Money("1.00", "USD") == Money("1.0", "USD")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: Money(10**16, "USD"), id="int amount"),
+        pytest.param(lambda: Money.from_minor(10**18 - 1, "USD") + Money("0.01", "USD"), id="add"),
+        pytest.param(lambda: Money.from_minor(10**18 - 1, "USD") - Money("-0.01", "USD"), id="sub"),
+        pytest.param(lambda: Money.from_minor(5 * 10**17, "USD") * 2, id="mul"),
+        pytest.param(lambda: -Money.from_minor(10**18 - 1, "USD") - Money("0.01", "USD"), id="neg"),
+    ],
+)
+def test_one_minor_unit_past_the_bound_is_refused(make: Callable[[], Money]) -> None:
+    # MAX_MINOR is 10**18 - 1; each of these lands on exactly +-10**18 minor units.
+    with pytest.raises(InvalidAmountError, match="amount out of range for USD"):
+        make()
