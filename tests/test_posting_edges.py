@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from billing_core.codes import GroupCode
 from billing_core.errors import StalePlanError
+from billing_core.ledger import Adjustment, Bucket
 from billing_core.posting import apply_posting, plan_posting
-from posting_kit import charges, claim, clp, item, remit, svc
+from posting_kit import DAY, cas, charges, claim, clp, item, remit, svc, usd
 
 
 def test_a_line_gone_from_the_history_is_stale_with_nothing_open() -> None:
@@ -22,3 +24,27 @@ def test_a_line_gone_from_the_history_is_stale_with_nothing_open() -> None:
     assert not plan.refused
     with pytest.raises(StalePlanError, match="planned on 100.00 USD, now 0.00 USD"):
         apply_posting(plan, [])
+
+
+def test_an_amount_held_for_appeal_counts_against_what_is_open() -> None:
+    # L1 was charged 100.00, then 40.00 adjusted off: 60.00 open. The payer pays 30.00
+    # and denies 70.00 (CO-50, held for appeal by the default policy): 30.00 taken and
+    # 70.00 held is 100.00, more than the 60.00 open, so the line is refused.
+    c = claim("C1", [item("L1", "100")])
+    earlier = Adjustment(
+        id="x",
+        account_id="A1",
+        line_id="L1",
+        effective=DAY,
+        amount=usd("40"),
+        bucket=Bucket.PRIMARY,
+        group=GroupCode.CO,
+        reason="45",
+    )
+    r = remit("30", [clp("C1", "100", "30", svc("L1", "100", "30", *cas("CO", ("50", "70"))))])
+    plan = plan_posting(r, [c], [*charges(c), earlier])
+    assert [f.rule for f in plan.errors] == ["posting.overdrawn"]
+    assert (
+        "would take 100.00 USD out of the primary bucket of line L1, which has 60.00 USD open"
+        in (plan.errors[0].message)
+    )
