@@ -27,9 +27,9 @@ def test_a_line_gone_from_the_history_is_stale_with_nothing_open() -> None:
 
 
 def test_an_amount_held_for_appeal_counts_against_what_is_open() -> None:
-    # L1 was charged 100.00, then 40.00 adjusted off: 60.00 open. The payer pays 30.00
-    # and denies 70.00 (CO-50, held for appeal by the default policy): 30.00 taken and
-    # 70.00 held is 100.00, more than the 60.00 open, so the line is refused.
+    # L1 was charged 100.00, then 40.00 adjusted off: 60.00 open. The payer denies the
+    # whole 100.00 (CO-50, held for appeal by the default policy): holding 100.00 is more
+    # than the 60.00 open, so the line is refused.
     c = claim("C1", [item("L1", "100")])
     earlier = Adjustment(
         id="x",
@@ -41,10 +41,16 @@ def test_an_amount_held_for_appeal_counts_against_what_is_open() -> None:
         group=GroupCode.CO,
         reason="45",
     )
-    r = remit("30", [clp("C1", "100", "30", svc("L1", "100", "30", *cas("CO", ("50", "70"))))])
-    plan = plan_posting(r, [c], [*charges(c), earlier])
+    denied = clp(
+        "C1",
+        "100",
+        "0",
+        svc("L1", "100", "0", *cas("CO", ("50", "100"))),
+        status="4",
+        payer_claim_control_number="P-1",
+    )
+    plan = plan_posting(remit("0", [denied]), [c], [*charges(c), earlier])
     assert [f.rule for f in plan.errors] == ["posting.overdrawn"]
-    assert (
+    assert plan.errors[0].message == (
         "would take 100.00 USD out of the primary bucket of line L1, which has 60.00 USD open"
-        in (plan.errors[0].message)
     )
