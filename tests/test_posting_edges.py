@@ -11,7 +11,7 @@ import pytest
 from billing_core.codes import GroupCode
 from billing_core.errors import StalePlanError
 from billing_core.ledger import Adjustment, Bucket
-from billing_core.posting import apply_posting, plan_posting
+from billing_core.posting import apply_posting, idempotency_key, plan_posting
 from posting_kit import DAY, cas, charges, claim, clp, item, remit, svc, usd
 
 
@@ -54,3 +54,13 @@ def test_an_amount_held_for_appeal_counts_against_what_is_open() -> None:
     assert plan.errors[0].message == (
         "would take 100.00 USD out of the primary bucket of line L1, which has 60.00 USD open"
     )
+
+
+def test_entry_ids_are_the_key_prefix_and_a_number_from_one() -> None:
+    # Stored ids must not change between releases: the cash entry is named for its
+    # account and payer, the others are numbered 1, 2, ... in planning order.
+    c = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    prefix = idempotency_key(r)[:16]
+    plan = plan_posting(r, [c], charges(c))
+    assert [e.id for e in plan.entries] == [f"{prefix}.received.A1.acme", f"{prefix}.1"]
