@@ -1,26 +1,46 @@
-"""Tiny timing harness shared by the benchmarks: best-of-N wall time, same-run floors."""
+"""Timing harness shared by the benchmarks: interleaved contenders, GC on, same-run floors.
+
+Every contender of a comparison is timed in the same rounds, one after the
+other, in an order that alternates from round to round (so neither side always
+runs on a warm or a cold cache), with the garbage collector on as a user has
+it; the best round of each counts. Rows that carry a target print ``PASS`` or
+``FAIL``; ``run.py`` counts them.
+"""
 
 from __future__ import annotations
 
 import gc
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+_TARGET = re.compile(r"(?:<=|within)\s*([0-9.]+)\s*x")
+
+
+def compare(contenders: Mapping[str, Callable[[], Any]], *, rounds: int = 5) -> dict[str, float]:
+    """Best wall time in seconds of each contender over ``rounds`` interleaved rounds, GC on.
+
+    A contender's result is dropped after its clock stops, so freeing it is not timed
+    (but the collections its garbage causes while it runs are).
+    """
+    best = dict.fromkeys(contenders, float("inf"))
+    names = list(contenders)
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else names[::-1]:
+            fn = contenders[name]
+            gc.collect()
+            start = time.perf_counter()
+            result = fn()
+            elapsed = time.perf_counter() - start
+            del result
+            best[name] = min(best[name], elapsed)
+    return best
 
 
 def best_time(fn: Callable[[], Any], *, repeat: int = 5) -> float:
-    """Best wall time of ``repeat`` calls, in seconds, with the collector paused."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return best
+    """Best wall time of ``repeat`` calls, in seconds, GC on (one contender alone)."""
+    return compare({"only": fn}, rounds=repeat)["only"]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -31,17 +51,37 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def verdict(ratio: float, target: str) -> str:
+    """``PASS``/``FAIL`` for a ratio against a ``"<= 2x"`` target, blank without one."""
+    match = _TARGET.search(target)
+    if match is None:
+        return ""
+    return "PASS" if ratio <= float(match.group(1)) else "FAIL"
+
+
 def report(name: str, seconds: float, n: int, floor: float | None, target: str = "") -> str:
-    """One table row: time per element, and the ratio against the floor."""
+    """One table row: time per element, the ratio against the floor, the target and verdict."""
     per = seconds / n * 1e9
     ratio = f"{seconds / floor:6.2f}x" if floor else "     -"
-    row = f"| {name:<52} | {per:10.1f} ns | {ratio} | {target:<14} |"
-    print(row)
+    mark = verdict(seconds / floor, target) if floor else ""
+    row = f"| {name:<58} | {per:10.1f} ns | {ratio} | {target:<10} | {mark:<4} |"
+    print(row, flush=True)
     return row
 
 
-def header(title: str) -> None:
-    """Print a table header."""
+def measure_row(name: str, value: float, unit: str, base: float, target: str) -> str:
+    """A row for a measured quantity (bytes, milliseconds) with its ratio to a base."""
+    ratio = value / base
+    row = (
+        f"| {name:<58} | {value:10.1f} {unit:<2} | {ratio:6.2f}x | {target:<10} |"
+        f" {verdict(ratio, target):<4} |"
+    )
+    print(row, flush=True)
+    return row
+
+
+def header(title: str, measure: str = "per element") -> None:
+    """Print a table header (``measure`` names the second column)."""
     print(f"\n### {title}\n")
-    print(f"| {'operation':<52} | {'per element':>13} | {'ratio':>7} | {'target':<14} |")
-    print(f"|{'-' * 54}|{'-' * 15}|{'-' * 9}|{'-' * 16}|")
+    print(f"| {'operation':<58} | {measure:>13} | {'ratio':>7} | {'target':<10} | {'':<4} |")
+    print(f"|{'-' * 60}|{'-' * 15}|{'-' * 9}|{'-' * 12}|{'-' * 6}|", flush=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 import random
 import sys
 import tracemalloc
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from _harness import best_time, header, report
+from _harness import compare, header, report
 
-from billing_core import Money, RoundingMode, total
+from billing_core import Money, RoundingMode, allocate, total
+from billing_core.money import allocate_minor
 
 
 class _Plain:
@@ -25,38 +28,129 @@ class _Plain:
         self.currency = currency
 
 
+def _peers() -> dict[str, Any]:
+    """The peer libraries installed (the ``bench`` extra installs both)."""
+    found: dict[str, Any] = {}
+    try:
+        import moneyed
+
+        found["py-moneyed"] = moneyed
+    except ImportError:
+        print("| py-moneyed not installed |")
+    try:
+        import prices
+
+        found["prices"] = prices
+    except ImportError:
+        print("| prices not installed |")
+    return found
+
+
+def plain_largest_remainder(units: int, weights: list[int]) -> list[int]:
+    """The floor for allocate: largest remainder over ints, ties by position."""
+    total = sum(weights)
+    parts = []
+    rests = []
+    for w in weights:
+        q, r = divmod(units * w, total)
+        parts.append(q)
+        rests.append(r)
+    left = units - sum(parts)
+    for i in sorted(range(len(weights)), key=rests.__getitem__, reverse=True)[:left]:
+        parts[i] += 1
+    return parts
+
+
 def construction(k: int) -> None:
-    """Building amounts from text, Decimal, int and minor units; exact arithmetic."""
-    header(f"Money construction and arithmetic ({k:,} operations)")
+    """Creation from text and Decimal, multiply with rounding, allocate: peers and floors."""
+    header(f"Money construction and arithmetic against peers ({k:,} operations; GC on)")
     texts = [f"{i % 100_000}.{i % 100:02d}" for i in range(k)]
     decimals = [Decimal(t) for t in texts]
-    ints = list(range(k))
+    peers = _peers()
 
-    t_plain = best_time(lambda: [_Plain(i, "USD") for i in ints])
-    t_dec_parse = best_time(lambda: [Decimal(t) for t in texts])
-    report("floor: plain slotted object, 2 fields", t_plain, k, None)
-    report("floor: Decimal(text)", t_dec_parse, k, None)
-    t = best_time(lambda: [Money.from_minor(i, "USD") for i in ints])
-    report("Money.from_minor(int, 'USD') vs plain object", t, k, t_plain)
-    t = best_time(lambda: [Money(i, "USD") for i in ints])
-    report("Money(int, 'USD') vs plain object", t, k, t_plain)
-    t = best_time(lambda: [Money(t, "USD") for t in texts])
-    report("Money(str, 'USD') vs Decimal(text)", t, k, t_dec_parse)
-    t = best_time(lambda: [Money(d, "USD") for d in decimals])
-    report("Money(Decimal, 'USD') vs Decimal(text)", t, k, t_dec_parse)
+    def row(
+        name: str,
+        ours: Callable[[], object],
+        floor: Callable[[], object] | None,
+        peer: Callable[[Any], Callable[[], object]] | None,
+        floor_name: str = "",
+    ) -> None:
+        contenders: dict[str, Callable[[], object]] = {"ours": ours}
+        if floor is not None:
+            contenders["floor"] = floor
+        for peer_name, module in peers.items():
+            if peer is not None:
+                contenders[peer_name] = peer(module)
+        t = compare(contenders, rounds=5)
+        if floor is not None:
+            report(f"floor: {floor_name}", t["floor"], k, None)
+        for peer_name in peers:
+            if peer is not None:
+                report(f"  {peer_name}: {name}", t[peer_name], k, None)
+                report(f"{name} vs {peer_name}", t["ours"], k, t[peer_name], "<= 1x")
+        if floor is not None:
+            report(f"{name} vs floor", t["ours"], k, t["floor"])
 
-    a = Money("12.50", "USD")
-    rate = Decimal("0.2")
+    row(
+        "Money(str, 'USD')",
+        lambda: [Money(t, "USD") for t in texts],
+        lambda: [_Plain(int(t.replace(".", "")), "USD") for t in texts],
+        lambda mod: lambda: [mod.Money(t, "USD") for t in texts],
+        "slotted object from the digits",
+    )  # fmt: skip
+    row(
+        "Money(Decimal, 'USD')",
+        lambda: [Money(d, "USD") for d in decimals],
+        None,
+        lambda mod: lambda: [mod.Money(d, "USD") for d in decimals],
+    )  # fmt: skip
+
+    rate = Decimal("0.8735")
     cent = Decimal("0.01")
-    d = Decimal("12.50")
-    t_quantize = best_time(lambda: [(d * rate).quantize(cent) for _ in ints])
-    report("floor: (Decimal * rate).quantize(cent)", t_quantize, k, None)
-    t = best_time(lambda: [a.multiply(rate, rounding=RoundingMode.HALF_UP) for _ in ints])
-    report("Money.multiply(Decimal, rounding=...) vs floor", t, k, t_quantize)
-    t = best_time(lambda: [a * 3 for _ in ints])
-    report("Money * int", t, k, None)
-    t = best_time(lambda: [-a for _ in ints])
-    report("-Money", t, k, None)
+    amounts = [Money(d, "USD") for d in decimals]
+    half_up = RoundingMode.HALF_UP
+    moneyed_amounts = prices_amounts = None
+    if "py-moneyed" in peers:
+        moneyed_amounts = [peers["py-moneyed"].Money(d, "USD") for d in decimals]
+    if "prices" in peers:
+        prices_amounts = [peers["prices"].Money(d, "USD") for d in decimals]
+
+    def peer_multiply(mod: Any) -> Callable[[], object]:
+        if mod is peers.get("py-moneyed"):
+            return lambda: [
+                mod.Money((m * rate).amount.quantize(cent, ROUND_HALF_UP), "USD")
+                for m in moneyed_amounts  # type: ignore[union-attr]
+            ]
+        return lambda: [
+            (m * rate).quantize(rounding=ROUND_HALF_UP)
+            for m in prices_amounts  # type: ignore[union-attr]
+        ]
+
+    minors = [m.minor for m in amounts]
+    row(
+        "multiply by 0.8735, half-up",
+        lambda: [m.multiply(rate, rounding=half_up) for m in amounts],
+        lambda: [_Plain((v * 8735 + 5000) // 10000, "USD") for v in minors],
+        peer_multiply,
+        "int multiply, round half-up, slotted object",
+    )  # fmt: skip
+
+    weights = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]
+    total = Money("1234.57", "USD")
+    n_alloc = max(1, k // 10)
+    t = compare(
+        {
+            "floor": lambda: [plain_largest_remainder(123457, weights) for _ in range(n_alloc)],
+            "ours": lambda: [allocate(total, weights) for _ in range(n_alloc)],
+            "minor": lambda: [allocate_minor(123457, weights) for _ in range(n_alloc)],
+        },
+        rounds=5,
+    )
+    report("floor: plain largest remainder over ints, 10 parts", t["floor"], n_alloc, None)
+    report(
+        "allocate_minor(int, 10 int ratios) (int parts)", t["minor"], n_alloc, t["floor"], "<= 2x"
+    )
+    report("allocate(Money, 10 int ratios) (Money parts)", t["ours"], n_alloc, t["floor"], "<= 2x")
 
 
 def main(quick: bool = False) -> None:
@@ -76,53 +170,33 @@ def main(quick: bool = False) -> None:
             s += m.minor
         return s
 
-    t_floor = best_time(floor_listcomp)
-    t_loop = best_time(floor_loop)
-    t_total = best_time(lambda: total(moneys, "USD"))
-    t_dec = best_time(lambda: sum(decimals, Decimal(0)))
-    report("floor: sum([m.minor for m in ms])", t_floor, n, None)
-    report("floor: hand-written for loop over m.minor", t_loop, n, None)
-    report("total(ms, 'USD') vs list-comprehension floor", t_total, n, t_floor, "<= 1.5x")
-    report("total(ms, 'USD') vs for-loop floor", t_total, n, t_loop, "<= 1.5x")
-    report("sum() of the same amounts as Decimal", t_dec, n, t_floor)
+    t = compare(
+        {
+            "listcomp": floor_listcomp,
+            "loop": floor_loop,
+            "total": lambda: total(moneys, "USD"),
+            "decimal": lambda: sum(decimals, Decimal(0)),
+        }
+    )
+    report("floor: sum([m.minor for m in ms])", t["listcomp"], n, None)
+    report("floor: hand-written for loop over m.minor", t["loop"], n, None)
+    report("total(ms, 'USD') vs list-comprehension floor", t["total"], n, t["listcomp"], "<= 1.5x")
+    report("total(ms, 'USD') vs for-loop floor", t["total"], n, t["loop"], "<= 1.5x")
+    report("sum() of the same amounts as Decimal", t["decimal"], n, t["listcomp"])
 
     k = 200_000
     a, b = Money("12.50", "USD"), Money("3.25", "USD")
-
-    def add_ours() -> None:
-        for _ in range(k):
-            a + b
-
-    t_ours = best_time(add_ours)
-    report("Money + Money (billing_core)", t_ours, k, None)
-    try:
-        import moneyed
-
-        ma, mb = moneyed.Money("12.50", "USD"), moneyed.Money("3.25", "USD")
-
-        def add_moneyed() -> None:
-            for _ in range(k):
-                ma + mb
-
-        t_moneyed = best_time(add_moneyed)
-        report("Money + Money (py-moneyed)", t_moneyed, k, None)
-        report("  billing_core / py-moneyed", t_ours, k, t_moneyed, "<= 0.67x")
-    except ImportError:
-        print("| py-moneyed not installed |")
-    try:
-        import prices
-
-        pa, pb = prices.Money("12.50", "USD"), prices.Money("3.25", "USD")
-
-        def add_prices() -> None:
-            for _ in range(k):
-                pa + pb
-
-        t_prices = best_time(add_prices)
-        report("Money + Money (prices)", t_prices, k, None)
-        report("  billing_core / prices", t_ours, k, t_prices, "<= 1.0x")
-    except ImportError:
-        print("| prices not installed |")
+    contenders: dict[str, Callable[[], object]] = {"ours": lambda: [a + b for _ in range(k)]}
+    peers = _peers()
+    for name, module in peers.items():
+        pa, pb = module.Money("12.50", "USD"), module.Money("3.25", "USD")
+        contenders[name] = lambda pa=pa, pb=pb: [pa + pb for _ in range(k)]
+    t = compare(contenders)
+    report("Money + Money (billing_core)", t["ours"], k, None)
+    targets = {"py-moneyed": "<= 0.67x", "prices": "<= 1.0x"}
+    for name in peers:
+        report(f"Money + Money ({name})", t[name], k, None)
+        report(f"  billing_core / {name}", t["ours"], k, t[name], targets[name])
 
     construction(100_000 if quick else 300_000)
 

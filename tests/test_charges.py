@@ -137,9 +137,10 @@ def test_bad_drug_quantities_report_the_drug_rule(quantity):
 
 
 def test_service_date_must_be_a_date_not_a_datetime():
-    with pytest.raises(TypeError, match=r"line 'L1'\.service_date .* got a datetime$"):
+    hidden = r"\(value not shown: protected health information\)$"
+    with pytest.raises(TypeError, match=r"line 'L1'\.service_date .* got a datetime " + hidden):
         line(service_date=datetime.datetime(2024, 3, 4, 10, 0))
-    with pytest.raises(TypeError, match=r"line 'L1'\.service_through .* got a str$"):
+    with pytest.raises(TypeError, match=r"line 'L1'\.service_through .* got a str " + hidden):
         line(service_through="2024-03-05")
 
 

@@ -513,6 +513,7 @@ def test_claim_rules_are_named_for_what_they_require():
     assert names == [
         "total_charge_matches_lines",
         "diagnoses_within_limits",
+        "diagnosis_code_set_matches_dates",
         "pointers_point_to_diagnoses",
         "modifiers_well_formed",
         "care_team_npis_valid",
@@ -603,3 +604,100 @@ def test_a_bad_acknowledgement_is_refused_naming_the_field(
 def test_an_acknowledgement_round_trips_through_json() -> None:
     ack = _ack(action="WQ", payer_claim_number="PCN-1", entity="85", message="ok")
     assert from_json(to_json(ack)) == ack
+
+
+class TestDiagnosisCodeSet:
+    """ICD-9-CM for services before 2015-10-01, ICD-10-CM from it (HIPAA code set rule)."""
+
+    BEFORE, FIRST = datetime.date(2015, 9, 30), datetime.date(2015, 10, 1)
+    ICD9 = ("ICD-9-CM:250.00", "ICD-9-CM:401.9")
+
+    def code_set(self, c):
+        return [f for f in validate_claim(c) if f.rule.startswith("claim.diagnoses.code_set")]
+
+    def test_each_code_set_on_its_side_of_the_date_passes(self):
+        assert (
+            self.code_set(claim(lines=[line(service_date=self.BEFORE)], diagnoses=self.ICD9)) == []
+        )
+        assert self.code_set(claim(lines=[line(service_date=self.FIRST)])) == []
+
+    def test_icd9_on_or_after_the_date_is_an_error(self):
+        c = claim(lines=[line(service_date=self.FIRST)], diagnoses=["ICD-9-CM:250.00", "I10"])
+        (finding,) = self.code_set(c)
+        assert finding.severity is Severity.ERROR
+        assert (finding.location, finding.rule) == (
+            "claim 'CLM1'.diagnoses[1]",
+            "claim.diagnoses.code_set",
+        )
+        assert finding.message == (
+            "250.00 is an ICD-9-CM code, but services on or after 2015-10-01 (here 2015-10-01)"
+            " are coded in ICD-10-CM"
+        )
+        with pytest.raises(ValidationError, match=r"250\.00 is an ICD-9-CM code"):
+            check_claim(c)
+
+    def test_icd10_before_the_date_is_an_error(self):
+        c = claim(lines=[line(service_date=self.BEFORE)], diagnoses=["E11.9", "ICD-9-CM:401.9"])
+        assert where(self.code_set(c)) == [
+            ("claim 'CLM1'.diagnoses[1]", "claim.diagnoses.code_set")
+        ]
+
+    def test_services_across_the_date_must_be_split(self):
+        lines = [line(service_date=self.BEFORE), line("L2", service_date=self.FIRST)]
+        (finding,) = self.code_set(claim(lines=lines))
+        assert finding.rule == "claim.diagnoses.code_set_split"
+        assert "from 2015-09-30 to 2015-10-01" in finding.message
+
+    def test_an_inpatient_stay_is_coded_by_its_discharge_date(self):
+        # admitted 2015-09-28, discharged 2015-10-02: the whole stay is coded in ICD-10-CM
+        from billing_core.claims import InstitutionalClaim
+
+        admitted, discharged = datetime.date(2015, 9, 28), datetime.date(2015, 10, 2)
+        stay = {
+            "lines": [line(service_date=admitted, service_through=discharged)],
+            "statement_from": admitted,
+            "statement_through": discharged,
+        }
+        inpatient = InstitutionalClaim(facility_type="11", admitting_diagnosis="R50.9")
+        assert self.code_set(claim(institutional=inpatient, **stay)) == []
+        old = claim(institutional=inpatient, diagnoses=self.ICD9, **stay)
+        assert [f.location for f in self.code_set(old)] == [
+            "claim 'CLM1'.diagnoses[1]",
+            "claim 'CLM1'.diagnoses[2]",
+        ]
+        # an outpatient claim (13x) of the same dates spans the date: split it
+        outpatient = InstitutionalClaim(facility_type="13")
+        (split,) = self.code_set(claim(institutional=outpatient, **stay))
+        assert split.rule == "claim.diagnoses.code_set_split"
+
+    def test_the_admitting_diagnosis_is_checked_too(self):
+        from billing_core.claims import InstitutionalClaim
+
+        day = self.BEFORE
+        inpatient = InstitutionalClaim(facility_type="11", admitting_diagnosis="R50.9")
+        c = claim(
+            institutional=inpatient,
+            diagnoses=self.ICD9,
+            lines=[line(service_date=day)],
+            statement_from=day,
+            statement_through=day,
+        )
+        assert where(self.code_set(c)) == [
+            ("claim 'CLM1'.institutional.admitting_diagnosis", "claim.diagnoses.code_set")
+        ]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.dates(datetime.date(2010, 1, 1), datetime.date(2020, 12, 31)), st.booleans())
+    def test_the_verdict_follows_the_date(self, day, icd9):
+        diagnoses = self.ICD9 if icd9 else ["E11.9", "I10"]
+        findings = self.code_set(claim(lines=[line(service_date=day)], diagnoses=diagnoses))
+        assert (findings == []) == (icd9 == (day < self.FIRST))
+        assert len(findings) in (0, 2)
+
+    def test_icd9_diagnoses_round_trip_through_json(self):
+        c = claim(lines=[line(service_date=self.BEFORE)], diagnoses=self.ICD9)
+        text = to_json(c)
+        assert '"ICD-9-CM:25000"' in text and '"ICD-9-CM:4019"' in text
+        again = from_json(text)
+        assert again == c
+        assert [d.system.value for d in again.diagnoses] == ["ICD-9-CM", "ICD-9-CM"]

@@ -21,6 +21,7 @@ from billing_core.codes import (
     CodeSetEntry,
     CodeSystem,
     DiagnosisCode,
+    DiagnosisSystem,
     GroupCode,
     PlaceOfService,
     ProcedureCode,
@@ -266,6 +267,83 @@ def test_diagnosis_code_known_answers(raw: str, code: str, dotted: str) -> None:
 def test_diagnosis_code_rejects(bad: str) -> None:
     with pytest.raises(InvalidCodeError, match=rf"invalid ICD-10-CM code '{bad}'"):
         DiagnosisCode(bad)
+
+
+# --- ICD-9-CM (services before 2015-10-01) -------------------------------------
+# Shapes from the ICD-9-CM tabular list: 3-digit categories (001-999) with up to two digits
+# after the decimal, V codes (V01-V91) likewise, E codes (E000-E999) with one digit after it.
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "dotted"),
+    [
+        ("250.00", "25000", "250.00"),
+        ("25000", "25000", "250.00"),
+        ("401.9", "4019", "401.9"),
+        ("401", "401", "401"),
+        ("v70.0", "V700", "V70.0"),
+        ("V0481", "V0481", "V04.81"),
+        ("E849.7", "E8497", "E849.7"),
+        ("E8497", "E8497", "E849.7"),
+        ("E000", "E000", "E000"),
+        (" 001.1 ", "0011", "001.1"),
+    ],
+)
+def test_icd9_known_answers(raw: str, code: str, dotted: str) -> None:
+    d = DiagnosisCode(raw, system="ICD-9-CM")
+    assert (d.code, d.dotted, d.system) == (code, dotted, DiagnosisSystem.ICD9CM)
+    assert str(d) == f"ICD-9-CM:{code}"
+    assert DiagnosisCode(f"ICD-9-CM:{raw}") == d == DiagnosisCode(raw, DiagnosisSystem.ICD9CM)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["25", "2500000", "250.000", "25.00", "2500.0", "V7", "V7.00", "V70.000", "E84", "E849.77",
+     "E84.97", "E84977", "A10", "W70.0", "250-00", "250.", ""],
+)  # fmt: skip
+def test_icd9_rejects(bad: str) -> None:
+    with pytest.raises(InvalidCodeError, match="ICD-9-CM code"):
+        DiagnosisCode(bad, system="ICD-9-CM")
+
+
+def test_icd10_stays_the_default_and_the_systems_stay_apart() -> None:
+    d = DiagnosisCode("E11.9")
+    assert d.system is DiagnosisSystem.ICD10CM and str(d) == "E119"
+    assert repr(d) == "DiagnosisCode(code='E119')"
+    # V70.0 is a shape of both systems: the same characters are two different codes
+    assert DiagnosisCode("V70.0") != DiagnosisCode("V70.0", system="ICD-9-CM")
+    with pytest.raises(InvalidCodeError, match="invalid ICD-10-CM code '250.00'"):
+        DiagnosisCode("250.00")  # a bare ICD-9-CM code is not read as one
+    with pytest.raises(InvalidCodeError, match="the prefix must be ICD-10-CM: or none"):
+        DiagnosisCode("ICD-9-CM:250.00", system="ICD-10-CM")
+    with pytest.raises(InvalidCodeError, match="the prefix must be ICD-9-CM: or ICD-10-CM:"):
+        DiagnosisCode("ICD-11:5A11")
+    with pytest.raises(InvalidCodeError, match="unknown diagnosis code system 'ICD-11'"):
+        DiagnosisCode("5A11", system="ICD-11")
+    with pytest.raises(TypeError, match="ICD-9-CM code must be a str"):
+        DiagnosisCode(250, system="ICD-9-CM")  # type: ignore[arg-type]
+    assert DiagnosisCode("ICD-10-CM:E11.9") == d
+
+
+_ICD9 = st.one_of(
+    st.from_regex(r"[0-9]{3}(\.?[0-9]{1,2})?", fullmatch=True),
+    st.from_regex(r"V[0-9]{2}(\.?[0-9]{1,2})?", fullmatch=True),
+    st.from_regex(r"E[0-9]{3}(\.?[0-9])?", fullmatch=True),
+)
+
+
+@given(_ICD9)
+def test_icd9_text_round_trips(raw: str) -> None:
+    d = DiagnosisCode(raw, system="ICD-9-CM")
+    assert DiagnosisCode(str(d)) == d  # the prefixed text names its system
+    assert DiagnosisCode(d.dotted, system="ICD-9-CM") == d
+    assert d.code == raw.replace(".", "") and d.dotted.replace(".", "") == d.code
+
+
+def test_a_huge_icd9_code_is_not_echoed_whole() -> None:
+    with pytest.raises(InvalidCodeError) as info:
+        DiagnosisCode("9" * 1_000_000, system="ICD-9-CM")
+    assert len(str(info.value)) < 400
 
 
 # --- NPI -----------------------------------------------------------------------

@@ -251,6 +251,18 @@ def test_facility_practice_expense_and_rounding_once():
     assert is_facility(PlaceOfService("21")) and not is_facility(PlaceOfService("11"))
 
 
+def test_without_a_facility_value_the_facility_price_is_the_non_facility_one():
+    # Documented: practice_expense_facility defaults to the non-facility RVU, so
+    # (0.97 + 0.80 + 0.0862) x 36.8729 = 68.44 in both settings.
+    rvus = RelativeValues(
+        work=Decimal("0.97"), practice_expense=Decimal("0.80"), malpractice=Decimal("0.05")
+    )
+    florida = PracticeCostIndex(
+        work=Decimal("1"), practice_expense=Decimal("1"), malpractice=Decimal("1.724")
+    )
+    assert physician_fee(rvus, florida, Decimal("36.8729"), facility=True) == usd("68.44")
+
+
 def test_an_rvu_fee_schedule_has_one_entry_per_code_and_modifier():
     rvus = {
         "99213": rv("0.97", "0.80", "0.05"),

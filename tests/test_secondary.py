@@ -64,10 +64,11 @@ def tr3_claim() -> Claim:
             (3, "J3301", "21.04", [1, 2]),
         ]
     ]  # fmt: skip
-    # The guide's diagnoses are ICD-9 (477.9, 272.4, 278.0, 530.81): here their ICD-10-CM kin.
+    # The guide's diagnoses, in ICD-9-CM as services of 2005 are coded: 477.9, 272.4, 278.0,
+    # 530.81 (an ICD-10-CM code would break the code-set rule for these dates).
+    icd9 = ["ICD-9-CM:477.9", "ICD-9-CM:272.4", "ICD-9-CM:278.0", "ICD-9-CM:530.81"]
     return Claim(id="26407789", account_id="A1", patient_id="P1", coverage=KEY,
-                 claim_date=datetime.date(2005, 10, 4), lines=lines,
-                 diagnoses=["J30.9", "E78.5", "E66.9", "K21.9"])  # fmt: skip
+                 claim_date=datetime.date(2005, 10, 4), lines=lines, diagnoses=icd9)  # fmt: skip
 
 
 def key_payment(**changes) -> ClaimPayment:
@@ -134,6 +135,8 @@ def test_the_tr3_example_figures_are_the_corpus_files(corpus_dir: Path):
     assert line_cas == [["CO", "42", "3"]]
     assert [s[2] for s in segments if s[0] == "SV1"] == ["43", "15", "21.04"]
     assert {s[3] for s in segments if s[0] == "DTP" and s[1] == "573"} == {"20051015"}
+    hi = next(s for s in segments if s[0] == "HI")
+    assert [c.partition(":")[2] for c in hi[1:]] == [d.code for d in tr3_claim().diagnoses]
     # ... and the claim we build carries exactly them.
     second = secondary_claim(tr3_claim(), key_payment(), PRAIRIES, adjudicated_on=ADJUDICATED)
     (prior,) = second.prior_payers

@@ -21,13 +21,13 @@ from billing_core.ledger import (
 )
 from billing_core.money import Money
 from billing_core.storage import AppendRequest, LedgerStore, Store
-from billing_core.testing.conformance import StoreConformance
+from billing_core.testing.conformance import ColumnarStoreConformance, StoreConformance
 from billing_core.testing.memory import InMemoryStore
 from examples.sqlite_store import SQLiteStore
 from store_kit import assert_same_ledgers, finish, refusals
 
 
-class TestSQLiteStore(StoreConformance):
+class TestSQLiteStore(ColumnarStoreConformance):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Store:
         result: Store = SQLiteStore(tmp_path / "billing.db")

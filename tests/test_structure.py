@@ -159,3 +159,43 @@ def test_functions_are_short() -> None:
 @pytest.mark.parametrize("limit", [MAX_MODULE_LINES, MAX_FUNCTION_CODE_LINES])
 def test_the_limits_are_the_documented_ones(limit: int) -> None:
     assert f"{limit} lines" in (ROOT / "CONTRIBUTING.md").read_text()
+
+
+def _public_functions() -> list[tuple[str, str, object]]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import billing_core
+
+    found = []
+    for info in pkgutil.walk_packages(billing_core.__path__, "billing_core."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            if inspect.isfunction(value):
+                found.append((info.name, name, value))
+    return found
+
+
+def test_the_validation_vocabulary_is_followed() -> None:
+    # CONTRIBUTING.md: validate_* returns findings, balance_* returns verdicts,
+    # check_* raises (and says what in its docstring) and never returns findings.
+    import inspect
+
+    wrong = []
+    functions = _public_functions()
+    prefixes = {name.split("_")[0] for _, name, _ in functions}
+    assert {"validate", "balance", "check"} <= prefixes  # the test sees them at all
+    for module, name, function in functions:
+        returns = str(inspect.signature(function).return_annotation)  # type: ignore[arg-type]
+        doc = inspect.getdoc(function) or ""
+        if name.startswith("validate_") and returns != "tuple[Finding, ...]":
+            wrong.append(f"{module}.{name} returns {returns}, not findings")
+        elif name.startswith("balance_") and "BalanceCheck" not in returns:
+            wrong.append(f"{module}.{name} returns {returns}, not a BalanceCheck")
+        elif name.startswith("check_") and ("Finding" in returns or "Raises:" not in doc):
+            wrong.append(f"{module}.{name} returns {returns} / documents no Raises")
+    assert wrong == []

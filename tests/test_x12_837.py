@@ -28,8 +28,9 @@ from billing_core.claims import (
     InstitutionalClaim,
     PriorLineAdjudication,
     PriorPayerAdjudication,
+    validate_claim,
 )
-from billing_core.codes import ProcedureCode
+from billing_core.codes import DiagnosisCode, DiagnosisSystem, ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.money import Money
 from billing_core.parties import (
@@ -58,6 +59,7 @@ from billing_core.x12 import (
     write_837i,
     write_837p,
 )
+from billing_core.x12._lengths import MAX_LENGTHS
 from x12_kit import pyx12_errors
 
 SUBMITTER = Submitter(name="Good Clinic", id="GC001", contact_name="Kim", phone="5555551212")
@@ -384,6 +386,130 @@ def test_an_institutional_claim_passes_pyx12_and_reads_back() -> None:
     assert back == claim
 
 
+def _in_2015(claim: Claim, shift: datetime.timedelta) -> Claim:
+    """The claim moved back in time by ``shift`` (every date of it and of its lines)."""
+    lines = [
+        attrs.evolve(
+            item,
+            service_date=item.service_date - shift,
+            service_through=None if item.service_through is None else item.service_through - shift,
+        )
+        for item in claim.lines
+    ]
+    moved = {"claim_date": claim.claim_date - shift, "lines": lines}
+    if claim.statement_from is not None and claim.statement_through is not None:
+        moved |= {
+            "statement_from": claim.statement_from - shift,
+            "statement_through": claim.statement_through - shift,
+        }
+    inst = claim.institutional
+    if inst is not None and inst.admission_date is not None:
+        moved["institutional"] = attrs.evolve(inst, admission_date=inst.admission_date - shift)
+    return attrs.evolve(claim, **moved)
+
+
+def test_icd9_diagnoses_are_written_as_bk_bj_bf_and_read_back() -> None:
+    # A stay of 2015-09-01..04 (before ICD10CM_START): ICD-9-CM 486 pneumonia, 250.00
+    # diabetes, admitting 780.60 fever. Qualifiers by hand from the 837I TR3: BK principal,
+    # BJ admitting, BF other (ICD-10-CM's are the same with an A in front).
+    stay = _in_2015(institutional_claim(), D(2024, 3, 1) - D(2015, 9, 1))
+    inst = stay.institutional
+    assert inst is not None
+    old = attrs.evolve(
+        stay,
+        diagnoses=["ICD-9-CM:486", "ICD-9-CM:250.00"],
+        institutional=attrs.evolve(
+            inst, admitting_diagnosis=DiagnosisCode("780.60", system="ICD-9-CM")
+        ),
+    )
+    assert validate_claim(old) == ()
+    text = i837([old])
+    assert pyx12_errors(text) == []
+    assert seg_list(text, "HI") == ["HI*BK:486", "HI*BJ:78060", "HI*BF:25000"]
+    assert read_837i(text) == [old]
+    visit = _in_2015(professional_claim(), D(2024, 3, 4) - D(2015, 9, 30))
+    visit = attrs.evolve(visit, diagnoses=["ICD-9-CM:724.2", "ICD-9-CM:401.9"])
+    text = p837([visit])
+    assert pyx12_errors(text) == []
+    assert seg_list(text, "HI") == ["HI*BK:7242*BF:4019"]
+    assert read_837p(text) == [visit]
+
+
+# --- element maximum lengths (X12 5010 data element dictionary) --------------------------
+
+
+def test_an_element_at_its_maximum_length_is_written() -> None:
+    # CLM01 holds 38 characters, REF02 50, NM103 60 (data elements 1028, 127, 1035)
+    claim = attrs.evolve(
+        professional_claim(),
+        id="C" * 38,
+        prior_authorization="P" * 50,
+        patient=attrs.evolve(JANE, name="R" * 60 + ", Jane"),
+    )
+    text = p837([claim])
+    assert pyx12_errors(text) == []
+    assert read_837p(text) == [claim]
+
+
+def test_an_element_too_long_is_refused_before_anything_is_written() -> None:
+    surname = "Zqxv" * 15 + "Z"  # 61 characters: NM103 holds 60
+    claim = attrs.evolve(
+        professional_claim(),
+        id="C" * 39,
+        prior_authorization="P" * 51,
+        patient=attrs.evolve(JANE, name=f"{surname}, Jane"),
+    )
+    with pytest.raises(ValidationError) as info:
+        p837([claim])
+    where = f"claim {'C' * 39!r}"
+    # in file order: the patient's NM1 (loop 2010CA), then CLM and REF*G1 (loop 2300)
+    assert [(f.location, f.rule) for f in info.value.findings] == [
+        (f"{where} NM103", "x12.length"),
+        (f"{where} CLM01", "x12.length"),
+        (f"{where} REF02", "x12.length"),
+    ]
+    messages = [f.message for f in info.value.findings]
+    assert messages == [
+        "NM103 (last or organization name) has 61 characters, more than the 60 X12 allows",
+        "CLM01 (claim submitter identifier) has 39 characters, more than the 38 X12 allows",
+        "REF02 (reference identification) has 51 characters, more than the 50 X12 allows",
+    ]
+    assert "Zqxv" not in str(info.value)  # a patient's name is never shown
+
+
+def test_a_header_element_too_long_is_named() -> None:
+    long_name = attrs.evolve(SUBMITTER, name="G" * 61)
+    with pytest.raises(ValidationError, match=r"837 header NM103: NM103 \(last or organization"):
+        write_837p([professional_claim()], long_name, RECEIVER, NUMBERS)
+
+
+def test_the_length_table_is_the_x12_dictionary() -> None:
+    """Each limit equals the data element's maximum in pyx12's 5010 dictionary and maps."""
+    pyx12 = pytest.importorskip("pyx12")
+    import xml.etree.ElementTree as ET
+
+    maps = Path(pyx12.__file__).parent / "map"
+    dictionary = {
+        e.get("ele_num"): (e.get("data_type"), int(e.get("max_len") or 0))
+        for e in ET.parse(maps / "dataele.xml").getroot()
+    }
+    used: dict[tuple[str, int], set[tuple[str | None, int]]] = {}
+    for guide in ("837.5010.X222.A1.xml", "837Q3.I.5010.X223.A1.xml"):
+        for seg in ET.parse(maps / guide).getroot().iter("segment"):
+            sid = seg.get("xid", "")
+            for el in seg.findall("element"):
+                number = el.findtext("data_ele") or ""
+                position = int((el.get("xid") or "")[len(sid) :])
+                used.setdefault((sid, position), set()).add(dictionary[number])
+    for segment, limits in MAX_LENGTHS.items():
+        for position, size, digits, _ in limits:
+            ((kind, maximum),) = used[segment, position]
+            assert (size, digits) == (maximum, kind in ("R", "N0")), (segment, position)
+    # the three of the issue, by hand from the dictionary: 1035 (60), 1028 (38), 127 (50)
+    limits = {(s, p): size for s, items in MAX_LENGTHS.items() for p, size, _, _ in items}
+    assert (limits["NM1", 3], limits["CLM", 1], limits["REF", 2]) == (60, 38, 50)
+
+
 def test_missing_837_data_is_named_per_claim() -> None:
     bare = attrs.evolve(example_837_claim(), care_team=[], place_of_service=None)
     with pytest.raises(ValidationError) as info:
@@ -498,49 +624,160 @@ def _npi_with_check_digit(first9: str) -> str:
     return first9 + str((10 - total % 10) % 10)
 
 
-def repair(text: str) -> str:
-    """Make the TR3 example files' made-up data valid for the library's documents.
+# Every corpus 837 as it is: it reads, or it is refused for reasons the library is right to
+# refuse, each at the segment and element that holds the value. Worked out from the files'
+# segments (numbered from the ISA, which is 1): NPIs whose check digit is wrong or that do not
+# start with 1 or 2 (CMS NPI standard; checked again below with this file's own Luhn helper),
+# taxonomy codes of the retired shape (NUCC codes end in X), PWK02 'AD' (not a 5010 code;
+# pyx12 refuses it too), a one-digit CL103 patient status (two digits on the UB-04), and
+# providers known only by a legacy id (no NM108 XX).
+READS_837: frozenset[str] = frozenset(
+    {
+        "837p/stupidedi__drug-administered-in-the-physician-office.837",
+        "837p/stupidedi__home-infusion-therapy-pharmacy-adjudicated-with-HCPCS-in-loop-2400-or-NDC-"
+        "in-loop-2410.837",
+        "837p/stupidedi__home-infusion-therapy-pharmacy-adjudicated-with-NDC-in-loop-2410.837",
+    }
+)
+_NPI, _NO_NPI, _TAXONOMY, _PWK, _CL1 = "npi", "no npi", "taxonomy", "pwk02", "cl103"
+REFUSED_837: dict[str, list[tuple[int, str, str]]] = {
+    "837i/stupidedi__837-institutional-claim.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+        (30, "NM109", _NO_NPI),
+    ],
+    "837i/stupidedi__automobile-accident.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+        (27, "CL103", _CL1),
+        (32, "NM109", _NPI),
+    ],
+    "837i/stupidedi__out-of-network-repriced-claim.837": [(29, "NM109", _NPI)],
+    "837i/stupidedi__ppo-repriced-claim.837": [(9, "NM109", _NPI), (37, "NM109", _NPI)],
+    "837i/stupidedi__two-claims-for-the-same-provider.837": [
+        (10, "NM109", _NPI),
+        (45, "NM109", _NPI),
+        (46, "PRV03", _TAXONOMY),
+    ],
+    "837p/stupidedi__COB-claim-from-billing-provider-to-payer-a.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__COB-claim-from-billing-provider-to-payer-b.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__COB-claim-from-payer-a-to-payer-b-in-payer-to-payer.837": [
+        (9, "NM109", _NPI),
+        (33, "NM109", _NPI),
+    ],
+    "837p/stupidedi__ambulance.837": [(10, "NM109", _NPI)],
+    "837p/stupidedi__anesthesia.837": [(9, "NM109", _NPI), (22, "NM109", _NPI)],
+    "837p/stupidedi__chiropractic.837": [(9, "NM109", _NPI)],
+    "837p/stupidedi__commercial-health-insurance.837": [
+        (9, "PRV03", _TAXONOMY),
+        (10, "NM109", _NPI),
+    ],
+    "837p/stupidedi__encounter.837": [(9, "PRV03", _TAXONOMY), (10, "NM109", _NPI)],
+    "837p/stupidedi__medicare-secondary-payer-COB.837": [
+        (9, "NM109", _NPI),
+        (25, "NM109", _NO_NPI),
+        (27, "NM109", _NPI),
+    ],
+    "837p/stupidedi__out-of-network-repriced-claim.837": [(31, "NM109", _NPI)],
+    "837p/stupidedi__oxygen.837": [
+        (9, "NM109", _NPI),
+        (24, "PWK02", _PWK),
+        (30, "NM109", _NPI),
+        (47, "PWK02", _PWK),
+        (53, "NM109", _NPI),
+    ],
+    "837p/stupidedi__ppo-repriced-claim.837": [(9, "NM109", _NPI), (26, "NM109", _NPI)],
+    "837p/stupidedi__wheelchair.837": [
+        (9, "NM109", _NPI),
+        (26, "PWK02", _PWK),
+        (32, "NM109", _NPI),
+    ],
+}
+# What each kind of refusal says (the reason must be in the message).
+_REASONS = {
+    _NPI: "invalid NPI",
+    _NO_NPI: "no NPI (NM108 XX)",
+    _TAXONOMY: "invalid taxonomy code",
+    _PWK: "'AD' is not an attachment transmission code of 5010",
+    _CL1: "must be two digits (CL103), got '1'",
+}
 
-    The corpus files use identifiers the documents refuse by design: NPIs that fail the
-    check digit, ICD-9 diagnoses (retired 2015-10-01), legacy taxonomy codes, PWK02 'AD'
-    (refused by pyx12 too; read as AA, available on request), a one-digit patient status
-    and, on 837Is, five-digit ZIP codes (refused by pyx12 too). Each is replaced by a valid
-    value of the same shape; the loops, amounts and lines are left as they are.
+
+def repair(text: str) -> str:
+    """Replace what the library refuses in a corpus file by valid values of the same shape.
+
+    Only for the refused files (``REFUSED_837``): NPIs get a valid check digit, retired
+    taxonomy codes end in X, PWK02 'AD' becomes AA (available on request), a one-digit
+    patient status gets its leading zero and, on 837Is, a five-digit billing ZIP code gets
+    four zeros (the writer needs a ZIP+4; pyx12 refuses a five-digit one too). The loops,
+    amounts, lines and diagnoses (ICD-9-CM, as the files code them) are left as they are.
     """
     text = re.sub(
         r"\*XX\*([0-9])([0-9]{8})[0-9]",
         lambda m: "*XX*" + _npi_with_check_digit("1" + m.group(2)),
         text,
     )
-    text = re.sub(r"\b(BK|BF|BJ):[0-9A-Z]+", lambda m: f"A{m.group(1)}:R69", text)
     text = re.sub(r"(PXC\*[0-9A-Z]{9})[0-9A-Z]", r"\1X", text)
     text = text.replace("PWK*CT*AD", "PWK*CT*AA")
     text = re.sub(r"(CL1\*[^~]*\*)([0-9])~", r"\g<1>0\2~", text)
-    if "005010X223A2" in text:  # an 837I billing provider needs a ZIP+4
+    if "005010X223A2" in text:
         text = re.sub(r"(N4\*[^*~]*\*[A-Z]{2}\*[0-9]{5})(?=[~*])", r"\g<1>0000", text)
     return text
 
 
-@pytest.mark.parametrize("name", sorted(FACTS_837))
-def test_corpus_837_round_trip(corpus_dir: Path, name: str) -> None:
-    path = corpus_dir / name
+def _round_trip(name: str, claims_read: list[Claim]) -> None:
+    """The facts of the file hold; written back, the claims pass pyx12 and read the same."""
     read, write = (read_837i, i837) if name.startswith("837i") else (read_837p, p837)
-    raw = path.read_text(encoding="utf-8")
-    with pytest.raises(X12Error):  # the files as they are hold what the documents refuse
-        read(raw)
-    claims_read = read(repair(raw), strict=False)
     count, lines, total = FACTS_837[name]
     assert len(claims_read) == count
     assert sum(len(c.lines) for c in claims_read) == lines
     assert sum(c.total_charge.amount for c in claims_read) == Decimal(total)
-    written = write(list(claims_read))
+    written = write(claims_read)
     assert pyx12_errors(written) == []
     assert read(written) == claims_read
 
 
-def test_every_corpus_837_file_has_facts(corpus_dir: Path) -> None:
+@pytest.mark.parametrize("name", sorted(READS_837))
+def test_corpus_837_reads_as_it_is_and_round_trips(corpus_dir: Path, name: str) -> None:
+    read = read_837i if name.startswith("837i") else read_837p
+    claims_read = read(corpus_dir / name)  # strict, and no repair
+    assert claims_read.findings == ()
+    _round_trip(name, list(claims_read))
+    for claim in claims_read:  # ICD-9-CM diagnoses (BK/BF) for services of 2005-2006
+        assert {d.system for d in claim.diagnoses} == {DiagnosisSystem.ICD9CM}
+        assert validate_claim(claim) == ()
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_837))
+def test_corpus_837_is_refused_for_its_reasons(corpus_dir: Path, name: str) -> None:
+    read = read_837i if name.startswith("837i") else read_837p
+    raw = (corpus_dir / name).read_text(encoding="utf-8")
+    with pytest.raises(X12Error) as info:
+        read(raw)
+    expected = REFUSED_837[name]
+    assert [f.location for f in info.value.findings] == [
+        f"segment {number} ({element[:-2]}) {element}" for number, element, _ in expected
+    ]
+    by_number = dict(enumerate(segments(raw), 1))
+    for finding, (number, _element, kind) in zip(info.value.findings, expected, strict=True):
+        assert _REASONS[kind] in finding.message, finding
+        if kind == _NPI:  # the reason holds: not 1 or 2 first, or a wrong Luhn check digit
+            npi = by_number[number][9]
+            assert npi[0] not in "12" or _npi_with_check_digit(npi[:9]) != npi
+    # Only for a refused file: its refused values repaired, it reads and round-trips.
+    _round_trip(name, list(read(repair(raw), strict=False)))
+
+
+def test_every_corpus_837_file_has_facts_and_a_verdict(corpus_dir: Path) -> None:
     on_disk = {f"{p.parent.name}/{p.name}" for p in corpus_dir.glob("837[ip]/*.837")}
     assert on_disk == set(FACTS_837)
+    assert on_disk == READS_837 | set(REFUSED_837) and not READS_837 & set(REFUSED_837)
 
 
 def test_corpus_facts_hold_for_the_raw_segments(corpus_dir: Path) -> None:

@@ -134,7 +134,16 @@ PROTECTED_FIELDS: Final = frozenset(
 The one list behind every error message about a field: a message about one of
 these names the field and the problem, never the value."""
 
-PROTECTED_OWNED_FIELDS: Final = frozenset({("Patient", "id"), ("Guarantor", "id"), ("Party", "id")})
+PROTECTED_OWNED_FIELDS: Final = frozenset(
+    {
+        ("Patient", "id"),
+        ("Guarantor", "id"),
+        ("Party", "id"),
+        # an 835's names (remittance.ClaimParty) and payer references (a member id, a record number)
+        ("ClaimParty", "identifier"),
+        ("Reference", "value"),
+    }
+)
 """``(class name, field)`` pairs that are protected only in their class.
 
 A patient's or guarantor's ``id`` is a patient identifier; an ``id`` elsewhere
@@ -188,8 +197,13 @@ def date_findings(items: Iterable[object], location: str, rule: str) -> list[Fin
     ]
 
 
-def check_date(value: object, name: str, *, optional: bool = False) -> None:
-    """Refuse anything but a plain date (or ``None`` when ``optional``), naming the field.
+def check_date(
+    value: object, name: str, *, optional: bool = False, protected: bool = False
+) -> None:
+    r"""Refuse anything but a plain date (or ``None`` when ``optional``), naming the field.
+
+    A ``protected`` date (a birth date, a date of service: dates about a
+    patient identify them) is described by its type only.
 
     Raises:
         TypeError: If ``value`` is not a plain date: a ``datetime`` does not
@@ -203,8 +217,15 @@ def check_date(value: object, name: str, *, optional: bool = False) -> None:
         Traceback (most recent call last):
         ...
         TypeError: as_of must be a datetime.date, got datetime.datetime(2024, 1, 2, 0, 0) (datetime)
+        >>> try:
+        ...     check_date("1980-05-17", "patient.birth_date", protected=True)
+        ... except TypeError as error:
+        ...     print(str(error).replace(", got", ",\ngot"))
+        patient.birth_date must be a datetime.date,
+        got a str (value not shown: protected health information)
     """
     if is_plain_date(value) or (optional and value is None):
         return
     wanted = "a datetime.date or None" if optional else "a datetime.date"
-    raise TypeError(f"{name} must be {wanted}, got {describe(value)}")
+    shown = describe_protected(value) if protected else describe(value)
+    raise TypeError(f"{name} must be {wanted}, got {shown}")

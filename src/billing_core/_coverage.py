@@ -22,27 +22,30 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
 from billing_core._checks import describe
 from billing_core._fields import TOO_WIDE, invalid, too_wide
+from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money import Money
 from billing_core.parties import COINSURANCE_RATE_PLACES
-from billing_core.remittance import ClaimPayment
+from billing_core.remittance import ClaimPayment, ServicePayment
 
 __all__ = [
     "RATE_PLACES",
     "amount",
     "arguments_of_types",
     "currency_of",
+    "pair_service_lines",
     "payment_for_claim",
     "rate",
     "rate_text",
+    "same_service",
 ]
 
 RATE_PLACES: Final = COINSURANCE_RATE_PLACES
@@ -214,3 +217,76 @@ def payment_for_claim(claim: Claim, payment: ClaimPayment, argument: str, rule: 
             " the payment is for another claim",
             rule,
         )
+
+
+def pair_service_lines(
+    line_ids: Sequence[str],
+    payments: Sequence[ServicePayment],
+    same_service: Callable[[int, ServicePayment], bool],
+) -> tuple[dict[int, ServicePayment], list[tuple[int, ServicePayment]]]:
+    """Pair the payer's service lines with our lines, as posting matches them; drop none.
+
+    A service line whose line control number is one of ``line_ids`` answers
+    that line (a second one naming it is left unmatched). A service line
+    without a control number, or with one that is none of ours, answers the
+    one line not answered yet for which ``same_service(index, payment)`` holds
+    (procedure, service date and charge for a claim line); when none or
+    several do, it is left unmatched: nothing is paired on a guess.
+
+    Args:
+        line_ids: Our lines' ids, in order.
+        payments: The payer's service lines, in file order.
+        same_service: Whether our line (by index) is the service a payment describes.
+
+    Returns:
+        The payment answering each of our lines (by index), and every payment
+        left unmatched with its number (1-based, in file order).
+
+    Examples:
+        >>> usd = Money("10", "USD")
+        >>> named = ServicePayment(line_control_number="L2", charge=usd, paid=usd)
+        >>> unnamed = ServicePayment(charge=usd, paid=usd)
+        >>> answered, unmatched = pair_service_lines(
+        ...     ["L1", "L2"], [unnamed, named, unnamed], lambda i, sp: True)
+        >>> sorted(answered), [number for number, _ in unmatched]
+        ([0, 1], [3])
+    """
+    position = {line_id: index for index, line_id in enumerate(line_ids)}
+    answered: dict[int, ServicePayment] = {}
+    unnamed: list[tuple[int, ServicePayment]] = []
+    unmatched: list[tuple[int, ServicePayment]] = []
+    for number, payment in enumerate(payments, 1):
+        lcn = payment.line_control_number
+        index = position.get(lcn) if lcn else None
+        if index is None:
+            unnamed.append((number, payment))
+        elif index in answered:
+            unmatched.append((number, payment))
+        else:
+            answered[index] = payment
+    # Every control number first, as posting does: a service match never takes a line
+    # that a later service line names.
+    for number, payment in unnamed:
+        candidates = [
+            i for i in range(len(line_ids)) if i not in answered and same_service(i, payment)
+        ]
+        if len(candidates) == 1:
+            answered[candidates[0]] = payment
+        else:
+            unmatched.append((number, payment))
+    unmatched.sort(key=lambda pair: pair[0])
+    return answered, unmatched
+
+
+def same_service(item: LineItem, payment: ServicePayment) -> bool:
+    """Whether a service line is our line by procedure (no modifiers), service date and charge."""
+    if item.charge.minor != payment.charge.minor:
+        return False
+    # SVC06 holds the code as we submitted it when the payer adjudicated another one
+    # (SVC01): matching on it finds our line even after a recode.
+    code = payment.submitted_procedure or payment.procedure
+    if code is None or item.procedure is None or item.procedure.code != code.code:
+        return False
+    day = payment.service_date
+    # A line billed over a period (from/through) matches any service date within it.
+    return day is None or item.service_date <= day <= item.service_end

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from billing_core._checks import describe, describe_protected, is_plain_date
+from billing_core._checks import check_date, describe, describe_protected
 from billing_core.codes import DiagnosisCode
 from billing_core.errors import Finding, InvalidCodeError, InvalidTransitionError, ValidationError
 
@@ -96,31 +96,8 @@ def label(instance: object, owner: str) -> str:
     return owner if not isinstance(doc_id, str) else f"{owner} {doc_id!r}"
 
 
-def check_date(where: str, value: object, *, optional: bool = False) -> None:
-    """Raise ``TypeError`` unless ``value`` is a plain date (or ``None`` when optional).
-
-    A datetime is a subclass of date, but a timestamp is not a calendar date
-    (and does not compare with one). The message names the place and the
-    value's type, never the value: a birth date is a patient identifier.
-
-    Examples:
-        >>> import datetime
-        >>> check_date("patient.birth_date", datetime.datetime(1980, 5, 17))
-        Traceback (most recent call last):
-        TypeError: patient.birth_date must be a datetime.date (not a datetime), got a datetime
-    """
-    if value is None and optional:
-        return
-    if not is_plain_date(value):
-        allowed = " or None" if optional else ""
-        raise TypeError(
-            f"{where} must be a datetime.date (not a datetime){allowed},"
-            f" got a {type(value).__name__}"
-        )
-
-
 def date_field(owner: str, *, optional: bool = False, show_id: bool = True) -> Validator:
-    """A validator: the field is a plain date (see [`check_date`][]), or ``None`` if optional.
+    """A validator: the field is a plain date, or ``None`` if optional.
 
     The error names the document (``owner``, with its id unless ``show_id`` is
     false: a patient's id is itself protected) and the field.
@@ -130,7 +107,8 @@ def date_field(owner: str, *, optional: bool = False, show_id: bool = True) -> V
         if value.__class__ is date or (optional and value is None):
             return  # the common case, without building the error's label
         where = label(instance, owner) if show_id else owner
-        check_date(f"{where}.{attribute.name}", value, optional=optional)
+        # every date of a document may date a patient's care: never echoed
+        check_date(value, f"{where}.{attribute.name}", optional=optional, protected=True)
 
     return check
 

@@ -39,7 +39,8 @@ from billing_core.codes import (
 )
 from billing_core.errors import BillingError
 from billing_core.money import currency_exponent
-from billing_core.money._core import MAX_NUMBER_CHARS, Money, amount_text, parse_number
+from billing_core.money._core import Money, amount_text
+from billing_core.money._numbers import _NUMBER, MAX_NUMBER_CHARS, parse_number
 
 T = TypeVar("T")
 
@@ -193,6 +194,51 @@ def _structure_datetime(value: object, _: object) -> datetime.datetime:
         raise problem(Bad("is not an ISO 8601 date-time: ", value)) from None
 
 
+# --------------------------------------------------------------------------- their JSON Schema
+# What each scalar hook above accepts, as JSON Schema 2020-12 (read by _schema.py).
+# A schema here may be looser than its hook (a currency code of three letters that
+# is not a currency), never stricter: whatever the hook loads, the schema allows.
+
+_NUMBER_TEXT: Final = {
+    "type": "string",
+    "pattern": f"^{_NUMBER.pattern}$",
+    "maxLength": MAX_NUMBER_CHARS,
+}
+
+SCALAR_SCHEMAS: Final[dict[type[Any], dict[str, Any]]] = {
+    Money: {
+        "type": "object",
+        "properties": {
+            "amount": {
+                **_NUMBER_TEXT,
+                "description": "The exact amount as text, such as '12.50'; never finer than"
+                " the currency's minor unit.",
+            },
+            "currency": {
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+                "description": "The ISO 4217 currency code.",
+            },
+        },
+        "required": ["amount", "currency"],
+        "additionalProperties": False,
+    },
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    bool: {"type": "boolean"},
+    Decimal: {**_NUMBER_TEXT, "description": "An exact decimal number as text, such as '0.2'."},
+    Fraction: {
+        "type": "string",
+        "pattern": f"^{_FRACTION_RE.pattern}$",
+        "maxLength": MAX_NUMBER_CHARS,
+        "description": "A fraction as text, such as '1/3'.",
+    },
+    datetime.date: {"type": "string", "format": "date", "pattern": f"^{_DATE_RE.pattern}$"},
+    datetime.datetime: {"type": "string", "format": "date-time", "maxLength": _MAX_DATETIME},
+}
+"""The JSON Schema of each scalar type the converter has a hook for."""
+
+
 # --------------------------------------------------------------------------- enums and codes
 
 
@@ -217,7 +263,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
 
 
 # Single-field code values: serialized as their canonical string.
-_CODE_TYPES: Final[tuple[type[Any], ...]] = (
+CODE_TYPES: Final[tuple[type[Any], ...]] = (
     RevenueCode,
     NDC,
     DiagnosisCode,
@@ -393,7 +439,7 @@ def configure(c: cattrs.Converter, tag_of: Callable[[type[Any]], str]) -> None:
     c.register_structure_hook(datetime.datetime, _structure_datetime)
     c.register_unstructure_hook_func(_is_enum, lambda e: e.value)
     c.register_structure_hook_factory(_is_enum, _enum_hook)
-    for cls in _CODE_TYPES:
+    for cls in CODE_TYPES:
         c.register_unstructure_hook(cls, str)
         c.register_structure_hook(cls, _code_hook(cls))
     c.register_structure_hook_factory(_is_tuple, _tuple_factory(c))

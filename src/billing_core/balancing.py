@@ -50,7 +50,7 @@ from typing import Final
 
 import attrs
 
-from billing_core.errors import Finding, Severity
+from billing_core.errors import CurrencyMismatchError, Finding, Severity
 from billing_core.money import Money
 from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 
@@ -97,6 +97,8 @@ BALANCING_RULES: Final[dict[str, str]] = {
 
 
 def _term(label: str, amount: Money) -> str:
+    # Terms are stored signed; print the sign as an operator so an explanation reads
+    # like the formula (a CAS that reduces payment shows as "- CAS CO-45 55.00").
     if amount.minor < 0:
         return f"- {label} {-amount}"
     return f"+ {label} {amount}"
@@ -188,7 +190,21 @@ class BalanceCheck:
 def _make_check(
     rule: str, location: str, left_label: str, left: Money, terms: list[tuple[str, Money]]
 ) -> BalanceCheck:
-    right = Money.from_minor(sum(m.minor for _, m in terms), left.currency)
+    # The one currency check of every rule: a remittance's constructors already refuse a
+    # second currency, but the COB rules take loose amounts, and adding minor units of two
+    # currencies would give a verdict on nothing.
+    code = left.currency
+    total = 0
+    mixed = False
+    # One plain loop sums and checks (cheaper than the sum alone over a generator): this
+    # runs for every line and claim that posting plans.
+    for _, m in terms:
+        mixed = mixed or m.currency != code
+        total += m.minor
+    if mixed:
+        others = ", ".join(f"{label} in {m.currency}" for label, m in terms if m.currency != code)
+        raise CurrencyMismatchError(f"{location}: {left_label} in {code}, but {others}")
+    right = Money.from_minor(total, code)
     return BalanceCheck(
         rule=rule,
         location=location,
@@ -200,6 +216,8 @@ def _make_check(
 
 
 def _cas_terms(prefix: str, adjustments: Iterable[CasAdjustment]) -> list[tuple[str, Money]]:
+    # 835 sign convention: a positive CAS amount reduces the payment, so it enters the
+    # computed side negated (a negative CAS, e.g. OA-94, raises the payment).
     return [(f"{prefix}CAS {a.group.value}-{a.reason.code}", -a.amount) for a in adjustments]
 
 
@@ -264,6 +282,8 @@ def balance_claim(claim: ClaimPayment, *, location: str | None = None) -> Balanc
     """
     terms = [("CLP03 charge", claim.charge), *_cas_terms("claim ", claim.adjustments)]
     for index, line in enumerate(claim.lines, 1):
+        # Line CAS count at claim level too: CLP04 is what the claim pays after every
+        # adjustment, whether the payer reported it on the claim or on a line.
         terms.extend(_cas_terms(f"line {index} ", line.adjustments))
     where = _claim_location(claim) if location is None else location
     return _make_check(CLAIM_RULE, where, "CLP04 paid", claim.paid, terms)
@@ -297,6 +317,8 @@ def balance_remittance(remittance: Remittance, *, location: str | None = None) -
     ]
     for plb in remittance.provider_adjustments:
         ref = f" {plb.reference}" if plb.reference else ""
+        # A PLB amount follows the CAS sign: positive takes money back (a recoupment), negative
+        # adds to the check (interest), so it too enters negated.
         terms.append((f"PLB {plb.reason.value}{ref}", -plb.amount))
     where = f"remittance {remittance.trace_number}" if location is None else location
     return _make_check(
@@ -305,6 +327,8 @@ def balance_remittance(remittance: Remittance, *, location: str | None = None) -
 
 
 def _paid_terms(prior_paid: Money | Iterable[Money]) -> list[tuple[str, Money]]:
+    # One term per prior payer: a tertiary claim carries the primary's and the secondary's
+    # payments, and an explanation that merged them could not say which one is off.
     if isinstance(prior_paid, Money):
         return [("prior payer paid", prior_paid)]
     amounts = list(prior_paid)
@@ -334,6 +358,10 @@ def balance_cob_line(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
@@ -343,6 +371,8 @@ def balance_cob_line(
         (False, Money('5.00', 'USD'))
     """  # noqa: E501
     terms = _paid_terms(prior_paid)
+    # Not negated, unlike the 835 rules: here the adjustments are what the prior payers
+    # did not pay, so with what they paid they add up to the charge.
     terms.extend((f"prior CAS {a.key}", a.amount) for a in adjustments)
     return _make_check(COB_LINE_RULE, location, "line charge", charge, terms)
 
@@ -371,13 +401,21 @@ def balance_cob_claim(
     Returns:
         The explained check.
 
+    Raises:
+        CurrencyMismatchError: An amount in another currency than the charge,
+            named by its term.
+
     Examples:
         >>> from billing_core.remittance import CasAdjustment
         >>> usd = lambda s: Money(s, "USD")
         >>> prior = CasAdjustment.from_cas("PR", ("1", usd("20")))
         >>> balance_cob_claim(usd("100"), usd("80"), prior).ok
         True
-    """
+        >>> balance_cob_claim(usd("100"), Money("80", "EUR"), prior)
+        Traceback (most recent call last):
+        ...
+        billing_core.errors.CurrencyMismatchError: claim: claim charge in USD, but prior payer paid in EUR
+    """  # noqa: E501
     terms = _paid_terms(prior_paid)
     terms.extend((f"prior claim CAS {a.key}", a.amount) for a in claim_adjustments)
     terms.extend((f"prior line CAS {a.key}", a.amount) for a in line_adjustments)
@@ -495,6 +533,8 @@ def balancing_report(remittance: Remittance) -> BalancingReport:
     """  # noqa: E501
     failures: list[BalanceCheck] = []
     findings: list[Finding] = []
+    # One pass over integer minor units; a BalanceCheck (with its labelled terms) is
+    # built only on a failure, since nearly every remittance balances.
     checked = 1
     claim_paid_sum = 0
     for ci, claim in enumerate(remittance.claims, 1):
@@ -502,6 +542,8 @@ def balancing_report(remittance: Remittance) -> BalancingReport:
         claim_cas = sum(a.amount.minor for a in claim.adjustments)
         line_cas_total = 0
         line_failures: list[BalanceCheck] = []
+        # Only non-zero claim-level CAS can collide with a line's: a zero amount moves no
+        # money, so reporting it at both levels cannot double-count.
         claim_keys = (
             {a.key for a in claim.adjustments if a.amount.minor} if claim.adjustments else None
         )
@@ -526,6 +568,8 @@ def balancing_report(remittance: Remittance) -> BalancingReport:
         if claim.paid.minor != claim.charge.minor - claim_cas - line_cas_total:
             if claim_loc is None:
                 claim_loc = _claim_location(claim, ci)
+            # The claim's failure goes before its lines': file order reads top-down, and a
+            # wrong CLP04 usually explains the lines below it.
             failures.append(balance_claim(claim, location=claim_loc))
         failures.extend(line_failures)
         for key, line_numbers in both.items():
@@ -533,6 +577,8 @@ def balancing_report(remittance: Remittance) -> BalancingReport:
                 claim_loc = _claim_location(claim, ci)
             where = ", ".join(str(n) for n in dict.fromkeys(line_numbers))
             plural = "lines" if len(set(line_numbers)) > 1 else "line"
+            # A warning, not a failure: the claim still balances arithmetically, but posting
+            # the same group/reason from both levels would take the amount twice.
             findings.append(
                 Finding(
                     location=claim_loc,

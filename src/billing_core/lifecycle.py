@@ -50,7 +50,7 @@ from typing import Final
 
 import attrs
 
-from billing_core._checks import describe, is_plain_date
+from billing_core._checks import check_date, describe
 from billing_core.balances import line_balances
 from billing_core.claims import Claim, ClaimAcknowledgement, ClaimFrequency
 from billing_core.errors import InvalidTransitionError
@@ -136,25 +136,35 @@ _SENT: Final = (_S.SUBMITTED, _S.ACCEPTED, *_ADJUDICATED, _S.APPEALED, _S.CLOSED
 def _table() -> dict[ClaimState, dict[ClaimEvent, ClaimState]]:
     table: dict[ClaimState, dict[ClaimEvent, ClaimState]] = {state: {} for state in ClaimState}
     table[_S.DRAFT][_E.SUBMITTED] = _S.SUBMITTED
+    # A rejected claim is corrected and sent again under the same id, so a new 277CA may
+    # accept or reject it anew; an adjudicated claim is past the front door.
     for state in (_S.SUBMITTED, _S.ACCEPTED, _S.REJECTED):
         table[state][_E.ACCEPTED] = _S.ACCEPTED
         table[state][_E.REJECTED] = _S.REJECTED
+    # Adjudicated straight from submitted too: a 277CA may never arrive. A later answer
+    # (an appeal decided, a reprocessing) replaces the earlier verdict.
     for state in (_S.SUBMITTED, _S.ACCEPTED, *_ADJUDICATED, _S.APPEALED, _S.CLOSED):
         table[state][_E.PAID] = _S.PAID
         table[state][_E.PARTIALLY_PAID] = _S.PARTIALLY_PAID
         table[state][_E.DENIED] = _S.DENIED
     for state in (*_ADJUDICATED, _S.APPEALED, _S.CLOSED):
+        # A status-22 reversal puts the claim back in the payer's hands: the corrected answer
+        # that usually follows in the same 835 adjudicates it again.
         table[state][_E.REVERSED] = _S.ACCEPTED
     for state in (*_ADJUDICATED, _S.APPEALED):
         table[state][_E.APPEAL_HELD] = _S.APPEALED
         table[state][_E.SETTLED] = _S.CLOSED
     table[_S.APPEALED][_E.APPEAL_CLOSED] = _S.DENIED
     for state in (*_ADJUDICATED, _S.CLOSED):
+        # The hold is reversed by the same remittance that adjudicated the claim again (the
+        # appeal's outcome), which already set the state.
         table[state][_E.APPEAL_CLOSED] = state  # closed by the answer that moved it on
     for state in _SENT:
         table[state][_E.REPLACED] = _S.REPLACED
         table[state][_E.VOIDED] = _S.VOIDED
     for state in (_S.REPLACED, _S.VOIDED):
+        # The payer may still take back what it paid on a claim we replaced; that changes
+        # nothing about the claim having been replaced.
         table[state][_E.REVERSED] = state  # the payer undoing what it paid on it
     return table
 
@@ -301,8 +311,7 @@ def claim_status(
         >>> timeline.state, timeline.since
         (<ClaimState.ACCEPTED: 'accepted'>, datetime.date(2024, 3, 7))
     """
-    if as_of is not None and not is_plain_date(as_of):
-        raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
+    check_date(as_of, "as_of", optional=True)
     entries = [e for e in history if as_of is None or e.effective <= as_of]
     events = [
         *_submitted(claim, entries),
@@ -311,6 +320,8 @@ def claim_status(
         *_appeals(claim, entries),
         *_replaced(claim, remittances, acknowledgements, replacements),
     ]
+    # By date, then by rank within the day (submitted, acknowledged, reversed, answered,
+    # appeals, replaced): one 835 may reverse and re-answer a claim on the same day.
     events = sorted((e for e in events if as_of is None or e[0] <= as_of), key=lambda e: e[:2])
     steps: list[ClaimStep] = []
     state = ClaimState.DRAFT
@@ -319,6 +330,8 @@ def claim_status(
         steps.append(ClaimStep(state=state, since=day, event=event, detail=detail))
     settled = _settled(claim, entries, state)
     if settled is not None:
+        # Never dated before the step it follows: the ledger's dates and a remittance's paid
+        # date may differ, and a timeline must not go back in time.
         day = max(settled, steps[-1].since)
         state = _move(claim, state, ClaimEvent.SETTLED, day, "nothing open on its lines", steps)
         steps.append(ClaimStep(state=state, since=day, event=ClaimEvent.SETTLED,
@@ -347,6 +360,8 @@ def _move(
 
 def _submitted(claim: Claim, entries: list[Entry]) -> list[_Event]:
     lines = {line.id for line in claim.lines}
+    # A claim counts as sent once its lines are charged: the workflows charge them when
+    # they submit it, and a draft never touches the ledger.
     charged = any(isinstance(e, ChargePosted) and e.line_id in lines for e in entries)
     if not charged:
         return []
@@ -386,8 +401,10 @@ def _answer(cp: ClaimPayment) -> ClaimEvent | None:
         return None
     if cp.is_reversal:
         return ClaimEvent.REVERSED
+    # Status 23 (not our claim) is a denial from this payer's side: nothing will be paid.
     if cp.is_denied or cp.status is ClaimStatus.NOT_OUR_CLAIM:
         return ClaimEvent.DENIED
+    # A zero-charge line paid nothing was not denied: nothing was asked for it.
     if any(sp.paid.minor == 0 and sp.charge.minor != 0 for sp in cp.lines):
         return ClaimEvent.PARTIALLY_PAID
     return ClaimEvent.PAID
@@ -428,6 +445,8 @@ def _replaced(
         if not isinstance(other, Claim):
             raise TypeError(f"replacements hold Claim, got {describe(other)}")
         frequency = other.frequency
+        # Linked by the payer's claim number (CLM05-3 7 or 8 with REF*F8), the only link the
+        # 837 gives: our own ids may differ between the original and its replacement.
         if frequency is ClaimFrequency.ORIGINAL or other.original_claim_number not in numbers:
             continue
         event = ClaimEvent.VOIDED if frequency is ClaimFrequency.VOID else ClaimEvent.REPLACED

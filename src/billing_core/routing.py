@@ -105,6 +105,8 @@ def split_categories(*categories: Category) -> SplitRule:
         >>> rule(trip, None)  # the coverage is not consulted
         True
     """
+    # The members are checked when the rule is made, not when it runs: a typo then fails at
+    # configuration time instead of silently sending every line to the payer.
     wanted = frozenset(categories)
     for category in wanted:
         if not isinstance(category, Category):
@@ -140,6 +142,8 @@ def active_coverages(coverages: Iterable[Coverage], on: datetime.date) -> tuple[
     active = sorted(
         (c for c in coverages if c.is_active(on)), key=lambda coverage: coverage.sequence.value
     )
+    # Sorted by sequence, two coverages with one sequence are adjacent. Two primaries on
+    # one day mean the coverage data is wrong; picking one would bill the wrong payer.
     for first, second in itertools.pairwise(active):
         if first.sequence is second.sequence:
             raise invalid(
@@ -208,6 +212,8 @@ def route(
         ...
         billing_core.errors.AuthorizationRequiredError: line 'T1' (travel) has no patient authorization on file
     """  # noqa: E501
+    # One coverage for the whole encounter, chosen on its first day: a claim goes to one
+    # payer, and an inpatient stay is billed to the plan in force at admission.
     first_day = min(line.service_date for line in encounter.lines)
     active = active_coverages(coverages, first_day)
     bill_to = encounter.guarantor if encounter.guarantor is not None else encounter.patient
@@ -222,6 +228,7 @@ def route(
             lines=lines,
         )
 
+    # Self-pay: no payer was skipped, so these lines need no patient authorization.
     if not active:
         return Routing(claim=None, patient_bill=patient_bill(encounter.lines), coverage=None)
 
@@ -230,6 +237,8 @@ def route(
     to_bill: list[LineItem] = []
     for line in encounter.lines:
         if to_patient is not None and to_patient(line, coverage):
+            # A line a payer would not cover may be billed to the patient only with their
+            # authorization on file (DESIGN.md section 1, an ABN-type consent): refused otherwise.
             require_patient_authorization(line, required=True)
             to_bill.append(line)
         else:

@@ -73,6 +73,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from billing_core._checks import describe
 from billing_core._load import fail, findings, parse_json, protected_texts, scrub
+from billing_core._schema import DIALECT, document_schema
 from billing_core._wire import TYPE_KEY, Bad, configure, problem
 from billing_core.allocation import Payment
 from billing_core.bills import Bill
@@ -104,7 +105,9 @@ __all__ = [
     "converter",
     "from_dict",
     "from_json",
+    "json_schema",
     "register_type",
+    "registered_json_schema",
     "registered_types",
     "tag_of",
     "to_dict",
@@ -445,3 +448,80 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | object:
     """
     data: Any = parse_json(text)  # from_dict checks that it is an object
     return from_dict(data) if cls is None else from_dict(data, cls)
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def json_schema(cls: type[Any]) -> dict[str, Any]:
+    r"""The JSON Schema (2020-12) of the dict/JSON form of ``cls``.
+
+    It is read from the definitions the converter uses (the class's fields
+    and their types, the scalar forms, the ``"type"`` tags), so a field added
+    to a class appears in its schema. It describes what [`to_dict`][] writes
+    and what [`from_dict`][] reads with ``cls`` given: unknown fields are
+    refused, a field without a default is required, and ``"type"`` (when the
+    class is registered) may be left out but must match when given. A
+    registered document may carry ``"schema_version"`` (the loader takes it at
+    the top level only). Rules between fields (a due date
+    before an issue date, lines in two currencies) are beyond a schema: the
+    constructors still refuse them. Whatever the schema refuses,
+    [`from_dict`][] refuses too.
+
+    Classes the schema refers to are under ``"$defs"``, by class name.
+
+    Args:
+        cls: A registered class, an attrs class the converter handles, or a
+            value type such as [`Money`][billing_core.money.Money].
+
+    Returns:
+        The schema, a dict of JSON values.
+
+    Examples:
+        >>> from billing_core.ledger import Refund
+        >>> schema = json_schema(Refund)
+        >>> schema["$schema"]
+        'https://json-schema.org/draft/2020-12/schema'
+        >>> schema["required"]
+        ['id', 'account_id', 'effective', 'amount', 'party']
+        >>> schema["properties"]["amount"], schema["properties"]["type"]
+        ({'$ref': '#/$defs/Money'}, {'const': 'refund'})
+        >>> schema["$defs"]["Money"]["properties"]["amount"]["pattern"]
+        '^(-?)([0-9]+)(?:\\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?$'
+    """
+    (top,), defs = document_schema(
+        [cls], tag_of=_union_tag, registered=_TAGS.get, version=SCHEMA_VERSION
+    )
+    schema: dict[str, Any] = {"$schema": DIALECT, **top}
+    if defs:
+        schema["$defs"] = defs
+    return schema
+
+
+def registered_json_schema() -> dict[str, Any]:
+    """One JSON Schema (2020-12) for every registered document and entry, told apart by ``"type"``.
+
+    It describes what [`from_dict`][] reads without a class: any registered
+    type's form (see [`json_schema`][]) with its ``"type"`` tag, which is
+    then required. Types registered later (see [`register_type`][]) are in
+    the schema made after.
+
+    Examples:
+        >>> schema = registered_json_schema()
+        >>> schema["anyOf"][:2]  # doctest: +NORMALIZE_WHITESPACE
+        [{'$ref': '#/$defs/ChargePosted', 'required': ['type']},
+         {'$ref': '#/$defs/PaymentReceived', 'required': ['type']}]
+        >>> schema["$defs"]["Bill"]["properties"]["type"]
+        {'const': 'bill'}
+    """
+    classes = list(_CLASSES.values())
+    refs, defs = document_schema(
+        classes, tag_of=_union_tag, registered=_TAGS.get, version=SCHEMA_VERSION, inline=False
+    )
+    return {
+        "$schema": DIALECT,
+        "title": "billing_core document",
+        "description": "Any registered document or ledger entry; its 'type' says which.",
+        "anyOf": [{**ref, "required": [TYPE_KEY]} for ref in refs],
+        "$defs": defs,
+    }

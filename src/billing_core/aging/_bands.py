@@ -64,6 +64,7 @@ def validate_edges(edges: object) -> tuple[Finding, ...]:
         )
     numbers = True
     for index, edge in enumerate(edges):
+        # type() rather than isinstance: True is an int, and an edge of True days is a bug.
         if type(edge) is not int:
             numbers = False
             findings.append(
@@ -81,6 +82,8 @@ def validate_edges(edges: object) -> tuple[Finding, ...]:
                     rule="aging.edges",
                 )
             )
+    # Only once every edge is an int: comparing a str edge would raise a TypeError here
+    # instead of reporting it with the others.
     if numbers and any(a >= b for a, b in pairwise(edges)):
         findings.append(
             Finding(
@@ -111,6 +114,8 @@ def band_labels(edges: Sequence[int]) -> tuple[str, ...]:
     labels = []
     low = 0
     for edge in edges:
+        # A one-day band (an edge of 0, or two edges one day apart) is labelled by its day,
+        # not as "0-0".
         labels.append(str(edge) if low == edge else f"{low}-{edge}")
         low = edge + 1
     labels.append(f"over {edges[-1]}")
@@ -151,6 +156,8 @@ class AgingRow:
     labels: tuple[str, ...] = attrs.field(default=(), converter=tuple[str, ...], repr=False)
 
     def __attrs_post_init__(self) -> None:
+        # Unlabelled rows stay legal (rows built by hand, or read back from before labels
+        # existed); only a wrong count is an error, since band() would then misread.
         if self.labels and len(self.labels) != len(self.bands):
             raise ValidationError(
                 [

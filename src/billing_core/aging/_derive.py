@@ -89,8 +89,10 @@ def open_rows(
         if line is None:
             continue
         day = e.effective
+        # Entries come in any order: the latest date wins, whichever entry comes last.
         if last.get(line, day) <= day:
             last[line] = day
+        # A charge that was reversed does not date the line either: the remaining charge does.
         if e.id in reversed_ids or isinstance(e, Reversal):
             continue  # a move that was undone does not make anyone responsible
         found = effect(e)
@@ -106,6 +108,8 @@ def open_rows(
     for line_id in sorted(balances, key=lambda k: (balances[k].account_id, k)):
         lb = balances[line_id]
         extra = info.get(line_id) if info is not None else None
+        # The document's service date beats the charge's: charges are often posted days after
+        # the service, and aging by service date must not make a claim look younger.
         service = getattr(extra, "service_date", None) or charged.get(line_id)
         if service is None:  # a line charged only by a reversed charge
             service = last[line_id]
@@ -134,6 +138,8 @@ def rows_from_balances(
             )
         extra = info.get(line_id) if info is not None else None
         service = getattr(extra, "service_date", None)
+        # Every missing date is collected before raising: a caller fixing info for one line
+        # at a time would need one run per line.
         if not is_plain_date(service):
             missing.append(
                 Finding(

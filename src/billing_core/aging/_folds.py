@@ -102,6 +102,8 @@ def age(
         ...
         billing_core.errors.ValidationError: buckets: must be strictly increasing ...
     """
+    # Arguments are checked before the items are read: a generator of entries must not be
+    # consumed by a call that then fails on its edges.
     findings = validate_edges(buckets)
     if findings:
         raise ValidationError(findings)
@@ -118,6 +120,8 @@ def age(
         entries: tuple[Entry, ...] = rows  # type: ignore[assignment]
         if currency is None:  # so that an as_of before all activity gives an empty report
             currency = entries[0].amount.currency
+        # Unapplied money is listed apart from the bands: a credit is owed back, and netting it
+        # against open amounts would hide both (an account can owe and be owed at once).
         extra.extend(unapplied_credits(entries, as_of))
         rows = open_lines(entries, as_of, info=info, payers=payers)
     return _age(rows, as_of, anchor, edges, currency, extra)  # type: ignore[arg-type]
@@ -148,6 +152,8 @@ def _age(
                     f"line {line.line_id} of account {line.account_id} is in {money.currency},"
                     f" the report is in {code}"
                 )
+            # A negative open amount (an overpaid line) is a credit, reported apart for the same
+            # reason; a zero one is not open at all.
             if m <= 0:
                 if m < 0:
                     credit_rows.append(
@@ -202,6 +208,8 @@ def _report(
     lines: tuple[OpenLine, ...],
     credits: list[CreditLine],
 ) -> AgingReport:
+    # Credits given by the caller are checked here, after the lines: they never pass
+    # through the loop above.
     for credit in credits:
         if credit.amount.currency != code:
             raise CurrencyMismatchError(
@@ -277,6 +285,8 @@ def open_lines(
         [('AETNA', Money('80.00', 'USD'), datetime.date(2025, 1, 3))]
     """
     check_as_of(as_of)
+    # Cut once here so line_balances and open_rows read the same entries: dates derived
+    # from entries after as_of would age a line by a future move.
     history = [e for e in entries if e.effective <= as_of]
     return open_rows(history, line_balances(history, as_of), info=info, payers=payers)
 
@@ -317,6 +327,7 @@ def unapplied_credits(entries: Iterable[Entry], as_of: date) -> tuple[CreditLine
     for account_id in sorted(by_account):
         for party, credit in party_credits(by_account[account_id], as_of).items():
             available = credit.available
+            # A credit used up (or overdrawn, which validate_history reports) has nothing to list.
             if available.minor > 0:
                 out.append(
                     CreditLine(account_id=account_id, party=_credit_party(party), amount=available)

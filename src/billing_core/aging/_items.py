@@ -94,6 +94,8 @@ class OpenLine:
     last_activity: date | None = attrs.field(default=None, validator=optional_date)
     responsible_since: date | None = attrs.field(default=None, validator=optional_date)
 
+    # service_date shares optional_date with the other dates (None passes it), but it is
+    # the fallback of every anchor, so it alone must be present.
     def __attrs_post_init__(self) -> None:
         if self.service_date is None:
             raise TypeError("OpenLine.service_date must be a datetime.date, got None")
@@ -107,6 +109,7 @@ class OpenLine:
             ...          billed_on=date(2025, 1, 9)).anchor_date(AgingAnchor.FIRST_BILLED)
             datetime.date(2025, 1, 9)
         """
+        # Anchor values are the field names: one getattr, no table to keep in step.
         found: date | None = getattr(self, anchor.value)
         return self.service_date if found is None else found
 

@@ -99,6 +99,8 @@ class AgingReport:
     credits: tuple[CreditLine, ...]
     # The open lines aged (checked); per-account rows are computed from them on first use.
     _lines: tuple[OpenLine, ...] = attrs.field(repr=False, hash=False)
+    # Outside eq and hash: two reports are equal by what they say, whether or not one of
+    # them has built its per-account rows yet.
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False, eq=False, hash=False)
 
     def _sums(self, level: str) -> list[tuple[str | None, str | None, Sequence[int]]]:
@@ -233,6 +235,8 @@ class AgingReport:
                 ]
             )
         start = self.edges.index(days) + 1
+        # Only an edge is accepted: "over 45 days" in a report with edges 30 and 60 would
+        # need half a band, which the sums no longer hold.
         return money_total((row or self.total).bands[start:], self.currency)
 
     def to_records(
@@ -383,6 +387,8 @@ class AgingReport:
             >>> age(owed, date(2025, 6, 1), AgingAnchor.RESPONSIBILITY).anchor_note
             ''
         """
+        # Re-aged reports band the patient's money as a statement does; with nothing owed by
+        # the patient there is nothing to misread.
         if self.anchor is AgingAnchor.RESPONSIBILITY or not self.party("patient").total.minor:
             return ""
         return _PATIENT_NOTE.format(anchor=_ANCHOR_WORDS[self.anchor])

@@ -33,6 +33,8 @@ def _cuts(as_of: date, edges: tuple[int, ...]) -> list[date]:
     the first representable date is that date: nothing can be older than it.
     """
     cuts = []
+    # date.min bounds the cut-off: as_of minus a large edge would raise OverflowError
+    # before year 1, and nothing can be older than date.min anyway.
     for e in reversed(edges):
         gap = as_of - date.min
         cuts.append(as_of - timedelta(days=e) if gap.days >= e else date.min)
@@ -122,6 +124,8 @@ def make_rows(
     )
 
 
+# Named payers (5) sit between the bucket names and the patient, so a report mixing
+# labelled and unlabelled coverages still reads payers first, the patient last.
 _PARTY_ORDER: Final = {"primary": 0, "secondary": 1, "tertiary": 2, "patient": 9}
 
 

@@ -62,6 +62,7 @@ from billing_core.parties import PlanBenefits
 __all__ = ["estimate"]
 
 _SERVICE_DATE: Final = operator.attrgetter("service_date")
+# An int rather than None keeps the loop free of "is there a limit" branches.
 _NO_LIMIT: Final = 10**30  # above any amount (|minor| <= 10**18): "no maximum"
 
 
@@ -76,11 +77,15 @@ class _State:
 
     def __init__(self, benefits: PlanBenefits, met: Accumulators, embedded: bool) -> None:
         individual = _minor(benefits.deductible, 0) - met.deductible_met.minor
+        # A family plan without a family figure given counts the individual's as the family's:
+        # the family has met at least what this member has.
         family_met = _minor(met.family_deductible_met, met.deductible_met.minor)
         family = _minor(benefits.family_deductible, _NO_LIMIT) - family_met
         if benefits.family_deductible is None:
             self.deductible_left = individual
         else:
+            # Embedded: each member stops at their own deductible or when the family's is met,
+            # whichever comes first; aggregate: only the family's counts.
             self.deductible_left = min(individual, family) if embedded else family
         oop_family_met = _minor(met.family_out_of_pocket_met, met.out_of_pocket_met.minor)
         self.oop_left = min(
@@ -182,22 +187,31 @@ def _run(
             continue
         a = allowed.minor
         copay = c = plan_copay if line.copay is None else line.copay.minor
+        # The deductible comes first: it takes what it can of the allowed amount, and copay and
+        # coinsurance apply only to the rest (DESIGN.md section 7).
         d = 0 if copay and waived else a if a < deductible_left else deductible_left
         rest = a - d
         if copay:
             if per_visit:
+                # Lines of one date are adjacent (the order is by service date), so a
+                # change of date is a new visit with a fresh copay.
                 if line.service_date != visit:
                     visit, visit_left = line.service_date, copay
                 c = visit_left
+            # A copay never exceeds what the deductible left: the patient never pays more than the
+            # allowed amount on a line.
             c = c if c < rest else rest
             visit_left -= c
         ci = 0
         if numerator and not (copay and instead):
             ci = round_ratio((rest - c) * numerator, denominator, rounding)
         p = d + c + ci
+        # Past the out-of-pocket maximum the plan pays 100%. The cut takes coinsurance first,
+        # so the deductible the patient did pay stays counted toward the deductible.
         if p > oop_left:  # the out-of-pocket maximum is reached on this line
             ci, c, d = _cap(p - oop_left, ci, c, d) if oop_left else (0, 0, 0)
             p = oop_left
+        # A copay counted toward the deductible counts only up to what is left of it.
         counted = d + min(c, deductible_left - d) if copay_counts else d
         deductible_left -= counted
         deductible_counted += counted
@@ -224,6 +238,7 @@ def _reduced(
     charge, a, d, c, ci, pays = row
     withheld = []
     for numerator, denominator in reductions:
+        # Each reduction applies to what the previous ones left, as a payer takes them in turn.
         amount = round_ratio(pays * numerator, denominator, rounding)
         withheld.append(amount)
         pays -= amount
@@ -234,6 +249,8 @@ def _date_order(items: Sequence[PricedLine]) -> Iterable[tuple[int, PricedLine]]
     """``(index, line)`` in service-date order, stable; no sort when already in order."""
     try:
         dates = list(map(_SERVICE_DATE, items))
+        # Accumulators are met in service-date order: a later visit must not use up the
+        # deductible ahead of an earlier one listed after it.
         if all(map(operator.le, dates, dates[1:])):
             return enumerate(items)
         return ((i, items[i]) for i in sorted(range(len(items)), key=dates.__getitem__))
@@ -326,6 +343,8 @@ def estimate(
     code = _currency(items, benefits, accumulators)
     family = benefits.family_deductible is not None or benefits.family_out_of_pocket_max is not None
     met = Accumulators.zero(code, family=family) if accumulators is None else accumulators
+    # Checked against the plan up front: accumulators above a maximum contradict the plan,
+    # and the loop would only floor what is left at zero without saying so.
     check_accumulators(met, benefits, rules)
     codes = []
     for index, reduction in enumerate(reductions):

@@ -30,6 +30,7 @@ from typing import Final
 
 import attrs
 
+from billing_core._coverage import pair_service_lines
 from billing_core.benefits._terms import Accumulators, PricedLine
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError, NotFoundError
@@ -112,9 +113,12 @@ class EstimatedLine:
                 found.append(CasAdjustment(group=group, reason=reason, amount=amount))
 
         if not self.covered:
+            # CARC 96 (non-covered charges) goes to the patient only with their authorization on
+            # file; without it the provider bears it, which is what CO says.
             group = GroupCode.PR if self.patient_pays.minor else GroupCode.CO
             add(group, "96", self.submitted)
             return tuple(found)
+        # Above the allowed amount is the contractual write-off (CO-45), never the patient's.
         add(GroupCode.CO, "45", self.submitted - self.allowed)
         add(GroupCode.PR, "1", self.deductible)
         add(GroupCode.PR, "2", self.coinsurance)
@@ -342,6 +346,8 @@ def _or_nothing(amount: Money | None) -> str:
 def _amounts(payment: ServicePayment | ClaimPayment) -> dict[str, int]:
     found = {"paid": payment.paid.minor} if isinstance(payment, ServicePayment) else {}
     for adjustment in payment.adjustments:
+        # Summed per group-reason: a payer may report one reason in several CAS entries, and
+        # the comparison is about amounts, not how the payer split them.
         found[adjustment.key] = found.get(adjustment.key, 0) + adjustment.amount.minor
     return found
 
@@ -362,12 +368,37 @@ def _differences(
     ]
 
 
+def _same_service(line: EstimatedLine, payment: ServicePayment) -> bool:
+    # Only a line without a control number: with no procedure to confirm it, a date and a
+    # charge are too little to take a number that is none of ours for one of our lines.
+    if payment.line_control_number:
+        return False
+    # The payer's service date may be left out (then the claim's dates hold): any date matches.
+    day = payment.service_date
+    return line.submitted.minor == payment.charge.minor and (
+        day is None or day == line.service_date
+    )
+
+
+def _remitted_id(number: int, payment: ServicePayment, known: set[str]) -> str:
+    """How a service line no estimate line matched is named in a difference."""
+    lcn = payment.line_control_number
+    if not lcn:
+        return f"(service line {number})"
+    # A control number of ours answered a second time: the number tells the two apart.
+    return f"{lcn} (service line {number})" if lcn in known else lcn
+
+
 def compare_estimate(
     estimate: Estimate, claim_payment: ClaimPayment
 ) -> tuple[EstimateDifference, ...]:
     """Where the payer's answer differs from the estimate, line by line and amount by amount.
 
-    Lines are matched by id (the 835 line control number). For each matched
+    Lines are matched by id (the 835 line control number). A service line
+    without one is matched to the one line not matched yet with its service
+    date and charge; when none or several have them, it is a line of its own,
+    named ``"(service line N)"`` by its place in the answer (never dropped). A
+    control number that is none of ours is a line of its own. For each matched
     line the paid amount and every adjustment (by ``group-reason``) are
     compared; a line only one side has is one difference (``item="line"``),
     and the payer's claim-level adjustments are differences at the claim level.
@@ -405,10 +436,17 @@ def compare_estimate(
         raise CurrencyMismatchError(
             f"the claim payment is in {claim_payment.currency}, the estimate in {code}"
         )
-    remitted = {sp.line_control_number or "(no control number)": sp for sp in claim_payment.lines}
+    lines = estimate.lines
+    # Matched as posting matches them; an estimate has no procedure, so a service line
+    # without a control number is matched by service date and charge, never on a guess.
+    answers, unmatched = pair_service_lines(
+        [line.line_id for line in lines],
+        claim_payment.lines,
+        lambda index, sp: _same_service(lines[index], sp),
+    )
     found: list[EstimateDifference] = []
-    for line in estimate:
-        answer = remitted.pop(line.line_id, None)
+    for index, line in enumerate(lines):
+        answer = answers.get(index)
         if answer is None:
             found.append(EstimateDifference(
                 line_id=line.line_id, item="line", estimated=line.plan_pays, remitted=None
@@ -417,9 +455,13 @@ def compare_estimate(
         found.extend(
             _differences(line.line_id, _amounts(line.as_service_payment()), _amounts(answer), code)
         )
+    known = {line.line_id for line in lines}
     found.extend(
-        EstimateDifference(line_id=key, item="line", estimated=None, remitted=answer.paid)
-        for key, answer in remitted.items()
+        EstimateDifference(
+            line_id=_remitted_id(number, sp, known), item="line", estimated=None, remitted=sp.paid
+        )
+        for number, sp in unmatched
     )
+    # The estimate has nothing at claim level: any claim-level CAS of the payer differs.
     found.extend(_differences(None, {}, _amounts(claim_payment), code))
     return tuple(found)

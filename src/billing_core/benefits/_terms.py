@@ -226,10 +226,14 @@ def check_accumulators(
         and benefits.family_deductible is not None
     )
     for met_name, limit_name in _LIMITS:
+        # Under an aggregate family deductible the individual amount is no limit at all: one
+        # person may meet the whole family deductible.
         if aggregate and limit_name == "deductible":
             continue
         met: Money | None = getattr(accumulators, met_name)
         limit: Money | None = getattr(benefits, limit_name)
+        # Equal is fine (the limit is met); above it the accumulators contradict the plan,
+        # and refusing beats guessing which of the two is wrong.
         if met is not None and limit is not None and met.minor > limit.minor:
             raise InvalidAmountError(
                 f"accumulators.{met_name} {met} is above the plan's {limit_name.replace('_', ' ')}"
@@ -309,6 +313,8 @@ class PricedLine:
         """
         if not isinstance(line, LineItem):
             raise TypeError(f"line must be a LineItem, got {type(line).__name__}")
+        # Only a non-covered service needs the patient's authorization to be theirs; for a
+        # covered one the flag means nothing, so it stays False.
         authorized = allowed is None and authorization_problem(line, required=True) is None
         return cls(
             line_id=line.id,

@@ -19,8 +19,8 @@ from typing import Any, Final
 
 import attrs
 
-from billing_core._checks import describe
-from billing_core._fields import check_date, invalid, of_type
+from billing_core._checks import check_date, describe
+from billing_core._fields import invalid, of_type
 
 __all__ = [
     "AttachmentTransmission",
@@ -82,7 +82,7 @@ def _reference_valid(ref: Any, attribute: attrs.Attribute[Any], value: object) -
 
 
 def _date_valid(ref: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_date(f"{_where(ref)}.date", value, optional=True)
+    check_date(value, f"{_where(ref)}.date", optional=True, protected=True)
 
 
 def _report_type_valid(ref: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -136,15 +136,21 @@ def authorization_problem(line: LineItem, *, required: bool | None = None) -> st
     what = f"line {line.id!r} ({line.category.value})"
     if auth is None:
         return f"{what} has no patient authorization on file"
+    # Signed on or before the service: consent obtained after the fact is not notice given
+    # in advance, which is what an ABN or waiver must be to make the patient liable.
     if auth.signed_on > line.service_date:
         return (
             f"{what}: the authorization was signed on {auth.signed_on.isoformat()}, "
             f"after the service date {line.service_date.isoformat()}"
         )
+    # Compared without modifiers: a -GA or -GZ on the line flags the ABN itself and must
+    # not make the authorization miss its own service.
     if auth.service is not None and (
         line.procedure is None or line.procedure.code != auth.service.code
     ):
         return f"{what}: the authorization covers {auth.service.code}, not this line's service"
+    # Above the cap the patient agreed to less than is billed: the whole line is refused
+    # rather than billed in part, so nothing is half-applied.
     if auth.amount_cap is not None and line.charge.minor > auth.amount_cap.minor:
         return f"{what}: the charge {line.charge} exceeds the authorized cap {auth.amount_cap}"
     return None

@@ -111,6 +111,8 @@ class Encounter:
         where = f"encounter {self.id!r}"
         if not self.lines:
             raise invalid(f"{where}.lines", "has no line items", "encounter.lines")
+        # The first line sets the currency: an encounter has no currency of its own, and a
+        # claim or bill made from it must be in one.
         check_lines(self.lines, self.lines[0].charge.currency, where)
         check_born_by_service(self.patient, self.lines, f"{where}.patient")
 

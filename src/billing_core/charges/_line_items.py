@@ -57,6 +57,7 @@ __all__ = [
     "UnitBasis",
 ]
 
+# Pointers are 1-based (837P SV107, CMS-1500 24E): 0 is no pointer, never the first.
 MAX_DIAGNOSIS_POINTER: Final = 12
 """The highest diagnosis pointer: a claim lists at most 12 diagnoses (837P HI, CMS-1500 box 21)."""
 
@@ -220,6 +221,7 @@ def _pointers(line: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
                 f"got {describe(pointer)}",
                 "line.diagnosis_pointers",
             )
+    # The same diagnosis twice adds nothing: most likely a keying error, so it is refused.
     if len(value) > 1 and len(set(value)) != len(value):
         raise invalid(
             f"{label(line, 'line')}.diagnosis_pointers",
@@ -342,6 +344,8 @@ class LineItem:
         if units <= 0:  # zero is allowed for flat fees only, a negative count never
             allow_zero = self.category in ZERO_UNITS_ALLOWED
             _check_sign(f"line {self.id!r}.units", units, "line.units", allow_zero=allow_zero)
+        # Only lines with amounts besides the charge can mix currencies; the common line has
+        # none, so the check is skipped rather than run on empty fields.
         if self.authorization is not None or self.price_components:
             self._check_currencies()
 

@@ -62,6 +62,8 @@ def check_lines(lines: tuple[LineItem, ...], currency: str, where: str) -> None:
                 f"{where}: line {index} ({line.id!r}).charge is in {line.charge.currency}, "
                 f"the {where} is in {currency}"
             )
+        # Line ids are line control numbers (REF*6R): two lines with one id could not be told
+        # apart when the payer's answer comes back.
         if line.id in seen:
             raise invalid(
                 f"{where}.lines",
@@ -167,6 +169,7 @@ def check_born_by_service(patient: object, lines: Iterable[LineItem], where: str
     if born is None:
         return
     for line in lines:
+        # Only the line id is named: either date would give the birth date away.
         if line.service_date < born:
             raise invalid(
                 f"{where}.birth_date",

@@ -60,6 +60,7 @@ _SIGNS: Final = {
     PriceComponentKind.SURCHARGE: 1,
     PriceComponentKind.DISCOUNT: -1,
     PriceComponentKind.DEDUCTION: -1,
+    # Tax is outside net (gross = net + tax), so it carries no sign in the net roll-up.
     PriceComponentKind.TAX: 0,
     PriceComponentKind.INFORMATIONAL: 0,
 }

@@ -45,6 +45,8 @@ REJECTED_CATEGORIES: Final = frozenset({"A3", "A4", "A6", "A7", "A8"})
 unprocessable (A3), not found (A4), missing (A6), invalid (A7) or relational (A8) data."""
 
 _CATEGORY = re.compile(r"[A-Z][0-9A-Z]{1,2}")
+# STC03 action codes: WQ accepted, U rejected; the payer's own verdict, so it decides
+# over the category when present.
 _ACTIONS: Final = {"WQ": True, "U": False}
 
 
@@ -157,6 +159,8 @@ class ClaimAcknowledgement:
         if self.action is not None:
             accepted = _ACTIONS[self.action]
         else:
+            # Without an action code an unknown category counts as rejected: assuming a claim
+            # reached adjudication when it did not would let a timely-filing deadline pass.
             accepted = self.category in ACCEPTED_CATEGORIES
         return AcknowledgementStatus.ACCEPTED if accepted else AcknowledgementStatus.REJECTED
 

@@ -34,7 +34,13 @@ from billing_core._fields import (
     to_tuple,
 )
 from billing_core.charges import MAX_DIAGNOSIS_POINTER, DocumentRef, LineItem
-from billing_core.charges._lines import charges_minor, check_lines, line_records, lines_html
+from billing_core.charges._lines import (
+    charges_minor,
+    check_born_by_service,
+    check_lines,
+    line_records,
+    lines_html,
+)
 from billing_core.claims._institutional import InstitutionalClaim
 from billing_core.claims._prior_payers import PriorPayerAdjudication
 from billing_core.codes import DiagnosisCode, PlaceOfService
@@ -107,7 +113,8 @@ class Claim:
             ``None`` for a professional claim.
 
     Raises:
-        ValidationError: No lines, two lines with one id, or a statement period
+        ValidationError: No lines, two lines with one id, a patient born after a
+            service date (the message shows neither date), or a statement period
             ending before it starts.
         CurrencyMismatchError: A line or the stated total in another currency.
 
@@ -194,13 +201,18 @@ class Claim:
                 f"{where}.total_charge is in {currency}, "
                 f"line 1 ({first.id!r}).charge is in {first.charge.currency}"
             )
+        # Line ids are unique within the claim: each is the REF*6R a payer echoes back, and a
+        # repeat would make the remittance's lines ambiguous.
         check_lines(self.lines, currency, where)
         for index, prior in enumerate(self.prior_payers):
+            # Prior payers' amounts must be in the claim's currency: the COB balancing rules add
+            # them to the claim charge as plain minor units.
             if prior.paid.currency != currency:
                 raise CurrencyMismatchError(
                     f"{where}: prior_payers[{index}].paid is in "
                     f"{prior.paid.currency}, the claim is in {currency}"
                 )
+        # Two patient ids on one claim would send one patient's claim under another's name.
         if self.patient is not None and self.patient.id != self.patient_id:
             raise invalid(
                 f"{where}.patient",
@@ -208,6 +220,8 @@ class Claim:
                 " health information)",
                 "claim.patient",
             )
+        if self.patient is not None:
+            check_born_by_service(self.patient, self.lines, f"{where}.patient")
         start, end = self.statement_from, self.statement_through
         if start is not None and end is not None and end < start:
             raise invalid(

@@ -99,6 +99,7 @@ class InstitutionalClaim:
     def _check_hour(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
+        # bool is an int: admission_hour=True would pass as 1 a.m.
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 23:
             raise invalid(
                 f"{_OWNER}.admission_hour",
@@ -113,4 +114,6 @@ class InstitutionalClaim:
             >>> InstitutionalClaim(facility_type="13").type_of_bill("7")
             '0137'
         """
+        # The leading 0 is the form's: UB-04 FL 4 prints four digits, while the 837I sends the
+        # facility code and the frequency apart (CLM05-1 and CLM05-3).
         return f"0{self.facility_type}{frequency}"

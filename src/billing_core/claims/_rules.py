@@ -24,6 +24,7 @@ Examples:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Final, Protocol
 
@@ -31,7 +32,14 @@ from billing_core._fields import label, wrong_type
 from billing_core.charges import LineItem
 from billing_core.charges._lines import charges_minor
 from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
-from billing_core.codes import NPI, DiagnosisCode, ProcedureCode, RevenueCode
+from billing_core.codes import (
+    ICD10CM_START,
+    NPI,
+    DiagnosisCode,
+    DiagnosisSystem,
+    ProcedureCode,
+    RevenueCode,
+)
 from billing_core.errors import Finding, InvalidCodeError, Severity, ValidationError
 from billing_core.money import Money
 from billing_core.parties import CareRole, Provider
@@ -42,6 +50,7 @@ __all__ = [
     "care_team_npis_valid",
     "check_claim",
     "diagnoses_within_limits",
+    "diagnosis_code_set_matches_dates",
     "lines_have_codes",
     "modifiers_well_formed",
     "pointers_point_to_diagnoses",
@@ -144,6 +153,60 @@ def diagnoses_within_limits(claim: Claim) -> Iterable[Finding]:
                 "claim.diagnoses.duplicate",
             )
         seen.add(code)
+
+
+def _code_set_dates(claim: Claim) -> tuple[datetime.date, datetime.date, str]:
+    """The dates that decide a claim's code set, and what they are (for the message)."""
+    inst = claim.institutional
+    if inst is not None and inst.facility_type.startswith("11"):
+        # A hospital inpatient stay (type of bill 11x) is coded by its discharge date.
+        last = claim.statement_through or max(line.service_end for line in claim.lines)
+        return last, last, "a hospital stay discharged {} {} (here {}) is"
+    first = min(line.service_date for line in claim.lines)
+    return first, max(line.service_end for line in claim.lines), "services {} {} (here {}) are"
+
+
+def diagnosis_code_set_matches_dates(claim: Claim) -> Iterable[Finding]:
+    """Diagnoses are in the code set of the services' dates: ICD-9-CM before 2015-10-01.
+
+    Services on or after [`ICD10CM_START`][billing_core.codes.ICD10CM_START]
+    are coded in ICD-10-CM, services before it in ICD-9-CM; a hospital
+    inpatient claim (type of bill 11x) by its discharge (through) date. A
+    claim whose services fall on both sides of the date mixes two code sets
+    and must be split (rule ``claim.diagnoses.code_set_split``).
+
+    Examples:
+        >>> import datetime
+        >>> from billing_core._examples import example_claim
+        >>> claim = example_claim(service_date=datetime.date(2015, 9, 30))
+        >>> for finding in diagnosis_code_set_matches_dates(claim):
+        ...     print(finding)
+        claim 'CLM1'.diagnoses[1]: E11.9 is an ICD-10-CM code, but services before 2015-10-01 (here 2015-09-30) are coded in ICD-9-CM
+    """  # noqa: E501
+    first, last, what = _code_set_dates(claim)
+    start = ICD10CM_START.isoformat()
+    if first < ICD10CM_START <= last:
+        yield _finding(
+            _at(claim, "lines"),
+            f"the services run from {first.isoformat()} to {last.isoformat()}, across {start}:"
+            " split the claim (ICD-9-CM before that day, ICD-10-CM from it)",
+            "claim.diagnoses.code_set_split",
+        )
+        return
+    wanted = DiagnosisSystem.ICD10CM if first >= ICD10CM_START else DiagnosisSystem.ICD9CM
+    side = "on or after" if wanted is DiagnosisSystem.ICD10CM else "before"
+    coded = [(f"diagnoses[{n}]", code) for n, code in enumerate(claim.diagnoses, 1)]
+    inst = claim.institutional
+    if inst is not None and inst.admitting_diagnosis is not None:
+        coded.append(("institutional.admitting_diagnosis", inst.admitting_diagnosis))
+    for field, code in coded:
+        if code.system is not wanted:
+            yield _finding(
+                _at(claim, field),
+                f"{code.dotted} is an {code.system.value} code, but"
+                f" {what.format(side, start, first.isoformat())} coded in {wanted.value}",
+                "claim.diagnoses.code_set",
+            )
 
 
 def pointers_point_to_diagnoses(claim: Claim) -> Iterable[Finding]:
@@ -354,6 +417,7 @@ def prior_payer_lines_on_claim(claim: Claim) -> Iterable[Finding]:
 CLAIM_RULES: Final[tuple[ClaimRule, ...]] = (
     total_charge_matches_lines,
     diagnoses_within_limits,
+    diagnosis_code_set_matches_dates,
     pointers_point_to_diagnoses,
     modifiers_well_formed,
     care_team_npis_valid,

@@ -101,9 +101,12 @@ class CobPayment:
 
 
 def _payment(method: CobMethod, currency: str, candidates: list[tuple[str, int]]) -> CobPayment:
+    # Every candidate is kept, the negative ones too: the explanation must show why the
+    # payer owes nothing (the primary already paid more than this method allows).
     lowest = min(minor for _, minor in candidates)
     return CobPayment(
         method=method,
+        # Never negative: a secondary payer does not claw back what the primary overpaid.
         amount=Money.from_minor(max(lowest, 0), currency),
         candidates=tuple((label, Money.from_minor(m, currency)) for label, m in candidates),
     )
@@ -144,6 +147,8 @@ def standard_cob(*, primary_paid: Money, allowable: Money, normal_benefit: Money
         ...              normal_benefit=usd("40")).amount
         Money('40.00', 'USD')
     """
+    # The currency is settled first (in every method), so a mix of currencies is reported
+    # by name before any single amount is checked against it.
     args = {"primary_paid": primary_paid, "allowable": allowable, "normal_benefit": normal_benefit}
     code = currency_of(args)
     paid, allow, normal = (amount(v, k, code) for k, v in args.items())
@@ -239,8 +244,13 @@ def maintenance_of_benefits(
     if deductible_remaining is not None:
         deductible = amount(deductible_remaining, "deductible_remaining", code)
     numerator, denominator = rate(coinsurance_rate, "coinsurance_rate")
+    # Maintenance of benefits: the plan's own deductible and coinsurance apply to what the
+    # primary left, not to the allowed amount, so the patient keeps paying their share.
     left = max(allow - paid, 0)
+    # The deductible takes only what is there; the rest of it waits for the next claim.
     taken = min(deductible, left)
+    # One rounding, on exact integers: the rate is an exact fraction, so nothing is lost
+    # before the single named rounding step.
     coinsurance = round_ratio((left - taken) * numerator, denominator, rounding)
     label = (
         f"allowed {_m(allow, code)} - primary paid {_m(paid, code)} - deductible"
@@ -317,12 +327,17 @@ def medicare_secondary_payment(
     checked = {
         k: amount(v, k, code)
         for k, v in args.items()
+        # Only the optional OTAF may be None; a None in any other amount must reach amount()
+        # and fail with its name.
         if v is not None or k != "obligated_to_accept"
     }
     paid = checked["primary_paid"]
     billed, what = checked["charge"], "charge"
+    # 42 CFR 411.33(a)(1): the provider's charge, or the amount it is obligated to accept
+    # as payment in full when that is lower.
     if "obligated_to_accept" in checked and checked["obligated_to_accept"] < billed:
         billed, what = checked["obligated_to_accept"], "obligated to accept"
+    # 42 CFR 411.33(a)(3): the higher of the two allowed amounts, less what the primary paid.
     higher = max(checked["medicare_allowed"], checked["primary_allowed"])
     return _payment(
         CobMethod.MEDICARE_SECONDARY,

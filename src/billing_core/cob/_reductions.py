@@ -71,6 +71,7 @@ class PaymentReduction:
     @property
     def ratio(self) -> tuple[int, int]:
         """The rate as ``(numerator, denominator)``, for integer arithmetic."""
+        # An exact fraction, so the withheld amount is rounded once from exact integers.
         return rate(self.rate, "payment reduction.rate")
 
     def __str__(self) -> str:
@@ -144,6 +145,8 @@ def apply_reduction(
     if not isinstance(reduction, PaymentReduction):
         raise TypeError(f"reduction must be a PaymentReduction, got {type(reduction).__name__}")
     numerator, denominator = reduction.ratio
+    # The withheld amount is what gets rounded, and the payment is what is left: payment
+    # = paid + CO-253 exactly, so the remittance still balances to the cent.
     withheld = round_ratio(paid * numerator, denominator, rounding)
     return ReducedPayment(
         reduction=reduction,

@@ -8,15 +8,16 @@ licensed by the AMA and CARC/RARC lists change several times a year, so none are
 shipped).
 
 Normalisation is limited to what each class documents: surrounding whitespace
-is stripped and letters are upper-cased everywhere; ICD-10-CM dots and NDC
-hyphens are removed; three-digit revenue codes are left-padded. Anything else
-that does not fit raises [`InvalidCodeError`][billing_core.errors.InvalidCodeError] (a
+is stripped and letters are upper-cased everywhere; ICD-10-CM and ICD-9-CM dots
+and NDC hyphens are removed; three-digit revenue codes are left-padded. Anything
+else that does not fit raises [`InvalidCodeError`][billing_core.errors.InvalidCodeError] (a
 ``ValueError``) naming the value and what was expected. A value that is not a
 ``str`` raises ``TypeError``.
 
 It holds procedure codes (CPT, HCPCS Level II, CDT) with their modifiers and
 the X12 product/service id qualifiers; the other codes of a claim (revenue,
-NDC, ICD-10-CM diagnosis, place of service, NPI, taxonomy); the codes a payer
+NDC, diagnosis in ICD-10-CM or, for services before `ICD10CM_START`, ICD-9-CM
+(`DiagnosisSystem`), place of service, NPI, taxonomy); the codes a payer
 answers with (group, CARC, RARC); and code sets with
 [`validate_code`][billing_core.codes.validate_code].
 
@@ -34,9 +35,11 @@ Examples:
 
 from billing_core.codes._adjustments import CARC, RARC, GroupCode
 from billing_core.codes._claim import (
+    ICD10CM_START,
     NDC,
     NPI,
     DiagnosisCode,
+    DiagnosisSystem,
     PlaceOfService,
     RevenueCode,
     TaxonomyCode,
@@ -54,6 +57,7 @@ from billing_core.codes._sets import CodeSet, CodeSetEntry, StaticCodeSet, valid
 
 __all__ = [
     "CARC",
+    "ICD10CM_START",
     "MAX_MODIFIERS",
     "NDC",
     "NPI",
@@ -64,6 +68,7 @@ __all__ = [
     "CodeSetEntry",
     "CodeSystem",
     "DiagnosisCode",
+    "DiagnosisSystem",
     "GroupCode",
     "PlaceOfService",
     "ProcedureCode",

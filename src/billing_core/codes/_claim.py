@@ -15,14 +15,27 @@ Examples:
 
 from __future__ import annotations
 
+import datetime
+import enum
 import re
+from typing import Final
 
 import attrs
 
+from billing_core._checks import describe
 from billing_core.codes._format import checked, clean, shown
 from billing_core.errors import InvalidCodeError
 
-__all__ = ["NDC", "NPI", "DiagnosisCode", "PlaceOfService", "RevenueCode", "TaxonomyCode"]
+__all__ = [
+    "ICD10CM_START",
+    "NDC",
+    "NPI",
+    "DiagnosisCode",
+    "DiagnosisSystem",
+    "PlaceOfService",
+    "RevenueCode",
+    "TaxonomyCode",
+]
 
 _REVENUE_RE = re.compile(r"[0-9]{3,4}")
 _NDC_HYPHENATED_RE = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})")
@@ -126,53 +139,169 @@ class NDC:
         return f"{c[:5]}-{c[5:9]}-{c[9:]}"
 
 
-def _to_icd(value: str) -> str:
+class DiagnosisSystem(enum.Enum):
+    """The classification a diagnosis code belongs to.
+
+    HIPAA transactions code diagnoses in ICD-10-CM for services on or after
+    [`ICD10CM_START`][billing_core.codes.ICD10CM_START] (2015-10-01) and in
+    ICD-9-CM before it (for a hospital inpatient stay, the discharge date
+    decides).
+
+    Examples:
+        >>> DiagnosisSystem("ICD-9-CM")
+        <DiagnosisSystem.ICD9CM: 'ICD-9-CM'>
+    """
+
+    ICD10CM = "ICD-10-CM"
+    """ICD-10-CM: a letter, a digit, a letter or digit, then up to 4 more (e.g. E11.9)."""
+    ICD9CM = "ICD-9-CM"
+    """ICD-9-CM: 3 digits, ``V`` and 2 digits, or ``E`` and 3 digits, then up to 2 more."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ICD10CM_START: Final = datetime.date(2015, 10, 1)
+"""The first date of service coded in ICD-10-CM; services before it are coded in ICD-9-CM."""
+
+_ICD9_NUMERIC_RE = re.compile(r"([0-9]{3}|V[0-9]{2})(?:\.?([0-9]{1,2}))?")
+_ICD9_E_RE = re.compile(r"(E[0-9]{3})(?:\.?([0-9]))?")
+
+
+def _to_icd10(value: str, given: str) -> str:
     code = clean(value, "ICD-10-CM code")
     match = _ICD10CM_RE.fullmatch(code)
     if match is None:
         raise InvalidCodeError(
-            f"invalid ICD-10-CM code {shown(value)}: expected a letter, a digit, a letter or"
+            f"invalid ICD-10-CM code {shown(given)}: expected a letter, a digit, a letter or"
             " digit, then optionally a dot and 1-4 letters or digits (e.g. E11.9)"
         )
     category, rest = match.groups()
     return category + (rest or "")
 
 
-@attrs.frozen
-class DiagnosisCode:
-    """An ICD-10-CM diagnosis code, stored without its dot.
+def _to_icd9(value: str, given: str) -> str:
+    code = clean(value, "ICD-9-CM code")
+    # E codes (external causes) have a 4-character category and one digit after the
+    # decimal; the others a 3-character category and up to two (ICD-9-CM tabular list).
+    match = (_ICD9_E_RE if code[:1] == "E" else _ICD9_NUMERIC_RE).fullmatch(code)
+    if match is None:
+        raise InvalidCodeError(
+            f"invalid ICD-9-CM code {shown(given)}: expected 3 digits or V and 2 digits, then"
+            " optionally a dot and 1-2 digits (e.g. 250.00, V70.0), or E and 3 digits, then"
+            " optionally a dot and 1 digit (e.g. E849.7)"
+        )
+    category, rest = match.groups()
+    return category + (rest or "")
 
-    Input may carry the dot after the third character or not; any other dot
-    position is rejected.
+
+_PARSERS: Final = {DiagnosisSystem.ICD10CM: _to_icd10, DiagnosisSystem.ICD9CM: _to_icd9}
+_PREFIX: Final = ":"
+
+
+def _system_of(value: object, system: DiagnosisSystem | str | None) -> tuple[DiagnosisSystem, str]:
+    """The system and the bare code of a text that may start with ``"ICD-9-CM:"``."""
+    given = None if system is None else _to_system(system)
+    if not isinstance(value, str):
+        what = (given or DiagnosisSystem.ICD10CM).value
+        raise TypeError(f"{what} code must be a str, got {describe(value)}")
+    head, colon, tail = value.partition(_PREFIX)
+    if not colon:
+        return given or DiagnosisSystem.ICD10CM, value
+    named = _SYSTEMS.get(head.strip().upper())
+    if named is None or (given is not None and given is not named):
+        expected = "ICD-9-CM: or ICD-10-CM:" if given is None else f"{given.value}: or none"
+        raise InvalidCodeError(
+            f"invalid diagnosis code {shown(value)}: the prefix must be {expected}"
+        )
+    return named, tail
+
+
+def _to_system(value: DiagnosisSystem | str) -> DiagnosisSystem:
+    if isinstance(value, DiagnosisSystem):
+        return value
+    found = _SYSTEMS.get(value.strip().upper()) if isinstance(value, str) else None
+    if found is None:
+        raise InvalidCodeError(
+            f"unknown diagnosis code system {shown(value)}: expected ICD-10-CM or ICD-9-CM"
+        )
+    return found
+
+
+_SYSTEMS: Final = {s.value: s for s in DiagnosisSystem}
+
+
+@attrs.frozen(init=False)
+class DiagnosisCode:
+    """A diagnosis code, ICD-10-CM unless told otherwise, stored without its dot.
+
+    Input may carry the dot after the category (the third character; the
+    fourth of an ICD-9-CM ``E`` code) or not; any other dot position is
+    rejected. An ICD-9-CM code (claims for services before 2015-10-01) says
+    so with ``system``, or with the prefix ``"ICD-9-CM:"`` in its text: that
+    prefixed text is also what ``str()`` gives, so ``DiagnosisCode(str(d)) ==
+    d`` for every code, and strings in a claim's list of diagnoses may carry
+    it. An ICD-10-CM code prints bare, as before.
 
     Attributes:
-        code: The 3-7 characters without the dot, upper case (X12 form).
+        code: The characters without the dot, upper case (the X12 form).
+        system: The classification (a ``str`` such as ``"ICD-9-CM"`` is
+            parsed); ICD-10-CM by default.
 
     Examples:
         >>> d = DiagnosisCode("e11.9")
-        >>> d.code, d.dotted, str(d)
-        ('E119', 'E11.9', 'E119')
+        >>> d.code, d.dotted, str(d), d.system.value
+        ('E119', 'E11.9', 'E119', 'ICD-10-CM')
+        >>> old = DiagnosisCode("250.00", system="ICD-9-CM")
+        >>> old.code, old.dotted, str(old), old == DiagnosisCode("ICD-9-CM:25000")
+        ('25000', '250.00', 'ICD-9-CM:25000', True)
+        >>> DiagnosisCode("E849.7", DiagnosisSystem.ICD9CM).dotted
+        'E849.7'
         >>> DiagnosisCode("E1.19")
         Traceback (most recent call last):
         ...
         billing_core.errors.InvalidCodeError: invalid ICD-10-CM code 'E1.19': ...
     """
 
-    code: str = attrs.field(converter=_to_icd)
+    code: str
+    system: DiagnosisSystem
+
+    def __init__(self, code: str, system: DiagnosisSystem | str | None = None) -> None:
+        found, text = _system_of(code, system)
+        object.__setattr__(self, "code", _PARSERS[found](text, code))
+        object.__setattr__(self, "system", found)
 
     def __str__(self) -> str:
-        return self.code
+        if self.system is DiagnosisSystem.ICD10CM:
+            return self.code
+        return f"{self.system.value}{_PREFIX}{self.code}"
+
+    def __repr__(self) -> str:
+        if self.system is DiagnosisSystem.ICD10CM:
+            return f"DiagnosisCode(code={self.code!r})"
+        return f"DiagnosisCode(code={self.code!r}, system={self.system!r})"
+
+    def __reduce__(self) -> tuple[type[DiagnosisCode], tuple[str, DiagnosisSystem]]:
+        return (DiagnosisCode, (self.code, self.system))
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # A code pickled before ICD-9-CM was supported holds its code alone.
+        object.__setattr__(self, "code", state["code"])
+        object.__setattr__(self, "system", state.get("system", DiagnosisSystem.ICD10CM))
 
     @property
     def dotted(self) -> str:
-        """The code with its dot after the category (third character), if it has more.
+        """The code with its dot after the category, if it has more characters.
 
         Examples:
             >>> DiagnosisCode("S72001A").dotted, DiagnosisCode("I10").dotted
             ('S72.001A', 'I10')
+            >>> DiagnosisCode("ICD-9-CM:4019").dotted, DiagnosisCode("ICD-9-CM:E8889").dotted
+            ('401.9', 'E888.9')
         """
         c = self.code
-        return c if len(c) == 3 else f"{c[:3]}.{c[3:]}"
+        size = 4 if self.system is DiagnosisSystem.ICD9CM and c[0] == "E" else 3
+        return c if len(c) == size else f"{c[:size]}.{c[size:]}"
 
 
 def _npi_check_digit(first9: str) -> int:

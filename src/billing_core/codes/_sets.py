@@ -200,7 +200,8 @@ def validate_code(
         code_set: The user-supplied code set.
         code: A code value or its canonical string. A
             [`ProcedureCode`][billing_core.codes.ProcedureCode] is looked up
-            without its modifiers.
+            without its modifiers, a [`DiagnosisCode`][billing_core.codes.DiagnosisCode]
+            by its code alone (a code set holds one system's codes).
         on: The date the code must be valid on (usually the date of service).
         location: Where the code is, for the finding (e.g. ``"line 2.procedure"``).
 
@@ -219,7 +220,7 @@ def validate_code(
         ...     print(finding)
         line 1.remarks: code 'N999' is not in code set 'RARC' on 2024-01-02 (warning)
     """
-    key = code.code if isinstance(code, ProcedureCode) else str(code)
+    key = code.code if isinstance(code, ProcedureCode | DiagnosisCode) else str(code)
     if code_set.contains(key, on):
         return ()
     finding = Finding(

@@ -161,6 +161,8 @@ class ContractPrice:
 def _term_price(
     contract: Contract, line: LineItem, place: PlaceOfService | None
 ) -> TermPrice | None:
+    # First match wins: a carve-out (a selector placed before the general term) must
+    # override it, not be averaged with it.
     for term in contract.terms:
         found = term.price(line, place)
         if found is not None:
@@ -173,6 +175,8 @@ def _rule_factors(
 ) -> list[list[tuple[object, Fraction]]]:
     """Per line, the rules that changed its price and by what factor."""
     changed: list[list[tuple[object, Fraction]]] = [[] for _ in prices]
+    # Every rule sees every line's unreduced price: the multiple-procedure ranking must not
+    # depend on whether a modifier rule ran before it.
     for rule in contract.rules:
         factors = tuple(rule.factors(prices))
         if len(factors) != len(prices):
@@ -180,6 +184,8 @@ def _rule_factors(
                 f"pricing rule {rule!r} gave {len(factors)} factors for {len(prices)} lines"
             )
         for index, factor in enumerate(factors):
+            # Only the factors that change something are kept, so the basis text lists the rules
+            # that applied and nothing else.
             if factor != 1:
                 changed[index].append((rule, Fraction(factor)))
     return changed
@@ -200,7 +206,10 @@ def _price(contract: Contract, line: LineItem, found: TermPrice | None,
     for rule, factor in changed:
         exact *= factor
         basis += f", {_rule_text(rule, factor)}"
+    # The one rounding of the price (DESIGN.md section 4): term price and every factor are
+    # exact Fractions until here.
     allowed = Money.rounded(exact, contract.currency, rounding=contract.rounding)
+    # After rounding: the comparison is between two amounts in cents, as the payer makes it.
     if contract.lesser_of_charge and line.charge.minor < allowed.minor:
         allowed, basis = line.charge, f"{basis}; lesser of charge {line.charge} and {allowed}"
     return ContractPrice(line=line, allowed=allowed, basis=basis)
@@ -249,6 +258,7 @@ def price_lines(
                 f"line {line.id!r} is in {line.charge.currency},"
                 f" contract {contract.name!r} in {contract.currency}"
             )
+    # A line's own place of service overrides the claim's (837 SV105 over CLM05-1).
     found = [
         _term_price(contract, line, line.place_of_service or place_of_service) for line in items
     ]
@@ -320,6 +330,7 @@ def expected_payment(
     """
     priced = [p.priced for p in price_claim(claim, contract)]
     if benefits is None:
+        # No benefits on file means no cost sharing: the plan pays the whole allowed amount.
         benefits = claim.coverage.benefits or PlanBenefits()
     return estimate(
         priced,

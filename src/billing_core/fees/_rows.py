@@ -51,6 +51,8 @@ def _date(value: object) -> datetime.date | None:
         return None
     if is_plain_date(value):
         return value
+    # Ten characters: fromisoformat also takes the basic form "20240301", which a column
+    # documented as YYYY-MM-DD should refuse rather than read.
     if isinstance(value, str) and len(value) == 10:
         try:
             return datetime.date.fromisoformat(value)
@@ -62,6 +64,8 @@ def _date(value: object) -> datetime.date | None:
 def _money(value: object, currency: str) -> Money:
     if isinstance(value, Money):
         return value
+    # Never float: a CSV reader gives text, and a float from elsewhere would carry binary
+    # noise into the amount (Money refuses it anyway, with a less helpful message).
     if isinstance(value, str | Decimal) and not isinstance(value, bool):
         return Money(value.strip() if isinstance(value, str) else value, currency)
     raise TypeError(f"not an amount such as '92.00': {describe(value)}")
@@ -80,6 +84,8 @@ def _row(index: int, row: object, currency: str) -> tuple[FeeScheduleEntry | Non
     if not isinstance(row, Mapping):
         return None, [Finding(location=where, message=f"not a mapping: {describe(row)}",
                               rule="fee_schedule.row")]  # fmt: skip
+    # An unknown column is an error, not ignored: a misspelt "modifer" would otherwise
+    # silently price the component at the code's own rate.
     findings = [
         Finding(location=f"{where}.{key}", message="unknown column", rule="fee_schedule.row")
         for key in row

@@ -77,6 +77,8 @@ class LinePrice:
     """
 
     line: LineItem
+    # A Fraction, not Money: the rules multiply it further, and the contract rounds once at
+    # the end, so no cent is lost to rounding in between.
     amount: Fraction | None
     modifier: str | None = None
 
@@ -128,6 +130,8 @@ class ModifierRule:
             factor
             if p.line.procedure is not None
             and self.modifier in p.line.procedure.modifiers
+            # A line priced from the schedule's own row for this modifier (a -26 row) already has
+            # the component's price: applying the percent again would cut it twice.
             and p.modifier != self.modifier
             else one
             for p in prices
@@ -148,6 +152,7 @@ def _to_rates(value: Iterable[Decimal]) -> tuple[Decimal, ...]:
 
 
 def _to_codes(value: Iterable[str]) -> frozenset[str]:
+    # A str is iterable: codes="11042" would become the single characters.
     if isinstance(value, str):
         raise TypeError(
             f"multiple procedure rule.codes must be a collection, not one str ({describe(value)})"
@@ -185,10 +190,13 @@ class MultipleProcedureRule:
         out = [Fraction(1)] * len(prices)
         days: dict[object, list[int]] = {}
         for index, p in enumerate(prices):
+            # A line no term priced takes no rank: it must not push a priced procedure down to 50%.
             if p.amount is not None and self.codes.intersection(line_codes(p.line)):
                 days.setdefault(p.line.service_date, []).append(index)
         last = len(self.rates) - 1
         for indexes in days.values():
+            # Highest price first, so the full rate goes to the most expensive procedure (the
+            # payer's rule); ties by line order keep the result independent of hashing.
             ranked = sorted(indexes, key=lambda i: (-(prices[i].amount or 0), i))
             for rank, index in enumerate(ranked):
                 out[index] = Fraction(self.rates[min(rank, last)])

@@ -167,8 +167,12 @@ def physician_fee(
         raise TypeError(f"rvus must be RelativeValues, got {describe(rvus)}")
     if not isinstance(gpci, PracticeCostIndex):
         raise TypeError(f"gpci must be a PracticeCostIndex, got {describe(gpci)}")
+    # Fractions throughout: RVU x GPCI products of 6-decimal inputs are exact, and the one
+    # rounding happens on the final amount, as the formula says.
     factor = Fraction(*rate(conversion_factor, "conversion_factor", maximum=MAX_RELATIVE_VALUE))
     expense = rvus.practice_expense
+    # Many services have one practice-expense RVU for both settings: without a facility
+    # figure the non-facility one applies.
     if facility and rvus.practice_expense_facility is not None:
         expense = rvus.practice_expense_facility
     total = (

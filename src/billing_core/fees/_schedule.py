@@ -44,6 +44,7 @@ _MODIFIER_RE: Final = re.compile(r"[0-9A-Z]{2}")
 
 
 def _to_code(value: object) -> str:
+    # Only the code, never the modifiers: a schedule row keys its modifier apart.
     if isinstance(value, ProcedureCode | RevenueCode):
         return value.code
     if not isinstance(value, str):
@@ -193,6 +194,8 @@ def validate_fee_schedule(
         by_key.setdefault(entry.key, []).append(index)
     for indexes in by_key.values():
         ordered = sorted(indexes, key=lambda i: (entries[i].start, i))
+        # Sorted by start, each entry is compared with the one reaching furthest so far, which
+        # finds every overlap in one pass without comparing all pairs.
         latest = ordered[0]  # the entry reaching furthest so far: an overlap is with it
         for after in ordered[1:]:
             first, second = entries[latest], entries[after]
@@ -226,6 +229,8 @@ class _Periods:
         """Starts, ends and amounts: the fast lookup of ``FeeSchedule.price`` reads these."""
         return self.starts, self.ends, tuple(e.amount for e in self.entries)
 
+    # Periods of one key never overlap (the constructor refuses it), so the last period
+    # starting on or before the day is the only one that can hold it.
     def on(self, day: datetime.date) -> FeeScheduleEntry | None:
         i = bisect_right(self.starts, day) - 1
         if i < 0:
@@ -241,7 +246,10 @@ class FeeSchedule:
     A lookup takes the entry of the code in force on the service date; with
     modifiers, the entry for the first of them the schedule prices for that
     code (a ``26`` or ``TC`` row), else the code's own entry; with a place of
-    service, the entry for that place, else the entry for any place.
+    service, the entry for that place, else the entry for any place. Keys are
+    tried from the most specific (modifier and place) to the least (the code
+    alone), and the first with an entry in force on the date wins: a key whose
+    entries are all for other dates falls through to the next.
 
     Attributes:
         name: What the schedule is, e.g. ``"Acme PPO 2024"``.
@@ -290,6 +298,8 @@ class FeeSchedule:
             if modifier:
                 modifiers.setdefault(code, set()).add(modifier)
         object.__setattr__(self, "_keyed", keyed)
+        # Codes without modifier or place get a table of plain tuples: the common lookup in
+        # price() then builds no key and calls no method.
         plain = {k[0]: p.plain() for k, p in keyed.items() if k[1:] == ("", "")}
         object.__setattr__(self, "_plain", plain)
         object.__setattr__(self, "_modifiers", {c: tuple(sorted(m)) for c, m in modifiers.items()})
@@ -333,12 +343,18 @@ class FeeSchedule:
         key = _to_code(code)
         place = "" if place_of_service is None else place_of_service.code
         priced = self._modifiers.get(key, ())
+        # Only the first modifier the schedule prices for this code counts (a line's -26
+        # before a -59); the others do not change the schedule's row.
         wanted = [m for m in (m.strip().upper() for m in modifiers) if m in priced]
         for modifier in (*wanted[:1], ""):
+            # The place-specific row first, then the row for any place.
             for where in (place, "") if place else ("",):
                 periods = self._keyed.get((key, modifier, where))
-                if periods is not None:
-                    return periods.on(on)
+                # A key whose rows are all for other dates does not price the line: the next,
+                # less specific key may (a -26 row that ended last year, the code's row now).
+                found = None if periods is None else periods.on(on)
+                if found is not None:
+                    return found
         return None
 
     def price(
@@ -365,6 +381,7 @@ class FeeSchedule:
         if code.__class__ is str and place_of_service is None and not modifiers:
             found = self._plain.get(code)
             if found is not None and on.__class__ is _DATE:
+                # The same rule as _Periods.on, inlined for the fast path.
                 starts, ends, amounts = found
                 i = bisect_right(starts, on) - 1
                 if i >= 0:

@@ -104,6 +104,8 @@ def line_codes(line: LineItem) -> tuple[str, ...]:
         ('99284', '0450')
     """
     codes = []
+    # Procedure first: an outpatient line may carry both, and a procedure-code selector is
+    # the more specific one.
     if line.procedure is not None:
         codes.append(line.procedure.code)
     if line.revenue_code is not None:
@@ -153,6 +155,8 @@ class _Selector:
             return False
         if self.codes is not None and not self.codes.intersection(line_codes(line)):
             return False
+        # A term restricted to places cannot price a line whose place is unknown: guessing it
+        # in would apply a facility rate to an office visit, or the reverse.
         if self.places_of_service is not None:
             return place is not None and place.code in self.places_of_service
         return True
@@ -206,6 +210,7 @@ class PercentOfSchedule(_Selector):
         """The schedule's amount for the line's code on its service date, x units x rate."""
         if not self.applies(line, place_of_service):
             return None
+        # The first code with a schedule row wins, in the order line_codes gives.
         for code in line_codes(line):
             modifiers = () if line.procedure is None else line.procedure.modifiers
             entry = self.schedule.lookup(
@@ -215,6 +220,8 @@ class PercentOfSchedule(_Selector):
                 units = _units(line)
                 unit_text = f"{line.units} unit{'' if units == 1 else 's'}"
                 return TermPrice(
+                    # Exact: units may be fractional (drug units) and the rate up to 6 decimals; the
+                    # contract rounds the final price once.
                     amount=Fraction(entry.amount.amount) * units * Fraction(self.rate),
                     basis=f"{rate_text(*rate(self.rate, 'rate', maximum=MAX_MULTIPLIER))} of"
                     f" {self.schedule.name} {entry.amount} x {unit_text}",

@@ -40,7 +40,12 @@ from collections.abc import Iterable
 
 import attrs
 
-from billing_core._coverage import arguments_of_types, payment_for_claim
+from billing_core._coverage import (
+    arguments_of_types,
+    pair_service_lines,
+    payment_for_claim,
+    same_service,
+)
 from billing_core._fields import invalid
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
@@ -184,6 +189,8 @@ def _sums(
     for a in adjustments:
         if a.group is GroupCode.PR:
             patient += a.amount.minor
+        # A reduction the contract itself takes (CO-253) is part of what the payer accepted:
+        # without it every sequestered line would read as underpaid.
         elif (a.group, a.reason.code) in reductions:
             reduced += a.amount.minor
     return patient, reduced
@@ -227,13 +234,37 @@ def _finding(location: str, rule: str, message: str) -> Finding:
     return Finding(location=location, message=message, severity=Severity.WARNING, rule=rule)
 
 
+def _unmatched_finding(claim: Claim, number: int, sp: ServicePayment) -> Finding:
+    lcn = sp.line_control_number
+    if not lcn:
+        return _finding(
+            f"claim {claim.id!r} remitted line {number} (no control number)",
+            UNMATCHED_RULE,
+            "no line control number, and not exactly one line of the claim has its procedure,"
+            " service date and charge",
+        )
+    if any(line.id == lcn for line in claim.lines):
+        return _finding(
+            f"claim {claim.id!r} remitted line {number} ({lcn!r})",
+            UNMATCHED_RULE,
+            f"line {lcn!r} is answered twice: only the first answer is compared",
+        )
+    return _finding(
+        f"claim {claim.id!r} remitted line {lcn!r}",
+        UNMATCHED_RULE,
+        "no line of the claim has this id",
+    )
+
+
 def payment_variance(
     claim: Claim, claim_payment: ClaimPayment, contract: Contract
 ) -> VarianceReport:
     """Set the payer's answer for a claim against its contract, line by line.
 
-    Lines are matched by line control number (our line's id). See the module
-    for the rule.
+    Lines are matched by line control number (our line's id); a service line
+    without one (or with one that is none of ours) is matched, as posting
+    does, to the one line with its procedure, service date and charge, and is
+    otherwise a finding of its own. See the module for the rule.
 
     Args:
         claim: Our claim.
@@ -266,14 +297,21 @@ def payment_variance(
     _check_inputs(claim, claim_payment, contract)
     reductions = _part_of_allowed(contract)
     code = contract.currency
-    answers = {sp.line_control_number: sp for sp in claim_payment.lines}
     lines: list[LineVariance] = []
     findings: list[Finding] = []
     prices = price_claim(claim, contract)
     expected = sum(p.allowed.minor for p in prices if p.allowed is not None)
-    for price in prices:
-        answer = answers.pop(price.line.id, None)
+    # Matched as posting matches them: a service line without a control number by procedure,
+    # service date and charge, never on a guess; none is dropped.
+    answers, unmatched = pair_service_lines(
+        [p.line.id for p in prices],
+        claim_payment.lines,
+        lambda index, sp: same_service(prices[index].line, sp),
+    )
+    for index, price in enumerate(prices):
+        answer = answers.get(index)
         if answer is None:
+            # A claim answered without lines has no line to miss: it is compared at claim level.
             if claim_payment.lines:
                 where = f"claim {claim.id!r} line {price.line.id!r}"
                 findings.append(
@@ -287,14 +325,7 @@ def payment_variance(
             findings.append(
                 _finding(f"claim {claim.id!r} line {price.line.id!r}", rule, str(variance))
             )
-    findings.extend(
-        _finding(
-            f"claim {claim.id!r} remitted line {key!r}",
-            UNMATCHED_RULE,
-            "no line of the claim has this id",
-        )
-        for key in answers
-    )
+    findings.extend(_unmatched_finding(claim, number, sp) for number, sp in unmatched)
     every = (*claim_payment.adjustments, *(a for sp in claim_payment.lines for a in sp.adjustments))
     patient, reduced = _sums(every, reductions)
     report = VarianceReport(
@@ -308,6 +339,8 @@ def payment_variance(
         findings=(),
     )
     total = report.variance
+    # The claim-level comparison catches what lines cannot: claim-level PR or reductions,
+    # and lines the payer did not answer.
     if total.minor != sum(v.variance.minor for v in lines):  # the claim level says more
         rule = UNDERPAID_RULE if total.minor < 0 else OVERPAID_RULE
         findings.append(_finding(f"claim {claim.id!r}", rule, f"{report.actual} paid and owed"

@@ -9,7 +9,8 @@ count, a part larger than its whole) is a
 from __future__ import annotations
 
 from billing_core._checks import describe
-from billing_core.errors import CurrencyMismatchError, Finding, ValidationError
+from billing_core._fields import invalid
+from billing_core.errors import CurrencyMismatchError
 from billing_core.money import Money
 
 Number = Money | int
@@ -24,16 +25,6 @@ def minor_of(value: Number) -> int:
         (125, 3)
     """
     return value.minor if isinstance(value, Money) else value
-
-
-def invalid(location: str, message: str, rule: str) -> ValidationError:
-    """The error for one bad input (raise it).
-
-    Examples:
-        >>> str(invalid("period_days", "must be a positive int, got 0", "kpi.period"))
-        'period_days: must be a positive int, got 0'
-    """
-    return ValidationError([Finding(location=location, message=message, rule=rule)])
 
 
 def check_money(name: str, value: object) -> Money:
@@ -75,6 +66,7 @@ def check_count(name: str, value: object) -> int:
         ...
         billing_core.errors.ValidationError: denied_claims: must not be negative, got -1
     """
+    # type() rather than isinstance: True is an int, and a count of True claims is a bug.
     if type(value) is not int:
         raise TypeError(f"{name} must be an int count, got {describe(value)}")
     if value < 0:
@@ -91,6 +83,8 @@ def check_part_of_whole(part_name: str, part: Number, whole_name: str, whole: Nu
         ...
         billing_core.errors.ValidationError: denied_claims: 5 is more than submitted_claims (4)
     """
+    # Compared in minor units: the callers have checked both are in one currency (or both
+    # counts), so no Money comparison is needed here.
     if minor_of(part) > minor_of(whole):
         raise invalid(
             part_name, f"{part} is more than {whole_name} ({whole})", "kpi.part_exceeds_whole"

@@ -86,6 +86,8 @@ def average_lag(
 def _days(index: int, pair: object) -> int | Finding:
     """The calendar days of one interval, or the finding that says why it is not one."""
     try:
+        # Any iterable of two works (a tuple, a list, a row): unpacking is the test, and a bad
+        # pair becomes a finding with its index rather than an exception mid-way.
         start, end = pair  # type: ignore[misc]
     except (TypeError, ValueError):
         start, end = None, None
@@ -96,6 +98,8 @@ def _days(index: int, pair: object) -> int | Finding:
             rule="kpi.interval",
         )
     days = (end - start).days
+    # A negative interval is a data error (dates swapped), not a fast payment: averaging
+    # it in would hide slow claims.
     if days < 0:
         return Finding(
             location=f"intervals[{index}]",

@@ -21,18 +21,18 @@ from datetime import date, timedelta
 from typing import Final
 
 from billing_core._checks import check_date
+from billing_core._fields import invalid
 from billing_core.aging import DEFAULT_EDGES, AgingAnchor, age, open_lines
 from billing_core.balances import Balance, account_balances
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.kpis._inputs import invalid
 from billing_core.kpis._rates import (
     bad_debt_rate,
     days_in_ar,
     gross_collection_rate,
-    net_collection_rate,
     percent_ar_over_90,
     percent_ar_over_120,
+    period_net_collection_rate,
 )
 from billing_core.kpis._sets import KpiSet, KpiTrend
 from billing_core.ledger import Entry, WriteOffReason
@@ -50,6 +50,8 @@ def _figures(b: Balance) -> tuple[int, int, int, int]:
     return (
         b.charged.minor,
         b.paid.minor,
+        # Contractual means CO and PI only: PR is the patient's share and OA is neither, so
+        # neither lowers what could have been collected.
         adjusted.of(GroupCode.CO).minor + adjusted.of(GroupCode.PI).minor,
         b.written_off_by_reason.of(WriteOffReason.BAD_DEBT).minor,
     )
@@ -89,6 +91,11 @@ def period_kpis(
     applied, contractual adjustments (CO and PI taken off), bad-debt
     write-offs; reversals count in the period they are effective. The A/R is
     the open balance at ``end`` (credits left out), aged by date of service.
+
+    A period's adjustments and payments are often for earlier periods'
+    charges: its net collection rate is undefined when its contractual
+    adjustments are as much as its charges or more (measure a longer period),
+    and the other KPIs are computed all the same.
 
     The set holds, in order: gross collection rate, net collection rate, bad
     debt rate, days in A/R (over the period's length in days), % of A/R over
@@ -130,7 +137,11 @@ def period_kpis(
         raise invalid("end", f"{end} is before start {start}", "kpi.period")
     history = entries if isinstance(entries, Sequence) else list(entries)
     currencies: set[str] = set()
+    # A period's figures are the difference of two folds (at its end, and the day before
+    # it starts), so reversals count in the period they are effective in.
     after = _sums(account_balances(history, end).values(), currencies)
+    # The day before date.min does not exist: a period from the first day has nothing
+    # before it.
     if start > date.min:
         before = _sums(account_balances(history, start - timedelta(days=1)).values(), currencies)
     else:
@@ -143,14 +154,19 @@ def period_kpis(
     if code is None:
         raise InvalidAmountError("no entries count by the period's end; give currency=")
     money = {name: Money.from_minor(after[name] - before[name], code) for name in _FIGURES}
+    # Aged by service date, the usual basis of the "% of A/R over 90 days" benchmark;
+    # re-aging by responsibility would make old A/R look young.
     report = age(
         open_lines(history, end), end, AgingAnchor.SERVICE_DATE, DEFAULT_EDGES, currency=code
     )
     total_ar = report.total.total
     ratios = [
         gross_collection_rate(money["payments"], money["charges"]),
-        net_collection_rate(money["payments"], money["charges"], money["contractual"]),
+        # Undefined, not an error, when the period's adjustments (of earlier charges) are as
+        # much as its charges: HFMA measures the rate over a period long enough for the lag.
+        period_net_collection_rate(money["payments"], money["charges"], money["contractual"]),
         bad_debt_rate(money["bad_debt"], money["charges"]),
+        # Both ends are included in the period: January has 31 days, not 30.
         days_in_ar(total_ar, money["charges"], (end - start).days + 1),
         percent_ar_over_90(report.over(90), total_ar),
         percent_ar_over_120(report.over(120), total_ar),
@@ -171,6 +187,8 @@ def month_periods(first: date, count: int) -> tuple[tuple[date, date], ...]:
     check_date(first, "first")
     if type(count) is not int or count < 1:
         raise invalid("count", f"must be a positive int, got {count!r:.40}", "kpi.period")
+    # Months counted as one integer: adding to it never overflows a date at year ends, and
+    # the bound below is checked before any date is built.
     months = first.year * 12 + first.month - 1
     if months + count > (date.max.year + 1) * 12:
         raise invalid("count", f"{count} months from {first} run past 9999-12-31", "kpi.period")
@@ -206,5 +224,7 @@ def kpi_trend(
         >>> trend.series("days in A/R")
         (('2025-01', Decimal('31.00')), ('2025-02', None))
     """
+    # Materialised once: every period folds the same entries, and an iterator would be
+    # empty after the first.
     history = list(entries)
     return KpiTrend(periods=[period_kpis(history, s, e, currency=currency) for s, e in periods])

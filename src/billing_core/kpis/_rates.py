@@ -17,11 +17,11 @@ Examples:
 from __future__ import annotations
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.kpis._inputs import (
     check_count,
     check_part_of_whole,
     check_same_currency,
-    invalid,
 )
 from billing_core.kpis._ratios import Ratio, RatioUnit
 from billing_core.money import Money
@@ -167,6 +167,9 @@ def _ar_over(days: int, part: Money, whole: Money) -> Ratio:
 
 # --------------------------------------------------------------------------- collections
 
+_NET_NAME = "net collection rate"
+_NET_DEFINITION = "payments / (gross charges - contractual adjustments) x 100"
+
 
 def gross_collection_rate(payments: Money, charges: Money) -> Ratio:
     """Gross collection rate: payments as a share of gross charges.
@@ -209,7 +212,9 @@ def net_collection_rate(payments: Money, charges: Money, contractual_adjustments
         The percentage; undefined when charges equal the adjustments.
 
     Raises:
-        ValidationError: If the adjustments are negative or more than the charges.
+        ValidationError: If the adjustments are negative or more than the charges
+            (for one period's sums, where adjustments lag the charges, see
+            [`period_kpis`][billing_core.kpis.period_kpis]: its rate is undefined then).
 
     Examples:
         >>> print(net_collection_rate(Money("4750.00", "USD"), Money("10000.00", "USD"),
@@ -227,11 +232,54 @@ def net_collection_rate(payments: Money, charges: Money, contractual_adjustments
         )
     check_part_of_whole("contractual_adjustments", contractual_adjustments, "charges", charges)
     return Ratio.of(
-        "net collection rate",
+        _NET_NAME,
         payments,
         charges - contractual_adjustments,
-        definition="payments / (gross charges - contractual adjustments) x 100",
+        definition=_NET_DEFINITION,
         undefined="charges net of contractual adjustments are zero",
+    )
+
+
+def period_net_collection_rate(
+    payments: Money, charges: Money, contractual_adjustments: Money
+) -> Ratio:
+    """The net collection rate of one period's sums, whose adjustments may lag the charges.
+
+    A period's contractual adjustments and payments are often for charges of an
+    earlier period, so they may be more than the period's charges, and a
+    reversal may make them negative. The rate is
+    [`net_collection_rate`][billing_core.kpis.net_collection_rate]'s, but when
+    ``charges - contractual adjustments`` is zero or less it is undefined (the
+    period is too short for the lag to wash out), never an error.
+
+    Raises:
+        CurrencyMismatchError: If the amounts are in different currencies.
+
+    Examples:
+        >>> usd = lambda s: Money(s, "USD")
+        >>> print(period_net_collection_rate(usd("60.00"), usd("30.00"), usd("40.00")))
+        undefined (charges net of contractual adjustments are not more than zero: the adjustments are for earlier charges; measure a longer period)
+        >>> print(period_net_collection_rate(usd("60.00"), usd("130.00"), usd("40.00")))
+        66.67%
+    """  # noqa: E501
+    check_same_currency(
+        payments=payments, charges=charges, contractual_adjustments=contractual_adjustments
+    )
+    net = charges - contractual_adjustments
+    if net.minor > 0:
+        return Ratio.of(_NET_NAME, payments, net, definition=_NET_DEFINITION, undefined="")
+    # Ratio.of would divide by a negative amount: the undefined ratio is built here instead,
+    # keeping the terms so a report shows why.
+    return Ratio(
+        name=_NET_NAME,
+        numerator=payments,
+        denominator=net,
+        scale=100,
+        value=None,
+        unit=RatioUnit.PERCENT,
+        definition=_NET_DEFINITION,
+        undefined_reason="charges net of contractual adjustments are not more than zero: the"
+        " adjustments are for earlier charges; measure a longer period",
     )
 
 

@@ -37,8 +37,9 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.errors import CurrencyMismatchError
-from billing_core.kpis._inputs import Number, invalid, minor_of
+from billing_core.kpis._inputs import Number, minor_of
 from billing_core.money import Money, RoundingMode, format_money, round_ratio
 from billing_core.views import MoneyForm, Record, html_table, money_value
 from billing_core.views._records import check_money_form
@@ -71,6 +72,8 @@ def _plain(value: Number, money: MoneyForm) -> Decimal | int:
 
 def _to_decimal(units: int) -> Decimal:
     """An integer count of hundredths (for RATIO_PLACES=2) as an exact Decimal, no context."""
+    # Built from the digit tuple, not by division: no decimal context is read, so the
+    # value cannot depend on a caller's precision or rounding settings (DESIGN.md section 2).
     digits = tuple(int(c) for c in str(abs(units)))
     return Decimal((1 if units < 0 else 0, digits, -RATIO_PLACES))
 
@@ -105,7 +108,8 @@ class Ratio:
         scale: The factor applied: 100 for percentages, the period length for
             days in A/R, 1 otherwise.
         value: ``numerator x scale / denominator`` rounded to [`RATIO_PLACES`][]
-            places half up; ``None`` when the denominator is zero.
+            places half up; ``None`` when undefined: the denominator is zero
+            (or, for a period's net collection rate, not positive).
         unit: What the value measures.
         definition: How it is computed, in words.
         undefined_reason: Why the value is undefined (empty when it is defined).
@@ -174,6 +178,8 @@ class Ratio:
         value = (
             None
             if den == 0
+            # One rounding, of the exact fraction: rounding num/den first and scaling after would
+            # round twice and could be off by a hundredth.
             else _to_decimal(round_ratio(num * scale * 10**RATIO_PLACES, den, _ROUNDING))
         )
         return cls(
@@ -189,7 +195,7 @@ class Ratio:
 
     @property
     def is_defined(self) -> bool:
-        """Whether the value is defined (the denominator is not zero).
+        """Whether the value is defined (``value`` is not ``None``).
 
         Examples:
             >>> from billing_core.kpis import clean_claim_rate
@@ -207,10 +213,11 @@ class Ratio:
             >>> gross_collection_rate(Money("1.00", "USD"), Money("3.00", "USD")).exact
             Fraction(100, 3)
         """
-        den = minor_of(self.denominator)
-        if den == 0:
+        # Undefined follows the value: a period's net collection rate is undefined over a
+        # negative denominator too (see kpis.period_kpis).
+        if self.value is None:
             return None
-        return Fraction(minor_of(self.numerator) * self.scale, den)
+        return Fraction(minor_of(self.numerator) * self.scale, minor_of(self.denominator))
 
     def to_record(self, *, money: MoneyForm = "decimal") -> Record:
         """The ratio as a flat row of plain values.

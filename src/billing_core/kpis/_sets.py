@@ -27,8 +27,8 @@ from decimal import Decimal
 import attrs
 
 from billing_core._checks import describe, is_plain_date
+from billing_core._fields import invalid
 from billing_core.errors import NotFoundError
-from billing_core.kpis._inputs import invalid
 from billing_core.kpis._ratios import Ratio
 from billing_core.money import Money, format_money
 from billing_core.views import MoneyForm, Record, html_table
@@ -84,6 +84,8 @@ class KpiSet:
         for index, ratio in enumerate(self.ratios):
             if not isinstance(ratio, Ratio):
                 raise TypeError(f"KpiSet.ratios[{index}] must be a Ratio, got {describe(ratio)}")
+            # Ratios are looked up by name (kpis["days in A/R"]): a second one with the same name
+            # could never be reached.
             if ratio.name in seen:
                 raise invalid(
                     f"KpiSet.ratios[{index}]", f"a second {ratio.name!r}", "kpi.unique_names"

@@ -20,8 +20,9 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.errors import InvalidTransitionError
-from billing_core.ledger._fields import check_text, refuse
+from billing_core.ledger._fields import check_text
 from billing_core.views import Protected, protected, shown
 
 __all__ = ["Bucket", "Party", "PartyKind", "next_bucket"]
@@ -76,8 +77,10 @@ class Bucket(enum.Enum):
             ...
             billing_core.errors.ValidationError: coverage sequence: must be 1, 2 or 3, got 0 (int)
         """
+        # type() rather than isinstance: True is an int, and Bucket.coverage(True) would
+        # silently mean the primary.
         if type(n) is not int or not 1 <= n <= len(_COVERAGES):
-            raise refuse("coverage sequence", f"must be 1, 2 or 3, got {describe(n)}", "bucket")
+            raise invalid("coverage sequence", f"must be 1, 2 or 3, got {describe(n)}", "bucket")
         return _COVERAGES[n - 1]
 
     @property
@@ -138,9 +141,14 @@ def next_bucket(bucket: Bucket, available_coverages: int | Iterable[Bucket]) -> 
             f"no bucket follows {bucket}: the patient is the last responsible party"
         )
     if isinstance(available_coverages, int):
+        # A count means the first n coverages; a negative count is read as none, not sliced
+        # from the end.
         existing = set(_COVERAGES[: max(0, available_coverages)])
     else:
+        # A PATIENT among the given buckets is ignored: the patient always follows the last
+        # coverage anyway.
         existing = {b for b in available_coverages if b.is_insurance}
+    # Only coverages after this one: a PR amount never moves back to an earlier payer.
     for candidate in _COVERAGES[position:]:
         if candidate in existing:
             return candidate

@@ -43,7 +43,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TypeAlias, final
 
-from billing_core._checks import describe, is_plain_date
+from billing_core._checks import check_date
 from billing_core.ledger._buckets import Bucket, Party
 
 __all__ = [
@@ -154,6 +154,13 @@ TERMS: Final[Mapping[EffectKind, tuple[tuple[Total, Role, int], ...]]] = {
     EffectKind.APPEAL_HELD: ((Total.APPEALED, Role.BUCKET, 1),),
 }
 
+# TERMS with each role as its index in (None, bucket, detail, party): what Effect reads.
+_ROLE_INDEX: Final = {Role.NONE: 0, Role.BUCKET: 1, Role.DETAIL: 2, Role.PARTY: 3}
+_SHAPES: Final = {
+    kind: tuple((total, _ROLE_INDEX[role], sign) for total, role, sign in terms)
+    for kind, terms in TERMS.items()
+}
+
 Term: TypeAlias = tuple[Total, Any, int]
 """``(total, key, sign)``: the entry adds ``sign x amount`` to ``total[key]``."""
 
@@ -222,11 +229,21 @@ class Effect:
         self.party = party
         self.account_id = account_id
         self.currency = currency
-        keys = {Role.NONE: None, Role.BUCKET: bucket, Role.DETAIL: detail, Role.PARTY: party}
-        self.terms = tuple((total, keys[role], sign) for total, role, sign in TERMS[kind])
-        self.balance_terms = tuple(t for t in self.terms if t[0] <= Total.OPEN)
-        self.opens = tuple((key, sign) for total, key, sign in self.terms if total is Total.OPEN)
-        self.open_sign = sum(sign for _key, sign in self.opens)
+        keys = (None, bucket, detail, party)
+        terms: list[Term] = []
+        balance: list[Term] = []
+        opens: list[tuple[Any, int]] = []
+        for total, index, sign in _SHAPES[kind]:
+            term = (total, keys[index], sign)
+            terms.append(term)
+            if total <= Total.OPEN:
+                balance.append(term)
+                if total is Total.OPEN:
+                    opens.append((term[1], sign))
+        self.terms = tuple(terms)
+        self.balance_terms = tuple(balance)
+        self.opens = tuple(opens)
+        self.open_sign = sum(sign for _key, sign in opens)
 
     def __repr__(self) -> str:
         return (
@@ -241,6 +258,9 @@ class Effect:
 _INTERNED: Final[weakref.WeakValueDictionary[tuple[str, ...], Effect]] = (
     weakref.WeakValueDictionary()
 )
+# The weak references themselves, by key (the mapping's underlying dict).
+_Refs: TypeAlias = dict[tuple[str, ...], "weakref.ReferenceType[Effect]"]
+_INTERNED_REFS: Final[_Refs] = _INTERNED.data  # type: ignore[attr-defined]
 
 
 def effect_of(
@@ -270,7 +290,9 @@ def effect_of(
         account_id,
         currency,
     )
-    found = _INTERNED.get(key)
+    # The dictionary's own data read directly: its get() is Python code, run per entry.
+    ref = _INTERNED_REFS.get(key)
+    found = None if ref is None else ref()
     if found is None:
         found = _INTERNED[key] = Effect(kind, bucket, detail, party, account_id, currency)
     return found
@@ -305,8 +327,7 @@ def check_as_of(as_of: object) -> None:
         ...
         TypeError: as_of must be a datetime.date, got datetime.datetime(2024, 3, 1, 0, 0) (datetime)
     """
-    if not is_plain_date(as_of):
-        raise TypeError(f"as_of must be a datetime.date, got {describe(as_of)}")
+    check_date(as_of, "as_of")
 
 
 def sum_by_effect(entries: Iterable[Any], as_of: datetime.date) -> dict[Effect, int]:

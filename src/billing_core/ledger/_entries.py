@@ -26,11 +26,12 @@ from typing import Any, Final
 import attrs
 
 from billing_core._checks import describe, is_plain_date
+from billing_core._fields import invalid
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import InvalidAmountError
 from billing_core.ledger._buckets import Bucket, Party
 from billing_core.ledger._effects import Effect, EffectKind, effect_of
-from billing_core.ledger._fields import check_text, refuse
+from billing_core.ledger._fields import check_text
 from billing_core.ledger._reduce import init_names, rebuild_entry
 from billing_core.money import Money
 from billing_core.views import Protected, protected
@@ -148,15 +149,23 @@ class LedgerEntry:
     _effect: Effect = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        name = type(self).__name__
-        check_text(self.id, f"{name}.id")
-        check_text(self.account_id, f"{name}.account_id")
-        if not is_plain_date(self.effective):
+        # The messages are built only for a bad field (this runs for every entry).
+        id_, account_id = self.id, self.account_id
+        if id_.__class__ is not str or not id_:
+            check_text(id_, f"{type(self).__name__}.id")
+        if account_id.__class__ is not str or not account_id:
+            check_text(account_id, f"{type(self).__name__}.account_id")
+        # A datetime is a date subclass that refuses to compare with a date (TypeError):
+        # one in a history would break every "as of" fold.
+        if self.effective.__class__ is not datetime.date and not is_plain_date(self.effective):
             raise TypeError(
-                f"{name}.effective must be a datetime.date, got {describe(self.effective)}"
+                f"{type(self).__name__}.effective must be a datetime.date,"
+                f" got {describe(self.effective)}"
             )
-        if not isinstance(self.source, Source):
-            raise TypeError(f"{name}.source must be a Source, got {describe(self.source)}")
+        if self.source.__class__ is not Source and not isinstance(self.source, Source):
+            raise TypeError(
+                f"{type(self).__name__}.source must be a Source, got {describe(self.source)}"
+            )
         self._check()
         object.__setattr__(self, "_effect", self._make_effect())
 
@@ -183,14 +192,15 @@ class LedgerEntry:
 
     def _line_required(self) -> None:
         if self.line_id is None:
-            raise refuse(
+            raise invalid(
                 f"{type(self).__name__}.line_id", "a line entry needs a line_id", "entry.line"
             )
-        check_text(self.line_id, f"{type(self).__name__}.line_id")
+        if self.line_id.__class__ is not str or not self.line_id:
+            check_text(self.line_id, f"{type(self).__name__}.line_id")
 
     def _no_line(self) -> None:
         if self.line_id is not None:
-            raise refuse(
+            raise invalid(
                 f"{type(self).__name__}.line_id",
                 f"unapplied money belongs to no line, got {describe(self.line_id)}",
                 "entry.line",
@@ -289,7 +299,7 @@ class PaymentApplied(LedgerEntry):
         if not isinstance(self.party, Party):
             raise TypeError(f"PaymentApplied.party must be a Party, got {describe(self.party)}")
         if not self.party.can_pay(_bucket(self.bucket, "PaymentApplied.bucket")):
-            raise refuse(
+            raise invalid(
                 "PaymentApplied.bucket",
                 f"{self.party} cannot pay the {self.bucket} bucket"
                 " (payers pay coverage buckets, patients the patient bucket)",
@@ -300,7 +310,21 @@ class PaymentApplied(LedgerEntry):
         return self._effect_of(EffectKind.APPLIED, self.bucket, party=self.party)
 
 
+# Checked reason codes, by the text given: one shared string per code (an adjustment
+# does not keep a fresh copy of "45"), and no regular expression for a code seen before.
+# Bounded: a stream of distinct bad or odd spellings cannot grow it without end.
+_CARC_SEEN: Final[dict[str, str]] = {}
+_CARC_SEEN_MAX: Final = 2048
+
+
 def _carc(value: str | CARC) -> str:
+    if value.__class__ is str:
+        found = _CARC_SEEN.get(value)
+        if found is None:
+            found = CARC(value).code
+            if len(_CARC_SEEN) < _CARC_SEEN_MAX:
+                _CARC_SEEN[value] = found
+        return found
     return value.code if isinstance(value, CARC) else CARC(value).code
 
 
@@ -343,7 +367,7 @@ class Adjustment(LedgerEntry):
         self._line_required()
         _positive(self.amount, "Adjustment.amount")
         if not _bucket(self.bucket, "Adjustment.bucket").is_insurance:
-            raise refuse(
+            raise invalid(
                 "Adjustment.bucket",
                 "adjustments come from payers and apply to a coverage bucket, got patient",
                 "adjustment.bucket",
@@ -353,26 +377,30 @@ class Adjustment(LedgerEntry):
             raise TypeError(f"Adjustment.group must be a GroupCode, got {describe(group)}")
         to = self.to_bucket
         if group is GroupCode.CR:
-            raise refuse(
+            raise invalid(
                 "Adjustment.group",
                 "CR (4010 correction/reversal) is not accepted; post a Reversal instead",
                 "adjustment.group",
             )
+        # CO and PI amounts are never billable to the patient (DESIGN.md section 6): moving
+        # them to another bucket would bill them to someone.
         if group in (GroupCode.CO, GroupCode.PI) and to is not None:
-            raise refuse(
+            raise invalid(
                 "Adjustment.to_bucket",
                 f"{group} adjustments are adjusted off the payer's bucket, never transferred"
                 f" (got to_bucket {to})",
                 "adjustment.to_bucket",
             )
+        # PR is what someone else owes (deductible, coinsurance, copay); adjusting it off
+        # would lose money the patient or next payer owes.
         if group is GroupCode.PR and to is None:
-            raise refuse(
+            raise invalid(
                 "Adjustment.to_bucket",
                 "PR adjustments transfer to the next coverage or the patient; give to_bucket",
                 "adjustment.to_bucket",
             )
         if to is not None and _ORDER[_bucket(to, "Adjustment.to_bucket")] <= _ORDER[self.bucket]:
-            raise refuse(
+            raise invalid(
                 "Adjustment.to_bucket",
                 f"an adjustment moves money forward in sequence; {self.bucket} -> {to} does not",
                 "adjustment.to_bucket",
@@ -422,7 +450,7 @@ class Transfer(LedgerEntry):
         if _bucket(self.from_bucket, "Transfer.from_bucket") is _bucket(
             self.to_bucket, "Transfer.to_bucket"
         ):
-            raise refuse(
+            raise invalid(
                 "Transfer.to_bucket",
                 f"a transfer needs two different buckets, got {self.to_bucket} twice",
                 "transfer.buckets",

@@ -15,9 +15,9 @@ from typing import Any
 import attrs
 
 from billing_core._checks import describe, describe_protected, is_plain_date
-from billing_core.errors import Finding, ValidationError
+from billing_core._fields import invalid
 
-__all__ = ["check_text", "optional_date", "refuse"]
+__all__ = ["check_text", "optional_date"]
 
 
 def check_text(value: object, what: str, *, protected: bool = False) -> None:
@@ -33,16 +33,13 @@ def check_text(value: object, what: str, *, protected: bool = False) -> None:
         TypeError: If ``value`` is not a ``str``.
         ValidationError: If it is empty.
     """
+    if value.__class__ is str and value:
+        return  # the common case, without building the message
     shown = describe_protected(value) if protected else describe(value)
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, got {shown}")
     if not value:
-        raise refuse(what, f"must be non-empty text, got {shown}", "id")
-
-
-def refuse(what: str, message: str, rule: str) -> ValidationError:
-    """One finding as a [`ValidationError`][billing_core.errors.ValidationError], to raise."""
-    return ValidationError([Finding(location=what, message=message, rule=rule)])
+        raise invalid(what, f"must be non-empty text, got {shown}", "id")
 
 
 def optional_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -87,6 +87,8 @@ def one_currency_per_account(history: Sequence[Entry]) -> Iterator[Finding]:
     currency_of: dict[str, str] = {}
     for entry in history:
         currency = entry.amount.currency
+        # The first entry sets the account's currency: the balance folds sum raw minor units,
+        # so an account mixing currencies would add dollars to yen without an error.
         first = currency_of.setdefault(entry.account_id, currency)
         if first != currency:
             message = f"amount in {currency}, account {entry.account_id} is in {first}"
@@ -104,6 +106,7 @@ def one_account_per_line(history: Sequence[Entry]) -> Iterator[Finding]:
     for entry in history:
         if entry.line_id is None:
             continue
+        # Balances are keyed by line id alone; a line in two accounts would merge their money.
         owner = account_of.setdefault(entry.line_id, entry.account_id)
         if owner != entry.account_id:
             message = f"line {entry.line_id} belongs to account {owner}, not {entry.account_id}"
@@ -113,6 +116,7 @@ def one_account_per_line(history: Sequence[Entry]) -> Iterator[Finding]:
 def _first_by_id(history: Sequence[Entry]) -> dict[str, Entry]:
     by_id: dict[str, Entry] = {}
     for entry in history:
+        # The first of duplicate ids wins; unique_ids reports the repeat.
         by_id.setdefault(entry.id, entry)
     return by_id
 
@@ -143,6 +147,8 @@ def reversals_match_their_originals(history: Sequence[Entry]) -> Iterator[Findin
         elif isinstance(target, Reversal):
             message = f"reverses reversal {target.id}; a reversal of a reversal is refused"
             yield _finding(entry, message, "history.reversal_of_reversal")
+        # A reversal carries its own copy of the original (the folds read its effect from it
+        # without a lookup): a copy that drifted would undo an amount nobody posted.
         elif target != entry.original:
             message = f"its copy of entry {target.id} differs from the history's"
             yield _finding(entry, message, "history.reversal_mismatch")
@@ -181,6 +187,8 @@ def charged_before_use(history: Sequence[Entry]) -> Iterator[Finding]:
         line = entry.line_id
         if isinstance(entry, ChargePosted) and line is not None:
             seen = charged_on.get(line)
+            # The earliest charge counts: a line charged twice (the second one reversed, say) is
+            # usable from its first charge on.
             if seen is None or entry.effective < seen:
                 charged_on[line] = entry.effective
     for entry in history:
@@ -219,6 +227,8 @@ def never_below_zero(history: Sequence[Entry]) -> Iterator[Finding]:
     # same reading of entries as the balance folds, so the two cannot disagree.
     running: dict[_Target, int] = {}
     reported: set[_Target] = set()
+    # Day ends, not entry by entry: within a day the ledger has no order (a store may
+    # return the day's entries in any order).
     for day, entries in itertools.groupby(sorted(history, key=_effective), key=_effective):
         touched: set[_Target] = set()
         for entry in entries:
@@ -232,10 +242,14 @@ def never_below_zero(history: Sequence[Entry]) -> Iterator[Finding]:
                     target = (total, found.account_id, key)  # a party's credit on an account
                 else:
                     continue
+                # sign * m with m the entry's own amount: a reversal's amount is already negated, so
+                # it undoes its original here with no special case.
                 running[target] = running.get(target, 0) + sign * m
                 touched.add(target)
         # Credits before buckets, then by owner: a stable order for the findings.
         for target in sorted(touched, key=lambda t: (t[0] is Total.OPEN, t[1], str(t[2]))):
+            # Once per target: a bucket that stays negative for months is one mistake, not one
+            # finding per day.
             if running[target] < 0 and target not in reported:
                 reported.add(target)
                 yield _below_zero(target, day)
@@ -311,6 +325,8 @@ def validate_history(
     """
     history = tuple(entries)
     for index, entry in enumerate(history):
+        # Checked up front so the rules may trust their input: a non-entry would otherwise
+        # fail deep inside one rule with an AttributeError.
         if not isinstance(entry, LedgerEntry):
             raise TypeError(f"a history holds ledger entries; item {index} is {describe(entry)}")
     findings: list[Finding] = []

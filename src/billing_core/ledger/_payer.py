@@ -44,11 +44,12 @@ from typing import Final
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.codes import CARC, GroupCode
 from billing_core.ledger._buckets import Bucket, Party, PartyKind
 from billing_core.ledger._effects import Effect, EffectKind
 from billing_core.ledger._entries import LedgerEntry, _positive
-from billing_core.ledger._fields import check_text, refuse
+from billing_core.ledger._fields import check_text
 
 __all__ = [
     "AppealHold",
@@ -65,8 +66,10 @@ def _party(entry: LedgerEntry, value: object, *, payer: bool) -> None:
     name = type(entry).__name__
     if not isinstance(value, Party):
         raise TypeError(f"{name}.party must be a Party, got {describe(value)}")
+    # Remittance money is always the payer's: a patient party here would turn a payer's
+    # unapplied cash into a patient credit that could be refunded to the patient.
     if payer and value.kind is not PartyKind.PAYER:
-        raise refuse(
+        raise invalid(
             f"{name}.party",
             f"the money of a remittance is a payer's, got {value}",
             "entry.party",
@@ -110,7 +113,7 @@ class CashHeld(LedgerEntry):
         check_text(self.claim_reference, "CashHeld.claim_reference")
         n = self.service_line
         if n is not None and (type(n) is not int or n < 1):
-            raise refuse(
+            raise invalid(
                 "CashHeld.service_line",
                 f"must be a position 1, 2, ... or None, got {describe(n)}",
                 "entry.service_line",
@@ -157,8 +160,10 @@ class CreditTransfer(LedgerEntry):
         _positive(self.amount, "CreditTransfer.amount")
         _party(self, self.party, payer=False)
         check_text(self.to_account, "CreditTransfer.to_account", protected=True)
+        # A transfer to its own account would shrink the credit and receive it again in the
+        # same batch: a no-op that still counts as "applied" held cash.
         if self.to_account == self.account_id:
-            raise refuse(
+            raise invalid(
                 "CreditTransfer.to_account",
                 "a credit moves to another account, got its own",
                 "entry.to_account",
@@ -188,7 +193,7 @@ class _ProviderLevel(LedgerEntry):
         if reason is not None and (
             not isinstance(reason, str) or not _PLB_REASON.fullmatch(reason)
         ):
-            raise refuse(
+            raise invalid(
                 f"{name}.reason",
                 f"must be a PLB adjustment reason code such as 'L6' or 'WO', or None for"
                 f" an accepted imbalance, got {describe(reason)}",
@@ -300,13 +305,14 @@ class AppealHold(LedgerEntry):
         _positive(self.amount, "AppealHold.amount")
         check_text(self.claim_id, "AppealHold.claim_id")
         if not isinstance(self.bucket, Bucket) or not self.bucket.is_insurance:
-            raise refuse(
+            raise invalid(
                 "AppealHold.bucket",
                 f"a denial is held in a coverage bucket, got {describe(self.bucket)}",
                 "entry.bucket",
             )
+        # PR is never held: it is the next party's to pay, not the payer's to reconsider.
         if self.group not in (GroupCode.CO, GroupCode.PI, GroupCode.OA):
-            raise refuse(
+            raise invalid(
                 "AppealHold.group",
                 f"a denial held for appeal is CO, PI or OA, got {describe(self.group)}",
                 "entry.group",

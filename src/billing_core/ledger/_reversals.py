@@ -25,6 +25,7 @@ from typing import TypeAlias
 import attrs
 
 from billing_core._checks import describe
+from billing_core._fields import invalid
 from billing_core.ledger._effects import Effect
 from billing_core.ledger._entries import (
     Adjustment,
@@ -37,7 +38,6 @@ from billing_core.ledger._entries import (
     Transfer,
     WriteOff,
 )
-from billing_core.ledger._fields import refuse
 from billing_core.ledger._payer import (
     AppealHold,
     CashHeld,
@@ -97,8 +97,10 @@ class Reversal(LedgerEntry):
     def _check(self) -> None:
         original = self.original
         where = f"Reversal {self.id}"
+        # A reversal of a reversal would make "is this entry in effect" depend on the parity
+        # of a chain; posting the original again is the one way to restore it.
         if isinstance(original, Reversal):
-            raise refuse(where, "a reversal of a reversal is refused", "reversal.of_reversal")
+            raise invalid(where, "a reversal of a reversal is refused", "reversal.of_reversal")
         if not isinstance(original, OriginalEntry):
             raise TypeError(f"Reversal.original must be a ledger entry, got {describe(original)}")
         problems = []
@@ -108,14 +110,17 @@ class Reversal(LedgerEntry):
             problems.append(f"account {self.account_id!r} is not the original's")
         if self.line_id != original.line_id:
             problems.append(f"line {self.line_id!r} is not the original's")
+        # Exact negation is what lets the folds apply the original's effect to a reversal
+        # and cancel it to the cent.
         if self.amount != -original.amount:
             problems.append(f"amount {self.amount} is not the negation of {original.amount}")
+        # A balance as of a day between the two would show the undo without the thing undone.
         if self.effective < original.effective:
             problems.append(
                 f"effective {self.effective} is before the original's {original.effective}"
             )
         if problems:
-            raise refuse(where, "; ".join(problems), "reversal.mismatch")
+            raise invalid(where, "; ".join(problems), "reversal.mismatch")
 
     def _make_effect(self) -> Effect:
         # The same effect as the original: with the negated amount, a fold
@@ -162,11 +167,13 @@ def reverse(
         (Money('-2.10', 'USD'), 'patient paid')
     """
     if isinstance(entry, Reversal):
-        raise refuse(
+        raise invalid(
             f"Reversal {entry.id}",
             "a reversal cannot be reversed; post the original entry again instead",
             "reversal.of_reversal",
         )
+    # The payment and remittance ids stay the original's: reconciliation of that
+    # remittance then sees the reversal net its entries out.
     source = Source(
         payment_id=entry.source.payment_id,
         remittance_id=entry.source.remittance_id,

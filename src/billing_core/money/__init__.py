@@ -40,8 +40,9 @@ from billing_core.errors import CurrencyMismatchError, InvalidAmountError
 from billing_core.money._cldr import currency as _currency
 from billing_core.money._cldr import locale as _cldr_locale
 from billing_core.money._cldr import override as _override
-from billing_core.money._core import MAX_MINOR, Money, as_fraction, check_minor, make
+from billing_core.money._core import MAX_MINOR, Money, check_minor, make
 from billing_core.money._core import _unpickle as _unpickle  # pickles name money._unpickle
+from billing_core.money._numbers import as_fraction
 from billing_core.money._rounding import DEFAULT_ROUNDING, RoundingMode, round_ratio
 from billing_core.money._splitting import (
     AllocationMode,

@@ -5,19 +5,13 @@
 money can build amounts through the trusted constructor [`make`][] without
 importing a private name from a public module.
 
-Numbers from outside (amount strings, ``Decimal`` amounts and rates) pass one
-bounded parser, [`parse_number`][]: at most
-[`MAX_NUMBER_CHARS`][billing_core.money._core.MAX_NUMBER_CHARS] plain ASCII
-characters and an exponent of at most
-[`MAX_NUMBER_EXPONENT`][billing_core.money._core.MAX_NUMBER_EXPONENT], checked
-before any arithmetic, so no input can make the library compute ``10 ** 10**9``.
-Amounts are bounded too: ``|minor| <=`` [`MAX_MINOR`][billing_core.money._core.MAX_MINOR]
+Numbers from outside pass one bounded parser (``money._numbers``). Amounts
+are bounded too: ``|minor| <=`` [`MAX_MINOR`][billing_core.money._core.MAX_MINOR]
 (18 digits: the minor units of any amount fit a signed 64-bit integer).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -25,8 +19,15 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, final
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
+from billing_core.money._cldr import _CURRENCIES, exponent_of
 from billing_core.money._cldr import currency as _currency
-from billing_core.money._cldr import exponent_of
+from billing_core.money._numbers import (
+    _POW10,
+    decimal_parts,
+    exact_ratio,
+    parse_number,
+    reject_float,
+)
 from billing_core.money._rounding import RoundingMode, round_ratio
 
 MAX_MINOR: Final = 10**18 - 1
@@ -35,107 +36,7 @@ MAX_MINOR: Final = 10**18 - 1
 ``999,999,999,999,999.99`` USD is far beyond any bill, and every amount fits a
 signed 64-bit integer, so columnar code can hold minor units as ``int64``."""
 
-MAX_NUMBER_CHARS: Final = 64
-"""The most characters of an amount or rate given as text (or as a ``Decimal``'s text)."""
-
-MAX_NUMBER_EXPONENT: Final = 64
-"""The largest exponent magnitude of a number written with ``E`` (``1E+3``)."""
-
 _LIMIT: Final = MAX_MINOR + 1
-# Powers of ten for every shift a bounded number can need (exponent, fraction
-# digits and currency places together stay well under this).
-_POW10: Final = tuple(10**i for i in range(MAX_NUMBER_CHARS + MAX_NUMBER_EXPONENT + 8))
-_NUMBER: Final = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?")
-_NOT_FINITE: Final = frozenset({"nan", "snan", "inf", "infinity"})
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-def parse_number(text: str, what: str) -> tuple[int, int]:
-    """``(coefficient, exponent)`` of a plain ASCII number, value ``coefficient * 10**exponent``.
-
-    Accepted: an optional ``-``, digits, optionally ``.`` and digits, optionally
-    ``E`` and a signed exponent. Refused: anything longer than
-    ``MAX_NUMBER_CHARS``, surrounding spaces, ``+``, ``_``, grouping commas,
-    non-ASCII digits, NaN and infinities.
-
-    Examples:
-        >>> parse_number("-12.50", "amount"), parse_number("1E+3", "amount")
-        ((-1250, -2), (1, 3))
-        >>> parse_number("0e999999999", "amount")
-        Traceback (most recent call last):
-        ...
-        billing_core.errors.InvalidAmountError: amount '0e999999999' (str) has an exponent ...
-    """
-    if len(text) > MAX_NUMBER_CHARS:
-        raise InvalidAmountError(
-            f"{what} {describe(text)} is too long: a number has at most"
-            f" {MAX_NUMBER_CHARS} characters"
-        )
-    match = _NUMBER.fullmatch(text)
-    if match is None:
-        if text.strip().lstrip("+-").lower() in _NOT_FINITE:
-            raise InvalidAmountError(f"{what} must be a finite number, got {describe(text)}")
-        raise InvalidAmountError(
-            f"{what} {describe(text)} is not a number: write plain ASCII digits with an"
-            " optional leading '-' and decimal point, such as '-12.50' (no spaces, '+', '_',"
-            " grouping or other digits)"
-        )
-    sign, whole, fraction, exponent_text = match.groups()
-    exponent = int(exponent_text) if exponent_text else 0
-    if not -MAX_NUMBER_EXPONENT <= exponent <= MAX_NUMBER_EXPONENT:
-        raise InvalidAmountError(
-            f"{what} {describe(text)} has an exponent beyond +-{MAX_NUMBER_EXPONENT}:"
-            " no amount or rate needs one"
-        )
-    if fraction:
-        coefficient = int(whole + fraction)
-        exponent -= len(fraction)
-    else:
-        coefficient = int(whole)
-    return (-coefficient if sign else coefficient), exponent
-
-
-def decimal_parts(value: Decimal, what: str) -> tuple[int, int]:
-    """``parse_number`` for a ``Decimal`` (through its text)."""
-    if not value.is_finite():
-        raise InvalidAmountError(f"{what} must be a finite number, got {describe(value)}")
-    return parse_number(str(value), what)
-
-
-def reject_float(value: object, what: str) -> NoReturn:
-    """Raise the TypeError for a float where an exact number is needed."""
-    raise TypeError(
-        f"{what} must not be a float ({describe(value)}): floats cannot hold amounts exactly;"
-        " pass a str or Decimal instead"
-    )
-
-
-def exact_ratio(value: object, what: str) -> tuple[int, int]:
-    """``(numerator, denominator > 0)`` of an int, Decimal or Fraction (never a float or bool)."""
-    if type(value) is int:
-        return value, 1
-    if isinstance(value, Decimal):
-        coefficient, exponent = decimal_parts(value, what)
-        if exponent >= 0:
-            return coefficient * _POW10[exponent], 1
-        return coefficient, _POW10[-exponent]
-    if isinstance(value, Fraction):
-        return value.numerator, value.denominator
-    if isinstance(value, bool):
-        raise TypeError(f"{what} must be an int, Decimal or Fraction, got a bool ({value!r})")
-    if isinstance(value, int):  # an int subclass counts as its plain int value
-        return int.__int__(value), 1
-    if isinstance(value, float):
-        reject_float(value, what)
-    raise TypeError(f"{what} must be an int, Decimal or Fraction, got {describe(value)}")
-
-
-def as_fraction(value: object, what: str) -> Fraction:
-    """The exact value of an int, Decimal or Fraction as a Fraction (bounded like every number)."""
-    numerator, denominator = exact_ratio(value, what)
-    return Fraction(numerator, denominator)
 
 
 def check_minor(minor: int, code: str) -> int:
@@ -240,11 +141,32 @@ class Money:
     """The ISO 4217 currency code (read-only)."""
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        code, places = _currency(currency)
-        if type(amount) is int:
+        # The registry's dict read inline: a call to _cldr.currency costs as much again.
+        try:
+            code, places = _CURRENCIES[currency]
+        except (KeyError, TypeError):
+            code, places = _currency(currency)
+        kind = amount.__class__
+        if kind is int:
             minor = amount * _POW10[places]
             if not -_LIMIT < minor < _LIMIT:
                 check_minor(minor, code)
+        elif kind is str or kind is Decimal:
+            # Fast path for the common form, ASCII digits with exactly the currency's
+            # places ("1234.50" in USD): fewer than 20 characters, so at most 18 digits
+            # and in range. Everything else (a sign, fewer places, an exponent, junk)
+            # takes the reference parser below, which gives the same value or the error.
+            text: str = amount if kind is str else amount.__str__()  # type: ignore[assignment]
+            if places and places + 1 < len(text) < 20 and text[-1 - places] == ".":
+                digits = text.replace(".", "", 1)
+                if digits.isdigit() and digits.isascii():
+                    minor = int(digits)
+                else:
+                    minor = _minor_of(amount, code, places)
+            elif not places and len(text) < 19 and text.isdigit() and text.isascii():
+                minor = int(text)
+            else:
+                minor = _minor_of(amount, code, places)
         else:
             minor = _minor_of(amount, code, places)
         _set_minor(self, minor)
@@ -458,9 +380,21 @@ class Money:
             >>> Money("99.99", "USD").multiply(Decimal("0.2"), rounding=RoundingMode.FLOOR)
             Money('19.99', 'USD')
         """
-        numerator, denominator = exact_ratio(rate, "rate")
+        if rate.__class__ is Decimal:  # exact_ratio, inlined for the common case
+            numerator, exponent = decimal_parts(rate, "rate")
+            if exponent < 0:
+                denominator = _POW10[-exponent]
+            else:
+                numerator, denominator = numerator * _POW10[exponent], 1
+        else:
+            numerator, denominator = exact_ratio(rate, "rate")
         minor = round_ratio(self.minor * numerator, denominator, rounding)
-        return make(check_minor(minor, self.currency), self.currency)
+        if not -_LIMIT < minor < _LIMIT:
+            check_minor(minor, self.currency)
+        new = _new(Money)
+        _set_minor(new, minor)
+        _set_currency(new, self.currency)
+        return new
 
     def divide(self, divisor: Decimal | Fraction | int, *, rounding: RoundingMode) -> Money:
         """Divide by an exact number and round once.
@@ -570,6 +504,18 @@ def make(minor: int, code: str) -> Money:
     _set_minor(new, minor)
     _set_currency(new, code)
     return new
+
+
+def make_all(minors: Iterable[int], code: str) -> tuple[Money, ...]:
+    """``make`` for many amounts of one currency (the parts of a split), in order."""
+    new, set_minor, set_currency = _new, _set_minor, _set_currency
+    out = []
+    for minor in minors:
+        m = new(Money)
+        set_minor(m, minor)
+        set_currency(m, code)
+        out.append(m)
+    return tuple(out)
 
 
 def _unpickle(minor: int, currency: str) -> Money:

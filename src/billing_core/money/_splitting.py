@@ -25,7 +25,8 @@ from fractions import Fraction
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.money._core import Money, as_fraction, make
+from billing_core.money._core import Money, make, make_all
+from billing_core.money._numbers import as_fraction
 
 __all__ = ["AllocationMode", "allocate", "allocate_minor", "allocate_up_to", "split"]
 
@@ -103,9 +104,8 @@ def allocate(
         >>> [p.minor for p in allocate(usd, [2, 3, 1], AllocationMode.LARGEST_RATIO)]
         [33, 51, 16]
     """
-    code = amount.currency
     # Each part lies between zero and the amount, so none can leave the bound.
-    return tuple(make(p, code) for p in allocate_minor(amount.minor, ratios, mode))
+    return make_all(allocate_minor(amount.minor, ratios, mode), amount.currency)
 
 
 def allocate_minor(
@@ -140,16 +140,36 @@ def allocate_minor(
     """  # noqa: E501
     if type(units) is not int:
         raise TypeError(f"units must be an int count of minor units, got {describe(units)}")
-    parts = _allocate_minor(abs(units), _ratios(ratios), mode)
+    weights = _int_weights(ratios)
+    if weights is None:
+        # Decimal or Fraction ratios: scale them to integers sharing one denominator.
+        exact = _ratios(ratios)
+        common = math.lcm(*(r.denominator for r in exact))
+        weights = [int(r * common) for r in exact]
+    parts = _allocate_minor(-units if units < 0 else units, weights, mode)
     if units < 0:
-        return tuple(-p for p in parts)
+        return tuple([-p for p in parts])
     return tuple(parts)
 
 
-def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) -> list[int]:
-    # Scale ratios to integers sharing one denominator.
-    common = math.lcm(*(r.denominator for r in ratios))
-    weights = [int(r * common) for r in ratios]
+def _int_weights(ratios: object) -> list[int] | None:
+    """The ratios as they are when they are all plain ints, valid ones; else ``None``.
+
+    The fast path for integer ratios (charges in minor units, counts): no
+    ``Fraction`` at all. Anything else, valid or not, goes to ``_ratios``,
+    which converts it exactly or raises the error that names the bad ratio.
+    """
+    if ratios.__class__ is not list and ratios.__class__ is not tuple:
+        return None
+    weights: list[int] = list(ratios)
+    for w in weights:
+        if w.__class__ is not int or w < 0:
+            return None
+    return weights if weights and sum(weights) else None
+
+
+def _allocate_minor(units: int, weights: list[int], mode: AllocationMode) -> list[int]:
+    # The integer core: non-negative units, non-negative integer weights, not all zero.
     weight_sum = sum(weights)
     parts: list[int] = []
     remainders: list[int] = []
@@ -159,16 +179,23 @@ def _allocate_minor(units: int, ratios: list[Fraction], mode: AllocationMode) ->
         remainders.append(rest)
     left = units - sum(parts)
     if left:
-        candidates = [i for i, w in enumerate(weights) if w > 0]
         if mode is AllocationMode.LARGEST_REMAINDER:
-            candidates.sort(key=lambda i: -remainders[i])
+            # A stable sort: equal remainders keep their order (ties by position).
+            order = sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)
         elif mode is AllocationMode.LARGEST_RATIO:
-            candidates.sort(key=lambda i: -weights[i])
-        elif mode is not AllocationMode.FIRST:
+            order = sorted(range(len(weights)), key=weights.__getitem__, reverse=True)
+        elif mode is AllocationMode.FIRST:
+            order = list(range(len(weights)))
+        else:
             raise TypeError(f"mode must be an AllocationMode, got {describe(mode)}")
-        # left < number of non-zero weights, so each gets at most one unit.
-        for i in candidates[:left]:
-            parts[i] += 1
+        # left < number of non-zero weights, and a zero weight has a zero remainder and
+        # sorts after every non-zero one, so each of the first ``left`` gets one unit.
+        for i in order:
+            if left == 0:
+                break
+            if weights[i]:
+                parts[i] += 1
+                left -= 1
     return parts
 
 

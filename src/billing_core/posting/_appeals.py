@@ -49,8 +49,12 @@ def appeal_entries(
     still_open = [
         h
         for h in inputs.holds.get(claim.id, ())
+        # A hold is closed only by the answer of the payer it waits for: a secondary's answer
+        # must not close the primary's appeal.
         if h.id not in reversed_ids and h.bucket is side.bucket
     ]
+    # Close before holding again: an upheld denial reverses the old hold and makes a new
+    # one, so the appeal deadline follows the latest answer.
     out = _close(inputs, still_open, number)
     if out.findings:
         return out
@@ -111,6 +115,8 @@ def _hold(
 ) -> int:
     """Append one hold per group and reason held now to ``entries``; the total held."""
     sums: dict[tuple[GroupCode, str], int] = {}
+    # One hold per group and reason for the whole claim: the appeal is about a reason,
+    # and one entry per reason keeps the claim's follow-up to one amount each.
     for group, carc, amount, _ in appealed:
         sums[(group, carc.code)] = sums.get((group, carc.code), 0) + amount
     for (group, reason), amount in sums.items():

@@ -37,6 +37,7 @@ KEY_PREFIX_LENGTH = 16
 
 
 def _adj_key(adjustments: Iterable[CasAdjustment]) -> list[list[object]]:
+    # Lists of plain values: the canonical JSON must not depend on any object's repr.
     return [[a.group.value, a.reason.code, a.amount.minor] for a in adjustments]
 
 
@@ -109,6 +110,8 @@ def idempotency_key(remittance: Remittance) -> str:
             for p in remittance.provider_adjustments
         ],
     ]
+    # Fixed separators and ASCII escapes make the text, and so the digest, the same on
+    # every platform and Python version.
     text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
@@ -158,8 +161,11 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
         billing_core.errors.UnbalancedError: remittance T9: 1 problem in 1 check
         ...
     """
+    # Read several times below: a one-shot iterator would be empty after the first pass.
     history = current if isinstance(current, list | tuple) else list(current)
     posted = posted_entry(history, plan.idempotency_key)
+    # Checked before the refusal: posting again a remittance already posted must say
+    # "already posted" even if its plan, made on the newer history, was refused.
     if posted is not None:
         raise DuplicateError(
             f"remittance {plan.remittance_id} is already posted"
@@ -167,6 +173,8 @@ def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, .
         )
     if plan.refused:
         report = plan.balancing
+        # An imbalance is the payer's file, not our data: a distinct error lets a caller
+        # route it to "ask the payer" rather than "fix our claims".
         if report is not None and report.failures and not plan.accepted_unbalanced:
             raise UnbalancedError(str(report))
         raise ValidationError(plan.errors)
@@ -179,12 +187,16 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
     """Raise StalePlanError if a bucket the plan relied on holds another amount now."""
     if not plan.assumed:
         return
+    # Only the lines the plan read: folding the whole history of a large account for a
+    # handful of lines is the cost this check must not have.
     lines = {a.line_id for a in plan.assumed}
     now = line_balances([e for e in history if e.line_id in lines], plan.effective)
     cur = plan.total_payment.currency
 
     def open_now(a: Assumed) -> int:
         balance = now.get(a.line_id)
+        # A line that has vanished from the history reads as nothing open, so a plan relying
+        # on an open amount there is stale, never silently applied.
         return 0 if balance is None else balance.open.of(a.bucket).minor
 
     stale = [
@@ -194,6 +206,7 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
         if open_now(a) != a.open_minor
     ]
     if stale:
+        # Ten are enough to see why; a large remittance could otherwise make a huge message.
         raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))
 
 
@@ -207,6 +220,8 @@ def _check_later_history(plan: PostingPlan, history: Sequence[Entry]) -> None:
     """
     accounts = {e.account_id for e in plan.entries}
     touched = [e for e in history if e.account_id in accounts]
+    # Skipped otherwise: validating the whole history is costly, and a balanced plan dated
+    # after everything on its accounts is covered by the freshness check above.
     if plan.accepted_unbalanced or any(e.effective > plan.effective for e in touched):
         problems = [
             f for f in validate_history([*touched, *plan.entries]) if f.severity is Severity.ERROR

@@ -55,6 +55,8 @@ def cash_entries(inputs: Inputs, cash: Cash) -> list[Entry]:
     """
     remittance, prefix, cur = inputs.remittance, inputs.prefix, inputs.currency
     out: list[Entry] = []
+    # Ids named, not numbered: one entry per account and party, its id the same however
+    # many line entries the claims before it made (and still carrying the key prefix).
     for (account, party), minor in cash.items():
         if minor > 0:
             out.append(
@@ -67,6 +69,8 @@ def cash_entries(inputs: Inputs, cash: Cash) -> list[Entry]:
                     party=party,
                 )
             )
+        # A net take-back on an account (a reversal larger than the corrections with it)
+        # returns money the payer had credited: a Refund, not a negative payment.
         elif minor < 0:
             out.append(
                 Refund(
@@ -91,6 +95,8 @@ def by_account(cash: Sequence[Entry], entries: Sequence[Entry]) -> list[Entry]:
     Cash first so that a line's payment never draws on a credit that is not there yet.
     """
     grouped: dict[str, list[Entry]] = {}
+    # Insertion order of the dict keeps each account where the remittance first names it,
+    # so the same remittance always yields the same entry order.
     for e in (*cash, *entries):
         grouped.setdefault(e.account_id, []).append(e)
     return [e for es in grouped.values() for e in es]
@@ -114,6 +120,7 @@ def provider_entries(
     unlinked: list[str] = []
     for index, plb in enumerate(remittance.provider_adjustments, 1):
         minor = plb.amount.minor
+        # A zero PLB moves no money; an entry for it would only clutter the account.
         if not minor:
             continue
         claim_id = link_claim(plb.reference, links)
@@ -121,6 +128,8 @@ def provider_entries(
             inputs, number + len(out), minor, plb.reason.value, plb.reference, claim_id
         )
         out.append(entry)
+        # Only a positive amount takes money back; a negative one under a recovery reason
+        # gives it (the payer returning a recoupment), which needs no review.
         if minor > 0 and ProviderPostingKind.of(plb.reason) is ProviderPostingKind.RECOUPMENT:
             follow_ups.append(_recoupment(entry, f"PLB {index}", claim_id))
             if claim_id is None:
@@ -148,6 +157,8 @@ def link_claim(reference: str, links: Mapping[str, str]) -> str | None:
     found = links.get(reference)
     if found is not None:
         return found
+    # Payers pad PLB03-2 with their own words ("CLM1234 OVERPAYMENT"): a single word that
+    # is one of our claim numbers is as good as the whole reference.
     named = {links[word] for word in reference.split() if word in links}
     return named.pop() if len(named) == 1 else None
 
@@ -161,6 +172,7 @@ def _provider(
     claim_id: str | None = None,
 ) -> Provider:
     """A PLB amount (835 sign: positive keeps money back) as an entry of the remittance account."""
+    # Entries hold non-negative amounts; the 835 sign survives as the entry's type.
     kind: type[Provider] = ProviderWithholding if minor > 0 else ProviderPayment
     remittance = inputs.remittance
     return kind(
@@ -254,6 +266,8 @@ def claim_links(
     from_history: list[tuple[str, str]] = []
     for e in history:
         reason = e.source.reason
+        # Only line entries: held cash carries the same tag but is not proof that the claim
+        # is ours (that is exactly what matched nothing).
         if reason is not None and reason.startswith(SOURCE_TAG) and e.line_id is not None:
             pcn, _, pccn = reason[len(SOURCE_TAG) :].partition(" payer claim ")
             from_history.append((pcn, pccn))
@@ -265,6 +279,7 @@ def claim_links(
     ]
     clashes: set[str] = set()
     for pcn, pccn in pairs:
+        # A payer claim number of a claim that is not ours must not link a recoupment to us.
         if pcn not in ours:
             continue
         links.setdefault(pcn, pcn)

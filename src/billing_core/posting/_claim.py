@@ -134,6 +134,8 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
     spread as the original's were (and never held: negative money holds nothing).
     """
     if cp.is_reversal:
+        # The reversal's amounts negated back: matched and split like the original, so the
+        # entries to reverse come out exactly as the original posting made them.
         basis = cp.as_reversal()
         denied = basis.paid.minor == 0 and basis.charge.minor != 0
     else:
@@ -147,6 +149,8 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
     posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
     findings.extend(found)
     if not cp.is_reversal and not has_error(found):
+        # The held lines' money is on the remittance's account: the posted lines may apply
+        # only what is left of CLP04.
         paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held)
         posts, found = cap_to_paid(posts, paid, loc, inputs.currency)
         findings.extend(found)
@@ -174,6 +178,8 @@ def _outcome(
         shifts=made.shifts,
         relied=made.relied,
         reversed=[*made.reversed, *appeals.reversed],
+        # The claim's account receives CLP04 less what is held elsewhere: cash received =
+        # applied + held + PLB, per remittance (DESIGN.md section 8).
         cash=(side.claim.account_id, side.party, cp.paid.minor - held_minor),
         follow_ups=follow_ups,
         crossovers=(_crossover(side, cp),) if cp.status.forwarded else (),
@@ -218,6 +224,8 @@ def _side(
         claim=claim,
         location=loc,
         bucket=bucket,
+        # DESIGN.md section 6: a PR amount moves to the next coverage in sequence, or to the
+        # patient when the account has none after this one.
         following=next_bucket(bucket, inputs.coverages.get(claim.account_id, ())),
         party=inputs.parties[claim.payer.id],
         source=source,

@@ -122,6 +122,8 @@ class Inputs:
 
     def entry_id(self, number: int) -> str:
         """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
+        # The key prefix makes ids unique across remittances and lets any later reader of
+        # the ledger tell, from the ids alone, that this remittance was posted.
         return f"{self.prefix}.{number}"
 
 
@@ -181,6 +183,8 @@ def read_open(
     if balance is None:
         return None
     key = (line_id, bucket)
+    # Base and now are returned apart: the base is what apply_posting re-checks in the
+    # history, now is what this step may spend.
     base = balance.open.of(bucket).minor
     now = base + delta.get(key, 0)
     return base, now if own is None else now + own.get(key, 0)
@@ -207,6 +211,8 @@ def follow_up(
 
     ``amount`` is the claim charge unless given.
     """
+    # Claim-level reasons first, then each line's, once each in the order the payer gave
+    # them: the follow-up reads like the remittance.
     reasons = [a.key for a in cp.adjustments]
     remarks = [r.code for r in cp.remarks]
     for line in cp.lines:

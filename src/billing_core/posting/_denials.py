@@ -83,6 +83,7 @@ class DenialAction(enum.Enum):
 
 
 def _codes(value: Iterable[str]) -> frozenset[str]:
+    # A str is iterable: hold="50" would silently become {"5", "0"}.
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise TypeError(f"a set of reason codes is expected, got {describe(value)}")
     return frozenset(value)
@@ -149,6 +150,8 @@ class DenialPolicy:
             raise TypeError(
                 f"DenialPolicy.appeal_rule must be a FilingRule, got {describe(self.appeal_rule)}"
             )
+        # The deadline is computed from the remittance's paid date (the denial); a rule
+        # counted from service or submission would give a wrong date with no error.
         if self.appeal_rule.anchor is not FilingAnchor.DENIED:
             findings.append(
                 Finding(

@@ -33,6 +33,8 @@ def distribute(
         return posts, []
     wanted = designated.get(claim.id) if rule is ClaimLevelRule.DESIGNATED_LINE else None
     weigh = functools.partial(weights, rule, wanted)
+    # With service lines the payer already split the payment; only claim-level CAS is
+    # left to spread. Without them the whole claim (payment too) must be spread.
     if cp.lines:
         return spread_claim_adjustments(cp, loc, posts, weigh)
     # Spread in proportion, a line takes no more than its charge (ties in rounding would
@@ -62,6 +64,8 @@ def weights(
         ws = [max(p.paid, 0) for p in posts]
         if any(ws):
             return ws
+    # Charge is the fallback weight: every matched line has one, so a split is always
+    # defined even when nothing was paid.
     return [p.item.charge.minor for p in posts]
 
 
@@ -127,6 +131,8 @@ def spread_whole_claim(
     for adj in cp.adjustments:
         amount = adj.amount.minor
         shares = allocate(amount, ws)
+        # Uncapped when even the caps cannot hold the amount (over): the split still adds up,
+        # and the line overdrawn by it is refused later with a clear error.
         if capped and amount > 0:
             fitted, over = fill_capped(amount, ws, [max(r, 0) for r in room])
             shares = shares if over else fitted
@@ -189,6 +195,8 @@ def cap_to_paid(
 
 def allocate(total: int, ws: Sequence[int]) -> list[int]:
     """Split ``total`` minor units by weights, largest remainder; all-zero weights split evenly."""
+    # All-zero weights would make the largest-remainder split undefined: an even split
+    # still conserves the total exactly.
     if total == 0:
         return [0] * len(ws)
     return list(allocate_minor(total, list(ws) if any(ws) else [1] * len(ws)))
@@ -210,8 +218,12 @@ def fill_capped(total: int, ws: Sequence[int], caps: Sequence[int]) -> tuple[lis
     shares = [0] * n
     remaining = total
     active = [i for i in range(n) if caps[i] > 0]
+    # Terminates: each round either places all that is left or caps at least one more
+    # line, which then leaves the active set.
     while remaining > 0 and active:
         round_ws = [ws[i] for i in active]
+        # Every line with weight is full: the rest goes by room left, so it is still placed
+        # where there is room rather than lost.
         if not any(round_ws):
             round_ws = [caps[i] - shares[i] for i in active]
         for i, part in zip(active, allocate(remaining, round_ws), strict=True):

@@ -46,6 +46,8 @@ def probable_duplicates(
             other.payer == remittance.payer
             and other.trace_number == remittance.trace_number
             and other.total_payment == remittance.total_payment
+            # The identical remittance is caught by the idempotency key (posting.already_posted);
+            # here only a differently composed envelope of the same payment counts.
             and idempotency_key(other) != inputs.key
         ):
             message = (
@@ -74,8 +76,12 @@ def _posted_elsewhere(inputs: Inputs, history: Sequence[Entry]) -> Entry | None:
     }
     for e in history:
         source = e.source
+        # Entries that carry this remittance's own key prefix are this very posting, not
+        # another one of the same payment.
         if source.payment_id != trace or e.id.startswith(mine):
             continue
+        # A trace number is unique only per payer and payee: the entry must sit on this
+        # payment's own account (payer + trace) or on a claim this remittance answers.
         if e.account_id == inputs.account or source.reason in tags:
             return e
     return None

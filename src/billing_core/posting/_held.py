@@ -43,6 +43,8 @@ def held_source(inputs: Inputs, cp: ClaimPayment) -> Source:
     return Source(
         payment_id=remittance.trace_number,
         remittance_id=remittance.id,
+        # The same reason a posted claim's entries carry: the duplicate check and a later
+        # reversal find held money by it as they find posted money.
         reason=f"{SOURCE_TAG}{cp.patient_control_number} payer claim"
         f" {cp.payer_claim_control_number}",
     )
@@ -73,6 +75,8 @@ def hold_claim(inputs: Inputs, cp: ClaimPayment, loc: str, number: int, why: str
     if cp.paid.minor < 0:
         message = f"{why}; its negative payment {cp.paid} cannot be held (nothing to take it from)"
         return [], [error(loc, message, "posting.unmatched_negative")], []
+    # A zero-paid unmatched claim holds no entry (a 0.00 entry moves nothing) but still
+    # gets its follow-up: someone must find the claim the payer answered.
     held = [_cash_held(inputs, cp, cp.paid, None, number)] if cp.paid.minor else []
     finding = warning(loc, f"{why}; its payment {cp.paid} is held", "posting.held")
     follow = follow_up(
@@ -107,6 +111,7 @@ def hold_lines(
             continue
         entry = None
         if sp.paid.minor:
+            # Numbered past the entries held before it, so ids stay consecutive in planning order.
             entry = _cash_held(inputs, cp, sp.paid, n, number + len(held))
             held.append(entry)
         follow_ups.append(
@@ -155,8 +160,12 @@ def held_payer(remittance: Remittance, claims: Mapping[str, Claim]) -> Party:
         for cp in remittance.claims
         if cp.patient_control_number in claims
     ]
+    # Named as the claims' payments name their payer (our payer id, not the 835's), so
+    # the held cash and the credit it is applied to later are one party's money.
     named = {c.payer.id for c in answered if is_remittance_payer(remittance.payer, c.payer)}
     if len(named) == 1:
         return Party.payer(named.pop())
     billed = {c.payer.id for c in answered}
+    # Ambiguous (several payers, or none of ours answered): the remittance's own payer id
+    # is the one name the payer itself gave.
     return Party.payer(billed.pop() if len(billed) == 1 else remittance.payer)

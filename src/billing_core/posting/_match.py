@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
 
+from billing_core._coverage import same_service
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import Finding
@@ -68,6 +69,8 @@ def answer_order(
     order: list[tuple[int, ClaimPayment]] = []
     for pcn, indexes in by_pcn.items():
         reversals = [i for i in indexes if remittance.claims[i].is_reversal]
+        # Unknown numbers are held, not posted: a patient account number may well be answered
+        # several times in one file, so no duplicate error for them.
         if pcn in unknown:
             continue
         if len(reversals) > 1 or len(indexes) - len(reversals) > 1:
@@ -81,6 +84,7 @@ def answer_order(
                 )
             )
     for indexes in by_pcn.values():
+        # sorted is stable: the reversal moves first, the rest keep the file's order.
         for i in sorted(indexes, key=lambda i: not remittance.claims[i].is_reversal):
             order.append((i + 1, remittance.claims[i]))
     return order, findings
@@ -127,20 +131,11 @@ def match_lines(
                 continue
             del remaining[item.id]
         adjustments = tuple((a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments)
+        # A zero-charge line paid nothing is not a denial (nothing was asked), so the denial
+        # policy must not hold its adjustments for appeal.
         line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
         posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn), line_denied))
     return posts, findings, held
-
-
-def same_service(item: LineItem, payment: ServicePayment) -> bool:
-    """Whether a service line is our line by procedure (no modifiers), service date and charge."""
-    if item.charge.minor != payment.charge.minor:
-        return False
-    code = payment.submitted_procedure or payment.procedure
-    if code is None or item.procedure is None or item.procedure.code != code.code:
-        return False
-    day = payment.service_date
-    return day is None or item.service_date <= day <= item.service_end
 
 
 def _match_by_service(

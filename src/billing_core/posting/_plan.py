@@ -18,6 +18,7 @@ from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalancingReport, balancing_report
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
+from billing_core.fees import Contract
 from billing_core.ledger import AppealHold, Bucket, CashHeld, Entry, Party, Reversal
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
@@ -53,6 +54,7 @@ from billing_core.posting._types import (
     PostingPlan,
     UnmatchedPolicy,
 )
+from billing_core.posting._variances import check_contracts, plan_variances
 from billing_core.remittance import ClaimPayment, Remittance
 
 
@@ -71,6 +73,7 @@ def plan_posting(
     earlier: Iterable[Remittance] = (),
     different_payment: bool = False,
     effective: datetime.date | None = None,
+    contracts: Mapping[str, Contract] | None = None,
 ) -> PostingPlan:
     """Plan the posting of a remittance (pure: nothing is recorded).
 
@@ -114,6 +117,13 @@ def plan_posting(
         different_payment: The caller says this remittance is another payment
             than the one it looks like: no probable-duplicate check.
         effective: The date of the entries; the remittance's paid date by default.
+        contracts: The payers' contracts by payer id (the id of the payer of
+            the claim's coverage). Each claim payment of one of ``claims``
+            whose payer has one, not a reversal and adjudicated, is set
+            against it with [`payment_variance`][billing_core.fees.payment_variance]:
+            the reports are the plan's ``variances`` and their
+            findings (each line under- or overpaid) join the plan's as
+            warnings. None given: no variance.
 
     Returns:
         The plan; [`PostingPlan.refused`][billing_core.posting.PostingPlan.refused]
@@ -122,7 +132,8 @@ def plan_posting(
     Raises:
         ValidationError: If ``coverages`` holds something other than coverages
             or buckets (every bad value named, with its account and position),
-            or ``history`` is a mapping (line balances go in ``balances``).
+            ``history`` is a mapping (line balances go in ``balances``), or
+            ``contracts`` holds something other than contracts by payer id.
         TypeError: If ``unmatched`` or ``denials`` is not a policy.
 
     Examples:
@@ -143,6 +154,7 @@ def plan_posting(
         billing_core.errors.ValidationError: coverages['A1'][0]: not a Coverage or a Bucket: 'primary' (str)
     """  # noqa: E501
     _check_policies(unmatched, denials)
+    by_payer = check_contracts(contracts)
     entries = _entries(history)
     earlier = tuple(earlier)
     inputs, claim_findings = read_inputs(
@@ -157,12 +169,16 @@ def plan_posting(
         denials=denials,
         effective=effective,
     )
+    # Balancing runs on the remittance as received, before any matching: an unbalanced
+    # file is refused, however well its claims match ours, unless the caller accepts it.
     report = balancing_report(remittance)
     unknown: set[str] = set()
     if unmatched is UnmatchedPolicy.HOLD:
         unknown = {cp.patient_control_number for cp in remittance.claims} - inputs.claims.keys()
     order, order_findings = answer_order(remittance, unknown)
     folded = fold_claims(inputs, order)
+    # A remittance posted already is not a probable duplicate of itself: that check runs
+    # only for a new one.
     posted = _already_posted(entries, inputs.key, remittance)
     duplicates: list[Finding] = []
     if not posted and not different_payment:
@@ -175,10 +191,13 @@ def plan_posting(
         *order_findings,
         *folded.findings,
     ]
+    variances, found = plan_variances(remittance, inputs.claims, by_payer)
+    findings.extend(found)
     links: Mapping[str, str] = {}
     if remittance.provider_adjustments:
         links = claim_links(inputs.claims, remittance, entries, earlier)
-    return assemble(inputs, folded, findings, report, links, accept_unbalanced=accept_unbalanced)
+    plan = assemble(inputs, folded, findings, report, links, accept_unbalanced=accept_unbalanced)
+    return attrs.evolve(plan, variances=variances) if variances else plan
 
 
 def _check_policies(unmatched: object, denials: object) -> None:
@@ -220,6 +239,8 @@ def read_inputs(
         claims=by_id,
         line_owner=owners,
         parties=_parties(by_id.values()),
+        # Balances are folded once for the whole plan; the fold's steps read them and keep
+        # their own moves apart (delta), never refolding the history.
         balances=line_balances(history, when) if balances is None else balances,
         coverages=buckets,
         currency=remittance.currency,
@@ -231,6 +252,8 @@ def read_inputs(
         originals=originals(history) if _any_reversal(remittance.claims) else NO_ORIGINALS,
         account=remittance_account(remittance.payer, remittance.trace_number),
         held_party=held_payer(remittance, by_id),
+        # Holds of every answered claim: a payer's new answer to a claim held for appeal
+        # closes its hold (the appeal's outcome).
         holds=_open_holds(history, {cp.patient_control_number for cp in remittance.claims}),
         deadline=denials.appeal_deadline(remittance.paid_date),
     )
@@ -417,6 +440,8 @@ def _open_holds(
         if isinstance(e, AppealHold):
             if e.claim_id in claim_ids:
                 holds.setdefault(e.claim_id, []).append(e)
+        # A reversal of a hold closes it (the appeal was answered); the hold stays in the
+        # history, so it is filtered out here rather than removed.
         elif isinstance(e, Reversal) and isinstance(e.original, AppealHold):
             closed.add(e.reverses)
     return {
@@ -428,6 +453,8 @@ def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
     seen: dict[Key, Assumed] = {}
     for line_id, account, bucket, open_minor in relied:
+        # Every read of a bucket relied on the same balance (the plan's own moves are kept
+        # apart in the delta), so one Assumed per bucket says all apply_posting must check.
         if (line_id, bucket) not in seen:
             seen[(line_id, bucket)] = Assumed(
                 line_id=line_id, account_id=account, bucket=bucket, open_minor=open_minor

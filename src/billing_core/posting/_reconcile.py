@@ -68,6 +68,7 @@ def remittance_account(payer: str, trace_number: str) -> str:
         >>> remittance_account("1935665544", "71700666555")
         'remittance:1935665544:71700666555'
     """
+    # Both parts are in the name: the trace number is unique only per payer.
     return f"remittance:{payer}:{trace_number}"
 
 
@@ -92,6 +93,8 @@ def plan_terms(entries: Iterable[Entry], currency: str) -> list[tuple[str, Money
     amount held, each held amount moved to a claim's account, and each
     provider-level adjustment.
     """
+    # A reversal's amount is the original's negated: counted under its original's kind,
+    # it cancels the original in the same sum.
     cash: dict[tuple[str, Party], int] = {}
     applied: dict[tuple[str, Party], int] = {}
     other: list[tuple[str, int]] = []
@@ -116,6 +119,8 @@ def plan_terms(entries: Iterable[Entry], currency: str) -> list[tuple[str, Money
         used, got = applied.get(key, 0), cash.get(key, 0)
         if used:
             terms.append((f"applied on account {account}", used))
+        # Credit never counts below zero: an account applying more than it received shows
+        # as a residual instead of being silently netted against another account's credit.
         if got > used:
             terms.append((f"credit of {party} left on account {account}", got - used))
     terms.extend(other)
@@ -187,6 +192,8 @@ def unapplied_cash(entries: Iterable[Entry], as_of: datetime.date) -> tuple[Unap
         [('R1', '40.00 USD')]
     """
     check_as_of(as_of)
+    # Two passes: the held amounts first, so a transfer or refund met before its CashHeld
+    # in the input order still finds the account's owner.
     seen = [e for e in entries if e.effective <= as_of]
     rows: dict[tuple[str, Party, str], list[int]] = {}
     first: dict[tuple[str, Party], str] = {}
@@ -210,6 +217,8 @@ def unapplied_cash(entries: Iterable[Entry], as_of: datetime.date) -> tuple[Unap
         if owner is None:
             continue  # not an account holding cash of this party
         figure = 1 if isinstance(original, CreditTransfer) else 2
+        # A refund that names no remittance counts against the account's first holding:
+        # the account is the payment's, and the cash is fungible within it.
         remittance = e.source.remittance_id or owner
         row = rows.setdefault((e.account_id, original.party, remittance), [0, 0, 0])
         row[figure] += e.amount.minor
@@ -246,6 +255,8 @@ def _remittance_terms(
         if as_of is not None and e.effective > as_of:
             continue
         source = e.source
+        # A refund on the remittance's own account may name no remittance (issued by hand):
+        # the account is the payment's own, so it still counts for it.
         if source.remittance_id != rid and not (
             e.account_id == own and source.remittance_id is None
         ):
@@ -259,6 +270,8 @@ def _remittance_terms(
         elif isinstance(original, Refund) and e.account_id == own:
             refunded += m
         elif isinstance(original, PaymentReceived | Refund):
+            # Cash moved from held money is already counted as "held, applied" (the transfer):
+            # counting its PaymentReceived too would count it twice.
             if not (source.reason or "").startswith(HELD_TAG):  # held cash applied: moved
                 sign = -1 if isinstance(original, Refund) else 1
                 claims[e.account_id] = claims.get(e.account_id, 0) + sign * m

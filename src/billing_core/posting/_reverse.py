@@ -46,6 +46,8 @@ def originals(history: Iterable[Entry]) -> Originals:
             if (
                 reason is not None
                 and reason.startswith(SOURCE_TAG)
+                # Only entries a posting made: a hand-made adjustment that happens to carry the same
+                # words must never be reversed by a payer's status 22.
                 and e.source.remittance_id is not None
             ):
                 by_reason.setdefault(reason, []).append(e)
@@ -61,6 +63,8 @@ def signature(
     reason: str = "",
 ) -> Signature:
     """The signature of an amount a posting makes on a line."""
+    # Plain strings and ints: signatures are dict keys, and a CARC object and its code
+    # string must compare the same way on both sides of the pairing.
     return (line_id, kind, bucket.value, "" if group is None else group.value, reason, amount)
 
 
@@ -69,6 +73,8 @@ def signature_of(e: PaymentApplied | Adjustment) -> Signature:
     line = e.line_id or ""
     if isinstance(e, PaymentApplied):
         return signature(line, "applied", e.bucket, e.amount.minor)
+    # A write-off and a PR move of the same reason and amount are different postings:
+    # reversing one for the other would put the money back in the wrong bucket.
     kind = "adjusted" if e.to_bucket is None else "moved"
     return signature(line, kind, e.bucket, e.amount.minor, e.group, e.reason)
 
@@ -101,6 +107,8 @@ def reverse_claim(
         for e in inputs.originals.by_reason.get(side.source.reason or "", [])
         if e.id not in reversed_ids and e.account_id == account
     ]
+    # A reversal that wants nothing (every amount held for appeal, or zero) has nothing to
+    # pair, and is not an error.
     if not candidates and wanted:
         message = (
             f"reversal of claim {side.claim.id} (payer claim"
@@ -128,6 +136,8 @@ def _wanted(posts: list[LinePost], bucket: Bucket, inputs: Inputs) -> list[Signa
     """
     wanted: list[Signature] = []
     for post in posts:
+        # The same split the original posting ran: a reversal must rebuild the very entries
+        # it made (netted per reason, OA-23 skipped), or the pairing below finds none.
         split = split_line(post, bucket, inputs.currency, inputs.denials)
         if isinstance(split, Finding):
             return split
@@ -152,6 +162,8 @@ def _pair(
     missing = 0
     for sig in wanted:
         found = pool.get(sig)
+        # pop(0): several identical entries (the same reason twice on a line) are taken in
+        # history order, so which one is reversed does not depend on hashing.
         if found:
             chosen.append(found.pop(0))
         else:
@@ -190,6 +202,8 @@ def _reversals(
                 return out
             out.shifts.append((line_id, to, -amount))
             own[(line_id, to)] = own.get((line_id, to), 0) - amount
+        # The reversed amount goes back into the payer's bucket, where the correction that
+        # follows in the same remittance (planned after the reversal) can take it again.
         out.shifts.append((line_id, bucket, amount))
         own[(line_id, bucket)] = own.get((line_id, bucket), 0) + amount
         out.reversed.append(original.id)
@@ -202,6 +216,8 @@ def _reversals(
                     reason=f"835 reversal in remittance {inputs.remittance.id}",
                 )
             )
+        # reverse() refuses a reversal dated before its original (a plan effective before
+        # the posting it undoes): that is the caller's date, reported as a finding.
         except ValidationError as exc:
             out.findings.extend(exc.findings)
             return out

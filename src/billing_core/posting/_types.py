@@ -10,6 +10,7 @@ import attrs
 
 from billing_core.balancing import BalanceCheck, BalancingReport
 from billing_core.errors import Finding, Severity
+from billing_core.fees import VarianceReport
 from billing_core.ledger import Bucket, Entry
 from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
@@ -277,6 +278,9 @@ class PostingPlan:
         accepted_unbalanced: Whether the caller accepted an unbalanced remittance.
         assumed: The bucket balances the plan was built on (checked by
             [`apply_posting`][]).
+        variances: Each claim payment set against its payer's contract, when
+            [`plan_posting`][billing_core.posting.plan_posting] was given
+            contracts (their findings are among the plan's ``findings``, as warnings).
 
     Examples:
         >>> plan = PostingPlan(idempotency_key="0" * 64, remittance_id="T1",
@@ -299,6 +303,7 @@ class PostingPlan:
     accepted_unbalanced: bool
     total_payment: Money
     assumed: tuple[Assumed, ...] = attrs.field(default=(), repr=False)
+    variances: tuple[VarianceReport, ...] = attrs.field(default=(), repr=False)
 
     @property
     def refused(self) -> bool:

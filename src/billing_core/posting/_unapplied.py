@@ -128,6 +128,8 @@ def apply_unapplied(
         True
     """
     entries = history if isinstance(history, list | tuple) else tuple(history)
+    # Its own key, not the remittance's: the remittance is posted already, and the same
+    # held cash may be tried against several claims until the right one is found.
     key = _key(held, claim)
     posted = posted_entry(entries, key)
     if posted is not None:  # checked first: a retry of this very application
@@ -137,6 +139,8 @@ def apply_unapplied(
     cp = None if found else _claim_payment(held, remittance, claim, lines or {})
     if cp is None or isinstance(cp, Finding):
         return _result(key, remittance, effective, [cp] if isinstance(cp, Finding) else found)
+    # The remittance cut down to the held payment: the fold then posts it exactly as
+    # plan_posting would have, and balancing cannot trip over the rest of the file.
     alone = attrs.evolve(
         remittance, total_payment=held.amount, claims=[cp], provider_adjustments=()
     )
@@ -148,10 +152,13 @@ def apply_unapplied(
         coverages=coverages,
         rule=claim_level_rule,
         designated=designated_lines,
+        # REFUSE: money taken out of holding must land on lines, never be held a second time.
         unmatched=UnmatchedPolicy.REFUSE,
         denials=denials,
         effective=effective,
     )
+    # Entry ids carry this application's key, so apply_posting's duplicate check finds a
+    # retry of this application, not the original posting.
     inputs = attrs.evolve(inputs, key=key, prefix=key[:KEY_PREFIX_LENGTH])
     folded = fold_claims(inputs, [(1, cp)])
     findings = [*claim_findings, *folded.findings]
@@ -179,6 +186,8 @@ def _problems(
     account = remittance_account(remittance.payer, remittance.trace_number)
     if held.account_id != account or held.source.remittance_id != remittance.id:
         return [_err(held, f"is not money of remittance {remittance.id}", "held_unknown")]
+    # Compared whole, not by id: a forged CashHeld with a real id and a larger amount
+    # must not pass as the recorded one.
     if not any(e == held for e in history):
         return [_err(held, f"is not on account {account} (read its history)", "held_unknown")]
     findings: list[Finding] = []
@@ -199,6 +208,8 @@ def _problems(
         message = f"cannot be applied on {effective}, before it was held ({held.effective})"
         findings.append(_err(held, message, "held_date"))
     elif not findings:
+        # Checked against what is left on the account, not the held amount: part of the same
+        # payer's cash there may have been refunded or applied to another claim since.
         own = [e for e in history if e.account_id == account]
         left = credits(own, effective).get(held.party)
         available = Money.zero(held.amount.currency) if left is None else left.available
@@ -236,6 +247,7 @@ def _claim_payment(
         if cp.paid != held.amount:
             return _err(held, f"is not the payment {cp.paid} of {what}", "held_unknown")
         relabeled = [_named(sp, lines.get(i)) for i, sp in enumerate(cp.lines, 1)]
+        # Renamed to our claim id so matching (by patient control number) takes this claim.
         return attrs.evolve(cp, patient_control_number=claim.id, lines=relabeled)
     if not 1 <= n <= len(cp.lines) or cp.lines[n - 1].paid != held.amount:
         return _err(held, f"is not the payment of line {n} of {what}", "held_unknown")
@@ -275,6 +287,7 @@ def _plan(
         to_account=claim.account_id,
         held=held.id,
     )
+    # The PaymentReceived first, as in a posting: the lines draw on a credit already there.
     entries: tuple[Entry, ...] = () if has_error(findings) else (received, *folded.entries, moved)
     return _result(
         inputs.key,

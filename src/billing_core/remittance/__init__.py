@@ -20,7 +20,10 @@ explanation by [`balancing`][billing_core.balancing].
 It holds, segment by segment of the 835: the `Remittance` and its
 `PaymentMethod` (BPR, TRN); `ClaimPayment` and `ClaimStatus` (CLP);
 `ServicePayment` (SVC); `CasAdjustment` (CAS); `ProviderAdjustment` and
-`ProviderAdjustmentReason` (PLB).
+`ProviderAdjustmentReason` (PLB); and what the payer says besides the money
+that balances: `Reference` (REF), `SupplementalAmount` (AMT, informational:
+never balanced), `SupplementalQuantity` (QTY), `ClaimParty` and
+`ClaimPartyRole` (NM1: patient and insured names, masked in every view).
 
 Examples:
     >>> import datetime
@@ -64,14 +67,26 @@ from billing_core.remittance._provider_adjustments import (
     ProviderAdjustmentReason,
 )
 from billing_core.remittance._service_payments import ServicePayment
+from billing_core.remittance._supplemental import (
+    ClaimParty,
+    ClaimPartyRole,
+    Reference,
+    SupplementalAmount,
+    SupplementalQuantity,
+)
 
 __all__ = [
     "CasAdjustment",
+    "ClaimParty",
+    "ClaimPartyRole",
     "ClaimPayment",
     "ClaimStatus",
     "PaymentMethod",
     "ProviderAdjustment",
     "ProviderAdjustmentReason",
+    "Reference",
     "Remittance",
     "ServicePayment",
+    "SupplementalAmount",
+    "SupplementalQuantity",
 ]

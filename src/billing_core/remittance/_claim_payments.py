@@ -14,12 +14,13 @@ Examples:
 
 from __future__ import annotations
 
+import datetime
 import enum
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
-from billing_core._fields import text, to_tuple
+from billing_core._fields import date_field, invalid, text, to_tuple
 from billing_core.codes import RARC, GroupCode
 from billing_core.money import Money
 from billing_core.remittance._adjustments import CasAdjustment
@@ -30,13 +31,24 @@ from billing_core.remittance._common import (
     items,
     mismatch,
     parse_member,
+    restore,
+    state_of,
     to_rarcs,
 )
 from billing_core.remittance._service_payments import ServicePayment
+from billing_core.remittance._supplemental import (
+    ClaimParty,
+    ClaimPartyRole,
+    Reference,
+    SupplementalAmount,
+    SupplementalQuantity,
+    check_supplements,
+)
 
 __all__ = ["ClaimPayment", "ClaimStatus"]
 
 _TEXT: Final = text("ClaimPayment", show_id=False)
+_DATE: Final = date_field("ClaimPayment", optional=True, show_id=False)
 
 
 class ClaimStatus(enum.Enum):
@@ -152,6 +164,10 @@ def _negated(adjustments: tuple[CasAdjustment, ...]) -> tuple[CasAdjustment, ...
     return tuple(attrs.evolve(a, amount=-a.amount) for a in adjustments)
 
 
+def _negated_amounts(amounts: tuple[SupplementalAmount, ...]) -> tuple[SupplementalAmount, ...]:
+    return tuple(attrs.evolve(a, amount=-a.amount) for a in amounts)
+
+
 @attrs.frozen(kw_only=True)
 class ClaimPayment:
     """The payer's answer for one claim (835 loop 2100, CLP).
@@ -169,9 +185,27 @@ class ClaimPayment:
         adjustments: Claim-level adjustments (CAS in loop 2100).
         remarks: Claim-level remark codes (MIA/MOA).
         lines: The service lines.
+        references: The payer's claim-level reference numbers (REF in loop
+            2100: e.g. ``F8`` original reference, ``G1`` prior authorization,
+            ``EA`` medical record number; a rendering provider's other ids).
+        statement_start: The first day of the claim's statement period (DTM*232).
+        statement_end: The last day of the claim's statement period (DTM*233).
+        coverage_expiration: The day the patient's coverage ended (DTM*036).
+        received_date: The day the payer received the claim (DTM*050).
+        parties: The names the payer gives (NM1 in loop 2100): the patient
+            (``QC``), the insured (``IL``), a corrected patient or insured
+            (``74``), the rendering provider (``82``), the crossover carrier
+            (``TT``)...; names and identifiers are masked in every view.
+        amounts: Informational amounts (AMT: ``AU`` coverage, ``I`` interest,
+            ``F5`` patient amount paid...); they never enter balancing.
+        quantities: Informational quantities (QTY: ``CA`` covered days,
+            ``VS`` visits...).
 
     Raises:
         CurrencyMismatchError: If an amount or a line is in another currency than ``charge``.
+        InvalidCodeError: If a reference, amount or quantity has a qualifier
+            the 835 guide does not allow at claim level (loop 2100).
+        ValidationError: If ``statement_end`` is before ``statement_start``.
 
     Examples:
         >>> from billing_core.money import Money
@@ -199,6 +233,29 @@ class ClaimPayment:
     lines: tuple[ServicePayment, ...] = attrs.field(
         default=(), converter=to_tuple, validator=items(ServicePayment)
     )
+    references: tuple[Reference, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(Reference)
+    )
+    statement_start: datetime.date | None = attrs.field(default=None, validator=_DATE)
+    statement_end: datetime.date | None = attrs.field(default=None, validator=_DATE)
+    coverage_expiration: datetime.date | None = attrs.field(default=None, validator=_DATE)
+    received_date: datetime.date | None = attrs.field(default=None, validator=_DATE)
+    parties: tuple[ClaimParty, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(ClaimParty)
+    )
+    amounts: tuple[SupplementalAmount, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(SupplementalAmount)
+    )
+    quantities: tuple[SupplementalQuantity, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=items(SupplementalQuantity)
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return state_of(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A pickle written before a field was added (release 0.1) loads with its default.
+        restore(self, state)
 
     def __attrs_post_init__(self) -> None:
         code = self.charge.currency
@@ -211,6 +268,28 @@ class ClaimPayment:
         for index, line in enumerate(self.lines):
             if line.charge.currency != code:
                 raise mismatch("ClaimPayment", f"lines[{index}].charge", line.charge, code)
+        check_supplements("ClaimPayment", self, code, line=False)
+        start, end = self.statement_start, self.statement_end
+        if start is not None and end is not None and end < start:
+            raise invalid(
+                "ClaimPayment.statement_end",
+                f"{end.isoformat()} is before statement_start {start.isoformat()}",
+                "ClaimPayment.statement_period",
+            )
+
+    def party(self, role: ClaimPartyRole | str) -> ClaimParty | None:
+        """The first name the payer gives in ``role`` (NM101), or ``None``.
+
+        Examples:
+            >>> from billing_core.money import Money
+            >>> c = ClaimPayment(patient_control_number="A", status="1",
+            ...     charge=Money("5", "USD"), paid=Money("5", "USD"),
+            ...     parties=[ClaimParty(role="QC", last_name="Roe")])
+            >>> c.party("QC").last_name, c.party(ClaimPartyRole.INSURED)
+            ('Roe', None)
+        """
+        wanted = ClaimPartyRole(role) if isinstance(role, str) else role
+        return next((p for p in self.parties if p.role is wanted), None)
 
     @property
     def currency(self) -> str:
@@ -261,8 +340,10 @@ class ClaimPayment:
         """The reversal of this claim payment, as a payer sends it (status 22).
 
         Every amount (charge, paid, patient responsibility, each adjustment,
-        each line's charge, paid, allowed amount and units) is negated; group
-        and reason codes, control numbers and remarks stay as they were.
+        each informational amount, each line's charge, paid, allowed amount,
+        units and informational amounts) is negated; group and reason codes,
+        control numbers, remarks, references, dates, names and informational
+        quantities stay as they were.
 
         Returns:
             The reversal.
@@ -284,6 +365,7 @@ class ClaimPayment:
             paid=-self.paid,
             patient_responsibility=None if pr is None else -pr,
             adjustments=_negated(self.adjustments),
+            amounts=_negated_amounts(self.amounts),
             lines=[
                 attrs.evolve(
                     line,
@@ -292,6 +374,7 @@ class ClaimPayment:
                     allowed=None if line.allowed is None else -line.allowed,
                     units=None if line.units is None else -line.units,
                     adjustments=_negated(line.adjustments),
+                    amounts=_negated_amounts(line.amounts),
                 )
                 for line in self.lines
             ],

@@ -121,3 +121,25 @@ def to_quantity(value: Decimal | int | str | None) -> Decimal | None:
     if too_wide(result):
         raise InvalidAmountError(f"quantity {TOO_WIDE}, got {describe(value)}")
     return result
+
+
+def state_of(item: Any) -> dict[str, Any]:
+    """The pickled state of a remittance value: its fields by name."""
+    return {field.name: getattr(item, field.name) for field in attrs.fields(type(item))}
+
+
+def restore(item: Any, state: dict[str, Any]) -> None:
+    """Unpickle a remittance value; a field added after the pickle was written takes its default.
+
+    Examples:
+        >>> from billing_core.money import Money
+        >>> from billing_core.remittance import ServicePayment
+        >>> line = ServicePayment(charge=Money(5, "USD"), paid=Money(5, "USD"))
+        >>> old = {k: v for k, v in state_of(line).items() if k != "service_end"}
+        >>> fresh = ServicePayment.__new__(ServicePayment)
+        >>> restore(fresh, old)
+        >>> fresh == line
+        True
+    """
+    for field in attrs.fields(type(item)):
+        object.__setattr__(item, field.name, state.get(field.name, field.default))

@@ -1,7 +1,8 @@
 """The notebook view and records of a remittance (private; see ``Remittance.to_html``).
 
-A remittance holds no patient identifier (the patient control number is our
-claim's id), so nothing here is masked.
+The tables show no patient identifier (the patient control number is our
+claim's id): the names and references a claim payment carries are left out of
+them, and their own ``repr`` masks them.
 
 Examples:
     >>> import datetime

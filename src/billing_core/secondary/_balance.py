@@ -51,6 +51,8 @@ def remaining_patient_liability(prior: PriorPayerAdjudication) -> Money:
     if not isinstance(prior, PriorPayerAdjudication):
         raise TypeError(f"prior must be a PriorPayerAdjudication, got {describe(prior)}")
     adjustments = (*prior.claim_adjustments, *(a for line in prior.lines for a in line.adjustments))
+    # Only PR is the patient's (DESIGN.md section 6): CO and PI never move on to anyone,
+    # and OA is not the patient's either.
     minor = sum(a.amount.minor for a in adjustments if a.group is GroupCode.PR)
     return Money.from_minor(minor, prior.paid.currency)
 
@@ -92,6 +94,8 @@ def balance_prior_payers(claim: Claim) -> tuple[BalanceCheck, ...]:
     checks: list[BalanceCheck] = []
     for index, prior in enumerate(claim.prior_payers, start=1):
         where = f"claim {claim.id} prior payer {index} ({prior.coverage.payer.name})"
+        # The claim check always runs: a prior payer that answered at claim level only has
+        # no line checks, and the 837 balances the claim and each line (DESIGN.md section 7).
         checks.append(
             balance_cob_claim(
                 claim.total_charge,

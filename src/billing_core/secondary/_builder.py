@@ -68,6 +68,8 @@ def _check_payment(claim: Claim, payment: ClaimPayment, coverage: Coverage) -> N
         raise CurrencyMismatchError(
             f"the payment is in {payment.currency}, claim {claim.id!r} in {claim.currency}"
         )
+    # The payer sent the claim on itself (a crossover): a second claim from us would reach
+    # the next payer twice.
     if payment.status.forwarded:
         raise refused(what, "build a", f"the payer already forwarded the claim to the next payer"
                       f" (status {payment.status.value}, {payment.status.name.lower()}):"
@@ -75,6 +77,8 @@ def _check_payment(claim: Claim, payment: ClaimPayment, coverage: Coverage) -> N
     if payment.status in _NOT_ADJUDICATED:
         raise refused(what, "build a", _NOT_ADJUDICATED[payment.status])
     ours = claim.coverage.sequence.value
+    # A payer that processed the claim as secondary when we billed it as primary has
+    # applied another coordination: building on its answer would compound the error.
     if payment.status.sequence not in (None, ours):
         raise invalid(
             "primary_claim_payment.status",
@@ -82,6 +86,8 @@ def _check_payment(claim: Claim, payment: ClaimPayment, coverage: Coverage) -> N
             f" but claim {claim.id!r} was sent to payer {ours}",
             "secondary.sequence",
         )
+    # Claims go forward in sequence only; a claim back to an earlier payer is a corrected
+    # claim (frequency 7), not a secondary one.
     if coverage.sequence.value <= ours:
         raise invalid(
             "next_coverage.sequence",
@@ -97,6 +103,8 @@ def _check_balanced(claim: Claim, payment: ClaimPayment) -> None:
               if not check.ok]  # fmt: skip
     if failed:
         raise UnbalancedError("\n".join(str(check) for check in failed))
+    # The 837 COB rule balances prior-payer data against our claim charge: a payer answer
+    # for another total would make the new claim fail balancing at the next payer.
     if payment.charge != claim.total_charge:
         raise invalid(
             "primary_claim_payment.charge",
@@ -112,6 +120,7 @@ def _match(line: LineItem, answers: list[ServicePayment]) -> ServicePayment | No
         if answer.line_control_number == line.id:
             return answer
     code = None if line.procedure is None else line.procedure.without_modifiers()
+    # Only answers that name no line: one naming another line of ours is that line's.
     fallback = [
         a
         for a in answers
@@ -121,6 +130,7 @@ def _match(line: LineItem, answers: list[ServicePayment]) -> ServicePayment | No
         and a.service_date in (None, line.service_date)
         and a.charge == line.charge
     ]
+    # Two identical candidates cannot be told apart: nothing is matched on a guess.
     return fallback[0] if len(fallback) == 1 else None
 
 
@@ -210,6 +220,8 @@ def secondary_claim(
         lines=_prior_lines(primary_claim, primary_claim_payment),
     )
     left = remaining_patient_liability(prior)
+    # With no PR left there is nothing for the next payer to consider: a claim for it
+    # could only be denied.
     if left.minor <= 0:
         raise refused(
             f"claim {primary_claim.id!r}",
@@ -223,10 +235,14 @@ def secondary_claim(
         id=claim_id,
         coverage=next_coverage,
         claim_date=adjudicated_on if claim_date is None else claim_date,
+        # A new claim to a new payer: original frequency and no original claim number, even
+        # when the claim it is built from was itself a replacement.
         frequency=ClaimFrequency.ORIGINAL,
         original_claim_number=None,
         prior_payers=(*primary_claim.prior_payers, prior),
     )
+    # Checked on the finished claim, earlier prior payers included: the next payer checks
+    # every loop 2320/2430, not just the one added now.
     failed = [check for check in balance_prior_payers(claim) if not check.ok]
     if failed:
         raise UnbalancedError("\n".join(str(check) for check in failed))

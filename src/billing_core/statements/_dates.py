@@ -36,6 +36,8 @@ def later(day: date, step: timedelta | relativedelta, words: str, location: str)
     """
     try:
         result: date = day + step
+    # A schedule far in the future (a policy of 9999 months, a date near date.max) must be
+    # a finding naming the date, not an arithmetic error from deep inside a planner.
     except (OverflowError, ValueError):  # timedelta overflows; relativedelta's year 10000
         raise ValidationError(
             [

@@ -110,6 +110,8 @@ class StatementLine:
             >>> _example_line(patient_balance="5.00").due
             Money('5.00', 'USD')
         """
+        # A pending line's patient share is only an estimate until the payer decides (a PR
+        # amount may still move to a secondary), so none of it is billed yet.
         if self.pending or self.patient_balance.minor <= 0:
             return Money.zero(self.charge.currency)
         return self.patient_balance
@@ -236,6 +238,8 @@ class Statement:
             Money('3.50', 'USD')
         """
         due = self.amount_due.minor
+        # Credit only lowers what is due now; a larger credit is not a negative bill (it is
+        # refundable, and shown apart), and an overdrawn one adds nothing.
         return Money.from_minor(max(0, due - max(0, self.credit_available.minor)), self.currency)
 
     @property
@@ -258,6 +262,7 @@ class Statement:
             >>> _example_statement().aging_band("91-120")
             Money('5.00', 'USD')
         """
+        # A statement built without aging (by hand) has no bands to look up, whatever its edges.
         labels = self.aging_labels if self.aging else ()
         if label not in labels:
             known = ", ".join(labels) if labels else "none"
@@ -405,12 +410,17 @@ def statement(
     history, account = _one_account(entries, account_id)
     days = policy.due_days
     due_date = later(as_of, timedelta(days=days), f"{days} days", "due_date")
+    # validate_history keeps an account to one currency: its first entry names it.
     currency = history[0].amount.currency
     dated = [e for e in history if e.effective <= as_of]
+    # One fold for both the lines and the aging rows (open_rows takes these balances), so
+    # the printed lines and the aging cannot disagree.
     balances = line_balances(dated, as_of)
     rows = {(r.line_id, r.bucket): r for r in open_rows(dated, balances, info=info, payers=None)}
     lines = _statement_lines(balances, rows, info)
     credit, patients = _patient_credit(history, as_of)
+    # Only what is due is aged: pending lines and credits would put money in a band the
+    # patient does not owe yet.
     due_rows = [rows[(sl.line_id, Bucket.PATIENT)] for sl in lines if sl.due.minor > 0]
     anchor = policy.aging_anchor
     aging = age(due_rows, as_of, anchor, policy.aging_edges, currency=currency)
@@ -431,6 +441,7 @@ def statement(
 
 def _one_account(entries: Iterable[Entry], account_id: str | None) -> tuple[list[Entry], str]:
     """The entries of the statement's account, and its id; refuse none or several."""
+    # A statement is one account's: mixing two would send one patient another's lines.
     history = [e for e in entries if account_id is None or e.account_id == account_id]
     accounts = sorted({e.account_id for e in history})
     if len(accounts) != 1:
@@ -473,6 +484,7 @@ def _statement_lines(
                 written_off=b.written_off,
                 insurance_pending=b.insurance_open,
                 patient_balance=b.patient_open,
+                # A line never in the patient bucket (all pending) dates from its service.
                 responsible_since=(
                     patient_row.anchor_date(AgingAnchor.RESPONSIBILITY)
                     if patient_row
@@ -489,6 +501,8 @@ def _patient_credit(history: Iterable[Entry], as_of: date) -> tuple[int, list[st
     patient_credit = 0
     patients: list[str] = []
     for party, credit in party_credits(history, as_of).items():
+        # Payer credit is the payer's money (an overpayment to refund to the payer), never
+        # something the patient may offset against the bill.
         if party.kind is PartyKind.PATIENT:
             patient_credit += credit.available.minor
             patients.append(party.id)

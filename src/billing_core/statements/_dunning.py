@@ -59,6 +59,8 @@ def _dates(value: Iterable[date]) -> tuple[date, ...]:
     bad = date_findings(items, "statements_sent", "dunning.dates")
     if bad:
         raise ValidationError(bad)
+    # Sorted: callers keep sent dates in any order, and the planner reads the first and
+    # the last of the cycle by position.
     return tuple(sorted(items))
 
 
@@ -203,17 +205,21 @@ def next_action(history: DunningHistory, as_of: date, policy: StatementPolicy) -
         ('send_statement', '2025-03-28', 1)
     """
     _check_inputs(history, as_of, policy)
+    # A credit balance (negative) is nothing owed either: dunning never chases a refund.
     if history.balance.minor <= 0:
         return _act(ActionKind.NONE, as_of, as_of, "nothing is owed")
     if history.insurance_pending and policy.hold_while_insurance_pending:
         reason = "insurance is pending; statements wait for the payer"
         return _act(ActionKind.HOLD, as_of, as_of, reason)
+    # Checked before the cycle: a patient on a current plan must not get a final notice
+    # for a cycle that started before the plan.
     if history.payment_plan_current:
         return _act(ActionKind.HOLD, as_of, as_of, "a payment plan is current")
     sent, notice, restart = _this_cycle(history, as_of, policy)
     if restart is not None:
         return restart
     if not sent:
+        # No date known: the first statement is due today rather than never.
         appeared = history.balance_since or as_of
         return _act(ActionKind.SEND_STATEMENT, appeared, as_of, "a patient balance appeared", 1)
     return _after_statements(history, as_of, policy, sent, notice)
@@ -233,6 +239,8 @@ def _act(
     """An action scheduled on ``scheduled``: done on it, or today if that has passed."""
     return DunningAction(
         kind=kind,
+        # A step whose date has passed is done today, not back-dated: a letter cannot be
+        # sent in the past, and its deadlines count from when it really goes.
         on=max(scheduled, as_of),
         scheduled=scheduled,
         due=scheduled <= as_of,
@@ -251,6 +259,8 @@ def _this_cycle(
     cycle's first statement is due one interval after that statement (the
     third value).
     """
+    # Sent dates after as_of are ignored, so the planner can be asked about any past day
+    # and answers as it would have then.
     sent = [d for d in history.statements_sent if d <= as_of]
     notice = history.final_notice_sent
     paid_on = history.last_payment
@@ -260,6 +270,8 @@ def _this_cycle(
     sent = [d for d in sent if d > paid_on]
     if notice is not None and notice <= paid_on:
         notice = None
+    # Paid after the last statement: the new cycle picks up the old rhythm instead of
+    # sending a statement the day after the payment.
     if before and not sent:
         restart = _act(
             ActionKind.SEND_STATEMENT,
@@ -282,6 +294,8 @@ def _after_statements(
     """The step once a cycle's first statement went out: the module's schedule rule."""
     first = sent[0]
     threshold = policy.small_balance_threshold
+    # A small balance gets one statement only; chasing it further costs more than it is
+    # worth, so the next step is the write-off proposal.
     if threshold is not None and history.balance < threshold:
         return _act(
             ActionKind.PROPOSE_SMALL_BALANCE_WRITE_OFF,
@@ -293,6 +307,8 @@ def _after_statements(
         n = len(sent)
         return _act(
             ActionKind.SEND_STATEMENT,
+            # Statement n+1 is dated from the first of the cycle (n intervals), not from the last
+            # one sent: a late statement does not push back the rest of the schedule.
             policy.after_first(first, n * policy.every),
             as_of,
             f"statement {n + 1} of {policy.max_statements}",
@@ -313,6 +329,8 @@ def _after_statements(
     days = policy.final_action_after_days
     return _act(
         kind,
+        # The final action counts from the notice actually sent, not the scheduled one: the
+        # patient gets the full notice period.
         later(notice, relativedelta(days=days), f"{days} days", "final action"),
         as_of,
         f"final notice of {notice.isoformat()} went unanswered",

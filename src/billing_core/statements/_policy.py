@@ -68,6 +68,8 @@ def _policy_findings(p: StatementPolicy) -> list[Finding]:
             return False
         return True
 
+    # The cross-field check below runs only on fields that passed: comparing a str
+    # interval would raise a TypeError instead of listing every problem at once.
     every_ok = whole("every", p.every, 1)
     max_ok = whole("max_statements", p.max_statements, 1)
     if not isinstance(p.unit, PeriodUnit):
@@ -82,6 +84,8 @@ def _policy_findings(p: StatementPolicy) -> list[Finding]:
             " it counts from the first statement and must be positive",
         )
     elif every_ok and max_ok:
+        # The final notice must come after the last regular statement, or the planner would
+        # send it while statements are still due and the schedule would run backwards.
         last = (p.max_statements - 1) * p.every
         if p.final_notice_after <= last:
             unit = p.unit.value
@@ -109,6 +113,8 @@ def _policy_findings(p: StatementPolicy) -> list[Finding]:
             bad("small_balance_threshold", f"must not be negative, got {threshold}")
     edge_findings = validate_edges(p.aging_edges)
     findings.extend(
+        # validate_edges names its argument "buckets" (age()'s parameter): renamed to this
+        # field, keeping any "[index]" that follows.
         attrs.evolve(f, location=f"StatementPolicy.aging_edges{f.location[7:]}")
         for f in edge_findings
     )
@@ -116,6 +122,8 @@ def _policy_findings(p: StatementPolicy) -> list[Finding]:
 
 
 def _edges(value: Iterable[int]) -> tuple[int, ...]:
+    # A str is left as it is so validate_edges reports it, rather than tuple("30") quietly
+    # becoming ("3", "0").
     return tuple(value) if not isinstance(value, str | bytes) else value  # type: ignore[return-value]
 
 
@@ -192,6 +200,8 @@ class StatementPolicy:
             ...
             billing_core.errors.ValidationError: schedule: 9999-12-31 + 1 months is after ...
         """
+        # Always from the first date, in one step: adding one month three times drifts at month
+        # ends (Jan 31 -> Feb 28 -> Mar 28), while first + 2 months is Mar 31.
         if self.unit is PeriodUnit.MONTHS:
             return later(first, relativedelta(months=units), f"{units} months", "schedule")
         return later(first, relativedelta(days=units), f"{units} days", "schedule")

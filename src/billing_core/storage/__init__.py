@@ -23,6 +23,10 @@ Two kinds of data are stored:
   earlier [`BatchResult`][] (with ``duplicate=True``): posting the same
   remittance twice posts it once, on every account it touches or on none.
   [`LedgerStore.append`][] is its one-account special case.
+- **Columns** (optional): a store that holds entries as columns may also
+  satisfy [`ColumnarLedgerStore`][], handing out Arrow record batches
+  (``scan_entries``) for the columnar kernels of
+  [`frames`][billing_core.frames].
 
 The errors a store raises live here: [`NotFoundError`][],
 [`ConcurrencyError`][], [`DuplicateError`][] (defined in
@@ -48,7 +52,13 @@ Examples:
 from __future__ import annotations
 
 from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
-from billing_core.storage._protocols import DocumentStore, LedgerStore, Store, recorded_batch
+from billing_core.storage._protocols import (
+    ColumnarLedgerStore,
+    DocumentStore,
+    LedgerStore,
+    Store,
+    recorded_batch,
+)
 from billing_core.storage._store_checks import (
     check_entries,
     check_find,
@@ -74,6 +84,7 @@ __all__ = [
     "AppendRequest",
     "AppendResult",
     "BatchResult",
+    "ColumnarLedgerStore",
     "ConcurrencyError",
     "DocumentStore",
     "DuplicateError",

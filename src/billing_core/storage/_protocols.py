@@ -5,8 +5,9 @@ Private: everything here is public as [`billing_core.storage`][billing_core.stor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final, Protocol, runtime_checkable
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Final, Protocol, runtime_checkable
 
 from billing_core.errors import ConcurrencyError, NotFoundError
 from billing_core.ledger import Entry
@@ -147,9 +148,9 @@ class LedgerStore(Protocol):
             >>> from billing_core.testing.memory import InMemoryStore
             >>> store = InMemoryStore()
             >>> store.append("A1", [], expected_version=0, idempotency_key="k")
-            AppendResult(account_id='A1', version=0, entry_ids=(), duplicate=False)
+            AppendResult(account_id='****', version=0, entry_ids=(), duplicate=False)
             >>> store.append("A2", [], expected_version=0, idempotency_key="k")
-            AppendResult(account_id='A2', version=0, entry_ids=(), duplicate=True)
+            AppendResult(account_id='****', version=0, entry_ids=(), duplicate=True)
         """
         request = AppendRequest(
             account_id=account_id, entries=entries, expected_version=expected_version
@@ -175,6 +176,38 @@ class Store(DocumentStore, LedgerStore, Protocol):
         >>> isinstance(InMemoryStore(), Store)
         True
     """
+
+
+@runtime_checkable
+class ColumnarLedgerStore(Protocol):
+    """Optional: a store that holds ledger entries as columns and hands them out as Arrow batches.
+
+    The columnar kernels of [`frames`][billing_core.frames] start from columns:
+    a store that offers ``scan_entries`` feeds them without building entry
+    objects. The conformance suite's
+    [`ColumnarStoreConformance`][billing_core.testing.conformance.ColumnarStoreConformance]
+    checks that the batches hold exactly what [`LedgerStore.read`][] gives.
+
+    Examples:
+        >>> from billing_core.testing.memory import InMemoryStore
+        >>> isinstance(InMemoryStore(), ColumnarLedgerStore)
+        False
+    """
+
+    def scan_entries(
+        self, accounts: Iterable[str] | None = None, as_of: datetime.date | None = None
+    ) -> Iterator[Any]:
+        """The entries as ``pyarrow.RecordBatch``es in the schema ``frames.ENTRY_SCHEMA``.
+
+        Args:
+            accounts: Only these accounts (all when ``None``).
+            as_of: Only entries effective on or before this date (all when ``None``).
+
+        Returns:
+            Record batches; each account's rows in append order (the order of
+            [`LedgerStore.read`][]), accounts in any order.
+        """
+        ...
 
 
 def recorded_batch(store: LedgerStore, idempotency_key: str) -> BatchResult | None:

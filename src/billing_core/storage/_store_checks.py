@@ -72,7 +72,7 @@ def check_requests(requests: Iterable[AppendRequest]) -> tuple[AppendRequest, ..
     Examples:
         >>> one = AppendRequest(account_id="A1", entries=[], expected_version=0)
         >>> check_requests([one])
-        (AppendRequest(account_id='A1', entries=(), expected_version=0),)
+        (AppendRequest(account_id='****', entries=(), expected_version=0),)
         >>> check_requests([one, one])
         Traceback (most recent call last):
         ...

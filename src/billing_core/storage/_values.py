@@ -13,6 +13,7 @@ import attrs
 
 from billing_core.errors import NotFoundError
 from billing_core.ledger import Entry
+from billing_core.views import Protected, protected
 
 
 class HasId(Protocol):
@@ -77,11 +78,11 @@ class AppendRequest:
             entries); a store refuses the whole batch if it has changed.
 
     Examples:
-        >>> AppendRequest(account_id="A1", entries=[], expected_version=0)
-        AppendRequest(account_id='A1', entries=(), expected_version=0)
+        >>> AppendRequest(account_id="ACCT-0001234", entries=[], expected_version=0)
+        AppendRequest(account_id='****1234', entries=(), expected_version=0)
     """
 
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     entries: tuple[Entry, ...] = attrs.field(converter=_entries)
     expected_version: int
 
@@ -102,7 +103,7 @@ class AppendResult:
         ('e1', 'e2')
     """
 
-    account_id: str
+    account_id: str = attrs.field(**protected(Protected.ID))
     version: int
     entry_ids: tuple[str, ...] = attrs.field(converter=_ids)
     duplicate: bool = False

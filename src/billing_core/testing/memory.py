@@ -14,9 +14,9 @@ Examples:
     ...                       effective=datetime.date(2024, 3, 1),
     ...                       amount=Money("80.00", "USD"), bucket=Bucket.PATIENT)
     >>> store.append("A1", [charge], expected_version=0, idempotency_key="visit-1")
-    AppendResult(account_id='A1', version=1, entry_ids=('c1',), duplicate=False)
+    AppendResult(account_id='****', version=1, entry_ids=('c1',), duplicate=False)
     >>> store.append("A1", [charge], expected_version=0, idempotency_key="visit-1")
-    AppendResult(account_id='A1', version=1, entry_ids=('c1',), duplicate=True)
+    AppendResult(account_id='****', version=1, entry_ids=('c1',), duplicate=True)
     >>> store.read("A1")[1]
     1
 """

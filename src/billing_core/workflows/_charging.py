@@ -101,13 +101,18 @@ def post_bill(
         >>> r.bill.value.status, r.written[0].bucket
         (<BillStatus.ISSUED: 'issued'>, <Bucket.PRIMARY: 'primary'>)
     """  # noqa: E501
+    # Issued and charged once, outside the retry loop: the documents do not change between
+    # attempts, only the ledger does.
     issued = bill if bill.status is BillStatus.ISSUED else issue_bill(bill, issued_on, due_on)
     charges = bill_charges(issued, bucket=bucket, effective=issued_on)
+    # One key per bill, not per call: a second post_bill of the same bill appends nothing.
     key = f"bill:{issued.id}:charges"
 
     def plan() -> Step[BillResult]:
         write_bill = storing(store, issued, replaceable=_is_draft)
         snapshot = read(store, [issued.account_id])
+        # Only charges not yet on the ledger: submit_encounter may have charged the draft's
+        # lines already, and a line is charged once whichever workflow came first.
         new = charges_to_post(charges, snapshot.history(issued.account_id))
         action = snapshot.append(new, key) if new else Done(key=key)
         stored = write_bill()  # every check has passed: now the writes, document first
@@ -120,6 +125,8 @@ def _charges(routing: Routing, claim_date: datetime.date) -> tuple[ChargePosted,
     """Claim lines in the coverage's bucket, patient-bill lines in the patient's."""
     claim, bill = routing.claim, routing.patient_bill
     on_claim = () if claim is None else claim_charges(claim)
+    # Patient-bill lines are charged to the patient from the start: they were routed away
+    # from the coverage, so no payer bucket must ever hold them.
     on_bill = (
         () if bill is None else bill_charges(bill, bucket=Bucket.PATIENT, effective=claim_date)
     )
@@ -227,9 +234,13 @@ def submit_encounter(
     )
     claim, bill = routing.claim, routing.patient_bill
     findings = () if claim is None else validate_claim(claim, extra_rules=extra_rules)
+    # Refused before the retry loop: a claim that fails its own rules will fail on every
+    # attempt, and nothing has been read or written yet.
     if any(f.severity is Severity.ERROR for f in findings):
         return _refused(routing, findings)
     charges = _charges(routing, claim_date)
+    # Keyed by the encounter, so retrying the submission (even with other claim or bill
+    # ids) never charges the visit twice.
     key = f"encounter:{encounter.id}:charges"
 
     def plan() -> Step[EncounterResult]:

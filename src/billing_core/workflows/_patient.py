@@ -45,9 +45,13 @@ def _service_dates(
     dates: dict[str, datetime.date] = {}
     for e in history:
         if isinstance(e, ChargePosted) and e.line_id is not None:
+            # The first charge's date: a line recharged later (after a reversal) still dates from
+            # its service, not from the correction.
             dates.setdefault(e.line_id, e.effective)
     documents: list[Claim | Bill] = [v.value for v in store.find(Claim, "account_id", account_id)]
     documents += [v.value for v in store.find(Bill, "account_id", account_id)]
+    # Documents override the charge dates: a charge is often posted days after the visit,
+    # and allocation strategies that pay the oldest service first need the real date.
     for document in documents:
         for line in document.lines:
             dates[line.id] = line.service_date
@@ -56,6 +60,8 @@ def _service_dates(
 
 def _received(payment: Payment) -> PaymentReceived:
     """The entry apply_allocation records a payment by (its id is the payment's)."""
+    # The payment's own id: a retried post_payment finds this entry and is a duplicate,
+    # whatever allocation the strategy would now choose.
     return PaymentReceived(
         id=payment.id,
         account_id=payment.account_id,
@@ -142,6 +148,8 @@ def post_payment(
     def plan() -> Step[PaymentResult]:
         snapshot = read(store, [account_id])
         history = snapshot.history(account_id)
+        # The receipt of a duplicate is rebuilt from the ledger: it must show what the first
+        # call applied, not a fresh plan on today's balances.
         if recorded(history, entry):
             earlier = receipt(payment, history, as_of=payment.received)
             return Step(
@@ -156,6 +164,8 @@ def post_payment(
         new = apply_allocation(allocation, history)
 
         def finish(outcome: Outcome) -> PaymentResult:
+            # On a duplicate the batch is another call's: its entries are read back, since this
+            # attempt's plan may differ from what that call wrote.
             now = store.read(account_id)[0] if outcome.duplicate else (*history, *new)
             paid = receipt(payment, now, as_of=payment.received)
             return PaymentResult(**outcome.fields(), plan=allocation, receipt=paid)
@@ -243,6 +253,8 @@ def refund_credit(
             return Step(
                 action=Done(key=key), finish=lambda o: RefundResult(**o.fields(), refund=wanted)
             )
+        # As of the refund's own date: a back-dated refund must find the credit there was
+        # then, and Snapshot.append checks that no later day goes negative.
         credit = credits(history, effective).get(party)
         if credit is None:
             raise InsufficientCreditError(f"{party} has no credit on account {account_id}")
@@ -308,6 +320,7 @@ def write_off_small_balances(
         >>> write_off_small_balances(store, "A1", Money("5.00", "USD"), as_of=day).written
         ()
     """
+    # One run per account and day: running it twice in a day must not write off twice.
     key = f"small-balances:{account_id}:{as_of.isoformat()}"
 
     def plan() -> Step[WriteOffResult]:
@@ -315,6 +328,8 @@ def write_off_small_balances(
         history = snapshot.history(account_id)
         done = {e.id for e in history}
         balances = line_balances(history, as_of)
+        # Skipped by id: the ids carry the line and the day, so a write-off made by an
+        # earlier partial run is not proposed again.
         proposals = tuple(
             w for w in small_balance_write_offs(balances, threshold, as_of) if w.id not in done
         )

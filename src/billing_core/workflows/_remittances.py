@@ -12,6 +12,7 @@ import attrs
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding, IncompleteBatchError, NotFoundError, ValidationError
+from billing_core.fees import Contract
 from billing_core.ledger import Bucket, Entry
 from billing_core.parties import Coverage
 from billing_core.posting import (
@@ -54,6 +55,7 @@ class _Options:
     denials: DenialPolicy
     different_payment: bool
     effective: datetime.date
+    contracts: Mapping[str, Contract] | None = None
 
 
 def _plan(
@@ -77,6 +79,7 @@ def _plan(
         earlier=earlier,
         different_payment=options.different_payment,
         effective=options.effective,
+        contracts=options.contracts,
     )
 
 
@@ -105,6 +108,8 @@ def _earlier(store: Store, remittance: Remittance) -> list[Remittance]:
     has the same content key: the plan never takes it for another.
     """
     trace = remittance.trace_number
+    # Found by trace number, a narrow index (a payer has many remittances, a trace
+    # number few); the duplicate check compares the payer itself.
     found = {v.value.id: v.value for v in store.find(Remittance, "trace_number", trace)}
     if remittance.provider_adjustments:
         payer = remittance.payer
@@ -116,6 +121,8 @@ def _named_claims(
     store: Store, remittance: Remittance, earlier: Sequence[Remittance]
 ) -> list[Claim]:
     """Our claims a PLB reference names: by claim id, or by the payer's claim number."""
+    # Whole reference and each word, as posting's link_claim reads PLB03-2: a claim the
+    # reference names must be loaded here or the plan cannot link it.
     words = {
         word
         for plb in remittance.provider_adjustments
@@ -211,6 +218,7 @@ def post_remittance(
     denials: DenialPolicy = DEFAULT_DENIAL_POLICY,
     different_payment: bool = False,
     effective: datetime.date | None = None,
+    contracts: Mapping[str, Contract] | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
     backoff: Backoff = DEFAULT_BACKOFF,
 ) -> RemittanceResult:
@@ -263,6 +271,9 @@ def post_remittance(
         different_payment: The caller says the remittance is another payment
             than the one it looks like (no probable-duplicate refusal).
         effective: The entries' date; the remittance's paid date by default.
+        contracts: The payers' contracts by payer id: each claim payment is
+            set against its payer's (see [`plan_posting`][billing_core.posting.plan_posting]);
+            the reports are ``result.variances``, their warnings among the findings.
         max_attempts: How many times to re-read and retry on a concurrent write.
         backoff: How long to wait before each retry.
 
@@ -298,6 +309,7 @@ def post_remittance(
         denials=denials,
         different_payment=different_payment,
         effective=remittance.paid_date if effective is None else effective,
+        contracts=contracts,
     )
     own = remittance_account(remittance.payer, remittance.trace_number)
 
@@ -306,9 +318,13 @@ def post_remittance(
         earlier = _earlier(store, remittance)
         named = _named_claims(store, remittance, earlier)
         claims = list({c.id: c for c in (*answered, *named)}.values())
+        # Only the answered claims' accounts and the remittance's own: claims named by a PLB
+        # are read for linking, but PLB entries land on the remittance's account.
         snapshot = read(store, [*(c.account_id for c in answered), own])
         posting = _plan(remittance, claims, snapshot.entries, options, earlier)
         rules = {f.rule for f in posting.errors}
+        # Checked before any refusal: a second call with the same file must answer "already
+        # posted" (after proving the first batch whole), not re-report its findings.
         if _ALREADY_POSTED in rules:
             key = posting.idempotency_key
             _check_posted_whole(store, remittance, claims, snapshot, options, key)
@@ -317,6 +333,8 @@ def post_remittance(
             return Step(action=None, finish=_result(posting, PostingStatus.PROBABLE_DUPLICATE))
         if posting.refused:
             return Step(action=None, finish=_result(posting, PostingStatus.REFUSED))
+        # The document is stored after the append: a clash of ids must be found now, or the
+        # ledger would hold a posting whose remittance document cannot be stored.
         problems = _id_taken(store, remittance)
         action = None
         if not problems:
@@ -332,6 +350,8 @@ def post_remittance(
         return Step(action=action, finish=_result(posting, None))
 
     result = run(store, plan, max_attempts=max_attempts, backoff=backoff)
+    # Stored only when posted (or found posted): a refused remittance leaves no trace, so
+    # fixing the input and posting again starts clean.
     if not result.refused:
         storing(store, remittance)()
     return result

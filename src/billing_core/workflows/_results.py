@@ -14,6 +14,7 @@ from billing_core.allocation import AllocationPlan, Receipt
 from billing_core.bills import Bill
 from billing_core.claims import Claim
 from billing_core.errors import Finding
+from billing_core.fees import VarianceReport
 from billing_core.ledger import Entry, Refund, WriteOff
 from billing_core.posting import PostingPlan
 from billing_core.routing import Routing
@@ -172,6 +173,25 @@ class RemittanceResult(WorkflowResult):
             True
         """
         return self.status is PostingStatus.REFUSED or self.status is _DUPLICATE
+
+    @property
+    def variances(self) -> tuple[VarianceReport, ...]:
+        """Each claim payment set against its payer's contract (``contracts=`` given).
+
+        The plan's ``variances``; their warnings are among the result's ``findings``.
+
+        Examples:
+            >>> import datetime
+            >>> from billing_core.money import Money
+            >>> from billing_core.remittance import Remittance
+            >>> from billing_core.testing.memory import InMemoryStore
+            >>> from billing_core.workflows import post_remittance
+            >>> r = Remittance(payer="P", payee="Q", total_payment=Money("0", "USD"),
+            ...     payment_method="NON", trace_number="T0", paid_date=datetime.date(2024, 1, 2))
+            >>> post_remittance(InMemoryStore(), r).variances  # no contracts given
+            ()
+        """
+        return self.plan.variances
 
     @property
     def explanation(self) -> str:

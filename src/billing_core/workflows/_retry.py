@@ -24,6 +24,7 @@ DEFAULT_ATTEMPTS: Final = 10
 
 def _seconds(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if (
+        # bool is an int: Backoff(first_delay=True) is a typo, not one second.
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not (math.isfinite(value) and value >= 0)
@@ -109,7 +110,11 @@ class Backoff:
 
         def next_wait(took: float) -> float:
             nonlocal left, retry
+            # The exponent is bounded: 2.0 ** 1100 overflows to an OverflowError, and the cap is
+            # max_delay long before 2 ** 64 anyway.
             cap = min(self.max_delay, max(self.first_delay, took) * 2.0 ** min(retry, 64))
+            # Full jitter: a uniform wait in [0, cap) spreads writers that collided, where a fixed
+            # wait would make them collide again in step.
             wait = min(left, min(max(self.random(), 0.0), 1.0) * cap)
             left -= wait
             retry += 1
@@ -168,7 +173,11 @@ def retrying(max_attempts: int, backoff: Backoff, attempt: Callable[[int], T]) -
     """
     check_attempts(max_attempts)
     next_wait = backoff.waits()
+    # The last attempt runs outside the loop so its ConcurrencyError reaches the caller,
+    # and no one sleeps after the final try.
     for n in range(1, max_attempts):
+        # The attempt is timed: on a long ledger an attempt is slow, so the wait scales with it
+        # (a 5 ms wait after a 200 ms attempt would collide again at once).
         started = backoff.clock()
         try:
             return attempt(n)

@@ -100,6 +100,8 @@ class Snapshot:
                 or gets entries without having been read (its version and history
                 are unknown: read every account a batch touches, payer-level ones too).
         """
+        # Every account read gets a request, even with no entries: its version check makes the
+        # batch fail if what the plan read there has changed since.
         by_account: dict[str, list[Entry]] = {a: [] for a in self.ledgers}
         for entry in new:
             by_account.setdefault(entry.account_id, []).append(entry)
@@ -112,6 +114,8 @@ class Snapshot:
             for account in by_account
             if account not in self.ledgers
         ]
+        # An account not read has no version to check: appending to it could interleave
+        # with another writer unseen, which optimistic concurrency exists to prevent.
         if unread:
             raise ValidationError(unread)
         findings = [
@@ -184,9 +188,13 @@ def _settle(store: LedgerStore, action: Append | Done | None, attempts: int) -> 
             check_whole(store, recorded_batch(store, action.key), action.key)
         return Outcome(written=(), batch=None, duplicate=True, attempts=attempts)
     batch = store.append_batch(action.requests, action.key)
+    # The key was seen before (a retry after a lost reply, or another process): the store
+    # appended nothing, so report the earlier batch, after checking it is really whole.
     if batch.duplicate:
         check_whole(store, batch, action.key)
         return Outcome(written=(), batch=batch, duplicate=True, attempts=attempts)
+    # Trust the store's answer only once it names exactly what was asked: an adapter that
+    # silently dropped an account would otherwise pass for a success.
     _check_reply(action, batch)
     return Outcome(written=action.entries, batch=batch, duplicate=False, attempts=attempts)
 
@@ -205,6 +213,8 @@ def check_whole(store: LedgerStore, batch: BatchResult | None, key: str) -> None
         return
     missing = []
     for result in batch.results:
+        # Read again rather than trusted: the point is to catch a store whose record of the
+        # batch and whose ledgers disagree.
         on_ledger = {e.id for e in store.read(result.account_id)[0]}
         gone = [i for i in result.entry_ids if i not in on_ledger]
         if gone:
@@ -281,6 +291,8 @@ def storing(
             " nothing was stored or posted"
         )
 
+    # Refused now, before the ledger is written: the write itself is deferred to after
+    # every check, so a refusal here leaves nothing half-stored.
     if current is not None and current.value != document and not replaceable(current.value):
         raise refuse()
 
@@ -288,6 +300,8 @@ def storing(
         if current is None:
             try:
                 return store.add(document)
+            # Another writer stored it between our read and our add: an equal document is the
+            # same retry winning the race, a different one is a real conflict.
             except DuplicateError:  # added since it was read: only an equal one will do
                 now = store.get(kind, document.id)
                 if now.value != document:

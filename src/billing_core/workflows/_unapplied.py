@@ -93,12 +93,16 @@ def apply_unapplied_cash(
         ...
         billing_core.errors.NotFoundError: no remittance with id 'T1'
     """
+    # Documents are read once, outside the retry loop: they do not change under a
+    # concurrent posting, only the ledgers do.
     remittance = store.get(Remittance, remittance_id).value
     claim = store.get(Claim, claim_id).value
     own = remittance_account(remittance.payer, remittance.trace_number)
 
     def plan() -> Step[RemittanceResult]:
         snapshot = read(store, [own, claim.account_id])
+        # Found on the remittance's own ledger, as read in this attempt: held cash refunded or
+        # reversed since is then refused by the plan rather than applied from a stale copy.
         held = next((e for e in snapshot.history(own) if e.id == held_id), None)
         if not isinstance(held, CashHeld):
             raise NotFoundError(f"no held cash {held_id!r} on account {own}")

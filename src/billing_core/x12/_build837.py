@@ -25,7 +25,15 @@ from billing_core.claims import (
     PriorLineAdjudication,
     PriorPayerAdjudication,
 )
-from billing_core.codes import NDC, PlaceOfService, ProcedureCode, RevenueCode, TaxonomyCode
+from billing_core.codes import (
+    NDC,
+    NPI,
+    DiagnosisCode,
+    PlaceOfService,
+    ProcedureCode,
+    RevenueCode,
+    TaxonomyCode,
+)
 from billing_core.money import Money
 from billing_core.parties import (
     Address,
@@ -81,11 +89,11 @@ class Person:
 class ProviderRecord:
     """A provider as NM1/N3/N4/REF/PRV give it."""
 
-    def __init__(self, role: CareRole, kind: str, name: str, npi: str) -> None:
+    def __init__(self, role: CareRole, kind: str, name: str, npi: NPI) -> None:
         self.role, self.kind, self.name, self.npi = role, kind, name, npi
         self.address: Address | None = None
         self.tax_id: str | None = None
-        self.taxonomy: str | None = None
+        self.taxonomy: TaxonomyCode | None = None
 
     def member(self) -> CareTeamMember:
         kind = ProviderKind.PERSON if self.kind == "1" else ProviderKind.ORGANIZATION
@@ -93,7 +101,7 @@ class ProviderRecord:
             npi=self.npi,
             name=self.name,
             kind=kind,
-            taxonomy=TaxonomyCode(self.taxonomy) if self.taxonomy else None,
+            taxonomy=self.taxonomy,
             address=self.address,
             tax_id=self.tax_id,
         )
@@ -144,7 +152,7 @@ class ClaimRecord:
         self.clm = clm
         self.component = component
         self.fields: dict[str, Any] = {}
-        self.diagnoses: list[str] = []
+        self.diagnoses: list[DiagnosisCode] = []
         self.admitting: str | None = None
         self.institutional: dict[str, Any] = {}
         self.providers: list[ProviderRecord] = []

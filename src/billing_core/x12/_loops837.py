@@ -14,9 +14,11 @@ from typing import Final
 
 from billing_core.charges import Category, DocumentRef, LineItem, UnitBasis
 from billing_core.claims import Claim
+from billing_core.codes import DiagnosisCode, DiagnosisSystem
 from billing_core.errors import Finding
 from billing_core.parties import Address, CareRole, Coverage, Patient, Provider, ProviderKind
 from billing_core.remittance import CasAdjustment
+from billing_core.x12._lengths import MAX_LENGTHS, too_long
 from billing_core.x12._names import RELATIONSHIP_CODES, SEQUENCE_CODES, split_name
 from billing_core.x12._values import date_text, money_text, quantity_text
 
@@ -61,6 +63,7 @@ class Out:
         self.problems: list[Finding] = []
         self.hl = 0
         self.blocks: dict[tuple[object, ...], list[str]] = {}
+        self.claim_id: str | None = None  # the claim being written, for the findings
 
     def cached(self, key: tuple[object, ...], write: Callable[[], None]) -> None:
         """Write a block of segments, or repeat it when ``key`` was written before.
@@ -87,7 +90,17 @@ class Out:
         # too many, or a terminator or repetition separator where none belongs.
         if text.count("*") != end - 1 or "~" in text or "^" in text:
             self._delimiters(elements, _DELIMITERS)
+        if elements[0] in MAX_LENGTHS:
+            for element, message in too_long(elements[0], elements):
+                self._too_long(element, message)
         self.segments.append(text)
+
+    def _too_long(self, element: str, message: str) -> None:
+        """A value longer than its element allows (the value itself may be a name: not shown)."""
+        where = "837 header" if self.claim_id is None else f"claim {self.claim_id!r}"
+        self.problems.append(
+            Finding(location=f"{where} {element}", message=message, rule="x12.length")
+        )
 
     def composite(self, *parts: str) -> str:
         end = len(parts)
@@ -324,20 +337,26 @@ def _claim_refs(out: Out, claim: Claim) -> None:
         out.seg("REF", "G1", claim.prior_authorization)
 
 
+def _hi(code: DiagnosisCode, icd10: str) -> str:
+    """An HI composite: the ICD-10-CM qualifier (ABK, ABF, ABJ), or ICD-9-CM's without the A."""
+    qualifier = icd10 if code.system is DiagnosisSystem.ICD10CM else icd10[1:]
+    return f"{qualifier}:{code.code}"
+
+
 def _diagnoses(out: Out, claim: Claim) -> None:
-    codes = [d.code for d in claim.diagnoses]
+    codes = claim.diagnoses
     if not codes:
         out.missing(claim, "an 837 needs at least one diagnosis (Claim.diagnoses)")
         return
     if not out.institutional:
-        out.seg("HI", f"ABK:{codes[0]}", *(f"ABF:{c}" for c in codes[1:]))
+        out.seg("HI", _hi(codes[0], "ABK"), *(_hi(c, "ABF") for c in codes[1:]))
         return
-    out.seg("HI", f"ABK:{codes[0]}")
+    out.seg("HI", _hi(codes[0], "ABK"))
     inst = claim.institutional
     if inst is not None and inst.admitting_diagnosis is not None:
-        out.seg("HI", f"ABJ:{inst.admitting_diagnosis.code}")
+        out.seg("HI", _hi(inst.admitting_diagnosis, "ABJ"))
     if len(codes) > 1:
-        out.seg("HI", *(f"ABF:{c}" for c in codes[1:]))
+        out.seg("HI", *(_hi(c, "ABF") for c in codes[1:]))
 
 
 def _claim_providers(out: Out, claim: Claim) -> None:
@@ -448,6 +467,7 @@ def _line(out: Out, claim: Claim, number: int, line: LineItem) -> None:
 
 def write_claim(out: Out, claim: Claim) -> None:
     """Every loop of one claim, from its billing provider level to its last line."""
+    out.claim_id = claim.id
     _hierarchy(out, claim)
     _clm(out, claim)
     if out.institutional:

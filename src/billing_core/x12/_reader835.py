@@ -6,27 +6,40 @@ adjustment triplets, procedures) are parsed once and shared, as they are frozen.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Final
 
-from billing_core.codes import CARC, RARC, GroupCode, ProcedureCode
+from billing_core.codes import GroupCode, ProcedureCode
 from billing_core.errors import BillingError
-from billing_core.money import Money
 from billing_core.remittance import (
     CasAdjustment,
+    ClaimParty,
     ClaimPayment,
     ClaimStatus,
     PaymentMethod,
     ProviderAdjustment,
+    Reference,
     Remittance,
     ServicePayment,
+    SupplementalAmount,
+    SupplementalQuantity,
+)
+from billing_core.remittance._supplemental import (
+    CLAIM_AMOUNTS,
+    CLAIM_QUANTITIES,
+    CLAIM_REFERENCES,
+    LINE_AMOUNTS,
+    LINE_QUANTITIES,
+    LINE_REFERENCES,
 )
 from billing_core.x12._envelope import EnvelopeChecker
 from billing_core.x12._problems import Problems
 from billing_core.x12._tokens import Tokenizer
-from billing_core.x12._values import amount_minor, element, parse_date, parse_quantity, to_money
+from billing_core.x12._values import element, parse_date, to_money
+from billing_core.x12._values835 import CACHE as _CACHE
+from billing_core.x12._values835 import MISSING as _MISSING
+from billing_core.x12._values835 import VALUE as _VALUE
+from billing_core.x12._values835 import ClaimState, Values
 
 __all__ = ["GUIDE_835", "KNOWN_835", "Reader"]
 
@@ -41,39 +54,25 @@ KNOWN_835: Final = frozenset(
         *("AMT", "QTY", "SVC", "LQ", "PLB"),
     }
 )
-_VALUE = "x12.value"
-_CACHE: Final = 4096  # the most distinct texts each cache keeps
-_MISSING = "x12.missing"
+# DTM01 of loop 2100 (claim dates) and 2110 (service dates), as the TR3 lists them.
+_CLAIM_DATES: Final = {
+    "232": "statement_start",
+    "233": "statement_end",
+    "036": "coverage_expiration",
+    "050": "received_date",
+}
+_LINE_DATES: Final = {"472": "service_date", "150": "service_date", "151": "service_end"}
 
 
-class _Claim:
-    """A claim payment being read: its fields and lines, built at the next CLP, PLB or SE."""
-
-    __slots__ = ("adjustments", "fields", "line", "lines", "number", "remarks")
-
-    def __init__(self, number: int, fields: dict[str, Any]) -> None:
-        self.number = number
-        self.fields = fields
-        self.adjustments: list[CasAdjustment] = []
-        self.remarks: list[RARC] = []
-        self.lines: list[ServicePayment] = []
-        self.line: dict[str, Any] | None = None
-
-
-class Reader:
+class Reader(Values):
     """The state of one reading: the current transaction set, claim and line."""
 
     def __init__(self, tok: Tokenizer, problems: Problems, currency: str) -> None:
+        super().__init__(problems, currency)
         self.tok = tok
-        self.problems = problems
-        zero = Money.zero(currency)  # checks the code, and caches its precision
-        self.currency, self.places = zero.currency, zero.exponent
         self.env = EnvelopeChecker(problems, "835", {GUIDE_835}, "HP")
         # Values repeat across claims: each text is parsed once (the caches are bounded).
-        self.carcs: dict[str, CARC] = {}
-        self.amounts: dict[str, Money] = {}
         self.procedures: dict[str, ProcedureCode | None] = {}
-        self.quantities: dict[str, Decimal | None] = {"": None}
         self.groups: dict[str, GroupCode] = {}
         self.triplets: dict[tuple[str, ...], CasAdjustment] = {}
         self.claims_read = 0
@@ -81,7 +80,7 @@ class Reader:
         self.header: dict[str, Any] | None = None
         self.claims: list[ClaimPayment] = []
         self.plbs: list[ProviderAdjustment] = []
-        self.claim: _Claim | None = None
+        self.claim: ClaimState | None = None
         self.handlers: dict[str, Callable[[int, list[str]], None]] = {
             "BPR": self.bpr,
             "TRN": self.trn,
@@ -94,89 +93,11 @@ class Reader:
             "SVC": self.svc,
             "REF": self.ref,
             "AMT": self.amt,
+            "QTY": self.qty,
+            "NM1": self.nm1,
             "LQ": self.lq,
             "PLB": self.plb,
         }
-
-    # -- helpers ------------------------------------------------------------------------
-
-    def add(self, number: int, seg: list[str], el: str, message: str, rule: str = _VALUE) -> None:
-        self.problems.add(number, seg[0], el, message, rule)
-
-    def money(self, number: int, seg: list[str], index: int) -> Money:
-        """A required amount: a missing or malformed one is a finding, and reads as 0."""
-        value = self.optional_money(number, seg, index)
-        if value is None:
-            if not element(seg, index):
-                self.add(number, seg, f"{seg[0]}{index:02d}", "amount missing; read as 0", _MISSING)
-            return to_money(0, self.currency)
-        return value
-
-    def optional_money(self, number: int, seg: list[str], index: int) -> Money | None:
-        """An amount that may be absent; a malformed one is a finding."""
-        cached = self.amounts.get(seg[index]) if index < len(seg) else None
-        if cached is not None:
-            return cached
-        text = element(seg, index)
-        if not text:
-            return None
-        minor = amount_minor(text, self.places)
-        if minor is None:
-            self.add(
-                number,
-                seg,
-                f"{seg[0]}{index:02d}",
-                f"{text[:20]!r} is not an exact amount in cents; read as 0",
-            )
-            return None
-        money = to_money(minor, self.currency)
-        if len(self.amounts) < _CACHE:
-            self.amounts[seg[index]] = money
-        return money
-
-    def quantity(self, number: int, seg: list[str], index: int) -> Decimal | None:
-        """A quantity that may be absent; a malformed one is a finding."""
-        text = seg[index] if index < len(seg) else ""
-        try:
-            return self.quantities[text]
-        except KeyError:
-            pass
-        value = parse_quantity(text.strip())
-        if value is None and text.strip():
-            self.add(number, seg, f"{seg[0]}{index:02d}", f"{text[:20]!r} is not a quantity")
-        elif len(self.quantities) < _CACHE:
-            self.quantities[text] = value
-        return value
-
-    def date(self, number: int, seg: list[str], index: int) -> datetime.date | None:
-        text = element(seg, index)
-        value = parse_date(text)
-        if value is None and text:
-            self.add(number, seg, f"{seg[0]}{index:02d}", f"{text[:20]!r} is not a date (CCYYMMDD)")
-        return value
-
-    def rarc(self, number: int, seg: list[str], index: int) -> RARC | None:
-        text = element(seg, index)
-        if not text:
-            return None
-        try:
-            return RARC(text)
-        except BillingError as exc:
-            self.add(number, seg, f"{seg[0]}{index:02d}", str(exc))
-            return None
-
-    def carc(self, number: int, seg: list[str], index: int) -> CARC | None:
-        text = element(seg, index)
-        carc = self.carcs.get(text)
-        if carc is None:
-            try:
-                carc = CARC(text)
-            except BillingError as exc:
-                self.add(number, seg, f"CAS{index:02d}", str(exc))
-                return None
-            if len(self.carcs) < 2048:
-                self.carcs[text] = carc
-        return carc
 
     # -- the transaction set -----------------------------------------------------------
 
@@ -225,8 +146,16 @@ class Reader:
                 self.header["production"] = self.date(number, seg, 2)
             return
         line = claim.line
-        if line is not None and qualifier in ("472", "150"):
-            line["service_date"] = self.date(number, seg, 2)
+        known = _CLAIM_DATES if line is None else _LINE_DATES
+        field = known.get(qualifier)
+        if field is None:
+            self.unknown(
+                number, seg, "DTM01", known, "a claim date" if line is None else "a service date"
+            )
+            return
+        target = claim.fields if line is None else line
+        if field not in target or qualifier != "150":  # DTM*472 wins over the start of 150
+            target[field] = self.date(number, seg, 2)
 
     def n1(self, number: int, seg: list[str]) -> None:
         h = self.header
@@ -286,7 +215,7 @@ class Reader:
             status = ClaimStatus.parse(element(seg, 2))
         except BillingError as exc:
             self.add(number, seg, "CLP02", f"{exc}; the claim is skipped")
-            self.claim = _Claim(number, {})
+            self.claim = ClaimState(number, {})
             return
         fields = {
             "patient_control_number": element(seg, 1),
@@ -296,9 +225,9 @@ class Reader:
             "patient_responsibility": self.optional_money(number, seg, 5),
             "payer_claim_control_number": element(seg, 7),
         }
-        self.claim = _Claim(number, fields)
+        self.claim = ClaimState(number, fields)
 
-    def close_line(self, claim: _Claim) -> None:
+    def close_line(self, claim: ClaimState) -> None:
         line, claim.line = claim.line, None
         if line is None or not claim.fields:
             return
@@ -322,6 +251,7 @@ class Reader:
                     adjustments=claim.adjustments,
                     remarks=claim.remarks,
                     lines=claim.lines,
+                    **claim.extra,
                 )
             )
             self.claims_read += 1
@@ -432,13 +362,96 @@ class Reader:
 
     def ref(self, number: int, seg: list[str]) -> None:
         claim = self.claim
-        if claim is not None and claim.line is not None and element(seg, 1) == "6R":
-            claim.line["line_control_number"] = element(seg, 2)
+        if claim is None:
+            return  # the payer's and payee's REFs (loops 1000A/B): no home in the documents
+        qualifier, line = element(seg, 1), claim.line
+        if line is not None and qualifier == "6R":
+            line["line_control_number"] = element(seg, 2)
+            return
+        known = CLAIM_REFERENCES if line is None else LINE_REFERENCES
+        if qualifier not in known:
+            self.unknown(number, seg, "REF01", known, "a reference")
+            return
+        value = element(seg, 2)
+        if not value:
+            self.add(number, seg, "REF02", "the reference number is missing", _MISSING)
+            return
+        self.extra(claim, "references").append(Reference(qualifier=qualifier, value=value))
 
     def amt(self, number: int, seg: list[str]) -> None:
         claim = self.claim
-        if claim is not None and claim.line is not None and element(seg, 1) == "B6":
-            claim.line["allowed"] = self.money(number, seg, 2)
+        if claim is None:
+            return
+        qualifier, line = element(seg, 1), claim.line
+        if line is not None and qualifier == "B6":
+            line["allowed"] = self.money(number, seg, 2)
+            return
+        known = CLAIM_AMOUNTS if line is None else LINE_AMOUNTS
+        if qualifier not in known:
+            self.unknown(number, seg, "AMT01", known, "an informational amount")
+            return
+        amount = self.optional_money(number, seg, 2)
+        if amount is None:
+            if not element(seg, 2):
+                self.add(number, seg, "AMT02", "the amount is missing", _MISSING)
+            return
+        extra = SupplementalAmount(qualifier=qualifier, amount=amount)
+        self.extra(claim, "amounts").append(extra)
+
+    def qty(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is None:
+            return
+        qualifier = element(seg, 1)
+        known = CLAIM_QUANTITIES if claim.line is None else LINE_QUANTITIES
+        if qualifier not in known:
+            self.unknown(number, seg, "QTY01", known, "an informational quantity")
+            return
+        quantity = self.quantity(number, seg, 2)
+        if quantity is None:
+            if not element(seg, 2):
+                self.add(number, seg, "QTY02", "the quantity is missing", _MISSING)
+            return
+        extra = SupplementalQuantity(qualifier=qualifier, quantity=quantity)
+        self.extra(claim, "quantities").append(extra)
+
+    def nm1(self, number: int, seg: list[str]) -> None:
+        claim = self.claim
+        if claim is None or not claim.fields:
+            return  # loops 1000A/B name the payer and payee with N1, not NM1
+        if claim.line is not None:
+            self.add(number, seg, "", "a name (NM1) inside a service line", "x12.structure")
+            return
+        try:
+            party = ClaimParty(
+                role=element(seg, 1),
+                organization=element(seg, 2) == "2",
+                last_name=element(seg, 3) or None,
+                first_name=element(seg, 4) or None,
+                middle_name=element(seg, 5) or None,
+                suffix=element(seg, 7) or None,
+                id_qualifier=element(seg, 8) or None,
+                identifier=element(seg, 9) or None,
+            )
+        except (BillingError, ValueError, TypeError) as exc:
+            self.add(number, seg, "", f"{exc}; the name is skipped")  # never shows a name
+            return
+        self.extra(claim, "parties").append(party)
+
+    def extra(self, claim: ClaimState, field: str) -> list[Any]:
+        """The list of references, parties, amounts or quantities of the claim or its line."""
+        found: list[Any] = (claim.extra if claim.line is None else claim.line).setdefault(field, [])
+        return found
+
+    def unknown(self, number: int, seg: list[str], el: str, known: Any, what: str) -> None:
+        loop = "2100" if self.claim is None or self.claim.line is None else "2110"
+        self.add(
+            number,
+            seg,
+            el,
+            f"{element(seg, 1)[:8]!r} is not {what} qualifier of loop {loop} (835 TR3):"
+            f" expected one of {', '.join(sorted(known))}; the segment is skipped",
+        )
 
     def lq(self, number: int, seg: list[str]) -> None:
         claim = self.claim

@@ -13,10 +13,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import Final, TypeVar
 
+import attrs
+
 from billing_core.charges import AttachmentTransmission, DocumentKind, DocumentRef, DrugUnit
-from billing_core.claims import Claim
-from billing_core.codes import NDC, DiagnosisCode, ProcedureCode, RevenueCode
-from billing_core.errors import BillingError
+from billing_core.claims import Claim, InstitutionalClaim
+from billing_core.codes import (
+    NDC,
+    NPI,
+    DiagnosisCode,
+    DiagnosisSystem,
+    ProcedureCode,
+    RevenueCode,
+    TaxonomyCode,
+)
+from billing_core.errors import BillingError, ValidationError
 from billing_core.money import Money
 from billing_core.parties import Address, CareRole, Payer, Sex
 from billing_core.remittance import CasAdjustment
@@ -44,8 +54,15 @@ _ROLES: Final = {
     "71": CareRole.ATTENDING,
     "72": CareRole.OPERATING,
 }
-_ICD10: Final = {"ABK": "principal", "ABF": "other", "ABJ": "admitting"}
-_ICD9: Final = frozenset({"BK", "BF", "BJ"})
+# HI qualifiers of diagnoses (837P and 837I TR3): ICD-10-CM with an A, ICD-9-CM without.
+_DIAGNOSES: Final = {
+    "ABK": ("principal", DiagnosisSystem.ICD10CM),
+    "ABF": ("other", DiagnosisSystem.ICD10CM),
+    "ABJ": ("admitting", DiagnosisSystem.ICD10CM),
+    "BK": ("principal", DiagnosisSystem.ICD9CM),
+    "BF": ("other", DiagnosisSystem.ICD9CM),
+    "BJ": ("admitting", DiagnosisSystem.ICD9CM),
+}
 KNOWN_837: Final = frozenset(
     {
         *("ISA", "GS", "ST", "SE", "GE", "IEA", "BHT", "NM1", "PER", "HL", "PRV", "CUR", "N3"),
@@ -56,6 +73,8 @@ KNOWN_837: Final = frozenset(
 )
 _VALUE = "x12.value"
 _T = TypeVar("_T")
+_CL1: Final = (("admission_type", 1), ("admission_source", 2), ("patient_status", 3))
+_TRANSMISSIONS: Final = {t.value: t for t in AttachmentTransmission}
 
 
 class Reader:
@@ -63,6 +82,7 @@ class Reader:
 
     def __init__(self, tok: Tokenizer, problems: Problems, *, institutional: bool) -> None:
         self.tok, self.problems, self.institutional = tok, problems, institutional
+        Money.zero("USD")  # registers the currency: amounts are built from checked minor units
         guide = GUIDE_837I if institutional else GUIDE_837P
         self.env = EnvelopeChecker(problems, "837", {guide}, "HC")
         self.component = tok.delimiters.component
@@ -81,7 +101,7 @@ class Reader:
         self.loop = ""
         self.done: list[Claim] = []
         self.pending_lines: tuple[str, ...] = ()
-        self.pending_taxonomy = ""
+        self.pending_taxonomy: TaxonomyCode | None = None
         self.prior_of_line: PriorRecord | None = None
 
     def add(self, number: int, seg: list[str], el: str, message: str, rule: str = _VALUE) -> None:
@@ -169,8 +189,8 @@ class Reader:
         self.entity = None
         if code == "85":
             self.billing = self.provider(number, seg, CareRole.BILLING)
-            if self.billing is not None and self.pending_taxonomy:
-                self.billing.taxonomy, self.pending_taxonomy = self.pending_taxonomy, ""
+            if self.billing is not None and self.pending_taxonomy is not None:
+                self.billing.taxonomy, self.pending_taxonomy = self.pending_taxonomy, None
             self.entity = self.billing
         elif code in ("IL", "QC"):
             person = self.person(code)
@@ -209,9 +229,18 @@ class Reader:
         return f"{last}, {first} {middle}".rstrip()
 
     def provider(self, number: int, seg: list[str], role: CareRole) -> ProviderRecord | None:
-        npi = element(seg, 9)
-        if element(seg, 8) != "XX" or not npi:
-            self.add(number, seg, "NM109", "no NPI (NM108 XX): the provider is skipped")
+        text = element(seg, 9)
+        if element(seg, 8) != "XX" or not text:
+            self.add(
+                number,
+                seg,
+                "NM109",
+                "no NPI (NM108 XX): providers are held by their NPI, a provider known by"
+                " another id (a legacy UPIN or payer id) is skipped",
+            )
+            return None
+        npi = self.code(number, seg, "NM109", partial(NPI, text))
+        if not isinstance(npi, NPI):
             return None
         return ProviderRecord(role, element(seg, 2), self.name(seg), npi)
 
@@ -244,7 +273,9 @@ class Reader:
             self.entity.sex = Sex(sex) if sex in ("F", "M", "U") else None
 
     def prv(self, number: int, seg: list[str]) -> None:
-        taxonomy = element(seg, 3)
+        taxonomy = self.code(number, seg, "PRV03", partial(TaxonomyCode, element(seg, 3)))
+        if not isinstance(taxonomy, TaxonomyCode):
+            return
         if self.loop == "20" and (self.billing is None or element(seg, 1) == "BI"):
             self.pending_taxonomy = taxonomy
         elif isinstance(self.entity, ProviderRecord):
@@ -300,24 +331,34 @@ class Reader:
                 self.claim.institutional["admission_hour"] = int(text[8:10])
 
     def cl1(self, number: int, seg: list[str]) -> None:
-        if self.claim is not None:
-            inst = self.claim.institutional
-            for key, index in (
-                ("admission_type", 1),
-                ("admission_source", 2),
-                ("patient_status", 3),
-            ):
-                if element(seg, index):
-                    inst[key] = element(seg, index)
+        if self.claim is None:
+            return
+        inst = self.claim.institutional
+        for key, index in _CL1:
+            value = element(seg, index)
+            if not value:
+                continue
+            field = getattr(attrs.fields(InstitutionalClaim), key)
+            try:  # the claim's own rule for the code, checked where the code is
+                field.validator(None, field, value)
+            except ValidationError as exc:
+                self.add(number, seg, f"CL1{index:02d}", exc.findings[0].message)
+                continue
+            inst[key] = value
 
     def pwk(self, number: int, seg: list[str]) -> None:
         if self.claim is None:
             return
         report, control = element(seg, 1), element(seg, 6) or None
-        transmission = self.code(
-            number, seg, "PWK02", lambda: AttachmentTransmission(element(seg, 2))
-        )
+        transmission = _TRANSMISSIONS.get(element(seg, 2))
         if transmission is None:
+            self.add(
+                number,
+                seg,
+                "PWK02",
+                f"{element(seg, 2)[:8]!r} is not an attachment transmission code of 5010:"
+                f" expected one of {', '.join(_TRANSMISSIONS)}",
+            )
             return
         ref = self.code(
             number,
@@ -340,25 +381,21 @@ class Reader:
             return
         for index in range(1, min(len(seg), 13)):
             qualifier, _, code = element(seg, index).partition(self.component)
+            found = _DIAGNOSES.get(qualifier)
+            if found is None:
+                continue  # occurrence, value, condition codes...: no home in the documents
+            role, system = found
             code = code.split(self.component)[0]
-            if qualifier in _ICD9:
-                self.add(
-                    number,
-                    seg,
-                    f"HI{index:02d}",
-                    f"ICD-9-CM diagnosis ({qualifier}) is not"
-                    " supported: claims use ICD-10-CM (ABK/ABF) since 2015-10-01",
-                )
-            elif qualifier in _ICD10:
-                diagnosis = self.code(number, seg, f"HI{index:02d}", partial(DiagnosisCode, code))
-                if not isinstance(diagnosis, DiagnosisCode):
-                    continue
-                if qualifier == "ABJ":
-                    self.claim.institutional["admitting_diagnosis"] = diagnosis
-                elif qualifier == "ABK":
-                    self.claim.diagnoses.insert(0, diagnosis.code)
-                else:
-                    self.claim.diagnoses.append(diagnosis.code)
+            make = partial(DiagnosisCode, code, system)
+            diagnosis = self.code(number, seg, f"HI{index:02d}", make)
+            if not isinstance(diagnosis, DiagnosisCode):
+                continue
+            if role == "admitting":
+                self.claim.institutional["admitting_diagnosis"] = diagnosis
+            elif role == "principal":
+                self.claim.diagnoses.insert(0, diagnosis)
+            else:
+                self.claim.diagnoses.append(diagnosis)
 
     def cas(self, number: int, seg: list[str]) -> None:
         target = self.cas_target()

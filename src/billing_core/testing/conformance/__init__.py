@@ -27,6 +27,8 @@ class TestMyStore(StoreConformance):
 The factories [`StoreConformance.make_document`][],
 [`StoreConformance.modify_document`][] and [`StoreConformance.make_entries`][]
 build real billing_core objects; override them if your store holds other kinds.
+A store that also offers the optional columnar protocol subclasses
+[`ColumnarStoreConformance`][] instead, which adds the checks of ``scan_entries``.
 
 Examples:
     >>> from billing_core.testing.memory import InMemoryStore
@@ -45,12 +47,13 @@ from billing_core.testing._extra import require
 require("pytest", extra="testing", part="billing_core.testing.conformance")
 
 from billing_core.testing.conformance._batches import BatchTests
+from billing_core.testing.conformance._columns import ColumnarLedgerTests
 from billing_core.testing.conformance._documents import DocumentTests
 from billing_core.testing.conformance._kit import every_entry_type
 from billing_core.testing.conformance._ledgers import LedgerTests
 from billing_core.testing.conformance._workflows import WorkflowTests
 
-__all__ = ["StoreConformance", "every_entry_type"]
+__all__ = ["ColumnarStoreConformance", "StoreConformance", "every_entry_type"]
 
 
 class StoreConformance(DocumentTests, LedgerTests, BatchTests, WorkflowTests):
@@ -63,4 +66,17 @@ class StoreConformance(DocumentTests, LedgerTests, BatchTests, WorkflowTests):
     Examples:
         >>> StoreConformance.threads, StoreConformance.payment_writers
         (4, 8)
+    """
+
+
+class ColumnarStoreConformance(StoreConformance, ColumnarLedgerTests):
+    """The suite and the optional [`ColumnarLedgerStore`][billing_core.storage.ColumnarLedgerStore].
+
+    For a store that also offers ``scan_entries``: the batches must hold
+    exactly what ``read`` gives, account by account, in append order, and as
+    of a date. Needs the ``frames`` extra.
+
+    Examples:
+        >>> issubclass(ColumnarStoreConformance, StoreConformance)
+        True
     """
