@@ -13,7 +13,16 @@ from decimal import Decimal
 import pytest
 
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError, UnknownCurrencyError
-from billing_core.money import Money, RoundingMode, format_money, price_line, total
+from billing_core.money import (
+    Money,
+    RoundingMode,
+    allocate,
+    format_money,
+    price_line,
+    round_ratio,
+    split,
+    total,
+)
 
 
 def test_total_names_the_requested_currency_or_all_the_currencies_found() -> None:
@@ -133,3 +142,22 @@ def test_one_minor_unit_past_the_bound_is_refused(make: Callable[[], Money]) -> 
     # MAX_MINOR is 10**18 - 1; each of these lands on exactly +-10**18 minor units.
     with pytest.raises(InvalidAmountError, match="amount out of range for USD"):
         make()
+
+
+def test_split_and_allocate_refuse_bad_shapes() -> None:
+    with pytest.raises(InvalidAmountError, match=r"parts must be a positive int, got 0 \(int\)"):
+        split(Money("1.00", "USD"), 0)
+    with pytest.raises(TypeError, match="ratios must be a sequence of numbers, got str"):
+        allocate(Money("1.00", "USD"), "12")  # type: ignore[arg-type]
+
+
+def test_an_out_of_range_amount_says_how_many_digits_it_has() -> None:
+    # 10**18 minor units: 19 digits, one more than the bound allows.
+    with pytest.raises(InvalidAmountError, match="this one has about 19$"):
+        Money.from_minor(10**18, "USD")
+
+
+@pytest.mark.parametrize("mode", list(RoundingMode))
+def test_an_exact_ratio_is_never_rounded(mode: RoundingMode) -> None:
+    # 10/5 and -10/5 are whole: every mode gives 2 and -2.
+    assert (round_ratio(10, 5, mode), round_ratio(-10, 5, mode)) == (2, -2)
