@@ -14,6 +14,7 @@ import pytest
 
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError, UnknownCurrencyError
 from billing_core.money import (
+    AllocationMode,
     Money,
     RoundingMode,
     allocate,
@@ -161,3 +162,16 @@ def test_an_out_of_range_amount_says_how_many_digits_it_has() -> None:
 def test_an_exact_ratio_is_never_rounded(mode: RoundingMode) -> None:
     # 10/5 and -10/5 are whole: every mode gives 2 and -2.
     assert (round_ratio(10, 5, mode), round_ratio(-10, 5, mode)) == (2, -2)
+
+
+def test_first_mode_gives_the_leftover_cent_to_the_first_part() -> None:
+    # 0.62 split 3:1:2 is 0.31, 0.10333..., 0.20666...: floors 31 + 10 + 20 = 61 cents,
+    # one left over. FIRST gives it to the first part (even though its share is whole);
+    # largest remainder gives it to the part with the largest remainder (0.20666...).
+    amount = Money("0.62", "USD")
+    assert [p.minor for p in allocate(amount, [3, 1, 2], AllocationMode.FIRST)] == [32, 10, 20]
+    assert [p.minor for p in allocate(amount, [3, 1, 2], AllocationMode.LARGEST_REMAINDER)] == [
+        31,
+        10,
+        21,
+    ]
