@@ -365,7 +365,13 @@ def test_allocation_invariants(
     weight = sum(Fraction(r) for r in rs)
     for part, r in zip(parts, rs, strict=True):
         exact = Fraction(amount.minor) * Fraction(r) / weight
-        assert abs(part.minor - exact) < 1  # within one minor unit of its exact share
+        # Within one minor unit of its exact share; strictly less with largest remainder.
+        # FIRST and LARGEST_RATIO give a leftover unit by position or ratio, even to a
+        # part whose share is whole: 0.62 split 3:1:2 FIRST is 0.32, 0.10, 0.20.
+        if mode is AllocationMode.LARGEST_REMAINDER:
+            assert abs(part.minor - exact) < 1
+        else:
+            assert abs(part.minor - exact) <= 1
         if Fraction(r) == 0:
             assert part.minor == 0
     # sign symmetry: a negative amount is the mirror image

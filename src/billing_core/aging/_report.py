@@ -77,7 +77,8 @@ class AgingReport:
         currency: The currency of every amount.
         parties: One row per party (summed over accounts): payers, then the patient.
         total: The overall row.
-        credits: Credits, never netted into a band.
+        credits: Credits, never netted into a band; by account, then party (in the
+            order of the rows), then line (unapplied money, on no line, first).
 
     Examples:
         >>> from billing_core.aging import age
