@@ -257,7 +257,9 @@ def test_transitions_never_produce_an_illegal_state(bill, ops, data):
         before = bill
         try:
             if op == "issue":
-                bill = issue_bill(bill, DAY, DAY + datetime.timedelta(days=30))
+                # a bill is issued on or after its last day of service (a line may run past DAY)
+                issued = max([DAY, *(x.service_end for x in bill.lines)])
+                bill = issue_bill(bill, issued, issued + datetime.timedelta(days=30))
             elif op == "void":
                 bill = void_bill(bill, "reason")
             elif op == "balance":
