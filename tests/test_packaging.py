@@ -58,6 +58,17 @@ def test_the_project_home_is_one_base() -> None:
     assert f"[Unreleased]: {SOURCE}/" in changelog
 
 
+def test_a_released_version_has_its_dated_changelog_section_and_link() -> None:
+    version = PROJECT["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    if ".dev" in version:  # between releases only [Unreleased] is required
+        assert "## [Unreleased]" in changelog
+        return
+    assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
+    assert f"[{version}]: {SOURCE}/releases/tag/v{version}" in changelog
+    assert f"[Unreleased]: {SOURCE}/compare/v{version}...HEAD" in changelog
+
+
 def test_the_readme_starts_with_the_install_line_and_links_absolutely() -> None:
     blocks = re.findall(r"```(\w+)\n(.*?)```", README, re.DOTALL)
     assert blocks[0] == ("console", "pip install billing_core\n")
