@@ -148,7 +148,7 @@ class LineBalances(dict[str, LineBalance]):
         if len(currencies) != 1:
             return None
         (currency,) = currencies
-        sums = [0] * (len(_COLUMNS) - 1 + 1)
+        sums = [0] * len(_COLUMNS)  # the first four columns, then the balance
         for b in self.values():
             for i, name in enumerate(_COLUMNS[:4]):
                 sums[i] += getattr(b, name).minor
