@@ -26,11 +26,11 @@ import sys
 import tempfile
 import time
 from bisect import bisect_left
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
+from _harness import compare
 
 from billing_core import aging, balances, frames, kpis
 from billing_core.frames import dask as on_dask
@@ -96,23 +96,6 @@ def synthetic_ledger(accounts: int, seed: int = 7) -> pl.DataFrame:
     return pl.concat(parts).sort("account_id", "effective", maintain_order=True)
 
 
-def timed(fn: Callable[[], Any]) -> float:
-    """Wall time of one call, garbage collection on (as a user has it)."""
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def interleaved(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Best time of each contender, timed in turn round by round."""
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            gc.collect()
-            best[name] = min(best[name], timed(fn))
-    return best
-
-
 def _floor_lines(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
     """Open per line and bucket from (line, kind, bucket, to_bucket, amount) tuples."""
     out: dict[tuple[str, str], int] = {}
@@ -144,7 +127,7 @@ def _floor_aging(lines: list[tuple[date, int]], edges: tuple[int, ...]) -> list[
     return totals
 
 
-def compare(accounts: int, rounds: int) -> None:
+def object_against_kernel(accounts: int, rounds: int) -> None:
     frame = synthetic_ledger(accounts)
     table = frame.to_arrow()
     n = table.num_rows
@@ -191,15 +174,16 @@ def compare(accounts: int, rounds: int) -> None:
             "floor": lambda: _floor_aging(open_rows, (90, 120)),
         },
     }
-    print("\n| operation | object | kernel | floor | object / kernel | target |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("\n| operation | object | kernel | floor | object / kernel | target | |")
+    print("|---|---:|---:|---:|---:|---|---|")
     for name, contenders in ops.items():
-        best = interleaved(contenders, rounds)
+        best = compare(contenders, rounds=rounds, clock=time.perf_counter)
         speedup = best["object"] / best["kernel"]
         target = TARGETS[name]
-        verdict = f">= {target:.0f}x {'met' if speedup >= target else 'NOT met'}" if target else "-"
+        wanted = f">= {target:.0f}x" if target else "-"
+        mark = ("PASS" if speedup >= target else "FAIL") if target else ""
         print(f"| {name} | {best['object']:.3f} s | {best['kernel']:.3f} s |"
-              f" {best['floor']:.3f} s | {speedup:.1f}x | {verdict} |")  # fmt: skip
+              f" {best['floor']:.3f} s | {speedup:.1f}x | {wanted} | {mark} |")  # fmt: skip
 
 
 def _peak_rss_mb() -> float:
@@ -244,7 +228,7 @@ def on_cluster(accounts: int, partitions: int) -> None:
                 ),
             }
             for name, run in runs.items():
-                seconds = timed(run)
+                seconds = compare({name: run}, rounds=1, clock=time.perf_counter)[name]
                 peaks = client.run(_peak_rss_mb)
                 shown = ", ".join(f"{mb:,.0f} MB" for mb in peaks.values())
                 print(f"| {name} | {seconds:.1f} s | {shown} |")
@@ -261,7 +245,7 @@ def main() -> int:
     rows = args.rows or (100_000 if args.quick else 1_000_000)
     dask_rows = args.dask_rows or (1_000_000 if args.quick else 10_000_000)
     if args.only != "dask":
-        compare(max(1, rows // 9), rounds=3)
+        object_against_kernel(max(1, rows // 9), rounds=3)
     if args.only != "compare":
         on_cluster(max(1, dask_rows // 9), partitions=8 if args.quick else 32)
     return 0

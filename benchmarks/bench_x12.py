@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import gc
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from _harness import compare, verdict
 
 from billing_core._examples import example_837_claim
 from billing_core.claims import Claim
@@ -81,18 +81,6 @@ def build_835(n_claims: int) -> tuple[str, int]:
     return text, segments + 4
 
 
-def interleaved(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median wall time of each contender, timed in turn each round, garbage collection on."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
 def peak_mb(fn: Callable[[], Any]) -> float:
     gc.collect()
     tracemalloc.start()
@@ -106,7 +94,7 @@ def peak_mb(fn: Callable[[], Any]) -> float:
 def row(name: str, seconds: float, n: int, floor: float, extra: str, target: str = "") -> None:
     print(
         f"| {name:<34} | {seconds * 1e3:9.1f} ms | {seconds / floor:6.2f}x | {n / seconds:>12,.0f}"
-        f" | {extra:>10} | {target:<18} |"
+        f" | {extra:>10} | {target:<18} | {verdict(seconds / floor, target):<4} |"
     )
 
 
@@ -138,21 +126,21 @@ def bench_read(n_claims: int, rounds: int) -> None:
         except ImportError:
             print("(edi-835-parser not installed: pip install -e '.[bench]')")
         assert sum(len(r.claims) for r in read_835(text)) == n_claims
-        medians = interleaved(contenders, rounds)
-        floor = medians["bare split (floor)"]
+        best_of = compare(contenders, rounds=rounds, clock=time.perf_counter)
+        floor = best_of["bare split (floor)"]
         print(
-            f"| {'operation':<34} | {'median':>12} | {'ratio':>7} | {'claims/s':>12} |"
-            f" {'peak':>10} | {'target':<18} |"
+            f"| {'operation':<34} | {'best':>12} | {'ratio':>7} | {'claims/s':>12} |"
+            f" {'peak':>10} | {'target':<18} | {'':<4} |"
         )
-        print(f"|{'-' * 36}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 12}|{'-' * 20}|")
+        print(f"|{'-' * 36}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 12}|{'-' * 20}|{'-' * 6}|")
         targets = {"read_835 (str)": "<= 6x floor", "read_835 (path, streamed)": "<= 6x floor"}
         for name, fn in contenders.items():
             peak = f"{peak_mb(fn):.1f} MB"
-            row(name, medians[name], n_claims, floor, peak, targets.get(name, ""))
-        peer_time = medians.get("edi-835-parser parse (path)")
+            row(name, best_of[name], n_claims, floor, peak, targets.get(name, ""))
+        peer_time = best_of.get("edi-835-parser parse (path)")
         if peer_time is not None:
             print(
-                f"\nread_835 is {peer_time / medians['read_835 (path, streamed)']:.1f}x faster"
+                f"\nread_835 is {peer_time / best_of['read_835 (path, streamed)']:.1f}x faster"
                 " than edi-835-parser on the same file (target: faster)"
             )
 
@@ -197,22 +185,23 @@ def bench_write(n_claims: int, rounds: int) -> None:
     # Amounts of these claims have no trailing zeros to cut (125.00 -> "125" by hand too).
     hand = floor_837p(claims, head, tail).replace(".00*", "*")
     assert hand == text, "the floor must write the same text"
-    medians = interleaved(
+    best_of = compare(
         {
             "join by hand (floor)": lambda: floor_837p(claims, head, tail),
             "write_837p": lambda: write_837p(claims, submitter, receiver, numbers),
         },
-        rounds,
+        rounds=rounds,
+        clock=time.perf_counter,
     )
-    floor = medians["join by hand (floor)"]
+    floor = best_of["join by hand (floor)"]
     print(f"\n### writing {n_claims:,} claims as an 837P ({len(text) / 2**20:.1f} MB)\n")
     print(
-        f"| {'operation':<34} | {'median':>12} | {'ratio':>7} | {'claims/s':>12} |"
-        f" {'peak':>10} | {'target':<18} |"
+        f"| {'operation':<34} | {'best':>12} | {'ratio':>7} | {'claims/s':>12} |"
+        f" {'peak':>10} | {'target':<18} | {'':<4} |"
     )
-    print(f"|{'-' * 36}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 12}|{'-' * 20}|")
+    print(f"|{'-' * 36}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 12}|{'-' * 20}|{'-' * 6}|")
     row("join by hand (floor)", floor, n_claims, floor, "")
-    row("write_837p", medians["write_837p"], n_claims, floor, "", "<= 3x floor")
+    row("write_837p", best_of["write_837p"], n_claims, floor, "", "<= 3x floor")
 
 
 def main(quick: bool = False) -> None:
