@@ -37,6 +37,7 @@ from typing import Any
 import attrs
 
 from billing_core._checks import describe
+from billing_core._coverage import rate_text
 from billing_core._fields import Validator, of_type, text, to_tuple
 from billing_core.benefits import Accumulators, CostSharingRules, Estimate, PricedLine, estimate
 from billing_core.charges import LineItem
@@ -192,7 +193,8 @@ def _rule_factors(
 
 
 def _rule_text(rule: object, factor: Fraction) -> str:
-    percent = f"{float(factor * 100):g}%"
+    # one percentage text for rates everywhere, exact (no float)
+    percent = rate_text(factor.numerator, factor.denominator)
     modifier = getattr(rule, "modifier", None)
     name = f"modifier {modifier}" if modifier else type(rule).__name__
     return f"{name} {percent}"
