@@ -20,15 +20,12 @@ from billing_core.claims import Claim
 from billing_core.codes import ProcedureCode
 from billing_core.money import Money
 from billing_core.parties import (
-    Address,
     CareRole,
     CareTeamMember,
     Coverage,
     CoverageSequence,
     Patient,
     Payer,
-    Provider,
-    ProviderKind,
     Relationship,
     Sex,
 )
@@ -39,7 +36,7 @@ from billing_core.secondary import (
     secondary_claim,
 )
 from billing_core.x12 import ControlNumbers, Receiver, Submitter, read_837p, write_837p
-from x12_kit import pyx12_errors
+from x12_kit import ACME, CLINIC, HOME, JANE, SMITH, pyx12_errors, seg_list
 
 D = datetime.date
 ADJUDICATED = D(2024, 4, 2)
@@ -47,30 +44,6 @@ SUBMITTER = Submitter(name="Riverside Clinic", id="RC001", contact_name="Kim", p
 RECEIVER = Receiver(name="Beta Mutual", id="BETA01")
 NUMBERS = ControlNumbers(interchange=21, group=5, created=datetime.datetime(2024, 4, 3, 8, 15))
 
-CLINIC = Provider(
-    npi="1245319599",
-    name="Riverside Clinic",
-    kind=ProviderKind.ORGANIZATION,
-    taxonomy="207Q00000X",
-    address=Address(lines=["100 River Rd", "Suite 2"], city="Albany", state="NY",
-                    postal_code="122071234"),
-    tax_id="141234567",
-)  # fmt: skip
-SMITH = Provider(npi="1234567893", name="Smith, Ada", taxonomy="207Q00000X")
-HOME = Address(lines="12 Elm St", city="Albany", state="NY", postal_code="12208")
-JANE = Patient(id="M-1/19", name="Roe, Jane", birth_date=D(2010, 5, 17), sex=Sex.FEMALE,
-               address=HOME)  # fmt: skip
-JOHN = Patient(id="M-1", name="Roe, John Q", birth_date=D(1978, 1, 2), sex=Sex.MALE, address=HOME)
-ACME = Coverage(
-    id="87726/P",
-    payer=Payer(id="87726", name="Acme Health", payer_id="87726"),
-    member_id="M-1",
-    sequence=CoverageSequence.PRIMARY,
-    group_number="G-55",
-    relationship=Relationship.CHILD,
-    subscriber=JOHN,
-    filing_code="CI",
-)
 BETA = Coverage(
     id="BETA01/S",
     payer=Payer(id="BETA01", name="Beta Mutual", payer_id="BETA01"),
@@ -85,10 +58,6 @@ BETA = Coverage(
 
 def usd(text: str) -> Money:
     return Money(text, "USD")
-
-
-def seg_list(text: str, tag: str) -> list[str]:
-    return [s for s in text.split("~") if s.split("*")[0] == tag]
 
 
 def line(line_id: str, code: str, charge: str, pointers: list[int], **more: object) -> LineItem:

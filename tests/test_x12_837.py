@@ -34,7 +34,6 @@ from billing_core.codes import DiagnosisCode, DiagnosisSystem, ProcedureCode
 from billing_core.errors import ValidationError
 from billing_core.money import Money
 from billing_core.parties import (
-    Address,
     CareRole,
     CareTeamMember,
     Coverage,
@@ -42,9 +41,7 @@ from billing_core.parties import (
     Patient,
     Payer,
     Provider,
-    ProviderKind,
     Relationship,
-    Sex,
 )
 from billing_core.remittance import CasAdjustment
 from billing_core.testing.strategies import claims
@@ -60,7 +57,7 @@ from billing_core.x12 import (
     write_837p,
 )
 from billing_core.x12._lengths import MAX_LENGTHS
-from x12_kit import pyx12_errors
+from x12_kit import ACME, CLINIC, JANE, JOHN, SMITH, pyx12_errors, seg_list
 
 SUBMITTER = Submitter(name="Good Clinic", id="GC001", contact_name="Kim", phone="5555551212")
 RECEIVER = Receiver(name="Acme Health", id="87726")
@@ -80,51 +77,12 @@ def i837(claims_: list[Claim]) -> str:
     return write_837i(claims_, SUBMITTER, RECEIVER, NUMBERS)
 
 
-def seg_list(text: str, tag: str) -> list[str]:
-    return [s for s in text.split("~") if s.split("*")[0] == tag]
-
-
 def person(name: str, npi: str, **more: object) -> Provider:
     return Provider(npi=npi, name=name, **more)  # type: ignore[arg-type]
 
 
-CLINIC = Provider(
-    npi="1245319599",
-    name="Riverside Clinic",
-    kind=ProviderKind.ORGANIZATION,
-    taxonomy="207Q00000X",
-    address=Address(
-        lines=["100 River Rd", "Suite 2"], city="Albany", state="NY", postal_code="122071234"
-    ),
-    tax_id="141234567",
-)
-SMITH = person("Smith, Ada", "1234567893", taxonomy="207Q00000X")
 JONES = person("Jones, Lee", "1987654328")
 PARK = person("Park, Sam", "1547382915")
-JANE = Patient(
-    id="M-1/19",
-    name="Roe, Jane",
-    birth_date=D(2010, 5, 17),
-    sex=Sex.FEMALE,
-    address=Address(lines="12 Elm St", city="Albany", state="NY", postal_code="12208"),
-)
-JOHN = Patient(
-    id="M-1",
-    name="Roe, John Q",
-    birth_date=D(1978, 1, 2),
-    sex=Sex.MALE,
-    address=Address(lines="12 Elm St", city="Albany", state="NY", postal_code="12208"),
-)
-ACME = Coverage(
-    id="87726/P",
-    payer=Payer(id="87726", name="Acme Health", payer_id="87726"),
-    member_id="M-1",
-    sequence=CoverageSequence.PRIMARY,
-    group_number="G-55",
-    relationship=Relationship.CHILD,
-    subscriber=JOHN,
-    filing_code="CI",
-)
 # An 837 carries an attachment's PWK codes, not our kind and reference: the reader makes
 # the reference the control number and the kind OTHER, as here.
 LAB = DocumentRef(
