@@ -15,6 +15,7 @@ from billing_core.claims import Claim
 from billing_core.errors import Finding
 from billing_core.ledger import Bucket, CashHeld, Entry, Party, Source, next_bucket
 from billing_core.posting._appeals import Appeals, appeal_entries
+from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     SOURCE_TAG,
     Adjusted,
@@ -244,15 +245,11 @@ def _post_lines(
     """
     made = Made([], [], [], [], [])
     appealed: list[Adjusted] = []
+    build = LineEntries(inputs, side)
+    balances, bucket = inputs.balances, side.bucket
     for post in posts:
-        opened = read_open(inputs.balances, post.item.id, side.bucket, delta)
-        line = post_line(inputs, side, post, opened, first + len(made.entries))
-        made.entries.extend(line.entries)
-        made.shifts.extend(line.shifts)
-        made.relied.extend(line.relied)
-        appealed.extend(line.appealed)
-        if line.findings:
-            made.findings.extend(line.findings)
+        opened = read_open(balances, post.item.id, bucket, delta)
+        post_line(inputs, side, post, opened, made, appealed, build, first)
     return made, appealed
 
 

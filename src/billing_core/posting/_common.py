@@ -22,6 +22,7 @@ from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding, Severity
 from billing_core.ledger import Adjustment, AppealHold, Bucket, Entry, Party, PaymentApplied, Source
 from billing_core.money import Money
+from billing_core.posting._assumed import Assumed
 from billing_core.posting._denials import DenialPolicy
 from billing_core.posting._types import ClaimLevelRule, FollowUp, FollowUpKind, UnmatchedPolicy
 from billing_core.remittance import ClaimPayment, Remittance
@@ -33,8 +34,13 @@ A later reversal (status 22) finds the entries to negate by this reason
 (``"835 claim <pcn> payer claim <number>"``), so it must never change.
 """
 
-Key = tuple[str, Bucket]
-"""A bucket of a line: (line id, bucket)."""
+Key = tuple[str, str]
+"""A bucket of a line: (line id, the bucket's value).
+
+The value rather than the `Bucket`: a plan keeps a key per line it moves, and a
+tuple of strings is one the garbage collector stops tracking (fewer tracked
+objects, fewer full collections while a large plan is built).
+"""
 
 Delta = Mapping[Key, int]
 """What the plan so far has moved in or out of each bucket, in minor units."""
@@ -42,7 +48,7 @@ Delta = Mapping[Key, int]
 Shift = tuple[str, Bucket, int]
 """One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""
 
-Relied = tuple[str, str, Bucket, int]
+Relied = Assumed
 """A bucket whose balance a step relied on: (line id, account id, bucket, its open amount)."""
 
 Opened = tuple[int, int]
@@ -72,6 +78,8 @@ class LinePost(NamedTuple):
     adjustments: tuple[Adjusted, ...]
     where: tuple[str, int, str | None]
     denied: bool = False
+    money: Money | None = None
+    """The service line's paid amount (SVC03) itself: an entry of exactly ``paid`` reuses it."""
 
     @property
     def location(self) -> str:
@@ -119,6 +127,9 @@ class Inputs:
     """The appeal holds of the claims the remittance answers, by claim id (not reversed)."""
     deadline: datetime.date
     """The appeal deadline of a denial in this remittance (the denial policy's rule)."""
+    trusted: bool = False
+    """Whether line entries may be built from their checked parts (``_build``): the date is
+    a plain date; otherwise the entry constructors run, and name a bad date."""
 
     def entry_id(self, number: int) -> str:
         """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
@@ -182,7 +193,7 @@ def read_open(
     balance = balances.get(line_id)
     if balance is None:
         return None
-    key = (line_id, bucket)
+    key = (line_id, bucket._value_)
     # Base and now are returned apart: the base is what apply_posting re-checks in the
     # history, now is what this step may spend.
     base = balance.open.of(bucket).minor
@@ -193,7 +204,7 @@ def read_open(
 def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:
     """Fold ``shifts`` into a delta the caller owns."""
     for line_id, bucket, minor in shifts:
-        key = (line_id, bucket)
+        key = (line_id, bucket._value_)
         delta[key] = delta.get(key, 0) + minor
 
 

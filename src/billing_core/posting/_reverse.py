@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable, Mapping
 from billing_core.codes import GroupCode
 from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import Adjustment, Bucket, Entry, PaymentApplied, Reversal, reverse
+from billing_core.posting._assumed import Assumed
 from billing_core.posting._common import (
     SOURCE_TAG,
     ClaimSide,
@@ -191,7 +192,7 @@ def _reversals(
             to = original.to_bucket
             opened = read_open(inputs.balances, line_id, to, delta, own)
             if opened is not None:
-                out.relied.append((line_id, account, to, opened[0]))
+                out.relied.append(Assumed(line_id, account, to, opened[0]))
             if opened is None or opened[1] < amount:
                 message = (
                     f"cannot reverse {original.group}-{original.reason} on line"
@@ -201,11 +202,11 @@ def _reversals(
                 out.findings.append(error(side.location, message, "posting.reversal_moved_on"))
                 return out
             out.shifts.append((line_id, to, -amount))
-            own[(line_id, to)] = own.get((line_id, to), 0) - amount
+            own[(line_id, to._value_)] = own.get((line_id, to._value_), 0) - amount
         # The reversed amount goes back into the payer's bucket, where the correction that
         # follows in the same remittance (planned after the reversal) can take it again.
         out.shifts.append((line_id, bucket, amount))
-        own[(line_id, bucket)] = own.get((line_id, bucket), 0) + amount
+        own[(line_id, bucket._value_)] = own.get((line_id, bucket._value_), 0) + amount
         out.reversed.append(original.id)
         try:
             out.entries.append(
