@@ -32,7 +32,7 @@ from billing_core.ledger._effects import EffectKind, sum_by_line
 from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
 from billing_core.posting._types import PostingPlan
-from billing_core.remittance import CasAdjustment, Remittance
+from billing_core.remittance import CasAdjustment, Remittance, ServicePayment
 
 KEY_PREFIX_LENGTH = 16
 """Hex digits of the idempotency key that start every entry id of a plan."""
@@ -40,7 +40,37 @@ KEY_PREFIX_LENGTH = 16
 
 def _adj_key(adjustments: Iterable[CasAdjustment]) -> tuple[tuple[object, ...], ...]:
     # Plain values: the canonical JSON must not depend on any object's repr.
-    return tuple((a.group._value_, a.reason.code, a.amount.minor) for a in adjustments)
+    return tuple([(a.group._value_, a.reason.code, a.amount.minor) for a in adjustments])
+
+
+def _lines_key(
+    lines: Iterable[ServicePayment], texts: dict[int, str | None]
+) -> tuple[tuple[object, ...], ...]:
+    """The service lines' part of the key; ``texts`` caches procedure and date texts by object.
+
+    A remittance repeats a few procedures and dates over many lines: each is written
+    once (cached by the object's id, alive for the whole call).
+    """
+    out = []
+    for s in lines:
+        procedure, day = s.procedure, s.service_date
+        proc = texts.get(id(procedure), "")
+        if proc == "":
+            proc = texts[id(procedure)] = None if procedure is None else str(procedure)
+        when = texts.get(id(day), "")
+        if when == "":
+            when = texts[id(day)] = None if day is None else day.isoformat()
+        out.append(
+            (
+                s.line_control_number,
+                proc,
+                s.charge.minor,
+                s.paid.minor,
+                when,
+                _adj_key(s.adjustments),
+            )
+        )
+    return tuple(out)
 
 
 def idempotency_key(remittance: Remittance) -> str:
@@ -75,28 +105,21 @@ def idempotency_key(remittance: Remittance) -> str:
     # Tuples, which JSON writes as the same arrays as lists: a tuple of plain values is one
     # the garbage collector stops tracking, where a large remittance's lists would each be
     # tracked (and trigger full collections) until the text is made.
+    texts: dict[int, str | None] = {}
     claims = tuple(
-        (
-            c.patient_control_number,
-            c.status._value_,
-            c.charge.minor,
-            c.paid.minor,
-            None if c.patient_responsibility is None else c.patient_responsibility.minor,
-            c.payer_claim_control_number,
-            _adj_key(c.adjustments),
-            tuple(
-                (
-                    s.line_control_number,
-                    None if s.procedure is None else str(s.procedure),
-                    s.charge.minor,
-                    s.paid.minor,
-                    None if s.service_date is None else s.service_date.isoformat(),
-                    _adj_key(s.adjustments),
-                )
-                for s in c.lines
-            ),
-        )
-        for c in remittance.claims
+        [
+            (
+                c.patient_control_number,
+                c.status._value_,
+                c.charge.minor,
+                c.paid.minor,
+                None if c.patient_responsibility is None else c.patient_responsibility.minor,
+                c.payer_claim_control_number,
+                _adj_key(c.adjustments),
+                _lines_key(c.lines, texts),
+            )
+            for c in remittance.claims
+        ]
     )
     # The version tag and the field order are part of the key: changing either
     # would let a stored remittance be posted a second time.

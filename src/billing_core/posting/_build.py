@@ -31,13 +31,13 @@ from typing import Any, Final
 import attrs
 
 from billing_core.codes import CARC, GroupCode
-from billing_core.ledger import Adjustment, Bucket, PaymentApplied
+from billing_core.ledger import Adjustment, Bucket, Party, PaymentApplied, PaymentReceived, Source
 from billing_core.ledger._effects import Effect, EffectKind, effect_of
 from billing_core.money import MAX_MINOR, Money
 from billing_core.money._core import make
 from billing_core.posting._common import ClaimSide, Inputs
 
-__all__ = ["LineEntries"]
+__all__ = ["LineEntries", "received"]
 
 Setter = Callable[[Any, Any], None]
 
@@ -63,60 +63,102 @@ def _slot_setters(cls: type, names: Sequence[str]) -> tuple[Setter, ...]:
 _COMMON: Final = ("id", "account_id", "line_id", "effective", "amount", "source", "_effect")
 _APPLIED: Final = _slot_setters(PaymentApplied, (*_COMMON, "party", "bucket"))
 _ADJUSTMENT: Final = _slot_setters(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
+_RECEIVED: Final = _slot_setters(PaymentReceived, (*_COMMON, "party"))
+_SET_ADJ_BUCKET, _SET_ADJ_GROUP, _SET_ADJ_REASON, _SET_ADJ_TO = _ADJUSTMENT[7:]
 _new = object.__new__
+
+
+def received(
+    inputs: Inputs, entry_id: str, account: str, amount: Money, source: Source, party: Party
+) -> PaymentReceived:
+    """A payer's money received on an account (the plan makes one per account and payer).
+
+    ``amount`` is positive (the plan makes a Refund otherwise) and ``party`` a payer.
+    """
+    if not inputs.trusted:
+        return PaymentReceived(
+            id=entry_id,
+            account_id=account,
+            effective=inputs.effective,
+            amount=amount,
+            source=source,
+            party=party,
+        )
+    effect = effect_of(EffectKind.RECEIVED, None, None, party, account, inputs.currency)
+    s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, s_party = _RECEIVED
+    entry = _new(PaymentReceived)
+    s_id(entry, entry_id)
+    s_account(entry, account)
+    s_line(entry, None)
+    s_eff(entry, inputs.effective)
+    s_amount(entry, amount)
+    s_source(entry, source)
+    s_effect(entry, effect)
+    s_party(entry, party)
+    return entry
 
 
 class LineEntries:
     """Makes the line entries of one claim: same fields, same effect as the constructors'."""
 
-    __slots__ = ("_adjusted", "_applied", "_cur", "_eff", "_side", "_trusted")
+    __slots__ = (
+        "_account",
+        "_adjusted",
+        "_applied",
+        "_bucket",
+        "_cur",
+        "_eff",
+        "_party",
+        "_source",
+        "_trusted",
+    )
 
     def __init__(self, inputs: Inputs, side: ClaimSide) -> None:
-        self._side = side
+        self._account = side.claim.account_id
+        self._bucket = side.bucket
+        self._party = side.party
+        self._source = side.source
         self._eff = inputs.effective
         self._cur = inputs.currency
         self._trusted = inputs.trusted
         self._applied: Effect | None = None
         self._adjusted: dict[tuple[str, Bucket | None], Effect] = {}
 
-    def amount(self, minor: int, money: Money | None) -> Money:
-        """``money`` if given (the remittance's own amount), else ``minor`` as a Money."""
-        if money is not None:
-            return money
+    def amount(self, minor: int) -> Money:
+        """``minor`` units of the remittance's currency."""
         if -MAX_MINOR <= minor <= MAX_MINOR:
             return make(minor, self._cur)
         return Money.from_minor(minor, self._cur)  # raises the out-of-range error
 
     def applied(self, entry_id: str, line_id: str, amount: Money) -> PaymentApplied:
         """The payer's payment applied to a line, from the payer's bucket."""
-        side = self._side
         if not self._trusted:
             return PaymentApplied(
                 id=entry_id,
-                account_id=side.claim.account_id,
+                account_id=self._account,
                 line_id=line_id,
                 effective=self._eff,
                 amount=amount,
-                source=side.source,
-                party=side.party,
-                bucket=side.bucket,
+                source=self._source,
+                party=self._party,
+                bucket=self._bucket,
             )
         effect = self._applied
         if effect is None:
             effect = self._applied = effect_of(
-                EffectKind.APPLIED, side.bucket, None, side.party, side.claim.account_id, self._cur
+                EffectKind.APPLIED, self._bucket, None, self._party, self._account, self._cur
             )
         s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, s_party, s_bucket = _APPLIED
         entry = _new(PaymentApplied)
         s_id(entry, entry_id)
-        s_account(entry, side.claim.account_id)
+        s_account(entry, self._account)
         s_line(entry, line_id)
         s_eff(entry, self._eff)
         s_amount(entry, amount)
-        s_source(entry, side.source)
+        s_source(entry, self._source)
         s_effect(entry, effect)
-        s_party(entry, side.party)
-        s_bucket(entry, side.bucket)
+        s_party(entry, self._party)
+        s_bucket(entry, self._bucket)
         return entry
 
     def adjustment(
@@ -129,16 +171,15 @@ class LineEntries:
         to: Bucket | None,
     ) -> Adjustment:
         """An adjustment of a line: off the payer's bucket, or moved on to ``to``."""
-        side = self._side
         if not self._trusted:
             return Adjustment(
                 id=entry_id,
-                account_id=side.claim.account_id,
+                account_id=self._account,
                 line_id=line_id,
                 effective=self._eff,
                 amount=amount,
-                source=side.source,
-                bucket=side.bucket,
+                source=self._source,
+                bucket=self._bucket,
                 group=group,
                 reason=reason,
                 to_bucket=to,
@@ -149,22 +190,19 @@ class LineEntries:
             # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
             kind, detail = (EffectKind.ADJUSTED, group) if to is None else (EffectKind.MOVED, to)
             effect = self._adjusted[key] = effect_of(
-                kind, side.bucket, detail, None, side.claim.account_id, self._cur
+                kind, self._bucket, detail, None, self._account, self._cur
             )
-        s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, s_bucket, s_group = (
-            _ADJUSTMENT[:9]
-        )
-        s_reason, s_to = _ADJUSTMENT[9:]
+        (s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, *_) = _ADJUSTMENT
         entry = _new(Adjustment)
         s_id(entry, entry_id)
-        s_account(entry, side.claim.account_id)
+        s_account(entry, self._account)
         s_line(entry, line_id)
         s_eff(entry, self._eff)
         s_amount(entry, amount)
-        s_source(entry, side.source)
+        s_source(entry, self._source)
         s_effect(entry, effect)
-        s_bucket(entry, side.bucket)
-        s_group(entry, group)
-        s_reason(entry, reason.code)
-        s_to(entry, to)
+        _SET_ADJ_BUCKET(entry, self._bucket)
+        _SET_ADJ_GROUP(entry, group)
+        _SET_ADJ_REASON(entry, reason.code)
+        _SET_ADJ_TO(entry, to)
         return entry

@@ -24,13 +24,13 @@ from billing_core.ledger import (
     CashHeld,
     Entry,
     Party,
-    PaymentReceived,
     ProviderPayment,
     ProviderWithholding,
     Refund,
     Source,
 )
 from billing_core.money import Money
+from billing_core.posting._build import received
 from billing_core.posting._common import SOURCE_TAG, Inputs, warning
 from billing_core.posting._types import (
     FollowUp,
@@ -61,16 +61,9 @@ def cash_entries(inputs: Inputs, cash: Cash) -> list[Entry]:
     # many line entries the claims before it made (and still carrying the key prefix).
     for (account, party), minor in cash.items():
         if minor > 0:
-            out.append(
-                PaymentReceived(
-                    id=f"{prefix}.received.{account}.{party.id}",
-                    account_id=account,
-                    effective=inputs.effective,
-                    amount=Money.from_minor(minor, cur),
-                    source=source,
-                    party=party,
-                )
-            )
+            entry_id = f"{prefix}.received.{account}.{party.id}"
+            amount = Money.from_minor(minor, cur)
+            out.append(received(inputs, entry_id, account, amount, source, party))
         # A net take-back on an account (a reversal larger than the corrections with it)
         # returns money the payer had credited: a Refund, not a negative payment.
         elif minor < 0:

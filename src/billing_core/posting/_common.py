@@ -35,15 +35,15 @@ A later reversal (status 22) finds the entries to negate by this reason
 """
 
 Key = tuple[str, str]
-"""A bucket of a line: (line id, the bucket's value).
+"""A bucket of a line: (line id, the bucket's value)."""
 
-The value rather than the `Bucket`: a plan keeps a key per line it moves, and a
-tuple of strings is one the garbage collector stops tracking (fewer tracked
-objects, fewer full collections while a large plan is built).
+Delta = Mapping[str, Mapping[str, int]]
+"""What the plan so far has moved in or out of each bucket, in minor units.
+
+By line id, then by the bucket's value: a plan moves money on every line it
+posts, and one small dict of strings and ints per line is the least a large
+plan leaves for the garbage collector to count (it never tracks such a dict).
 """
-
-Delta = Mapping[Key, int]
-"""What the plan so far has moved in or out of each bucket, in minor units."""
 
 Shift = tuple[str, Bucket, int]
 """One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""
@@ -193,19 +193,27 @@ def read_open(
     balance = balances.get(line_id)
     if balance is None:
         return None
-    key = (line_id, bucket._value_)
     # Base and now are returned apart: the base is what apply_posting re-checks in the
     # history, now is what this step may spend.
-    base = balance.open.of(bucket).minor
-    now = base + delta.get(key, 0)
-    return base, now if own is None else now + own.get(key, 0)
+    base = now = balance.open.of(bucket).minor
+    moves = delta.get(line_id)
+    if moves:
+        now += moves.get(bucket._value_, 0)
+    if own is not None:
+        mine = own.get(line_id)
+        if mine:
+            now += mine.get(bucket._value_, 0)
+    return base, now
 
 
-def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:
+def add_shifts(delta: dict[str, dict[str, int]], shifts: Iterable[Shift]) -> None:
     """Fold ``shifts`` into a delta the caller owns."""
     for line_id, bucket, minor in shifts:
-        key = (line_id, bucket._value_)
-        delta[key] = delta.get(key, 0) + minor
+        moves = delta.get(line_id)
+        if moves is None:
+            moves = delta[line_id] = {}
+        value = bucket._value_
+        moves[value] = moves.get(value, 0) + minor
 
 
 def follow_up(

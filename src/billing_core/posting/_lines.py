@@ -42,6 +42,8 @@ from billing_core.posting._common import (
 from billing_core.posting._denials import DenialAction, DenialPolicy
 from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_REASONS
 
+_tuple_new = tuple.__new__
+
 
 class Split(NamedTuple):
     """A line's amounts by what they do to the payer's bucket (minor units)."""
@@ -104,7 +106,8 @@ def split_line(
             " that is not a reversal",
             "posting.negative",
         )
-    return Split(applied, writeoffs, transfers, overpaid, applied + moved, appealed)
+    # Built as the tuple it is (a named tuple's __new__ is a Python call, once per line).
+    return _tuple_new(Split, (applied, writeoffs, transfers, overpaid, applied + moved, appealed))
 
 
 def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
@@ -159,7 +162,7 @@ def post_line(
         made.findings.append(error(post.location, message, "posting.no_charge"))
         return
     base, available = opened
-    made.relied.append(Assumed(line_id, side.claim.account_id, bucket, base))
+    made.relied.append(_tuple_new(Assumed, (line_id, side.claim.account_id, bucket, base)))
     need = split.taken
     held = sum(a[2] for a in split.appealed) if split.appealed else 0
     # A bucket never goes below zero: taking more than is open would post money that
@@ -230,19 +233,21 @@ def _entries(
     line_id = post.item.id
     if split.applied:
         money = post.money
-        amount = build.amount(
-            split.applied, money if money is not None and money.minor == split.applied else None
+        amount = (
+            money
+            if money is not None and money.minor == split.applied
+            else build.amount(split.applied)
         )
         out.append(build.applied(f"{prefix}.{number}", line_id, amount))
         number += 1
     adjustment = build.adjustment
     for group, reason, minor, money in split.writeoffs:
-        amount = build.amount(minor, money)
+        amount = build.amount(minor) if money is None else money
         out.append(adjustment(f"{prefix}.{number}", line_id, amount, group, reason, None))
         number += 1
     following = side.following
     for reason, minor, money in split.transfers:
-        amount = build.amount(minor, money)
+        amount = build.amount(minor) if money is None else money
         out.append(
             adjustment(f"{prefix}.{number}", line_id, amount, GroupCode.PR, reason, following)
         )

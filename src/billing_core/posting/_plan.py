@@ -325,7 +325,7 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
     """
     # The balances stay as given; what the plan moves is kept apart in ``delta``, so
     # the plan can say which balances it relied on (apply_posting checks those).
-    delta: dict[Key, int] = {}
+    delta: dict[str, dict[str, int]] = {}
     reversed_ids = set(inputs.originals.reversed)
     folded = Folded([], [], [], [], [], {}, [], 0)
     number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
