@@ -45,8 +45,9 @@ class Amounts(Mapping[K, Money], Generic[K]):
     Zero amounts are left out, so two mappings with the same non-zero amounts
     are equal however they were built. [`of`][] gives zero for a key that is
     not there; indexing raises ``KeyError`` like any mapping. Iteration is in a
-    stable order (enum members in definition order, payers before patients,
-    other keys by text).
+    stable order: enum members first (each enum in definition order), then
+    parties (payers before patients, each kind by id), then any other key by
+    its text.
 
     Args:
         amounts: A mapping or ``(key, Money)`` pairs; amounts of a repeated key
