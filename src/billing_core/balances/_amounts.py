@@ -145,6 +145,11 @@ class Amounts(Mapping[K, Money], Generic[K]):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Amounts is immutable; cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and copy rebuild from the minor units: the default sets the slots,
+        # which Amounts refuses.
+        return (_restore, (self._data, self._currency))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Amounts):
             return NotImplemented
@@ -179,6 +184,13 @@ class Amounts(Mapping[K, Money], Generic[K]):
 
 
 _EMPTY: dict[str, Amounts[Any]] = {}
+
+
+def _restore(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
+    """Amounts from pickled or copied minor units (see ``Amounts.__reduce__``)."""
+    return Amounts._from_minor(minors, currency)
+
+
 _set_data = Amounts.__dict__["_data"].__set__  # slot setters: Amounts refuses setattr
 _set_currency = Amounts.__dict__["_currency"].__set__
 

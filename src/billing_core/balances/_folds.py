@@ -3,7 +3,9 @@
 Each fold sums an entry's minor units per effect in one pass (one dict update
 per entry), then reads each distinct effect's terms once
 (``ledger._effects``: the same reading as the history rules), and builds the
-[`Money`][billing_core.money.Money] values at the end.
+[`Money`][billing_core.money.Money] values at the end. ``line_balances`` checks
+each distinct set of a line's effects once and leaves each line's amounts to be
+built from its sums when first read (``balances._lines``).
 
 Examples:
     >>> import datetime
@@ -137,7 +139,9 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> LineBalance
     Returns:
         ``{line_id: LineBalance}``, for every line with an entry by ``as_of``:
         a [`LineBalances`][billing_core.balances.LineBalances], a ``dict``
-        that also shows as a table in a notebook and exports records.
+        that also shows as a table in a notebook and exports records. Each
+        amount of a line balance is built from the line's integer sums when it
+        is first read (then kept); the lines are checked here.
 
     Raises:
         NotFoundError: If an entry touches a line with no charge by ``as_of``.
