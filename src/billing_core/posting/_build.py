@@ -103,11 +103,12 @@ class LineEntries:
 
     __slots__ = (
         "_account",
-        "_adjusted",
         "_applied",
         "_bucket",
         "_cur",
         "_eff",
+        "_moved",
+        "_off",
         "_party",
         "_source",
         "_trusted",
@@ -122,7 +123,10 @@ class LineEntries:
         self._cur = inputs.currency
         self._trusted = inputs.trusted
         self._applied: Effect | None = None
-        self._adjusted: dict[tuple[str, Bucket | None], Effect] = {}
+        # Effects by group value (adjusted off) and by target bucket (moved): keys that
+        # hash in C, no key made per entry.
+        self._off: dict[str, Effect] = {}
+        self._moved: dict[Bucket, Effect] = {}
 
     def amount(self, minor: int) -> Money:
         """``minor`` units of the remittance's currency."""
@@ -184,14 +188,19 @@ class LineEntries:
                 reason=reason,
                 to_bucket=to,
             )
-        key = (group._value_, to)
-        effect = self._adjusted.get(key)
-        if effect is None:
-            # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
-            kind, detail = (EffectKind.ADJUSTED, group) if to is None else (EffectKind.MOVED, to)
-            effect = self._adjusted[key] = effect_of(
-                kind, self._bucket, detail, None, self._account, self._cur
-            )
+        # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
+        if to is None:
+            effect = self._off.get(group._value_)
+            if effect is None:
+                effect = self._off[group._value_] = effect_of(
+                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
+                )
+        else:
+            effect = self._moved.get(to)
+            if effect is None:
+                effect = self._moved[to] = effect_of(
+                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
+                )
         (s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, *_) = _ADJUSTMENT
         entry = _new(Adjustment)
         s_id(entry, entry_id)
