@@ -15,7 +15,6 @@ API reference read the ``__init__.pyi`` beside each table, which
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
@@ -34,6 +33,16 @@ def _where(exports: Exports) -> dict[str, str]:
                 raise ValueError(f"{name} is exported from {where[name]} and {module}")
             where[name] = module
     return where
+
+
+def _module(name: str) -> ModuleType:
+    """The module ``name``, imported if it is not yet.
+
+    Through ``__import__`` rather than ``importlib.import_module``: the same
+    import, but the interpreter's own path, which ``python -X importtime`` sees.
+    """
+    __import__(name)
+    return sys.modules[name]
 
 
 def lazy_exports(
@@ -70,11 +79,11 @@ def lazy_exports(
         module = where.get(name)
         if module is None:
             try:  # a submodule asked for as an attribute: import it, as `import` would
-                value: Any = importlib.import_module(f"{package}.{name}")
+                value: Any = _module(f"{package}.{name}")
             except ModuleNotFoundError:
                 raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         else:
-            value = getattr(importlib.import_module(module), name)
+            value = getattr(_module(module), name)
         # Bound on the package, the next lookup never comes back here.
         root = sys.modules.get(package)
         if root is not None:
