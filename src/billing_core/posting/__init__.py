@@ -60,6 +60,7 @@ steps, each in its own private module, each taking data and returning data.
 | match | `_match` | our claims by id, planning order, service lines to our lines |
 | distribute | `_distribute` | claim-level amounts spread over the lines, exact to the cent, never more than was paid |
 | lines | `_lines` | a line's amounts sorted by effect (the denial policy on a denial), then its entries |
+| build | `_build` | the line entries made from the values the plan has checked (no second validation) |
 | reverse | `_reverse` | a status-22 claim paired with the entries it undoes |
 | held | `_held` | what matches nothing of ours, held on the remittance's account |
 | appeals | `_appeals` | denials held for appeal; holds closed by a later answer |
