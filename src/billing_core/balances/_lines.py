@@ -55,17 +55,21 @@ _Key: TypeAlias = tuple[Any, int, int, _Terms]
 _Row: TypeAlias = tuple[_Setter, tuple[_Key, ...]]
 """One field: its slot setter, then its keys in ``order_key`` order."""
 
-# The fields of a balance, by the running total each shows.
-_FIELDS: Final = (
-    (Total.CHARGED, "charged"),
-    (Total.PAID_BY_PARTY, "paid_by_party"),
-    (Total.PAID_BY_BUCKET, "paid_by_bucket"),
-    (Total.ADJUSTED, "adjusted_by_group"),
-    (Total.WRITTEN_OFF, "written_off_by_reason"),
-    (Total.MOVED_OUT, "transferred_out"),
-    (Total.MOVED_IN, "transferred_in"),
-    (Total.OPEN, "open"),
-)
+# The fields of a balance, by the running total each shows, with their slot setters
+# (the class is frozen: the folds set slots directly).
+_FIELDS: Final[dict[str, tuple[Total, _Setter]]] = {
+    name: (total, Balance.__dict__[name].__set__)
+    for total, name in (
+        (Total.CHARGED, "charged"),
+        (Total.PAID_BY_PARTY, "paid_by_party"),
+        (Total.PAID_BY_BUCKET, "paid_by_bucket"),
+        (Total.ADJUSTED, "adjusted_by_group"),
+        (Total.WRITTEN_OFF, "written_off_by_reason"),
+        (Total.MOVED_OUT, "transferred_out"),
+        (Total.MOVED_IN, "transferred_in"),
+        (Total.OPEN, "open"),
+    )
+}
 
 
 @final
@@ -85,31 +89,29 @@ class LineShape:
         'A1'
     """
 
-    __slots__ = ("_plan", "account_id", "currency", "effects")
+    __slots__ = ("_rows", "account_id", "currency", "effects")
 
     def __init__(self, effects: tuple[Effect, ...], currency: str, account_id: str) -> None:
         self.effects = effects
         self.currency = currency
         self.account_id = account_id
-        self._plan: dict[str, _Row] | None = None  # built on the first fill
+        # Each field's plan, built when a line of this shape first reads the field: a
+        # shape of one line (every line in its own account) plans only what is read.
+        self._rows: dict[str, _Row] = {}
 
-    def _make_plan(self) -> dict[str, _Row]:
-        """Expand the effects' terms: per field and key, which sums add up with which sign."""
-        keyed: list[dict[Any, list[tuple[int, int]]]] = [{} for _ in range(Total.OPEN + 1)]
+    def _row(self, name: str) -> _Row:
+        """Expand the effects' terms of one field: per key, which sums add up with which sign."""
+        total, setter = _FIELDS[name]
+        keyed: dict[Any, list[tuple[int, int]]] = {}
         for index, found in enumerate(self.effects):
-            for total, key, sign in found.balance_terms:
-                keyed[total].setdefault(key, []).append((index, sign))
-        return {
-            name: (
-                Balance.__dict__[name].__set__,  # the slot's own setter: the class is frozen
-                tuple(
-                    # Most keys have one term: the fill reads it without an inner loop.
-                    (key, *keyed[total][key][0], tuple(keyed[total][key][1:]))
-                    for key in sorted(keyed[total], key=order_key)
-                ),
-            )
-            for total, name in _FIELDS
-        }
+            for of, key, sign in found.balance_terms:
+                if of is total:
+                    keyed.setdefault(key, []).append((index, sign))
+        keys = sorted(keyed, key=order_key) if len(keyed) > 1 else keyed
+        # Most keys have one term: the fill reads it without an inner loop.
+        row = (setter, tuple((key, *keyed[key][0], tuple(keyed[key][1:])) for key in keys))
+        self._rows[name] = row
+        return row
 
     def fill(self, balance: Balance, name: str, sums: Mapping[Effect, int]) -> Any:
         """Set one field of a balance from its line's sums per effect (in ``effects`` order).
@@ -132,10 +134,8 @@ class LineShape:
             >>> b.open.of(Bucket.PRIMARY)
             Money('12.50', 'USD')
         """
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = self._make_plan()
-        setter, keys = plan[name]
+        row = self._rows.get(name)
+        setter, keys = self._row(name) if row is None else row
         values = tuple(sums.values())
         currency = self.currency
         data: dict[Any, int] = {}
