@@ -4,14 +4,14 @@
 units per effect (``ledger._effects.sum_by_line``). Lines with the same effects
 in the same order (the same kinds, buckets, parties, account and currency: one
 payer's lines look alike) share one [`LineShape`][billing_core.balances._lines.LineShape],
-checked once. When a line's amounts are first read, its shape turns the line's
-few integers into the balance's fields: the effects' terms
-(``Effect.balance_terms``, read from ``ledger._effects.TERMS``) are expanded
-once per shape into a plan, per field and key, of which sums to add with which
-sign, with the keys already in the order [`Amounts`][billing_core.balances.Amounts]
-keeps them. The plan holds no amount, so it folds the same as adding each
-effect's terms into per-total dicts (``test_balances_fold.py`` checks it
-against a per-entry reference).
+checked once. When a line's amount is first read, its shape turns the line's
+few integers into that field: the effects' terms (``Effect.balance_terms``,
+read from ``ledger._effects.TERMS``) are expanded, once per shape and field,
+into a plan of which sums to add with which sign for each key, the keys already
+in the order [`Amounts`][billing_core.balances.Amounts] keeps them. The plan
+holds no amount, so it folds the same as adding each effect's terms into
+per-total dicts (``test_balances_fold.py`` checks it against a per-entry
+reference).
 
 Examples:
     >>> import datetime
