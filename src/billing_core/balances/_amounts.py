@@ -426,9 +426,9 @@ class LineBalance(Balance):
 
         ``shape`` holds the line's effects, checked by the caller (one account,
         one currency, a charge), and builds each amount from ``sums`` (the
-        line's signed minor units per effect, in the shape's order) when it is
-        first read. Until then the balance is a few slots: a fold over many
-        lines builds no Money and no mapping that nobody reads.
+        line's signed minor units per effect) when it is first read. Until then
+        the balance is a few slots: a fold over many lines builds no Money and
+        no mapping that nobody reads.
         """
         balance: LineBalance = _new(cls)
         _set_line_id(balance, line_id)

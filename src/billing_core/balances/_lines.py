@@ -48,10 +48,10 @@ from billing_core.money._core import make as _make
 __all__ = ["LineShape"]
 
 _Setter: TypeAlias = Callable[[Any, Any], None]
-_Terms: TypeAlias = tuple[tuple[int, int], ...]
-"""``(index, sign)``: add ``sign x`` the line's sum of the effect at ``index``."""
-_Key: TypeAlias = tuple[Any, int, int, _Terms]
-"""A key of a field: the key, its first term's index and sign, then its other terms."""
+_Terms: TypeAlias = tuple[tuple[Effect, int], ...]
+"""``(effect, sign)``: add ``sign x`` the line's sum of that effect."""
+_Key: TypeAlias = tuple[Any, Effect, int, _Terms]
+"""A key of a field: the key, its first term's effect and sign, then its other terms."""
 _Row: TypeAlias = tuple[_Setter, tuple[_Key, ...]]
 """One field: its slot setter, then its keys in ``order_key`` order."""
 
@@ -77,7 +77,7 @@ class LineShape:
     """The checked effects of lines that look alike, and how to build their amounts.
 
     Attributes:
-        effects: The effects, in the order of each line's sums.
+        effects: The effects of each of the lines, in the order they were met.
         currency: Their one currency.
         account_id: Their one account.
 
@@ -102,11 +102,11 @@ class LineShape:
     def _row(self, name: str) -> _Row:
         """Expand the effects' terms of one field: per key, which sums add up with which sign."""
         total, setter = _FIELDS[name]
-        keyed: dict[Any, list[tuple[int, int]]] = {}
-        for index, found in enumerate(self.effects):
+        keyed: dict[Any, list[tuple[Effect, int]]] = {}
+        for found in self.effects:
             for of, key, sign in found.balance_terms:
                 if of is total:
-                    keyed.setdefault(key, []).append((index, sign))
+                    keyed.setdefault(key, []).append((found, sign))
         keys = sorted(keyed, key=order_key) if len(keyed) > 1 else keyed
         # Most keys have one term: the fill reads it without an inner loop.
         row = (setter, tuple((key, *keyed[key][0], tuple(keyed[key][1:])) for key in keys))
@@ -114,7 +114,7 @@ class LineShape:
         return row
 
     def fill(self, balance: Balance, name: str, sums: Mapping[Effect, int]) -> Any:
-        """Set one field of a balance from its line's sums per effect (in ``effects`` order).
+        """Set one field of a balance from its line's sums per effect.
 
         Each field is built when first read: a reader of ``open`` alone builds
         one mapping per line, not eight. The sums never change, so filling a
@@ -136,13 +136,12 @@ class LineShape:
         """
         row = self._rows.get(name)
         setter, keys = self._row(name) if row is None else row
-        values = tuple(sums.values())
         currency = self.currency
         data: dict[Any, int] = {}
         for key, first, sign, more in keys:
-            total = sign * values[first]
-            for index, other in more:
-                total += other * values[index]
+            total = sign * sums[first]
+            for found, other in more:
+                total += other * sums[found]
             if total:  # Amounts leave zeros out
                 data[key] = total
         value: Any
