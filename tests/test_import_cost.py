@@ -72,17 +72,21 @@ MAX_MODULES = 115
 LAZY_PACKAGES = [p.__name__ for p in stubs.lazy_packages()]
 
 
+def _output(program: str) -> str:
+    """What ``program`` prints, run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
 def _loaded_by(program: str) -> list[str]:
-    code = f"import sys\n{program}\nprint(*sorted(sys.modules))\n"
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return done.stdout.split()
+    return _output(f"import sys\n{program}\nprint(*sorted(sys.modules))\n").split()
 
 
 def test_the_everyday_names_do_not_load_babel_dates() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROGRAM], check=True, capture_output=True, text=True
-    )
-    assert done.stdout.split() == ["False"]
+    out = _output(_PROGRAM)
+    assert out.split() == ["False"]
 
 
 def test_the_everyday_names_load_none_of_what_they_never_need() -> None:
@@ -106,10 +110,8 @@ def test_a_posting_plan_without_contracts_never_loads_them() -> None:
         "print(check_contracts(None), plan_variances(None, {}, {}),"
         " 'billing_core.fees._contract' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
-    assert done.stdout.strip() == "{} ((), []) False"
+    out = _output(program)
+    assert out.strip() == "{} ((), []) False"
 
 
 def test_a_date_is_still_formatted_on_first_use() -> None:
@@ -118,11 +120,9 @@ def test_a_date_is_still_formatted_on_first_use() -> None:
         "from billing_core.statements._render import _date_text\n"
         "print(_date_text(datetime.date(2024, 3, 4), 'en_US'), 'babel.dates' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
+    out = _output(program)
     # CLDR's medium date in en_US: abbreviated month, day, year.
-    assert done.stdout.strip() == "Mar 4, 2024 True"
+    assert out.strip() == "Mar 4, 2024 True"
 
 
 def test_the_core_packages_are_lazy() -> None:
@@ -146,10 +146,8 @@ def test_every_name_of_a_lazy_package_resolves_from_a_cold_start(name: str) -> N
         "missing = [n for n in p.__all__ if n not in globals()]\n"
         "print(len(p.__all__), missing)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
-    count, missing = done.stdout.split(" ", 1)
+    out = _output(program)
+    count, missing = out.split(" ", 1)
     assert int(count) > 0
     assert missing.strip() == "[]"
 
