@@ -116,63 +116,40 @@ Examples:
     Adjustment 10.00 USD patient
 """  # noqa: E501 - a Markdown table
 
-from billing_core.posting._apply import apply_posting, idempotency_key
-from billing_core.posting._denials import (
-    DEFAULT_ADJUSTED_REASONS,
-    DEFAULT_APPEAL_RULE,
-    DEFAULT_DENIAL_POLICY,
-    DEFAULT_HELD_REASONS,
-    DenialAction,
-    DenialPolicy,
-    check_denial_policy,
-)
-from billing_core.posting._plan import plan_posting
-from billing_core.posting._reconcile import (
-    UnappliedCash,
-    reconcile_deposit,
-    reconcile_remittance,
-    remittance_account,
-    unapplied_cash,
-)
-from billing_core.posting._types import (
-    NON_COVERED_REASONS,
-    PRIOR_PAYER_IMPACT_REASONS,
-    ClaimLevelRule,
-    Crossover,
-    FollowUp,
-    FollowUpKind,
-    PostingPlan,
-    ProviderPosting,
-    ProviderPostingKind,
-    UnmatchedPolicy,
-)
-from billing_core.posting._unapplied import apply_unapplied
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_ADJUSTED_REASONS",
-    "DEFAULT_APPEAL_RULE",
-    "DEFAULT_DENIAL_POLICY",
-    "DEFAULT_HELD_REASONS",
-    "NON_COVERED_REASONS",
-    "PRIOR_PAYER_IMPACT_REASONS",
-    "ClaimLevelRule",
-    "Crossover",
-    "DenialAction",
-    "DenialPolicy",
-    "FollowUp",
-    "FollowUpKind",
-    "PostingPlan",
-    "ProviderPosting",
-    "ProviderPostingKind",
-    "UnappliedCash",
-    "UnmatchedPolicy",
-    "apply_posting",
-    "apply_unapplied",
-    "check_denial_policy",
-    "idempotency_key",
-    "plan_posting",
-    "reconcile_deposit",
-    "reconcile_remittance",
-    "remittance_account",
-    "unapplied_cash",
-]
+_EXPORTS = {
+    "billing_core.posting._apply": ("apply_posting", "idempotency_key"),
+    "billing_core.posting._denials": (
+        "DEFAULT_ADJUSTED_REASONS",
+        "DEFAULT_APPEAL_RULE",
+        "DEFAULT_DENIAL_POLICY",
+        "DEFAULT_HELD_REASONS",
+        "DenialAction",
+        "DenialPolicy",
+        "check_denial_policy",
+    ),
+    "billing_core.posting._plan": ("plan_posting",),
+    "billing_core.posting._reconcile": (
+        "UnappliedCash",
+        "reconcile_deposit",
+        "reconcile_remittance",
+        "remittance_account",
+        "unapplied_cash",
+    ),
+    "billing_core.posting._types": (
+        "NON_COVERED_REASONS",
+        "PRIOR_PAYER_IMPACT_REASONS",
+        "ClaimLevelRule",
+        "Crossover",
+        "FollowUp",
+        "FollowUpKind",
+        "PostingPlan",
+        "ProviderPosting",
+        "ProviderPostingKind",
+        "UnmatchedPolicy",
+    ),
+    "billing_core.posting._unapplied": ("apply_unapplied",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -18,7 +18,6 @@ from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalancingReport, balancing_report
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
-from billing_core.fees import Contract
 from billing_core.ledger import AppealHold, Bucket, CashHeld, Entry, Party, Reversal
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
@@ -55,6 +54,9 @@ from billing_core.posting._types import (
 )
 from billing_core.posting._variances import check_contracts, plan_variances
 from billing_core.remittance import ClaimPayment, Remittance
+
+if TYPE_CHECKING:  # a plan without contracts never loads the fee machinery
+    from billing_core.fees import Contract
 
 
 def plan_posting(
