@@ -180,8 +180,11 @@ def _age(
                         )
                     )
                 continue
-            acc = sums.get(line.party)
-            if acc is None:
+            # A handful of parties: the lookup almost never misses, and a try costs nothing
+            # in Python 3.11 where .get() is a method call per line.
+            try:
+                acc = sums[line.party]
+            except KeyError:
                 acc = sums[line.party] = [0] * (nb + 1)
             # The anchor date, or the service date when the line has none (dates are truthy).
             acc[bands[getattr(line, name) or line.service_date]] += m
