@@ -38,7 +38,7 @@ from typing import Any, Final
 
 from billing_core.errors import BillingError, Finding, ValidationError
 from billing_core.frames._convert import row_reader
-from billing_core.frames._deps import pa, pl
+from billing_core.frames._deps import pa, pc, pl
 from billing_core.frames._schema import COLUMNS, ENTRY_SCHEMA, PLANS, REQUIRED, TAGS, Leaf, leaves
 from billing_core.ledger._effects import effect
 from billing_core.money import MAX_MINOR, Money
@@ -47,6 +47,7 @@ __all__ = [
     "EFFECT_COLUMNS",
     "arrow_table",
     "check_entry_table",
+    "line_codes",
     "validate_entry_table",
 ]
 
@@ -75,7 +76,8 @@ _KEY_CODES: Final = (
 
 EFFECT_COLUMNS: Final = ("_effect", "_kind", "_bucket", "_detail")
 """The columns ``check_entry_table`` adds: each row's effect (a small integer per
-distinct effect in the table, party kind included) and its kind, bucket and detail."""
+distinct effect in the table, party kind included) and its kind, bucket and detail;
+it also adds ``_line_code`` (see ``line_codes``)."""
 
 
 def _finding(column: str, row: int | None, message: str) -> Finding:
@@ -448,6 +450,22 @@ def _exact(frame: Any) -> tuple[Any, list[Finding]]:
     return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
 
 
+def line_codes(line_ids: Any) -> Any:
+    """A dense code per distinct line id, null where a row is on no line (``_line_code``).
+
+    Codes are UInt32 from 0, in order of first appearance in the table. The
+    line kernels sum over them with integer scatter-adds: the line ids are
+    hashed once, here, per table (as the object entries' ids keep their hash),
+    not by every kernel call.
+
+    Examples:
+        >>> line_codes(pl.Series(["L2", None, "L1", "L2"])).to_list()
+        [0, None, 1, 0]
+    """
+    indices = pc.dictionary_encode(line_ids.cast(pl.String).rechunk().to_arrow()).indices
+    return pl.Series("_line_code", indices).cast(pl.UInt32)
+
+
 def _checked(data: Any) -> tuple[Any, list[Finding]]:
     frame = _frame(data)
     problems = _shape_findings(frame)
@@ -456,7 +474,10 @@ def _checked(data: Any) -> tuple[Any, list[Finding]]:
     problems = _value_findings(frame) + _currency_findings(frame)
     if problems:
         return frame, problems
-    return _exact(frame)
+    frame, problems = _exact(frame)
+    if problems:
+        return frame, problems
+    return frame.with_columns(line_codes(frame["line_id"])), []
 
 
 def validate_entry_table(data: Any) -> tuple[Finding, ...]:
