@@ -514,7 +514,9 @@ def check_entry_table(data: Any) -> Any:
     Returns:
         The checked entries: a polars frame of the table's columns (text as
         plain strings) with each row's effect (``_kind``, ``_bucket``,
-        ``_detail``), which every kernel accepts as it is.
+        ``_detail``) and a dense code of its line (``_line_code``: the line
+        ids are hashed here, once, not by each kernel call), which every
+        kernel accepts as it is.
 
     Raises:
         ValidationError: With every finding (see ``validate_entry_table``).

@@ -199,7 +199,7 @@ def _plain_rows(frame: Any, terms: _Terms, sums: list[Any], rows: _Rows) -> Any:
 
 def _codes(column: Any) -> tuple[Any, int]:
     """Dense int64 codes of a text column (one hash per row), and how many distinct values."""
-    encoded = pc.dictionary_encode(column.to_arrow(compat_level=pl.CompatLevel.newest()))
+    encoded = pc.dictionary_encode(column.rechunk().to_arrow())
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, max(1, len(encoded.dictionary))
 
