@@ -221,12 +221,15 @@ def test_an_empty_table_gives_the_schema() -> None:
     )  # fmt: skip
 
 
-def test_the_check_gives_each_line_a_dense_code_in_order_of_appearance() -> None:
+def test_the_check_gives_each_line_and_party_a_dense_code_in_order_of_appearance() -> None:
     history = every_entry_type("A1") + every_entry_type("A2", prefix="f")
     checked = check_entry_table(to_arrow(history))
     pairs = set(checked.select("line_id", "_line_code").iter_rows())
     # e-L1 appears first (code 0), f-L1 second (code 1); rows on no line have none.
     assert pairs == {("e-L1", 0), ("f-L1", 1), (None, None)}
+    # The payer AETNA is paid first (row 1), the patient P1 later; a charge has no party.
+    parties = set(checked.select("party_id", "_party_code").iter_rows())
+    assert parties == {("AETNA", 0), ("P1", 1), (None, None)}
 
 
 @settings(max_examples=40, deadline=None)
@@ -235,7 +238,7 @@ def test_every_form_of_a_table_gives_the_object_fold(
     data: st.DataObject, history: list[Entry]
 ) -> None:
     # Fast path == reference whatever the table's form: raw Arrow, checked, shuffled, checked
-    # and then cut to some accounts (codes no longer dense), or checked without its line codes.
+    # and then cut to some accounts (codes no longer dense), or checked without its codes.
     as_of = data.draw(as_of_dates(history))
     accounts = sorted({e.account_id for e in history})
     kept = data.draw(st.sets(st.sampled_from(accounts), min_size=1))
@@ -255,7 +258,7 @@ def test_every_form_of_a_table_gives_the_object_fold(
         check_entry_table(to_arrow(mine)),
         shuffled,
         cut,
-        cut.drop("_line_code"),
+        cut.drop("_line_code", "_party_code"),
     ]  # fmt: skip
     for form in forms:
         assert _rows(line_balances(form, as_of), ("account_id", "line_id")) == expected

@@ -47,7 +47,9 @@ __all__ = [
     "EFFECT_COLUMNS",
     "arrow_table",
     "check_entry_table",
-    "line_codes",
+    "CODE_COLUMNS",
+    "dense_codes",
+    "with_codes",
     "validate_entry_table",
 ]
 
@@ -77,7 +79,7 @@ _KEY_CODES: Final = (
 EFFECT_COLUMNS: Final = ("_effect", "_kind", "_bucket", "_detail")
 """The columns ``check_entry_table`` adds: each row's effect (a small integer per
 distinct effect in the table, party kind included) and its kind, bucket and detail;
-it also adds ``_line_code`` (see ``line_codes``)."""
+it also adds the ``CODE_COLUMNS`` (see ``dense_codes``)."""
 
 
 def _finding(column: str, row: int | None, message: str) -> Finding:
@@ -450,20 +452,33 @@ def _exact(frame: Any) -> tuple[Any, list[Finding]]:
     return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
 
 
-def line_codes(line_ids: Any) -> Any:
-    """A dense code per distinct line id, null where a row is on no line (``_line_code``).
+CODE_COLUMNS: Final = {"_line_code": "line_id", "_party_code": "party_id"}
+"""The dense codes ``check_entry_table`` adds, and the id column each codes."""
 
-    Codes are UInt32 from 0, in order of first appearance in the table. The
-    line kernels sum over them with integer scatter-adds: the line ids are
-    hashed once, here, per table (as the object entries' ids keep their hash),
-    not by every kernel call.
+
+def dense_codes(values: Any, name: str) -> Any:
+    """A dense code per distinct value of a text column, null where the value is null.
+
+    Codes are UInt32 from 0, in order of first appearance. The line kernel
+    sums over line and party codes with integer scatter-adds and sorts: the
+    ids are hashed once, here, per table (as the object entries' ids keep
+    their hash), not by every kernel call.
 
     Examples:
-        >>> line_codes(pl.Series(["L2", None, "L1", "L2"])).to_list()
+        >>> dense_codes(pl.Series(["L2", None, "L1", "L2"]), "_line_code").to_list()
         [0, None, 1, 0]
     """
-    indices = pc.dictionary_encode(line_ids.cast(pl.String).rechunk().to_arrow()).indices
-    return pl.Series("_line_code", indices).cast(pl.UInt32)
+    indices = pc.dictionary_encode(values.cast(pl.String).rechunk().to_arrow()).indices
+    return pl.Series(name, indices).cast(pl.UInt32)
+
+
+def with_codes(frame: Any) -> Any:
+    """``frame`` with the ``CODE_COLUMNS`` it lacks."""
+    return frame.with_columns(
+        dense_codes(frame[column], name)
+        for name, column in CODE_COLUMNS.items()
+        if name not in frame.columns
+    )
 
 
 def _checked(data: Any) -> tuple[Any, list[Finding]]:
@@ -477,7 +492,7 @@ def _checked(data: Any) -> tuple[Any, list[Finding]]:
     frame, problems = _exact(frame)
     if problems:
         return frame, problems
-    return frame.with_columns(line_codes(frame["line_id"])), []
+    return with_codes(frame), []
 
 
 def validate_entry_table(data: Any) -> tuple[Finding, ...]:
@@ -514,9 +529,9 @@ def check_entry_table(data: Any) -> Any:
     Returns:
         The checked entries: a polars frame of the table's columns (text as
         plain strings) with each row's effect (``_kind``, ``_bucket``,
-        ``_detail``) and a dense code of its line (``_line_code``: the line
-        ids are hashed here, once, not by each kernel call), which every
-        kernel accepts as it is.
+        ``_detail``) and dense codes of its line and party (``_line_code``,
+        ``_party_code``: the ids are hashed here, once, not by each kernel
+        call), which every kernel accepts as it is.
 
     Raises:
         ValidationError: With every finding (see ``validate_entry_table``).

@@ -18,9 +18,11 @@ integer arithmetic with numpy:
 3. the long form from the non-zero cells (and every line's ``charged``), the
    text columns gathered once, at the end, from one row of each line.
 
-Terms keyed by a party (``paid_by_party``) are summed by polars over the few
-rows of the effects that have them. Minor units stay int64 throughout: no
-float is ever made.
+Terms keyed by a party (``paid_by_party``) are summed over the few rows of
+the effects that have them, sorted by (line, party kind, ``_party_code``)
+and summed per run. Minor units stay int64 throughout: no float is ever made
+(numpy's integer sums wrap past 2**63 exactly as polars' do; ``MAX_MINOR`` keeps
+one amount far below it).
 
 Examples:
     >>> import datetime
@@ -41,8 +43,8 @@ from typing import Any, Final
 
 import attrs
 
-from billing_core.frames._check import line_codes
-from billing_core.frames._deps import np, pc, pl
+from billing_core.frames._check import with_codes
+from billing_core.frames._deps import np, pl
 from billing_core.frames._folds import PARTY_KEY, checked, refuse_uncharged
 from billing_core.ledger._effects import TERMS, EffectKind, Role, check_as_of
 
@@ -175,55 +177,62 @@ def _charged(rows: _Rows, terms: _Terms, effects: int) -> Any:
     return charged[: rows.lines]
 
 
-def _plain_rows(frame: Any, terms: _Terms, sums: list[Any], rows: _Rows) -> Any:
-    """The long rows of the slots keyed by a bucket or a detail: non-zero, and every charged."""
-    lines, slot_of, amounts = [], [], []
+@attrs.frozen(kw_only=True)
+class _Cells:
+    """Long rows before their text is gathered: one entry per output row.
+
+    Attributes:
+        at: The index of a table row of the output row's line (its ids and currency).
+        figure: The output row's figure, as an index into the figure names.
+        amount: Its signed minor units.
+    """
+
+    at: Any
+    figure: Any
+    amount: Any
+
+
+def _plain_cells(terms: _Terms, sums: list[Any], rows: _Rows) -> tuple[_Cells, Any]:
+    """The slots keyed by a bucket or a detail: non-zero, and every line's charged; their keys."""
+    lines, slot_of, amounts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
     for slot, (figure, _key) in enumerate(terms.slots):
         total = sums[slot][: rows.lines]
         at = np.flatnonzero(rows.present if figure == "charged" else total)
         lines.append(at)
-        slot_of.append(np.full(len(at), slot, dtype=np.uint32))
+        slot_of.append(np.full(len(at), slot, dtype=np.int64))
         amounts.append(total[at])
-    if not lines:
-        return pl.DataFrame(schema=_SCHEMA)
-    slots = pl.Series(np.concatenate(slot_of))
-    text = frame.select(_TEXT)[rows.rep[np.concatenate(lines)]]
-    figures = pl.Series([f for f, _ in terms.slots], dtype=pl.String)
+    slot_ids = np.concatenate(slot_of)
     keys = pl.Series([k for _, k in terms.slots], dtype=pl.String)
-    return text.with_columns(
-        figure=figures.gather(slots),
-        key=keys.gather(slots),
-        amount_minor=pl.Series(np.concatenate(amounts)),
+    cells = _Cells(
+        at=rows.rep[np.concatenate(lines)],
+        figure=slot_ids,
+        amount=np.concatenate(amounts).astype(np.int64),
     )
+    return cells, keys.gather(pl.Series(slot_ids))
 
 
-def _codes(column: Any) -> tuple[Any, int]:
-    """Dense int64 codes of a text column (one hash per row), and how many distinct values."""
-    encoded = pc.dictionary_encode(column.rechunk().to_arrow())
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, max(1, len(encoded.dictionary))
-
-
-def _party_rows(frame: Any, terms: _Terms, rows: _Rows, effects: int) -> list[Any]:
-    """The long rows of the slots keyed by a party (``paid_by_party``), non-zero.
+def _party_cells(frame: Any, terms: _Terms, rows: _Rows, effects: int) -> tuple[_Cells, Any]:
+    """The slots keyed by a party (``paid_by_party``), non-zero; their keys (``payer:AETNA``).
 
     Only the rows of the effects with such terms are read: sorted by (line,
-    party kind, party) codes and each run summed (``np.add.reduceat``). An
-    effect has one party kind (the check groups rows by it), so the kind is
-    read per effect, and only the party ids are hashed.
+    party kind, party) and each run summed (``np.add.reduceat``). An effect
+    has one party kind (the check groups rows by it), so the kind is read per
+    effect; the party is the check's ``_party_code``.
     """
     has = np.zeros(effects, dtype=bool)
     has[[found for signs in terms.party.values() for found, _ in signs]] = True
     (at,) = np.nonzero(has[rows.found] & (rows.code < rows.lines))
     if not len(at):
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return _Cells(at=empty, figure=empty, amount=empty), pl.Series([], dtype=pl.String)
     kinds = sorted({k for k in terms.kind_of.values() if k is not None})
     kind_code = np.zeros(effects, dtype=np.int64)
     for found, kind in terms.kind_of.items():
         kind_code[found] = 0 if kind is None else kinds.index(kind)
     found, line = rows.found[at], rows.code[at]
     kind = kind_code[found]
-    who, parties = _codes(frame["party_id"].gather(pl.Series(at)))
+    who = frame["_party_code"].gather(pl.Series(at)).to_numpy().astype(np.int64)
+    parties = int(who.max()) + 1
     group = len(kinds) * parties
     if rows.lines * group < 2**63:  # (line, kind, party) as one int64
         key = line * group + kind * parties + who
@@ -235,19 +244,24 @@ def _party_rows(frame: Any, terms: _Terms, rows: _Rows, effects: int) -> list[An
         keys = np.stack((line, kind, who))[:, order]
         starts = np.flatnonzero(np.concatenate(([True], (keys[:, 1:] != keys[:, :-1]).any(0))))
     first = at[order[starts]]  # one row of each (line, party)
-    out = []
-    for figure, effect_signs in terms.party.items():
+    picked, figures, amounts = [], [], []
+    for n, effect_signs in enumerate(terms.party.values()):
         signs = np.zeros(effects, dtype=np.int64)
         for effect_id, sign in effect_signs:
             signs[effect_id] += sign
         sums = np.add.reduceat(rows.amount[at][order] * signs[found[order]], starts)
         (nonzero,) = np.nonzero(sums)
-        chosen = first[nonzero]
-        text = frame.select(_TEXT)[rows.rep[rows.code[chosen]]]
-        label = frame.select("party_kind", "party_id")[chosen].select(key=PARTY_KEY)
-        out.append(text.with_columns(figure=pl.lit(figure), key=label["key"],
-                                     amount_minor=pl.Series(sums[nonzero])))  # fmt: skip
-    return out
+        picked.append(first[nonzero])
+        figures.append(np.full(len(nonzero), len(terms.slots) + n, dtype=np.int64))
+        amounts.append(sums[nonzero])
+    chosen = np.concatenate(picked)
+    label = frame.select("party_kind", "party_id")[chosen].select(key=PARTY_KEY)["key"]
+    cells = _Cells(
+        at=rows.rep[rows.code[chosen]],
+        figure=np.concatenate(figures),
+        amount=np.concatenate(amounts),
+    )
+    return cells, label
 
 
 def line_sums(entries: Any, as_of: datetime.date, totals: tuple[str, ...]) -> Any:
@@ -268,9 +282,7 @@ def line_sums(entries: Any, as_of: datetime.date, totals: tuple[str, ...]) -> An
         TypeError: If ``as_of`` is not a plain date.
     """
     check_as_of(as_of)
-    frame = checked(entries)
-    if "_line_code" not in frame.columns:  # a checked frame whose codes were dropped
-        frame = frame.with_columns(line_codes(frame["line_id"]))
+    frame = with_codes(checked(entries))  # a checked frame keeps its codes
     top = frame["_line_code"].max()
     if top is None:
         return pl.DataFrame(schema=_SCHEMA)
@@ -283,6 +295,16 @@ def line_sums(entries: Any, as_of: datetime.date, totals: tuple[str, ...]) -> An
     if not charged[rows.present].all():
         missing = np.flatnonzero(rows.present & ~charged)
         refuse_uncharged(frame.select("line_id")[rows.rep[missing]].with_columns(_charged=False))
-    parts = [_plain_rows(frame, terms, _slot_sums(rows, terms, effects), rows)]
-    parts.extend(_party_rows(frame, terms, rows, effects))
-    return pl.concat([p.select(LINE_COLUMNS) for p in parts])
+    plain, plain_keys = _plain_cells(terms, _slot_sums(rows, terms, effects), rows)
+    party, party_keys = _party_cells(frame, terms, rows, effects)
+    figures = pl.Series([f for f, _ in terms.slots] + list(terms.party), dtype=pl.String)
+    # The text is gathered once, for every output row: most of the kernel's remaining time.
+    return (
+        frame.select(_TEXT)[np.concatenate((plain.at, party.at))]
+        .with_columns(
+            figure=figures.gather(pl.Series(np.concatenate((plain.figure, party.figure)))),
+            key=pl.concat([plain_keys, party_keys]),
+            amount_minor=pl.Series(np.concatenate((plain.amount, party.amount)), dtype=pl.Int64),
+        )
+        .select(LINE_COLUMNS)
+    )
