@@ -1,15 +1,76 @@
-"""What importing the everyday names loads: not babel's date formatting (loaded on first use)."""
+"""What importing costs: the everyday names load only what they need; lazy packages stay whole.
+
+The package root and the core packages (``ledger``, ``posting``, ``fees``, ...) are
+tables of module -> names (``_EXPORTS``) imported on first use. These tests pin
+what the everyday vocabulary must not load (what was cut, so it cannot silently
+come back) and that every lazy package still offers every name of its
+``__all__``: as an attribute, through ``from ... import``, in ``dir()`` and
+``help()``, with its stub for the type checkers in step with its table.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pydoc
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
-_PROGRAM = (
-    "import sys\n"
-    "from billing_core import Money, Bill, Claim, plan_posting, post_payment, age, statement\n"
-    "print('babel.dates' in sys.modules)\n"
+import pytest
+
+from test_structure import _layer_of, _layers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import stubs
+
+_VOCABULARY = (
+    "from billing_core import Money, Bill, Claim, plan_posting, post_payment, age, statement"
 )
+
+_PROGRAM = f"import sys\n{_VOCABULARY}\nprint('babel.dates' in sys.modules)\n"
+
+# What the everyday names never need, each cut once and pinned here: the edges,
+# the machinery of features they do not use (fee contracts, benefits, COB, KPIs,
+# dunning, the other workflows), and babel's date formatting (first date shown).
+NOT_LOADED = (
+    "babel.dates",
+    "cattrs",
+    "billing_core.serialization",
+    "billing_core.x12",
+    "billing_core.fhir",
+    "billing_core.frames",
+    "billing_core.plots",
+    "billing_core.pydantic",
+    "billing_core.testing",
+    "billing_core.fees._contract",
+    "billing_core.fees._terms",
+    "billing_core.fees._schedule",
+    "billing_core.benefits",
+    "billing_core.cob",
+    "billing_core.kpis",
+    "billing_core.secondary",
+    "billing_core.good_faith",
+    "billing_core.statements._dunning",
+    "billing_core.workflows._remittances",
+    "billing_core.workflows._charging",
+    "billing_core.claims._rules",
+    "billing_core.charges._encounters",
+    "billing_core.codes._sets",
+)
+
+# A ceiling on the library's modules the everyday names load (109 when it was set):
+# a new module on their path is a choice to make, not an accident.
+MAX_MODULES = 115
+
+LAZY_PACKAGES = [p.__name__ for p in stubs.lazy_packages()]
+
+
+def _loaded_by(program: str) -> list[str]:
+    code = f"import sys\n{program}\nprint(*sorted(sys.modules))\n"
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return done.stdout.split()
 
 
 def test_the_everyday_names_do_not_load_babel_dates() -> None:
@@ -17,6 +78,33 @@ def test_the_everyday_names_do_not_load_babel_dates() -> None:
         [sys.executable, "-c", _PROGRAM], check=True, capture_output=True, text=True
     )
     assert done.stdout.split() == ["False"]
+
+
+def test_the_everyday_names_load_none_of_what_they_never_need() -> None:
+    loaded = _loaded_by(_VOCABULARY)
+    found = sorted(m for m in loaded for cut in NOT_LOADED if m == cut or m.startswith(f"{cut}."))
+    assert found == []
+    ours = [m for m in loaded if m.split(".")[0] == "billing_core"]
+    assert len(ours) <= MAX_MODULES
+
+
+def test_a_package_loads_only_the_module_of_the_name_asked_for() -> None:
+    loaded = _loaded_by("from billing_core.fees import VarianceReport")
+    fees = sorted(m for m in loaded if m.startswith("billing_core.fees"))
+    assert fees == ["billing_core.fees", "billing_core.fees._variance"]
+
+
+def test_a_posting_plan_without_contracts_never_loads_them() -> None:
+    program = (
+        "import sys\n"
+        "from billing_core.posting._variances import check_contracts, plan_variances\n"
+        "print(check_contracts(None), plan_variances(None, {}, {}),"
+        " 'billing_core.fees._contract' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "{} ((), []) False"
 
 
 def test_a_date_is_still_formatted_on_first_use() -> None:
@@ -30,3 +118,83 @@ def test_a_date_is_still_formatted_on_first_use() -> None:
     )
     # CLDR's medium date in en_US: abbreviated month, day, year.
     assert done.stdout.strip() == "Mar 4, 2024 True"
+
+
+def test_the_core_packages_are_lazy() -> None:
+    assert {
+        "billing_core",
+        "billing_core.ledger",
+        "billing_core.posting",
+        "billing_core.fees",
+        "billing_core.workflows",
+        "billing_core.statements",
+    } <= set(LAZY_PACKAGES)
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_every_name_of_a_lazy_package_resolves_from_a_cold_start(name: str) -> None:
+    # A fresh interpreter: a name's module imported for the first time through the
+    # table, in __all__'s order, as `from package import *` does.
+    program = (
+        f"import {name} as p\n"
+        f"from {name} import *\n"
+        "missing = [n for n in p.__all__ if n not in globals()]\n"
+        "print(len(p.__all__), missing)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    count, missing = done.stdout.split(" ", 1)
+    assert int(count) > 0
+    assert missing.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_a_lazy_package_offers_each_name_as_an_eager_one_did(name: str) -> None:
+    package = importlib.import_module(name)
+    assert len(package.__all__) == len(set(package.__all__))
+    for export in package.__all__:
+        value = getattr(package, export)
+        namespace: dict[str, object] = {}
+        exec(f"from {name} import {export}", namespace)
+        assert namespace[export] is value
+        assert export in dir(package)
+        home = getattr(value, "__module__", None)
+        if isinstance(home, str) and home.startswith(f"{name}._"):
+            # The object keeps its private module as its home, and is the same object there.
+            assert getattr(sys.modules[home], export) is value
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        package.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_a_lazy_table_names_only_modules_its_package_may_import(name: str) -> None:
+    layers = _layers()
+    package: ModuleType = importlib.import_module(name)
+    own = _layer_of(name, layers) if name != "billing_core" else None
+    for module in package._EXPORTS:
+        assert importlib.util.find_spec(module) is not None, module
+        if own is None or module.startswith(f"{name}."):
+            continue
+        theirs = _layer_of(module, layers)
+        assert theirs is not None
+        assert theirs <= own, f"{name} -> {module} runs up the layers"
+
+
+def test_help_lists_a_lazy_packages_names() -> None:
+    import billing_core.fees
+
+    text = pydoc.render_doc(billing_core.fees, renderer=pydoc.plaintext)
+    assert "class Contract" in text
+    assert "payment_variance(" in text
+    assert "Fee schedules and contract pricing" in text
+
+
+def test_every_package_stub_is_generated_from_its_table() -> None:
+    stale = [str(path) for path, text in stubs.stubs().items() if path.read_text() != text]
+    assert stale == [], "run `make stubs`"
+
+
+def test_every_lazy_package_has_a_stub() -> None:
+    paths = {path.parent.name for path in stubs.stubs()}
+    assert {name.split(".")[-1] for name in LAZY_PACKAGES} == paths

@@ -30,9 +30,12 @@ The package holds [`balances`][billing_core.balances] (the values:
 is importable from ``billing_core.balances``.
 
 The folds loop once over the entries adding integer minor units into dicts, and
-build [`Money`][billing_core.money.Money] values at the end. They trust their
-input (see [`check_history`][billing_core.ledger.check_history]), but still refuse mixed
-currencies in an account and a line that was never charged.
+build [`Money`][billing_core.money.Money] values at the end; each amount of a
+line from [`line_balances`][] is built when it is first read, so a fold over
+many lines costs little more than the loop, and reading one figure of every line
+builds that figure alone. They trust their input (see
+[`check_history`][billing_core.ledger.check_history]), but still refuse mixed
+currencies in an account and a line that was never charged, when the fold runs.
 
 Examples:
     >>> import datetime
@@ -56,29 +59,19 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.balances._amounts import Amounts, Balance, Credit, LineBalance
-from billing_core.balances._explanation import Explanation, ExplanationRow, explain
-from billing_core.balances._folds import (
-    account_balance,
-    account_balances,
-    credits,
-    group_balance,
-    line_balances,
-)
-from billing_core.balances._tables import LineBalances
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "Amounts",
-    "Balance",
-    "Credit",
-    "Explanation",
-    "ExplanationRow",
-    "LineBalance",
-    "LineBalances",
-    "account_balance",
-    "account_balances",
-    "credits",
-    "explain",
-    "group_balance",
-    "line_balances",
-]
+_EXPORTS = {
+    "billing_core.balances._amounts": ("Amounts", "Balance", "Credit", "LineBalance"),
+    "billing_core.balances._explanation": ("Explanation", "ExplanationRow", "explain"),
+    "billing_core.balances._folds": (
+        "account_balance",
+        "account_balances",
+        "credits",
+        "group_balance",
+        "line_balances",
+    ),
+    "billing_core.balances._tables": ("LineBalances",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,8 +14,9 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Self, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, final
 
 import attrs
 
@@ -28,6 +29,9 @@ from billing_core.ledger._effects import Total
 from billing_core.money import Money
 from billing_core.money._core import make as _make
 from billing_core.views import Protected, protected
+
+if TYPE_CHECKING:
+    from billing_core.balances._lines import LineShape
 
 __all__ = ["Amounts", "Balance", "Credit", "LineBalance"]
 
@@ -45,8 +49,9 @@ class Amounts(Mapping[K, Money], Generic[K]):
     Zero amounts are left out, so two mappings with the same non-zero amounts
     are equal however they were built. [`of`][] gives zero for a key that is
     not there; indexing raises ``KeyError`` like any mapping. Iteration is in a
-    stable order (enum members in definition order, payers before patients,
-    other keys by text).
+    stable order: enum members first (each enum in definition order), then
+    parties (payers before patients, each kind by id), then any other key by
+    its text.
 
     Args:
         amounts: A mapping or ``(key, Money)`` pairs; amounts of a repeated key
@@ -142,6 +147,11 @@ class Amounts(Mapping[K, Money], Generic[K]):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Amounts is immutable; cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and copy rebuild from the minor units: the default sets the slots,
+        # which Amounts refuses.
+        return (_restore, (self._data, self._currency))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Amounts):
             return NotImplemented
@@ -176,6 +186,13 @@ class Amounts(Mapping[K, Money], Generic[K]):
 
 
 _EMPTY: dict[str, Amounts[Any]] = {}
+
+
+def _restore(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
+    """Amounts from pickled or copied minor units (see ``Amounts.__reduce__``)."""
+    return Amounts._from_minor(minors, currency)
+
+
 _set_data = Amounts.__dict__["_data"].__set__  # slot setters: Amounts refuses setattr
 _set_currency = Amounts.__dict__["_currency"].__set__
 
@@ -261,6 +278,34 @@ class Balance:
         _setattr(balance, "transferred_in", amounts(sums[Total.MOVED_IN], currency))
         _setattr(balance, "open", amounts(sums[Total.OPEN], currency))
         return balance
+
+    # Two hidden slots outside the fields (attrs makes a slot of a cached_property, and
+    # no comparison, hash, repr, pickle or evolve sees it). A line balance from
+    # line_balances() holds its shape (balances._lines.LineShape, shared by the lines
+    # with the same effects) and its signed minor units per effect in them
+    # (LineBalance._deferred_from), and builds each amount from them when first read.
+    @functools.cached_property
+    def _line_shape(self) -> Any:
+        return None
+
+    @functools.cached_property
+    def _line_sums(self) -> Any:
+        return None
+
+    if not TYPE_CHECKING:  # mypy keeps refusing unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only for a slot that is not set: each amount of a line
+            # balance from line_balances() is built here when first read, then is a slot.
+            if name in _AMOUNT_FIELDS:
+                try:
+                    shape, sums = _get_shape(self), _get_sums(self)
+                except AttributeError:  # not a deferred balance
+                    pass
+                else:
+                    return shape.fill(self, name, sums)
+            # The usual lookup again, for its usual AttributeError.
+            return object.__getattribute__(self, name)
 
     @property
     def paid(self) -> Money:
@@ -377,14 +422,35 @@ class LineBalance(Balance):
     account_id: str = attrs.field(**protected(Protected.ID))
 
     @classmethod
-    def _for_line(
-        cls, sums: Sequence[Mapping[Any, int]], currency: str, line_id: str, account_id: str
-    ) -> LineBalance:
-        """A line's balance from its sums (see [`Balance`][] ``._from_sums``)."""
-        balance = cls._from_sums(sums, currency)
-        _setattr(balance, "line_id", line_id)
-        _setattr(balance, "account_id", account_id)
+    def _deferred_from(cls, shape: LineShape, sums: Mapping[Any, int], line_id: str) -> LineBalance:
+        """A checked line's balance whose amounts are built when first read.
+
+        ``shape`` holds the line's effects, checked by the caller (one account,
+        one currency, a charge), and builds each amount from ``sums`` (the
+        line's signed minor units per effect) when it is first read. Until then
+        the balance is a few slots: a fold over many lines builds no Money and
+        no mapping that nobody reads.
+        """
+        balance: LineBalance = _new(cls)
+        _set_line_id(balance, line_id)
+        _set_account_id(balance, shape.account_id)
+        _set_balance_currency(balance, shape.currency)
+        _set_shape(balance, shape)
+        _set_line_sums(balance, sums)
         return balance
+
+
+# The hidden slots' own descriptors: reading an unset one raises AttributeError.
+_get_shape = Balance.__dict__["_line_shape"].__get__
+_set_shape = Balance.__dict__["_line_shape"].__set__
+_get_sums = Balance.__dict__["_line_sums"].__get__
+_set_line_sums = Balance.__dict__["_line_sums"].__set__
+_set_balance_currency = Balance.__dict__["currency"].__set__
+_set_line_id = LineBalance.__dict__["line_id"].__set__
+_set_account_id = LineBalance.__dict__["account_id"].__set__
+
+# The fields a deferred line balance builds when read (its ids and currency are set).
+_AMOUNT_FIELDS: Final = frozenset(f.name for f in attrs.fields(Balance) if f.name != "currency")
 
 
 @attrs.frozen(kw_only=True)

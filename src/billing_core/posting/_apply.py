@@ -14,6 +14,7 @@ appended, [`apply_posting`][billing_core.posting.apply_posting] makes sure that
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -27,18 +28,49 @@ from billing_core.errors import (
     ValidationError,
 )
 from billing_core.ledger import Entry, validate_history
+from billing_core.ledger._effects import EffectKind, sum_by_line
 from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
 from billing_core.posting._types import PostingPlan
-from billing_core.remittance import CasAdjustment, Remittance
+from billing_core.remittance import CasAdjustment, Remittance, ServicePayment
 
 KEY_PREFIX_LENGTH = 16
 """Hex digits of the idempotency key that start every entry id of a plan."""
 
 
-def _adj_key(adjustments: Iterable[CasAdjustment]) -> list[list[object]]:
-    # Lists of plain values: the canonical JSON must not depend on any object's repr.
-    return [[a.group.value, a.reason.code, a.amount.minor] for a in adjustments]
+def _adj_key(adjustments: Iterable[CasAdjustment]) -> tuple[tuple[object, ...], ...]:
+    # Plain values: the canonical JSON must not depend on any object's repr.
+    return tuple([(a.group._value_, a.reason.code, a.amount.minor) for a in adjustments])
+
+
+def _lines_key(
+    lines: Iterable[ServicePayment], texts: dict[int, str | None]
+) -> tuple[tuple[object, ...], ...]:
+    """The service lines' part of the key; ``texts`` caches procedure and date texts by object.
+
+    A remittance repeats a few procedures and dates over many lines: each is written
+    once (cached by the object's id, alive for the whole call).
+    """
+    out = []
+    for s in lines:
+        procedure, day = s.procedure, s.service_date
+        proc = texts.get(id(procedure), "")
+        if proc == "":
+            proc = texts[id(procedure)] = None if procedure is None else str(procedure)
+        when = texts.get(id(day), "")
+        if when == "":
+            when = texts[id(day)] = None if day is None else day.isoformat()
+        out.append(
+            (
+                s.line_control_number,
+                proc,
+                s.charge.minor,
+                s.paid.minor,
+                when,
+                _adj_key(s.adjustments),
+            )
+        )
+    return tuple(out)
 
 
 def idempotency_key(remittance: Remittance) -> str:
@@ -70,29 +102,25 @@ def idempotency_key(remittance: Remittance) -> str:
         >>> idempotency_key(r) == idempotency_key(attrs.evolve(r, trace_number="T2"))
         False
     """
-    claims = [
+    # Tuples, which JSON writes as the same arrays as lists: a tuple of plain values is one
+    # the garbage collector stops tracking, where a large remittance's lists would each be
+    # tracked (and trigger full collections) until the text is made.
+    texts: dict[int, str | None] = {}
+    claims = tuple(
         [
-            c.patient_control_number,
-            c.status.value,
-            c.charge.minor,
-            c.paid.minor,
-            None if c.patient_responsibility is None else c.patient_responsibility.minor,
-            c.payer_claim_control_number,
-            _adj_key(c.adjustments),
-            [
-                [
-                    s.line_control_number,
-                    None if s.procedure is None else str(s.procedure),
-                    s.charge.minor,
-                    s.paid.minor,
-                    None if s.service_date is None else s.service_date.isoformat(),
-                    _adj_key(s.adjustments),
-                ]
-                for s in c.lines
-            ],
+            (
+                c.patient_control_number,
+                c.status._value_,
+                c.charge.minor,
+                c.paid.minor,
+                None if c.patient_responsibility is None else c.patient_responsibility.minor,
+                c.payer_claim_control_number,
+                _adj_key(c.adjustments),
+                _lines_key(c.lines, texts),
+            )
+            for c in remittance.claims
         ]
-        for c in remittance.claims
-    ]
+    )
     # The version tag and the field order are part of the key: changing either
     # would let a stored remittance be posted a second time.
     content = [
@@ -190,24 +218,51 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
     # Only the lines the plan read: folding the whole history of a large account for a
     # handful of lines is the cost this check must not have.
     lines = {a.line_id for a in plan.assumed}
-    now = line_balances([e for e in history if e.line_id in lines], plan.effective)
+    now = open_now([e for e in history if e.line_id in lines], plan.effective)
     cur = plan.total_payment.currency
 
-    def open_now(a: Assumed) -> int:
-        balance = now.get(a.line_id)
+    def open_now_of(a: Assumed) -> int:
         # A line that has vanished from the history reads as nothing open, so a plan relying
         # on an open amount there is stale, never silently applied.
-        return 0 if balance is None else balance.open.of(a.bucket).minor
+        return now.get((a.line_id, a.bucket._value_), 0)
 
     stale = [
         f"line {a.line_id} {a.bucket}: planned on {Money.from_minor(a.open_minor, cur)},"
-        f" now {Money.from_minor(open_now(a), cur)}"
+        f" now {Money.from_minor(open_now_of(a), cur)}"
         for a in plan.assumed
-        if open_now(a) != a.open_minor
+        if open_now_of(a) != a.open_minor
     ]
     if stale:
         # Ten are enough to see why; a large remittance could otherwise make a huge message.
         raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))
+
+
+def open_now(history: Sequence[Entry], as_of: datetime.date) -> dict[tuple[str, str], int]:
+    """What each bucket of the lines of ``history`` has open as of a date, in minor units.
+
+    Keyed by (line id, the bucket's value). The same open amounts as
+    ``line_balances(history, as_of)[line].open``, as a fold over integers: one
+    dict update per entry and per open term, no balance built for a check that
+    reads one number a line. A line that fold refuses (no charge, entries in
+    several accounts or currencies) goes to `line_balances`, which raises the
+    error naming it.
+    """
+    opens: dict[tuple[str, str], int] = {}
+    get = opens.get
+    for line_id, by_effect in sum_by_line(history, as_of).items():
+        first = next(iter(by_effect))
+        account, currency = first.account_id, first.currency
+        charged = False
+        for found, minor in by_effect.items():
+            if found.account_id != account or found.currency != currency:
+                line_balances(history, as_of)  # raises, naming the line
+            charged = charged or found.kind is EffectKind.CHARGE
+            for bucket, sign in found.opens:
+                key = (line_id, bucket._value_)
+                opens[key] = get(key, 0) + sign * minor
+        if not charged:
+            line_balances(history, as_of)  # raises, naming the line
+    return opens
 
 
 def _check_later_history(plan: PostingPlan, history: Sequence[Entry]) -> None:

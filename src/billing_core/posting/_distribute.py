@@ -29,8 +29,8 @@ def distribute(
     designated: Mapping[str, str],
 ) -> tuple[list[LinePost], list[Finding]]:
     """The matched lines with the claim's claim-level amounts spread over them."""
-    if not posts:
-        return posts, []
+    if not posts or (cp.lines and not cp.adjustments):
+        return posts, []  # nothing to spread: the payer split the claim line by line
     wanted = designated.get(claim.id) if rule is ClaimLevelRule.DESIGNATED_LINE else None
     weigh = functools.partial(weights, rule, wanted)
     # With service lines the payer already split the payment; only claim-level CAS is

@@ -130,11 +130,12 @@ def match_lines(
             if item is None:
                 continue
             del remaining[item.id]
-        adjustments = tuple((a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments)
+        adjustments = tuple([(a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments])
         # A zero-charge line paid nothing is not a denial (nothing was asked), so the denial
         # policy must not hold its adjustments for appeal.
         line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
-        posts.append(LinePost(item, sp.paid.minor, adjustments, (loc, number, lcn), line_denied))
+        paid = sp.paid
+        posts.append(LinePost(item, paid.minor, adjustments, (loc, number, lcn), line_denied, paid))
     return posts, findings, held
 
 
