@@ -13,13 +13,14 @@ from billing_core.errors import StalePlanError, ValidationError
 from billing_core.ledger import PaymentApplied
 from billing_core.posting import (
     ClaimLevelRule,
+    UnmatchedPolicy,
     apply_posting,
     idempotency_key,
     plan_posting,
     reconcile_deposit,
 )
 from billing_core.remittance import ClaimPayment
-from posting_kit import PAID_ON, cas, charges, claim, clp, item, post, remit, summary, svc, usd
+from posting_kit import PAID_ON, cas, charges, claim, clp, item, post, remit, summary, svc
 
 TWO = claim("C1", [item("L1", "100"), item("L2", "50")])
 TWO_HUNDREDS = claim("C1", [item("L1", "100"), item("L2", "100")])
@@ -228,18 +229,12 @@ def test_a_line_matched_by_service_says_its_control_number_was_unknown() -> None
 def test_a_line_matching_nothing_is_described_by_its_procedure() -> None:
     one = claim("C1", [item("L1", "100")])
     cp = clp("C1", "70", "70", svc(None, "70", "70"))
-    plan = plan_posting(remit("70", [cp]), [one], charges(one), unmatched=_refuse())
+    plan = plan_posting(remit("70", [cp]), [one], charges(one), unmatched=UnmatchedPolicy.REFUSE)
     (unmatched,) = [f for f in plan.errors if f.rule == "posting.unmatched_line"]
     assert unmatched.message == (
         "no line of claim C1 match this service line (99213, 2024-03-04, 70.00 USD);"
         " nothing is posted for a guess"
     )
-
-
-def _refuse() -> object:
-    from billing_core.posting import UnmatchedPolicy
-
-    return UnmatchedPolicy.REFUSE
 
 
 # ------------------------------------------------------------------------ applying
