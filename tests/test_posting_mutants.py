@@ -10,17 +10,46 @@ import attrs
 import pytest
 
 from billing_core.errors import StalePlanError, ValidationError
-from billing_core.ledger import PaymentApplied
+from billing_core.ledger import (
+    AppealHold,
+    Bucket,
+    CashHeld,
+    Party,
+    PaymentApplied,
+    Refund,
+    Reversal,
+    Source,
+)
+from billing_core.parties import Payer
 from billing_core.posting import (
     ClaimLevelRule,
+    DenialAction,
+    DenialPolicy,
+    FollowUpKind,
+    PostingPlan,
     UnmatchedPolicy,
     apply_posting,
     idempotency_key,
     plan_posting,
     reconcile_deposit,
+    unapplied_cash,
 )
-from billing_core.remittance import ClaimPayment
-from posting_kit import PAID_ON, cas, charges, claim, clp, item, post, remit, summary, svc
+from billing_core.remittance import ClaimPayment, ServicePayment
+from posting_kit import (
+    PAID_ON,
+    PRIMARY,
+    SECONDARY,
+    cas,
+    charges,
+    claim,
+    clp,
+    item,
+    post,
+    remit,
+    summary,
+    svc,
+    usd,
+)
 
 TWO = claim("C1", [item("L1", "100"), item("L2", "50")])
 TWO_HUNDREDS = claim("C1", [item("L1", "100"), item("L2", "100")])
@@ -312,3 +341,259 @@ def test_a_deposit_of_two_remittances_names_each_remittance_in_its_terms() -> No
 def test_a_deposit_of_no_remittance_is_refused() -> None:
     with pytest.raises(ValidationError, match="got no remittance"):
         reconcile_deposit([], [])
+
+
+# ------------------------------------------------------------------------ denial policies
+
+
+def test_a_denial_policy_refuses_a_rule_or_calendar_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match=r"appeal_rule must be a FilingRule, got '90' \(str\)"):
+        DenialPolicy(appeal_rule="90")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="holidays must be a HolidayCalendar, got"):
+        DenialPolicy(holidays=["2024-01-01"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        (50, "50 (int)"),  # not text
+        ("b7", "'b7'"),  # a CARC, but not as written (B7)
+        (" 50", "' 50'"),
+        ("X" * 20, "'" + "X" * 12 + "'"),  # a long value is cut to its first 12 characters
+    ],
+)
+def test_a_denial_policy_names_a_code_that_is_not_a_carc_as_written(
+    code: object, shown: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        DenialPolicy(hold={code})  # type: ignore[arg-type]
+    assert [str(f) for f in refused.value.findings] == [
+        f"DenialPolicy.hold: {shown} is not a claim adjustment reason code (a CARC such as 50"
+        " or B7; the policy applies to CO, PI and OA)"
+    ]
+
+
+def test_a_listed_adjust_reason_is_adjusted_even_when_the_rest_is_held() -> None:
+    policy = DenialPolicy(hold={"50"}, adjust={"45"}, otherwise=DenialAction.HOLD)
+    assert policy.action("45") is DenialAction.ADJUST
+    assert policy.action("96") is DenialAction.HOLD  # in neither set: otherwise
+    assert policy.action("50") is DenialAction.HOLD
+
+
+def test_a_line_paid_nothing_in_a_paid_claim_is_a_denial_and_a_paid_line_is_not() -> None:
+    # L1 paid 80.00 with CO-50 20.00 is a reduction: adjusted. L2 (50.00) and L3 (0.01) were
+    # paid nothing: their CO-50 is a denial, held for appeal together: 50.01.
+    c = claim("C1", [item("L1", "100"), item("L2", "50"), item("L3", "0.01")])
+    cp = clp(
+        "C1",
+        "150.01",
+        "80",
+        svc("L1", "100", "80", *cas("CO", ("50", "20"))),
+        svc("L2", "50", "0", *cas("CO", ("50", "50"))),
+        svc("L3", "0.01", "0", *cas("CO", ("50", "0.01"))),
+    )
+    assert _entries(cp, "80", c) == [
+        ("PaymentApplied", "L1", "80.00", "primary"),
+        ("Adjustment", "L1", "20.00", "CO-50"),
+        ("AppealHold", None, "50.01", "CO-50 held"),
+    ]
+
+
+def test_what_a_hold_leaves_open_is_reported_and_a_full_hold_leaves_nothing() -> None:
+    one = claim("C1", [item("L1", "100")])
+    # denied line: CO-45 10.00 adjusted off, CO-50 60.00 held: 100 - 10 - 60 = 30.00 left open
+    part = clp(
+        "C1",
+        "100",
+        "0",
+        svc("L1", "100", "0", *cas("CO", ("45", "10"), ("50", "60"))),
+        status="4",
+    )
+    plan = plan_posting(remit("0", [part]), [one], charges(one), accept_unbalanced=True)
+    (left,) = [f for f in plan.findings if f.rule == "posting.left_open"]
+    assert left.message == "30.00 USD stays open in the primary bucket of line L1"
+    whole = clp("C1", "100", "0", svc("L1", "100", "0", *cas("CO", ("50", "100"))), status="4")
+    plan = plan_posting(remit("0", [whole]), [one], charges(one))
+    assert plan.findings == ()
+    assert summary(plan.entries) == [("AppealHold", None, "100.00", "CO-50 held")]
+
+
+# ------------------------------------------------------------------------ appeals
+
+
+def _denied_then_upheld() -> tuple[object, list[object], object]:
+    c = claim("C1", [item("L1", "100"), item("L2", "60")])
+    r = remit(
+        "70",
+        [
+            clp(
+                "C1",
+                "160",
+                "70",
+                svc("L1", "100", "70", *cas("CO", ("45", "30"))),
+                svc("L2", "60", "0", *cas("CO", ("197", "60"))),
+            )
+        ],
+    )
+    _, history = post(r, [c], charges(c))
+    upheld = remit(
+        "0",
+        [clp("C1", "60", "0", svc("L2", "60", "0", *cas("CO", ("197", "60"))), status="4")],
+        trace="TRN-3",
+    )
+    again, history = post(upheld, [c], history)
+    return c, history, again
+
+
+def test_an_upheld_denial_follows_up_on_its_new_hold() -> None:
+    _, _, again = _denied_then_upheld()
+    reversal, hold = again.entries  # type: ignore[attr-defined]
+    assert isinstance(reversal, Reversal) and isinstance(hold, AppealHold)
+    (follow,) = again.follow_ups  # type: ignore[attr-defined]
+    assert (follow.kind, follow.entry_id) == (FollowUpKind.APPEAL, hold.id)
+
+
+def test_a_payment_after_an_upheld_denial_closes_only_the_hold_still_open() -> None:
+    c, history, again = _denied_then_upheld()
+    paid = remit("60", [clp("C1", "60", "60", svc("L2", "60", "60"))], trace="TRN-4")
+    plan, _ = post(paid, [c], history)  # type: ignore[arg-type]
+    closed = [e.reverses for e in plan.entries if isinstance(e, Reversal)]
+    assert closed == [again.entries[1].id]  # type: ignore[attr-defined]
+
+
+def test_two_open_holds_of_a_claim_are_closed_under_ids_in_sequence() -> None:
+    c = claim("C1", [item("L1", "100")])
+    denial = remit(
+        "0",
+        [clp("C1", "100", "0", svc("L1", "100", "0", *cas("CO", ("50", "100"))), status="4")],
+    )
+    held, history = post(denial, [c], charges(c))
+    twin = attrs.evolve(held.entries[0], id="manual-hold")
+    paid = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))], trace="TRN-2")
+    plan = plan_posting(paid, [c], [*history, twin])
+    prefix = idempotency_key(paid)[:16]
+    reversals = [(e.id, e.reverses) for e in plan.entries if isinstance(e, Reversal)]
+    # entries .1 (the payment applied) then .2 and .3, one per hold, in the holds' order
+    assert reversals == [(f"{prefix}.2", held.entries[0].id), (f"{prefix}.3", "manual-hold")]
+
+
+# ------------------------------------------------------------------------ held lines
+
+
+def _with_unknown_lines(*lines: ServicePayment, paid: str) -> PostingPlan:
+    one = claim("C1", [item("L1", "100")])
+    charge = sum((sp.charge for sp in lines), usd("100"))
+    cp = clp("C1", str(charge.amount), paid, svc("L1", "100", "100"), *lines)
+    return plan_posting(remit(paid, [cp]), [one], charges(one))
+
+
+def test_an_unknown_line_paid_nothing_is_followed_up_for_its_charge_without_a_hold() -> None:
+    # X8 paid 20.00 of 70.00: 20.00 held; X9 paid nothing of 30.00: no error, no entry, and
+    # its follow-up names the 30.00 charged
+    plan = _with_unknown_lines(
+        svc("X8", "70", "20", *cas("CO", ("45", "50"))),
+        svc("X9", "30", "0", *cas("CO", ("45", "30"))),
+        paid="120",
+    )
+    assert plan.errors == ()
+    (cash,) = [e for e in plan.entries if isinstance(e, CashHeld)]
+    assert (cash.amount, cash.service_line) == (usd("20"), 2)
+    assert [(f.kind, f.amount, f.entry_id) for f in plan.follow_ups] == [
+        (FollowUpKind.UNMATCHED, usd("20"), cash.id),
+        (FollowUpKind.UNMATCHED, usd("30"), None),
+    ]
+
+
+def test_unknown_lines_are_held_under_ids_in_sequence() -> None:
+    plan = _with_unknown_lines(
+        svc("X8", "40", "5", *cas("CO", ("45", "35"))),
+        svc("X7", "30", "5", *cas("CO", ("45", "25"))),
+        paid="110",
+    )
+    prefix = plan.idempotency_key[:16]
+    held = [e.id for e in plan.entries if isinstance(e, CashHeld)]
+    assert held == [f"{prefix}.2", f"{prefix}.3"]  # after L1's payment, .1
+
+
+def test_held_cash_belongs_to_our_payer_the_remittance_names_by_its_payer_id() -> None:
+    # The remittance names its payer 60054: our payer acme has that electronic id, so held
+    # cash is acme's, even though the file also answers a claim of another payer (beta).
+    acme = Payer(id="acme", name="Acme Health", payer_id="60054")
+    c1 = claim("C1", [item("L1", "100")], coverage=attrs.evolve(PRIMARY, payer=acme))
+    c2 = claim("C2", [item("L2", "50")], coverage=SECONDARY)
+    unknown = svc("X8", "30", "20", *cas("CO", ("45", "10")))
+    cp1 = clp("C1", "130", "120", svc("L1", "100", "100"), unknown)
+    cp2 = clp("C2", "50", "50", svc("L2", "50", "50"))
+    r = attrs.evolve(remit("170", [cp1, cp2]), payer="60054")
+    history = [*charges(c1), *charges(c2, bucket=Bucket.SECONDARY)]
+    plan = plan_posting(r, [c1, c2], history)
+    assert [e.party for e in plan.entries if isinstance(e, CashHeld)] == [Party.payer("acme")]
+
+
+def test_held_cash_of_a_payer_named_otherwise_belongs_to_the_one_payer_billed() -> None:
+    # The file's payer id 60054 names none of our payers; every claim it answers is billed
+    # to acme, so the held cash is acme's.
+    one = claim("C1", [item("L1", "100")])
+    cp = clp(
+        "C1", "130", "120", svc("L1", "100", "100"), svc("X8", "30", "20", *cas("CO", ("45", "10")))
+    )
+    plan = plan_posting(attrs.evolve(remit("120", [cp]), payer="60054"), [one], charges(one))
+    assert [e.party for e in plan.entries if isinstance(e, CashHeld)] == [Party.payer("acme")]
+
+
+# ------------------------------------------------------------------------ unapplied cash
+
+
+def test_a_refund_naming_another_remittance_gets_its_own_row() -> None:
+    day = PAID_ON
+    acme = Party.payer("acme")
+    account = "remittance:acme:T1"
+    held = CashHeld(
+        id="h1",
+        account_id=account,
+        effective=day,
+        amount=usd("40"),
+        party=acme,
+        claim_reference="C9",
+        source=Source(payment_id="T1", remittance_id="R1"),
+    )
+    refund = Refund(
+        id="f1",
+        account_id=account,
+        effective=day,
+        amount=usd("10"),
+        party=acme,
+        source=Source(payment_id="T1", remittance_id="R2"),
+    )
+    rows = [
+        (r.remittance_id, r.held, r.applied, r.refunded)
+        for r in unapplied_cash([held, refund], day)
+    ]
+    assert rows == [
+        ("R1", usd("40"), usd("0"), usd("0")),
+        ("R2", usd("0"), usd("0"), usd("10")),
+    ]
+
+
+def test_a_secondary_answer_never_closes_the_primary_payers_appeal() -> None:
+    # The primary denies CO-50 60.00 (held) and moves PR-1 40.00 on to the secondary. The
+    # claim, billed to the secondary now, is paid 40.00 by it: the primary's hold stays open.
+    coverages = {"A1": [PRIMARY, SECONDARY]}
+    primary = claim("C1", [item("L1", "100")])
+    denied = svc("L1", "100", "0", *cas("CO", ("50", "60")), *cas("PR", ("1", "40")))
+    held, history = post(
+        remit("0", [clp("C1", "100", "0", denied, status="4")]),
+        [primary],
+        charges(primary),
+        coverages=coverages,
+    )
+    assert summary(held.entries)[-1] == ("AppealHold", None, "60.00", "CO-50 held")
+    secondary = claim("C1", [item("L1", "100")], coverage=SECONDARY)
+    answer = clp("C1", "40", "40", svc("L1", "40", "40"))
+    beta = attrs.evolve(remit("40", [answer], trace="TRN-S"), payer="beta")
+    plan, _ = post(beta, [secondary], history, coverages=coverages)
+    assert summary(plan.entries) == [
+        ("PaymentReceived", None, "40.00", ""),
+        ("PaymentApplied", "L1", "40.00", "secondary"),
+    ]
+    assert plan.follow_ups == ()
