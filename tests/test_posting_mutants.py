@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from billing_core.claims import Claim
 from billing_core.errors import StalePlanError, ValidationError
 from billing_core.ledger import (
     AppealHold,
@@ -16,6 +17,8 @@ from billing_core.ledger import (
     CashHeld,
     Party,
     PaymentApplied,
+    PaymentReceived,
+    ProviderWithholding,
     Refund,
     Reversal,
     Source,
@@ -34,7 +37,7 @@ from billing_core.posting import (
     reconcile_deposit,
     unapplied_cash,
 )
-from billing_core.remittance import ClaimPayment, ServicePayment
+from billing_core.remittance import ClaimPayment, ProviderAdjustment, ServicePayment
 from posting_kit import (
     PAID_ON,
     PRIMARY,
@@ -513,6 +516,13 @@ def test_unknown_lines_are_held_under_ids_in_sequence() -> None:
     prefix = plan.idempotency_key[:16]
     held = [e.id for e in plan.entries if isinstance(e, CashHeld)]
     assert held == [f"{prefix}.2", f"{prefix}.3"]  # after L1's payment, .1
+    # balanced: the cash, the held money and no provider entry add up to BPR02 exactly
+    assert [type(e).__name__ for e in plan.entries] == [
+        "PaymentReceived",
+        "PaymentApplied",
+        "CashHeld",
+        "CashHeld",
+    ]
 
 
 def test_held_cash_belongs_to_our_payer_the_remittance_names_by_its_payer_id() -> None:
@@ -597,3 +607,156 @@ def test_a_secondary_answer_never_closes_the_primary_payers_appeal() -> None:
         ("PaymentApplied", "L1", "40.00", "secondary"),
     ]
     assert plan.follow_ups == ()
+
+
+# ------------------------------------------------------------------------ reversals
+
+
+def _posted_then_reversed(
+    c: Claim, answer: ClaimPayment, total: str
+) -> tuple[PostingPlan, PostingPlan]:
+    first, history = post(remit(total, [answer]), [c], charges(c))
+    back = answer.as_reversal()
+    reversal = plan_posting(remit(str(back.paid.amount), [back], trace="TRN-R"), [c], history)
+    return first, reversal
+
+
+def test_the_reversal_of_a_whole_claim_denial_held_for_appeal_has_nothing_to_undo() -> None:
+    # The denial (CO-50 at claim level, paid 0.00) was held, not adjusted: its reversal wants
+    # no adjustment back, so the plan is empty and clean (the hold stays for the appeal).
+    for charge in ("100", "0.01"):
+        c = claim("C1", [item("L1", charge)])
+        denial = clp(
+            "C1",
+            charge,
+            "0",
+            adjustments=cas("CO", ("50", charge)),
+            status="4",
+            payer_claim_control_number="P-1",
+        )
+        first, reversal = _posted_then_reversed(c, denial, "0")
+        assert [type(e).__name__ for e in first.entries] == ["AppealHold"]
+        assert (reversal.entries, reversal.findings) == ((), ())
+
+
+def test_the_reversal_of_a_paid_whole_claim_undoes_its_payment_and_reduction() -> None:
+    # Paid 60.00 with CO-50 40.00 at claim level: a reduction of a paid claim, adjusted off;
+    # the reversal gives back the 60.00 and reverses both entries.
+    c = claim("C1", [item("L1", "100")])
+    paid = clp(
+        "C1", "100", "60", adjustments=cas("CO", ("50", "40")), payer_claim_control_number="P-1"
+    )
+    first, reversal = _posted_then_reversed(c, paid, "60")
+    assert reversal.errors == ()
+    assert {e.reverses for e in reversal.entries if isinstance(e, Reversal)} == {
+        e.id for e in first.entries if not isinstance(e, PaymentReceived)
+    }
+
+
+def test_a_reversal_and_its_correction_in_one_file_leave_no_cash_term() -> None:
+    # 100.00 reversed and 100.00 paid again: nothing received, nothing applied in all
+    one = claim("C1", [item("L1", "100")])
+    original = clp("C1", "100", "100", svc("L1", "100", "100"), payer_claim_control_number="P-1")
+    _, history = post(remit("100", [original]), [one], charges(one))
+    again = clp("C1", "100", "100", svc("L1", "100", "100"), payer_claim_control_number="P-2")
+    plan = plan_posting(remit("0", [original.as_reversal(), again], trace="TRN-2"), [one], history)
+    assert summary(plan.entries) == [
+        ("Reversal", "L1", "-100.00", "reverses PaymentApplied"),
+        ("PaymentApplied", "L1", "100.00", "primary"),
+    ]
+    assert plan.reconciliation().ok and plan.reconciliation().terms == ()
+    # one cent more than the reversal gave back is more than is open
+    dearer = clp(
+        "C1", "100.01", "100.01", svc("L1", "100.01", "100.01"), payer_claim_control_number="P-2"
+    )
+    plan = plan_posting(
+        remit("0.01", [original.as_reversal(), dearer], trace="TRN-2"), [one], history
+    )
+    assert [f.message for f in plan.errors] == [
+        "would take 100.01 USD out of the primary bucket of line L1, which has 100.00 USD open"
+    ]
+
+
+# ------------------------------------------------------------------------ claims
+
+
+def test_a_claim_with_an_error_line_reports_no_cut_of_its_other_lines() -> None:
+    # L2 is a line of C2: an error, and nothing of C1 is spread or cut on a guess
+    c2 = claim("C2", [item("L2", "50")], account="A2")
+    one = claim("C1", [item("L1", "100")])
+    cp = clp("C1", "150", "60", svc("L1", "100", "100"), svc("L2", "50", "50"))
+    plan = plan_posting(remit("60", [cp]), [one, c2], charges(one, c2), accept_unbalanced=True)
+    assert [f.rule for f in plan.findings] == ["835.claim", "posting.line_of_other_claim"]
+
+
+def test_lines_may_apply_only_what_is_left_of_clp04_after_the_held_lines() -> None:
+    # CLP04 100.00 with 20.00 held for an unknown line: L1 (saying 100.00) applies 80.00
+    one = claim("C1", [item("L1", "100")])
+    unknown = svc("X8", "30", "20", *cas("CO", ("45", "10")))
+    cp = clp("C1", "130", "100", svc("L1", "100", "100"), unknown)
+    plan = plan_posting(remit("100", [cp]), [one], charges(one), accept_unbalanced=True)
+    assert summary(plan.entries) == [
+        ("PaymentReceived", None, "80.00", ""),
+        ("PaymentApplied", "L1", "80.00", "primary"),
+        ("CashHeld", None, "20.00", "C1 line 2"),
+    ]
+
+
+def test_a_denied_claim_is_followed_up_first_then_its_unknown_lines() -> None:
+    one = claim("C1", [item("L1", "100")])
+    cp = clp(
+        "C1",
+        "130",
+        "0",
+        svc("L1", "100", "0", *cas("CO", ("96", "100"))),
+        svc("X9", "30", "0", *cas("CO", ("96", "30"))),
+        status="4",
+    )
+    plan = plan_posting(remit("0", [cp]), [one], charges(one))
+    assert [f.kind for f in plan.follow_ups] == [FollowUpKind.DENIED, FollowUpKind.UNMATCHED]
+
+
+def test_payment_applied_with_nothing_received_is_credit_only() -> None:
+    # CLP04 10.00 but the line paid nothing (accepted unbalanced): all of it is credit
+    one = claim("C1", [item("L1", "100")])
+    cp = clp("C1", "100", "10", svc("L1", "100", "0", *cas("CO", ("45", "100"))))
+    plan = plan_posting(remit("10", [cp]), [one], charges(one), accept_unbalanced=True)
+    terms = [(label, str(m.amount)) for label, m in plan.reconciliation().terms]
+    assert terms == [("credit of payer:acme left on account A1", "10.00")]
+
+
+# ------------------------------------------------------------------------ provider level
+
+
+def test_recoupments_are_followed_up_by_their_number_in_the_file() -> None:
+    # PLB 1 interest paid (-2.00), PLB 2 a 0.01 recoupment naming nothing of ours, PLB 3 a
+    # recoupment given back (-5.00): only PLB 2 takes money back, so only it is followed up
+    one = claim("C1", [item("L1", "100")])
+    plbs = [
+        ProviderAdjustment(reason="L6", reference="INT", amount=usd("-2")),
+        ProviderAdjustment(reason="72", reference="ZZZ", amount=usd("0.01")),
+        ProviderAdjustment(reason="72", reference="C1", amount=usd("-5")),
+    ]
+    answer = clp("C1", "100", "100", svc("L1", "100", "100"))
+    plan = plan_posting(remit("106.99", [answer], plbs), [one], charges(one))  # 100 + 2 - 0.01 + 5
+    assert [(f.kind, f.location, f.amount) for f in plan.follow_ups] == [
+        (FollowUpKind.UNLINKED_RECOUPMENT, "PLB 2", usd("0.01"))
+    ]
+    assert [(f.rule, f.location) for f in plan.findings] == [
+        ("posting.recoupment_unlinked", "PLB 2")
+    ]
+    # the PLBs account for BPR02 exactly: no accepted imbalance is recorded
+    assert summary(plan.entries)[2:] == [
+        ("ProviderPayment", None, "2.00", "L6 INT"),
+        ("ProviderWithholding", None, "0.01", "72 ZZZ"),
+        ("ProviderPayment", None, "5.00", "72 C1 -> C1"),
+    ]
+
+
+def test_a_plb_reference_naming_a_claim_id_with_a_space_links_that_claim() -> None:
+    c = claim("CLM 7", [item("L1", "100")])
+    plb = ProviderAdjustment(reason="72", reference="CLM 7", amount=usd("30"))
+    answer = clp("CLM 7", "100", "100", svc("L1", "100", "100"))
+    plan = plan_posting(remit("70", [answer], [plb]), [c], charges(c))
+    (back,) = [e for e in plan.entries if isinstance(e, ProviderWithholding)]
+    assert back.claim_id == "CLM 7"
