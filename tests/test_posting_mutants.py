@@ -760,3 +760,18 @@ def test_a_plb_reference_naming_a_claim_id_with_a_space_links_that_claim() -> No
     plan = plan_posting(remit("70", [answer], [plb]), [c], charges(c))
     (back,) = [e for e in plan.entries if isinstance(e, ProviderWithholding)]
     assert back.claim_id == "CLM 7"
+
+
+def test_an_accepted_imbalance_is_numbered_after_the_plbs() -> None:
+    # BPR02 103.00 = 100.00 paid + 2.00 interest (PLB 1) + 1.00 nobody explains (accepted)
+    one = claim("C1", [item("L1", "100")])
+    answer = clp("C1", "100", "100", svc("L1", "100", "100"))
+    interest = ProviderAdjustment(reason="L6", reference="INT", amount=usd("-2"))
+    r = remit("103", [answer], [interest])
+    plan = plan_posting(r, [one], charges(one), accept_unbalanced=True)
+    prefix = plan.idempotency_key[:16]
+    assert [(e.id, str(e.amount.amount)) for e in plan.entries[1:]] == [
+        (f"{prefix}.1", "100.00"),
+        (f"{prefix}.2", "2.00"),
+        (f"{prefix}.3", "1.00"),
+    ]
