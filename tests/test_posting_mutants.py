@@ -6,6 +6,8 @@ reshaped); every expected figure is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+import datetime
+
 import attrs
 import pytest
 
@@ -15,6 +17,7 @@ from billing_core.ledger import (
     AppealHold,
     Bucket,
     CashHeld,
+    Entry,
     Party,
     PaymentApplied,
     PaymentReceived,
@@ -30,14 +33,17 @@ from billing_core.posting import (
     DenialPolicy,
     FollowUpKind,
     PostingPlan,
+    ProviderPostingKind,
     UnmatchedPolicy,
     apply_posting,
     idempotency_key,
     plan_posting,
     reconcile_deposit,
+    reconcile_remittance,
+    remittance_account,
     unapplied_cash,
 )
-from billing_core.remittance import ClaimPayment, ProviderAdjustment, ServicePayment
+from billing_core.remittance import ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
 from posting_kit import (
     PAID_ON,
     PRIMARY,
@@ -774,4 +780,171 @@ def test_an_accepted_imbalance_is_numbered_after_the_plbs() -> None:
         (f"{prefix}.1", "100.00"),
         (f"{prefix}.2", "2.00"),
         (f"{prefix}.3", "1.00"),
+    ]
+
+
+def test_a_held_line_is_shown_in_835_terms_with_its_line_number() -> None:
+    plan = _with_unknown_lines(svc("X8", "30", "20", *cas("CO", ("45", "10"))), paid="120")
+    assert [(p.kind, p.reference) for p in plan.provider_entries] == [
+        (ProviderPostingKind.UNMATCHED_LINE, "C1 line 2")
+    ]
+
+
+# ------------------------------------------------------------------------ reversals, exactly
+
+
+def _shared_with_the_patient() -> tuple[Claim, ClaimPayment, list[Entry]]:
+    # paid 60.00; PR-1 30.00 and PR-2 10.00 moved on to the patient: 40.00 in their bucket
+    one = claim("C1", [item("L1", "100")])
+    original = clp(
+        "C1",
+        "100",
+        "60",
+        svc("L1", "100", "60", *cas("PR", ("1", "30"), ("2", "10"))),
+        payer_claim_control_number="P-1",
+    )
+    _, history = post(remit("60", [original]), [one], charges(one))
+    return one, original, history
+
+
+def _patient_paid(history: list[Entry], amount: str) -> list[Entry]:
+    jane = Party.patient("P1")
+    return [
+        *history,
+        PaymentReceived(
+            id="pp", account_id="A1", effective=PAID_ON, amount=usd(amount), party=jane
+        ),
+        PaymentApplied(
+            id="pp:L1",
+            account_id="A1",
+            line_id="L1",
+            effective=PAID_ON,
+            amount=usd(amount),
+            party=jane,
+            bucket=Bucket.PATIENT,
+        ),
+    ]
+
+
+def test_a_reversal_takes_back_both_amounts_moved_to_the_patient() -> None:
+    one, original, history = _shared_with_the_patient()
+    plan, _ = post(remit("-60", [original.as_reversal()], trace="TRN-R"), [one], history)
+    assert summary(plan.entries) == [
+        ("Refund", None, "60.00", ""),
+        ("Reversal", "L1", "-60.00", "reverses PaymentApplied"),
+        ("Reversal", "L1", "-30.00", "reverses Adjustment"),
+        ("Reversal", "L1", "-10.00", "reverses Adjustment"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paid", "refused"),
+    [
+        # 39.99 left: PR-1's 30.00 comes back, then only 9.99 is left for PR-2's 10.00
+        ("0.01", "cannot reverse PR-2 on line L1: the patient bucket no longer holds 10.00 USD"),
+        # 29.99 left: not even PR-1's 30.00
+        ("10.01", "cannot reverse PR-1 on line L1: the patient bucket no longer holds 30.00 USD"),
+    ],
+)
+def test_a_reversal_counts_what_it_took_back_already_from_the_patient(
+    paid: str, refused: str
+) -> None:
+    one, original, history = _shared_with_the_patient()
+    back = remit("-60", [original.as_reversal()], trace="TRN-R")
+    plan = plan_posting(back, [one], _patient_paid(history, paid))
+    assert [(f.rule, f.message) for f in plan.errors] == [
+        ("posting.reversal_moved_on", refused + " (already paid or moved)")
+    ]
+
+
+def test_a_reversal_sent_again_finds_nothing_left_to_reverse() -> None:
+    one, original, history = _shared_with_the_patient()
+    _, history = post(remit("-60", [original.as_reversal()], trace="TRN-R"), [one], history)
+    again = plan_posting(remit("-60", [original.as_reversal()], trace="TRN-3"), [one], history)
+    assert [(f.rule, f.message) for f in again.errors] == [
+        (
+            "posting.reversal_unpaired",
+            "reversal of claim C1 (payer claim P-1) but no posting of it to reverse",
+        )
+    ]
+
+
+def test_a_reversal_wanting_an_amount_never_posted_is_refused_whole() -> None:
+    # The original paid 100.00 with no adjustment; the reversal also undoes a CO-45 10.00
+    one = claim("C1", [item("L1", "100")])
+    paid = clp("C1", "100", "100", svc("L1", "100", "100"), payer_claim_control_number="P-1")
+    _, history = post(remit("100", [paid]), [one], charges(one))
+    odd = clp(
+        "C1",
+        "-110",
+        "-100",
+        svc("L1", "-110", "-100", *cas("CO", ("45", "-10"))),
+        status="22",
+        payer_claim_control_number="P-1",
+    )
+    plan = plan_posting(remit("-100", [odd], trace="TRN-R"), [one], history)
+    assert plan.entries == ()
+    assert [(f.rule, f.message) for f in plan.errors] == [
+        (
+            "posting.reversal_mismatch",
+            "the reversal does not negate the original posting exactly (1 amounts not found,"
+            " 0 entries left over)",
+        )
+    ]
+
+
+# ------------------------------------------------------------------------ a remittance's cash
+
+
+def _held_and_paid() -> tuple[Remittance, list[Entry]]:
+    # C1 paid 100.00 on A1; CLM9 is not ours: its 20.00 is held on the remittance's account
+    one = claim("C1", [item("L1", "100")])
+    r = remit("120", [clp("C1", "100", "100", svc("L1", "100", "100")), clp("CLM9", "20", "20")])
+    _, after = post(r, [one], charges(one))
+    return r, after
+
+
+def test_a_remittance_reconciles_with_hand_refunds_and_recoupments() -> None:
+    r, after = _held_and_paid()
+    own = remittance_account(r.payer, r.trace_number)
+    acme, jane = Party.payer("acme"), Party.patient("P1")
+    extra = [
+        # issued by hand on the payment's own account, naming no remittance: still this one's
+        Refund(id="rf", account_id=own, effective=PAID_ON, amount=usd("5"), party=acme),
+        # the payer took 3.00 back on A1 naming this remittance
+        Refund(
+            id="rc",
+            account_id="A1",
+            effective=PAID_ON,
+            amount=usd("3"),
+            party=acme,
+            source=Source(payment_id=r.trace_number, remittance_id=r.id),
+        ),
+        # a patient's own payment on A1 names no remittance: not this one's money
+        PaymentReceived(id="pp", account_id="A1", effective=PAID_ON, amount=usd("7"), party=jane),
+    ]
+    check = reconcile_remittance(r, [*after, *extra])
+    assert [(label, str(m.amount)) for label, m in check.terms] == [
+        ("received for claims on account A1", "97.00"),  # 100 - 3
+        ("held, still unapplied", "15.00"),  # 20 - 5
+        ("held, refunded to the payer", "5.00"),
+    ]
+    assert check.right == usd("117")
+
+
+def test_a_remittance_reconciles_as_of_its_day_with_what_is_dated_that_day() -> None:
+    r, after = _held_and_paid()
+    own = remittance_account(r.payer, r.trace_number)
+    later = Refund(
+        id="rf",
+        account_id=own,
+        effective=PAID_ON + datetime.timedelta(days=1),
+        amount=usd("5"),
+        party=Party.payer("acme"),
+    )
+    check = reconcile_remittance(r, [*after, later], as_of=PAID_ON)
+    assert check.ok
+    assert [(label, str(m.amount)) for label, m in check.terms] == [
+        ("received for claims on account A1", "100.00"),
+        ("held, still unapplied", "20.00"),
     ]
