@@ -36,6 +36,7 @@ from billing_core.posting import (
     ProviderPostingKind,
     UnmatchedPolicy,
     apply_posting,
+    apply_unapplied,
     idempotency_key,
     plan_posting,
     reconcile_deposit,
@@ -948,3 +949,78 @@ def test_a_remittance_reconciles_as_of_its_day_with_what_is_dated_that_day() -> 
         ("received for claims on account A1", "100.00"),
         ("held, still unapplied", "20.00"),
     ]
+
+
+# ------------------------------------------------------------------------ held lines applied later
+
+
+def _a_held_line(payer: str = "acme") -> tuple[Remittance, CashHeld, Claim, list[Entry]]:
+    # C1 is answered with its line L1 and a line X8 of ours that it did not name (paid 20.00,
+    # CO-45 10.00): X8's payment is held. Our claim CLM-Z has two lines alike (30.00 each).
+    one = claim("C1", [item("L1", "100")])
+    answer = clp(
+        "C1",
+        "130",
+        "120",
+        svc("L1", "100", "100"),
+        svc("X8", "30", "20", *cas("CO", ("45", "10"))),
+    )
+    r = attrs.evolve(remit("120", [answer]), payer=payer)
+    plan, after = post(r, [one], charges(one))
+    (held,) = [e for e in plan.entries if isinstance(e, CashHeld)]
+    z = claim("CLM-Z", [item("LZ1", "30"), item("LZ2", "30")], account="A2")
+    return r, held, z, [*after, *charges(z)]
+
+
+_TO_LZ2 = [
+    ("PaymentReceived", None, "20.00", ""),
+    ("PaymentApplied", "LZ2", "20.00", "primary"),
+    ("Adjustment", "LZ2", "10.00", "CO-45"),
+    ("CreditTransfer", None, "20.00", "-> A2"),
+]
+
+
+def test_a_held_line_is_applied_to_the_line_the_caller_names() -> None:
+    r, held, z, history = _a_held_line()
+    assert held.service_line == 2
+    plan = apply_unapplied(held, r, z, history, effective=PAID_ON, lines={2: "LZ2"})
+    assert summary(plan.entries) == _TO_LZ2
+    # without naming it, the line matches both of CLM-Z's lines: nothing on a guess
+    plain = apply_unapplied(held, r, z, history, effective=PAID_ON)
+    assert [f.rule for f in plain.errors] == ["posting.unmatched_line"]
+
+
+def test_held_cash_of_a_payer_named_otherwise_is_applied_to_a_claim_of_that_payer() -> None:
+    # The file's payer id 60054 names none of ours; the held cash is acme's (the one payer
+    # billed), and CLM-Z is billed to acme: it may take it.
+    r, held, z, history = _a_held_line(payer="60054")
+    assert held.party == Party.payer("acme")
+    plan = apply_unapplied(held, r, z, history, effective=PAID_ON, lines={2: "LZ2"})
+    assert summary(plan.entries) == _TO_LZ2
+
+
+def test_held_cash_is_refused_against_a_remittance_that_did_not_hold_it() -> None:
+    r, held, z, history = _a_held_line()
+    other = attrs.evolve(r, id="R-OTHER")  # the same payer and trace number, another file
+    plan = apply_unapplied(held, other, z, history, effective=PAID_ON, lines={2: "LZ2"})
+    assert [(f.rule, f.message) for f in plan.errors] == [
+        ("posting.held_unknown", "is not money of remittance R-OTHER")
+    ]
+    # the remittance given says line 2 paid 25.00, not the 20.00 held
+    answer = r.claims[0]
+    dearer = attrs.evolve(answer.lines[1], paid=usd("25"), adjustments=cas("CO", ("45", "5")))
+    changed = attrs.evolve(r, claims=[attrs.evolve(answer, lines=[answer.lines[0], dearer])])
+    plan = apply_unapplied(held, changed, z, history, effective=PAID_ON, lines={2: "LZ2"})
+    assert [(f.rule, f.message) for f in plan.errors] == [
+        ("posting.held_unknown", "is not the payment of line 2 of claim payment 'C1'")
+    ]
+
+
+def test_a_plans_entries_for_an_account_are_that_accounts_only() -> None:
+    r, held, _, _ = _a_held_line()
+    one = claim("C1", [item("L1", "100")])
+    plan = plan_posting(r, [one], charges(one))
+    assert [e.id for e in plan.entries_for("A1")] == [
+        e.id for e in plan.entries if not isinstance(e, CashHeld)
+    ]
+    assert plan.entries_for(held.account_id) == (plan.entries[-1],)
