@@ -52,19 +52,6 @@ def compare(
     return best
 
 
-def best_time(fn: Callable[[], Any], *, repeat: int = 5) -> float:
-    """Best CPU time of ``repeat`` calls, in seconds, GC on (one contender alone)."""
-    return compare({"only": fn}, rounds=repeat)["only"]
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    """One call's CPU time in seconds, garbage collection on (as a user has it), and its result."""
-    gc.collect()
-    start = _clock()
-    result = fn()
-    return _clock() - start, result
-
-
 def verdict(ratio: float, target: str) -> str:
     """``PASS``/``FAIL`` for a ratio against a ``"<= 2x"`` target, blank without one."""
     match = _TARGET.search(target)

@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the examples package
 
-from _harness import best_time, header, report
+from _harness import compare, header, report
 
 from billing_core.allocation import OldestFirst, Payment
 from billing_core.errors import ConcurrencyError
@@ -149,18 +149,21 @@ def main() -> None:
 
     sample = entries[: min(n, 20_000)]
     plain = [_plain(e) for e in sample]  # type: ignore[arg-type]
-    header(f"serialization: {len(sample):,} entries")
-    floor = best_time(
-        lambda: [json.dumps(d, sort_keys=True, separators=(",", ":")) for d in plain], repeat=3
-    )
-    report("json.dumps of an equivalent plain dict (floor)", floor, len(sample), None)
-    dumped = best_time(lambda: [to_json(e) for e in sample], repeat=3)
-    report("to_json(entry)", dumped, len(sample), floor, "within 3x")
     texts = [to_json(e) for e in sample]
-    loaded_floor = best_time(lambda: [json.loads(t) for t in texts], repeat=3)
-    report("json.loads of the same text (floor)", loaded_floor, len(sample), None)
-    loaded = best_time(lambda: [from_json(t) for t in texts], repeat=3)
-    report("from_json(text) (validating load)", loaded, len(sample), loaded_floor)
+    times = compare(
+        {
+            "dumps": lambda: [json.dumps(d, sort_keys=True, separators=(",", ":")) for d in plain],
+            "to_json": lambda: [to_json(e) for e in sample],
+            "loads": lambda: [json.loads(t) for t in texts],
+            "from_json": lambda: [from_json(t) for t in texts],
+        },
+        rounds=3,
+    )
+    header(f"serialization: {len(sample):,} entries")
+    report("json.dumps of an equivalent plain dict (floor)", times["dumps"], len(sample), None)
+    report("to_json(entry)", times["to_json"], len(sample), times["dumps"], "within 3x")
+    report("json.loads of the same text (floor)", times["loads"], len(sample), None)
+    report("from_json(text) (validating load)", times["from_json"], len(sample), times["loads"])
 
     runs = 2 if quick else 5
     print(f"\n### workflows: 8 writers x 15 payments on one SQLite account, {runs} runs\n")

@@ -30,9 +30,12 @@ The package holds [`balances`][billing_core.balances] (the values:
 is importable from ``billing_core.balances``.
 
 The folds loop once over the entries adding integer minor units into dicts, and
-build [`Money`][billing_core.money.Money] values at the end. They trust their
-input (see [`check_history`][billing_core.ledger.check_history]), but still refuse mixed
-currencies in an account and a line that was never charged.
+build [`Money`][billing_core.money.Money] values at the end; each amount of a
+line from [`line_balances`][] is built when it is first read, so a fold over
+many lines costs little more than the loop, and reading one figure of every line
+builds that figure alone. They trust their input (see
+[`check_history`][billing_core.ledger.check_history]), but still refuse mixed
+currencies in an account and a line that was never charged, when the fold runs.
 
 Examples:
     >>> import datetime

@@ -15,7 +15,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Self, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, final
 
 import attrs
 
@@ -28,6 +28,9 @@ from billing_core.ledger._effects import Total
 from billing_core.money import Money
 from billing_core.money._core import make as _make
 from billing_core.views import Protected, protected
+
+if TYPE_CHECKING:
+    from billing_core.balances._lines import LineShape
 
 __all__ = ["Amounts", "Balance", "Credit", "LineBalance"]
 
@@ -45,8 +48,9 @@ class Amounts(Mapping[K, Money], Generic[K]):
     Zero amounts are left out, so two mappings with the same non-zero amounts
     are equal however they were built. [`of`][] gives zero for a key that is
     not there; indexing raises ``KeyError`` like any mapping. Iteration is in a
-    stable order (enum members in definition order, payers before patients,
-    other keys by text).
+    stable order: enum members first (each enum in definition order), then
+    parties (payers before patients, each kind by id), then any other key by
+    its text.
 
     Args:
         amounts: A mapping or ``(key, Money)`` pairs; amounts of a repeated key
@@ -142,6 +146,11 @@ class Amounts(Mapping[K, Money], Generic[K]):
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Amounts is immutable; cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and copy rebuild from the minor units: the default sets the slots,
+        # which Amounts refuses.
+        return (_restore, (self._data, self._currency))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Amounts):
             return NotImplemented
@@ -176,6 +185,13 @@ class Amounts(Mapping[K, Money], Generic[K]):
 
 
 _EMPTY: dict[str, Amounts[Any]] = {}
+
+
+def _restore(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
+    """Amounts from pickled or copied minor units (see ``Amounts.__reduce__``)."""
+    return Amounts._from_minor(minors, currency)
+
+
 _set_data = Amounts.__dict__["_data"].__set__  # slot setters: Amounts refuses setattr
 _set_currency = Amounts.__dict__["_currency"].__set__
 
@@ -195,8 +211,21 @@ def _amounts(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
     return Amounts._from_minor({}, currency) if empty is None else empty
 
 
+class _Deferred:
+    """The hidden slots of a line balance whose amounts are built when first read.
+
+    ``line_balances`` sets them (see ``LineBalance._deferred_from``): the line's
+    shape (``balances._lines.LineShape``, shared by the lines with the same
+    effects) and its signed minor units per effect. Attrs does not know them, so
+    they are in no field list, comparison, hash, pickle or ``evolve`` (each of
+    which reads the fields, and so builds them).
+    """
+
+    __slots__ = ("_line_shape", "_line_sums")
+
+
 @attrs.frozen(kw_only=True)
-class Balance:
+class Balance(_Deferred):
     """The money of one line or a group of lines, as of a date.
 
     Attributes:
@@ -261,6 +290,21 @@ class Balance:
         _setattr(balance, "transferred_in", amounts(sums[Total.MOVED_IN], currency))
         _setattr(balance, "open", amounts(sums[Total.OPEN], currency))
         return balance
+
+    if not TYPE_CHECKING:  # mypy keeps refusing unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only for a slot that is not set: each amount of a line
+            # balance from line_balances() is built here when first read, then is a slot.
+            if name in _AMOUNT_FIELDS:
+                try:
+                    shape, sums = _get_shape(self), _get_sums(self)
+                except AttributeError:  # not a deferred balance
+                    pass
+                else:
+                    return shape.fill(self, name, sums)
+            # The usual lookup again, for its usual AttributeError.
+            return object.__getattribute__(self, name)
 
     @property
     def paid(self) -> Money:
@@ -377,14 +421,34 @@ class LineBalance(Balance):
     account_id: str = attrs.field(**protected(Protected.ID))
 
     @classmethod
-    def _for_line(
-        cls, sums: Sequence[Mapping[Any, int]], currency: str, line_id: str, account_id: str
-    ) -> LineBalance:
-        """A line's balance from its sums (see [`Balance`][] ``._from_sums``)."""
-        balance = cls._from_sums(sums, currency)
-        _setattr(balance, "line_id", line_id)
-        _setattr(balance, "account_id", account_id)
+    def _deferred_from(cls, shape: LineShape, sums: Mapping[Any, int], line_id: str) -> LineBalance:
+        """A checked line's balance whose amounts are built when first read.
+
+        ``shape`` holds the line's effects, checked by the caller (one account,
+        one currency, a charge), and builds each amount from ``sums`` (the
+        line's signed minor units per effect, in the shape's order) when it is
+        first read. Until then the balance is a few slots: a fold over many
+        lines builds no Money and no mapping that nobody reads.
+        """
+        balance: LineBalance = _new(cls)
+        _set_line_id(balance, line_id)
+        _set_account_id(balance, shape.account_id)
+        _set_balance_currency(balance, shape.currency)
+        _set_shape(balance, shape)
+        _set_line_sums(balance, sums)
         return balance
+
+
+_get_shape = _Deferred.__dict__["_line_shape"].__get__
+_set_shape = _Deferred.__dict__["_line_shape"].__set__
+_get_sums = _Deferred.__dict__["_line_sums"].__get__
+_set_line_sums = _Deferred.__dict__["_line_sums"].__set__
+_set_balance_currency = Balance.__dict__["currency"].__set__
+_set_line_id = LineBalance.__dict__["line_id"].__set__
+_set_account_id = LineBalance.__dict__["account_id"].__set__
+
+# The fields a deferred line balance builds when read (its ids and currency are set).
+_AMOUNT_FIELDS: Final = frozenset(f.name for f in attrs.fields(Balance) if f.name != "currency")
 
 
 @attrs.frozen(kw_only=True)

@@ -3,7 +3,9 @@
 Each fold sums an entry's minor units per effect in one pass (one dict update
 per entry), then reads each distinct effect's terms once
 (``ledger._effects``: the same reading as the history rules), and builds the
-[`Money`][billing_core.money.Money] values at the end.
+[`Money`][billing_core.money.Money] values at the end. ``line_balances`` checks
+each distinct set of a line's effects once and leaves each line's amounts to be
+built from its sums when first read (``balances._lines``).
 
 Examples:
     >>> import datetime
@@ -23,6 +25,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Final
 
 from billing_core.balances._amounts import Balance, Credit, LineBalance
+from billing_core.balances._lines import LineShape
 from billing_core.balances._order import order_key
 from billing_core.balances._tables import LineBalances
 from billing_core.errors import (
@@ -77,25 +80,36 @@ def _one_currency(where: str, currencies: set[str]) -> str:
     return next(iter(currencies))
 
 
-def _add_line(line_id: str, by_effect: Mapping[Effect, int], sums: Sums) -> tuple[str, str]:
-    """Add one line's sums to ``sums``, checking the line; return its currency and account."""
-    first = next(iter(by_effect))
+def _check_line(line_id: str, effects: Collection[Effect]) -> tuple[str, str]:
+    """Check one line's effects: one account and currency, and a charge; its currency and account.
+
+    A line's entries were grouped by effect (``sum_by_line``), so this runs once
+    per effect of the line, not per entry.
+    """
+    first = next(iter(effects))
     account_id, currency = first.account_id, first.currency
     charged = False
-    for found, m in by_effect.items():
+    for found in effects:
         # Compared, not collected: one line in one account and currency is the rule.
         if found.account_id != account_id or found.currency != currency:
-            _refuse_mixed(line_id, by_effect)
+            _refuse_mixed(line_id, effects)
         # A charge reversed to zero still opened the line: its effect is here, summed to 0.
         charged = charged or found.kind is EffectKind.CHARGE
-        for total, key, sign in found.balance_terms:  # _add, inlined: once per effect and line
-            d = sums[total]
-            d[key] = d.get(key, 0) + sign * m
     if not charged:
         raise NotFoundError(
             f"line {line_id} has entries but no charge: post its ChargePosted first"
         )
     return currency, account_id
+
+
+def _add_line(line_id: str, by_effect: Mapping[Effect, int], sums: Sums) -> tuple[str, str]:
+    """Add one line's sums to ``sums``, checking the line; return its currency and account."""
+    checked = _check_line(line_id, by_effect.keys())
+    for found, m in by_effect.items():
+        for total, key, sign in found.balance_terms:  # _add, inlined: once per effect and line
+            d = sums[total]
+            d[key] = d.get(key, 0) + sign * m
+    return checked
 
 
 def _refuse_mixed(line_id: str, by_effect: Iterable[Effect]) -> None:
@@ -125,7 +139,9 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> LineBalance
     Returns:
         ``{line_id: LineBalance}``, for every line with an entry by ``as_of``:
         a [`LineBalances`][billing_core.balances.LineBalances], a ``dict``
-        that also shows as a table in a notebook and exports records.
+        that also shows as a table in a notebook and exports records. Each
+        amount of a line balance is built from the line's integer sums when it
+        is first read (then kept); the lines are checked here.
 
     Raises:
         NotFoundError: If an entry touches a line with no charge by ``as_of``.
@@ -152,10 +168,18 @@ def line_balances(entries: Iterable[Entry], as_of: datetime.date) -> LineBalance
         Money('100.00', 'USD')
     """
     result = LineBalances()
+    deferred = LineBalance._deferred_from
+    # Lines with the same effects (same kinds, buckets, parties, account, currency) pass
+    # or fail the same checks: check each such set of effects once (a repeated set is
+    # the common case: one payer's lines look alike). A failing set raises at once.
+    shapes: dict[tuple[Effect, ...], LineShape] = {}
     for line_id, by_effect in sum_by_line(entries, as_of).items():
-        sums = _new_sums()
-        currency, account_id = _add_line(line_id, by_effect, sums)
-        result[line_id] = LineBalance._for_line(sums, currency, line_id, account_id)
+        effects = tuple(by_effect)
+        shape = shapes.get(effects)
+        if shape is None:
+            shape = shapes[effects] = LineShape(effects, *_check_line(line_id, effects))
+        # The amounts are built from the sums when first read (LineBalance._deferred_from).
+        result[line_id] = deferred(shape, by_effect, line_id)
     return result
 
 
