@@ -1024,3 +1024,11 @@ def test_a_plans_entries_for_an_account_are_that_accounts_only() -> None:
         e.id for e in plan.entries if not isinstance(e, CashHeld)
     ]
     assert plan.entries_for(held.account_id) == (plan.entries[-1],)
+
+
+def test_held_cash_applied_to_a_claim_with_an_accented_id_gets_a_hex_key() -> None:
+    r, held, z, history = _a_held_line()
+    accented = attrs.evolve(z, id="CLM-Zé")
+    plan = apply_unapplied(held, r, accented, history, effective=PAID_ON, lines={2: "LZ2"})
+    assert summary(plan.entries) == _TO_LZ2
+    assert len(plan.idempotency_key) == 64 and set(plan.idempotency_key) <= set("0123456789abcdef")
