@@ -1032,3 +1032,37 @@ def test_held_cash_applied_to_a_claim_with_an_accented_id_gets_a_hex_key() -> No
     plan = apply_unapplied(held, r, accented, history, effective=PAID_ON, lines={2: "LZ2"})
     assert summary(plan.entries) == _TO_LZ2
     assert len(plan.idempotency_key) == 64 and set(plan.idempotency_key) <= set("0123456789abcdef")
+
+
+def test_a_reversal_relies_on_the_patient_bucket_as_the_history_holds_it() -> None:
+    # The original C1 paid 30.00 on L1 and moved PR-1 20.00 to the patient (accepted
+    # unbalanced: 50.00 left in the primary bucket). A file then answers the replacement claim
+    # C1R (same line) moving PR-2 10.00 to the patient, then reverses C1. The reversal reads
+    # the patient bucket at 30.00 within the plan, but relies on the 20.00 the history holds:
+    # that is what apply_posting finds there.
+    c1 = claim("C1", [item("L1", "100")])
+    c1r = claim("C1R", [item("L1", "100")])
+    original = clp(
+        "C1",
+        "100",
+        "30",
+        svc("L1", "100", "30", *cas("PR", ("1", "20"))),
+        payer_claim_control_number="P-1",
+    )
+    first = plan_posting(remit("30", [original]), [c1], charges(c1), accept_unbalanced=True)
+    history = [*charges(c1), *apply_posting(first, charges(c1))]
+    replacement = clp(
+        "C1R",
+        "100",
+        "0",
+        svc("L1", "100", "0", *cas("PR", ("2", "10"))),
+        payer_claim_control_number="P-2",
+    )
+    both = remit("-30", [replacement, original.as_reversal()], trace="TRN-2")
+    plan = plan_posting(both, [c1, c1r], history, accept_unbalanced=True)
+    assert plan.errors == ()
+    assert [(a.line_id, a.bucket, a.open_minor) for a in plan.assumed] == [
+        ("L1", Bucket.PRIMARY, 5000),
+        ("L1", Bucket.PATIENT, 2000),
+    ]
+    assert len(apply_posting(plan, history)) == 4
