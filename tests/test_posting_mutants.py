@@ -1066,3 +1066,34 @@ def test_a_reversal_relies_on_the_patient_bucket_as_the_history_holds_it() -> No
         ("L1", Bucket.PATIENT, 2000),
     ]
     assert len(apply_posting(plan, history)) == 4
+
+
+def test_a_held_first_line_is_applied_and_the_application_is_balanced() -> None:
+    # X8 is the first of the answer's two lines now (service line 1)
+    one = claim("C1", [item("L1", "100")])
+    answer = clp(
+        "C1",
+        "130",
+        "120",
+        svc("X8", "30", "20", *cas("CO", ("45", "10"))),
+        svc("L1", "100", "100"),
+    )
+    r = remit("120", [answer])
+    plan, after = post(r, [one], charges(one))
+    (held,) = [e for e in plan.entries if isinstance(e, CashHeld)]
+    assert held.service_line == 1
+    z = claim("CLM-Z", [item("LZ1", "30"), item("LZ2", "30")], account="A2")
+    applied = apply_unapplied(
+        held, r, z, [*after, *charges(z)], effective=PAID_ON, lines={1: "LZ2"}
+    )
+    assert summary(applied.entries) == _TO_LZ2
+    # the money moves between accounts: nothing unbalanced was accepted
+    assert applied.accepted_unbalanced is False
+    # a claim payment whose one line matches nothing is held whole, and applied the same way
+    alone = remit("20", [clp("C1", "30", "20", svc("X8", "30", "20", *cas("CO", ("45", "10"))))])
+    _, after = post(alone, [one], charges(one))
+    (held,) = [e for e in after if isinstance(e, CashHeld)]
+    applied = apply_unapplied(
+        held, alone, z, [*after, *charges(z)], effective=PAID_ON, lines={1: "LZ2"}
+    )
+    assert summary(applied.entries) == _TO_LZ2
