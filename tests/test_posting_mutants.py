@@ -1097,3 +1097,42 @@ def test_a_held_first_line_is_applied_and_the_application_is_balanced() -> None:
         held, alone, z, [*after, *charges(z)], effective=PAID_ON, lines={1: "LZ2"}
     )
     assert summary(applied.entries) == _TO_LZ2
+
+
+# ------------------------------------------------------------------------ the plan as HTML
+
+
+def test_a_plan_in_html_counts_its_entries_and_shows_only_what_it_has() -> None:
+    one = claim("C1", [item("L1", "100")])
+    denied = clp("C1", "100", "0", svc("L1", "100", "0", *cas("CO", ("50", "100"))), status="4")
+    held = plan_posting(remit("0", [denied]), [one], charges(one))._repr_html_()
+    assert "total payment $0.00; 1 entry on 1 account(s); ready to apply." in held
+    # the hold names no line (an empty cell) and says what it holds: bucket, group, reason
+    assert '<td style="text-align:left"></td><td style="text-align:left">primary CO 50</td>' in held
+    assert "<p>Follow-ups</p>" in held and "<p>Findings</p>" not in held
+    paid = clp("C1", "100", "100", svc("L1", "100", "100"))
+    shown = plan_posting(remit("100", [paid]), [one], charges(one))._repr_html_()
+    assert "total payment $100.00; 2 entries on 1 account(s); ready to apply." in shown
+    assert (
+        '<td style="text-align:left">L1</td><td style="text-align:left">payer:acme primary</td>'
+        in shown
+    )
+    assert "<p>Follow-ups</p>" not in shown and "<ul>" not in shown
+
+
+def test_a_plans_amount_columns_are_right_aligned_in_html() -> None:
+    one = claim("C1", [item("L1", "100")])
+    unknown = svc("X8", "30", "20", *cas("CO", ("45", "10")))
+    cp = clp("C1", "130", "120", svc("L1", "100", "100"), unknown)
+    page = plan_posting(remit("120", [cp]), [one], charges(one))._repr_html_()
+    assert '<th style="text-align:right">amount</th>' in page
+    assert '<td style="text-align:left">L1</td>' in page
+    assert (
+        '<td style="text-align:left">payer:acme primary</td><td style="text-align:right">$100.00'
+        in page
+    )
+    # the provider postings: the 835-sign amount and the cash, both right-aligned
+    assert (
+        '<td style="text-align:left">unmatched_line</td><td style="text-align:left">C1 line 2</td>'
+        '<td style="text-align:right">-$20.00</td><td style="text-align:right">$20.00</td>'
+    ) in page
