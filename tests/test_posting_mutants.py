@@ -60,6 +60,7 @@ from posting_kit import (
     svc,
     usd,
 )
+from test_posting_denials import held_then_upheld
 
 TWO = claim("C1", [item("L1", "100"), item("L2", "50")])
 TWO_HUNDREDS = claim("C1", [item("L1", "100"), item("L2", "100")])
@@ -431,44 +432,20 @@ def test_what_a_hold_leaves_open_is_reported_and_a_full_hold_leaves_nothing() ->
 # ------------------------------------------------------------------------ appeals
 
 
-def _denied_then_upheld() -> tuple[object, list[object], object]:
-    c = claim("C1", [item("L1", "100"), item("L2", "60")])
-    r = remit(
-        "70",
-        [
-            clp(
-                "C1",
-                "160",
-                "70",
-                svc("L1", "100", "70", *cas("CO", ("45", "30"))),
-                svc("L2", "60", "0", *cas("CO", ("197", "60"))),
-            )
-        ],
-    )
-    _, history = post(r, [c], charges(c))
-    upheld = remit(
-        "0",
-        [clp("C1", "60", "0", svc("L2", "60", "0", *cas("CO", ("197", "60"))), status="4")],
-        trace="TRN-3",
-    )
-    again, history = post(upheld, [c], history)
-    return c, history, again
-
-
 def test_an_upheld_denial_follows_up_on_its_new_hold() -> None:
-    _, _, again = _denied_then_upheld()
-    reversal, hold = again.entries  # type: ignore[attr-defined]
+    again = held_then_upheld().upheld
+    reversal, hold = again.entries
     assert isinstance(reversal, Reversal) and isinstance(hold, AppealHold)
-    (follow,) = again.follow_ups  # type: ignore[attr-defined]
+    (follow,) = again.follow_ups
     assert (follow.kind, follow.entry_id) == (FollowUpKind.APPEAL, hold.id)
 
 
 def test_a_payment_after_an_upheld_denial_closes_only_the_hold_still_open() -> None:
-    c, history, again = _denied_then_upheld()
+    scene = held_then_upheld()
     paid = remit("60", [clp("C1", "60", "60", svc("L2", "60", "60"))], trace="TRN-4")
-    plan, _ = post(paid, [c], history)  # type: ignore[arg-type]
+    plan, _ = post(paid, [scene.claim], scene.after_upheld)
     closed = [e.reverses for e in plan.entries if isinstance(e, Reversal)]
-    assert closed == [again.entries[1].id]  # type: ignore[attr-defined]
+    assert closed == [scene.upheld.entries[1].id]
 
 
 def test_two_open_holds_of_a_claim_are_closed_under_ids_in_sequence() -> None:
