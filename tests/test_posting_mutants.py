@@ -25,6 +25,7 @@ from billing_core.ledger import (
     Refund,
     Reversal,
     Source,
+    reverse,
 )
 from billing_core.parties import Payer
 from billing_core.posting import (
@@ -1113,3 +1114,27 @@ def test_a_plans_amount_columns_are_right_aligned_in_html() -> None:
         '<td style="text-align:left">unmatched_line</td><td style="text-align:left">C1 line 2</td>'
         '<td style="text-align:right">-$20.00</td><td style="text-align:right">$20.00</td>'
     ) in page
+
+
+def test_held_cash_that_was_reversed_cannot_be_applied() -> None:
+    r, held, z, history = _a_held_line()
+    undo = reverse(held, id="undo-1", effective=PAID_ON, reason="held by mistake")
+    plan = apply_unapplied(held, r, z, [*history, undo], effective=PAID_ON, lines={2: "LZ2"})
+    assert [(f.rule, f.message) for f in plan.errors] == [
+        ("posting.held_reversed", "was reversed (entry undo-1)")
+    ]
+
+
+def test_an_application_names_its_one_claim_payment_claim_1() -> None:
+    # LZ2 charged 35.00 takes the held 20.00 and CO-45 10.00: 5.00 stays open
+    r, held, _, history = _a_held_line()
+    z = claim("CLM-Z", [item("LZ1", "30"), item("LZ2", "35")], account="A2")
+    charged = [e for e in history if e.account_id != "A2"] + charges(z)
+    plan = apply_unapplied(held, r, z, charged, effective=PAID_ON, lines={2: "LZ2"})
+    assert [(f.rule, f.location, f.message) for f in plan.findings] == [
+        (
+            "posting.left_open",
+            "claim 1 (CLM-Z) line 1 (LZ2)",
+            "5.00 USD stays open in the primary bucket of line LZ2",
+        )
+    ]
