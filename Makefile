@@ -47,7 +47,8 @@ bench: $(STAMP)
 mutate: $(STAMP)
 	$(BIN)/python tools/mutate.py $(AREAS)
 
-## make stubs: regenerate src/billing_core/__init__.pyi from the package root's export table
+## make stubs: regenerate each lazy package's __init__.pyi (the root's and the core packages')
+## from its export table
 stubs: $(STAMP)
 	$(BIN)/python tools/stubs.py
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import datetime
 import enum
+import functools
 import pickle
 import threading
 from collections import defaultdict
@@ -28,11 +29,7 @@ from hypothesis import strategies as st
 
 from billing_core.balances import Amounts, Balance, LineBalance, line_balances
 from billing_core.codes import GroupCode
-from billing_core.errors import (
-    CurrencyMismatchError,
-    NotFoundError,
-    ValidationError,
-)
+from billing_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
 from billing_core.ledger import (
     Adjustment,
     Bucket,
@@ -275,6 +272,7 @@ def usd(text: str) -> Money:
 def paid_line(line: str, charge: str, paid: str, co: str, pr: str, patient: str) -> list[Entry]:
     """A line charged to the primary: payer pays, CO off, PR to the patient, patient pays."""
     common: dict[str, Any] = {"account_id": "A1", "line_id": line, "effective": DAY}
+    adjust = functools.partial(Adjustment, bucket=Bucket.PRIMARY, **common)
     return [
         ChargePosted(id=f"c{line}", amount=usd(charge), bucket=Bucket.PRIMARY, **common),
         PaymentReceived(
@@ -283,22 +281,9 @@ def paid_line(line: str, charge: str, paid: str, co: str, pr: str, patient: str)
         PaymentApplied(
             id=f"a{line}", amount=usd(paid), party=PAYER, bucket=Bucket.PRIMARY, **common
         ),
-        Adjustment(
-            id=f"j{line}",
-            amount=usd(co),
-            bucket=Bucket.PRIMARY,
-            group=GroupCode.CO,
-            reason="45",
-            **common,
-        ),
-        Adjustment(
-            id=f"k{line}",
-            amount=usd(pr),
-            bucket=Bucket.PRIMARY,
-            group=GroupCode.PR,
-            reason="2",
-            to_bucket=Bucket.PATIENT,
-            **common,
+        adjust(id=f"j{line}", amount=usd(co), group=GroupCode.CO, reason="45"),
+        adjust(
+            id=f"k{line}", amount=usd(pr), group=GroupCode.PR, reason="2", to_bucket=Bucket.PATIENT
         ),
         PaymentApplied(
             id=f"b{line}", amount=usd(patient), party=PATIENT, bucket=Bucket.PATIENT, **common

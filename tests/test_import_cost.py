@@ -1,22 +1,117 @@
-"""What importing the everyday names loads: not babel's date formatting (loaded on first use)."""
+"""What importing costs: the everyday names load only what they need; lazy packages stay whole.
+
+The package root and the core packages (``ledger``, ``posting``, ``fees``, ...) are
+tables of module -> names (``_EXPORTS``) imported on first use. These tests pin
+what the everyday vocabulary must not load (what was cut, so it cannot silently
+come back) and that every lazy package still offers every name of its
+``__all__``: as an attribute, through ``from ... import``, in ``dir()`` and
+``help()``, with its stub for the type checkers in step with its table.
+"""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import pydoc
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
-_PROGRAM = (
-    "import sys\n"
-    "from billing_core import Money, Bill, Claim, plan_posting, post_payment, age, statement\n"
-    "print('babel.dates' in sys.modules)\n"
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from test_structure import _layer_of, _layers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import stubs
+
+from billing_core._lazy import lazy_exports, render_stub
+
+_VOCABULARY = (
+    "from billing_core import Money, Bill, Claim, plan_posting, post_payment, age, statement"
 )
+
+_PROGRAM = f"import sys\n{_VOCABULARY}\nprint('babel.dates' in sys.modules)\n"
+
+# What the everyday names never need, each cut once and pinned here: the edges,
+# the machinery of features they do not use (fee contracts, benefits, COB, KPIs,
+# dunning, the other workflows), and babel's date formatting (first date shown).
+NOT_LOADED = (
+    "babel.dates",
+    "cattrs",
+    "billing_core.serialization",
+    "billing_core.x12",
+    "billing_core.fhir",
+    "billing_core.frames",
+    "billing_core.plots",
+    "billing_core.pydantic",
+    "billing_core.testing",
+    "billing_core.fees._contract",
+    "billing_core.fees._terms",
+    "billing_core.fees._schedule",
+    "billing_core.benefits",
+    "billing_core.cob",
+    "billing_core.kpis",
+    "billing_core.secondary",
+    "billing_core.good_faith",
+    "billing_core.statements._dunning",
+    "billing_core.workflows._remittances",
+    "billing_core.workflows._charging",
+    "billing_core.claims._rules",
+    "billing_core.charges._encounters",
+    "billing_core.codes._sets",
+)
+
+# A ceiling on the library's modules the everyday names load (109 when it was set):
+# a new module on their path is a choice to make, not an accident.
+MAX_MODULES = 115
+
+LAZY_PACKAGES = [p.__name__ for p in stubs.lazy_packages()]
+
+
+def _output(program: str) -> str:
+    """What ``program`` prints, run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def _loaded_by(program: str) -> list[str]:
+    return _output(f"import sys\n{program}\nprint(*sorted(sys.modules))\n").split()
 
 
 def test_the_everyday_names_do_not_load_babel_dates() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROGRAM], check=True, capture_output=True, text=True
+    out = _output(_PROGRAM)
+    assert out.split() == ["False"]
+
+
+def test_the_everyday_names_load_none_of_what_they_never_need() -> None:
+    loaded = _loaded_by(_VOCABULARY)
+    found = sorted(m for m in loaded for cut in NOT_LOADED if m == cut or m.startswith(f"{cut}."))
+    assert found == []
+    ours = [m for m in loaded if m.split(".")[0] == "billing_core"]
+    assert len(ours) <= MAX_MODULES
+
+
+def test_a_package_loads_only_the_module_of_the_name_asked_for() -> None:
+    loaded = _loaded_by("from billing_core.fees import VarianceReport")
+    fees = sorted(m for m in loaded if m.startswith("billing_core.fees"))
+    assert fees == ["billing_core.fees", "billing_core.fees._variance"]
+
+
+def test_a_posting_plan_without_contracts_never_loads_them() -> None:
+    program = (
+        "import sys\n"
+        "from billing_core.posting._variances import check_contracts, plan_variances\n"
+        "print(check_contracts(None), plan_variances(None, {}, {}),"
+        " 'billing_core.fees._contract' in sys.modules)\n"
     )
-    assert done.stdout.split() == ["False"]
+    out = _output(program)
+    assert out.strip() == "{} ((), []) False"
 
 
 def test_a_date_is_still_formatted_on_first_use() -> None:
@@ -25,8 +120,141 @@ def test_a_date_is_still_formatted_on_first_use() -> None:
         "from billing_core.statements._render import _date_text\n"
         "print(_date_text(datetime.date(2024, 3, 4), 'en_US'), 'babel.dates' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
+    out = _output(program)
     # CLDR's medium date in en_US: abbreviated month, day, year.
-    assert done.stdout.strip() == "Mar 4, 2024 True"
+    assert out.strip() == "Mar 4, 2024 True"
+
+
+def test_the_core_packages_are_lazy() -> None:
+    assert {
+        "billing_core",
+        "billing_core.ledger",
+        "billing_core.posting",
+        "billing_core.fees",
+        "billing_core.workflows",
+        "billing_core.statements",
+    } <= set(LAZY_PACKAGES)
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_every_name_of_a_lazy_package_resolves_from_a_cold_start(name: str) -> None:
+    # A fresh interpreter: a name's module imported for the first time through the
+    # table, in __all__'s order, as `from package import *` does.
+    program = (
+        f"import {name} as p\n"
+        f"from {name} import *\n"
+        "missing = [n for n in p.__all__ if n not in globals()]\n"
+        "print(len(p.__all__), missing)\n"
+    )
+    out = _output(program)
+    count, missing = out.split(" ", 1)
+    assert int(count) > 0
+    assert missing.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_a_lazy_package_offers_each_name_as_an_eager_one_did(name: str) -> None:
+    package = importlib.import_module(name)
+    assert len(package.__all__) == len(set(package.__all__))
+    for export in package.__all__:
+        value = getattr(package, export)
+        namespace: dict[str, object] = {}
+        exec(f"from {name} import {export}", namespace)
+        assert namespace[export] is value
+        assert export in dir(package)
+        home = getattr(value, "__module__", None)
+        if isinstance(home, str) and home.startswith(f"{name}._"):
+            # The object keeps its private module as its home, and is the same object there.
+            assert getattr(sys.modules[home], export) is value
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        package.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_a_lazy_table_names_only_modules_its_package_may_import(name: str) -> None:
+    layers = _layers()
+    package: ModuleType = importlib.import_module(name)
+    own = _layer_of(name, layers) if name != "billing_core" else None
+    for module in package._EXPORTS:
+        assert importlib.util.find_spec(module) is not None, module
+        if own is None or module.startswith(f"{name}."):
+            continue
+        theirs = _layer_of(module, layers)
+        assert theirs is not None
+        assert theirs <= own, f"{name} -> {module} runs up the layers"
+
+
+def test_help_lists_a_lazy_packages_names() -> None:
+    import billing_core.fees
+
+    text = pydoc.render_doc(billing_core.fees, renderer=pydoc.plaintext)
+    assert "class Contract" in text
+    assert "payment_variance(" in text
+    assert "Fee schedules and contract pricing" in text
+
+
+def test_every_package_stub_is_generated_from_its_table() -> None:
+    stale = [str(path) for path, text in stubs.stubs().items() if path.read_text() != text]
+    assert stale == [], "run `make stubs`"
+
+
+def test_every_lazy_package_has_a_stub() -> None:
+    paths = {path.parent.name for path in stubs.stubs()}
+    assert {name.split(".")[-1] for name in LAZY_PACKAGES} == paths
+
+
+# --------------------------------------------------------------------------- the mechanism
+
+_MODULES = {
+    "math": ("pi", "e", "tau", "inf", "sqrt", "floor"),
+    "string": ("ascii_letters", "digits", "hexdigits", "punctuation"),
+    "keyword": ("kwlist", "iskeyword", "softkwlist"),
+}
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> dict[str, tuple[str, ...]]:
+    """A table of module -> names drawn from real modules, each name once."""
+    modules = draw(st.lists(st.sampled_from(sorted(_MODULES)), unique=True, min_size=1))
+    return {
+        m: tuple(draw(st.lists(st.sampled_from(_MODULES[m]), unique=True, min_size=1)))
+        for m in modules
+    }
+
+
+@given(_tables())
+def test_lazy_exports_offer_each_name_of_the_table_in_order(
+    table: dict[str, tuple[str, ...]],
+) -> None:
+    all_, get, dir_ = lazy_exports("no_such_package", table)
+    assert all_ == [name for names in table.values() for name in names]
+    assert dir_() == sorted(all_)
+    for module, names in table.items():
+        for name in names:
+            assert get(name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError, match="has no attribute 'absent'"):
+        get("absent")
+
+
+@given(_tables(), st.data())
+def test_a_name_in_two_modules_of_a_table_is_refused(
+    table: dict[str, tuple[str, ...]], data: st.DataObject
+) -> None:
+    name = data.draw(st.sampled_from([n for names in table.values() for n in names]))
+    twice = {**table, "operator": ("add", name)}
+    with pytest.raises(ValueError, match=f"{name} is exported from"):
+        lazy_exports("no_such_package", twice)
+
+
+@given(_tables())
+def test_a_stub_reexports_exactly_the_table(table: dict[str, tuple[str, ...]]) -> None:
+    tree = ast.parse(render_stub(table, "# header"))
+    imported = [
+        (node.module, alias.name, alias.asname)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert imported == [(m, n, n) for m, names in table.items() for n in names]
+    all_ = next(n for n in tree.body if isinstance(n, ast.Assign))
+    assert ast.literal_eval(all_.value) == [n for names in table.values() for n in names]

@@ -1,25 +1,32 @@
-"""The package root's exports, imported when first used (private).
+"""A package's exports, imported when first used (private).
 
-``billing_core/__init__.py`` names its everyday vocabulary once, as a table of
-module -> names. [`lazy_exports`][billing_core._lazy.lazy_exports] turns the
-table into ``__all__`` and a module ``__getattr__`` (PEP 562) that imports a
-name's module the first time the name is asked for, so ``import billing_core``
-costs almost nothing and a notebook that only needs ``Money`` never loads the
-posting engine. Type checkers read ``__init__.pyi``, which
+A package's ``__init__.py`` (the root and the packages of the core: ``ledger``,
+``posting``, ``fees``...) names its public names once, as a table of module ->
+names. [`lazy_exports`][billing_core._lazy.lazy_exports] turns the table into
+``__all__`` and a module ``__getattr__`` (PEP 562) that imports a name's
+module the first time the name is asked for, so ``import billing_core`` costs
+almost nothing, a notebook that only needs ``Money`` never loads the posting
+engine, and ``from billing_core.fees import VarianceReport`` loads the module
+that defines it, not every fee schedule and contract. Type checkers and the
+API reference read the ``__init__.pyi`` beside each table, which
 [`render_stub`][billing_core._lazy.render_stub] writes from the same table
 (``make stubs``; a test keeps the two equal).
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from types import ModuleType
-from typing import Any
 
-Exports = Mapping[str, Sequence[str]]
-"""Module name -> the names the package root exports from it."""
+# typing.TYPE_CHECKING without importing typing (and collections with it): importing the
+# package root costs a few hundred microseconds, not the ten milliseconds typing takes.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from types import ModuleType
+    from typing import Any, TypeAlias
+
+    Exports: TypeAlias = Mapping[str, Sequence[str]]
+    """Module name -> the names a package exports from it."""
 
 
 def _where(exports: Exports) -> dict[str, str]:
@@ -33,15 +40,27 @@ def _where(exports: Exports) -> dict[str, str]:
     return where
 
 
+def _module(name: str) -> ModuleType:
+    """The module ``name``, imported if it is not yet.
+
+    Through ``__import__`` rather than ``importlib.import_module``: the same
+    import, but the interpreter's own path, which ``python -X importtime`` sees.
+    """
+    __import__(name)
+    return sys.modules[name]
+
+
 def lazy_exports(
-    package: str, exports: Exports
+    package: str, exports: Exports, unlisted: Exports | None = None
 ) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
-    """``__all__``, ``__getattr__`` and ``__dir__`` for a package root.
+    """``__all__``, ``__getattr__`` and ``__dir__`` for a package.
 
     Args:
         package: The package's ``__name__``.
         exports: Module -> the names exported from it, in the order ``__all__``
             lists them.
+        unlisted: Module -> names the package also offers, left out of
+            ``__all__`` (a type variable that implementers of a protocol use).
 
     Returns:
         The three module attributes.
@@ -54,19 +73,22 @@ def lazy_exports(
         Traceback (most recent call last):
         ...
         AttributeError: module 'pkg' has no attribute 'tau'
+        >>> all_, getattr_, dir_ = lazy_exports("pkg", {"math": ["pi"]}, {"math": ["e"]})
+        >>> all_, dir_(), round(getattr_("e"), 2)
+        (['pi'], ['e', 'pi'], 2.72)
     """
-    where = _where(exports)
-    names = list(where)
+    names = list(_where(exports))
+    where = _where(_merged(exports, unlisted or {}))
 
     def get_attribute(name: str) -> Any:
         module = where.get(name)
         if module is None:
             try:  # a submodule asked for as an attribute: import it, as `import` would
-                value: Any = importlib.import_module(f"{package}.{name}")
+                value: Any = _module(f"{package}.{name}")
             except ModuleNotFoundError:
                 raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         else:
-            value = getattr(importlib.import_module(module), name)
+            value = getattr(_module(module), name)
         # Bound on the package, the next lookup never comes back here.
         root = sys.modules.get(package)
         if root is not None:
@@ -74,20 +96,29 @@ def lazy_exports(
         return value
 
     def list_names() -> list[str]:
-        return sorted(names)
+        return sorted(where)
 
     return names, get_attribute, list_names
 
 
-def render_stub(exports: Exports, header: str) -> str:
-    """The text of the package root's ``__init__.pyi`` for type checkers.
+def _merged(exports: Exports, unlisted: Exports) -> dict[str, list[str]]:
+    """Both tables as one, module by module (a name in both is caught by ``_where``)."""
+    merged = {module: list(names) for module, names in exports.items()}
+    for module, names in unlisted.items():
+        merged.setdefault(module, []).extend(names)
+    return merged
+
+
+def render_stub(exports: Exports, header: str, unlisted: Exports | None = None) -> str:
+    """The text of a package's ``__init__.pyi`` for type checkers and the API reference.
 
     Each name is re-exported explicitly (``import X as X``), grouped by module
-    in the table's order, followed by ``__all__``.
+    in the table's order, then the unlisted names, followed by ``__all__``.
 
     Args:
-        exports: The package root's table.
+        exports: The package's table.
         header: A comment to put first (where the stub comes from).
+        unlisted: Names the package offers outside ``__all__``.
 
     Returns:
         The stub's text.
@@ -106,8 +137,10 @@ def render_stub(exports: Exports, header: str) -> str:
         <BLANKLINE>
     """
     where = _where(exports)
+    also = _where(unlisted or {})
     lines = [header, ""]
     lines += [f"from {module} import {name} as {name}" for name, module in where.items()]
+    lines += [f"from {module} import {name} as {name}" for name, module in also.items()]
     lines += ["", "__all__ = ["]
     lines += [f'    "{name}",' for name in where]
     lines += ["]", ""]

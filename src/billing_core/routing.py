@@ -33,15 +33,18 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from billing_core._fields import invalid, wrong_type
 from billing_core.bills import Bill
-from billing_core.charges import Category, Encounter, LineItem, require_patient_authorization
+from billing_core.charges import Category, LineItem, require_patient_authorization
 from billing_core.claims import Claim
 from billing_core.parties import Coverage
+
+if TYPE_CHECKING:
+    from billing_core.charges import Encounter
 
 __all__ = [
     "Routing",
@@ -196,6 +199,7 @@ def route(
         ValidationError: Two active coverages share a sequence.
 
     Examples:
+        >>> from billing_core.charges import Encounter
         >>> from billing_core.money import Money
         >>> from billing_core.parties import CoverageSequence, Patient, Payer
         >>> cov = Coverage(id="C1", payer=Payer(id="acme", name="Acme"), member_id="M1",

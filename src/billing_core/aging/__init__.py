@@ -70,21 +70,13 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.aging._bands import DEFAULT_EDGES, AgingRow, band_labels, validate_edges
-from billing_core.aging._folds import age, open_lines, unapplied_credits
-from billing_core.aging._items import AgingAnchor, CreditLine, OpenLine
-from billing_core.aging._report import AgingReport
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_EDGES",
-    "AgingAnchor",
-    "AgingReport",
-    "AgingRow",
-    "CreditLine",
-    "OpenLine",
-    "age",
-    "band_labels",
-    "open_lines",
-    "unapplied_credits",
-    "validate_edges",
-]
+_EXPORTS = {
+    "billing_core.aging._bands": ("DEFAULT_EDGES", "AgingRow", "band_labels", "validate_edges"),
+    "billing_core.aging._folds": ("age", "open_lines", "unapplied_credits"),
+    "billing_core.aging._items": ("AgingAnchor", "CreditLine", "OpenLine"),
+    "billing_core.aging._report": ("AgingReport",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -42,42 +42,30 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.allocation._inputs import OpenItem, Payment, open_items
-from billing_core.allocation._plans import (
-    AllocationPlan,
-    LineApplication,
-    plan_allocation,
-    plan_credit_use,
-)
-from billing_core.allocation._receipts import Receipt, ReceiptLine, receipt
-from billing_core.allocation._recording import apply_allocation, refund, small_balance_write_offs
-from billing_core.allocation._strategies import (
-    AllocationStrategy,
-    MatchStatement,
-    OldestFirst,
-    PriorityClasses,
-    Proportional,
-    SpecificLines,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "AllocationPlan",
-    "AllocationStrategy",
-    "LineApplication",
-    "MatchStatement",
-    "OldestFirst",
-    "OpenItem",
-    "Payment",
-    "PriorityClasses",
-    "Proportional",
-    "Receipt",
-    "ReceiptLine",
-    "SpecificLines",
-    "apply_allocation",
-    "open_items",
-    "plan_allocation",
-    "plan_credit_use",
-    "receipt",
-    "refund",
-    "small_balance_write_offs",
-]
+_EXPORTS = {
+    "billing_core.allocation._inputs": ("OpenItem", "Payment", "open_items"),
+    "billing_core.allocation._plans": (
+        "AllocationPlan",
+        "LineApplication",
+        "plan_allocation",
+        "plan_credit_use",
+    ),
+    "billing_core.allocation._receipts": ("Receipt", "ReceiptLine", "receipt"),
+    "billing_core.allocation._recording": (
+        "apply_allocation",
+        "refund",
+        "small_balance_write_offs",
+    ),
+    "billing_core.allocation._strategies": (
+        "AllocationStrategy",
+        "MatchStatement",
+        "OldestFirst",
+        "PriorityClasses",
+        "Proportional",
+        "SpecificLines",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

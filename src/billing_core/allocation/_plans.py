@@ -188,7 +188,6 @@ _PAYER_BUCKETS: Final = frozenset(b for b in Bucket if b.is_insurance)
 _by_date = operator.attrgetter("service_date")
 _new = object.__new__
 _PATIENT: Final = Bucket.PATIENT  # a module constant: enum attribute access is slow
-_set = object.__setattr__
 
 _Takes = list[tuple[OpenItem, int]]
 """``(item, minor units applied)`` pairs in the order applied."""
@@ -262,15 +261,18 @@ def _by_line(items: Sequence[OpenItem], wanted: Iterable[str]) -> list[OpenItem]
 
 def _fill(order: Iterable[OpenItem], funds: int) -> tuple[_Takes, int]:
     """Fill each line in full, in ``order``, while money lasts (the last one perhaps in part)."""
-    takes = []
+    takes: _Takes = []
+    if funds <= 0:
+        return takes, funds
     for item in order:
-        if funds <= 0:
-            break
         cap = item.open.minor
         if cap:  # a line with nothing open gets no application (not one of 0.00)
-            take = cap if cap < funds else funds
-            funds -= take
-            takes.append((item, take))
+            if cap < funds:
+                funds -= cap
+                takes.append((item, cap))
+            else:
+                takes.append((item, funds))
+                return takes, 0
     return takes, funds
 
 
@@ -360,19 +362,46 @@ def _plan(
     currency = funds.currency
     items = _check_items(party, currency, open_items)
     takes, left = _distribute(items, funds.minor, currency, strategy)
-    # Internal construction: every part was checked above or by its own constructor.
+    # Internal construction: every part was checked above or by its own constructor. The
+    # slots are set through their descriptors (object.__setattr__ looks each name up).
     plan = _new(AllocationPlan)
-    _set(plan, "id", plan_id)
-    _set(plan, "account_id", account_id)
-    _set(plan, "party", party)
-    _set(plan, "effective", effective)
-    _set(plan, "funds", funds)
-    _set(plan, "payment", payment)
-    _set(plan, "payment_id", payment_id)
-    _set(plan, "allocations", tuple(takes))
-    _set(plan, "unapplied", _make(left, currency))
-    _set(plan, "assumed", items)
+    _set_id(plan, plan_id)
+    _set_account_id(plan, account_id)
+    _set_party(plan, party)
+    _set_effective(plan, effective)
+    _set_funds(plan, funds)
+    _set_payment(plan, payment)
+    _set_payment_id(plan, payment_id)
+    _set_allocations(plan, tuple(takes))
+    _set_unapplied(plan, _make(left, currency) if left else _zero(currency))
+    _set_assumed(plan, items)
     return plan
+
+
+# Most payments are applied in full: their plans share one zero per currency (Money is
+# immutable), one object fewer per plan for the garbage collector to walk.
+_ZEROS: dict[str, Money] = {}
+
+
+def _zero(currency: str) -> Money:
+    found = _ZEROS.get(currency)
+    if found is None:
+        found = _ZEROS[currency] = _make(0, currency)
+    return found
+
+
+(
+    _set_id,
+    _set_account_id,
+    _set_party,
+    _set_effective,
+    _set_funds,
+    _set_payment,
+    _set_payment_id,
+    _set_allocations,
+    _set_unapplied,
+    _set_assumed,
+) = (AllocationPlan.__dict__[f.name].__set__ for f in attrs.fields(AllocationPlan))
 
 
 def plan_allocation(

@@ -59,29 +59,19 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.balances._amounts import Amounts, Balance, Credit, LineBalance
-from billing_core.balances._explanation import Explanation, ExplanationRow, explain
-from billing_core.balances._folds import (
-    account_balance,
-    account_balances,
-    credits,
-    group_balance,
-    line_balances,
-)
-from billing_core.balances._tables import LineBalances
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "Amounts",
-    "Balance",
-    "Credit",
-    "Explanation",
-    "ExplanationRow",
-    "LineBalance",
-    "LineBalances",
-    "account_balance",
-    "account_balances",
-    "credits",
-    "explain",
-    "group_balance",
-    "line_balances",
-]
+_EXPORTS = {
+    "billing_core.balances._amounts": ("Amounts", "Balance", "Credit", "LineBalance"),
+    "billing_core.balances._explanation": ("Explanation", "ExplanationRow", "explain"),
+    "billing_core.balances._folds": (
+        "account_balance",
+        "account_balances",
+        "credits",
+        "group_balance",
+        "line_balances",
+    ),
+    "billing_core.balances._tables": ("LineBalances",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,6 +14,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, final
 
@@ -211,21 +212,8 @@ def _amounts(minors: Mapping[Any, int], currency: str) -> Amounts[Any]:
     return Amounts._from_minor({}, currency) if empty is None else empty
 
 
-class _Deferred:
-    """The hidden slots of a line balance whose amounts are built when first read.
-
-    ``line_balances`` sets them (see ``LineBalance._deferred_from``): the line's
-    shape (``balances._lines.LineShape``, shared by the lines with the same
-    effects) and its signed minor units per effect. Attrs does not know them, so
-    they are in no field list, comparison, hash, pickle or ``evolve`` (each of
-    which reads the fields, and so builds them).
-    """
-
-    __slots__ = ("_line_shape", "_line_sums")
-
-
 @attrs.frozen(kw_only=True)
-class Balance(_Deferred):
+class Balance:
     """The money of one line or a group of lines, as of a date.
 
     Attributes:
@@ -290,6 +278,19 @@ class Balance(_Deferred):
         _setattr(balance, "transferred_in", amounts(sums[Total.MOVED_IN], currency))
         _setattr(balance, "open", amounts(sums[Total.OPEN], currency))
         return balance
+
+    # Two hidden slots outside the fields (attrs makes a slot of a cached_property, and
+    # no comparison, hash, repr, pickle or evolve sees it). A line balance from
+    # line_balances() holds its shape (balances._lines.LineShape, shared by the lines
+    # with the same effects) and its signed minor units per effect in them
+    # (LineBalance._deferred_from), and builds each amount from them when first read.
+    @functools.cached_property
+    def _line_shape(self) -> Any:
+        return None
+
+    @functools.cached_property
+    def _line_sums(self) -> Any:
+        return None
 
     if not TYPE_CHECKING:  # mypy keeps refusing unknown attributes
 
@@ -426,9 +427,9 @@ class LineBalance(Balance):
 
         ``shape`` holds the line's effects, checked by the caller (one account,
         one currency, a charge), and builds each amount from ``sums`` (the
-        line's signed minor units per effect, in the shape's order) when it is
-        first read. Until then the balance is a few slots: a fold over many
-        lines builds no Money and no mapping that nobody reads.
+        line's signed minor units per effect) when it is first read. Until then
+        the balance is a few slots: a fold over many lines builds no Money and
+        no mapping that nobody reads.
         """
         balance: LineBalance = _new(cls)
         _set_line_id(balance, line_id)
@@ -439,10 +440,11 @@ class LineBalance(Balance):
         return balance
 
 
-_get_shape = _Deferred.__dict__["_line_shape"].__get__
-_set_shape = _Deferred.__dict__["_line_shape"].__set__
-_get_sums = _Deferred.__dict__["_line_sums"].__get__
-_set_line_sums = _Deferred.__dict__["_line_sums"].__set__
+# The hidden slots' own descriptors: reading an unset one raises AttributeError.
+_get_shape = Balance.__dict__["_line_shape"].__get__
+_set_shape = Balance.__dict__["_line_shape"].__set__
+_get_sums = Balance.__dict__["_line_sums"].__get__
+_set_line_sums = Balance.__dict__["_line_sums"].__set__
 _set_balance_currency = Balance.__dict__["currency"].__set__
 _set_line_id = LineBalance.__dict__["line_id"].__set__
 _set_account_id = LineBalance.__dict__["account_id"].__set__

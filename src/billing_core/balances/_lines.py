@@ -4,14 +4,14 @@
 units per effect (``ledger._effects.sum_by_line``). Lines with the same effects
 in the same order (the same kinds, buckets, parties, account and currency: one
 payer's lines look alike) share one [`LineShape`][billing_core.balances._lines.LineShape],
-checked once. When a line's amounts are first read, its shape turns the line's
-few integers into the balance's fields: the effects' terms
-(``Effect.balance_terms``, read from ``ledger._effects.TERMS``) are expanded
-once per shape into a plan, per field and key, of which sums to add with which
-sign, with the keys already in the order [`Amounts`][billing_core.balances.Amounts]
-keeps them. The plan holds no amount, so it folds the same as adding each
-effect's terms into per-total dicts (``test_balances_fold.py`` checks it
-against a per-entry reference).
+checked once. When a line's amount is first read, its shape turns the line's
+few integers into that field: the effects' terms (``Effect.balance_terms``,
+read from ``ledger._effects.TERMS``) are expanded, once per shape and field,
+into a plan of which sums to add with which sign for each key, the keys already
+in the order [`Amounts`][billing_core.balances.Amounts] keeps them. The plan
+holds no amount, so it folds the same as adding each effect's terms into
+per-total dicts (``test_balances_fold.py`` checks it against a per-entry
+reference).
 
 Examples:
     >>> import datetime
@@ -48,24 +48,28 @@ from billing_core.money._core import make as _make
 __all__ = ["LineShape"]
 
 _Setter: TypeAlias = Callable[[Any, Any], None]
-_Terms: TypeAlias = tuple[tuple[int, int], ...]
-"""``(index, sign)``: add ``sign x`` the line's sum of the effect at ``index``."""
-_Key: TypeAlias = tuple[Any, int, int, _Terms]
-"""A key of a field: the key, its first term's index and sign, then its other terms."""
+_Terms: TypeAlias = tuple[tuple[Effect, int], ...]
+"""``(effect, sign)``: add ``sign x`` the line's sum of that effect."""
+_Key: TypeAlias = tuple[Any, Effect, int, _Terms]
+"""A key of a field: the key, its first term's effect and sign, then its other terms."""
 _Row: TypeAlias = tuple[_Setter, tuple[_Key, ...]]
 """One field: its slot setter, then its keys in ``order_key`` order."""
 
-# The fields of a balance, by the running total each shows.
-_FIELDS: Final = (
-    (Total.CHARGED, "charged"),
-    (Total.PAID_BY_PARTY, "paid_by_party"),
-    (Total.PAID_BY_BUCKET, "paid_by_bucket"),
-    (Total.ADJUSTED, "adjusted_by_group"),
-    (Total.WRITTEN_OFF, "written_off_by_reason"),
-    (Total.MOVED_OUT, "transferred_out"),
-    (Total.MOVED_IN, "transferred_in"),
-    (Total.OPEN, "open"),
-)
+# The fields of a balance, by the running total each shows, with their slot setters
+# (the class is frozen: the folds set slots directly).
+_FIELDS: Final[dict[str, tuple[Total, _Setter]]] = {
+    name: (total, Balance.__dict__[name].__set__)
+    for total, name in (
+        (Total.CHARGED, "charged"),
+        (Total.PAID_BY_PARTY, "paid_by_party"),
+        (Total.PAID_BY_BUCKET, "paid_by_bucket"),
+        (Total.ADJUSTED, "adjusted_by_group"),
+        (Total.WRITTEN_OFF, "written_off_by_reason"),
+        (Total.MOVED_OUT, "transferred_out"),
+        (Total.MOVED_IN, "transferred_in"),
+        (Total.OPEN, "open"),
+    )
+}
 
 
 @final
@@ -73,7 +77,7 @@ class LineShape:
     """The checked effects of lines that look alike, and how to build their amounts.
 
     Attributes:
-        effects: The effects, in the order of each line's sums.
+        effects: The effects of each of the lines, in the order they were met.
         currency: Their one currency.
         account_id: Their one account.
 
@@ -85,34 +89,32 @@ class LineShape:
         'A1'
     """
 
-    __slots__ = ("_plan", "account_id", "currency", "effects")
+    __slots__ = ("_rows", "account_id", "currency", "effects")
 
     def __init__(self, effects: tuple[Effect, ...], currency: str, account_id: str) -> None:
         self.effects = effects
         self.currency = currency
         self.account_id = account_id
-        self._plan: dict[str, _Row] | None = None  # built on the first fill
+        # Each field's plan, built when a line of this shape first reads the field: a
+        # shape of one line (every line in its own account) plans only what is read.
+        self._rows: dict[str, _Row] = {}
 
-    def _make_plan(self) -> dict[str, _Row]:
-        """Expand the effects' terms: per field and key, which sums add up with which sign."""
-        keyed: list[dict[Any, list[tuple[int, int]]]] = [{} for _ in range(Total.OPEN + 1)]
-        for index, found in enumerate(self.effects):
-            for total, key, sign in found.balance_terms:
-                keyed[total].setdefault(key, []).append((index, sign))
-        return {
-            name: (
-                Balance.__dict__[name].__set__,  # the slot's own setter: the class is frozen
-                tuple(
-                    # Most keys have one term: the fill reads it without an inner loop.
-                    (key, *keyed[total][key][0], tuple(keyed[total][key][1:]))
-                    for key in sorted(keyed[total], key=order_key)
-                ),
-            )
-            for total, name in _FIELDS
-        }
+    def _row(self, name: str) -> _Row:
+        """Expand the effects' terms of one field: per key, which sums add up with which sign."""
+        total, setter = _FIELDS[name]
+        keyed: dict[Any, list[tuple[Effect, int]]] = {}
+        for found in self.effects:
+            for of, key, sign in found.balance_terms:
+                if of is total:
+                    keyed.setdefault(key, []).append((found, sign))
+        keys = sorted(keyed, key=order_key) if len(keyed) > 1 else keyed
+        # Most keys have one term: the fill reads it without an inner loop.
+        row = (setter, tuple((key, *keyed[key][0], tuple(keyed[key][1:])) for key in keys))
+        self._rows[name] = row
+        return row
 
     def fill(self, balance: Balance, name: str, sums: Mapping[Effect, int]) -> Any:
-        """Set one field of a balance from its line's sums per effect (in ``effects`` order).
+        """Set one field of a balance from its line's sums per effect.
 
         Each field is built when first read: a reader of ``open`` alone builds
         one mapping per line, not eight. The sums never change, so filling a
@@ -132,17 +134,14 @@ class LineShape:
             >>> b.open.of(Bucket.PRIMARY)
             Money('12.50', 'USD')
         """
-        plan = self._plan
-        if plan is None:
-            plan = self._plan = self._make_plan()
-        setter, keys = plan[name]
-        values = tuple(sums.values())
+        row = self._rows.get(name)
+        setter, keys = self._row(name) if row is None else row
         currency = self.currency
         data: dict[Any, int] = {}
         for key, first, sign, more in keys:
-            total = sign * values[first]
-            for index, other in more:
-                total += other * values[index]
+            total = sign * sums[first]
+            for found, other in more:
+                total += other * sums[found]
             if total:  # Amounts leave zeros out
                 data[key] = total
         value: Any

@@ -37,32 +37,24 @@ Examples:
     Money('500.00', 'USD')
 """
 
-from billing_core.benefits._estimate import estimate
-from billing_core.benefits._result import (
-    Estimate,
-    EstimateDifference,
-    EstimatedLine,
-    compare_estimate,
-)
-from billing_core.benefits._terms import (
-    Accumulators,
-    CopayMode,
-    CopayPer,
-    CostSharingRules,
-    PricedLine,
-    check_accumulators,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "Accumulators",
-    "CopayMode",
-    "CopayPer",
-    "CostSharingRules",
-    "Estimate",
-    "EstimateDifference",
-    "EstimatedLine",
-    "PricedLine",
-    "check_accumulators",
-    "compare_estimate",
-    "estimate",
-]
+_EXPORTS = {
+    "billing_core.benefits._estimate": ("estimate",),
+    "billing_core.benefits._result": (
+        "Estimate",
+        "EstimateDifference",
+        "EstimatedLine",
+        "compare_estimate",
+    ),
+    "billing_core.benefits._terms": (
+        "Accumulators",
+        "CopayMode",
+        "CopayPer",
+        "CostSharingRules",
+        "PricedLine",
+        "check_accumulators",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -47,39 +47,26 @@ Examples:
     billing_core.errors.ValidationError: line 'L2'.service_through: 2024-03-01 is before the service date 2024-03-04
 """  # noqa: E501
 
-from billing_core.charges._attachments import AttachmentTransmission, DocumentKind, DocumentRef
-from billing_core.charges._authorizations import (
-    PatientAuthorization,
-    authorization_problem,
-    require_patient_authorization,
-)
-from billing_core.charges._encounters import Encounter
-from billing_core.charges._line_items import (
-    MAX_DIAGNOSIS_POINTER,
-    ZERO_UNITS_ALLOWED,
-    Category,
-    Drug,
-    DrugUnit,
-    LineItem,
-    UnitBasis,
-)
-from billing_core.charges._prices import PriceComponent, PriceComponentKind
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "MAX_DIAGNOSIS_POINTER",
-    "ZERO_UNITS_ALLOWED",
-    "AttachmentTransmission",
-    "Category",
-    "DocumentKind",
-    "DocumentRef",
-    "Drug",
-    "DrugUnit",
-    "Encounter",
-    "LineItem",
-    "PatientAuthorization",
-    "PriceComponent",
-    "PriceComponentKind",
-    "UnitBasis",
-    "authorization_problem",
-    "require_patient_authorization",
-]
+_EXPORTS = {
+    "billing_core.charges._attachments": ("AttachmentTransmission", "DocumentKind", "DocumentRef"),
+    "billing_core.charges._authorizations": (
+        "PatientAuthorization",
+        "authorization_problem",
+        "require_patient_authorization",
+    ),
+    "billing_core.charges._encounters": ("Encounter",),
+    "billing_core.charges._line_items": (
+        "MAX_DIAGNOSIS_POINTER",
+        "ZERO_UNITS_ALLOWED",
+        "Category",
+        "Drug",
+        "DrugUnit",
+        "LineItem",
+        "UnitBasis",
+    ),
+    "billing_core.charges._prices": ("PriceComponent", "PriceComponentKind"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -42,60 +42,41 @@ Examples:
     claim 'CLM1' line 1.diagnosis_pointers: pointer 2 points to no diagnosis (the claim lists 1)
 """
 
-from billing_core.claims._acknowledgements import (
-    ACCEPTED_CATEGORIES,
-    REJECTED_CATEGORIES,
-    AcknowledgementStatus,
-    ClaimAcknowledgement,
-)
-from billing_core.claims._claim import MAX_DIAGNOSES, MAX_POINTERS_PER_LINE, Claim, ClaimFrequency
-from billing_core.claims._institutional import InstitutionalClaim
-from billing_core.claims._prior_payers import PriorLineAdjudication, PriorPayerAdjudication
-from billing_core.claims._rules import (
-    CLAIM_RULES,
-    ClaimRule,
-    care_team_npis_valid,
-    check_claim,
-    diagnoses_within_limits,
-    diagnosis_code_set_matches_dates,
-    lines_have_codes,
-    modifiers_well_formed,
-    pointers_point_to_diagnoses,
-    prior_payer_lines_on_claim,
-    replacement_names_original,
-    require_attachments,
-    require_referring_provider,
-    services_within_claim_dates,
-    total_charge_matches_lines,
-    validate_claim,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "ACCEPTED_CATEGORIES",
-    "CLAIM_RULES",
-    "MAX_DIAGNOSES",
-    "MAX_POINTERS_PER_LINE",
-    "REJECTED_CATEGORIES",
-    "AcknowledgementStatus",
-    "Claim",
-    "ClaimAcknowledgement",
-    "ClaimFrequency",
-    "ClaimRule",
-    "InstitutionalClaim",
-    "PriorLineAdjudication",
-    "PriorPayerAdjudication",
-    "care_team_npis_valid",
-    "check_claim",
-    "diagnoses_within_limits",
-    "diagnosis_code_set_matches_dates",
-    "lines_have_codes",
-    "modifiers_well_formed",
-    "pointers_point_to_diagnoses",
-    "prior_payer_lines_on_claim",
-    "replacement_names_original",
-    "require_attachments",
-    "require_referring_provider",
-    "services_within_claim_dates",
-    "total_charge_matches_lines",
-    "validate_claim",
-]
+_EXPORTS = {
+    "billing_core.claims._acknowledgements": (
+        "ACCEPTED_CATEGORIES",
+        "REJECTED_CATEGORIES",
+        "AcknowledgementStatus",
+        "ClaimAcknowledgement",
+    ),
+    "billing_core.claims._claim": (
+        "MAX_DIAGNOSES",
+        "MAX_POINTERS_PER_LINE",
+        "Claim",
+        "ClaimFrequency",
+    ),
+    "billing_core.claims._institutional": ("InstitutionalClaim",),
+    "billing_core.claims._prior_payers": ("PriorLineAdjudication", "PriorPayerAdjudication"),
+    "billing_core.claims._rules": (
+        "CLAIM_RULES",
+        "ClaimRule",
+        "care_team_npis_valid",
+        "check_claim",
+        "diagnoses_within_limits",
+        "diagnosis_code_set_matches_dates",
+        "lines_have_codes",
+        "modifiers_well_formed",
+        "pointers_point_to_diagnoses",
+        "prior_payer_lines_on_claim",
+        "replacement_names_original",
+        "require_attachments",
+        "require_referring_provider",
+        "services_within_claim_dates",
+        "total_charge_matches_lines",
+        "validate_claim",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -36,30 +36,23 @@ Examples:
     Money('29.40', 'USD')
 """  # noqa: E501 - a Markdown table
 
-from billing_core.cob._methods import (
-    CobMethod,
-    CobPayment,
-    maintenance_of_benefits,
-    medicare_secondary_payment,
-    non_duplication,
-    standard_cob,
-)
-from billing_core.cob._reductions import (
-    SEQUESTRATION,
-    PaymentReduction,
-    ReducedPayment,
-    apply_reduction,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "SEQUESTRATION",
-    "CobMethod",
-    "CobPayment",
-    "PaymentReduction",
-    "ReducedPayment",
-    "apply_reduction",
-    "maintenance_of_benefits",
-    "medicare_secondary_payment",
-    "non_duplication",
-    "standard_cob",
-]
+_EXPORTS = {
+    "billing_core.cob._methods": (
+        "CobMethod",
+        "CobPayment",
+        "maintenance_of_benefits",
+        "medicare_secondary_payment",
+        "non_duplication",
+        "standard_cob",
+    ),
+    "billing_core.cob._reductions": (
+        "SEQUESTRATION",
+        "PaymentReduction",
+        "ReducedPayment",
+        "apply_reduction",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

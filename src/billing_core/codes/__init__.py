@@ -33,49 +33,30 @@ Examples:
     billing_core.errors.InvalidCodeError: invalid NPI '1234567890': wrong check digit 0, expected 3
 """
 
-from billing_core.codes._adjustments import CARC, RARC, GroupCode
-from billing_core.codes._claim import (
-    ICD10CM_START,
-    NDC,
-    NPI,
-    DiagnosisCode,
-    DiagnosisSystem,
-    PlaceOfService,
-    RevenueCode,
-    TaxonomyCode,
-)
-from billing_core.codes._procedures import (
-    MAX_MODIFIERS,
-    X12_PROCEDURE_SYSTEMS,
-    X12_PRODUCT_QUALIFIERS,
-    CodeSystem,
-    ProcedureCode,
-    infer_code_system,
-    system_from_x12,
-)
-from billing_core.codes._sets import CodeSet, CodeSetEntry, StaticCodeSet, validate_code
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "CARC",
-    "ICD10CM_START",
-    "MAX_MODIFIERS",
-    "NDC",
-    "NPI",
-    "RARC",
-    "X12_PROCEDURE_SYSTEMS",
-    "X12_PRODUCT_QUALIFIERS",
-    "CodeSet",
-    "CodeSetEntry",
-    "CodeSystem",
-    "DiagnosisCode",
-    "DiagnosisSystem",
-    "GroupCode",
-    "PlaceOfService",
-    "ProcedureCode",
-    "RevenueCode",
-    "StaticCodeSet",
-    "TaxonomyCode",
-    "infer_code_system",
-    "system_from_x12",
-    "validate_code",
-]
+_EXPORTS = {
+    "billing_core.codes._adjustments": ("CARC", "RARC", "GroupCode"),
+    "billing_core.codes._claim": (
+        "ICD10CM_START",
+        "NDC",
+        "NPI",
+        "DiagnosisCode",
+        "DiagnosisSystem",
+        "PlaceOfService",
+        "RevenueCode",
+        "TaxonomyCode",
+    ),
+    "billing_core.codes._procedures": (
+        "MAX_MODIFIERS",
+        "X12_PROCEDURE_SYSTEMS",
+        "X12_PRODUCT_QUALIFIERS",
+        "CodeSystem",
+        "ProcedureCode",
+        "infer_code_system",
+        "system_from_x12",
+    ),
+    "billing_core.codes._sets": ("CodeSet", "CodeSetEntry", "StaticCodeSet", "validate_code"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

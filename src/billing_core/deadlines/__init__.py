@@ -30,26 +30,27 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.deadlines._calendars import (
-    HolidayCalendar,
-    is_business_day,
-    roll_forward,
-    us_federal_holidays,
-)
-from billing_core.deadlines._risk import ClaimDeadlineInput, DeadlineRisk, DeadlineStatus, at_risk
-from billing_core.deadlines._rules import FilingAnchor, FilingRule, deadline_for, filing_deadline
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "ClaimDeadlineInput",
-    "DeadlineRisk",
-    "DeadlineStatus",
-    "FilingAnchor",
-    "FilingRule",
-    "HolidayCalendar",
-    "at_risk",
-    "deadline_for",
-    "filing_deadline",
-    "is_business_day",
-    "roll_forward",
-    "us_federal_holidays",
-]
+_EXPORTS = {
+    "billing_core.deadlines._calendars": (
+        "HolidayCalendar",
+        "is_business_day",
+        "roll_forward",
+        "us_federal_holidays",
+    ),
+    "billing_core.deadlines._risk": (
+        "ClaimDeadlineInput",
+        "DeadlineRisk",
+        "DeadlineStatus",
+        "at_risk",
+    ),
+    "billing_core.deadlines._rules": (
+        "FilingAnchor",
+        "FilingRule",
+        "deadline_for",
+        "filing_deadline",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

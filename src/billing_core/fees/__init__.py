@@ -39,75 +39,45 @@ Examples:
     L1: allowed 120.00 USD (100% of Acme 2024 120.00 USD x 1 unit)
 """
 
-from billing_core.fees._contract import (
-    Contract,
-    ContractPrice,
-    expected_payment,
-    price_claim,
-    price_lines,
-)
-from billing_core.fees._rows import fee_schedule_from_rows, read_fee_schedule
-from billing_core.fees._rules import (
-    BILATERAL,
-    LinePrice,
-    ModifierRule,
-    MultipleProcedureRule,
-    PricingRule,
-)
-from billing_core.fees._rvu import (
-    FACILITY_PLACES_OF_SERVICE,
-    MAX_RELATIVE_VALUE,
-    PracticeCostIndex,
-    RelativeValues,
-    is_facility,
-    physician_fee,
-    rvu_fee_schedule,
-)
-from billing_core.fees._schedule import FeeSchedule, FeeScheduleEntry, validate_fee_schedule
-from billing_core.fees._terms import (
-    MAX_MULTIPLIER,
-    ContractTerm,
-    FixedFee,
-    PercentOfCharge,
-    PercentOfSchedule,
-    PerDiem,
-    TermPrice,
-    line_codes,
-)
-from billing_core.fees._variance import LineVariance, VarianceReport, payment_variance
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "BILATERAL",
-    "FACILITY_PLACES_OF_SERVICE",
-    "MAX_MULTIPLIER",
-    "MAX_RELATIVE_VALUE",
-    "Contract",
-    "ContractPrice",
-    "ContractTerm",
-    "FeeSchedule",
-    "FeeScheduleEntry",
-    "FixedFee",
-    "LinePrice",
-    "LineVariance",
-    "ModifierRule",
-    "MultipleProcedureRule",
-    "PerDiem",
-    "PercentOfCharge",
-    "PercentOfSchedule",
-    "PracticeCostIndex",
-    "PricingRule",
-    "RelativeValues",
-    "TermPrice",
-    "VarianceReport",
-    "expected_payment",
-    "fee_schedule_from_rows",
-    "is_facility",
-    "line_codes",
-    "payment_variance",
-    "physician_fee",
-    "price_claim",
-    "price_lines",
-    "read_fee_schedule",
-    "rvu_fee_schedule",
-    "validate_fee_schedule",
-]
+_EXPORTS = {
+    "billing_core.fees._contract": (
+        "Contract",
+        "ContractPrice",
+        "expected_payment",
+        "price_claim",
+        "price_lines",
+    ),
+    "billing_core.fees._rows": ("fee_schedule_from_rows", "read_fee_schedule"),
+    "billing_core.fees._rules": (
+        "BILATERAL",
+        "LinePrice",
+        "ModifierRule",
+        "MultipleProcedureRule",
+        "PricingRule",
+    ),
+    "billing_core.fees._rvu": (
+        "FACILITY_PLACES_OF_SERVICE",
+        "MAX_RELATIVE_VALUE",
+        "PracticeCostIndex",
+        "RelativeValues",
+        "is_facility",
+        "physician_fee",
+        "rvu_fee_schedule",
+    ),
+    "billing_core.fees._schedule": ("FeeSchedule", "FeeScheduleEntry", "validate_fee_schedule"),
+    "billing_core.fees._terms": (
+        "MAX_MULTIPLIER",
+        "ContractTerm",
+        "FixedFee",
+        "PercentOfCharge",
+        "PercentOfSchedule",
+        "PerDiem",
+        "TermPrice",
+        "line_codes",
+    ),
+    "billing_core.fees._variance": ("LineVariance", "VarianceReport", "payment_variance"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

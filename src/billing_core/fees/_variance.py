@@ -37,6 +37,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -50,10 +51,12 @@ from billing_core._fields import invalid
 from billing_core.claims import Claim
 from billing_core.codes import GroupCode
 from billing_core.errors import CurrencyMismatchError, Finding, Severity
-from billing_core.fees._contract import Contract, ContractPrice, price_claim
 from billing_core.money import Money
 from billing_core.remittance import CasAdjustment, ClaimPayment, ServicePayment
 from billing_core.views import Record, to_records
+
+if TYPE_CHECKING:  # imported where used: a plan's VarianceReport needs no contract machinery
+    from billing_core.fees._contract import Contract, ContractPrice
 
 __all__ = ["LineVariance", "VarianceReport", "payment_variance"]
 
@@ -211,6 +214,8 @@ def _line(
 
 
 def _check_inputs(claim: Claim, claim_payment: ClaimPayment, contract: Contract) -> None:
+    from billing_core.fees._contract import Contract  # loaded already: the caller has one
+
     arguments_of_types(
         (claim, Claim, "claim"),
         (claim_payment, ClaimPayment, "claim_payment"),
@@ -283,7 +288,7 @@ def payment_variance(
     Examples:
         >>> from decimal import Decimal
         >>> from billing_core._examples import example_claim
-        >>> from billing_core.fees import PercentOfCharge
+        >>> from billing_core.fees import Contract, PercentOfCharge
         >>> from billing_core.remittance import ClaimPayment
         >>> contract = Contract(name="Acme", currency="USD",
         ...                     terms=[PercentOfCharge(rate=Decimal("0.8"))])
@@ -294,6 +299,8 @@ def payment_variance(
         ...
         billing_core.errors.ValidationError: claim_payment.patient_control_number: 'CLM9' is not claim 'CLM1': the payment is for another claim
     """  # noqa: E501
+    from billing_core.fees._contract import price_claim
+
     _check_inputs(claim, claim_payment, contract)
     reductions = _part_of_allowed(contract)
     code = contract.currency

@@ -42,44 +42,25 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.kpis._lags import average_lag, charge_lag, claim_lag, payment_lag
-from billing_core.kpis._ledger import kpi_trend, month_periods, period_kpis
-from billing_core.kpis._rates import (
-    bad_debt_rate,
-    clean_claim_rate,
-    days_in_ar,
-    denial_rate_by_amount,
-    denial_rate_by_count,
-    first_pass_resolution_rate,
-    gross_collection_rate,
-    net_collection_rate,
-    percent_ar_over_90,
-    percent_ar_over_120,
-)
-from billing_core.kpis._ratios import RATIO_PLACES, Ratio, RatioUnit
-from billing_core.kpis._sets import KpiSet, KpiTrend
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "RATIO_PLACES",
-    "KpiSet",
-    "KpiTrend",
-    "Ratio",
-    "RatioUnit",
-    "average_lag",
-    "bad_debt_rate",
-    "charge_lag",
-    "claim_lag",
-    "clean_claim_rate",
-    "days_in_ar",
-    "denial_rate_by_amount",
-    "denial_rate_by_count",
-    "first_pass_resolution_rate",
-    "gross_collection_rate",
-    "kpi_trend",
-    "month_periods",
-    "net_collection_rate",
-    "payment_lag",
-    "period_kpis",
-    "percent_ar_over_90",
-    "percent_ar_over_120",
-]
+_EXPORTS = {
+    "billing_core.kpis._lags": ("average_lag", "charge_lag", "claim_lag", "payment_lag"),
+    "billing_core.kpis._ledger": ("kpi_trend", "month_periods", "period_kpis"),
+    "billing_core.kpis._rates": (
+        "bad_debt_rate",
+        "clean_claim_rate",
+        "days_in_ar",
+        "denial_rate_by_amount",
+        "denial_rate_by_count",
+        "first_pass_resolution_rate",
+        "gross_collection_rate",
+        "net_collection_rate",
+        "percent_ar_over_90",
+        "percent_ar_over_120",
+    ),
+    "billing_core.kpis._ratios": ("RATIO_PLACES", "Ratio", "RatioUnit"),
+    "billing_core.kpis._sets": ("KpiSet", "KpiTrend"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -96,77 +96,46 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.ledger._buckets import Bucket, Party, PartyKind, next_bucket
-from billing_core.ledger._entries import (
-    Adjustment,
-    ChargePosted,
-    LedgerEntry,
-    PaymentApplied,
-    PaymentReceived,
-    Refund,
-    Source,
-    Transfer,
-    WriteOff,
-    WriteOffReason,
-)
-from billing_core.ledger._history import (
-    HISTORY_RULES,
-    HistoryRule,
-    charged_before_use,
-    check_history,
-    never_below_zero,
-    one_account_per_line,
-    one_currency_per_account,
-    reversals_match_their_originals,
-    reversed_at_most_once,
-    unique_ids,
-    validate_history,
-)
-from billing_core.ledger._payer import (
-    AppealHold,
-    CashHeld,
-    CreditTransfer,
-    ProviderPayment,
-    ProviderWithholding,
-)
+from billing_core._lazy import lazy_exports
 
 # Release 0.1 pickles name the ledger entries' rebuild function here.
 from billing_core.ledger._reduce import rebuild_entry as _rebuild_entry  # noqa: F401
-from billing_core.ledger._reversals import Entry, OriginalEntry, Reversal, reverse
 
-__all__ = [
-    "HISTORY_RULES",
-    "Adjustment",
-    "AppealHold",
-    "Bucket",
-    "CashHeld",
-    "ChargePosted",
-    "CreditTransfer",
-    "Entry",
-    "HistoryRule",
-    "LedgerEntry",
-    "OriginalEntry",
-    "Party",
-    "PartyKind",
-    "PaymentApplied",
-    "PaymentReceived",
-    "ProviderPayment",
-    "ProviderWithholding",
-    "Refund",
-    "Reversal",
-    "Source",
-    "Transfer",
-    "WriteOff",
-    "WriteOffReason",
-    "charged_before_use",
-    "check_history",
-    "never_below_zero",
-    "next_bucket",
-    "one_account_per_line",
-    "one_currency_per_account",
-    "reverse",
-    "reversals_match_their_originals",
-    "reversed_at_most_once",
-    "unique_ids",
-    "validate_history",
-]
+_EXPORTS = {
+    "billing_core.ledger._buckets": ("Bucket", "Party", "PartyKind", "next_bucket"),
+    "billing_core.ledger._entries": (
+        "Adjustment",
+        "ChargePosted",
+        "LedgerEntry",
+        "PaymentApplied",
+        "PaymentReceived",
+        "Refund",
+        "Source",
+        "Transfer",
+        "WriteOff",
+        "WriteOffReason",
+    ),
+    "billing_core.ledger._history": (
+        "HISTORY_RULES",
+        "HistoryRule",
+        "charged_before_use",
+        "check_history",
+        "never_below_zero",
+        "one_account_per_line",
+        "one_currency_per_account",
+        "reversals_match_their_originals",
+        "reversed_at_most_once",
+        "unique_ids",
+        "validate_history",
+    ),
+    "billing_core.ledger._payer": (
+        "AppealHold",
+        "CashHeld",
+        "CreditTransfer",
+        "ProviderPayment",
+        "ProviderWithholding",
+    ),
+    "billing_core.ledger._reversals": ("Entry", "OriginalEntry", "Reversal", "reverse"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -60,6 +60,7 @@ steps, each in its own private module, each taking data and returning data.
 | match | `_match` | our claims by id, planning order, service lines to our lines |
 | distribute | `_distribute` | claim-level amounts spread over the lines, exact to the cent, never more than was paid |
 | lines | `_lines` | a line's amounts sorted by effect (the denial policy on a denial), then its entries |
+| build | `_build` | the line entries made from the values the plan has checked (no second validation) |
 | reverse | `_reverse` | a status-22 claim paired with the entries it undoes |
 | held | `_held` | what matches nothing of ours, held on the remittance's account |
 | appeals | `_appeals` | denials held for appeal; holds closed by a later answer |
@@ -115,63 +116,40 @@ Examples:
     Adjustment 10.00 USD patient
 """  # noqa: E501 - a Markdown table
 
-from billing_core.posting._apply import apply_posting, idempotency_key
-from billing_core.posting._denials import (
-    DEFAULT_ADJUSTED_REASONS,
-    DEFAULT_APPEAL_RULE,
-    DEFAULT_DENIAL_POLICY,
-    DEFAULT_HELD_REASONS,
-    DenialAction,
-    DenialPolicy,
-    check_denial_policy,
-)
-from billing_core.posting._plan import plan_posting
-from billing_core.posting._reconcile import (
-    UnappliedCash,
-    reconcile_deposit,
-    reconcile_remittance,
-    remittance_account,
-    unapplied_cash,
-)
-from billing_core.posting._types import (
-    NON_COVERED_REASONS,
-    PRIOR_PAYER_IMPACT_REASONS,
-    ClaimLevelRule,
-    Crossover,
-    FollowUp,
-    FollowUpKind,
-    PostingPlan,
-    ProviderPosting,
-    ProviderPostingKind,
-    UnmatchedPolicy,
-)
-from billing_core.posting._unapplied import apply_unapplied
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_ADJUSTED_REASONS",
-    "DEFAULT_APPEAL_RULE",
-    "DEFAULT_DENIAL_POLICY",
-    "DEFAULT_HELD_REASONS",
-    "NON_COVERED_REASONS",
-    "PRIOR_PAYER_IMPACT_REASONS",
-    "ClaimLevelRule",
-    "Crossover",
-    "DenialAction",
-    "DenialPolicy",
-    "FollowUp",
-    "FollowUpKind",
-    "PostingPlan",
-    "ProviderPosting",
-    "ProviderPostingKind",
-    "UnappliedCash",
-    "UnmatchedPolicy",
-    "apply_posting",
-    "apply_unapplied",
-    "check_denial_policy",
-    "idempotency_key",
-    "plan_posting",
-    "reconcile_deposit",
-    "reconcile_remittance",
-    "remittance_account",
-    "unapplied_cash",
-]
+_EXPORTS = {
+    "billing_core.posting._apply": ("apply_posting", "idempotency_key"),
+    "billing_core.posting._denials": (
+        "DEFAULT_ADJUSTED_REASONS",
+        "DEFAULT_APPEAL_RULE",
+        "DEFAULT_DENIAL_POLICY",
+        "DEFAULT_HELD_REASONS",
+        "DenialAction",
+        "DenialPolicy",
+        "check_denial_policy",
+    ),
+    "billing_core.posting._plan": ("plan_posting",),
+    "billing_core.posting._reconcile": (
+        "UnappliedCash",
+        "reconcile_deposit",
+        "reconcile_remittance",
+        "remittance_account",
+        "unapplied_cash",
+    ),
+    "billing_core.posting._types": (
+        "NON_COVERED_REASONS",
+        "PRIOR_PAYER_IMPACT_REASONS",
+        "ClaimLevelRule",
+        "Crossover",
+        "FollowUp",
+        "FollowUpKind",
+        "PostingPlan",
+        "ProviderPosting",
+        "ProviderPostingKind",
+        "UnmatchedPolicy",
+    ),
+    "billing_core.posting._unapplied": ("apply_unapplied",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

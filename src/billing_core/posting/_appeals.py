@@ -46,9 +46,12 @@ def appeal_entries(
     ``appealed`` are the denied amounts of the claim's lines held now.
     """
     claim = side.claim
+    holds = inputs.holds.get(claim.id)
+    if not holds and not appealed:
+        return Appeals([], [], [], [])  # the usual claim: no hold to close, nothing denied
     still_open = [
         h
-        for h in inputs.holds.get(claim.id, ())
+        for h in holds or ()
         # A hold is closed only by the answer of the payer it waits for: a secondary's answer
         # must not close the primary's appeal.
         if h.id not in reversed_ids and h.bucket is side.bucket

@@ -24,13 +24,13 @@ from billing_core.ledger import (
     CashHeld,
     Entry,
     Party,
-    PaymentReceived,
     ProviderPayment,
     ProviderWithholding,
     Refund,
     Source,
 )
 from billing_core.money import Money
+from billing_core.posting._build import received
 from billing_core.posting._common import SOURCE_TAG, Inputs, warning
 from billing_core.posting._types import (
     FollowUp,
@@ -55,20 +55,15 @@ def cash_entries(inputs: Inputs, cash: Cash) -> list[Entry]:
     """
     remittance, prefix, cur = inputs.remittance, inputs.prefix, inputs.currency
     out: list[Entry] = []
+    # One source for them all: it is immutable, and a remittance may touch many accounts.
+    source = Source(payment_id=remittance.trace_number, remittance_id=remittance.id)
     # Ids named, not numbered: one entry per account and party, its id the same however
     # many line entries the claims before it made (and still carrying the key prefix).
     for (account, party), minor in cash.items():
         if minor > 0:
-            out.append(
-                PaymentReceived(
-                    id=f"{prefix}.received.{account}.{party.id}",
-                    account_id=account,
-                    effective=inputs.effective,
-                    amount=Money.from_minor(minor, cur),
-                    source=Source(payment_id=remittance.trace_number, remittance_id=remittance.id),
-                    party=party,
-                )
-            )
+            entry_id = f"{prefix}.received.{account}.{party.id}"
+            amount = Money.from_minor(minor, cur)
+            out.append(received(inputs, entry_id, account, amount, source, party))
         # A net take-back on an account (a reversal larger than the corrections with it)
         # returns money the payer had credited: a Refund, not a negative payment.
         elif minor < 0:
@@ -97,8 +92,17 @@ def by_account(cash: Sequence[Entry], entries: Sequence[Entry]) -> list[Entry]:
     grouped: dict[str, list[Entry]] = {}
     # Insertion order of the dict keeps each account where the remittance first names it,
     # so the same remittance always yields the same entry order.
-    for e in (*cash, *entries):
+    for e in cash:
         grouped.setdefault(e.account_id, []).append(e)
+    # A claim's entries are all of its account, so they come in runs: one look-up per run.
+    account: str | None = None
+    run: list[Entry] = []
+    for e in entries:
+        if e.account_id != account:
+            account = e.account_id
+            found = grouped.get(account)
+            run = grouped[account] = [] if found is None else found
+        run.append(e)
     return [e for es in grouped.values() for e in es]
 
 

@@ -8,19 +8,20 @@ changes nothing it is given.
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Sequence
 from typing import Final, NamedTuple
 
 from billing_core.claims import Claim
 from billing_core.errors import Finding
 from billing_core.ledger import Bucket, CashHeld, Entry, Party, Source, next_bucket
 from billing_core.posting._appeals import Appeals, appeal_entries
+from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     SOURCE_TAG,
     Adjusted,
     ClaimSide,
+    Delta,
     Inputs,
-    Key,
     LinePost,
     Made,
     Relied,
@@ -69,7 +70,7 @@ def plan_claim(
     inputs: Inputs,
     number: int,
     cp: ClaimPayment,
-    delta: Mapping[Key, int],
+    delta: Delta,
     reversed_ids: Container[str],
     first: int,
 ) -> ClaimOutcome:
@@ -133,14 +134,15 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
     A reversal carries the original's amounts negated: its lines are matched and
     spread as the original's were (and never held: negative money holds nothing).
     """
-    if cp.is_reversal:
+    reversal = cp.is_reversal
+    if reversal:
         # The reversal's amounts negated back: matched and split like the original, so the
         # entries to reverse come out exactly as the original posting made them.
         basis = cp.as_reversal()
         denied = basis.paid.minor == 0 and basis.charge.minor != 0
     else:
         basis, denied = cp, cp.is_denied
-    hold = inputs.unmatched is UnmatchedPolicy.HOLD and not cp.is_reversal
+    hold = inputs.unmatched is UnmatchedPolicy.HOLD and not reversal
     posts, findings, held = match_lines(
         claim, basis, loc, inputs.line_owner, denied=denied, hold=hold
     )
@@ -148,10 +150,10 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
         return _Lines(posts, held, findings)
     posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
     findings.extend(found)
-    if not cp.is_reversal and not has_error(found):
+    if not reversal and not has_error(found):
         # The held lines' money is on the remittance's account: the posted lines may apply
         # only what is left of CLP04.
-        paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held)
+        paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held) if held else cp.paid.minor
         posts, found = cap_to_paid(posts, paid, loc, inputs.currency)
         findings.extend(found)
     return _Lines(posts, held, findings)
@@ -171,13 +173,13 @@ def _outcome(
     follow_ups = list(appeals.follow_ups)
     if cp.is_denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
         follow_ups.insert(0, follow_up(FollowUpKind.DENIED, side.claim.id, cp, side.location))
-    held_minor = sum(h.amount.minor for h in held)
+    held_minor = sum(h.amount.minor for h in held) if held else 0
     return ClaimOutcome(
-        entries=[*made.entries, *appeals.entries],
+        entries=[*made.entries, *appeals.entries] if appeals.entries else made.entries,
         findings=findings,
         shifts=made.shifts,
         relied=made.relied,
-        reversed=[*made.reversed, *appeals.reversed],
+        reversed=[*made.reversed, *appeals.reversed] if appeals.reversed else made.reversed,
         # The claim's account receives CLP04 less what is held elsewhere: cash received =
         # applied + held + PLB, per remittance (DESIGN.md section 8).
         cash=(side.claim.account_id, side.party, cp.paid.minor - held_minor),
@@ -201,7 +203,7 @@ def _side(
     inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str
 ) -> tuple[ClaimSide, list[Finding]]:
     """The payer's bucket of a claim, the bucket its PR amounts move to, its party and source."""
-    bucket = Bucket.coverage(claim.coverage.sequence.value)
+    bucket = Bucket.coverage(claim.coverage.sequence._value_)
     findings = []
     sequence = cp.status.sequence
     if sequence is not None and sequence != bucket.sequence:
@@ -234,7 +236,7 @@ def _side(
 
 
 def _post_lines(
-    inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Mapping[Key, int], first: int
+    inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Delta, first: int
 ) -> tuple[Made, list[Adjusted]]:
     """Every line's entries, and the denied amounts held for appeal.
 
@@ -244,15 +246,11 @@ def _post_lines(
     """
     made = Made([], [], [], [], [])
     appealed: list[Adjusted] = []
+    build = LineEntries(inputs, side)
+    balances, bucket = inputs.balances, side.bucket
     for post in posts:
-        opened = read_open(inputs.balances, post.item.id, side.bucket, delta)
-        line = post_line(inputs, side, post, opened, first + len(made.entries))
-        made.entries.extend(line.entries)
-        made.shifts.extend(line.shifts)
-        made.relied.extend(line.relied)
-        appealed.extend(line.appealed)
-        if line.findings:
-            made.findings.extend(line.findings)
+        opened = read_open(balances, post.item.id, bucket, delta)
+        post_line(inputs, side, post, opened, made, appealed, build, first)
     return made, appealed
 
 

@@ -22,6 +22,7 @@ from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding, Severity
 from billing_core.ledger import Adjustment, AppealHold, Bucket, Entry, Party, PaymentApplied, Source
 from billing_core.money import Money
+from billing_core.posting._assumed import Assumed
 from billing_core.posting._denials import DenialPolicy
 from billing_core.posting._types import ClaimLevelRule, FollowUp, FollowUpKind, UnmatchedPolicy
 from billing_core.remittance import ClaimPayment, Remittance
@@ -33,16 +34,21 @@ A later reversal (status 22) finds the entries to negate by this reason
 (``"835 claim <pcn> payer claim <number>"``), so it must never change.
 """
 
-Key = tuple[str, Bucket]
-"""A bucket of a line: (line id, bucket)."""
+Key = tuple[str, str]
+"""A bucket of a line: (line id, the bucket's value)."""
 
-Delta = Mapping[Key, int]
-"""What the plan so far has moved in or out of each bucket, in minor units."""
+Delta = Mapping[str, Mapping[str, int]]
+"""What the plan so far has moved in or out of each bucket, in minor units.
+
+By line id, then by the bucket's value: a plan moves money on every line it
+posts, and one small dict of strings and ints per line is the least a large
+plan leaves for the garbage collector to count (it never tracks such a dict).
+"""
 
 Shift = tuple[str, Bucket, int]
 """One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""
 
-Relied = tuple[str, str, Bucket, int]
+Relied = Assumed
 """A bucket whose balance a step relied on: (line id, account id, bucket, its open amount)."""
 
 Opened = tuple[int, int]
@@ -72,6 +78,8 @@ class LinePost(NamedTuple):
     adjustments: tuple[Adjusted, ...]
     where: tuple[str, int, str | None]
     denied: bool = False
+    money: Money | None = None
+    """The service line's paid amount (SVC03) itself: an entry of exactly ``paid`` reuses it."""
 
     @property
     def location(self) -> str:
@@ -119,6 +127,9 @@ class Inputs:
     """The appeal holds of the claims the remittance answers, by claim id (not reversed)."""
     deadline: datetime.date
     """The appeal deadline of a denial in this remittance (the denial policy's rule)."""
+    trusted: bool = False
+    """Whether line entries may be built from their checked parts (``_build``): the date is
+    a plain date; otherwise the entry constructors run, and name a bad date."""
 
     def entry_id(self, number: int) -> str:
         """The id of the plan's ``number``-th entry: stable, and carries the idempotency key."""
@@ -182,19 +193,27 @@ def read_open(
     balance = balances.get(line_id)
     if balance is None:
         return None
-    key = (line_id, bucket)
     # Base and now are returned apart: the base is what apply_posting re-checks in the
     # history, now is what this step may spend.
-    base = balance.open.of(bucket).minor
-    now = base + delta.get(key, 0)
-    return base, now if own is None else now + own.get(key, 0)
+    base = now = balance.open.of(bucket).minor
+    moves = delta.get(line_id)
+    if moves:
+        now += moves.get(bucket._value_, 0)
+    if own is not None:
+        mine = own.get(line_id)
+        if mine:
+            now += mine.get(bucket._value_, 0)
+    return base, now
 
 
-def add_shifts(delta: dict[Key, int], shifts: Iterable[Shift]) -> None:
+def add_shifts(delta: dict[str, dict[str, int]], shifts: Iterable[Shift]) -> None:
     """Fold ``shifts`` into a delta the caller owns."""
     for line_id, bucket, minor in shifts:
-        key = (line_id, bucket)
-        delta[key] = delta.get(key, 0) + minor
+        moves = delta.get(line_id)
+        if moves is None:
+            moves = delta[line_id] = {}
+        value = bucket._value_
+        moves[value] = moves.get(value, 0) + minor
 
 
 def follow_up(

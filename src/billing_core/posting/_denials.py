@@ -20,14 +20,17 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from billing_core._checks import describe
-from billing_core.codes import CARC, CodeSet
+from billing_core.codes import CARC
 from billing_core.deadlines import FilingAnchor, FilingRule, HolidayCalendar, filing_deadline
 from billing_core.errors import Finding, InvalidCodeError, ValidationError
+
+if TYPE_CHECKING:
+    from billing_core.codes import CodeSet
 
 __all__ = [
     "DEFAULT_ADJUSTED_REASONS",

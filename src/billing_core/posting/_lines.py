@@ -19,26 +19,30 @@ The line may take out of the payer's bucket at most what is open there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from billing_core.charges import authorization_problem
 from billing_core.codes import CARC, GroupCode
 from billing_core.errors import Finding
-from billing_core.ledger import Adjustment, Bucket, Entry, PaymentApplied
+from billing_core.ledger import Bucket, Entry
 from billing_core.money import Money
+from billing_core.posting._assumed import Assumed
+from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     Adjusted,
     ClaimSide,
     Inputs,
     LinePost,
+    Made,
     Opened,
-    Relied,
-    Shift,
     error,
     warning,
 )
 from billing_core.posting._denials import DenialAction, DenialPolicy
 from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_REASONS
+
+_tuple_new = tuple.__new__
 
 
 class Split(NamedTuple):
@@ -54,19 +58,6 @@ class Split(NamedTuple):
     """Denied amounts held open in the payer's bucket for appeal (not posted)."""
 
 
-class LineOutcome(NamedTuple):
-    """What posting one line makes: entries, findings, bucket moves, balances relied on.
-
-    ``appealed`` are the line's denied amounts held open for appeal.
-    """
-
-    entries: list[Entry]
-    findings: list[Finding]
-    shifts: list[Shift]
-    relied: list[Relied]
-    appealed: list[Adjusted]
-
-
 def split_line(
     post: LinePost, bucket: Bucket, currency: str, denials: DenialPolicy | None = None
 ) -> Split | Finding:
@@ -74,21 +65,17 @@ def split_line(
 
     On a denied line, ``denials`` says which CO, PI and OA amounts are held for appeal.
     """
-    # Netted per group and reason: a claim-level share lands on a line that may carry
-    # the same reason already, and one entry per reason is what the waterfall shows.
-    # Keyed by the code string: hashing a str is cheaper than hashing a CARC.
-    nets: dict[tuple[GroupCode, str], tuple[CARC, int, Money | None]] = {}
-    for group, reason, amount, money in post.adjustments:
-        key = (group, reason.code)
-        found = nets.get(key)
-        nets[key] = (reason, amount, money) if found is None else (reason, found[1] + amount, None)
+    adjustments: Sequence[Adjusted] = post.adjustments
+    if len(adjustments) > 1:
+        adjustments = netted(adjustments)
     writeoffs: list[Adjusted] = []
     transfers: list[tuple[CARC, int, Money | None]] = []
     appealed: list[Adjusted] = []
     overpaid = moved = 0
     secondary = bucket is not Bucket.PRIMARY
     policy = denials if post.denied else None
-    for (group, _), (reason, amount, money) in nets.items():
+    for adjusted in adjustments:
+        group, reason, amount, money = adjusted
         if group is GroupCode.OA and secondary and reason.code in PRIOR_PAYER_IMPACT_REASONS:
             # What the prior payer did not pay, repeated for balancing: this payer's bucket
             # only ever held what the prior payer moved on, so there is nothing to take.
@@ -107,9 +94,9 @@ def split_line(
             transfers.append((reason, amount, money))
             moved += amount
         elif policy is not None and policy.action(reason.code) is DenialAction.HOLD:
-            appealed.append((group, reason, amount, money))
+            appealed.append(adjusted)
         else:
-            writeoffs.append((group, reason, amount, money))
+            writeoffs.append(adjusted)
             moved += amount
     applied = post.paid - overpaid
     if applied < 0:  # only a reversal pays back, and it is planned from the original
@@ -119,24 +106,65 @@ def split_line(
             " that is not a reversal",
             "posting.negative",
         )
-    return Split(applied, writeoffs, transfers, overpaid, applied + moved, appealed)
+    # Built as the tuple it is (a named tuple's __new__ is a Python call, once per line).
+    return _tuple_new(Split, (applied, writeoffs, transfers, overpaid, applied + moved, appealed))
+
+
+def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
+    """A line's adjustments netted per group and reason, in the order each first appears.
+
+    A claim-level share lands on a line that may carry the same reason already,
+    and one entry per reason is what the waterfall shows. A netted amount keeps
+    the later reason object and no `Money` of its own; adjustments whose reasons
+    are all distinct come back as they are.
+    """
+    if len(adjustments) == 2:
+        # The usual line (CO and PR, say): one comparison instead of a dict.
+        (g1, r1, _, _), (g2, r2, a2, _) = adjustments
+        if g1 is not g2 or r1.code != r2.code:
+            return adjustments
+        return ((g2, r2, adjustments[0][2] + a2, None),)
+    # Keyed by the group's value and the code string: hashing strings is cheaper than
+    # hashing enums and CARCs.
+    nets: dict[tuple[str, str], Adjusted] = {}
+    for adjusted in adjustments:
+        group, reason, amount, _ = adjusted
+        key = (group._value_, reason.code)
+        found = nets.get(key)
+        nets[key] = adjusted if found is None else (group, reason, found[2] + amount, None)
+    return adjustments if len(nets) == len(adjustments) else tuple(nets.values())
 
 
 def post_line(
-    inputs: Inputs, side: ClaimSide, post: LinePost, opened: Opened | None, number: int
-) -> LineOutcome:
-    """The entries of one line, numbered from ``number``, given what its bucket has open."""
+    inputs: Inputs,
+    side: ClaimSide,
+    post: LinePost,
+    opened: Opened | None,
+    made: Made,
+    appealed: list[Adjusted],
+    build: LineEntries,
+    first: int,
+) -> None:
+    """Add one line's entries, findings, bucket moves and the balance relied on to ``made``.
+
+    ``opened`` is what the line's bucket has open; its entries are numbered on
+    from ``first`` + the entries ``made`` holds. The line's denied amounts held
+    for appeal go to ``appealed``. A claim's lines go into one ``made``, in order,
+    so no line makes lists of its own.
+    """
     split = split_line(post, side.bucket, inputs.currency, inputs.denials)
     if isinstance(split, Finding):
-        return LineOutcome([], [split], [], [], [])
+        made.findings.append(split)
+        return
     line_id, bucket, cur = post.item.id, side.bucket, inputs.currency
     if opened is None:
         message = f"line {line_id} has no charge posted"
-        return LineOutcome([], [error(post.location, message, "posting.no_charge")], [], [], [])
+        made.findings.append(error(post.location, message, "posting.no_charge"))
+        return
     base, available = opened
-    relied: list[Relied] = [(line_id, side.claim.account_id, bucket, base)]
+    made.relied.append(_tuple_new(Assumed, (line_id, side.claim.account_id, bucket, base)))
     need = split.taken
-    held = sum(a[2] for a in split.appealed)
+    held = sum(a[2] for a in split.appealed) if split.appealed else 0
     # A bucket never goes below zero: taking more than is open would post money that
     # nobody owes (a duplicate answer, or balances older than the remittance). What is
     # held for appeal is not taken, but the payer cannot deny more than is open either.
@@ -145,9 +173,9 @@ def post_line(
             f"would take {Money.from_minor(need + held, cur)} out of the {bucket} bucket of"
             f" line {line_id}, which has {Money.from_minor(available, cur)} open"
         )
-        outcome = [error(post.location, message, "posting.overdrawn")]
-        return LineOutcome([], outcome, [], relied, [])
-    findings: list[Finding] = []
+        made.findings.append(error(post.location, message, "posting.overdrawn"))
+        return
+    findings = made.findings
     if need + held < available:  # legal (a partial answer), but someone must follow it up
         message = (
             f"{Money.from_minor(available - need - held, cur)} stays open in the {bucket}"
@@ -160,13 +188,15 @@ def post_line(
             " payment; it stays as the payer's unapplied credit"
         )
         findings.append(warning(post.location, message, "posting.overpaid"))
-    shifts: list[Shift] = [(line_id, bucket, -need)]
+    shifts = made.shifts
+    shifts.append((line_id, bucket, -need))
     if split.transfers:
         findings.extend(_noncovered_findings(post, split, side.following))
         for _, amount, _ in split.transfers:
             shifts.append((line_id, side.following, amount))
-    entries = _entries(inputs, side, post, split, number)
-    return LineOutcome(entries, findings, shifts, relied, split.appealed)
+    _entries(inputs.prefix, side, post, split, first + len(made.entries), made.entries, build)
+    if split.appealed:
+        appealed.extend(split.appealed)
 
 
 def _noncovered_findings(post: LinePost, split: Split, following: Bucket) -> list[Finding]:
@@ -188,43 +218,37 @@ def _noncovered_findings(post: LinePost, split: Split, following: Bucket) -> lis
 
 
 def _entries(
-    inputs: Inputs, side: ClaimSide, post: LinePost, split: Split, number: int
-) -> list[Entry]:
-    """The line's entries: the payment applied, the write-offs, then the moves on."""
-    account, line_id, bucket = side.claim.account_id, post.item.id, side.bucket
-    eff, cur, source = inputs.effective, inputs.currency, side.source
-    out: list[Entry] = []
+    prefix: str,
+    side: ClaimSide,
+    post: LinePost,
+    split: Split,
+    number: int,
+    out: list[Entry],
+    build: LineEntries,
+) -> None:
+    """Append the line's entries: the payment applied, the write-offs, then the moves on.
+
+    Numbered from ``number``; ids as `Inputs.entry_id` makes them.
+    """
+    line_id = post.item.id
     if split.applied:
-        out.append(
-            PaymentApplied(
-                id=inputs.entry_id(number),
-                account_id=account,
-                line_id=line_id,
-                effective=eff,
-                amount=Money.from_minor(split.applied, cur),
-                source=source,
-                party=side.party,
-                bucket=bucket,
-            )
+        money = post.money
+        amount = (
+            money
+            if money is not None and money.minor == split.applied
+            else build.amount(split.applied)
         )
-    moves: list[tuple[GroupCode, CARC, int, Money | None, Bucket | None]] = [
-        (g, r, a, m, None) for g, r, a, m in split.writeoffs
-    ]
-    for r, a, m in split.transfers:
-        moves.append((GroupCode.PR, r, a, m, side.following))
-    for group, reason, amount, money, to in moves:
+        out.append(build.applied(f"{prefix}.{number}", line_id, amount))
+        number += 1
+    adjustment = build.adjustment
+    for group, reason, minor, money in split.writeoffs:
+        amount = build.amount(minor) if money is None else money
+        out.append(adjustment(f"{prefix}.{number}", line_id, amount, group, reason, None))
+        number += 1
+    following = side.following
+    for reason, minor, money in split.transfers:
+        amount = build.amount(minor) if money is None else money
         out.append(
-            Adjustment(
-                id=inputs.entry_id(number + len(out)),
-                account_id=account,
-                line_id=line_id,
-                effective=eff,
-                amount=Money.from_minor(amount, cur) if money is None else money,
-                source=source,
-                bucket=bucket,
-                group=group,
-                reason=reason,
-                to_bucket=to,
-            )
+            adjustment(f"{prefix}.{number}", line_id, amount, GroupCode.PR, reason, following)
         )
-    return out
+        number += 1

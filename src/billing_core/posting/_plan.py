@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
-from billing_core._checks import describe
+from billing_core._checks import describe, is_plain_date
 from billing_core.balances import Balance, line_balances
 from billing_core.balancing import BalancingReport, balancing_report
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
-from billing_core.fees import Contract
 from billing_core.ledger import AppealHold, Bucket, CashHeld, Entry, Party, Reversal
 from billing_core.parties import Coverage
 from billing_core.posting._apply import KEY_PREFIX_LENGTH, idempotency_key, posted_entry
@@ -35,7 +34,6 @@ from billing_core.posting._claim import plan_claim
 from billing_core.posting._common import (
     NO_ORIGINALS,
     Inputs,
-    Key,
     Relied,
     add_shifts,
     error,
@@ -56,6 +54,9 @@ from billing_core.posting._types import (
 )
 from billing_core.posting._variances import check_contracts, plan_variances
 from billing_core.remittance import ClaimPayment, Remittance
+
+if TYPE_CHECKING:  # a plan without contracts never loads the fee machinery
+    from billing_core.fees import Contract
 
 
 def plan_posting(
@@ -256,6 +257,7 @@ def read_inputs(
         # closes its hold (the appeal's outcome).
         holds=_open_holds(history, {cp.patient_control_number for cp in remittance.claims}),
         deadline=denials.appeal_deadline(remittance.paid_date),
+        trusted=is_plain_date(when),
     )
     return inputs, findings
 
@@ -290,7 +292,9 @@ def assemble(
         findings=tuple(findings),
         follow_ups=tuple(follow_ups),
         crossovers=tuple(folded.crossovers),
-        provider_entries=tuple(described(entries, remittance.id)),
+        # Only the remittance's own account holds held cash and provider entries (the
+        # claims' accounts never do): described from there, not from every entry.
+        provider_entries=tuple(described((*folded.held, *plb), remittance.id) if entries else ()),
         balancing=report,
         accepted_unbalanced=accept_unbalanced,
         total_payment=remittance.total_payment,
@@ -322,7 +326,7 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
     """
     # The balances stay as given; what the plan moves is kept apart in ``delta``, so
     # the plan can say which balances it relied on (apply_posting checks those).
-    delta: dict[Key, int] = {}
+    delta: dict[str, dict[str, int]] = {}
     reversed_ids = set(inputs.originals.reversed)
     folded = Folded([], [], [], [], [], {}, [], 0)
     number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
@@ -451,12 +455,16 @@ def _open_holds(
 
 def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
-    seen: dict[Key, Assumed] = {}
-    for line_id, account, bucket, open_minor in relied:
+    # Line ids seen, per bucket: sets of strings, nothing made per line.
+    seen: dict[Bucket, set[str]] = {}
+    out: list[Assumed] = []
+    for item in relied:
         # Every read of a bucket relied on the same balance (the plan's own moves are kept
         # apart in the delta), so one Assumed per bucket says all apply_posting must check.
-        if (line_id, bucket) not in seen:
-            seen[(line_id, bucket)] = Assumed(
-                line_id=line_id, account_id=account, bucket=bucket, open_minor=open_minor
-            )
-    return tuple(seen.values())
+        lines = seen.get(item.bucket)
+        if lines is None:
+            lines = seen[item.bucket] = set()
+        if item.line_id not in lines:
+            lines.add(item.line_id)
+            out.append(item)
+    return tuple(out)

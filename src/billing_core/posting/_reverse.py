@@ -11,19 +11,21 @@ than half-undone.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable
 
 from billing_core.codes import GroupCode
 from billing_core.errors import Finding, ValidationError
 from billing_core.ledger import Adjustment, Bucket, Entry, PaymentApplied, Reversal, reverse
+from billing_core.posting._assumed import Assumed
 from billing_core.posting._common import (
     SOURCE_TAG,
     ClaimSide,
+    Delta,
     Inputs,
-    Key,
     LinePost,
     Made,
     Originals,
+    add_shifts,
     error,
     read_open,
 )
@@ -84,7 +86,7 @@ def reverse_claim(
     side: ClaimSide,
     cp: ClaimPayment,
     posts: list[LinePost],
-    delta: Mapping[Key, int],
+    delta: Delta,
     reversed_ids: Container[str],
     number: int,
 ) -> Made:
@@ -175,12 +177,12 @@ def _reversals(
     inputs: Inputs,
     side: ClaimSide,
     chosen: list[PaymentApplied | Adjustment],
-    delta: Mapping[Key, int],
+    delta: Delta,
     number: int,
 ) -> Made:
     """Reverse each chosen entry, putting its money back in the payer's bucket."""
     out = Made([], [], [], [], [])
-    own: dict[Key, int] = {}  # this claim's own moves, on top of the plan's so far
+    own: dict[str, dict[str, int]] = {}  # this claim's own moves, on top of the plan's so far
     account, bucket = side.claim.account_id, side.bucket
     for original in chosen:
         line_id = original.line_id or ""
@@ -191,7 +193,7 @@ def _reversals(
             to = original.to_bucket
             opened = read_open(inputs.balances, line_id, to, delta, own)
             if opened is not None:
-                out.relied.append((line_id, account, to, opened[0]))
+                out.relied.append(Assumed(line_id, account, to, opened[0]))
             if opened is None or opened[1] < amount:
                 message = (
                     f"cannot reverse {original.group}-{original.reason} on line"
@@ -201,11 +203,11 @@ def _reversals(
                 out.findings.append(error(side.location, message, "posting.reversal_moved_on"))
                 return out
             out.shifts.append((line_id, to, -amount))
-            own[(line_id, to)] = own.get((line_id, to), 0) - amount
+            add_shifts(own, (out.shifts[-1],))
         # The reversed amount goes back into the payer's bucket, where the correction that
         # follows in the same remittance (planned after the reversal) can take it again.
         out.shifts.append((line_id, bucket, amount))
-        own[(line_id, bucket)] = own.get((line_id, bucket), 0) + amount
+        add_shifts(own, (out.shifts[-1],))
         out.reversed.append(original.id)
         try:
             out.entries.append(

@@ -10,13 +10,15 @@ for someone to look at; it never refuses a posting).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from billing_core._checks import describe
 from billing_core.claims import Claim
 from billing_core.errors import Finding, Severity, ValidationError
-from billing_core.fees import Contract, VarianceReport, payment_variance
 from billing_core.remittance import ClaimStatus, Remittance
+
+if TYPE_CHECKING:  # imported where used: a plan without contracts never loads the fee machinery
+    from billing_core.fees import Contract, VarianceReport
 
 _NOT_ADJUDICATED: Final = frozenset({ClaimStatus.PREDETERMINATION, ClaimStatus.NOT_OUR_CLAIM})
 """Statuses of a claim payment the payer did not adjudicate: nothing to set against a contract."""
@@ -36,6 +38,8 @@ def check_contracts(contracts: object) -> dict[str, Contract]:
     if not isinstance(contracts, Mapping):
         message = f"must map payer ids to their contracts, got {describe(contracts)}"
         raise ValidationError([Finding(location="contracts", message=message, rule=_RULE)])
+    from billing_core.fees import Contract  # loaded already: the caller built the contracts
+
     findings: list[Finding] = []
     for key, value in contracts.items():
         if not isinstance(key, str):
@@ -63,6 +67,8 @@ def plan_variances(
     """
     if not contracts:
         return (), []
+    from billing_core.fees import payment_variance
+
     reports: list[VarianceReport] = []
     findings: list[Finding] = []
     for number, cp in enumerate(remittance.claims, start=1):

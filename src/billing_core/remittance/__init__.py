@@ -59,34 +59,24 @@ Examples:
     'USD'
 """
 
-from billing_core.remittance._adjustments import CasAdjustment
-from billing_core.remittance._advice import PaymentMethod, Remittance
-from billing_core.remittance._claim_payments import ClaimPayment, ClaimStatus
-from billing_core.remittance._provider_adjustments import (
-    ProviderAdjustment,
-    ProviderAdjustmentReason,
-)
-from billing_core.remittance._service_payments import ServicePayment
-from billing_core.remittance._supplemental import (
-    ClaimParty,
-    ClaimPartyRole,
-    Reference,
-    SupplementalAmount,
-    SupplementalQuantity,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "CasAdjustment",
-    "ClaimParty",
-    "ClaimPartyRole",
-    "ClaimPayment",
-    "ClaimStatus",
-    "PaymentMethod",
-    "ProviderAdjustment",
-    "ProviderAdjustmentReason",
-    "Reference",
-    "Remittance",
-    "ServicePayment",
-    "SupplementalAmount",
-    "SupplementalQuantity",
-]
+_EXPORTS = {
+    "billing_core.remittance._adjustments": ("CasAdjustment",),
+    "billing_core.remittance._advice": ("PaymentMethod", "Remittance"),
+    "billing_core.remittance._claim_payments": ("ClaimPayment", "ClaimStatus"),
+    "billing_core.remittance._provider_adjustments": (
+        "ProviderAdjustment",
+        "ProviderAdjustmentReason",
+    ),
+    "billing_core.remittance._service_payments": ("ServicePayment",),
+    "billing_core.remittance._supplemental": (
+        "ClaimParty",
+        "ClaimPartyRole",
+        "Reference",
+        "SupplementalAmount",
+        "SupplementalQuantity",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -34,7 +34,11 @@ Examples:
     billing_core.errors.InvalidTransitionError: cannot build a secondary claim for claim 'CLM1': the payer already forwarded the claim to the next payer (status 19, processed_primary_forwarded): a second claim would be a duplicate
 """  # noqa: E501
 
-from billing_core.secondary._balance import balance_prior_payers, remaining_patient_liability
-from billing_core.secondary._builder import secondary_claim
+from billing_core._lazy import lazy_exports
 
-__all__ = ["balance_prior_payers", "remaining_patient_liability", "secondary_claim"]
+_EXPORTS = {
+    "billing_core.secondary._balance": ("balance_prior_payers", "remaining_patient_liability"),
+    "billing_core.secondary._builder": ("secondary_claim",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -43,27 +43,18 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.statements._document import Statement, StatementLine, statement
-from billing_core.statements._dunning import (
-    ActionKind,
-    DunningAction,
-    DunningHistory,
-    next_action,
-)
-from billing_core.statements._policy import FinalAction, PeriodUnit, StatementPolicy
-from billing_core.statements._render import render_html, render_text
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "ActionKind",
-    "DunningAction",
-    "DunningHistory",
-    "FinalAction",
-    "PeriodUnit",
-    "Statement",
-    "StatementLine",
-    "StatementPolicy",
-    "next_action",
-    "render_html",
-    "render_text",
-    "statement",
-]
+_EXPORTS = {
+    "billing_core.statements._document": ("Statement", "StatementLine", "statement"),
+    "billing_core.statements._dunning": (
+        "ActionKind",
+        "DunningAction",
+        "DunningHistory",
+        "next_action",
+    ),
+    "billing_core.statements._policy": ("FinalAction", "PeriodUnit", "StatementPolicy"),
+    "billing_core.statements._render": ("render_html", "render_text"),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

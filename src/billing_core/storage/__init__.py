@@ -51,53 +51,36 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.errors import ConcurrencyError, DuplicateError, NotFoundError
-from billing_core.storage._protocols import (
-    ColumnarLedgerStore,
-    DocumentStore,
-    LedgerStore,
-    Store,
-    recorded_batch,
-)
-from billing_core.storage._store_checks import (
-    check_entries,
-    check_find,
-    check_requests,
-    check_versions,
-)
-from billing_core.storage._values import (
-    INDEXED_FIELDS,
-    AppendRequest,
-    AppendResult,
-    BatchResult,
-    HasId,
-    Versioned,
-    index_values,
-    kind_name,
-)
-from billing_core.storage._values import (
-    D as D,  # the document type variable of the protocols' signatures
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "INDEXED_FIELDS",
-    "AppendRequest",
-    "AppendResult",
-    "BatchResult",
-    "ColumnarLedgerStore",
-    "ConcurrencyError",
-    "DocumentStore",
-    "DuplicateError",
-    "HasId",
-    "LedgerStore",
-    "NotFoundError",
-    "Store",
-    "Versioned",
-    "check_entries",
-    "check_find",
-    "check_requests",
-    "check_versions",
-    "index_values",
-    "kind_name",
-    "recorded_batch",
-]
+_EXPORTS = {
+    "billing_core.errors": ("ConcurrencyError", "DuplicateError", "NotFoundError"),
+    "billing_core.storage._protocols": (
+        "ColumnarLedgerStore",
+        "DocumentStore",
+        "LedgerStore",
+        "Store",
+        "recorded_batch",
+    ),
+    "billing_core.storage._store_checks": (
+        "check_entries",
+        "check_find",
+        "check_requests",
+        "check_versions",
+    ),
+    "billing_core.storage._values": (
+        "INDEXED_FIELDS",
+        "AppendRequest",
+        "AppendResult",
+        "BatchResult",
+        "HasId",
+        "Versioned",
+        "index_values",
+        "kind_name",
+    ),
+}
+
+# The document type variable of the protocols' signatures, for implementers.
+_UNLISTED = {"billing_core.storage._values": ("D",)}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _UNLISTED)

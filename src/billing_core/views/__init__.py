@@ -58,40 +58,28 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.views._html import html_table
-from billing_core.views._masking import (
-    ID_VISIBLE,
-    MASK,
-    Protected,
-    mask_identifier,
-    masked_fields,
-    masked_repr,
-    protected,
-    shown,
-)
-from billing_core.views._records import (
-    MoneyForm,
-    Record,
-    RecordValue,
-    money_value,
-    plain_value,
-    to_records,
-)
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "ID_VISIBLE",
-    "MASK",
-    "MoneyForm",
-    "Protected",
-    "Record",
-    "RecordValue",
-    "html_table",
-    "mask_identifier",
-    "masked_fields",
-    "masked_repr",
-    "money_value",
-    "plain_value",
-    "protected",
-    "shown",
-    "to_records",
-]
+_EXPORTS = {
+    "billing_core.views._html": ("html_table",),
+    "billing_core.views._masking": (
+        "ID_VISIBLE",
+        "MASK",
+        "Protected",
+        "mask_identifier",
+        "masked_fields",
+        "masked_repr",
+        "protected",
+        "shown",
+    ),
+    "billing_core.views._records": (
+        "MoneyForm",
+        "Record",
+        "RecordValue",
+        "money_value",
+        "plain_value",
+        "to_records",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

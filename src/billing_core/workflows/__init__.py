@@ -58,39 +58,28 @@ Examples:
 
 from __future__ import annotations
 
-from billing_core.workflows._charging import post_bill, submit_encounter
-from billing_core.workflows._patient import post_payment, refund_credit, write_off_small_balances
-from billing_core.workflows._remittances import post_remittance
-from billing_core.workflows._results import (
-    BillResult,
-    EncounterResult,
-    PaymentResult,
-    PostingStatus,
-    RefundResult,
-    RemittanceResult,
-    WorkflowResult,
-    WriteOffResult,
-)
-from billing_core.workflows._retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Backoff
-from billing_core.workflows._unapplied import apply_unapplied_cash
+from billing_core._lazy import lazy_exports
 
-__all__ = [
-    "DEFAULT_ATTEMPTS",
-    "DEFAULT_BACKOFF",
-    "Backoff",
-    "BillResult",
-    "EncounterResult",
-    "PaymentResult",
-    "PostingStatus",
-    "RefundResult",
-    "RemittanceResult",
-    "WorkflowResult",
-    "WriteOffResult",
-    "apply_unapplied_cash",
-    "post_bill",
-    "post_payment",
-    "post_remittance",
-    "refund_credit",
-    "submit_encounter",
-    "write_off_small_balances",
-]
+_EXPORTS = {
+    "billing_core.workflows._charging": ("post_bill", "submit_encounter"),
+    "billing_core.workflows._patient": (
+        "post_payment",
+        "refund_credit",
+        "write_off_small_balances",
+    ),
+    "billing_core.workflows._remittances": ("post_remittance",),
+    "billing_core.workflows._results": (
+        "BillResult",
+        "EncounterResult",
+        "PaymentResult",
+        "PostingStatus",
+        "RefundResult",
+        "RemittanceResult",
+        "WorkflowResult",
+        "WriteOffResult",
+    ),
+    "billing_core.workflows._retry": ("DEFAULT_ATTEMPTS", "DEFAULT_BACKOFF", "Backoff"),
+    "billing_core.workflows._unapplied": ("apply_unapplied_cash",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,234 @@
+"""The line entries of a plan, built from values the plan has checked already (private).
+
+A plan makes a `PaymentApplied` and an `Adjustment` or two for every line it
+posts: hundreds of thousands for a large remittance. The entry types'
+constructors check every field of every entry, and compute the entry's effect
+(``ledger._effects``) from its fields; here each field is known good before
+the entry is made:
+
+- the id is the plan's own (key prefix and number), the account and the line
+  come from validated claims and line items, the source is the claim's;
+- the amount is a positive count of minor units the plan just worked out
+  (range-checked here), or the remittance's own validated `Money`;
+- the party is a payer paying the claim's coverage bucket; CO, PI and OA
+  amounts adjust off that bucket, PR ones move to the next bucket
+  (``next_bucket``), and CR never gets here (the line is refused first);
+- the date is checked once per plan: when it is not a plain date the
+  constructors are used, so the error names the field as it always did.
+
+So the entries of one claim are made by setting their slots, with the
+effect they share (one per kind, group and target bucket) looked up once per
+claim. ``tests/test_posting_build.py`` rebuilds the entries of generated
+plans through the constructors and checks they are equal, effect included.
+"""
+
+from __future__ import annotations
+
+import datetime
+import types
+from collections.abc import Callable, Sequence
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from billing_core.codes import CARC, GroupCode
+from billing_core.ledger import Adjustment, Bucket, Party, PaymentApplied, PaymentReceived, Source
+from billing_core.ledger._effects import Effect, EffectKind, effect_of
+from billing_core.money import MAX_MINOR, Money
+from billing_core.money._core import make
+from billing_core.posting._common import ClaimSide, Inputs
+
+__all__ = ["LineEntries", "received"]
+
+Setter = Callable[[Any, Any], None]
+E = TypeVar("E", PaymentApplied, Adjustment, PaymentReceived)
+
+
+def _slot_setters(cls: type, names: Sequence[str]) -> tuple[Setter, ...]:
+    """The slot setters of ``names`` on ``cls``, after checking they are all its fields.
+
+    An entry type that gains a field must gain it here too: an entry with an
+    unset slot would fail far from here, so the mismatch fails at import.
+    """
+    fields = [a.name for a in attrs.fields(cls)]
+    if sorted(fields) != sorted(names):
+        raise TypeError(f"{cls.__name__} has fields {fields}; the plan's builder sets {names}")
+    found: list[Setter] = []
+    for name in names:
+        slot = next(k.__dict__[name] for k in cls.__mro__ if name in k.__dict__)
+        if not isinstance(slot, types.MemberDescriptorType):
+            raise TypeError(f"{cls.__name__}.{name} is not a slot")
+        found.append(slot.__set__)
+    return tuple(found)
+
+
+_COMMON: Final = ("id", "account_id", "line_id", "effective", "amount", "source", "_effect")
+_APPLIED: Final = _slot_setters(PaymentApplied, (*_COMMON, "party", "bucket"))
+_ADJUSTMENT: Final = _slot_setters(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
+_RECEIVED: Final = _slot_setters(PaymentReceived, (*_COMMON, "party"))
+_S_ID, _S_ACCOUNT, _S_LINE, _S_EFF, _S_AMOUNT, _S_SOURCE, _S_EFFECT = _APPLIED[:7]
+_SET_APPLIED_PARTY, _SET_APPLIED_BUCKET = _APPLIED[7:]
+_SET_ADJ_BUCKET, _SET_ADJ_GROUP, _SET_ADJ_REASON, _SET_ADJ_TO = _ADJUSTMENT[7:]
+(_SET_RECEIVED_PARTY,) = _RECEIVED[7:]
+if any(
+    mine.__self__ is not theirs.__self__  # type: ignore[attr-defined]
+    for others in (_ADJUSTMENT, _RECEIVED)
+    for mine, theirs in zip(_APPLIED[:7], others[:7], strict=True)
+):
+    raise TypeError("the ledger entries no longer share the slots of LedgerEntry")
+_new = object.__new__
+
+
+def _entry(
+    cls: type[E],
+    entry_id: str,
+    account: str,
+    line_id: str | None,
+    effective: datetime.date,
+    amount: Money,
+    source: Source,
+    effect: Effect,
+) -> E:
+    """An entry of ``cls`` with the fields every ledger entry has set; the caller sets the rest."""
+    entry = _new(cls)
+    _S_ID(entry, entry_id)
+    _S_ACCOUNT(entry, account)
+    _S_LINE(entry, line_id)
+    _S_EFF(entry, effective)
+    _S_AMOUNT(entry, amount)
+    _S_SOURCE(entry, source)
+    _S_EFFECT(entry, effect)
+    return entry
+
+
+def received(
+    inputs: Inputs, entry_id: str, account: str, amount: Money, source: Source, party: Party
+) -> PaymentReceived:
+    """A payer's money received on an account (the plan makes one per account and payer).
+
+    ``amount`` is positive (the plan makes a Refund otherwise) and ``party`` a payer.
+    """
+    if not inputs.trusted:
+        return PaymentReceived(
+            id=entry_id,
+            account_id=account,
+            effective=inputs.effective,
+            amount=amount,
+            source=source,
+            party=party,
+        )
+    effect = effect_of(EffectKind.RECEIVED, None, None, party, account, inputs.currency)
+    entry = _entry(
+        PaymentReceived, entry_id, account, None, inputs.effective, amount, source, effect
+    )
+    _SET_RECEIVED_PARTY(entry, party)
+    return entry
+
+
+class LineEntries:
+    """Makes the line entries of one claim: same fields, same effect as the constructors'."""
+
+    __slots__ = (
+        "_account",
+        "_applied",
+        "_bucket",
+        "_cur",
+        "_eff",
+        "_moved",
+        "_off",
+        "_party",
+        "_source",
+        "_trusted",
+    )
+
+    def __init__(self, inputs: Inputs, side: ClaimSide) -> None:
+        self._account = side.claim.account_id
+        self._bucket = side.bucket
+        self._party = side.party
+        self._source = side.source
+        self._eff = inputs.effective
+        self._cur = inputs.currency
+        self._trusted = inputs.trusted
+        self._applied: Effect | None = None
+        # Effects by group value (adjusted off) and by target bucket (moved): keys that
+        # hash in C, no key made per entry.
+        self._off: dict[str, Effect] = {}
+        self._moved: dict[Bucket, Effect] = {}
+
+    def _checked(self, entry_id: str, line_id: str, amount: Money) -> dict[str, Any]:
+        """The fields every entry has, for a constructor (the plan's date is not a plain date)."""
+        return {
+            "id": entry_id,
+            "account_id": self._account,
+            "line_id": line_id,
+            "effective": self._eff,
+            "amount": amount,
+            "source": self._source,
+        }
+
+    def amount(self, minor: int) -> Money:
+        """``minor`` units of the remittance's currency."""
+        if -MAX_MINOR <= minor <= MAX_MINOR:
+            return make(minor, self._cur)
+        return Money.from_minor(minor, self._cur)  # raises the out-of-range error
+
+    def applied(self, entry_id: str, line_id: str, amount: Money) -> PaymentApplied:
+        """The payer's payment applied to a line, from the payer's bucket."""
+        if not self._trusted:
+            fields = self._checked(entry_id, line_id, amount)
+            return PaymentApplied(**fields, party=self._party, bucket=self._bucket)
+        effect = self._applied
+        if effect is None:
+            effect = self._applied = effect_of(
+                EffectKind.APPLIED, self._bucket, None, self._party, self._account, self._cur
+            )
+        entry = _entry(
+            PaymentApplied,
+            entry_id,
+            self._account,
+            line_id,
+            self._eff,
+            amount,
+            self._source,
+            effect,
+        )
+        _SET_APPLIED_PARTY(entry, self._party)
+        _SET_APPLIED_BUCKET(entry, self._bucket)
+        return entry
+
+    def adjustment(
+        self,
+        entry_id: str,
+        line_id: str,
+        amount: Money,
+        group: GroupCode,
+        reason: CARC,
+        to: Bucket | None,
+    ) -> Adjustment:
+        """An adjustment of a line: off the payer's bucket, or moved on to ``to``."""
+        if not self._trusted:
+            fields = self._checked(entry_id, line_id, amount)
+            return Adjustment(
+                **fields, bucket=self._bucket, group=group, reason=reason, to_bucket=to
+            )
+        # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
+        if to is None:
+            effect = self._off.get(group._value_)
+            if effect is None:
+                effect = self._off[group._value_] = effect_of(
+                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
+                )
+        else:
+            effect = self._moved.get(to)
+            if effect is None:
+                effect = self._moved[to] = effect_of(
+                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
+                )
+        entry = _entry(
+            Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
+        )
+        _SET_ADJ_BUCKET(entry, self._bucket)
+        _SET_ADJ_GROUP(entry, group)
+        _SET_ADJ_REASON(entry, reason.code)
+        _SET_ADJ_TO(entry, to)
+        return entry
