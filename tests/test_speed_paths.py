@@ -1,7 +1,8 @@
 """Issue 14's faster paths give what the plain rules give: payment plans and aging.
 
-``plan_allocation`` fills lines oldest first in one tight loop and shares one zero
-per currency for a fully applied payment; ``age`` reads a list of lines as given
+``plan_allocation`` fills lines oldest first in one tight loop, shares one zero
+per currency for a fully applied payment and keeps ``(line id, minor)`` pairs until
+its allocations are read; ``age`` reads a list of lines as given
 and copies it only after its hot loop. Each property compares the library with a
 hand-written reference of the rule over generated inputs; the known answers are
 worked out by hand.
@@ -9,13 +10,23 @@ worked out by hand.
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from billing_core.aging import OpenLine, age
-from billing_core.allocation import OldestFirst, OpenItem, Payment, plan_allocation
+from billing_core.allocation import (
+    AllocationPlan,
+    OldestFirst,
+    OpenItem,
+    Payment,
+    Proportional,
+    plan_allocation,
+)
 from billing_core.ledger import Bucket, Party
 from billing_core.money import Money
 
@@ -94,6 +105,45 @@ def test_oldest_first_known_answer_and_the_shared_zero() -> None:
     # 100.00 over the same lines leaves 20.00 unapplied.
     big = Payment(id="P3", account_id="A1", party=PAT, amount=Money("100", "USD"), received=START)
     assert plan_allocation(big, items, OldestFirst()).unapplied == Money("20.00", "USD")
+
+
+def _plans() -> tuple[list[OpenItem], AllocationPlan, AllocationPlan]:
+    items = [
+        OpenItem(line_id="L1", service_date=datetime.date(2024, 3, 1), open=Money("40", "USD")),
+        OpenItem(line_id="L2", service_date=datetime.date(2024, 1, 5), open=Money("30", "USD")),
+    ]
+    pay = Payment(id="P1", account_id="A1", party=PAT, amount=Money("50", "USD"), received=START)
+    return (
+        items,
+        plan_allocation(pay, items, OldestFirst()),
+        plan_allocation(pay, items, Proportional()),
+    )
+
+
+def test_a_plan_reads_equals_hashes_and_pickles_by_its_item_pairs() -> None:
+    # A plan keeps (line id, minor) pairs until its allocations are read; every way of
+    # looking at it sees the (item, minor) pairs. 50.00 oldest first: L2 30.00, L1 20.00;
+    # in proportion to 40:30, 28.57 and 21.43 (worked by hand: 5000 * 4 / 7 = 2857.14).
+    items, oldest, share = _plans()
+    expected = ((items[1], 3000), (items[0], 2000))
+    assert hash(_plans()[1]) == hash(_plans()[1])  # two plans not read before
+    assert _plans()[1] == _plans()[1]
+    assert oldest.allocations == expected
+    assert all(got[0] is want[0] for got, want in zip(oldest.allocations, expected, strict=True))
+    assert _plans()[1] == oldest  # one read before, one not
+    assert hash(_plans()[1]) == hash(oldest)
+    assert "OpenItem(line_id='L2'" in repr(_plans()[1])
+    assert pickle.loads(pickle.dumps(_plans()[1])).allocations == expected
+    assert copy.deepcopy(_plans()[1]) == oldest
+    assert attrs.evolve(_plans()[1]).allocations == expected
+    assert [(a.line_id, a.amount.minor) for a in _plans()[1].applications] == [
+        ("L2", 3000),
+        ("L1", 2000),
+    ]
+    assert share.allocations == ((items[0], 2857), (items[1], 2143))
+    # A plan built by hand keeps the pairs it was given.
+    by_hand = attrs.evolve(oldest, allocations=((items[0], 100),))
+    assert by_hand.allocations == ((items[0], 100),)
 
 
 def _lines() -> list[OpenLine]:

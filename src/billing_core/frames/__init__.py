@@ -1,6 +1,6 @@
 """Columns for scale: Arrow tables of the ledger and polars kernels that match the object folds.
 
-Optional: ``pip install 'billing_core[frames]'`` (pyarrow and polars).
+Optional: ``pip install 'billing_core[frames]'`` (pyarrow, polars and numpy).
 ``import billing_core`` never imports this edge.
 
 Objects are the exact reference path; columns are the fast one. Converting

@@ -29,11 +29,13 @@ from typing import Any, Final
 
 from billing_core.frames._deps import pl
 from billing_core.frames._folds import (
+    SUM_COLUMNS,
     as_of_frame,
     effect_terms,
     party_sums,
     sum_terms,
 )
+from billing_core.frames._lines import line_sums
 from billing_core.ledger._effects import Total
 
 __all__ = ["account_balances", "credits", "line_balances"]
@@ -88,9 +90,7 @@ def line_balances(entries: Any, as_of: datetime.date) -> Any:
         >>> line_balances(to_arrow([]), datetime.date(2024, 1, 1)).height
         0
     """
-    frame = as_of_frame(entries, as_of).filter(pl.col("line_id").is_not_null())
-    sums = sum_terms(frame, "line_id", ("account_id",), _BALANCE, charged=True)
-    return _long(sums, ["account_id", "line_id"], frame)
+    return line_sums(entries, as_of, _BALANCE)
 
 
 def account_balances(entries: Any, as_of: datetime.date) -> Any:
@@ -115,7 +115,7 @@ def account_balances(entries: Any, as_of: datetime.date) -> Any:
         >>> account_balances(to_arrow([]), datetime.date(2024, 1, 1)).columns
         ['account_id', 'currency', 'figure', 'key', 'amount_minor']
     """
-    frame = as_of_frame(entries, as_of)
+    frame = as_of_frame(entries, as_of, columns=SUM_COLUMNS)
     return _long(sum_terms(frame, "account_id", (), _BALANCE), ["account_id"], frame)
 
 

@@ -38,7 +38,7 @@ from typing import Any, Final
 
 from billing_core.errors import BillingError, Finding, ValidationError
 from billing_core.frames._convert import row_reader
-from billing_core.frames._deps import pa, pl
+from billing_core.frames._deps import pa, pc, pl
 from billing_core.frames._schema import COLUMNS, ENTRY_SCHEMA, PLANS, REQUIRED, TAGS, Leaf, leaves
 from billing_core.ledger._effects import effect
 from billing_core.money import MAX_MINOR, Money
@@ -47,6 +47,9 @@ __all__ = [
     "EFFECT_COLUMNS",
     "arrow_table",
     "check_entry_table",
+    "CODE_COLUMNS",
+    "dense_codes",
+    "with_codes",
     "validate_entry_table",
 ]
 
@@ -75,7 +78,8 @@ _KEY_CODES: Final = (
 
 EFFECT_COLUMNS: Final = ("_effect", "_kind", "_bucket", "_detail")
 """The columns ``check_entry_table`` adds: each row's effect (a small integer per
-distinct effect in the table, party kind included) and its kind, bucket and detail."""
+distinct effect in the table, party kind included) and its kind, bucket and detail;
+it also adds the ``CODE_COLUMNS`` (see ``dense_codes``)."""
 
 
 def _finding(column: str, row: int | None, message: str) -> Finding:
@@ -448,6 +452,35 @@ def _exact(frame: Any) -> tuple[Any, list[Finding]]:
     return frame.join(effects, on=keys, how="left", nulls_equal=True, maintain_order="left"), []
 
 
+CODE_COLUMNS: Final = {"_line_code": "line_id", "_party_code": "party_id"}
+"""The dense codes ``check_entry_table`` adds, and the id column each codes."""
+
+
+def dense_codes(values: Any, name: str) -> Any:
+    """A dense code per distinct value of a text column, null where the value is null.
+
+    Codes are UInt32 from 0, in order of first appearance. The line kernel
+    sums over line and party codes with integer scatter-adds and sorts: the
+    ids are hashed once, here, per table (as the object entries' ids keep
+    their hash), not by every kernel call.
+
+    Examples:
+        >>> dense_codes(pl.Series(["L2", None, "L1", "L2"]), "_line_code").to_list()
+        [0, None, 1, 0]
+    """
+    indices = pc.dictionary_encode(values.cast(pl.String).rechunk().to_arrow()).indices
+    return pl.Series(name, indices).cast(pl.UInt32)
+
+
+def with_codes(frame: Any) -> Any:
+    """``frame`` with the ``CODE_COLUMNS`` it lacks."""
+    return frame.with_columns(
+        dense_codes(frame[column], name)
+        for name, column in CODE_COLUMNS.items()
+        if name not in frame.columns
+    )
+
+
 def _checked(data: Any) -> tuple[Any, list[Finding]]:
     frame = _frame(data)
     problems = _shape_findings(frame)
@@ -456,7 +489,10 @@ def _checked(data: Any) -> tuple[Any, list[Finding]]:
     problems = _value_findings(frame) + _currency_findings(frame)
     if problems:
         return frame, problems
-    return _exact(frame)
+    frame, problems = _exact(frame)
+    if problems:
+        return frame, problems
+    return with_codes(frame), []
 
 
 def validate_entry_table(data: Any) -> tuple[Finding, ...]:
@@ -493,7 +529,9 @@ def check_entry_table(data: Any) -> Any:
     Returns:
         The checked entries: a polars frame of the table's columns (text as
         plain strings) with each row's effect (``_kind``, ``_bucket``,
-        ``_detail``), which every kernel accepts as it is.
+        ``_detail``) and dense codes of its line and party (``_line_code``,
+        ``_party_code``: the ids are hashed here, once, not by each kernel
+        call), which every kernel accepts as it is.
 
     Raises:
         ValidationError: With every finding (see ``validate_entry_table``).

@@ -1,8 +1,9 @@
 """The third-party packages of the frames edge, imported here and only here (private).
 
-``import billing_core`` never imports pyarrow or polars: they are the optional
-extra ``frames``. Every module of [`frames`][billing_core.frames] takes them
-from this one, so a missing package gives one clear error naming the extra.
+``import billing_core`` never imports pyarrow, polars or numpy: they are the
+optional extra ``frames`` (numpy for the line kernels' integer scatter-adds).
+Every module of [`frames`][billing_core.frames] takes them from this one, so a
+missing package gives one clear error naming the extra.
 
 Examples:
     >>> pa.int64(), pl.Int64
@@ -11,7 +12,7 @@ Examples:
 
 from __future__ import annotations
 
-__all__ = ["missing_extra", "pa", "pc", "pds", "pl", "pq"]
+__all__ = ["missing_extra", "np", "pa", "pc", "pds", "pl", "pq"]
 
 
 def missing_extra(extra: str, packages: str, error: ImportError) -> ImportError:
@@ -26,10 +27,11 @@ def missing_extra(extra: str, packages: str, error: ImportError) -> ImportError:
 
 
 try:
+    import numpy as np
     import polars as pl
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as pds
     import pyarrow.parquet as pq
 except ImportError as exc:  # pragma: no cover - the dev venv installs every extra
-    raise missing_extra("frames", "pyarrow and polars", exc) from exc
+    raise missing_extra("frames", "pyarrow, polars and numpy", exc) from exc

@@ -24,7 +24,7 @@ import datetime
 from typing import Any, Final
 
 from billing_core.errors import NotFoundError
-from billing_core.frames._check import check_entry_table
+from billing_core.frames._check import EFFECT_COLUMNS, check_entry_table
 from billing_core.frames._deps import pl
 from billing_core.ledger._effects import TERMS, Total, check_as_of
 
@@ -33,7 +33,9 @@ __all__ = [
     "effect_terms",
     "party_sums",
     "PARTY_KEY",
+    "SUM_COLUMNS",
     "as_of_frame",
+    "checked",
     "refuse_uncharged",
     "sum_terms",
     "terms_table",
@@ -61,16 +63,50 @@ def terms_table() -> Any:
     )  # fmt: skip
 
 
-def as_of_frame(entries: Any, as_of: datetime.date) -> Any:
+SUM_COLUMNS: Final = (
+    "account_id", "line_id", "currency", "effective", "amount_minor", "party_kind", "party_id",
+    *EFFECT_COLUMNS,
+)  # fmt: skip
+"""The columns ``sum_terms`` and ``party_sums`` read (with ``effective``, to cut at a date)."""
+
+
+def as_of_frame(
+    entries: Any,
+    as_of: datetime.date,
+    *,
+    columns: tuple[str, ...] | None = None,
+    lines: bool = False,
+) -> Any:
     """The checked entries (from ``check_entry_table``, or any table) effective by ``as_of``.
+
+    Args:
+        entries: A table of entries, checked or not.
+        as_of: The last effective date kept.
+        columns: Keep only these columns (all when ``None``); chosen before
+            the rows are cut, so a kernel copies only the columns it reads.
+        lines: Keep only the rows on a line (``line_id`` not null).
 
     Raises:
         TypeError: If ``as_of`` is not a plain date.
         ValidationError: If ``entries`` is a table that is not valid.
     """
     check_as_of(as_of)
-    frame = entries if _is_checked(entries) else check_entry_table(entries)
-    return frame.filter(pl.col("effective") <= as_of)
+    frame = checked(entries)
+    if columns is not None:
+        frame = frame.select(columns)
+    keep = pl.col("effective") <= as_of
+    if lines:
+        keep = keep & pl.col("line_id").is_not_null()
+    return frame.filter(keep)
+
+
+def checked(entries: Any) -> Any:
+    """The entries as checked by ``check_entry_table`` (a checked frame is kept as it is).
+
+    Raises:
+        ValidationError: If ``entries`` is a table that is not valid.
+    """
+    return entries if _is_checked(entries) else check_entry_table(entries)
 
 
 def _is_checked(entries: Any) -> bool:
@@ -84,7 +120,8 @@ def effect_terms(frame: Any, totals: Any) -> Any:
     numbers the distinct (figure, key, party-keyed) so the big aggregation groups
     by integers, not text.
     """
-    effects = frame.select("_effect", "_kind", "_bucket", "_detail").unique("_effect")
+    # One row per effect id, by index: cheaper than a unique over the text columns.
+    effects = frame.select("_effect", "_kind", "_bucket", "_detail")[frame["_effect"].arg_unique()]
     terms = terms_table()
     if totals is not None:
         terms = terms.filter(pl.col("figure").is_in(list(totals)))
@@ -106,32 +143,37 @@ def effect_terms(frame: Any, totals: Any) -> Any:
     return joined.join(slots, on=["figure", "_total", "key", "_party"], nulls_equal=True), slots
 
 
-def sum_terms(
-    frame: Any,
-    by: str,
-    carry: tuple[str, ...] = (),
-    totals: Any = None,
-    *,
-    charged: bool = False,
-) -> Any:
+def _size(frame: Any) -> int:
+    """One more than the largest effect id of ``frame``: the length of a sign vector."""
+    top = frame["_effect"].max()
+    return 1 if top is None else int(top) + 1
+
+
+def _signs(rows: Any, size: int) -> Any:
+    """An int64 literal of signs indexed by effect id: the sum of an effect's signs for one slot."""
+    signs = [0] * size
+    for found, sign in rows:
+        signs[found] += sign
+    return pl.lit(pl.Series(signs, dtype=pl.Int64))
+
+
+def sum_terms(frame: Any, by: str, carry: tuple[str, ...] = (), totals: Any = None) -> Any:
     """Signed minor units per ``by`` value, figure and key, from the effects' terms.
 
-    The terms keyed by a bucket or a detail are summed in one pass: each such
-    (figure, key) is a column of signed amounts (the row's amount times its
-    effect's sign for that term, zero for other effects), and one group-by
-    sums them all. Terms keyed by a party are summed apart, over the rows of
-    the effects that have them.
+    The terms keyed by a bucket or a detail are summed in one group-by over
+    ``by``: each such (figure, key) slot is a column of signed amounts, the
+    row's amount times its effect's sign for that slot, read from a small
+    vector indexed by effect id (zero for other effects). Terms keyed by a
+    party are summed apart, over the rows of the effects that have them. The
+    long form is built slot by slot from the rows whose sum is not zero, never
+    by unpivoting every slot of every ``by`` value. (The line balances have
+    their own fold over line codes: ``frames._lines``.)
 
     Args:
         frame: Checked entries (already cut at the as-of date).
         by: The grouping column (``line_id``, ``account_id`` or ``currency``).
         carry: Columns that ``by`` determines (a line's ``account_id``), kept.
         totals: Keep only these figures (all when ``None``).
-        charged: Refuse a ``by`` value (a line) with entries but no charge,
-            in the same pass.
-
-    Raises:
-        NotFoundError: With ``charged``, naming the first line with no charge.
 
     Returns:
         ``[by, *carry, currency, figure, _total, key, amount_minor]``: zero
@@ -139,49 +181,41 @@ def sum_terms(
     """
     terms, slots = effect_terms(frame, totals)
     kept = [c for c in (*carry, "currency") if c != by]
-    first = [pl.col(c).first() for c in kept]
-    plain = terms.filter(~pl.col("_party"))
-    columns = []
-    for slot in plain["_slot"].unique().sort().to_list():
-        rows = plain.filter(pl.col("_slot") == slot)
-        signs = dict(zip(rows["_effect"].to_list(), rows["_sign"].to_list(), strict=True))
-        sign = pl.col("_effect").replace_strict(signs, default=0, return_dtype=pl.Int64)
-        columns.append((sign * pl.col("amount_minor")).alias(f"{slot}"))
-    names = [c.meta.output_name() for c in columns]
+    out = [by, *kept, "figure", "_total", "key", "amount_minor"]
+    size = _size(frame)
+    signed = [
+        (pl.col("amount_minor") * _signs(rows.select("_effect", "_sign").iter_rows(), size)
+         .gather(pl.col("_effect"))).alias(f"_s{slot}")
+        for (slot,), rows in terms.filter(~pl.col("_party")).group_by("_slot")
+    ]  # fmt: skip
     parts = []
-    if names:
-        check = [(pl.col("_kind") == "charge").any().alias("_charged")] if charged else []
+    if signed:
         wide = (
-            frame.select(by, *kept, "_kind", *columns)
+            frame.select(by, *kept, *signed)
             .group_by(by)
-            .agg(*first, pl.col(names).sum(), *check)
+            .agg(*(pl.col(c).first() for c in kept), pl.col(r"^_s\d+$").sum())
         )
-        if charged:
-            refuse_uncharged(wide)
-        long = wide.unpivot(
-            on=names, index=[by, *kept], variable_name="_slot", value_name="amount_minor"
-        ).with_columns(pl.col("_slot").cast(pl.UInt32), pl.col("amount_minor").cast(pl.Int64))
-        charged_slots = slots.filter(pl.col("figure") == "charged")["_slot"].to_list()
-        long = long.filter((pl.col("amount_minor") != 0) | pl.col("_slot").is_in(charged_slots))
-        parts.append(long.join(slots.drop("_party"), on="_slot").drop("_slot"))
+        plain = slots.filter(~pl.col("_party")).select("_slot", "figure", "_total", "key")
+        for slot, figure, total, key in plain.iter_rows():
+            amount = pl.col(f"_s{slot}")
+            rows = wide if figure == "charged" else wide.filter(amount != 0)
+            parts.append(rows.select(
+                by, *kept, figure=pl.lit(figure), _total=pl.lit(total, pl.Int8),
+                key=pl.lit(key, pl.String), amount_minor=amount,
+            ))  # fmt: skip
     party = terms.filter(pl.col("_party"))
     if party.height:
         wide = party_sums(frame, party, by, kept)
-        figures = party.select("figure", "_total").unique()
-        long = wide.unpivot(
-            on=figures["figure"].to_list(),
-            index=[by, *kept, "party_kind", "party_id"],
-            variable_name="figure",
-            value_name="amount_minor",
-        )
-        parts.append(long.join(figures, on="figure").with_columns(key=PARTY_KEY))
-    columns_out = [by, *kept, "figure", "_total", "key", "amount_minor"]
+        for figure, total in party.select("figure", "_total").unique().sort("_total").iter_rows():
+            amount = pl.col(figure)
+            parts.append(wide.filter(amount != 0).select(
+                by, *kept, figure=pl.lit(figure), _total=pl.lit(total, pl.Int8), key=PARTY_KEY,
+                amount_minor=amount,
+            ))  # fmt: skip
     if not parts:
-        return slots.select("figure", "_total", "key").clear().select(
-            pl.lit(None, pl.String).alias(by), *(pl.lit(None, pl.String).alias(k) for k in kept),
-            "figure", "_total", "key", pl.lit(None, pl.Int64).alias("amount_minor"),
-        )  # fmt: skip
-    return pl.concat([p.select(columns_out) for p in parts])
+        types = {"_total": pl.Int8, "amount_minor": pl.Int64}
+        return pl.DataFrame(schema={c: types.get(c, pl.String) for c in out})
+    return pl.concat([p.select(out) for p in parts])
 
 
 def party_sums(frame: Any, party: Any, by: str, kept: list[str]) -> Any:
@@ -193,12 +227,12 @@ def party_sums(frame: Any, party: Any, by: str, kept: list[str]) -> Any:
         by: The grouping column.
         kept: Columns ``by`` determines, kept (their first value).
     """
-    columns = []
-    for figure in party["figure"].unique().sort().to_list():
-        rows = party.filter(pl.col("figure") == figure)
-        signs = dict(zip(rows["_effect"].to_list(), rows["_sign"].to_list(), strict=True))
-        sign = pl.col("_effect").replace_strict(signs, default=0, return_dtype=pl.Int64)
-        columns.append((sign * pl.col("amount_minor")).alias(figure))
+    size = _size(frame)
+    columns = [
+        (pl.col("amount_minor") * _signs(rows.select("_effect", "_sign").iter_rows(), size)
+         .gather(pl.col("_effect"))).alias(figure)
+        for (figure,), rows in party.group_by("figure")
+    ]  # fmt: skip
     names = [c.meta.output_name() for c in columns]
     paying = frame.filter(pl.col("_effect").is_in(party["_effect"].unique().implode()))
     return (
