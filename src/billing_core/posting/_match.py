@@ -70,6 +70,8 @@ def answer_order(
     findings: list[Finding] = []
     order: list[tuple[int, ClaimPayment]] = []
     for pcn, indexes in by_pcn.items():
+        if len(indexes) == 1:
+            continue  # answered once: nothing to check
         reversals = [i for i in indexes if remittance.claims[i].is_reversal]
         # Unknown numbers are held, not posted: a patient account number may well be answered
         # several times in one file, so no duplicate error for them.
@@ -86,6 +88,9 @@ def answer_order(
                 )
             )
     for indexes in by_pcn.values():
+        if len(indexes) == 1:
+            order.append((indexes[0] + 1, remittance.claims[indexes[0]]))
+            continue
         # sorted is stable: the reversal moves first, the rest keep the file's order.
         for i in sorted(indexes, key=lambda i: not remittance.claims[i].is_reversal):
             order.append((i + 1, remittance.claims[i]))
