@@ -10,6 +10,7 @@ come back) and that every lazy package still offers every name of its
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import pydoc
@@ -19,11 +20,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from test_structure import _layer_of, _layers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import stubs
+
+from billing_core._lazy import lazy_exports, render_stub
 
 _VOCABULARY = (
     "from billing_core import Money, Bill, Claim, plan_posting, post_payment, age, statement"
@@ -67,17 +72,21 @@ MAX_MODULES = 115
 LAZY_PACKAGES = [p.__name__ for p in stubs.lazy_packages()]
 
 
+def _output(program: str) -> str:
+    """What ``program`` prints, run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
 def _loaded_by(program: str) -> list[str]:
-    code = f"import sys\n{program}\nprint(*sorted(sys.modules))\n"
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    return done.stdout.split()
+    return _output(f"import sys\n{program}\nprint(*sorted(sys.modules))\n").split()
 
 
 def test_the_everyday_names_do_not_load_babel_dates() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROGRAM], check=True, capture_output=True, text=True
-    )
-    assert done.stdout.split() == ["False"]
+    out = _output(_PROGRAM)
+    assert out.split() == ["False"]
 
 
 def test_the_everyday_names_load_none_of_what_they_never_need() -> None:
@@ -101,10 +110,8 @@ def test_a_posting_plan_without_contracts_never_loads_them() -> None:
         "print(check_contracts(None), plan_variances(None, {}, {}),"
         " 'billing_core.fees._contract' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
-    assert done.stdout.strip() == "{} ((), []) False"
+    out = _output(program)
+    assert out.strip() == "{} ((), []) False"
 
 
 def test_a_date_is_still_formatted_on_first_use() -> None:
@@ -113,11 +120,9 @@ def test_a_date_is_still_formatted_on_first_use() -> None:
         "from billing_core.statements._render import _date_text\n"
         "print(_date_text(datetime.date(2024, 3, 4), 'en_US'), 'babel.dates' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
+    out = _output(program)
     # CLDR's medium date in en_US: abbreviated month, day, year.
-    assert done.stdout.strip() == "Mar 4, 2024 True"
+    assert out.strip() == "Mar 4, 2024 True"
 
 
 def test_the_core_packages_are_lazy() -> None:
@@ -141,10 +146,8 @@ def test_every_name_of_a_lazy_package_resolves_from_a_cold_start(name: str) -> N
         "missing = [n for n in p.__all__ if n not in globals()]\n"
         "print(len(p.__all__), missing)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program], check=True, capture_output=True, text=True
-    )
-    count, missing = done.stdout.split(" ", 1)
+    out = _output(program)
+    count, missing = out.split(" ", 1)
     assert int(count) > 0
     assert missing.strip() == "[]"
 
@@ -198,3 +201,60 @@ def test_every_package_stub_is_generated_from_its_table() -> None:
 def test_every_lazy_package_has_a_stub() -> None:
     paths = {path.parent.name for path in stubs.stubs()}
     assert {name.split(".")[-1] for name in LAZY_PACKAGES} == paths
+
+
+# --------------------------------------------------------------------------- the mechanism
+
+_MODULES = {
+    "math": ("pi", "e", "tau", "inf", "sqrt", "floor"),
+    "string": ("ascii_letters", "digits", "hexdigits", "punctuation"),
+    "keyword": ("kwlist", "iskeyword", "softkwlist"),
+}
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> dict[str, tuple[str, ...]]:
+    """A table of module -> names drawn from real modules, each name once."""
+    modules = draw(st.lists(st.sampled_from(sorted(_MODULES)), unique=True, min_size=1))
+    return {
+        m: tuple(draw(st.lists(st.sampled_from(_MODULES[m]), unique=True, min_size=1)))
+        for m in modules
+    }
+
+
+@given(_tables())
+def test_lazy_exports_offer_each_name_of_the_table_in_order(
+    table: dict[str, tuple[str, ...]],
+) -> None:
+    all_, get, dir_ = lazy_exports("no_such_package", table)
+    assert all_ == [name for names in table.values() for name in names]
+    assert dir_() == sorted(all_)
+    for module, names in table.items():
+        for name in names:
+            assert get(name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError, match="has no attribute 'absent'"):
+        get("absent")
+
+
+@given(_tables(), st.data())
+def test_a_name_in_two_modules_of_a_table_is_refused(
+    table: dict[str, tuple[str, ...]], data: st.DataObject
+) -> None:
+    name = data.draw(st.sampled_from([n for names in table.values() for n in names]))
+    twice = {**table, "operator": ("add", name)}
+    with pytest.raises(ValueError, match=f"{name} is exported from"):
+        lazy_exports("no_such_package", twice)
+
+
+@given(_tables())
+def test_a_stub_reexports_exactly_the_table(table: dict[str, tuple[str, ...]]) -> None:
+    tree = ast.parse(render_stub(table, "# header"))
+    imported = [
+        (node.module, alias.name, alias.asname)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert imported == [(m, n, n) for m, names in table.items() for n in names]
+    all_ = next(n for n in tree.body if isinstance(n, ast.Assign))
+    assert ast.literal_eval(all_.value) == [n for names in table.values() for n in names]

@@ -17,7 +17,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from billing_core.errors import InvalidAmountError
-from billing_core.money import AllocationMode, Money, RoundingMode, allocate_minor, round_ratio
+from billing_core.money import (
+    AllocationMode,
+    Money,
+    RoundingMode,
+    allocate,
+    allocate_minor,
+    round_ratio,
+)
 from billing_core.money._core import _minor_of
 from billing_core.money._numbers import decimal_parts, parse_number
 
@@ -139,3 +146,52 @@ def test_integer_ratios_keep_the_known_split_and_the_errors() -> None:
         allocate_minor(10, [])
     with pytest.raises(TypeError, match="mode"):
         allocate_minor(10, [1, 2], "largest")  # type: ignore[arg-type]
+
+
+_AMOUNTS = st.integers(-(10**15), 10**15)
+
+
+@given(_AMOUNTS, _WEIGHTS, st.booleans())
+@example(100, [1, 1, 1], False)
+@example(-100, [2, 3, 1], True)
+@example(10, [0, 1, 2], False)
+@example(5, [0, 3, 0, 3, 3], False)
+@example(0, [4, 0], True)
+@example(7, [10**6, 10**6, 1], False)
+def test_allocate_money_equals_the_fraction_reference(
+    units: int, weights: list[int], as_tuple: bool
+) -> None:
+    # allocate() builds Money parts in one pass for int ratios (largest remainder); the
+    # reference is the integer core fed the same ratios as Fractions.
+    amount = Money.from_minor(units, "USD")
+    ratios = tuple(weights) if as_tuple else weights
+    fast = allocate(amount, ratios)
+    reference = allocate_minor(units, [Fraction(w) for w in weights])
+    assert tuple(p.minor for p in fast) == reference
+    assert all(type(p) is Money and p.currency == "USD" for p in fast)
+    assert sum(p.minor for p in fast) == units
+
+
+def test_allocate_money_known_answers_and_errors() -> None:
+    # 9999 by 75:25 is 7499.25 and 2499.75: the larger remainder (the second) gets the unit.
+    usd = Money.from_minor(9999, "USD")
+    assert [p.minor for p in allocate(usd, [75, 25])] == [7499, 2500]
+    # 100 by 2:3:1 (the design's vector) and its mirror image.
+    assert [p.minor for p in allocate(Money("1.00", "USD"), (2, 3, 1))] == [33, 50, 17]
+    assert [p.minor for p in allocate(Money("-1.00", "USD"), [2, 3, 1])] == [-33, -50, -17]
+    # Three equal remainders of 1/3 with two units left: the first two by position.
+    assert [p.minor for p in allocate(Money.from_minor(5, "JPY"), [1, 1, 1])] == [2, 2, 1]
+    # Ratios the fast path does not take reach the reference path and its errors.
+    with pytest.raises(InvalidAmountError, match="ratio 2 of 3 is -1"):
+        allocate(usd, [1, -1, 2])
+    with pytest.raises(InvalidAmountError, match="all be zero"):
+        allocate(usd, (0, 0))
+    with pytest.raises(InvalidAmountError, match="empty"):
+        allocate(usd, [])
+    with pytest.raises(TypeError, match="float"):
+        allocate(usd, [1, 0.5])  # type: ignore[list-item]
+    # A bool is not taken for an int ratio by the fast path; the reference refuses it.
+    with pytest.raises(TypeError, match="ratio 1 of 2 must be an int, Decimal or Fraction"):
+        allocate(usd, [True, 1])  # type: ignore[list-item]
+    # 9999 by 0.5:1 is 3333 and 6666 exactly (Decimal ratios take the reference path).
+    assert [p.minor for p in allocate(usd, [Decimal("0.5"), 1])] == [3333, 6666]

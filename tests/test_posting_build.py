@@ -10,6 +10,8 @@ constructors, a plain netting by group and reason, and ``line_balances``.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from typing import Any
 
 import attrs
@@ -19,8 +21,9 @@ from hypothesis import strategies as st
 
 from billing_core.balances import line_balances
 from billing_core.codes import CARC, GroupCode
-from billing_core.errors import NotFoundError
+from billing_core.errors import NotFoundError, ValidationError
 from billing_core.ledger import (
+    Adjustment,
     Bucket,
     ChargePosted,
     Entry,
@@ -30,9 +33,10 @@ from billing_core.ledger import (
 )
 from billing_core.ledger._effects import effect
 from billing_core.money import Money
-from billing_core.posting import apply_posting, plan_posting
+from billing_core.posting import apply_posting, idempotency_key, plan_posting
 from billing_core.posting._apply import open_now
 from billing_core.posting._lines import netted
+from billing_core.remittance import Remittance
 from billing_core.testing.strategies import posting_scenarios
 from billing_core.testing.strategies.ledger import ledger_histories
 from billing_core.testing.strategies.remittance import PostingScenario
@@ -145,7 +149,13 @@ def test_open_now_is_what_line_balances_has_open(history: tuple[Entry, ...]) -> 
             for bucket in Bucket
             if balance.open.of(bucket).minor
         }
-        assert {k: v for k, v in now.items() if v} == expected
+        got = {
+            (line_id, bucket): minor
+            for bucket, lines in now.items()
+            for line_id, minor in lines.items()
+            if minor
+        }
+        assert got == expected
 
 
 def test_open_now_refuses_a_line_with_no_charge_as_line_balances_does() -> None:
@@ -166,7 +176,7 @@ def test_open_now_refuses_a_line_with_no_charge_as_line_balances_does() -> None:
             bucket=Bucket.PRIMARY,
         ),
     ]
-    assert open_now(history[:2], day) == {("L1", "primary"): 1_000}
+    assert open_now(history[:2], day) == {"primary": {"L1": 1_000}}
     with pytest.raises(NotFoundError) as fold:
         line_balances(history, day)
     with pytest.raises(NotFoundError) as fast:
@@ -179,3 +189,85 @@ def test_open_now_refuses_a_line_with_no_charge_as_line_balances_does() -> None:
 
 
 PAYER = Party.payer("acme")
+
+
+def key_as_one_text(r: Remittance) -> str:
+    """The idempotency key as release 0.1 wrote it: one JSON text of nested lists."""
+
+    def adjustments(items: Any) -> list[list[object]]:
+        return [[a.group.value, a.reason.code, a.amount.minor] for a in items]
+
+    claims = [
+        [
+            c.patient_control_number,
+            c.status.value,
+            c.charge.minor,
+            c.paid.minor,
+            None if c.patient_responsibility is None else c.patient_responsibility.minor,
+            c.payer_claim_control_number,
+            adjustments(c.adjustments),
+            [
+                [
+                    s.line_control_number,
+                    None if s.procedure is None else str(s.procedure),
+                    s.charge.minor,
+                    s.paid.minor,
+                    None if s.service_date is None else s.service_date.isoformat(),
+                    adjustments(s.adjustments),
+                ]
+                for s in c.lines
+            ],
+        ]
+        for c in r.claims
+    ]
+    content = [
+        "billing_core.posting/1",
+        r.payer,
+        r.payee,
+        r.trace_number,
+        r.paid_date.isoformat(),
+        r.payment_method.value,
+        r.total_payment.currency,
+        r.total_payment.minor,
+        claims,
+        [
+            [p.reason.value, p.reference, p.amount.minor, p.provider_id]
+            for p in r.provider_adjustments
+        ],
+    ]
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+@settings(max_examples=40)
+@given(posting_scenarios(), st.integers(0, 70))
+def test_the_key_written_in_pieces_is_the_key_of_one_text(s: PostingScenario, times: int) -> None:
+    # Repeated claims make remittances of 0 to a few hundred claims: none, one and several
+    # pieces of the text.
+    r = attrs.evolve(s.remittance, claims=s.remittance.claims * times)
+    assert idempotency_key(r) == key_as_one_text(r)
+
+
+def test_open_now_refuses_a_line_of_two_accounts_as_line_balances_does() -> None:
+    day = datetime.date(2024, 3, 4)
+    usd = Money.from_minor(1_000, "USD")
+    history = [
+        ChargePosted(
+            id="c1", account_id="A1", line_id="L1", effective=day, amount=usd, bucket=Bucket.PRIMARY
+        ),
+        Adjustment(
+            id="j1",
+            account_id="A2",
+            line_id="L1",
+            effective=day,
+            amount=usd,
+            bucket=Bucket.PRIMARY,
+            group=GroupCode.CO,
+            reason="45",
+        ),
+    ]
+    with pytest.raises(ValidationError) as fold:
+        line_balances(history, day)
+    with pytest.raises(ValidationError) as fast:
+        open_now(history, day)
+    assert str(fast.value) == str(fold.value) == "line L1: entries name several accounts: A1, A2"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing_core.balances import line_balances
+from billing_core.claims import Claim
 from billing_core.codes import CodeSetEntry, GroupCode, StaticCodeSet
 from billing_core.deadlines import FilingAnchor, FilingRule, us_federal_holidays
 from billing_core.errors import BillingError, ValidationError
-from billing_core.ledger import AppealHold, Bucket, Reversal, validate_history
+from billing_core.ledger import AppealHold, Bucket, Entry, Reversal, validate_history
 from billing_core.lifecycle import ClaimState, claim_status
 from billing_core.posting import (
     DEFAULT_DENIAL_POLICY,
@@ -20,6 +22,7 @@ from billing_core.posting import (
     DenialAction,
     DenialPolicy,
     FollowUpKind,
+    PostingPlan,
     apply_posting,
     check_denial_policy,
     plan_posting,
@@ -172,7 +175,18 @@ def test_a_reversal_of_a_held_denial_has_nothing_to_undo_and_the_correction_clos
     assert [f.kind for f in plan.follow_ups] == [FollowUpKind.APPEAL_CLOSED]
 
 
-def test_a_denied_line_of_a_paid_claim_is_held_and_an_upheld_denial_is_held_anew() -> None:
+class HeldThenUpheld(NamedTuple):
+    """A paid claim with a denied line held for appeal, then the denial upheld (held anew)."""
+
+    claim: Claim
+    remittance: Remittance
+    held: PostingPlan
+    after_held: list[Entry]
+    upheld: PostingPlan
+    after_upheld: list[Entry]
+
+
+def held_then_upheld() -> HeldThenUpheld:
     c = claim("C1", [item("L1", "100"), item("L2", "60")])
     r = remit(
         "70",
@@ -187,22 +201,27 @@ def test_a_denied_line_of_a_paid_claim_is_held_and_an_upheld_denial_is_held_anew
         ],
     )
     plan, history = post(r, [c], charges(c))
-    assert summary(plan.entries)[-1] == ("AppealHold", None, "60.00", "CO-197 held")
-    assert [f.kind for f in plan.follow_ups] == [FollowUpKind.APPEAL]
-    assert claim_status(c, history, [r]).state is ClaimState.APPEALED
-    # the payer upholds its denial: the old hold is closed, a new one opened, a new deadline
     upheld = remit(
         "0",
         [clp("C1", "60", "0", svc("L2", "60", "0", *cas("CO", ("197", "60"))), status="4")],
         trace="TRN-3",
     )
-    again, history = post(upheld, [c], history)
+    again, after = post(upheld, [c], history)
+    return HeldThenUpheld(c, r, plan, history, again, after)
+
+
+def test_a_denied_line_of_a_paid_claim_is_held_and_an_upheld_denial_is_held_anew() -> None:
+    c, r, plan, history, again, after = held_then_upheld()
+    assert summary(plan.entries)[-1] == ("AppealHold", None, "60.00", "CO-197 held")
+    assert [f.kind for f in plan.follow_ups] == [FollowUpKind.APPEAL]
+    assert claim_status(c, history, [r]).state is ClaimState.APPEALED
+    # the payer upholds its denial: the old hold is closed, a new one opened, a new deadline
     assert summary(again.entries) == [
         ("Reversal", None, "-60.00", "reverses AppealHold"),
         ("AppealHold", None, "60.00", "CO-197 held"),
     ]
-    holds = [e for e in history if isinstance(e, AppealHold)]
-    undone = {e.reverses for e in history if isinstance(e, Reversal)}
+    holds = [e for e in after if isinstance(e, AppealHold)]
+    undone = {e.reverses for e in after if isinstance(e, Reversal)}
     assert [h.id for h in holds if h.id not in undone] == [again.entries[1].id]
     assert [f.kind for f in again.follow_ups] == [FollowUpKind.APPEAL]
 

@@ -128,10 +128,11 @@ def age(
     extra = list(credits)
     if isinstance(items, Mapping):
         return _age(rows_from_balances(items, info, payers), as_of, anchor, edges, currency, extra)
-    # A private copy: the report computes per-account rows from it later.
-    rows: tuple[object, ...] = items if isinstance(items, tuple) else tuple(items)
+    # A list is read as it is and copied after the hot loop (see _age); any other iterable
+    # is materialised here.
+    rows: Sequence[object] = items if isinstance(items, tuple | list) else tuple(items)
     if rows and isinstance(rows[0], LedgerEntry):
-        entries: tuple[Entry, ...] = rows  # type: ignore[assignment]
+        entries: tuple[Entry, ...] = tuple(rows)  # type: ignore[arg-type]
         if currency is None:  # so that an as_of before all activity gives an empty report
             currency = entries[0].amount.currency
         # Unapplied money is listed apart from the bands: a credit is owed back, and netting it
@@ -142,7 +143,7 @@ def age(
 
 
 def _age(
-    lines: tuple[OpenLine, ...],
+    lines: Sequence[OpenLine],
     as_of: date,
     anchor: AgingAnchor,
     edges: tuple[int, ...],
@@ -179,8 +180,11 @@ def _age(
                         )
                     )
                 continue
-            acc = sums.get(line.party)
-            if acc is None:
+            # A handful of parties: the lookup almost never misses, and a try costs nothing
+            # in Python 3.11 where .get() is a method call per line.
+            try:
+                acc = sums[line.party]
+            except KeyError:
                 acc = sums[line.party] = [0] * (nb + 1)
             # The anchor date, or the service date when the line has none (dates are truthy).
             acc[bands[getattr(line, name) or line.service_date]] += m
@@ -197,7 +201,7 @@ def _age(
 
 
 def _currency_code(
-    lines: tuple[OpenLine, ...], credits: list[CreditLine], currency: str | None
+    lines: Sequence[OpenLine], credits: list[CreditLine], currency: str | None
 ) -> str:
     if currency is not None:
         return Money.zero(currency).currency
@@ -219,7 +223,7 @@ def _report(
     edges: tuple[int, ...],
     code: str,
     sums: dict[str, list[int]],
-    lines: tuple[OpenLine, ...],
+    lines: Sequence[OpenLine],
     credits: list[CreditLine],
 ) -> AgingReport:
     # Credits given by the caller are checked here, after the lines: they never pass
@@ -237,7 +241,13 @@ def _report(
         band_labels(edges),
         code,
     )
-
+    ordered = tuple(
+        sorted(credits, key=lambda c: (c.account_id, party_order(c.party), c.line_id or ""))
+    )
+    # The report keeps a private copy of the lines for its per-account rows, made last: a
+    # million-item tuple made earlier sat in the young GC generation while the loop and the
+    # credit sort allocated, and every collection walked it (the bend at 10^6, issue 14).
+    kept = lines if lines.__class__ is tuple else tuple(lines)
     return AgingReport(
         as_of=as_of,
         anchor=anchor,
@@ -245,13 +255,8 @@ def _report(
         currency=code,
         parties=party_rows[:-1],
         total=party_rows[-1],
-        lines=lines,
-        credits=tuple(
-            sorted(
-                credits,
-                key=lambda c: (c.account_id, party_order(c.party), c.line_id or ""),
-            )
-        ),
+        lines=kept,
+        credits=ordered,
     )
 
 

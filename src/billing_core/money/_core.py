@@ -156,7 +156,8 @@ class Money:
             # places ("1234.50" in USD): fewer than 20 characters, so at most 18 digits
             # and in range. Everything else (a sign, fewer places, an exponent, junk)
             # takes the reference parser below, which gives the same value or the error.
-            text: str = amount if kind is str else amount.__str__()  # type: ignore[assignment]
+            # str() rather than .__str__(): the type slot, without a method lookup.
+            text: str = amount if kind is str else str(amount)  # type: ignore[assignment]
             if places and places + 1 < len(text) < 20 and text[-1 - places] == ".":
                 digits = text.replace(".", "", 1)
                 if digits.isdigit() and digits.isascii():

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 from billing_core._checks import describe
 from billing_core.errors import CurrencyMismatchError, InvalidAmountError
-from billing_core.money._core import Money, make, make_all
+from billing_core.money._core import Money, _new, _set_currency, _set_minor, make, make_all
 from billing_core.money._numbers import as_fraction
 
 __all__ = ["AllocationMode", "allocate", "allocate_minor", "allocate_up_to", "split"]
@@ -105,7 +105,70 @@ def allocate(
         [33, 51, 16]
     """
     # Each part lies between zero and the amount, so none can leave the bound.
+    if mode is _LARGEST_REMAINDER:
+        parts = _largest_remainder_money(amount.minor, ratios, amount.currency)
+        if parts is not None:
+            return parts
     return make_all(allocate_minor(amount.minor, ratios, mode), amount.currency)
+
+
+_LARGEST_REMAINDER = AllocationMode.LARGEST_REMAINDER
+
+
+def _largest_remainder_money(units: int, ratios: object, code: str) -> tuple[Money, ...] | None:
+    """``allocate`` for the common case, plain int ratios and largest remainder; else ``None``.
+
+    The same parts as ``_allocate_minor`` (a test compares them), built in one pass with
+    no sort by key: the ``left`` largest remainders are those above the ``left``-th
+    largest, then the first ones (by position) equal to it. That threshold is never
+    zero, so no zero ratio gets a unit: the remainders add up to ``left * total`` and
+    each is below ``total``, so more than ``left`` of them are positive. Anything else
+    (other ratio types, a negative or all-zero ratio, nothing) returns ``None`` and takes
+    the reference path, which gives its result or its error.
+    """
+    if ratios.__class__ is not list and ratios.__class__ is not tuple:
+        return None
+    weights: list[int] | tuple[int, ...] = ratios
+    total = 0
+    for w in weights:
+        if w.__class__ is not int or w < 0:
+            return None
+        total += w
+    if not total:
+        return None
+    sign = 1
+    if units < 0:
+        units, sign = -units, -1
+    parts = []
+    rests = []
+    for w in weights:
+        q, r = divmod(units * w, total)
+        parts.append(q)
+        rests.append(r)
+    left = units - sum(parts)
+    new, set_minor, set_currency = _new, _set_minor, _set_currency
+    out = []
+    if left:
+        ranked = sorted(rests, reverse=True)
+        threshold = ranked[left - 1]
+        ties = left - ranked.index(threshold)  # units left for remainders equal to it
+        for q, r in zip(parts, rests, strict=True):
+            if r > threshold:
+                q += 1
+            elif r == threshold and ties:
+                q += 1
+                ties -= 1
+            m = new(Money)
+            set_minor(m, q * sign)
+            set_currency(m, code)
+            out.append(m)
+    else:
+        for q in parts:
+            m = new(Money)
+            set_minor(m, q * sign)
+            set_currency(m, code)
+            out.append(m)
+    return tuple(out)
 
 
 def allocate_minor(

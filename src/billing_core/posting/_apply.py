@@ -28,11 +28,10 @@ from billing_core.errors import (
     ValidationError,
 )
 from billing_core.ledger import Entry, validate_history
-from billing_core.ledger._effects import EffectKind, sum_by_line
+from billing_core.ledger._effects import Effect, EffectKind, check_as_of, effect
 from billing_core.money import Money
-from billing_core.posting._assumed import Assumed
 from billing_core.posting._types import PostingPlan
-from billing_core.remittance import CasAdjustment, Remittance, ServicePayment
+from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 
 KEY_PREFIX_LENGTH = 16
 """Hex digits of the idempotency key that start every entry id of a plan."""
@@ -106,24 +105,9 @@ def idempotency_key(remittance: Remittance) -> str:
     # the garbage collector stops tracking, where a large remittance's lists would each be
     # tracked (and trigger full collections) until the text is made.
     texts: dict[int, str | None] = {}
-    claims = tuple(
-        [
-            (
-                c.patient_control_number,
-                c.status._value_,
-                c.charge.minor,
-                c.paid.minor,
-                None if c.patient_responsibility is None else c.patient_responsibility.minor,
-                c.payer_claim_control_number,
-                _adj_key(c.adjustments),
-                _lines_key(c.lines, texts),
-            )
-            for c in remittance.claims
-        ]
-    )
     # The version tag and the field order are part of the key: changing either
     # would let a stored remittance be posted a second time.
-    content = [
+    head = [
         "billing_core.posting/1",
         remittance.payer,
         remittance.payee,
@@ -132,16 +116,47 @@ def idempotency_key(remittance: Remittance) -> str:
         remittance.payment_method.value,
         remittance.total_payment.currency,
         remittance.total_payment.minor,
-        claims,
-        [
-            [p.reason.value, p.reference, p.amount.minor, p.provider_id]
-            for p in remittance.provider_adjustments
-        ],
     ]
+    plb = [
+        [p.reason.value, p.reference, p.amount.minor, p.provider_id]
+        for p in remittance.provider_adjustments
+    ]
+    # The text is the JSON of [*head, [claim, ...], plb], written into the digest in pieces,
+    # the claims a few at a time: a list's JSON is its items' JSON joined by commas within
+    # brackets, so the pieces make the very same text, and a large remittance is never held
+    # whole as objects (each a count towards the garbage collector's next pass).
+    digest = hashlib.sha256()
+    digest.update(_json(head)[:-1].encode("ascii") + b",[")
+    claims = remittance.claims
+    for start in range(0, len(claims), _CLAIMS_AT_A_TIME):
+        chunk = _json([_claim_key(c, texts) for c in claims[start : start + _CLAIMS_AT_A_TIME]])
+        digest.update((b"," if start else b"") + chunk[1:-1].encode("ascii"))
+    digest.update(b"]," + _json(plb).encode("ascii") + b"]")
+    return digest.hexdigest()
+
+
+_CLAIMS_AT_A_TIME = 32
+"""Claims of a remittance written to its key's text at a time (see `idempotency_key`)."""
+
+
+def _json(value: object) -> str:
     # Fixed separators and ASCII escapes make the text, and so the digest, the same on
     # every platform and Python version.
-    text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+
+
+def _claim_key(c: ClaimPayment, texts: dict[int, str | None]) -> tuple[object, ...]:
+    """One claim payment's part of the key (``texts`` as in `_lines_key`)."""
+    return (
+        c.patient_control_number,
+        c.status._value_,
+        c.charge.minor,
+        c.paid.minor,
+        None if c.patient_responsibility is None else c.patient_responsibility.minor,
+        c.payer_claim_control_number,
+        _adj_key(c.adjustments),
+        _lines_key(c.lines, texts),
+    )
 
 
 def posted_entry(history: Iterable[Entry], key: str) -> Entry | None:
@@ -220,49 +235,62 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
     lines = {a.line_id for a in plan.assumed}
     now = open_now([e for e in history if e.line_id in lines], plan.effective)
     cur = plan.total_payment.currency
-
-    def open_now_of(a: Assumed) -> int:
-        # A line that has vanished from the history reads as nothing open, so a plan relying
-        # on an open amount there is stale, never silently applied.
-        return now.get((a.line_id, a.bucket._value_), 0)
-
+    nothing: dict[str, int] = {}
+    # A line that has vanished from the history reads as nothing open, so a plan relying
+    # on an open amount there is stale, never silently applied.
     stale = [
-        f"line {a.line_id} {a.bucket}: planned on {Money.from_minor(a.open_minor, cur)},"
-        f" now {Money.from_minor(open_now_of(a), cur)}"
+        (a, found)
         for a in plan.assumed
-        if open_now_of(a) != a.open_minor
+        if (found := now.get(a.bucket._value_, nothing).get(a.line_id, 0)) != a.open_minor
     ]
     if stale:
         # Ten are enough to see why; a large remittance could otherwise make a huge message.
-        raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(stale[:10]))
+        shown = [
+            f"line {a.line_id} {a.bucket}: planned on {Money.from_minor(a.open_minor, cur)},"
+            f" now {Money.from_minor(found, cur)}"
+            for a, found in stale[:10]
+        ]
+        raise StalePlanError("the posting plan is stale; re-plan it: " + "; ".join(shown))
 
 
-def open_now(history: Sequence[Entry], as_of: datetime.date) -> dict[tuple[str, str], int]:
+def open_now(history: Iterable[Entry], as_of: datetime.date) -> dict[str, dict[str, int]]:
     """What each bucket of the lines of ``history`` has open as of a date, in minor units.
 
-    Keyed by (line id, the bucket's value). The same open amounts as
-    ``line_balances(history, as_of)[line].open``, as a fold over integers: one
-    dict update per entry and per open term, no balance built for a check that
-    reads one number a line. A line that fold refuses (no charge, entries in
+    By the bucket's value, then by line id. The same open amounts as
+    ``line_balances(history, as_of)[line].open``, as one pass over the entries
+    adding integers (each entry's effect says which buckets it opens or
+    closes): no balance built for a check that reads one number a line, and
+    no object made per line. A line that fold refuses (no charge, entries in
     several accounts or currencies) goes to `line_balances`, which raises the
     error naming it.
     """
-    opens: dict[tuple[str, str], int] = {}
-    get = opens.get
-    for line_id, by_effect in sum_by_line(history, as_of).items():
-        first = next(iter(by_effect))
-        account, currency = first.account_id, first.currency
-        charged = False
-        for found, minor in by_effect.items():
-            if found.account_id != account or found.currency != currency:
-                line_balances(history, as_of)  # raises, naming the line
-            charged = charged or found.kind is EffectKind.CHARGE
-            for bucket, sign in found.opens:
-                key = (line_id, bucket._value_)
-                opens[key] = get(key, 0) + sign * minor
-        if not charged:
-            line_balances(history, as_of)  # raises, naming the line
-    return opens
+    check_as_of(as_of)
+    entries = history if isinstance(history, list | tuple) else list(history)
+    by_bucket: dict[str, dict[str, int]] = {}
+    first: dict[str, Effect] = {}
+    charged: set[str] = set()
+    sound = True
+    for e in entries:
+        line_id = e.line_id
+        if line_id is None or e.effective > as_of:
+            continue
+        found = effect(e)
+        seen = first.setdefault(line_id, found)
+        if seen is not found and (
+            seen.account_id != found.account_id or seen.currency != found.currency
+        ):
+            sound = False
+        if found.kind is EffectKind.CHARGE:
+            charged.add(line_id)
+        minor = e.amount.minor
+        for bucket, sign in found.opens:
+            opens = by_bucket.get(bucket._value_)
+            if opens is None:
+                opens = by_bucket[bucket._value_] = {}
+            opens[line_id] = opens.get(line_id, 0) + sign * minor
+    if not sound or len(charged) < len(first):
+        line_balances(entries, as_of)  # raises, naming the first line it refuses
+    return by_bucket
 
 
 def _check_later_history(plan: PostingPlan, history: Sequence[Entry]) -> None:

@@ -24,9 +24,10 @@ plans through the constructors and checks they are equal, effect included.
 
 from __future__ import annotations
 
+import datetime
 import types
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -40,6 +41,7 @@ from billing_core.posting._common import ClaimSide, Inputs
 __all__ = ["LineEntries", "received"]
 
 Setter = Callable[[Any, Any], None]
+E = TypeVar("E", PaymentApplied, Adjustment, PaymentReceived)
 
 
 def _slot_setters(cls: type, names: Sequence[str]) -> tuple[Setter, ...]:
@@ -64,8 +66,39 @@ _COMMON: Final = ("id", "account_id", "line_id", "effective", "amount", "source"
 _APPLIED: Final = _slot_setters(PaymentApplied, (*_COMMON, "party", "bucket"))
 _ADJUSTMENT: Final = _slot_setters(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
 _RECEIVED: Final = _slot_setters(PaymentReceived, (*_COMMON, "party"))
+_S_ID, _S_ACCOUNT, _S_LINE, _S_EFF, _S_AMOUNT, _S_SOURCE, _S_EFFECT = _APPLIED[:7]
+_SET_APPLIED_PARTY, _SET_APPLIED_BUCKET = _APPLIED[7:]
 _SET_ADJ_BUCKET, _SET_ADJ_GROUP, _SET_ADJ_REASON, _SET_ADJ_TO = _ADJUSTMENT[7:]
+(_SET_RECEIVED_PARTY,) = _RECEIVED[7:]
+if any(
+    mine.__self__ is not theirs.__self__  # type: ignore[attr-defined]
+    for others in (_ADJUSTMENT, _RECEIVED)
+    for mine, theirs in zip(_APPLIED[:7], others[:7], strict=True)
+):
+    raise TypeError("the ledger entries no longer share the slots of LedgerEntry")
 _new = object.__new__
+
+
+def _entry(
+    cls: type[E],
+    entry_id: str,
+    account: str,
+    line_id: str | None,
+    effective: datetime.date,
+    amount: Money,
+    source: Source,
+    effect: Effect,
+) -> E:
+    """An entry of ``cls`` with the fields every ledger entry has set; the caller sets the rest."""
+    entry = _new(cls)
+    _S_ID(entry, entry_id)
+    _S_ACCOUNT(entry, account)
+    _S_LINE(entry, line_id)
+    _S_EFF(entry, effective)
+    _S_AMOUNT(entry, amount)
+    _S_SOURCE(entry, source)
+    _S_EFFECT(entry, effect)
+    return entry
 
 
 def received(
@@ -85,16 +118,10 @@ def received(
             party=party,
         )
     effect = effect_of(EffectKind.RECEIVED, None, None, party, account, inputs.currency)
-    s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, s_party = _RECEIVED
-    entry = _new(PaymentReceived)
-    s_id(entry, entry_id)
-    s_account(entry, account)
-    s_line(entry, None)
-    s_eff(entry, inputs.effective)
-    s_amount(entry, amount)
-    s_source(entry, source)
-    s_effect(entry, effect)
-    s_party(entry, party)
+    entry = _entry(
+        PaymentReceived, entry_id, account, None, inputs.effective, amount, source, effect
+    )
+    _SET_RECEIVED_PARTY(entry, party)
     return entry
 
 
@@ -103,11 +130,12 @@ class LineEntries:
 
     __slots__ = (
         "_account",
-        "_adjusted",
         "_applied",
         "_bucket",
         "_cur",
         "_eff",
+        "_moved",
+        "_off",
         "_party",
         "_source",
         "_trusted",
@@ -122,7 +150,21 @@ class LineEntries:
         self._cur = inputs.currency
         self._trusted = inputs.trusted
         self._applied: Effect | None = None
-        self._adjusted: dict[tuple[str, Bucket | None], Effect] = {}
+        # Effects by group value (adjusted off) and by target bucket (moved): keys that
+        # hash in C, no key made per entry.
+        self._off: dict[str, Effect] = {}
+        self._moved: dict[Bucket, Effect] = {}
+
+    def _checked(self, entry_id: str, line_id: str, amount: Money) -> dict[str, Any]:
+        """The fields every entry has, for a constructor (the plan's date is not a plain date)."""
+        return {
+            "id": entry_id,
+            "account_id": self._account,
+            "line_id": line_id,
+            "effective": self._eff,
+            "amount": amount,
+            "source": self._source,
+        }
 
     def amount(self, minor: int) -> Money:
         """``minor`` units of the remittance's currency."""
@@ -133,32 +175,25 @@ class LineEntries:
     def applied(self, entry_id: str, line_id: str, amount: Money) -> PaymentApplied:
         """The payer's payment applied to a line, from the payer's bucket."""
         if not self._trusted:
-            return PaymentApplied(
-                id=entry_id,
-                account_id=self._account,
-                line_id=line_id,
-                effective=self._eff,
-                amount=amount,
-                source=self._source,
-                party=self._party,
-                bucket=self._bucket,
-            )
+            fields = self._checked(entry_id, line_id, amount)
+            return PaymentApplied(**fields, party=self._party, bucket=self._bucket)
         effect = self._applied
         if effect is None:
             effect = self._applied = effect_of(
                 EffectKind.APPLIED, self._bucket, None, self._party, self._account, self._cur
             )
-        s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, s_party, s_bucket = _APPLIED
-        entry = _new(PaymentApplied)
-        s_id(entry, entry_id)
-        s_account(entry, self._account)
-        s_line(entry, line_id)
-        s_eff(entry, self._eff)
-        s_amount(entry, amount)
-        s_source(entry, self._source)
-        s_effect(entry, effect)
-        s_party(entry, self._party)
-        s_bucket(entry, self._bucket)
+        entry = _entry(
+            PaymentApplied,
+            entry_id,
+            self._account,
+            line_id,
+            self._eff,
+            amount,
+            self._source,
+            effect,
+        )
+        _SET_APPLIED_PARTY(entry, self._party)
+        _SET_APPLIED_BUCKET(entry, self._bucket)
         return entry
 
     def adjustment(
@@ -172,35 +207,26 @@ class LineEntries:
     ) -> Adjustment:
         """An adjustment of a line: off the payer's bucket, or moved on to ``to``."""
         if not self._trusted:
+            fields = self._checked(entry_id, line_id, amount)
             return Adjustment(
-                id=entry_id,
-                account_id=self._account,
-                line_id=line_id,
-                effective=self._eff,
-                amount=amount,
-                source=self._source,
-                bucket=self._bucket,
-                group=group,
-                reason=reason,
-                to_bucket=to,
+                **fields, bucket=self._bucket, group=group, reason=reason, to_bucket=to
             )
-        key = (group._value_, to)
-        effect = self._adjusted.get(key)
-        if effect is None:
-            # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
-            kind, detail = (EffectKind.ADJUSTED, group) if to is None else (EffectKind.MOVED, to)
-            effect = self._adjusted[key] = effect_of(
-                kind, self._bucket, detail, None, self._account, self._cur
-            )
-        (s_id, s_account, s_line, s_eff, s_amount, s_source, s_effect, *_) = _ADJUSTMENT
-        entry = _new(Adjustment)
-        s_id(entry, entry_id)
-        s_account(entry, self._account)
-        s_line(entry, line_id)
-        s_eff(entry, self._eff)
-        s_amount(entry, amount)
-        s_source(entry, self._source)
-        s_effect(entry, effect)
+        # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
+        if to is None:
+            effect = self._off.get(group._value_)
+            if effect is None:
+                effect = self._off[group._value_] = effect_of(
+                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
+                )
+        else:
+            effect = self._moved.get(to)
+            if effect is None:
+                effect = self._moved[to] = effect_of(
+                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
+                )
+        entry = _entry(
+            Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
+        )
         _SET_ADJ_BUCKET(entry, self._bucket)
         _SET_ADJ_GROUP(entry, group)
         _SET_ADJ_REASON(entry, reason.code)

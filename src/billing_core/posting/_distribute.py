@@ -43,6 +43,8 @@ def distribute(
     return spread_whole_claim(cp, loc, posts, weigh, capped=capped)
 
 
+_tuple_new = tuple.__new__
+
 Weigh = Callable[[Sequence[LinePost], bool], list[int]]
 """Each line's weight in a split, given the lines and whether their payments are known."""
 
@@ -95,9 +97,13 @@ def spread_claim_adjustments(
                 return posts, [error(loc, message, "posting.claim_level")]
         else:
             shares = allocate(amount, ws)
-        key = (adj.group, adj.reason)
+        group, reason = adj.group, adj.reason
+        # Rebuilt as the tuples they are (_replace is a Python call per line).
         posts = [
-            p._replace(paid=p.paid - share, adjustments=(*p.adjustments, (*key, share, None)))
+            _tuple_new(
+                LinePost,
+                (p[0], p[1] - share, (*p[2], (group, reason, share, None)), *p[3:]),
+            )
             if share
             else p
             for p, share in zip(posts, shares, strict=True)
@@ -188,7 +194,8 @@ def cap_to_paid(
         " in proportion, the rest stays open in the payer's bucket"
     )
     capped = [
-        p._replace(paid=share) if p.paid > 0 else p for p, share in zip(posts, shares, strict=True)
+        _tuple_new(LinePost, (p[0], share, *p[2:])) if p.paid > 0 else p
+        for p, share in zip(posts, shares, strict=True)
     ]
     return capped, [warning(loc, message, "posting.capped_to_paid")]
 

@@ -19,6 +19,8 @@ from billing_core.errors import Finding
 from billing_core.posting._common import LinePost, error, warning
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
+_tuple_new = tuple.__new__
+
 
 def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, str], list[Finding]]:
     """Our claims by id and each line id's claim, with the findings of a bad set of claims."""
@@ -135,7 +137,11 @@ def match_lines(
         # policy must not hold its adjustments for appeal.
         line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
         paid = sp.paid
-        posts.append(LinePost(item, paid.minor, adjustments, (loc, number, lcn), line_denied, paid))
+        where = (loc, number, lcn)
+        # Made as the tuple it is (a named tuple's __new__ is a Python call, once per line).
+        posts.append(
+            _tuple_new(LinePost, (item, paid.minor, adjustments, where, line_denied, paid))
+        )
     return posts, findings, held
 
 

@@ -34,7 +34,6 @@ from billing_core.posting._claim import plan_claim
 from billing_core.posting._common import (
     NO_ORIGINALS,
     Inputs,
-    Key,
     Relied,
     add_shifts,
     error,
@@ -456,13 +455,16 @@ def _open_holds(
 
 def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
-    seen: set[Key] = set()
+    # Line ids seen, per bucket: sets of strings, nothing made per line.
+    seen: dict[Bucket, set[str]] = {}
     out: list[Assumed] = []
     for item in relied:
         # Every read of a bucket relied on the same balance (the plan's own moves are kept
         # apart in the delta), so one Assumed per bucket says all apply_posting must check.
-        key = (item.line_id, item.bucket._value_)
-        if key not in seen:
-            seen.add(key)
+        lines = seen.get(item.bucket)
+        if lines is None:
+            lines = seen[item.bucket] = set()
+        if item.line_id not in lines:
+            lines.add(item.line_id)
             out.append(item)
     return tuple(out)

@@ -53,6 +53,16 @@ def _function(instance: object, attribute: attrs.Attribute[Any], value: object) 
         )
 
 
+def _doubled(base: float, times: int) -> float:
+    """``base * 2**times`` exactly; infinity where that is beyond any float."""
+    # ldexp scales by a power of two without rounding; a float power (2.0 ** 1100) or the
+    # scaled result past the largest float raises OverflowError instead of giving infinity.
+    try:
+        return math.ldexp(base, times)
+    except OverflowError:
+        return math.inf
+
+
 @attrs.frozen(kw_only=True)
 class Backoff:
     """How long a workflow waits before it tries again after losing to a concurrent writer.
@@ -110,9 +120,7 @@ class Backoff:
 
         def next_wait(took: float) -> float:
             nonlocal left, retry
-            # The exponent is bounded: 2.0 ** 1100 overflows to an OverflowError, and the cap is
-            # max_delay long before 2 ** 64 anyway.
-            cap = min(self.max_delay, max(self.first_delay, took) * 2.0 ** min(retry, 64))
+            cap = min(self.max_delay, _doubled(max(self.first_delay, took), retry))
             # Full jitter: a uniform wait in [0, cap) spreads writers that collided, where a fixed
             # wait would make them collide again in step.
             wait = min(left, min(max(self.random(), 0.0), 1.0) * cap)
