@@ -262,3 +262,16 @@ def test_every_form_of_a_table_gives_the_object_fold(
     ]  # fmt: skip
     for form in forms:
         assert _rows(line_balances(form, as_of), ("account_id", "line_id")) == expected
+
+
+def test_a_few_rows_cut_from_a_large_checked_table() -> None:
+    # Ten lines of 1.00 to 10.00; the checked table cut to the last line's row only.
+    history = [
+        ChargePosted(id=f"c{n}", account_id="A1", line_id=f"L{n}", effective=DAY,
+                     amount=_usd(f"{n}.00"), bucket=Bucket.PATIENT)
+        for n in range(1, 11)
+    ]  # fmt: skip
+    cut = check_entry_table(to_arrow(history)).filter(pl.col("line_id") == "L10")
+    assert _rows(line_balances(cut, DAY), ("line_id",)) == {
+        ("L10",): {("charged", None): 1000, ("open", "patient"): 1000}
+    }

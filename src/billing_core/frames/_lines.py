@@ -43,7 +43,7 @@ from typing import Any, Final
 
 import attrs
 
-from billing_core.frames._check import with_codes
+from billing_core.frames._check import CODE_COLUMNS, with_codes
 from billing_core.frames._deps import np, pl
 from billing_core.frames._folds import PARTY_KEY, checked, refuse_uncharged
 from billing_core.ledger._effects import TERMS, EffectKind, Role, check_as_of
@@ -286,6 +286,9 @@ def line_sums(entries: Any, as_of: datetime.date, totals: tuple[str, ...]) -> An
     top = frame["_line_code"].max()
     if top is None:
         return pl.DataFrame(schema=_SCHEMA)
+    if top >= 2 * frame.height:  # a few rows of a large checked table: code them again
+        frame = with_codes(frame.drop(CODE_COLUMNS))  # (the sums' arrays are sized by codes)
+        top = frame["_line_code"].max()
     rows = _rows(frame, as_of, int(top) + 1)
     if not rows.present.any():
         return pl.DataFrame(schema=_SCHEMA)
