@@ -4,7 +4,8 @@ A bad table gets one [`ValidationError`][billing_core.errors.ValidationError]
 whose findings name the column and the first offending row: a missing column,
 a wrong type, a null where every entry needs a value, an unknown entry type or
 enum value, an empty id, an amount beyond
-[`MAX_MINOR`][billing_core.money.MAX_MINOR], an unknown currency, an account in
+[`MAX_MINOR`][billing_core.money.MAX_MINOR], amounts that could add up beyond
+64-bit integers (the kernels' sums would wrap), an unknown currency, an account in
 several currencies, a line in several accounts, a reversal dated before its
 original.
 
@@ -304,6 +305,32 @@ def _enum_columns() -> dict[tuple[str, type[Any]], list[str]]:
 
 
 _ENUMS: Final = _enum_columns()
+_INT64_MAX: Final = 2**63 - 1
+_OVERFLOW: Final = (
+    f"the amounts add up beyond {_INT64_MAX:,} minor units, more than the kernels' 64-bit"
+    " sums hold; split the table (by account)"
+)
+
+
+def _sums_may_overflow(amounts: Any) -> bool:
+    """Whether some sum of these amounts could leave int64 (the kernels' sums would wrap).
+
+    No sum of any of the amounts exceeds the sum of their absolute values, so
+    the kernels are exact when that stays within int64. The bound ``rows x
+    largest |amount|`` settles nearly every table without adding anything up;
+    only past it are the absolute values added, in Python's exact integers.
+
+    Examples:
+        >>> _sums_may_overflow(pl.Series([2**62, 2**62 - 1]))
+        False
+        >>> _sums_may_overflow(pl.Series([2**62, -(2**62)]))
+        True
+    """
+    largest = amounts.abs().max()
+    if largest is None or largest * len(amounts) <= _INT64_MAX:
+        return False
+    total: int = sum(abs(m) for m in amounts.to_list() if m is not None)
+    return total > _INT64_MAX
 
 
 def _value_findings(frame: Any) -> list[Finding]:
@@ -325,6 +352,8 @@ def _value_findings(frame: Any) -> list[Finding]:
     row = _first(frame, pl.col("amount_minor").abs() > MAX_MINOR)
     if row is not None:
         found.append(_finding("amount_minor", row, f"beyond MAX_MINOR (|minor| <= {MAX_MINOR:,})"))
+    elif _sums_may_overflow(frame["amount_minor"]):
+        found.append(_finding("amount_minor", None, _OVERFLOW))
     late = pl.col("effective") < pl.col("original_effective")
     row = _first(frame, (pl.col("entry_type") == "reversal") & late)
     if row is not None:
