@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 from billing_core.claims import Claim
-from billing_core.errors import StalePlanError, ValidationError
+from billing_core.errors import NotFoundError, StalePlanError, ValidationError
 from billing_core.ledger import (
     AppealHold,
     Bucket,
@@ -1138,3 +1138,20 @@ def test_an_application_names_its_one_claim_payment_claim_1() -> None:
             "5.00 USD stays open in the primary bucket of line LZ2",
         )
     ]
+
+
+def test_applying_on_a_history_whose_line_has_entries_but_no_charge_says_so() -> None:
+    one = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    plan = plan_posting(r, [one], charges(one))
+    stray = PaymentApplied(
+        id="pp",
+        account_id="A1",
+        line_id="L1",
+        effective=PAID_ON,
+        amount=usd("10"),
+        party=Party.patient("P1"),
+        bucket=Bucket.PATIENT,
+    )
+    with pytest.raises(NotFoundError, match="line L1 has entries but no charge"):
+        apply_posting(plan, [stray])
