@@ -12,7 +12,12 @@ import attrs
 import pytest
 
 from billing_core.claims import Claim
-from billing_core.errors import StalePlanError, ValidationError
+from billing_core.errors import (
+    CurrencyMismatchError,
+    NotFoundError,
+    StalePlanError,
+    ValidationError,
+)
 from billing_core.ledger import (
     AppealHold,
     Bucket,
@@ -27,6 +32,7 @@ from billing_core.ledger import (
     Source,
     reverse,
 )
+from billing_core.money import Money
 from billing_core.parties import Payer
 from billing_core.posting import (
     ClaimLevelRule,
@@ -1138,3 +1144,54 @@ def test_an_application_names_its_one_claim_payment_claim_1() -> None:
             "5.00 USD stays open in the primary bucket of line LZ2",
         )
     ]
+
+
+def test_applying_on_a_history_whose_line_has_entries_but_no_charge_says_so() -> None:
+    one = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    plan = plan_posting(r, [one], charges(one))
+    stray = PaymentApplied(
+        id="pp",
+        account_id="A1",
+        line_id="L1",
+        effective=PAID_ON,
+        amount=usd("10"),
+        party=Party.patient("P1"),
+        bucket=Bucket.PATIENT,
+    )
+    with pytest.raises(NotFoundError, match="line L1 has entries but no charge"):
+        apply_posting(plan, [stray])
+
+
+def test_applying_on_a_history_whose_line_spans_two_accounts_is_refused() -> None:
+    one = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    plan = plan_posting(r, [one], charges(one))
+    elsewhere = PaymentApplied(
+        id="pp",
+        account_id="A9",
+        line_id="L1",
+        effective=PAID_ON,
+        amount=usd("0.01"),
+        party=Party.patient("P1"),
+        bucket=Bucket.PATIENT,
+    )
+    with pytest.raises(ValidationError, match="line L1: entries name several accounts: A1, A9"):
+        apply_posting(plan, [*charges(one), elsewhere])
+
+
+def test_applying_on_a_history_whose_line_mixes_currencies_is_refused() -> None:
+    one = claim("C1", [item("L1", "100")])
+    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
+    plan = plan_posting(r, [one], charges(one))
+    euros = PaymentApplied(
+        id="pp",
+        account_id="A1",
+        line_id="L1",
+        effective=PAID_ON,
+        amount=Money("0.01", "EUR"),
+        party=Party.patient("P1"),
+        bucket=Bucket.PATIENT,
+    )
+    with pytest.raises(CurrencyMismatchError, match="entries in several currencies: EUR, USD"):
+        apply_posting(plan, [*charges(one), euros])
