@@ -1146,52 +1146,43 @@ def test_an_application_names_its_one_claim_payment_claim_1() -> None:
     ]
 
 
-def test_applying_on_a_history_whose_line_has_entries_but_no_charge_says_so() -> None:
+@pytest.mark.parametrize(
+    ("stray", "with_charge", "error", "message"),
+    [
+        # a line with entries but no charge
+        (("A1", "10", "USD"), False, NotFoundError, "line L1 has entries but no charge"),
+        # a line spread over two accounts
+        (
+            ("A9", "0.01", "USD"),
+            True,
+            ValidationError,
+            "line L1: entries name several accounts: A1, A9",
+        ),
+        # a line in two currencies
+        (
+            ("A1", "0.01", "EUR"),
+            True,
+            CurrencyMismatchError,
+            "entries in several currencies: EUR, USD",
+        ),
+    ],
+)
+def test_applying_on_a_history_with_a_line_the_ledger_refuses_says_which(
+    stray: tuple[str, str, str], with_charge: bool, error: type[Exception], message: str
+) -> None:
     one = claim("C1", [item("L1", "100")])
     r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
     plan = plan_posting(r, [one], charges(one))
-    stray = PaymentApplied(
+    account, amount, currency = stray
+    entry = PaymentApplied(
         id="pp",
-        account_id="A1",
+        account_id=account,
         line_id="L1",
         effective=PAID_ON,
-        amount=usd("10"),
+        amount=Money(amount, currency),
         party=Party.patient("P1"),
         bucket=Bucket.PATIENT,
     )
-    with pytest.raises(NotFoundError, match="line L1 has entries but no charge"):
-        apply_posting(plan, [stray])
-
-
-def test_applying_on_a_history_whose_line_spans_two_accounts_is_refused() -> None:
-    one = claim("C1", [item("L1", "100")])
-    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
-    plan = plan_posting(r, [one], charges(one))
-    elsewhere = PaymentApplied(
-        id="pp",
-        account_id="A9",
-        line_id="L1",
-        effective=PAID_ON,
-        amount=usd("0.01"),
-        party=Party.patient("P1"),
-        bucket=Bucket.PATIENT,
-    )
-    with pytest.raises(ValidationError, match="line L1: entries name several accounts: A1, A9"):
-        apply_posting(plan, [*charges(one), elsewhere])
-
-
-def test_applying_on_a_history_whose_line_mixes_currencies_is_refused() -> None:
-    one = claim("C1", [item("L1", "100")])
-    r = remit("100", [clp("C1", "100", "100", svc("L1", "100", "100"))])
-    plan = plan_posting(r, [one], charges(one))
-    euros = PaymentApplied(
-        id="pp",
-        account_id="A1",
-        line_id="L1",
-        effective=PAID_ON,
-        amount=Money("0.01", "EUR"),
-        party=Party.patient("P1"),
-        bucket=Bucket.PATIENT,
-    )
-    with pytest.raises(CurrencyMismatchError, match="entries in several currencies: EUR, USD"):
-        apply_posting(plan, [*charges(one), euros])
+    history = [*charges(one), entry] if with_charge else [entry]
+    with pytest.raises(error, match=message):
+        apply_posting(plan, history)
