@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import attrs
@@ -498,3 +499,11 @@ def test_one_account_number_for_several_unknown_claims_holds_each_apart() -> Non
     assert "posting.duplicate_claim" in {
         f.rule for f in plan_posting(twice, [c], charges(c)).errors
     }
+
+
+def test_applying_held_cash_on_a_datetime_is_refused_naming_the_field() -> None:
+    after, r, held = _posted_with_one_held()
+    z = claim("CLM-Z", [item("LZ", "50")], account="A2")
+    at = dt.datetime(PAID_ON.year, PAID_ON.month, PAID_ON.day, 9, 30)
+    with pytest.raises(TypeError, match=r"^effective must be a datetime\.date, got datetime"):
+        apply_unapplied(held, r, z, after, effective=at)

@@ -286,6 +286,11 @@ def test_a_different_remittance_under_a_taken_id_is_refused_before_writing() -> 
     assert result.status is PostingStatus.REFUSED
     assert any(f.rule == "workflow.remittance_id_taken" for f in result.findings)
     assert store.read("A1")[1] == 1  # nothing written
+    # The explanation says why, not "nothing to report".
+    assert result.explanation.splitlines() == [
+        "remittance R1: refused, nothing was written",
+        "remittance 'R1': a different remittance with this id is already stored",
+    ]
 
 
 def test_a_batch_for_an_account_the_workflow_did_not_read_is_refused() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from billing_core._checks import check_date
 from billing_core.balances import credits
 from billing_core.claims import Claim
 from billing_core.errors import Finding
@@ -98,6 +99,9 @@ def apply_unapplied(
     Returns:
         The plan (total payment zero: the money moves between two accounts).
 
+    Raises:
+        TypeError: If ``effective`` is not a plain date (a ``datetime`` too).
+
     Examples:
         >>> import datetime
         >>> from billing_core.charges import Category, LineItem
@@ -127,6 +131,7 @@ def apply_unapplied(
         >>> plan.reconciliation().ok
         True
     """
+    check_date(effective, "effective")
     entries = history if isinstance(history, list | tuple) else tuple(history)
     # Its own key, not the remittance's: the remittance is posted already, and the same
     # held cash may be tried against several claims until the right one is found.

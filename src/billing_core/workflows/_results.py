@@ -204,7 +204,11 @@ class RemittanceResult(WorkflowResult):
         plan = self.plan
         head = f"remittance {plan.remittance_id}: {self.status}"
         if self.refused:
-            return f"{head}, nothing was written\n{plan.explain()}"
+            # The workflow's own reasons (an id taken, a payment posted already) are
+            # not the plan's: say them, and the plan's explanation when it has one.
+            own = [str(f) for f in self.findings if f not in plan.findings]
+            why = [*own, plan.explain()] if plan.findings or not own else own
+            return "\n".join([f"{head}, nothing was written", *why])
         if self.status is PostingStatus.ALREADY_POSTED:
             return f"{head} (idempotency key {plan.idempotency_key}), nothing was written"
         accounts = ", ".join(f"{a} (now version {v})" for a, v in self.versions.items())
