@@ -15,6 +15,7 @@ idle machine the two agree.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import re
 import time
@@ -23,6 +24,16 @@ from typing import Any
 
 _clock = time.process_time
 _TARGET = re.compile(r"(?:<=|within)\s*([0-9.]+)\s*x")
+
+
+def quick_flag(doc: str | None) -> bool:
+    """Read a benchmark's command line: ``--quick`` for smaller inputs; ``--help`` shows ``doc``."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smaller inputs (as described above)")
+    quick: bool = parser.parse_args().quick
+    return quick
 
 
 def compare(

@@ -21,9 +21,8 @@ from __future__ import annotations
 import datetime
 import operator
 import random
-import sys
 
-from _harness import compare, header, report
+from _harness import compare, header, quick_flag, report
 
 from billing_core.allocation import OldestFirst, OpenItem, Payment, plan_allocation
 from billing_core.balances import account_balance, line_balances
@@ -361,4 +360,4 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick=quick_flag(__doc__))

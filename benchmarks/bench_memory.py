@@ -12,13 +12,12 @@ Run: ``python benchmarks/bench_memory.py [--quick]``.
 from __future__ import annotations
 
 import datetime
-import sys
 import tracemalloc
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
-from _harness import header, measure_row
+from _harness import header, measure_row, quick_flag
 
 from billing_core.charges import Category, LineItem
 from billing_core.codes import GroupCode, ProcedureCode
@@ -112,4 +111,4 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick=quick_flag(__doc__))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from _harness import compare, header, report
+from _harness import compare, header, quick_flag, report
 
 from billing_core import Money, RoundingMode, allocate, total
 from billing_core.money import allocate_minor
@@ -241,4 +241,4 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick=quick_flag(__doc__))

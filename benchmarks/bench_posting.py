@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import datetime
 import random
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import attrs
-from _harness import compare, header, report
+from _harness import compare, header, quick_flag, report
 
 from billing_core.balances import line_balances
 from billing_core.charges import Category, LineItem
@@ -340,4 +339,4 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    main(quick=quick_flag(__doc__))

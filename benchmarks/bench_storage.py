@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the examples package
 
-from _harness import compare, header, report
+from _harness import compare, header, quick_flag, report
 
 from billing_core.allocation import OldestFirst, Payment
 from billing_core.errors import ConcurrencyError
@@ -134,8 +134,7 @@ def _race(backoff: Backoff, writers: int = 8, each: int = 15) -> tuple[int, int,
         return writers * each, gave_up[0], attempts[0] / max(done, 1)
 
 
-def main() -> None:
-    quick = "--quick" in sys.argv
+def main(quick: bool = False) -> None:
     n = 10_000 if quick else 100_000
     entries = _entries(n)
 
@@ -177,4 +176,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(quick=quick_flag(__doc__))

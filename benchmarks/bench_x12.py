@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import gc
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from _harness import compare, verdict
+from _harness import compare, quick_flag, verdict
 
 from billing_core._examples import example_837_claim
 from billing_core.claims import Claim
@@ -212,4 +211,4 @@ def main(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv[1:])
+    main(quick=quick_flag(__doc__))

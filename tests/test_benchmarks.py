@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,3 +22,23 @@ def test_benchmark_module_imports(path: Path, monkeypatch: pytest.MonkeyPatch) -
     spec.loader.exec_module(module)  # runs imports and definitions, not main()
     assert callable(module.main)
     sys.modules.pop(f"_bench_{path.stem}", None)
+
+
+@pytest.mark.parametrize("path", sorted(BENCHMARKS.glob("bench_*.py")), ids=lambda p: p.stem)
+def test_benchmark_help_describes_it_without_running(path: Path) -> None:
+    # ``--help`` prints the module's description and the ``--quick`` switch, then
+    # stops: it never starts the (minutes-long) measurement.
+    done = subprocess.run(
+        [sys.executable, str(path), "--help"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first_line = (ast.get_docstring(ast.parse(path.read_text())) or "").splitlines()[0]
+    assert first_line, f"{path.name} has no description"
+    assert first_line in " ".join(done.stdout.split()), done.stdout
+    assert "--quick" in done.stdout
+    assert "|" not in done.stdout, "the benchmark ran instead of describing itself"
