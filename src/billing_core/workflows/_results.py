@@ -10,6 +10,7 @@ Private: the public names are re-exported by [`billing_core.workflows`][billing_
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 import attrs
@@ -123,3 +124,27 @@ class WriteOffResult(WorkflowResult):
     """
 
     write_offs: tuple[WriteOff, ...]
+
+
+# Where 0.1.0 defined the results that moved out (pickles made by it name this module).
+_MOVED = {
+    "BillResult": "billing_core.workflows._charging_results",
+    "EncounterResult": "billing_core.workflows._charging_results",
+    "PostingStatus": "billing_core.workflows._remittance_results",
+    "RemittanceResult": "billing_core.workflows._remittance_results",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A result that moved to a module of its own, found here too (for 0.1.0's pickles).
+
+    Examples:
+        >>> from billing_core.workflows import PostingStatus
+        >>> __getattr__("PostingStatus") is PostingStatus
+        True
+    """
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    __import__(home)
+    return getattr(sys.modules[home], name)
