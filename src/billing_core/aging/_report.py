@@ -14,8 +14,6 @@ Examples:
 
 from __future__ import annotations
 
-import html
-import textwrap
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -327,6 +325,8 @@ class AgingReport:
         return records
 
     def __str__(self) -> str:
+        import textwrap  # only when rendering: the everyday names never load it
+
         head = (
             f"A/R aging as of {self.as_of.isoformat()} ({self.currency}),"
             f" days since {_ANCHOR_WORDS[self.anchor]}"
@@ -418,6 +418,8 @@ class AgingReport:
             >>> "****1234" in html, "ACCT-0001234" in html
             (True, False)
         """
+        import html  # only when rendering: the everyday names never load it
+
         columns = ["party", *self.labels, "total"]
         right = range(1, len(columns))
         fmt = format_money

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import html
 from typing import Final
 
 import attrs
@@ -320,6 +319,8 @@ class Claim:
             >>> claim.coverage.member_id in claim.to_html(), "member ****6789" in claim.to_html()
             (False, True)
         """
+        import html  # only when rendering: the everyday names never load it
+
         coverage = self.coverage
         member = shown(coverage.member_id, Protected.ID, unmasked=unmasked)
         caption = (

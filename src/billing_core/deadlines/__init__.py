@@ -33,12 +33,8 @@ from __future__ import annotations
 from billing_core._lazy import lazy_exports
 
 _EXPORTS = {
-    "billing_core.deadlines._calendars": (
-        "HolidayCalendar",
-        "is_business_day",
-        "roll_forward",
-        "us_federal_holidays",
-    ),
+    "billing_core.deadlines._calendars": ("HolidayCalendar", "is_business_day", "roll_forward"),
+    "billing_core.deadlines._federal": ("us_federal_holidays",),
     "billing_core.deadlines._risk": (
         "ClaimDeadlineInput",
         "DeadlineRisk",

@@ -3,7 +3,7 @@
 from billing_core.deadlines._calendars import HolidayCalendar as HolidayCalendar
 from billing_core.deadlines._calendars import is_business_day as is_business_day
 from billing_core.deadlines._calendars import roll_forward as roll_forward
-from billing_core.deadlines._calendars import us_federal_holidays as us_federal_holidays
+from billing_core.deadlines._federal import us_federal_holidays as us_federal_holidays
 from billing_core.deadlines._risk import ClaimDeadlineInput as ClaimDeadlineInput
 from billing_core.deadlines._risk import DeadlineRisk as DeadlineRisk
 from billing_core.deadlines._risk import DeadlineStatus as DeadlineStatus

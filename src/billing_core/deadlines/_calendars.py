@@ -1,7 +1,8 @@
 """Holiday calendars and business days: the days a filing deadline does not fall on.
 
-A [`HolidayCalendar`][] is a set of dates; [`us_federal_holidays`][] computes the
-US federal ones for any years, observed days included, with no dependency. State
+A [`HolidayCalendar`][] is a set of dates;
+[`us_federal_holidays`][billing_core.deadlines.us_federal_holidays] computes the US
+federal ones for any years, observed days included, with no dependency. State
 and other countries' calendars come from the optional ``holidays`` package
 (``pip install 'billing_core[holidays]'``) through one call,
 [`HolidayCalendar.from_holidays`][]. A business day is a weekday not in the
@@ -9,6 +10,7 @@ calendar; [`roll_forward`][] moves a day to the next one.
 
 Examples:
     >>> from datetime import date
+    >>> from billing_core.deadlines import us_federal_holidays
     >>> cal = us_federal_holidays(2025)
     >>> roll_forward(date(2025, 7, 4), cal)  # a Friday holiday, then the weekend
     datetime.date(2025, 7, 7)
@@ -17,17 +19,15 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Final
 
 import attrs
-from dateutil.relativedelta import MO, TH
-from dateutil.rrule import YEARLY, rrule
 
 from billing_core._checks import check_date, date_findings, describe
 from billing_core.errors import Finding, ValidationError
 
-__all__ = ["HolidayCalendar", "is_business_day", "roll_forward", "us_federal_holidays"]
+__all__ = ["HolidayCalendar", "is_business_day", "roll_forward"]
 
 _ONE_DAY: Final = timedelta(days=1)
 
@@ -67,6 +67,7 @@ class HolidayCalendar:
 
     Examples:
         >>> from datetime import date
+        >>> from billing_core.deadlines import us_federal_holidays
         >>> office = HolidayCalendar(dates=[date(2025, 12, 24)], name="office")
         >>> date(2025, 12, 24) in office
         True
@@ -209,100 +210,6 @@ def _checked_years(years: int | Iterable[int], *, last: int) -> list[int]:
     return wanted
 
 
-def _observed(day: date) -> date:
-    """The weekday a federal holiday is observed on (5 U.S.C. 6103(b), E.O. 11582)."""
-    weekday = day.weekday()
-    if weekday == 5:  # Saturday -> Friday before
-        return day - _ONE_DAY
-    if weekday == 6:  # Sunday -> Monday after
-        return day + _ONE_DAY
-    return day
-
-
-def _yearly(first: int, last: int, **rule: object) -> list[date]:
-    starts = datetime(first, 1, 1)
-    until = datetime(last, 12, 31)
-    return [d.date() for d in rrule(YEARLY, dtstart=starts, until=until, **rule)]  # type: ignore[arg-type]
-
-
-def us_federal_holidays(years: int | Iterable[int], *, observed: bool = True) -> HolidayCalendar:
-    """The US federal holidays of ``years`` (5 U.S.C. 6103), computed with ``dateutil.rrule``.
-
-    New Year's Day (1 January), Birthday of Martin Luther King, Jr. (third
-    Monday of January, from 1986), Washington's Birthday (third Monday of
-    February), Memorial Day (last Monday of May), Juneteenth (19 June, from
-    2021), Independence Day (4 July), Labor Day (first Monday of September),
-    Columbus Day (second Monday of October), Veterans Day (11 November),
-    Thanksgiving Day (fourth Thursday of November) and Christmas Day
-    (25 December). Earlier history (before the 1971 Monday-holiday rules) is
-    not modelled: today's rules are applied to every year.
-
-    With ``observed=True`` (the default) a holiday on a Saturday is observed
-    on the Friday before and one on a Sunday on the Monday after, and the
-    calendar holds the observed days that fall in ``years``. So New Year's Day
-    2022 (a Saturday) is observed on Friday 31 December 2021, which belongs to
-    the calendar of 2021, not 2022. With ``observed=False`` the calendar holds
-    the actual dates.
-
-    Args:
-        years: A year or an iterable of years (ints from 1 to 9998: the year after
-            the last one is computed too, and 9999 is the last year a date can have).
-        observed: Whether to shift weekend holidays to the observed weekday.
-
-    Returns:
-        The calendar.
-
-    Raises:
-        ValidationError: If a year is not an int in range.
-        TypeError: If ``observed`` is not a bool.
-
-    Examples:
-        >>> cal = us_federal_holidays(2021)
-        >>> [d.isoformat() for d in cal][:3]
-        ['2021-01-01', '2021-01-18', '2021-02-15']
-        >>> date(2021, 6, 18) in cal, date(2021, 12, 31) in cal  # Juneteenth, New Year 2022
-        (True, True)
-        >>> date(2022, 1, 1) in us_federal_holidays(2022, observed=False)
-        True
-        >>> date(2022, 1, 1) in us_federal_holidays(2022)
-        False
-    """
-    if type(observed) is not bool:
-        raise TypeError(f"observed must be a bool, got {describe(observed)}")
-    wanted = _checked_years(years, last=9998)
-    if not wanted:
-        return HolidayCalendar(dates=(), name="US federal")
-    year_set = set(wanted)
-    # One year more: New Year's Day on a Saturday is observed on 31 December of the year
-    # before, so it must be seen from the year it lands in. No year less: no holiday is
-    # observed in the following year (Christmas on a Sunday is observed on 26 December).
-    actual = _actual_holidays(min(wanted), max(wanted) + 1)
-    days = (_observed(d) for d in actual) if observed else iter(actual)
-    return HolidayCalendar(dates=[d for d in days if d.year in year_set], name="US federal")
-
-
-def _actual_holidays(first: int, last: int) -> list[date]:
-    """The dates of the holidays of 5 U.S.C. 6103(a), from ``first`` to ``last`` (years)."""
-    actual: list[date] = []
-    # Fixed dates: New Year's Day, Independence Day, Veterans Day, Christmas Day.
-    for month, day in ((1, 1), (7, 4), (11, 11), (12, 25)):
-        actual += _yearly(first, last, bymonth=month, bymonthday=day)
-    # Juneteenth National Independence Day was added in 2021 (Pub. L. 117-17).
-    actual += [d for d in _yearly(first, last, bymonth=6, bymonthday=19) if d.year >= 2021]
-    # Martin Luther King, Jr. Day: third Monday of January, first observed in 1986.
-    actual += [d for d in _yearly(first, last, bymonth=1, byweekday=MO(+3)) if d.year >= 1986]
-    # The Monday holidays of the Uniform Monday Holiday Act: Washington's Birthday (third
-    # Monday of February), Memorial Day (last Monday of May), Labor Day (first Monday of
-    # September), Columbus Day (second Monday of October).
-    actual += _yearly(first, last, bymonth=2, byweekday=MO(+3))
-    actual += _yearly(first, last, bymonth=5, byweekday=MO(-1))
-    actual += _yearly(first, last, bymonth=9, byweekday=MO(+1))
-    actual += _yearly(first, last, bymonth=10, byweekday=MO(+2))
-    # Thanksgiving Day: fourth Thursday of November.
-    actual += _yearly(first, last, bymonth=11, byweekday=TH(+4))
-    return actual
-
-
 def is_business_day(day: date, holidays: HolidayCalendar | Iterable[date] | None = None) -> bool:
     """Whether ``day`` is a weekday that is not in ``holidays``.
 
@@ -318,6 +225,7 @@ def is_business_day(day: date, holidays: HolidayCalendar | Iterable[date] | None
         ValidationError: If ``holidays`` holds a non-date.
 
     Examples:
+        >>> from billing_core.deadlines import us_federal_holidays
         >>> july4 = date(2025, 7, 4)
         >>> is_business_day(july4), is_business_day(july4, us_federal_holidays(2025))
         (True, False)
@@ -345,6 +253,7 @@ def roll_forward(day: date, holidays: HolidayCalendar | Iterable[date] | None = 
             follows ``day`` before the end of the calendar (9999-12-31).
 
     Examples:
+        >>> from billing_core.deadlines import us_federal_holidays
         >>> roll_forward(date(2025, 5, 24), us_federal_holidays(2025))  # Sat, then Memorial Day
         datetime.date(2025, 5, 27)
     """

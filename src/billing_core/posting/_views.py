@@ -17,7 +17,6 @@ Examples:
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from billing_core.ledger import Entry, Reversal
@@ -43,6 +42,8 @@ def _detail(entry: Entry) -> str:
 
 
 def _summary(plan: PostingPlan) -> str:
+    import html  # only when rendering: the everyday names never load it
+
     if plan.refused:
         status = f"refused ({len(plan.errors)} error(s)): nothing will be posted"
     else:
@@ -58,6 +59,8 @@ def _summary(plan: PostingPlan) -> str:
 
 
 def _items(title: str, lines: list[str]) -> str:
+    import html  # only when rendering: the everyday names never load it
+
     if not lines:
         return ""
     body = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
@@ -69,6 +72,8 @@ def plan_html(plan: PostingPlan, *, unmasked: bool = False) -> str:
 
     Account ids are masked unless ``unmasked`` (see [`views`][billing_core.views]).
     """
+    import html  # only when rendering: the everyday names never load it
+
     entry_rows = [
         [
             type(e).__name__,

@@ -20,7 +20,6 @@ Examples:
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Literal
 
 from billing_core.codes import GroupCode
@@ -111,6 +110,8 @@ def remittance_records(r: Remittance, level: RemittanceLevel, money: MoneyForm) 
 
 def remittance_html(r: Remittance) -> str:
     """The remittance as HTML: one row per claim with the totals, then the PLB adjustments."""
+    import html  # only when rendering: the everyday names never load it
+
     fmt = format_money
     rows = [
         [

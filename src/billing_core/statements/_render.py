@@ -20,7 +20,6 @@ Examples:
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
@@ -188,6 +187,8 @@ def render_html(statement: Statement, locale: str = "en_US", *, patient_copy: bo
         >>> "ACCT-0001234" in render_html(s), "ACCT-0001234" in render_html(s, patient_copy=True)
         (False, True)
     """
+    import html  # only when rendering: the everyday names never load it
+
     rows, summary = _cells(statement, locale)
     account, who = _who(statement, patient_copy)
     e = html.escape

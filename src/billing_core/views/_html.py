@@ -14,16 +14,15 @@ Examples:
 
 from __future__ import annotations
 
-import html
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 __all__ = ["html_table"]
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, escape: Callable[[str], str]) -> str:
     if value is None:
         return ""
-    return html.escape(str(value))
+    return escape(str(value))
 
 
 def html_table(
@@ -50,6 +49,9 @@ def html_table(
         >>> "<caption>Aging</caption>" in html_table(["a"], [], caption="Aging")
         True
     """
+    # Imported here: tables are drawn in notebooks, and the everyday names never load html.
+    from html import escape
+
     align = [
         ' style="text-align:right"' if i in right else ' style="text-align:left"'
         for i in range(len(columns))
@@ -58,13 +60,15 @@ def html_table(
     def tr(cells: Sequence[object], tag: str) -> str:
         return (
             "<tr>"
-            + "".join(f"<{tag}{a}>{_cell(c)}</{tag}>" for a, c in zip(align, cells, strict=False))
+            + "".join(
+                f"<{tag}{a}>{_cell(c, escape)}</{tag}>" for a, c in zip(align, cells, strict=False)
+            )
             + "</tr>"
         )
 
     parts = ["<table>"]
     if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append(f"<caption>{escape(caption)}</caption>")
     parts.append("<thead>" + tr(columns, "th") + "</thead>")
     parts.append("<tbody>")
     parts.extend(tr(row, "td") for row in rows)

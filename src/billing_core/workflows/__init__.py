@@ -69,15 +69,13 @@ _EXPORTS = {
     ),
     "billing_core.workflows._remittances": ("post_remittance",),
     "billing_core.workflows._results": (
-        "BillResult",
-        "EncounterResult",
         "PaymentResult",
-        "PostingStatus",
         "RefundResult",
-        "RemittanceResult",
         "WorkflowResult",
         "WriteOffResult",
     ),
+    "billing_core.workflows._charging_results": ("BillResult", "EncounterResult"),
+    "billing_core.workflows._remittance_results": ("PostingStatus", "RemittanceResult"),
     "billing_core.workflows._retry": ("DEFAULT_ATTEMPTS", "DEFAULT_BACKOFF", "Backoff"),
     "billing_core.workflows._unapplied": ("apply_unapplied_cash",),
 }

@@ -6,14 +6,14 @@ from billing_core.workflows._patient import post_payment as post_payment
 from billing_core.workflows._patient import refund_credit as refund_credit
 from billing_core.workflows._patient import write_off_small_balances as write_off_small_balances
 from billing_core.workflows._remittances import post_remittance as post_remittance
-from billing_core.workflows._results import BillResult as BillResult
-from billing_core.workflows._results import EncounterResult as EncounterResult
 from billing_core.workflows._results import PaymentResult as PaymentResult
-from billing_core.workflows._results import PostingStatus as PostingStatus
 from billing_core.workflows._results import RefundResult as RefundResult
-from billing_core.workflows._results import RemittanceResult as RemittanceResult
 from billing_core.workflows._results import WorkflowResult as WorkflowResult
 from billing_core.workflows._results import WriteOffResult as WriteOffResult
+from billing_core.workflows._charging_results import BillResult as BillResult
+from billing_core.workflows._charging_results import EncounterResult as EncounterResult
+from billing_core.workflows._remittance_results import PostingStatus as PostingStatus
+from billing_core.workflows._remittance_results import RemittanceResult as RemittanceResult
 from billing_core.workflows._retry import DEFAULT_ATTEMPTS as DEFAULT_ATTEMPTS
 from billing_core.workflows._retry import DEFAULT_BACKOFF as DEFAULT_BACKOFF
 from billing_core.workflows._retry import Backoff as Backoff
@@ -26,14 +26,14 @@ __all__ = [
     "refund_credit",
     "write_off_small_balances",
     "post_remittance",
-    "BillResult",
-    "EncounterResult",
     "PaymentResult",
-    "PostingStatus",
     "RefundResult",
-    "RemittanceResult",
     "WorkflowResult",
     "WriteOffResult",
+    "BillResult",
+    "EncounterResult",
+    "PostingStatus",
+    "RemittanceResult",
     "DEFAULT_ATTEMPTS",
     "DEFAULT_BACKOFF",
     "Backoff",

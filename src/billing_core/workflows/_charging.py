@@ -17,7 +17,7 @@ from billing_core.ledger import Bucket, ChargePosted
 from billing_core.parties import Coverage
 from billing_core.routing import Routing, SplitRule, route
 from billing_core.storage import Store
-from billing_core.workflows._results import BillResult, EncounterResult
+from billing_core.workflows._charging_results import BillResult, EncounterResult
 from billing_core.workflows._retry import (
     DEFAULT_ATTEMPTS,
     DEFAULT_BACKOFF,

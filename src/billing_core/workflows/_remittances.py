@@ -26,7 +26,7 @@ from billing_core.posting import (
 )
 from billing_core.remittance import Remittance
 from billing_core.storage import Store, recorded_batch
-from billing_core.workflows._results import PostingStatus, RemittanceResult
+from billing_core.workflows._remittance_results import PostingStatus, RemittanceResult
 from billing_core.workflows._retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Backoff
 from billing_core.workflows._skeleton import (
     Done,

@@ -1,24 +1,24 @@
 """The results the workflows return: what was written, the versions, duplicates, findings.
 
+The base every result extends, and the results of the patient's money
+(payments, refunds, small-balance write-offs). The results of billing and of
+posting remittances have modules of their own (`_charging_results`,
+`_remittance_results`), so importing ``post_payment`` does not create them.
+
 Private: the public names are re-exported by [`billing_core.workflows`][billing_core.workflows].
 """
 
 from __future__ import annotations
 
-import enum
+import sys
 from collections.abc import Iterable
 
 import attrs
 
 from billing_core.allocation import AllocationPlan, Receipt
-from billing_core.bills import Bill
-from billing_core.claims import Claim
 from billing_core.errors import Finding
-from billing_core.fees import VarianceReport
 from billing_core.ledger import Entry, Refund, WriteOff
-from billing_core.posting import PostingPlan
-from billing_core.routing import Routing
-from billing_core.storage import BatchResult, Versioned
+from billing_core.storage import BatchResult
 
 
 def _entries(value: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -78,144 +78,6 @@ class WorkflowResult:
 
 
 @attrs.frozen(kw_only=True)
-class BillResult(WorkflowResult):
-    """The result of [`post_bill`][billing_core.workflows.post_bill].
-
-    Attributes:
-        bill: The issued bill as stored, with its version.
-
-    Examples:
-        >>> BillResult.__mro__[1].__name__
-        'WorkflowResult'
-    """
-
-    bill: Versioned[Bill]
-
-
-@attrs.frozen(kw_only=True)
-class EncounterResult(WorkflowResult):
-    """The result of [`submit_encounter`][billing_core.workflows.submit_encounter].
-
-    Attributes:
-        routing: Who is billed: the claim and/or the patient bill.
-        refused: ``True`` when the claim failed validation: nothing was
-            stored or written, and `findings` say why.
-        claim: The claim as stored, or ``None`` (self-pay, or refused).
-        patient_bill: The draft patient bill as stored, or ``None``.
-
-    Examples:
-        >>> from billing_core.routing import Routing
-        >>> EncounterResult(written=(), batch=None, duplicate=False, attempts=0,
-        ...                 routing=Routing(claim=None, patient_bill=None, coverage=None),
-        ...                 refused=True, claim=None, patient_bill=None).refused
-        True
-    """
-
-    routing: Routing
-    refused: bool
-    claim: Versioned[Claim] | None
-    patient_bill: Versioned[Bill] | None
-
-
-class PostingStatus(enum.Enum):
-    """What [`post_remittance`][billing_core.workflows.post_remittance] did with a remittance.
-
-    Examples:
-        >>> str(PostingStatus.ALREADY_POSTED)
-        'already posted'
-    """
-
-    POSTED = "posted"
-    """Its entries were appended now, on every account it touches."""
-    ALREADY_POSTED = "already posted"
-    """An earlier (or concurrent) call posted it: nothing was written now."""
-    REFUSED = "refused"
-    """It does not balance, or the plan refused it for another reason: nothing was written."""
-    PROBABLE_DUPLICATE = "probable duplicate"
-    """The same payment (payer, trace number) is posted already under another envelope:
-    nothing was written; post it with ``different_payment=True`` if it is another payment."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_DUPLICATE = PostingStatus.PROBABLE_DUPLICATE
-
-
-@attrs.frozen(kw_only=True)
-class RemittanceResult(WorkflowResult):
-    """What posting a remittance, or applying its held cash later, did.
-
-    The result of [`post_remittance`][billing_core.workflows.post_remittance] and
-    [`apply_unapplied_cash`][billing_core.workflows.apply_unapplied_cash].
-
-    Attributes:
-        status: Posted, already posted, refused, or a probable duplicate.
-        plan: The posting plan of the last attempt (its follow-ups and
-            crossovers are for the caller to act on).
-
-    Examples:
-        >>> PostingStatus.REFUSED in set(PostingStatus)
-        True
-    """
-
-    status: PostingStatus
-    plan: PostingPlan
-
-    @property
-    def refused(self) -> bool:
-        """Whether the remittance was refused, as a probable duplicate too (nothing written).
-
-        See [`explanation`][] for why.
-
-        Examples:
-            >>> PostingStatus("refused") is PostingStatus.REFUSED
-            True
-        """
-        return self.status is PostingStatus.REFUSED or self.status is _DUPLICATE
-
-    @property
-    def variances(self) -> tuple[VarianceReport, ...]:
-        """Each claim payment set against its payer's contract (``contracts=`` given).
-
-        The plan's ``variances``; their warnings are among the result's ``findings``.
-
-        Examples:
-            >>> import datetime
-            >>> from billing_core.money import Money
-            >>> from billing_core.remittance import Remittance
-            >>> from billing_core.testing.memory import InMemoryStore
-            >>> from billing_core.workflows import post_remittance
-            >>> r = Remittance(payer="P", payee="Q", total_payment=Money("0", "USD"),
-            ...     payment_method="NON", trace_number="T0", paid_date=datetime.date(2024, 1, 2))
-            >>> post_remittance(InMemoryStore(), r).variances  # no contracts given
-            ()
-        """
-        return self.plan.variances
-
-    @property
-    def explanation(self) -> str:
-        """What happened, in words: the refusal's findings and balancing, or a summary.
-
-        Examples:
-            >>> str(PostingStatus.POSTED)
-            'posted'
-        """
-        plan = self.plan
-        head = f"remittance {plan.remittance_id}: {self.status}"
-        if self.refused:
-            # The workflow's own reasons (an id taken, a payment posted already) are
-            # not the plan's: say them, and the plan's explanation when it has one.
-            own = [str(f) for f in self.findings if f not in plan.findings]
-            why = [*own, plan.explain()] if plan.findings or not own else own
-            return "\n".join([f"{head}, nothing was written", *why])
-        if self.status is PostingStatus.ALREADY_POSTED:
-            return f"{head} (idempotency key {plan.idempotency_key}), nothing was written"
-        accounts = ", ".join(f"{a} (now version {v})" for a, v in self.versions.items())
-        return f"{head}: {len(self.written)} entries on {accounts or 'no account'}"
-
-
-@attrs.frozen(kw_only=True)
 class PaymentResult(WorkflowResult):
     """The result of [`post_payment`][billing_core.workflows.post_payment].
 
@@ -262,3 +124,27 @@ class WriteOffResult(WorkflowResult):
     """
 
     write_offs: tuple[WriteOff, ...]
+
+
+# Where 0.1.0 defined the results that moved out (pickles made by it name this module).
+_MOVED = {
+    "BillResult": "billing_core.workflows._charging_results",
+    "EncounterResult": "billing_core.workflows._charging_results",
+    "PostingStatus": "billing_core.workflows._remittance_results",
+    "RemittanceResult": "billing_core.workflows._remittance_results",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A result that moved to a module of its own, found here too (for 0.1.0's pickles).
+
+    Examples:
+        >>> from billing_core.workflows import PostingStatus
+        >>> __getattr__("PostingStatus") is PostingStatus
+        True
+    """
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    __import__(home)
+    return getattr(sys.modules[home], name)
