@@ -77,6 +77,7 @@ if any(
 ):
     raise TypeError("the ledger entries no longer share the slots of LedgerEntry")
 _new = object.__new__
+_PR: Final = GroupCode.PR
 
 
 def _entry(
@@ -134,6 +135,7 @@ class LineEntries:
         "_bucket",
         "_cur",
         "_eff",
+        "_following",
         "_moved",
         "_off",
         "_party",
@@ -144,6 +146,7 @@ class LineEntries:
     def __init__(self, inputs: Inputs, side: ClaimSide) -> None:
         self._account = side.claim.account_id
         self._bucket = side.bucket
+        self._following = side.following
         self._party = side.party
         self._source = side.source
         self._eff = inputs.effective
@@ -154,6 +157,102 @@ class LineEntries:
         # hash in C, no key made per entry.
         self._off: dict[str, Effect] = {}
         self._moved: dict[Bucket, Effect] = {}
+
+    def line(
+        self,
+        prefix: str,
+        number: int,
+        line_id: str,
+        paid: int,
+        money: Money | None,
+        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        out: list[Any],
+    ) -> None:
+        """Append a plain line's entries, numbered ``<prefix>.<number>`` on: what `_entries` makes.
+
+        The payment applied (``money`` itself when it is exactly ``paid``), each
+        adjustment off the payer's bucket, then each PR amount moved on, in the
+        order given. ``adjustments`` are netted and positive, none of them CR, and
+        none a prior payer's impact: the caller (``_lines.post_lines``) sends only
+        such lines here, one call per line instead of one per entry.
+        """
+        if not self._trusted:
+            self._line_checked(prefix, number, line_id, paid, money, adjustments, out)
+            return
+        account, eff, source, bucket = self._account, self._eff, self._source, self._bucket
+        if paid:
+            amount = money if money is not None and money.minor == paid else self.amount(paid)
+            effect = self._applied
+            if effect is None:
+                effect = self._applied = effect_of(
+                    EffectKind.APPLIED, bucket, None, self._party, account, self._cur
+                )
+            entry = _entry(PaymentApplied, f"{prefix}.{number}", account, line_id, eff, amount,
+                           source, effect)  # fmt: skip
+            _SET_APPLIED_PARTY(entry, self._party)
+            _SET_APPLIED_BUCKET(entry, bucket)
+            out.append(entry)
+            number += 1
+        off, moved, following = self._off, self._moved, self._following
+        # Two passes, as _entries makes them: every amount adjusted off, then every PR amount
+        # moved on. Effects are looked up here (by group value, by target), made once a claim.
+        for pass_moved in (False, True):
+            for group, reason, minor, money in adjustments:
+                if (group is _PR) is not pass_moved:
+                    continue
+                amount = self.amount(minor) if money is None else money
+                to = following if pass_moved else None
+                effect = moved.get(following) if pass_moved else off.get(group._value_)
+                if effect is None:
+                    effect = self._effect(group, to)
+                adj = _entry(Adjustment, f"{prefix}.{number}", account, line_id, eff, amount,
+                               source, effect)  # fmt: skip
+                _SET_ADJ_BUCKET(adj, bucket)
+                _SET_ADJ_GROUP(adj, group)
+                _SET_ADJ_REASON(adj, reason.code)
+                _SET_ADJ_TO(adj, to)
+                out.append(adj)
+                number += 1
+
+    def _line_checked(
+        self,
+        prefix: str,
+        number: int,
+        line_id: str,
+        paid: int,
+        money: Money | None,
+        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        out: list[Any],
+    ) -> None:
+        """`line` through the entry constructors (the plan's date is not a plain date)."""
+        if paid:
+            amount = money if money is not None and money.minor == paid else self.amount(paid)
+            out.append(self.applied(f"{prefix}.{number}", line_id, amount))
+            number += 1
+        for pass_moved in (False, True):
+            for group, reason, minor, money in adjustments:
+                if (group is _PR) is pass_moved:
+                    amount = self.amount(minor) if money is None else money
+                    to = self._following if pass_moved else None
+                    out.append(self.adjustment(f"{prefix}.{number}", line_id, amount, group,
+                                               reason, to))  # fmt: skip
+                    number += 1
+
+    def _effect(self, group: GroupCode, to: Bucket | None) -> Effect:
+        """The effect of an adjustment: off the payer's bucket by group, or moved to ``to``."""
+        if to is None:
+            effect = self._off.get(group._value_)
+            if effect is None:
+                effect = self._off[group._value_] = effect_of(
+                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
+                )
+        else:
+            effect = self._moved.get(to)
+            if effect is None:
+                effect = self._moved[to] = effect_of(
+                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
+                )
+        return effect
 
     def _checked(self, entry_id: str, line_id: str, amount: Money) -> dict[str, Any]:
         """The fields every entry has, for a constructor (the plan's date is not a plain date)."""
@@ -212,18 +311,7 @@ class LineEntries:
                 **fields, bucket=self._bucket, group=group, reason=reason, to_bucket=to
             )
         # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
-        if to is None:
-            effect = self._off.get(group._value_)
-            if effect is None:
-                effect = self._off[group._value_] = effect_of(
-                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
-                )
-        else:
-            effect = self._moved.get(to)
-            if effect is None:
-                effect = self._moved[to] = effect_of(
-                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
-                )
+        effect = self._effect(group, to)
         entry = _entry(
             Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
         )

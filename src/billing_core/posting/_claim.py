@@ -15,10 +15,8 @@ from billing_core.claims import Claim
 from billing_core.errors import Finding
 from billing_core.ledger import Bucket, CashHeld, Entry, Party, Source, next_bucket
 from billing_core.posting._appeals import Appeals, appeal_entries
-from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     SOURCE_TAG,
-    Adjusted,
     ClaimSide,
     Delta,
     Inputs,
@@ -29,12 +27,11 @@ from billing_core.posting._common import (
     error,
     follow_up,
     has_error,
-    read_open,
     warning,
 )
 from billing_core.posting._distribute import cap_to_paid, distribute
 from billing_core.posting._held import hold_claim, hold_lines
-from billing_core.posting._lines import post_line
+from billing_core.posting._lines import post_lines
 from billing_core.posting._match import match_lines
 from billing_core.posting._reverse import reverse_claim
 from billing_core.posting._types import Crossover, FollowUp, FollowUpKind, UnmatchedPolicy
@@ -110,7 +107,7 @@ def plan_claim(
     if cp.is_reversal:
         made = reverse_claim(inputs, side, cp, lines.posts, delta, reversed_ids, first)
         return _outcome(side, cp, made, findings, Appeals([], [], [], []), ())
-    made, appealed = _post_lines(inputs, side, lines.posts, delta, first)
+    made, appealed = post_lines(inputs, side, lines.posts, delta, first)
     numbered = first + len(made.entries)
     appeals = appeal_entries(inputs, side, cp, appealed, reversed_ids, numbered)
     numbered += len(appeals.entries)
@@ -233,25 +230,6 @@ def _side(
         source=source,
     )
     return side, findings
-
-
-def _post_lines(
-    inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Delta, first: int
-) -> tuple[Made, list[Adjusted]]:
-    """Every line's entries, and the denied amounts held for appeal.
-
-    A claim's lines have distinct ids and each is matched once, and a line
-    moves money only between its own buckets: no line reads what another line
-    of the same claim moved, so each reads the buckets as the claim found them.
-    """
-    made = Made([], [], [], [], [])
-    appealed: list[Adjusted] = []
-    build = LineEntries(inputs, side)
-    balances, bucket = inputs.balances, side.bucket
-    for post in posts:
-        opened = read_open(balances, post.item.id, bucket, delta)
-        post_line(inputs, side, post, opened, made, appealed, build, first)
-    return made, appealed
 
 
 def _crossover(side: ClaimSide, cp: ClaimPayment) -> Crossover:

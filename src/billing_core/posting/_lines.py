@@ -20,7 +20,7 @@ The line may take out of the payer's bucket at most what is open there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from billing_core.charges import authorization_problem
 from billing_core.codes import CARC, GroupCode
@@ -32,17 +32,23 @@ from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     Adjusted,
     ClaimSide,
+    Delta,
     Inputs,
     LinePost,
     Made,
     Opened,
     error,
+    read_open,
     warning,
 )
 from billing_core.posting._denials import DenialAction, DenialPolicy
 from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_REASONS
 
 _tuple_new = tuple.__new__
+_PR: Final = GroupCode.PR
+_PLAIN: Final = frozenset({GroupCode.CO, GroupCode.PI, GroupCode.PR})
+"""The groups of a plain line's adjustments (`post_lines`): adjusted off, or PR moved on."""
+_NC: Final = NON_COVERED_REASONS
 
 
 class Split(NamedTuple):
@@ -133,6 +139,67 @@ def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
         found = nets.get(key)
         nets[key] = adjusted if found is None else (group, reason, found[2] + amount, None)
     return adjustments if len(nets) == len(adjustments) else tuple(nets.values())
+
+
+_FAST: Final = True
+"""Whether `post_lines` takes its one-loop path for plain lines (the test of that path
+sets it off to plan the same remittances through `post_line` alone, the reference)."""
+
+
+def post_lines(
+    inputs: Inputs, side: ClaimSide, posts: Sequence[LinePost], delta: Delta, first: int
+) -> tuple[Made, list[Adjusted]]:
+    """Every line's entries, and the denied amounts held for appeal: `post_line` over the lines.
+
+    A claim's lines have distinct ids and each is matched once, and a line
+    moves money only between its own buckets: no line reads what another line
+    of the same claim moved, so each reads the buckets as the claim found them.
+
+    A plain line (not denied, its adjustments positive and netted, none CR, OA
+    or a not-covered PR, answered in full: it takes exactly what is open) makes
+    no finding: it is posted here in one step, as `post_line` would post it.
+    Any other line goes through `post_line`.
+    """
+    made = Made([], [], [], [], [])
+    appealed: list[Adjusted] = []
+    build = LineEntries(inputs, side)
+    balances, bucket, prefix = inputs.balances, side.bucket, inputs.prefix
+    value, account, following = bucket._value_, side.claim.account_id, side.following
+    entries, shifts, relied = made.entries, made.shifts, made.relied
+    plain = _FAST
+    for post in posts:
+        item, paid, given, _, denied, money = post
+        line_id = item.id
+        adjustments: Sequence[Adjusted] = given
+        balance = balances.get(line_id)
+        if len(adjustments) > 1:
+            adjustments = netted(adjustments)
+        taken = paid
+        fast = plain and not denied and paid >= 0 and balance is not None
+        if fast:
+            for group, reason, minor, _ in adjustments:
+                # A not-covered PR amount needs the patient's authorization on file, or warns.
+                if minor <= 0 or group not in _PLAIN or (group is _PR and reason.code in _NC):
+                    fast = False
+                    break
+                taken += minor
+        if fast:
+            base = now = balance.open.of(bucket).minor  # type: ignore[union-attr]
+            moves = delta.get(line_id)
+            if moves:
+                now += moves.get(value, 0)
+            fast = now == taken
+        if not fast:
+            opened = read_open(balances, line_id, bucket, delta)
+            post_line(inputs, side, post, opened, made, appealed, build, first)
+            continue
+        relied.append(_tuple_new(Assumed, (line_id, account, bucket, base)))
+        shifts.append((line_id, bucket, -taken))
+        for group, _, minor, _ in adjustments:
+            if group is _PR:
+                shifts.append((line_id, following, minor))
+        build.line(prefix, first + len(entries), line_id, paid, money, adjustments, entries)
+    return made, appealed
 
 
 def post_line(
