@@ -153,10 +153,10 @@ class LineEntries:
         self._cur = inputs.currency
         self._trusted = inputs.trusted
         self._applied: Effect | None = None
-        # Effects by group value (adjusted off) and by target bucket (moved): keys that
-        # hash in C, no key made per entry.
+        # Effects by group value (adjusted off) and by target bucket's value (moved): keys
+        # that hash in C (an enum's hash is Python code), no key made per entry.
         self._off: dict[str, Effect] = {}
-        self._moved: dict[Bucket, Effect] = {}
+        self._moved: dict[str, Effect] = {}
 
     def line(
         self,
@@ -202,7 +202,7 @@ class LineEntries:
                     continue
                 amount = self.amount(minor) if money is None else money
                 to = following if pass_moved else None
-                effect = moved.get(following) if pass_moved else off.get(group._value_)
+                effect = moved.get(following._value_) if pass_moved else off.get(group._value_)
                 if effect is None:
                     effect = self._effect(group, to)
                 adj = _entry(Adjustment, f"{prefix}.{number}", account, line_id, eff, amount,
@@ -247,9 +247,9 @@ class LineEntries:
                     EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
                 )
         else:
-            effect = self._moved.get(to)
+            effect = self._moved.get(to._value_)
             if effect is None:
-                effect = self._moved[to] = effect_of(
+                effect = self._moved[to._value_] = effect_of(
                     EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
                 )
         return effect

@@ -455,15 +455,19 @@ def _open_holds(
 
 def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
-    # Line ids seen, per bucket: sets of strings, nothing made per line.
-    seen: dict[Bucket, set[str]] = {}
+    relied = relied if isinstance(relied, list | tuple) else list(relied)
+    # The usual plan reads each line once: then every item is its bucket's first read.
+    if len({item[0] for item in relied}) == len(relied):
+        return tuple(relied)
+    # Line ids seen, per bucket's value (a string hashes in C, an enum in Python).
+    seen: dict[str, set[str]] = {}
     out: list[Assumed] = []
     for item in relied:
         # Every read of a bucket relied on the same balance (the plan's own moves are kept
         # apart in the delta), so one Assumed per bucket says all apply_posting must check.
-        lines = seen.get(item.bucket)
+        lines = seen.get(item.bucket._value_)
         if lines is None:
-            lines = seen[item.bucket] = set()
+            lines = seen[item.bucket._value_] = set()
         if item.line_id not in lines:
             lines.add(item.line_id)
             out.append(item)
