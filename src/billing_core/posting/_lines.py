@@ -46,8 +46,8 @@ from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_
 
 _tuple_new = tuple.__new__
 _PR: Final = GroupCode.PR
-_PLAIN: Final = frozenset({GroupCode.CO, GroupCode.PI, GroupCode.PR})
-"""The groups of a plain line's adjustments (`post_lines`): adjusted off, or PR moved on."""
+_CO: Final = GroupCode.CO
+_PI: Final = GroupCode.PI
 _NC: Final = NON_COVERED_REASONS
 
 
@@ -172,14 +172,21 @@ def post_lines(
         line_id = item.id
         adjustments: Sequence[Adjusted] = given
         balance = balances.get(line_id)
-        if len(adjustments) > 1:
+        if len(adjustments) > 2 or (
+            # The usual two (CO and PR, say) net only when they repeat a group and reason.
+            len(adjustments) == 2
+            and adjustments[0][0] is adjustments[1][0]
+            and adjustments[0][1].code == adjustments[1][1].code
+        ):
             adjustments = netted(adjustments)
         taken = paid
         fast = plain and not denied and paid >= 0 and balance is not None
         if fast:
             for group, reason, minor, _ in adjustments:
-                # A not-covered PR amount needs the patient's authorization on file, or warns.
-                if minor <= 0 or group not in _PLAIN or (group is _PR and reason.code in _NC):
+                # Compared by identity: an enum's hash is Python code. A not-covered PR
+                # amount needs the patient's authorization on file, or warns.
+                off = group is _CO or group is _PI
+                if minor <= 0 or not (off or (group is _PR and reason.code not in _NC)):
                     fast = False
                     break
                 taken += minor
