@@ -37,11 +37,15 @@ from billing_core.posting._reverse import reverse_claim
 from billing_core.posting._types import Crossover, FollowUp, FollowUpKind, UnmatchedPolicy
 from billing_core.remittance import ClaimPayment, ClaimStatus, ServicePayment
 
+_tuple_new = tuple.__new__
+
 _NOT_ADJUDICATED: Final = {
-    ClaimStatus.PREDETERMINATION: FollowUpKind.PREDETERMINATION,
-    ClaimStatus.NOT_OUR_CLAIM: FollowUpKind.NOT_OUR_CLAIM,
+    ClaimStatus.PREDETERMINATION.value: FollowUpKind.PREDETERMINATION,
+    ClaimStatus.NOT_OUR_CLAIM.value: FollowUpKind.NOT_OUR_CLAIM,
 }
-"""Statuses that post nothing: the payer priced the claim only, or does not know it."""
+"""Statuses that post nothing: the payer priced the claim only, or does not know it.
+
+By the status's value: a string key hashes in C, an enum's hash is Python code."""
 
 
 class ClaimOutcome(NamedTuple):
@@ -84,7 +88,7 @@ def plan_claim(
     if claim.currency != inputs.currency:
         message = f"the remittance is in {inputs.currency}, claim {claim.id} in {claim.currency}"
         return ClaimOutcome(findings=(error(loc, message, "posting.currency"),))
-    kind = _NOT_ADJUDICATED.get(cp.status)
+    kind = _NOT_ADJUDICATED.get(cp.status._value_)
     if kind is not None:
         # Nothing was adjudicated, so nothing moves; money sent with it cannot be placed.
         findings = []
@@ -171,18 +175,22 @@ def _outcome(
     if cp.is_denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
         follow_ups.insert(0, follow_up(FollowUpKind.DENIED, side.claim.id, cp, side.location))
     held_minor = sum(h.amount.minor for h in held) if held else 0
-    return ClaimOutcome(
-        entries=[*made.entries, *appeals.entries] if appeals.entries else made.entries,
-        findings=findings,
-        shifts=made.shifts,
-        relied=made.relied,
-        reversed=[*made.reversed, *appeals.reversed] if appeals.reversed else made.reversed,
-        # The claim's account receives CLP04 less what is held elsewhere: cash received =
-        # applied + held + PLB, per remittance (DESIGN.md section 8).
-        cash=(side.claim.account_id, side.party, cp.paid.minor - held_minor),
-        follow_ups=follow_ups,
-        crossovers=(_crossover(side, cp),) if cp.status.forwarded else (),
-        held=held,
+    # Made as the tuple it is, fields in order (a named tuple's keywords go through Python).
+    return _tuple_new(
+        ClaimOutcome,
+        (
+            [*made.entries, *appeals.entries] if appeals.entries else made.entries,
+            findings,
+            made.shifts,
+            made.relied,
+            [*made.reversed, *appeals.reversed] if appeals.reversed else made.reversed,
+            # The claim's account receives CLP04 less what is held elsewhere: cash received =
+            # applied + held + PLB, per remittance (DESIGN.md section 8).
+            (side.claim.account_id, side.party, cp.paid.minor - held_minor),
+            follow_ups,
+            (_crossover(side, cp),) if cp.status.forwarded else (),
+            held,
+        ),
     )
 
 

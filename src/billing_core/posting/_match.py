@@ -137,15 +137,15 @@ def match_lines(
             if item is None:
                 continue
             del remaining[item.id]
-        adjustments = tuple([(a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments])
+        adjustments = tuple([(a.group, a.reason, (m := a.amount).minor, m) for a in sp.adjustments])
+        paid = sp.paid
+        minor = paid.minor
         # A zero-charge line paid nothing is not a denial (nothing was asked), so the denial
         # policy must not hold its adjustments for appeal.
-        line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
-        paid = sp.paid
-        where = (loc, number, lcn)
+        line_denied = denied or (minor == 0 and sp.charge.minor != 0)
         # Made as the tuple it is (a named tuple's __new__ is a Python call, once per line).
         posts.append(
-            _tuple_new(LinePost, (item, paid.minor, adjustments, where, line_denied, paid))
+            _tuple_new(LinePost, (item, minor, adjustments, (loc, number, lcn), line_denied, paid))
         )
     return posts, findings, held
 
