@@ -10,6 +10,7 @@ order, amounts, effects), findings, follow-ups and the balances relied on.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from unittest import mock
 
 import attrs
@@ -95,26 +96,56 @@ def test_a_plain_line_posts_its_payment_then_write_offs_then_moves() -> None:
     day, paid_day = datetime.date(2024, 3, 4), datetime.date(2024, 4, 1)
     usd = lambda minor: Money.from_minor(minor, "USD")  # noqa: E731
     code = ProcedureCode("CPT", "99213")
-    item = LineItem(id="L1", category=Category.PROCEDURE, service_date=day, procedure=code,
-                    charge=usd(10_000))  # fmt: skip
-    coverage = Coverage(id="COV", payer=Payer(id="acme", name="Acme"), member_id="M1",
-                        sequence=CoverageSequence.PRIMARY)  # fmt: skip
-    claim = Claim(id="C1", account_id="A1", patient_id="P1", coverage=coverage, claim_date=day,
-                  lines=[item])  # fmt: skip
-    history = [ChargePosted(id="c1", account_id="A1", line_id="L1", effective=day,
-                            amount=usd(10_000), bucket=Bucket.PRIMARY)]  # fmt: skip
+    item = LineItem(
+        id="L1", category=Category.PROCEDURE, service_date=day, procedure=code, charge=usd(10_000)
+    )
+    coverage = Coverage(
+        id="COV",
+        payer=Payer(id="acme", name="Acme"),
+        member_id="M1",
+        sequence=CoverageSequence.PRIMARY,
+    )
+    claim = Claim(
+        id="C1", account_id="A1", patient_id="P1", coverage=coverage, claim_date=day, lines=[item]
+    )
+    history = [
+        ChargePosted(
+            id="c1",
+            account_id="A1",
+            line_id="L1",
+            effective=day,
+            amount=usd(10_000),
+            bucket=Bucket.PRIMARY,
+        )
+    ]
     service = ServicePayment(
-        line_control_number="L1", procedure=code, service_date=day, charge=usd(10_000),
+        line_control_number="L1",
+        procedure=code,
+        service_date=day,
+        charge=usd(10_000),
         paid=usd(6_000),
-        adjustments=[CasAdjustment(group="PR", reason="2", amount=usd(1_500)),
-                     CasAdjustment(group="CO", reason="45", amount=usd(2_500))],
-    )  # fmt: skip
+        adjustments=[
+            CasAdjustment(group="PR", reason="2", amount=usd(1_500)),
+            CasAdjustment(group="CO", reason="45", amount=usd(2_500)),
+        ],
+    )
     remittance = Remittance(
-        payer="acme", payee="1234567893", total_payment=usd(6_000), payment_method="ACH",
-        trace_number="T1", paid_date=paid_day,
-        claims=[ClaimPayment(patient_control_number="C1", status="1", charge=usd(10_000),
-                             paid=usd(6_000), lines=[service])],
-    )  # fmt: skip
+        payer="acme",
+        payee="1234567893",
+        total_payment=usd(6_000),
+        payment_method="ACH",
+        trace_number="T1",
+        paid_date=paid_day,
+        claims=[
+            ClaimPayment(
+                patient_control_number="C1",
+                status="1",
+                charge=usd(10_000),
+                paid=usd(6_000),
+                lines=[service],
+            )
+        ],
+    )
     plan = plan_posting(remittance, [claim], history)
     assert not plan.refused, plan.explain()
     line_entries = [e for e in plan.entries if e.line_id == "L1"]
@@ -130,3 +161,111 @@ def test_a_plain_line_posts_its_payment_then_write_offs_then_moves() -> None:
     assert [(a.line_id, a.bucket, a.open_minor) for a in plan.assumed] == [
         ("L1", Bucket.PRIMARY, 10_000)
     ]
+
+
+def _one_line_claims() -> tuple[list[Any], list[Entry], Any]:
+    """Claims C1 and C2 (a replacement on the same account) sharing line L1 of 100.00."""
+    from billing_core.charges import Category, LineItem
+    from billing_core.claims import Claim
+    from billing_core.codes import ProcedureCode
+    from billing_core.parties import Coverage, CoverageSequence, Payer
+
+    day = datetime.date(2024, 3, 4)
+    item = LineItem(
+        id="L1",
+        category=Category.PROCEDURE,
+        service_date=day,
+        procedure=ProcedureCode("CPT", "99213"),
+        charge=Money("100.00", "USD"),
+    )
+    coverage = Coverage(
+        id="COV",
+        payer=Payer(id="acme", name="Acme"),
+        member_id="M1",
+        sequence=CoverageSequence.PRIMARY,
+    )
+    claims = [
+        Claim(
+            id=cid,
+            account_id="A1",
+            patient_id="P1",
+            coverage=coverage,
+            claim_date=day,
+            lines=[item],
+        )
+        for cid in ("C1", "C2")
+    ]
+    history: list[Entry] = [
+        ChargePosted(
+            id="c1",
+            account_id="A1",
+            line_id="L1",
+            effective=day,
+            amount=item.charge,
+            bucket=Bucket.PRIMARY,
+        )
+    ]
+    return claims, history, item
+
+
+def test_a_line_shared_by_two_answered_claims_is_not_spent_twice() -> None:
+    # Both claims are paid 100.00 on L1 in one remittance: the first takes the 100.00 open,
+    # so the second finds nothing open (the plan's own moves are kept for a line read twice).
+    from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
+
+    claims, history, item = _one_line_claims()
+    usd = Money("100.00", "USD")
+    payments = [
+        ClaimPayment(
+            patient_control_number=cid,
+            status="1",
+            charge=usd,
+            paid=usd,
+            lines=[
+                ServicePayment(
+                    line_control_number="L1",
+                    procedure=item.procedure,
+                    service_date=item.service_date,
+                    charge=usd,
+                    paid=usd,
+                )
+            ],
+        )
+        for cid in ("C1", "C2")
+    ]
+    remittance = Remittance(
+        payer="acme",
+        payee="1234567893",
+        total_payment=Money("200.00", "USD"),
+        payment_method="ACH",
+        trace_number="T2",
+        paid_date=datetime.date(2024, 4, 1),
+        claims=payments,
+    )
+    plan = plan_posting(remittance, claims, history)
+    assert plan.refused
+    assert [(f.location, f.rule, f.message) for f in plan.errors] == [
+        (
+            "claim 2 (C2) line 1 (L1)",
+            "posting.overdrawn",
+            "would take 100.00 USD out of the primary bucket of line L1, which has 0.00 USD open",
+        )
+    ]
+
+
+@settings(max_examples=60)
+@given(posting_scenarios(), st.sampled_from(PERTURBATIONS), st.integers(0, 1_000))
+def test_a_plan_that_keeps_no_moves_plans_what_one_keeping_them_plans(
+    s: PostingScenario, how: str, pick: int
+) -> None:
+    # The fold keeps the plan's moves only when a line may be read twice (moves_read_again):
+    # a plan made keeping them always must be the same.
+    from billing_core.posting import _plan as plan_module
+
+    history, kwargs = _perturbed(s, how, pick)
+    lean = _plan(s, history, kwargs)
+    with mock.patch.object(plan_module, "moves_read_again", return_value=True):
+        kept = _plan(s, history, kwargs)
+    assert lean == kept
+    assert lean.findings == kept.findings
+    assert lean.assumed == kept.assumed
