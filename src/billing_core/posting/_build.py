@@ -187,8 +187,15 @@ class LineEntries:
                 effect = self._applied = effect_of(
                     EffectKind.APPLIED, bucket, None, self._party, account, self._cur
                 )
-            entry = _entry(PaymentApplied, f"{prefix}.{number}", account, line_id, eff, amount,
-                           source, effect)  # fmt: skip
+            # _entry inline (a call per entry saved): the fields every entry has, then its own.
+            entry = _new(PaymentApplied)
+            _S_ID(entry, f"{prefix}.{number}")
+            _S_ACCOUNT(entry, account)
+            _S_LINE(entry, line_id)
+            _S_EFF(entry, eff)
+            _S_AMOUNT(entry, amount)
+            _S_SOURCE(entry, source)
+            _S_EFFECT(entry, effect)
             _SET_APPLIED_PARTY(entry, self._party)
             _SET_APPLIED_BUCKET(entry, bucket)
             out.append(entry)
@@ -205,8 +212,14 @@ class LineEntries:
                 effect = moved.get(following._value_) if pass_moved else off.get(group._value_)
                 if effect is None:
                     effect = self._effect(group, to)
-                adj = _entry(Adjustment, f"{prefix}.{number}", account, line_id, eff, amount,
-                               source, effect)  # fmt: skip
+                adj = _new(Adjustment)
+                _S_ID(adj, f"{prefix}.{number}")
+                _S_ACCOUNT(adj, account)
+                _S_LINE(adj, line_id)
+                _S_EFF(adj, eff)
+                _S_AMOUNT(adj, amount)
+                _S_SOURCE(adj, source)
+                _S_EFFECT(adj, effect)
                 _SET_ADJ_BUCKET(adj, bucket)
                 _SET_ADJ_GROUP(adj, group)
                 _SET_ADJ_REASON(adj, reason.code)

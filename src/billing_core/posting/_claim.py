@@ -227,16 +227,12 @@ def _side(
         reason=f"{SOURCE_TAG}{cp.patient_control_number} payer claim"
         f" {cp.payer_claim_control_number}",
     )
-    side = ClaimSide(
-        claim=claim,
-        location=loc,
-        bucket=bucket,
-        # DESIGN.md section 6: a PR amount moves to the next coverage in sequence, or to the
-        # patient when the account has none after this one.
-        following=next_bucket(bucket, inputs.coverages.get(claim.account_id, ())),
-        party=inputs.parties[claim.payer.id],
-        source=source,
-    )
+    # DESIGN.md section 6: a PR amount moves to the next coverage in sequence, or to the
+    # patient when the account has none after this one.
+    following = next_bucket(bucket, inputs.coverages.get(claim.account_id, ()))
+    party = inputs.parties[claim.coverage.payer.id]
+    # Made as the tuple it is: (claim, location, bucket, following, party, source).
+    side: ClaimSide = _tuple_new(ClaimSide, (claim, loc, bucket, following, party, source))
     return side, findings
 
 
