@@ -30,6 +30,7 @@ from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
 from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
+    NO_MOVES,
     Adjusted,
     ClaimSide,
     Delta,
@@ -166,7 +167,7 @@ def post_lines(
     balances, bucket, prefix = inputs.balances, side.bucket, inputs.prefix
     value, account, following = bucket._value_, side.claim.account_id, side.following
     entries, shifts, relied = made.entries, made.shifts, made.relied
-    plain = _FAST
+    plain, moved = _FAST, delta is not NO_MOVES
     for post in posts:
         item, paid, given, _, denied, money = post
         line_id = item.id
@@ -192,7 +193,7 @@ def post_lines(
                 taken += minor
         if fast:
             base = now = balance.open.of(bucket).minor  # type: ignore[union-attr]
-            moves = delta.get(line_id)
+            moves = delta.get(line_id) if moved else None
             if moves:
                 now += moves.get(value, 0)
             fast = now == taken
@@ -201,10 +202,11 @@ def post_lines(
             post_line(inputs, side, post, opened, made, appealed, build, first)
             continue
         relied.append(_tuple_new(Assumed, (line_id, account, bucket, base)))
-        shifts.append((line_id, bucket, -taken))
-        for group, _, minor, _ in adjustments:
-            if group is _PR:
-                shifts.append((line_id, following, minor))
+        if moved:  # the plan keeps its moves: some line is read twice
+            shifts.append((line_id, bucket, -taken))
+            for group, _, minor, _ in adjustments:
+                if group is _PR:
+                    shifts.append((line_id, following, minor))
         build.line(prefix, first + len(entries), line_id, paid, money, adjustments, entries)
     return made, appealed
 

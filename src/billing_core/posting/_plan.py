@@ -32,7 +32,9 @@ from billing_core.posting._cash import (
 )
 from billing_core.posting._claim import plan_claim
 from billing_core.posting._common import (
+    NO_MOVES,
     NO_ORIGINALS,
+    Delta,
     Inputs,
     Relied,
     add_shifts,
@@ -332,8 +334,9 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
     reversed_ids = set(inputs.originals.reversed)
     folded = Folded([], [], [], [], [], {}, [], 0)
     number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
+    moves: Delta = delta if keep else NO_MOVES
     for n, cp in order:
-        out = plan_claim(inputs, n, cp, delta, reversed_ids, number)
+        out = plan_claim(inputs, n, cp, moves, reversed_ids, number)
         if keep:
             add_shifts(delta, out.shifts)
         reversed_ids.update(out.reversed)
