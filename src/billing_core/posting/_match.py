@@ -36,6 +36,9 @@ def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, s
         by_id[claim.id] = claim
         for line in claim.lines:
             first = owner.setdefault(line.id, claim.id)
+            # A line of this claim only (the usual): no other claim's account to compare.
+            if first is claim.id:
+                continue
             other = by_id[first].account_id
             if other != claim.account_id:
                 # Balances and the bucket simulation are by line id: never mix two
