@@ -112,6 +112,9 @@ def plan_claim(
         made = reverse_claim(inputs, side, cp, lines.posts, delta, reversed_ids, first)
         return _outcome(side, cp, made, findings, Appeals([], [], [], []), ())
     made, appealed = post_lines(inputs, side, lines.posts, delta, first)
+    if not appealed and not lines.held and not inputs.holds.get(claim.id):
+        # The usual claim: nothing held for appeal, no hold to close, no line held.
+        return _outcome(side, cp, made, findings, _NO_APPEALS, ())
     numbered = first + len(made.entries)
     appeals = appeal_entries(inputs, side, cp, appealed, reversed_ids, numbered)
     numbered += len(appeals.entries)
@@ -119,6 +122,10 @@ def plan_claim(
     findings.extend(found)
     appeals.follow_ups.extend(follow)
     return _outcome(side, cp, made, findings, appeals, held)
+
+
+_NO_APPEALS: Final = Appeals((), (), (), ())  # type: ignore[arg-type]  # read, never extended
+"""What a claim with no appeal to close or open adds (`_outcome` only reads it)."""
 
 
 class _Lines(NamedTuple):
@@ -147,17 +154,20 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
     posts, findings, held = match_lines(
         claim, basis, loc, inputs.line_owner, denied=denied, hold=hold
     )
-    if has_error(findings) or not posts:
-        return _Lines(posts, held, findings)
+    if (findings and has_error(findings)) or not posts:
+        return _tuple_new(_Lines, (posts, held, findings))
     posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
-    findings.extend(found)
-    if not reversal and not has_error(found):
+    if found:
+        findings.extend(found)
+    if not reversal and not (found and has_error(found)):
         # The held lines' money is on the remittance's account: the posted lines may apply
         # only what is left of CLP04.
         paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held) if held else cp.paid.minor
         posts, found = cap_to_paid(posts, paid, loc, inputs.currency)
-        findings.extend(found)
-    return _Lines(posts, held, findings)
+        if found:
+            findings.extend(found)
+    # Made as the tuple it is (a named tuple's __new__ is a Python call).
+    return _tuple_new(_Lines, (posts, held, findings))
 
 
 def _outcome(
