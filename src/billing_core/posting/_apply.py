@@ -45,6 +45,15 @@ def _adj_key(adjustments: Iterable[CasAdjustment]) -> tuple[tuple[object, ...], 
     return tuple([(a.group._value_, a.reason.code, a.amount.minor) for a in adjustments])
 
 
+def _two_key(adjustments: Sequence[CasAdjustment]) -> tuple[tuple[object, ...], ...]:
+    """`_adj_key` of the usual line's two adjustments, spelled out (no comprehension)."""
+    a, b = adjustments
+    return (
+        (a.group._value_, a.reason.code, a.amount.minor),
+        (b.group._value_, b.reason.code, b.amount.minor),
+    )
+
+
 def _lines_key(
     lines: Iterable[ServicePayment], texts: dict[int, str | None]
 ) -> tuple[tuple[object, ...], ...]:
@@ -69,8 +78,9 @@ def _lines_key(
                 s.charge.minor,
                 s.paid.minor,
                 when,
-                # _adj_key inline: a call per line saved.
-                tuple([(a.group._value_, a.reason.code, a.amount.minor) for a in s.adjustments]),
+                _two_key(adjustments)
+                if len(adjustments := s.adjustments) == 2
+                else _adj_key(adjustments),
             )
         )
     return tuple(out)

@@ -16,7 +16,7 @@ from billing_core._coverage import same_service
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import Finding
-from billing_core.posting._common import LinePost, error, warning
+from billing_core.posting._common import Adjusted, LinePost, error, warning
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
 _tuple_new = tuple.__new__
@@ -140,7 +140,16 @@ def match_lines(
             if item is None:
                 continue
             del remaining[item.id]
-        adjustments = tuple([(a.group, a.reason, (m := a.amount).minor, m) for a in sp.adjustments])
+        given = sp.adjustments
+        if len(given) == 2:
+            # The usual line (CO and PR, say) spelled out: a comprehension is a call in 3.11.
+            (a, b), ma, mb = given, given[0].amount, given[1].amount
+            adjustments: tuple[Adjusted, ...] = (
+                (a.group, a.reason, ma.minor, ma),
+                (b.group, b.reason, mb.minor, mb),
+            )
+        else:
+            adjustments = tuple([(a.group, a.reason, (m := a.amount).minor, m) for a in given])
         paid = sp.paid
         minor = paid.minor
         # A zero-charge line paid nothing is not a denial (nothing was asked), so the denial
