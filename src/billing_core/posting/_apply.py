@@ -172,7 +172,7 @@ def _claim_key(c: ClaimPayment, texts: dict[int, str | None]) -> tuple[object, .
         c.paid.minor,
         None if c.patient_responsibility is None else c.patient_responsibility.minor,
         c.payer_claim_control_number,
-        _adj_key(c.adjustments),
+        _adj_key(c.adjustments) if c.adjustments else (),
         _lines_key(c.lines, texts),
     )
 
