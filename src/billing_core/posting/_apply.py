@@ -189,6 +189,7 @@ def posted_entry(history: Iterable[Entry], key: str) -> Entry | None:
 
 
 _ID: Final = attrgetter("id")
+_LINE_ID: Final = attrgetter("line_id")
 _ACCOUNT: Final = attrgetter("account_id")
 _EFFECTIVE: Final = attrgetter("effective")
 
@@ -258,8 +259,11 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
         return
     # Only the lines the plan read: folding the whole history of a large account for a
     # handful of lines is the cost this check must not have.
-    lines = {a.line_id for a in plan.assumed}
-    now = open_now([e for e in history if e.line_id in lines], plan.effective)
+    lines = set(map(_LINE_ID, plan.assumed))
+    # Picked in C: the line id of each entry tested against the set.
+    now = open_now(
+        list(compress(history, map(lines.__contains__, map(_LINE_ID, history)))), plan.effective
+    )
     cur = plan.total_payment.currency
     nothing: dict[str, int] = {}
     # A line that has vanished from the history reads as nothing open, so a plan relying

@@ -24,6 +24,7 @@ from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 _tuple_new = tuple.__new__
 _ID = attrgetter("id")
 _LCN = attrgetter("line_control_number")
+_PCN = attrgetter("patient_control_number")
 
 
 def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, str], list[Finding]]:
@@ -71,6 +72,9 @@ def answer_order(
     money is held) may stand for several claims: a patient's account number
     often does.
     """
+    claims = remittance.claims
+    if len(set(map(_PCN, claims))) == len(claims):
+        return list(enumerate(claims, 1)), []  # each claim answered once: the file's order
     by_pcn: dict[str, list[int]] = {}
     for index, cp in enumerate(remittance.claims):
         by_pcn.setdefault(cp.patient_control_number, []).append(index)
