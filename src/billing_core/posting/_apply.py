@@ -18,8 +18,6 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
-from operator import attrgetter
 from typing import Final
 
 from billing_core.balances import line_balances
@@ -182,16 +180,7 @@ def posted_entry(history: Iterable[Entry], key: str) -> Entry | None:
     # Every entry id of a plan starts with the key's prefix: the ledger itself remembers
     # what was posted, whichever process posted it.
     prefix = key[:KEY_PREFIX_LENGTH] + "."
-    entries = history if isinstance(history, list | tuple) else list(history)
-    # Tested in C (startswith mapped over the ids): no Python step per entry of a history
-    # that, as a rule, holds none.
-    return next(compress(entries, map(str.startswith, map(_ID, entries), repeat(prefix))), None)
-
-
-_ID: Final = attrgetter("id")
-_LINE_ID: Final = attrgetter("line_id")
-_ACCOUNT: Final = attrgetter("account_id")
-_EFFECTIVE: Final = attrgetter("effective")
+    return next((e for e in history if e.id.startswith(prefix)), None)
 
 
 def apply_posting(plan: PostingPlan, current: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -259,11 +248,8 @@ def _check_fresh(plan: PostingPlan, history: Sequence[Entry]) -> None:
         return
     # Only the lines the plan read: folding the whole history of a large account for a
     # handful of lines is the cost this check must not have.
-    lines = set(map(_LINE_ID, plan.assumed))
-    # Picked in C: the line id of each entry tested against the set.
-    now = open_now(
-        list(compress(history, map(lines.__contains__, map(_LINE_ID, history)))), plan.effective
-    )
+    lines = {a.line_id for a in plan.assumed}
+    now = open_now([e for e in history if e.line_id in lines], plan.effective)
     cur = plan.total_payment.currency
     nothing: dict[str, int] = {}
     # A line that has vanished from the history reads as nothing open, so a plan relying
@@ -331,13 +317,11 @@ def _check_later_history(plan: PostingPlan, history: Sequence[Entry]) -> None:
     resulting history is checked: that is the only way to see a later entry
     that relied on money this plan now takes, or cash applied that never came.
     """
-    accounts = set(map(_ACCOUNT, plan.entries))
-    # The entries dated after the plan, found in C (usually none), then those of its accounts.
-    after = compress(history, map(plan.effective.__lt__, map(_EFFECTIVE, history)))
+    accounts = {e.account_id for e in plan.entries}
+    touched = [e for e in history if e.account_id in accounts]
     # Skipped otherwise: validating the whole history is costly, and a balanced plan dated
     # after everything on its accounts is covered by the freshness check above.
-    if plan.accepted_unbalanced or any(e.account_id in accounts for e in after):
-        touched = [e for e in history if e.account_id in accounts]
+    if plan.accepted_unbalanced or any(e.effective > plan.effective for e in touched):
         problems = [
             f for f in validate_history([*touched, *plan.entries]) if f.severity is Severity.ERROR
         ]

@@ -18,9 +18,6 @@ remittance, so the plan always reconciles.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import groupby
-from operator import attrgetter
-from typing import Final
 
 from billing_core.errors import Finding
 from billing_core.ledger import (
@@ -97,21 +94,16 @@ def by_account(cash: Sequence[Entry], entries: Sequence[Entry]) -> list[Entry]:
     # so the same remittance always yields the same entry order.
     for e in cash:
         grouped.setdefault(e.account_id, []).append(e)
-    # A claim's entries are all of its account, so they come in runs: one look-up per run,
-    # the runs found and copied in C (groupby over the account ids, list.extend).
-    for account, run in groupby(entries, _ACCOUNT):
-        found = grouped.get(account)
-        if found is None:
-            grouped[account] = list(run)
-        else:
-            found.extend(run)
-    out: list[Entry] = []
-    for es in grouped.values():
-        out.extend(es)
-    return out
-
-
-_ACCOUNT: Final = attrgetter("account_id")
+    # A claim's entries are all of its account, so they come in runs: one look-up per run.
+    account: str | None = None
+    run: list[Entry] = []
+    for e in entries:
+        if e.account_id != account:
+            account = e.account_id
+            found = grouped.get(account)
+            run = grouped[account] = [] if found is None else found
+        run.append(e)
+    return [e for es in grouped.values() for e in es]
 
 
 def provider_entries(

@@ -17,8 +17,6 @@ Posting it is refused unless the caller says it is a different payment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
-from operator import attrgetter, eq
 
 from billing_core.errors import Finding
 from billing_core.ledger import Entry
@@ -30,8 +28,6 @@ __all__ = ["RULE", "probable_duplicates"]
 
 RULE = "posting.probable_duplicate"
 """The rule of a probable duplicate's finding."""
-
-_PAYMENT_ID = attrgetter("source.payment_id")
 
 _ADVICE = "; if it is another payment, plan it with different_payment=True"
 
@@ -78,8 +74,7 @@ def _posted_elsewhere(inputs: Inputs, history: Sequence[Entry]) -> Entry | None:
         f"{SOURCE_TAG}{cp.patient_control_number} payer claim {cp.payer_claim_control_number}"
         for cp in remittance.claims
     }
-    # Only entries of this payment's trace number can be another posting of it: picked in C.
-    for e in compress(history, map(eq, map(_PAYMENT_ID, history), repeat(trace))):
+    for e in history:
         source = e.source
         # Entries that carry this remittance's own key prefix are this very posting, not
         # another one of the same payment.

@@ -11,8 +11,6 @@ what does not match, a service line returned to be held.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from itertools import repeat
-from operator import attrgetter
 
 from billing_core._coverage import same_service
 from billing_core.charges import LineItem
@@ -22,9 +20,6 @@ from billing_core.posting._common import Adjusted, LinePost, error, warning
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
 _tuple_new = tuple.__new__
-_ID = attrgetter("id")
-_LCN = attrgetter("line_control_number")
-_PCN = attrgetter("patient_control_number")
 
 
 def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, str], list[Finding]]:
@@ -73,7 +68,7 @@ def answer_order(
     often does.
     """
     claims = remittance.claims
-    if len(set(map(_PCN, claims))) == len(claims):
+    if len({cp.patient_control_number for cp in claims}) == len(claims):
         return list(enumerate(claims, 1)), []  # each claim answered once: the file's order
     by_pcn: dict[str, list[int]] = {}
     for index, cp in enumerate(remittance.claims):
@@ -126,11 +121,13 @@ def match_lines(
     if not cp.lines:
         # Answered at claim level only (institutional style): every line takes a share.
         return [LinePost(item, 0, (), (loc, 0, None), denied) for item in claim.lines], [], []
-    remaining = dict(zip(map(_ID, claim.lines), claim.lines, strict=True))
+    remaining = {line.id: line for line in claim.lines}
     # Every control number first, so a fallback match never takes a line that a
-    # later service line names by its control number. Popped in C: a missing or empty
-    # control number (None, "") is no line id, so it pops nothing.
-    found = list(map(remaining.pop, map(_LCN, cp.lines), repeat(None)))
+    # later service line names by its control number.
+    found = [
+        remaining.pop(sp.line_control_number, None) if sp.line_control_number else None
+        for sp in cp.lines
+    ]
     posts: list[LinePost] = []
     findings: list[Finding] = []
     held: list[tuple[int, ServicePayment]] = []
