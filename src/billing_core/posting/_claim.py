@@ -97,7 +97,8 @@ def plan_claim(
             findings.append(error(loc, message, "posting.status"))
         return ClaimOutcome(findings=findings, follow_ups=(follow_up(kind, claim.id, cp, loc),))
     side, findings = _side(inputs, claim, cp, loc)
-    lines = _lines_of(inputs, claim, cp, loc)
+    denied = cp.is_denied  # read once: a property over the status's sequence (an enum lookup)
+    lines = _lines_of(inputs, claim, cp, loc, denied)
     findings.extend(lines.findings)
     if lines.held and not lines.posts:
         # Not one line matched: hold the claim payment whole, like a claim of no claim of ours.
@@ -110,18 +111,18 @@ def plan_claim(
         return ClaimOutcome(findings=findings)
     if cp.is_reversal:
         made = reverse_claim(inputs, side, cp, lines.posts, delta, reversed_ids, first)
-        return _outcome(side, cp, made, findings, Appeals([], [], [], []), ())
+        return _outcome(side, cp, made, findings, Appeals([], [], [], []), (), denied)
     made, appealed = post_lines(inputs, side, lines.posts, delta, first)
     if not appealed and not lines.held and not inputs.holds.get(claim.id):
         # The usual claim: nothing held for appeal, no hold to close, no line held.
-        return _outcome(side, cp, made, findings, _NO_APPEALS, ())
+        return _outcome(side, cp, made, findings, _NO_APPEALS, (), denied)
     numbered = first + len(made.entries)
     appeals = appeal_entries(inputs, side, cp, appealed, reversed_ids, numbered)
     numbered += len(appeals.entries)
     held, found, follow = hold_lines(inputs, claim, cp, lines.held, loc, numbered)
     findings.extend(found)
     appeals.follow_ups.extend(follow)
-    return _outcome(side, cp, made, findings, appeals, held)
+    return _outcome(side, cp, made, findings, appeals, held, denied)
 
 
 _NO_APPEALS: Final = Appeals((), (), (), ())  # type: ignore[arg-type]  # read, never extended
@@ -136,11 +137,12 @@ class _Lines(NamedTuple):
     findings: list[Finding]
 
 
-def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Lines:
+def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str, denied: bool) -> _Lines:
     """Match a claim payment's lines, spread its claim-level amounts, cap them at its payment.
 
-    A reversal carries the original's amounts negated: its lines are matched and
-    spread as the original's were (and never held: negative money holds nothing).
+    ``denied`` is ``cp.is_denied``, read once by the caller. A reversal carries the
+    original's amounts negated: its lines are matched and spread as the original's were
+    (and never held: negative money holds nothing).
     """
     reversal = cp.is_reversal
     if reversal:
@@ -149,7 +151,7 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
         basis = cp.as_reversal()
         denied = basis.paid.minor == 0 and basis.charge.minor != 0
     else:
-        basis, denied = cp, cp.is_denied
+        basis = cp
     hold = inputs.unmatched is UnmatchedPolicy.HOLD and not reversal
     posts, findings, held = match_lines(
         claim, basis, loc, inputs.line_owner, denied=denied, hold=hold
@@ -177,12 +179,13 @@ def _outcome(
     findings: list[Finding],
     appeals: Appeals,
     held: Sequence[CashHeld],
+    denied: bool,
 ) -> ClaimOutcome:
     """The outcome of a matched claim payment: its lines' entries, its appeals, its held lines."""
     findings.extend(made.findings)
     findings.extend(appeals.findings)
     follow_ups = list(appeals.follow_ups)
-    if cp.is_denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
+    if denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
         follow_ups.insert(0, follow_up(FollowUpKind.DENIED, side.claim.id, cp, side.location))
     held_minor = sum(h.amount.minor for h in held) if held else 0
     # Made as the tuple it is, fields in order (a named tuple's keywords go through Python).
