@@ -131,6 +131,13 @@ def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
         if g1 is not g2 or r1.code != r2.code:
             return adjustments
         return ((g2, r2, adjustments[0][2] + a2, None),)
+    if len(adjustments) == 3:
+        # A line with a claim-level share (CO, PR and the claim's CO-253, say): three
+        # comparisons tell that nothing repeats, without a dict.
+        (g1, r1, _, _), (g2, r2, _, _), (g3, r3, _, _) = adjustments
+        c1, c2, c3 = r1.code, r2.code, r3.code
+        if not ((g1 is g2 and c1 == c2) or (g1 is g3 and c1 == c3) or (g2 is g3 and c2 == c3)):
+            return adjustments
     # Keyed by the group's value and the code string: hashing strings is cheaper than
     # hashing enums and CARCs.
     nets: dict[tuple[str, str], Adjusted] = {}
