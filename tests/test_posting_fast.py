@@ -1,10 +1,13 @@
-"""The one-loop path of plain lines (``_lines.post_lines``) against ``post_line``, its reference.
+"""Posting's fast paths against their references: the plans must be the same in everything.
 
 ``post_lines`` posts a plain line (not denied, positive netted adjustments, no
 CR, OA or not-covered PR, answered in full) in one step and sends every other
-line to ``post_line``. With the fast path switched off, every line goes
-through ``post_line``: both plans must be equal in everything, entries (ids,
-order, amounts, effects), findings, follow-ups and the balances relied on.
+line to ``post_line``; the fold keeps the plan's moves only when a line may be
+read twice; line entries are set from checked parts rather than built by their
+constructors. With each switched off in turn (every line through ``post_line``,
+the moves always kept, the constructors used), the plan must be equal in
+everything: entries (ids, order, amounts, effects), findings, follow-ups and the
+balances relied on.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from unittest import mock
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +26,7 @@ from billing_core.ledger._effects import effect
 from billing_core.money import Money
 from billing_core.posting import DenialPolicy, PostingPlan, plan_posting
 from billing_core.posting import _lines as lines_module
+from billing_core.posting import _plan as plan_module
 from billing_core.testing.strategies import posting_scenarios
 from billing_core.testing.strategies.remittance import PostingScenario
 
@@ -67,14 +72,26 @@ def _plan(s: PostingScenario, history: list[Entry], kwargs: dict[str, object]) -
     return plan_posting(s.remittance, s.claims, history, **kwargs)  # type: ignore[arg-type]
 
 
+# Each switch takes a fast path out: the plan made with it must be the plan made without.
+SWITCHES = {
+    # Every line through post_line.
+    "post_line": lambda: mock.patch.object(lines_module, "_FAST", False),
+    # The fold keeps its moves always (it keeps them only when a line may be read twice).
+    "moves_kept": lambda: mock.patch.object(plan_module, "moves_read_again", return_value=True),
+    # Entries made by their constructors (as for a date that is not a plain date).
+    "constructors": lambda: mock.patch.object(plan_module, "is_plain_date", return_value=False),
+}
+
+
+@pytest.mark.parametrize("switch", sorted(SWITCHES))
 @settings(max_examples=150)
 @given(posting_scenarios(), st.sampled_from(PERTURBATIONS), st.integers(0, 1_000))
-def test_the_one_loop_path_plans_what_post_line_plans(
-    s: PostingScenario, how: str, pick: int
+def test_each_fast_path_plans_what_its_reference_plans(
+    switch: str, s: PostingScenario, how: str, pick: int
 ) -> None:
     history, kwargs = _perturbed(s, how, pick)
     fast = _plan(s, history, kwargs)
-    with mock.patch.object(lines_module, "_FAST", False):
+    with SWITCHES[switch]():
         reference = _plan(s, history, kwargs)
     assert fast == reference
     assert fast.findings == reference.findings
@@ -251,21 +268,3 @@ def test_a_line_shared_by_two_answered_claims_is_not_spent_twice() -> None:
             "would take 100.00 USD out of the primary bucket of line L1, which has 0.00 USD open",
         )
     ]
-
-
-@settings(max_examples=60)
-@given(posting_scenarios(), st.sampled_from(PERTURBATIONS), st.integers(0, 1_000))
-def test_a_plan_that_keeps_no_moves_plans_what_one_keeping_them_plans(
-    s: PostingScenario, how: str, pick: int
-) -> None:
-    # The fold keeps the plan's moves only when a line may be read twice (moves_read_again):
-    # a plan made keeping them always must be the same.
-    from billing_core.posting import _plan as plan_module
-
-    history, kwargs = _perturbed(s, how, pick)
-    lean = _plan(s, history, kwargs)
-    with mock.patch.object(plan_module, "moves_read_again", return_value=True):
-        kept = _plan(s, history, kwargs)
-    assert lean == kept
-    assert lean.findings == kept.findings
-    assert lean.assumed == kept.assumed

@@ -126,6 +126,13 @@ def received(
     return entry
 
 
+def _by_pass(
+    adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+) -> list[tuple[GroupCode, CARC, int, Money | None]]:
+    """A plain line's adjustments in entry order: every one adjusted off, then every PR one."""
+    return [a for a in adjustments if a[0] is not _PR] + [a for a in adjustments if a[0] is _PR]
+
+
 class LineEntries:
     """Makes the line entries of one claim: same fields, same effect as the constructors'."""
 
@@ -176,12 +183,14 @@ class LineEntries:
         none a prior payer's impact: the caller (``_lines.post_lines``) sends only
         such lines here, one call per line instead of one per entry.
         """
-        if not self._trusted:
-            self._line_checked(prefix, number, line_id, paid, money, adjustments, out)
+        applied = None
+        if paid:
+            applied = money if money is not None and money.minor == paid else self.amount(paid)
+        if not self._trusted:  # through the entry constructors (a date that is not plain)
+            self._constructed(prefix, number, line_id, applied, adjustments, out)
             return
         account, eff, source, bucket = self._account, self._eff, self._source, self._bucket
-        if paid:
-            amount = money if money is not None and money.minor == paid else self.amount(paid)
+        if applied is not None:
             effect = self._applied
             if effect is None:
                 effect = self._applied = effect_of(
@@ -193,7 +202,7 @@ class LineEntries:
             _S_ACCOUNT(entry, account)
             _S_LINE(entry, line_id)
             _S_EFF(entry, eff)
-            _S_AMOUNT(entry, amount)
+            _S_AMOUNT(entry, applied)
             _S_SOURCE(entry, source)
             _S_EFFECT(entry, effect)
             _SET_APPLIED_PARTY(entry, self._party)
@@ -227,29 +236,25 @@ class LineEntries:
                 out.append(adj)
                 number += 1
 
-    def _line_checked(
+    def _constructed(
         self,
         prefix: str,
         number: int,
         line_id: str,
-        paid: int,
-        money: Money | None,
+        applied: Money | None,
         adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
         out: list[Any],
     ) -> None:
-        """`line` through the entry constructors (the plan's date is not a plain date)."""
-        if paid:
-            amount = money if money is not None and money.minor == paid else self.amount(paid)
-            out.append(self.applied(f"{prefix}.{number}", line_id, amount))
+        """`line` through the entry constructors: the payment ``applied``, then the rest."""
+        if applied is not None:
+            out.append(self.applied(f"{prefix}.{number}", line_id, applied))
             number += 1
-        for pass_moved in (False, True):
-            for group, reason, minor, money in adjustments:
-                if (group is _PR) is pass_moved:
-                    amount = self.amount(minor) if money is None else money
-                    to = self._following if pass_moved else None
-                    out.append(self.adjustment(f"{prefix}.{number}", line_id, amount, group,
-                                               reason, to))  # fmt: skip
-                    number += 1
+        for group, reason, minor, given in _by_pass(adjustments):
+            to = self._following if group is _PR else None
+            amount = self.amount(minor) if given is None else given
+            entry_id = f"{prefix}.{number}"
+            out.append(self.adjustment(entry_id, line_id, amount, group, reason, to))
+            number += 1
 
     def _effect(self, group: GroupCode, to: Bucket | None) -> Effect:
         """The effect of an adjustment: off the payer's bucket by group, or moved to ``to``."""
