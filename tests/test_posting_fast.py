@@ -13,7 +13,6 @@ balances relied on.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 from unittest import mock
 
 import attrs
@@ -21,9 +20,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from billing_core.charges import Category, LineItem
+from billing_core.claims import Claim
+from billing_core.codes import ProcedureCode
 from billing_core.ledger import Bucket, ChargePosted, Entry, Party, PaymentApplied
 from billing_core.ledger._effects import effect
 from billing_core.money import Money
+from billing_core.parties import Coverage, CoverageSequence, Payer
 from billing_core.posting import DenialPolicy, PostingPlan, plan_posting
 from billing_core.posting import _lines as lines_module
 from billing_core.posting import _plan as plan_module
@@ -104,37 +107,12 @@ def test_each_fast_path_plans_what_its_reference_plans(
 
 def test_a_plain_line_posts_its_payment_then_write_offs_then_moves() -> None:
     # One line of 100.00: paid 60.00, CO-45 25.00, PR-2 15.00, worked out by hand.
-    from billing_core.charges import Category, LineItem
-    from billing_core.claims import Claim
-    from billing_core.codes import ProcedureCode
-    from billing_core.parties import Coverage, CoverageSequence, Payer
     from billing_core.remittance import CasAdjustment, ClaimPayment, Remittance, ServicePayment
 
-    day, paid_day = datetime.date(2024, 3, 4), datetime.date(2024, 4, 1)
+    claims, history, item = _one_line_claims()
+    claim, day, code = claims[0], item.service_date, item.procedure
+    paid_day = datetime.date(2024, 4, 1)
     usd = lambda minor: Money.from_minor(minor, "USD")  # noqa: E731
-    code = ProcedureCode("CPT", "99213")
-    item = LineItem(
-        id="L1", category=Category.PROCEDURE, service_date=day, procedure=code, charge=usd(10_000)
-    )
-    coverage = Coverage(
-        id="COV",
-        payer=Payer(id="acme", name="Acme"),
-        member_id="M1",
-        sequence=CoverageSequence.PRIMARY,
-    )
-    claim = Claim(
-        id="C1", account_id="A1", patient_id="P1", coverage=coverage, claim_date=day, lines=[item]
-    )
-    history = [
-        ChargePosted(
-            id="c1",
-            account_id="A1",
-            line_id="L1",
-            effective=day,
-            amount=usd(10_000),
-            bucket=Bucket.PRIMARY,
-        )
-    ]
     service = ServicePayment(
         line_control_number="L1",
         procedure=code,
@@ -180,13 +158,8 @@ def test_a_plain_line_posts_its_payment_then_write_offs_then_moves() -> None:
     ]
 
 
-def _one_line_claims() -> tuple[list[Any], list[Entry], Any]:
+def _one_line_claims() -> tuple[list[Claim], list[Entry], LineItem]:
     """Claims C1 and C2 (a replacement on the same account) sharing line L1 of 100.00."""
-    from billing_core.charges import Category, LineItem
-    from billing_core.claims import Claim
-    from billing_core.codes import ProcedureCode
-    from billing_core.parties import Coverage, CoverageSequence, Payer
-
     day = datetime.date(2024, 3, 4)
     item = LineItem(
         id="L1",
