@@ -61,14 +61,21 @@ def _lines_key(
     once (cached by the object's id, alive for the whole call).
     """
     out = []
+    # The last line's procedure and date, with their texts: lines of a claim mostly repeat
+    # them, and an identity test is cheaper than a look-up.
+    last_procedure: object = texts  # no line's procedure or date is this dict
+    last_day: object = texts
+    proc = when = None
     for s in lines:
         procedure, day = s.procedure, s.service_date
-        proc = texts.get(id(procedure), "")
-        if proc == "":
-            proc = texts[id(procedure)] = None if procedure is None else str(procedure)
-        when = texts.get(id(day), "")
-        if when == "":
-            when = texts[id(day)] = None if day is None else day.isoformat()
+        if procedure is not last_procedure:
+            last_procedure, proc = procedure, texts.get(id(procedure), "")
+            if proc == "":
+                proc = texts[id(procedure)] = None if procedure is None else str(procedure)
+        if day is not last_day:
+            last_day, when = day, texts.get(id(day), "")
+            if when == "":
+                when = texts[id(day)] = None if day is None else day.isoformat()
         out.append(
             (
                 s.line_control_number,
