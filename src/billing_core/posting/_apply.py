@@ -43,6 +43,15 @@ def _adj_key(adjustments: Iterable[CasAdjustment]) -> tuple[tuple[object, ...], 
     return tuple([(a.group._value_, a.reason.code, a.amount.minor) for a in adjustments])
 
 
+def _two_key(adjustments: Sequence[CasAdjustment]) -> tuple[tuple[object, ...], ...]:
+    """`_adj_key` of the usual line's two adjustments, spelled out (no comprehension)."""
+    a, b = adjustments
+    return (
+        (a.group._value_, a.reason.code, a.amount.minor),
+        (b.group._value_, b.reason.code, b.amount.minor),
+    )
+
+
 def _lines_key(
     lines: Iterable[ServicePayment], texts: dict[int, str | None]
 ) -> tuple[tuple[object, ...], ...]:
@@ -52,14 +61,21 @@ def _lines_key(
     once (cached by the object's id, alive for the whole call).
     """
     out = []
+    # The last line's procedure and date, with their texts: lines of a claim mostly repeat
+    # them, and an identity test is cheaper than a look-up.
+    last_procedure: object = texts  # no line's procedure or date is this dict
+    last_day: object = texts
+    proc = when = None
     for s in lines:
         procedure, day = s.procedure, s.service_date
-        proc = texts.get(id(procedure), "")
-        if proc == "":
-            proc = texts[id(procedure)] = None if procedure is None else str(procedure)
-        when = texts.get(id(day), "")
-        if when == "":
-            when = texts[id(day)] = None if day is None else day.isoformat()
+        if procedure is not last_procedure:
+            last_procedure, proc = procedure, texts.get(id(procedure), "")
+            if proc == "":
+                proc = texts[id(procedure)] = None if procedure is None else str(procedure)
+        if day is not last_day:
+            last_day, when = day, texts.get(id(day), "")
+            if when == "":
+                when = texts[id(day)] = None if day is None else day.isoformat()
         out.append(
             (
                 s.line_control_number,
@@ -67,7 +83,9 @@ def _lines_key(
                 s.charge.minor,
                 s.paid.minor,
                 when,
-                _adj_key(s.adjustments),
+                _two_key(adjustments)
+                if len(adjustments := s.adjustments) == 2
+                else _adj_key(adjustments),
             )
         )
     return tuple(out)
@@ -159,7 +177,7 @@ def _claim_key(c: ClaimPayment, texts: dict[int, str | None]) -> tuple[object, .
         c.paid.minor,
         None if c.patient_responsibility is None else c.patient_responsibility.minor,
         c.payer_claim_control_number,
-        _adj_key(c.adjustments),
+        _adj_key(c.adjustments) if c.adjustments else (),
         _lines_key(c.lines, texts),
     )
 

@@ -77,6 +77,7 @@ if any(
 ):
     raise TypeError("the ledger entries no longer share the slots of LedgerEntry")
 _new = object.__new__
+_PR: Final = GroupCode.PR
 
 
 def _entry(
@@ -125,6 +126,13 @@ def received(
     return entry
 
 
+def _by_pass(
+    adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+) -> list[tuple[GroupCode, CARC, int, Money | None]]:
+    """A plain line's adjustments in entry order: every one adjusted off, then every PR one."""
+    return [a for a in adjustments if a[0] is not _PR] + [a for a in adjustments if a[0] is _PR]
+
+
 class LineEntries:
     """Makes the line entries of one claim: same fields, same effect as the constructors'."""
 
@@ -134,6 +142,7 @@ class LineEntries:
         "_bucket",
         "_cur",
         "_eff",
+        "_following",
         "_moved",
         "_off",
         "_party",
@@ -144,16 +153,124 @@ class LineEntries:
     def __init__(self, inputs: Inputs, side: ClaimSide) -> None:
         self._account = side.claim.account_id
         self._bucket = side.bucket
+        self._following = side.following
         self._party = side.party
         self._source = side.source
         self._eff = inputs.effective
         self._cur = inputs.currency
         self._trusted = inputs.trusted
         self._applied: Effect | None = None
-        # Effects by group value (adjusted off) and by target bucket (moved): keys that
-        # hash in C, no key made per entry.
+        # Effects by group value (adjusted off) and by target bucket's value (moved): keys
+        # that hash in C (an enum's hash is Python code), no key made per entry.
         self._off: dict[str, Effect] = {}
-        self._moved: dict[Bucket, Effect] = {}
+        self._moved: dict[str, Effect] = {}
+
+    def line(
+        self,
+        prefix: str,
+        number: int,
+        line_id: str,
+        paid: int,
+        money: Money | None,
+        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        out: list[Any],
+    ) -> None:
+        """Append a plain line's entries, numbered ``<prefix>.<number>`` on: what `_entries` makes.
+
+        The payment applied (``money`` itself when it is exactly ``paid``), each
+        adjustment off the payer's bucket, then each PR amount moved on, in the
+        order given. ``adjustments`` are netted and positive, none of them CR, and
+        none a prior payer's impact: the caller (``_lines.post_lines``) sends only
+        such lines here, one call per line instead of one per entry.
+        """
+        applied = None
+        if paid:
+            applied = money if money is not None and money.minor == paid else self.amount(paid)
+        if not self._trusted:  # through the entry constructors (a date that is not plain)
+            self._constructed(prefix, number, line_id, applied, adjustments, out)
+            return
+        account, eff, source, bucket = self._account, self._eff, self._source, self._bucket
+        if applied is not None:
+            effect = self._applied
+            if effect is None:
+                effect = self._applied = effect_of(
+                    EffectKind.APPLIED, bucket, None, self._party, account, self._cur
+                )
+            # _entry inline (a call per entry saved): the fields every entry has, then its own.
+            entry = _new(PaymentApplied)
+            _S_ID(entry, f"{prefix}.{number}")
+            _S_ACCOUNT(entry, account)
+            _S_LINE(entry, line_id)
+            _S_EFF(entry, eff)
+            _S_AMOUNT(entry, applied)
+            _S_SOURCE(entry, source)
+            _S_EFFECT(entry, effect)
+            _SET_APPLIED_PARTY(entry, self._party)
+            _SET_APPLIED_BUCKET(entry, bucket)
+            out.append(entry)
+            number += 1
+        off, moved, following = self._off, self._moved, self._following
+        # Two passes, as _entries makes them: every amount adjusted off, then every PR amount
+        # moved on. Effects are looked up here (by group value, by target), made once a claim.
+        for pass_moved in (False, True):
+            for group, reason, minor, money in adjustments:
+                if (group is _PR) is not pass_moved:
+                    continue
+                amount = self.amount(minor) if money is None else money
+                to = following if pass_moved else None
+                effect = moved.get(following._value_) if pass_moved else off.get(group._value_)
+                if effect is None:
+                    effect = self._effect(group, to)
+                adj = _new(Adjustment)
+                _S_ID(adj, f"{prefix}.{number}")
+                _S_ACCOUNT(adj, account)
+                _S_LINE(adj, line_id)
+                _S_EFF(adj, eff)
+                _S_AMOUNT(adj, amount)
+                _S_SOURCE(adj, source)
+                _S_EFFECT(adj, effect)
+                _SET_ADJ_BUCKET(adj, bucket)
+                _SET_ADJ_GROUP(adj, group)
+                _SET_ADJ_REASON(adj, reason.code)
+                _SET_ADJ_TO(adj, to)
+                out.append(adj)
+                number += 1
+
+    def _constructed(
+        self,
+        prefix: str,
+        number: int,
+        line_id: str,
+        applied: Money | None,
+        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        out: list[Any],
+    ) -> None:
+        """`line` through the entry constructors: the payment ``applied``, then the rest."""
+        if applied is not None:
+            out.append(self.applied(f"{prefix}.{number}", line_id, applied))
+            number += 1
+        for group, reason, minor, given in _by_pass(adjustments):
+            to = self._following if group is _PR else None
+            amount = self.amount(minor) if given is None else given
+            entry_id = f"{prefix}.{number}"
+            out.append(self.adjustment(entry_id, line_id, amount, group, reason, to))
+            number += 1
+
+    def _effect(self, group: GroupCode, to: Bucket | None) -> Effect:
+        """The effect of an adjustment: off the payer's bucket by group, or moved to ``to``."""
+        if to is None:
+            effect = self._off.get(group._value_)
+            if effect is None:
+                effect = self._off[group._value_] = effect_of(
+                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
+                )
+        else:
+            effect = self._moved.get(to._value_)
+            if effect is None:
+                effect = self._moved[to._value_] = effect_of(
+                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
+                )
+        return effect
 
     def _checked(self, entry_id: str, line_id: str, amount: Money) -> dict[str, Any]:
         """The fields every entry has, for a constructor (the plan's date is not a plain date)."""
@@ -212,18 +329,7 @@ class LineEntries:
                 **fields, bucket=self._bucket, group=group, reason=reason, to_bucket=to
             )
         # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
-        if to is None:
-            effect = self._off.get(group._value_)
-            if effect is None:
-                effect = self._off[group._value_] = effect_of(
-                    EffectKind.ADJUSTED, self._bucket, group, None, self._account, self._cur
-                )
-        else:
-            effect = self._moved.get(to)
-            if effect is None:
-                effect = self._moved[to] = effect_of(
-                    EffectKind.MOVED, self._bucket, to, None, self._account, self._cur
-                )
+        effect = self._effect(group, to)
         entry = _entry(
             Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
         )

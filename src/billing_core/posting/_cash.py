@@ -29,7 +29,8 @@ from billing_core.ledger import (
     Refund,
     Source,
 )
-from billing_core.money import Money
+from billing_core.money import MAX_MINOR, Money
+from billing_core.money._core import make
 from billing_core.posting._build import received
 from billing_core.posting._common import SOURCE_TAG, Inputs, warning
 from billing_core.posting._types import (
@@ -62,7 +63,8 @@ def cash_entries(inputs: Inputs, cash: Cash) -> list[Entry]:
     for (account, party), minor in cash.items():
         if minor > 0:
             entry_id = f"{prefix}.received.{account}.{party.id}"
-            amount = Money.from_minor(minor, cur)
+            # Unchecked when in range (a sum of the plan's own checked amounts).
+            amount = make(minor, cur) if minor <= MAX_MINOR else Money.from_minor(minor, cur)
             out.append(received(inputs, entry_id, account, amount, source, party))
         # A net take-back on an account (a reversal larger than the corrections with it)
         # returns money the payer had credited: a Refund, not a negative payment.

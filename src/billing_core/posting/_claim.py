@@ -15,10 +15,8 @@ from billing_core.claims import Claim
 from billing_core.errors import Finding
 from billing_core.ledger import Bucket, CashHeld, Entry, Party, Source, next_bucket
 from billing_core.posting._appeals import Appeals, appeal_entries
-from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
     SOURCE_TAG,
-    Adjusted,
     ClaimSide,
     Delta,
     Inputs,
@@ -29,22 +27,25 @@ from billing_core.posting._common import (
     error,
     follow_up,
     has_error,
-    read_open,
     warning,
 )
 from billing_core.posting._distribute import cap_to_paid, distribute
 from billing_core.posting._held import hold_claim, hold_lines
-from billing_core.posting._lines import post_line
+from billing_core.posting._lines import post_lines
 from billing_core.posting._match import match_lines
 from billing_core.posting._reverse import reverse_claim
 from billing_core.posting._types import Crossover, FollowUp, FollowUpKind, UnmatchedPolicy
 from billing_core.remittance import ClaimPayment, ClaimStatus, ServicePayment
 
+_tuple_new = tuple.__new__
+
 _NOT_ADJUDICATED: Final = {
-    ClaimStatus.PREDETERMINATION: FollowUpKind.PREDETERMINATION,
-    ClaimStatus.NOT_OUR_CLAIM: FollowUpKind.NOT_OUR_CLAIM,
+    ClaimStatus.PREDETERMINATION.value: FollowUpKind.PREDETERMINATION,
+    ClaimStatus.NOT_OUR_CLAIM.value: FollowUpKind.NOT_OUR_CLAIM,
 }
-"""Statuses that post nothing: the payer priced the claim only, or does not know it."""
+"""Statuses that post nothing: the payer priced the claim only, or does not know it.
+
+By the status's value: a string key hashes in C, an enum's hash is Python code."""
 
 
 class ClaimOutcome(NamedTuple):
@@ -87,7 +88,7 @@ def plan_claim(
     if claim.currency != inputs.currency:
         message = f"the remittance is in {inputs.currency}, claim {claim.id} in {claim.currency}"
         return ClaimOutcome(findings=(error(loc, message, "posting.currency"),))
-    kind = _NOT_ADJUDICATED.get(cp.status)
+    kind = _NOT_ADJUDICATED.get(cp.status._value_)
     if kind is not None:
         # Nothing was adjudicated, so nothing moves; money sent with it cannot be placed.
         findings = []
@@ -96,7 +97,8 @@ def plan_claim(
             findings.append(error(loc, message, "posting.status"))
         return ClaimOutcome(findings=findings, follow_ups=(follow_up(kind, claim.id, cp, loc),))
     side, findings = _side(inputs, claim, cp, loc)
-    lines = _lines_of(inputs, claim, cp, loc)
+    denied = cp.is_denied  # read once: a property over the status's sequence (an enum lookup)
+    lines = _lines_of(inputs, claim, cp, loc, denied)
     findings.extend(lines.findings)
     if lines.held and not lines.posts:
         # Not one line matched: hold the claim payment whole, like a claim of no claim of ours.
@@ -109,15 +111,22 @@ def plan_claim(
         return ClaimOutcome(findings=findings)
     if cp.is_reversal:
         made = reverse_claim(inputs, side, cp, lines.posts, delta, reversed_ids, first)
-        return _outcome(side, cp, made, findings, Appeals([], [], [], []), ())
-    made, appealed = _post_lines(inputs, side, lines.posts, delta, first)
+        return _outcome(side, cp, made, findings, Appeals([], [], [], []), (), denied)
+    made, appealed = post_lines(inputs, side, lines.posts, delta, first)
+    if not appealed and not lines.held and not inputs.holds.get(claim.id):
+        # The usual claim: nothing held for appeal, no hold to close, no line held.
+        return _outcome(side, cp, made, findings, _NO_APPEALS, (), denied)
     numbered = first + len(made.entries)
     appeals = appeal_entries(inputs, side, cp, appealed, reversed_ids, numbered)
     numbered += len(appeals.entries)
     held, found, follow = hold_lines(inputs, claim, cp, lines.held, loc, numbered)
     findings.extend(found)
     appeals.follow_ups.extend(follow)
-    return _outcome(side, cp, made, findings, appeals, held)
+    return _outcome(side, cp, made, findings, appeals, held, denied)
+
+
+_NO_APPEALS: Final = Appeals((), (), (), ())  # type: ignore[arg-type]  # read, never extended
+"""What a claim with no appeal to close or open adds (`_outcome` only reads it)."""
 
 
 class _Lines(NamedTuple):
@@ -128,11 +137,12 @@ class _Lines(NamedTuple):
     findings: list[Finding]
 
 
-def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Lines:
+def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str, denied: bool) -> _Lines:
     """Match a claim payment's lines, spread its claim-level amounts, cap them at its payment.
 
-    A reversal carries the original's amounts negated: its lines are matched and
-    spread as the original's were (and never held: negative money holds nothing).
+    ``denied`` is ``cp.is_denied``, read once by the caller. A reversal carries the
+    original's amounts negated: its lines are matched and spread as the original's were
+    (and never held: negative money holds nothing).
     """
     reversal = cp.is_reversal
     if reversal:
@@ -141,22 +151,25 @@ def _lines_of(inputs: Inputs, claim: Claim, cp: ClaimPayment, loc: str) -> _Line
         basis = cp.as_reversal()
         denied = basis.paid.minor == 0 and basis.charge.minor != 0
     else:
-        basis, denied = cp, cp.is_denied
+        basis = cp
     hold = inputs.unmatched is UnmatchedPolicy.HOLD and not reversal
     posts, findings, held = match_lines(
         claim, basis, loc, inputs.line_owner, denied=denied, hold=hold
     )
-    if has_error(findings) or not posts:
-        return _Lines(posts, held, findings)
+    if (findings and has_error(findings)) or not posts:
+        return _tuple_new(_Lines, (posts, held, findings))
     posts, found = distribute(claim, basis, loc, posts, inputs.rule, inputs.designated)
-    findings.extend(found)
-    if not reversal and not has_error(found):
+    if found:
+        findings.extend(found)
+    if not reversal and not (found and has_error(found)):
         # The held lines' money is on the remittance's account: the posted lines may apply
         # only what is left of CLP04.
         paid = cp.paid.minor - sum(sp.paid.minor for _, sp in held) if held else cp.paid.minor
         posts, found = cap_to_paid(posts, paid, loc, inputs.currency)
-        findings.extend(found)
-    return _Lines(posts, held, findings)
+        if found:
+            findings.extend(found)
+    # Made as the tuple it is (a named tuple's __new__ is a Python call).
+    return _tuple_new(_Lines, (posts, held, findings))
 
 
 def _outcome(
@@ -166,26 +179,31 @@ def _outcome(
     findings: list[Finding],
     appeals: Appeals,
     held: Sequence[CashHeld],
+    denied: bool,
 ) -> ClaimOutcome:
     """The outcome of a matched claim payment: its lines' entries, its appeals, its held lines."""
     findings.extend(made.findings)
     findings.extend(appeals.findings)
     follow_ups = list(appeals.follow_ups)
-    if cp.is_denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
+    if denied and not any(f.kind is FollowUpKind.APPEAL for f in follow_ups):
         follow_ups.insert(0, follow_up(FollowUpKind.DENIED, side.claim.id, cp, side.location))
     held_minor = sum(h.amount.minor for h in held) if held else 0
-    return ClaimOutcome(
-        entries=[*made.entries, *appeals.entries] if appeals.entries else made.entries,
-        findings=findings,
-        shifts=made.shifts,
-        relied=made.relied,
-        reversed=[*made.reversed, *appeals.reversed] if appeals.reversed else made.reversed,
-        # The claim's account receives CLP04 less what is held elsewhere: cash received =
-        # applied + held + PLB, per remittance (DESIGN.md section 8).
-        cash=(side.claim.account_id, side.party, cp.paid.minor - held_minor),
-        follow_ups=follow_ups,
-        crossovers=(_crossover(side, cp),) if cp.status.forwarded else (),
-        held=held,
+    # Made as the tuple it is, fields in order (a named tuple's keywords go through Python).
+    return _tuple_new(
+        ClaimOutcome,
+        (
+            [*made.entries, *appeals.entries] if appeals.entries else made.entries,
+            findings,
+            made.shifts,
+            made.relied,
+            [*made.reversed, *appeals.reversed] if appeals.reversed else made.reversed,
+            # The claim's account receives CLP04 less what is held elsewhere: cash received =
+            # applied + held + PLB, per remittance (DESIGN.md section 8).
+            (side.claim.account_id, side.party, cp.paid.minor - held_minor),
+            follow_ups,
+            (_crossover(side, cp),) if cp.status.forwarded else (),
+            held,
+        ),
     )
 
 
@@ -222,36 +240,13 @@ def _side(
         reason=f"{SOURCE_TAG}{cp.patient_control_number} payer claim"
         f" {cp.payer_claim_control_number}",
     )
-    side = ClaimSide(
-        claim=claim,
-        location=loc,
-        bucket=bucket,
-        # DESIGN.md section 6: a PR amount moves to the next coverage in sequence, or to the
-        # patient when the account has none after this one.
-        following=next_bucket(bucket, inputs.coverages.get(claim.account_id, ())),
-        party=inputs.parties[claim.payer.id],
-        source=source,
-    )
+    # DESIGN.md section 6: a PR amount moves to the next coverage in sequence, or to the
+    # patient when the account has none after this one.
+    following = next_bucket(bucket, inputs.coverages.get(claim.account_id, ()))
+    party = inputs.parties[claim.coverage.payer.id]
+    # Made as the tuple it is: (claim, location, bucket, following, party, source).
+    side: ClaimSide = _tuple_new(ClaimSide, (claim, loc, bucket, following, party, source))
     return side, findings
-
-
-def _post_lines(
-    inputs: Inputs, side: ClaimSide, posts: list[LinePost], delta: Delta, first: int
-) -> tuple[Made, list[Adjusted]]:
-    """Every line's entries, and the denied amounts held for appeal.
-
-    A claim's lines have distinct ids and each is matched once, and a line
-    moves money only between its own buckets: no line reads what another line
-    of the same claim moved, so each reads the buckets as the claim found them.
-    """
-    made = Made([], [], [], [], [])
-    appealed: list[Adjusted] = []
-    build = LineEntries(inputs, side)
-    balances, bucket = inputs.balances, side.bucket
-    for post in posts:
-        opened = read_open(balances, post.item.id, bucket, delta)
-        post_line(inputs, side, post, opened, made, appealed, build, first)
-    return made, appealed
 
 
 def _crossover(side: ClaimSide, cp: ClaimPayment) -> Crossover:

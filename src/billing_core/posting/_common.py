@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Final, NamedTuple
 
 import attrs
@@ -44,6 +45,9 @@ By line id, then by the bucket's value: a plan moves money on every line it
 posts, and one small dict of strings and ints per line is the least a large
 plan leaves for the garbage collector to count (it never tracks such a dict).
 """
+
+NO_MOVES: Final[Delta] = MappingProxyType({})
+"""The delta of a plan that keeps no moves (no line is read twice): steps need make no shifts."""
 
 Shift = tuple[str, Bucket, int]
 """One change a step makes to a bucket's open amount: (line id, bucket, minor units)."""

@@ -183,10 +183,13 @@ def cap_to_paid(
     in proportion to what it says it was paid, and the rest stays open in the
     payer's bucket.
     """
-    wanted = [max(p.paid, 0) for p in posts]
-    total = sum(wanted)
+    total = 0
+    for p in posts:  # a loop, not a comprehension: this runs for every claim
+        if p[1] > 0:
+            total += p[1]
     if total <= paid:
         return posts, []
+    wanted = [max(p.paid, 0) for p in posts]
     shares = fill_capped(paid, wanted, wanted)[0] if paid > 0 else [0] * len(posts)
     message = (
         f"the lines would apply {Money.from_minor(total, currency)} but the payer paid"

@@ -20,7 +20,7 @@ The line may take out of the payer's bucket at most what is open there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from billing_core.charges import authorization_problem
 from billing_core.codes import CARC, GroupCode
@@ -30,19 +30,26 @@ from billing_core.money import Money
 from billing_core.posting._assumed import Assumed
 from billing_core.posting._build import LineEntries
 from billing_core.posting._common import (
+    NO_MOVES,
     Adjusted,
     ClaimSide,
+    Delta,
     Inputs,
     LinePost,
     Made,
     Opened,
     error,
+    read_open,
     warning,
 )
 from billing_core.posting._denials import DenialAction, DenialPolicy
 from billing_core.posting._types import NON_COVERED_REASONS, PRIOR_PAYER_IMPACT_REASONS
 
 _tuple_new = tuple.__new__
+_PR: Final = GroupCode.PR
+_CO: Final = GroupCode.CO
+_PI: Final = GroupCode.PI
+_NC: Final = NON_COVERED_REASONS
 
 
 class Split(NamedTuple):
@@ -124,6 +131,13 @@ def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
         if g1 is not g2 or r1.code != r2.code:
             return adjustments
         return ((g2, r2, adjustments[0][2] + a2, None),)
+    if len(adjustments) == 3:
+        # A line with a claim-level share (CO, PR and the claim's CO-253, say): three
+        # comparisons tell that nothing repeats, without a dict.
+        (g1, r1, _, _), (g2, r2, _, _), (g3, r3, _, _) = adjustments
+        c1, c2, c3 = r1.code, r2.code, r3.code
+        if not ((g1 is g2 and c1 == c2) or (g1 is g3 and c1 == c3) or (g2 is g3 and c2 == c3)):
+            return adjustments
     # Keyed by the group's value and the code string: hashing strings is cheaper than
     # hashing enums and CARCs.
     nets: dict[tuple[str, str], Adjusted] = {}
@@ -133,6 +147,75 @@ def netted(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
         found = nets.get(key)
         nets[key] = adjusted if found is None else (group, reason, found[2] + amount, None)
     return adjustments if len(nets) == len(adjustments) else tuple(nets.values())
+
+
+_FAST: Final = True
+"""Whether `post_lines` takes its one-loop path for plain lines (the test of that path
+sets it off to plan the same remittances through `post_line` alone, the reference)."""
+
+
+def post_lines(
+    inputs: Inputs, side: ClaimSide, posts: Sequence[LinePost], delta: Delta, first: int
+) -> tuple[Made, list[Adjusted]]:
+    """Every line's entries, and the denied amounts held for appeal: `post_line` over the lines.
+
+    A claim's lines have distinct ids and each is matched once, and a line
+    moves money only between its own buckets: no line reads what another line
+    of the same claim moved, so each reads the buckets as the claim found them.
+
+    A plain line (not denied, its adjustments positive and netted, none CR, OA
+    or a not-covered PR, answered in full: it takes exactly what is open) makes
+    no finding: it is posted here in one step, as `post_line` would post it.
+    Any other line goes through `post_line`.
+    """
+    made = Made([], [], [], [], [])
+    appealed: list[Adjusted] = []
+    build = LineEntries(inputs, side)
+    balances, bucket, prefix = inputs.balances, side.bucket, inputs.prefix
+    value, account, following = bucket._value_, side.claim.account_id, side.following
+    entries, shifts, relied = made.entries, made.shifts, made.relied
+    plain, moved = _FAST, delta is not NO_MOVES
+    for post in posts:
+        item, paid, given, _, denied, money = post
+        line_id = item.id
+        adjustments: Sequence[Adjusted] = given
+        balance = balances.get(line_id)
+        if len(adjustments) > 2 or (
+            # The usual two (CO and PR, say) net only when they repeat a group and reason.
+            len(adjustments) == 2
+            and adjustments[0][0] is adjustments[1][0]
+            and adjustments[0][1].code == adjustments[1][1].code
+        ):
+            adjustments = netted(adjustments)
+        taken = paid
+        fast = plain and not denied and paid >= 0 and balance is not None
+        if fast:
+            for group, reason, minor, _ in adjustments:
+                # Compared by identity: an enum's hash is Python code. A not-covered PR
+                # amount needs the patient's authorization on file, or warns.
+                off = group is _CO or group is _PI
+                if minor <= 0 or not (off or (group is _PR and reason.code not in _NC)):
+                    fast = False
+                    break
+                taken += minor
+        if fast:
+            base = now = balance.open.of(bucket).minor  # type: ignore[union-attr]
+            moves = delta.get(line_id) if moved else None
+            if moves:
+                now += moves.get(value, 0)
+            fast = now == taken
+        if not fast:
+            opened = read_open(balances, line_id, bucket, delta)
+            post_line(inputs, side, post, opened, made, appealed, build, first)
+            continue
+        relied.append(_tuple_new(Assumed, (line_id, account, bucket, base)))
+        if moved:  # the plan keeps its moves: some line is read twice
+            shifts.append((line_id, bucket, -taken))
+            for group, _, minor, _ in adjustments:
+                if group is _PR:
+                    shifts.append((line_id, following, minor))
+        build.line(prefix, first + len(entries), line_id, paid, money, adjustments, entries)
+    return made, appealed
 
 
 def post_line(

@@ -16,7 +16,7 @@ from billing_core._coverage import same_service
 from billing_core.charges import LineItem
 from billing_core.claims import Claim
 from billing_core.errors import Finding
-from billing_core.posting._common import LinePost, error, warning
+from billing_core.posting._common import Adjusted, LinePost, error, warning
 from billing_core.remittance import ClaimPayment, Remittance, ServicePayment
 
 _tuple_new = tuple.__new__
@@ -36,6 +36,9 @@ def index_claims(claims: Iterable[Claim]) -> tuple[dict[str, Claim], dict[str, s
         by_id[claim.id] = claim
         for line in claim.lines:
             first = owner.setdefault(line.id, claim.id)
+            # A line of this claim only (the usual): no other claim's account to compare.
+            if first is claim.id:
+                continue
             other = by_id[first].account_id
             if other != claim.account_id:
                 # Balances and the bucket simulation are by line id: never mix two
@@ -64,6 +67,9 @@ def answer_order(
     money is held) may stand for several claims: a patient's account number
     often does.
     """
+    claims = remittance.claims
+    if len({cp.patient_control_number for cp in claims}) == len(claims):
+        return list(enumerate(claims, 1)), []  # each claim answered once: the file's order
     by_pcn: dict[str, list[int]] = {}
     for index, cp in enumerate(remittance.claims):
         by_pcn.setdefault(cp.patient_control_number, []).append(index)
@@ -137,15 +143,24 @@ def match_lines(
             if item is None:
                 continue
             del remaining[item.id]
-        adjustments = tuple([(a.group, a.reason, a.amount.minor, a.amount) for a in sp.adjustments])
+        given = sp.adjustments
+        if len(given) == 2:
+            # The usual line (CO and PR, say) spelled out: a comprehension is a call in 3.11.
+            (a, b), ma, mb = given, given[0].amount, given[1].amount
+            adjustments: tuple[Adjusted, ...] = (
+                (a.group, a.reason, ma.minor, ma),
+                (b.group, b.reason, mb.minor, mb),
+            )
+        else:
+            adjustments = tuple([(a.group, a.reason, (m := a.amount).minor, m) for a in given])
+        paid = sp.paid
+        minor = paid.minor
         # A zero-charge line paid nothing is not a denial (nothing was asked), so the denial
         # policy must not hold its adjustments for appeal.
-        line_denied = denied or (sp.paid.minor == 0 and sp.charge.minor != 0)
-        paid = sp.paid
-        where = (loc, number, lcn)
+        line_denied = denied or (minor == 0 and sp.charge.minor != 0)
         # Made as the tuple it is (a named tuple's __new__ is a Python call, once per line).
         posts.append(
-            _tuple_new(LinePost, (item, paid.minor, adjustments, where, line_denied, paid))
+            _tuple_new(LinePost, (item, minor, adjustments, (loc, number, lcn), line_denied, paid))
         )
     return posts, findings, held
 

@@ -32,7 +32,9 @@ from billing_core.posting._cash import (
 )
 from billing_core.posting._claim import plan_claim
 from billing_core.posting._common import (
+    NO_MOVES,
     NO_ORIGINALS,
+    Delta,
     Inputs,
     Relied,
     add_shifts,
@@ -327,12 +329,16 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
     # The balances stay as given; what the plan moves is kept apart in ``delta``, so
     # the plan can say which balances it relied on (apply_posting checks those).
     delta: dict[str, dict[str, int]] = {}
+    order = order if isinstance(order, list | tuple) else list(order)
+    keep = moves_read_again(inputs, order)
     reversed_ids = set(inputs.originals.reversed)
     folded = Folded([], [], [], [], [], {}, [], 0)
     number = 1  # ids are <key prefix>.<number>: the same remittance always gets the same ids
+    moves: Delta = delta if keep else NO_MOVES
     for n, cp in order:
-        out = plan_claim(inputs, n, cp, delta, reversed_ids, number)
-        add_shifts(delta, out.shifts)
+        out = plan_claim(inputs, n, cp, moves, reversed_ids, number)
+        if keep:
+            add_shifts(delta, out.shifts)
         reversed_ids.update(out.reversed)
         folded.entries.extend(out.entries)
         folded.relied.extend(out.relied)
@@ -347,6 +353,22 @@ def fold_claims(inputs: Inputs, order: Iterable[tuple[int, ClaimPayment]]) -> Fo
             account, party, minor = out.cash
             folded.cash[(account, party)] = folded.cash.get((account, party), 0) + minor
     return folded._replace(next_number=number)
+
+
+def moves_read_again(inputs: Inputs, order: Sequence[tuple[int, ClaimPayment]]) -> bool:
+    """Whether a claim payment may read a line that an earlier one in ``order`` moved.
+
+    A claim payment posts on the lines of its own claim (a service line naming
+    another claim's line is refused). So with every claim answered once, no
+    reversal (which reads the lines its original posting moved) and no line id
+    in two of our claims, no line is read twice, and the plan's moves need not
+    be kept: one dict per line, for nothing.
+    """
+    if len({cp.patient_control_number for _, cp in order}) != len(order):
+        return True
+    if any(cp.is_reversal for _, cp in order):
+        return True
+    return sum(len(c.lines) for c in inputs.claims.values()) != len(inputs.line_owner)
 
 
 def coverage_buckets(
@@ -455,15 +477,19 @@ def _open_holds(
 
 def assumed(relied: Iterable[Relied]) -> tuple[Assumed, ...]:
     """The balances the plan relied on, once each, in the order it first read them."""
-    # Line ids seen, per bucket: sets of strings, nothing made per line.
-    seen: dict[Bucket, set[str]] = {}
+    relied = relied if isinstance(relied, list | tuple) else list(relied)
+    # The usual plan reads each line once: then every item is its bucket's first read.
+    if len({item[0] for item in relied}) == len(relied):
+        return tuple(relied)
+    # Line ids seen, per bucket's value (a string hashes in C, an enum in Python).
+    seen: dict[str, set[str]] = {}
     out: list[Assumed] = []
     for item in relied:
         # Every read of a bucket relied on the same balance (the plan's own moves are kept
         # apart in the delta), so one Assumed per bucket says all apply_posting must check.
-        lines = seen.get(item.bucket)
+        lines = seen.get(item.bucket._value_)
         if lines is None:
-            lines = seen[item.bucket] = set()
+            lines = seen[item.bucket._value_] = set()
         if item.line_id not in lines:
             lines.add(item.line_id)
             out.append(item)
