@@ -223,27 +223,7 @@ class Effect:
         account_id: str,
         currency: str,
     ) -> None:
-        self.kind = kind
-        self.bucket = bucket
-        self.detail = detail
-        self.party = party
-        self.account_id = account_id
-        self.currency = currency
-        keys = (None, bucket, detail, party)
-        terms: list[Term] = []
-        balance: list[Term] = []
-        opens: list[tuple[Any, int]] = []
-        for total, index, sign in _SHAPES[kind]:
-            term = (total, keys[index], sign)
-            terms.append(term)
-            if total <= Total.OPEN:
-                balance.append(term)
-                if total is Total.OPEN:
-                    opens.append((term[1], sign))
-        self.terms = tuple(terms)
-        self.balance_terms = tuple(balance)
-        self.opens = tuple(opens)
-        self.open_sign = sum(sign for _key, sign in opens)
+        _fill(self, kind, bucket, detail, party, account_id, currency)
 
     def __repr__(self) -> str:
         return (
@@ -252,15 +232,71 @@ class Effect:
         )
 
 
-# Interned effects, freed with the last entry that holds them (a long-running process
-# sees new accounts and parties forever). The key holds plain strings: str hashes are
-# cached, enum and attrs hashes run Python code.
-_INTERNED: Final[weakref.WeakValueDictionary[tuple[str, ...], Effect]] = (
-    weakref.WeakValueDictionary()
-)
-# The weak references themselves, by key (the mapping's underlying dict).
-_Refs: TypeAlias = dict[tuple[str, ...], "weakref.ReferenceType[Effect]"]
-_INTERNED_REFS: Final[_Refs] = _INTERNED.data  # type: ignore[attr-defined]
+_Shared: TypeAlias = tuple[tuple[Term, ...], tuple[Term, ...], tuple[tuple[Any, int], ...], int]
+
+
+def _terms_of(kind: EffectKind, bucket: Any, detail: Any, party: Any) -> _Shared:
+    """``terms``, ``balance_terms``, ``opens`` and ``open_sign`` of an effect (from TERMS)."""
+    keys = (None, bucket, detail, party)
+    terms: list[Term] = []
+    balance: list[Term] = []
+    opens: list[tuple[Any, int]] = []
+    for total, index, sign in _SHAPES[kind]:
+        term = (total, keys[index], sign)
+        terms.append(term)
+        if total <= Total.OPEN:
+            balance.append(term)
+            if total is Total.OPEN:
+                opens.append((term[1], sign))
+    return tuple(terms), tuple(balance), tuple(opens), sum(sign for _key, sign in opens)
+
+
+def _fill(
+    e: Effect,
+    kind: EffectKind,
+    bucket: Bucket | None,
+    detail: Any,
+    party: Party | None,
+    account_id: str,
+    currency: str,
+    shared: _Shared | None = None,
+) -> None:
+    """Set an effect's fields; its terms computed unless ``shared`` (an equal kind's) is given."""
+    e.kind = kind
+    e.bucket = bucket
+    e.detail = detail
+    e.party = party
+    e.account_id = account_id
+    e.currency = currency
+    if shared is None:
+        shared = _terms_of(kind, bucket, detail, party)
+    e.terms, e.balance_terms, e.opens, e.open_sign = shared
+
+
+# Interned effects by key, held weakly: an effect is freed with the last entry that
+# holds it (a long-running process sees new accounts and parties forever). The key
+# holds plain strings: str hashes are cached, enum and attrs hashes run Python code.
+# Plain weak references (a C call each, no callback): the dead ones are swept when
+# the table has doubled since the last sweep, so it stays within twice the live ones.
+_INTERNED: Final[dict[tuple[str, ...], weakref.ReferenceType[Effect]]] = {}
+_SWEEP_AT = [1024]
+# The terms of an effect depend on its kind, bucket, detail and party, not on its
+# account or currency: effects of many accounts share them (fewer objects for the
+# garbage collector to walk). Bounded: emptied when it outgrows _SHARED_MAX.
+_SHARED: Final[dict[tuple[str, ...], _Shared]] = {}
+_SHARED_MAX: Final = 4096
+_new = object.__new__
+_ref = weakref.ref
+
+
+def _sweep() -> None:
+    """Drop the references of freed effects; the next sweep when the table doubles."""
+    for key, ref in list(_INTERNED.items()):
+        if ref() is None and _INTERNED.get(key) is ref:
+            # A thread may intern the key again in between: then an equal effect is
+            # made once more, which folds the same (interning is only a speed-up).
+            _INTERNED.pop(key, None)
+    _SWEEP_AT[0] = max(1024, 2 * len(_INTERNED))
 
 
 def effect_of(
@@ -290,11 +326,34 @@ def effect_of(
         account_id,
         currency,
     )
-    # The dictionary's own data read directly: its get() is Python code, run per entry.
-    ref = _INTERNED_REFS.get(key)
+    ref = _INTERNED.get(key)
     found = None if ref is None else ref()
     if found is None:
-        found = _INTERNED[key] = Effect(kind, bucket, detail, party, account_id, currency)
+        found = _made(key, kind, bucket, detail, party, account_id, currency)
+    return found
+
+
+def _made(
+    key: tuple[str, ...],
+    kind: EffectKind,
+    bucket: Bucket | None,
+    detail: enum.Enum | None,
+    party: Party | None,
+    account_id: str,
+    currency: str,
+) -> Effect:
+    """A new effect for ``key``, interned, with the terms of its kind, bucket, detail, party."""
+    shared_key = key[:5]
+    shared = _SHARED.get(shared_key)
+    if shared is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        shared = _SHARED[shared_key] = _terms_of(kind, bucket, detail, party)
+    found: Effect = _new(Effect)
+    _fill(found, kind, bucket, detail, party, account_id, currency, shared)
+    _INTERNED[key] = _ref(found)
+    if len(_INTERNED) > _SWEEP_AT[0]:
+        _sweep()
     return found
 
 
