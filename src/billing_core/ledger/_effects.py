@@ -328,33 +328,21 @@ def effect_of(
     )
     ref = _INTERNED.get(key)
     found = None if ref is None else ref()
-    if found is None:
-        found = _made(key, kind, bucket, detail, party, account_id, currency)
-    return found
-
-
-def _made(
-    key: tuple[str, ...],
-    kind: EffectKind,
-    bucket: Bucket | None,
-    detail: enum.Enum | None,
-    party: Party | None,
-    account_id: str,
-    currency: str,
-) -> Effect:
-    """A new effect for ``key``, interned, with the terms of its kind, bucket, detail, party."""
+    if found is not None:
+        return found
+    # A new effect, with the terms of its kind, bucket, detail and party (shared).
     shared_key = key[:5]
     shared = _SHARED.get(shared_key)
     if shared is None:
         if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
         shared = _SHARED[shared_key] = _terms_of(kind, bucket, detail, party)
-    found: Effect = _new(Effect)
-    _fill(found, kind, bucket, detail, party, account_id, currency, shared)
-    _INTERNED[key] = _ref(found)
+    made: Effect = _new(Effect)
+    _fill(made, kind, bucket, detail, party, account_id, currency, shared)
+    _INTERNED[key] = _ref(made)
     if len(_INTERNED) > _SWEEP_AT[0]:
         _sweep()
-    return found
+    return made
 
 
 def effect(entry: Any) -> Effect:
