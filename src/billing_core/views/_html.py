@@ -14,15 +14,9 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 __all__ = ["html_table"]
-
-
-def _cell(value: object, escape: Callable[[str], str]) -> str:
-    if value is None:
-        return ""
-    return escape(str(value))
 
 
 def html_table(
@@ -61,7 +55,8 @@ def html_table(
         return (
             "<tr>"
             + "".join(
-                f"<{tag}{a}>{_cell(c, escape)}</{tag}>" for a, c in zip(align, cells, strict=False)
+                f"<{tag}{a}>{'' if c is None else escape(str(c))}</{tag}>"
+                for a, c in zip(align, cells, strict=False)
             )
             + "</tr>"
         )
