@@ -35,6 +35,7 @@ from billing_core.ledger._effects import effect
 from billing_core.money import Money
 from billing_core.posting import apply_posting, idempotency_key, plan_posting
 from billing_core.posting._apply import open_now
+from billing_core.posting._build import _draft
 from billing_core.posting._lines import netted
 from billing_core.remittance import Remittance
 from billing_core.testing.strategies import posting_scenarios
@@ -64,7 +65,30 @@ def test_plan_entries_are_the_constructors_entries(s: PostingScenario, secondary
         assert again == e
         # The effect (what the folds read) is the one the constructor computes, interned.
         assert effect(again) is effect(e)
+        # Built as a draft, it is now the frozen entry type, not a mutable twin.
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            e.id = "changed"  # type: ignore[misc]
     assert apply_posting(plan, s.history) == plan.entries
+
+
+def test_a_draft_sets_every_field_of_its_entry_type() -> None:
+    fields = ("id", "account_id", "line_id", "effective", "amount", "source", "_effect")
+    with pytest.raises(TypeError, match=r"^PaymentApplied has fields .* the plan's builder sets"):
+        _draft(PaymentApplied, (*fields, "party"))  # bucket forgotten
+    draft = _draft(PaymentApplied, (*fields, "party", "bucket"))
+    assert draft is not PaymentApplied
+    assert (
+        draft.__dict__["__slots__"] == PaymentApplied.__dict__["__slots__"] == ("party", "bucket")
+    )
+
+
+def test_a_draft_refuses_a_class_without_slots() -> None:
+    @attrs.define(slots=False)
+    class Loose:
+        id: str
+
+    with pytest.raises(TypeError, match=r"^Loose has no slots of its own"):
+        _draft(Loose, ("id",))
 
 
 def test_a_plan_dated_with_a_datetime_is_refused_by_the_entry_constructor() -> None:

@@ -16,8 +16,9 @@ the entry is made:
 - the date is checked once per plan: when it is not a plain date the
   constructors are used, so the error names the field as it always did.
 
-So the entries of one claim are made by setting their slots, with the
-effect they share (one per kind, group and target bucket) looked up once per
+So the entries of one claim are made as drafts (a mutable twin of each
+entry type, `_draft`) whose fields are set and whose class then becomes the
+entry type, with the effect they share (one per kind, group and target bucket) looked up once per
 claim. ``tests/test_posting_build.py`` rebuilds the entries of generated
 plans through the constructors and checks they are equal, effect included.
 """
@@ -25,8 +26,7 @@ plans through the constructors and checks they are equal, effect included.
 from __future__ import annotations
 
 import datetime
-import types
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -40,44 +40,54 @@ from billing_core.posting._common import ClaimSide, Inputs
 
 __all__ = ["LineEntries", "received"]
 
-Setter = Callable[[Any, Any], None]
 E = TypeVar("E", PaymentApplied, Adjustment, PaymentReceived)
 
 
-def _slot_setters(cls: type, names: Sequence[str]) -> tuple[Setter, ...]:
-    """The slot setters of ``names`` on ``cls``, after checking they are all its fields.
+def _draft(cls: type, names: Sequence[str]) -> type[Any]:
+    """A mutable twin of entry type ``cls`` whose instances become ``cls`` instances.
 
-    An entry type that gains a field must gain it here too: an entry with an
-    unset slot would fail far from here, so the mismatch fails at import.
+    The twin has the same base and declares the same slots as ``cls``, so an
+    instance's ``__class__`` may be set to ``cls`` once its fields are set
+    (Python allows it between types of one layout). Its attribute stores are
+    plain slot stores, which the interpreter runs inline, where a slot setter
+    is a call per field: about three times faster for an entry of nine fields.
+
+    ``names`` are the fields the builder sets: they must be the fields of
+    ``cls``, as an entry with an unset field would fail far from here, so a
+    mismatch (or a layout that refuses the change of class) fails at import.
     """
     fields = [a.name for a in attrs.fields(cls)]
     if sorted(fields) != sorted(names):
         raise TypeError(f"{cls.__name__} has fields {fields}; the plan's builder sets {names}")
-    found: list[Setter] = []
-    for name in names:
-        slot = next(k.__dict__[name] for k in cls.__mro__ if name in k.__dict__)
-        if not isinstance(slot, types.MemberDescriptorType):
-            raise TypeError(f"{cls.__name__}.{name} is not a slot")
-        found.append(slot.__set__)
-    return tuple(found)
+    if "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__} has no slots of its own: no draft can become one")
+    twin = type(
+        f"_{cls.__name__}Draft",
+        cls.__bases__,
+        {
+            "__slots__": cls.__dict__["__slots__"],
+            "__module__": __name__,
+            # The base's frozen hooks replaced by the plain ones, so stores are slot stores.
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        },
+    )
+    probe: Any = _new(twin)
+    probe.__class__ = cls  # raises TypeError now if the layouts ever differ
+    return twin
 
 
-_COMMON: Final = ("id", "account_id", "line_id", "effective", "amount", "source", "_effect")
-_APPLIED: Final = _slot_setters(PaymentApplied, (*_COMMON, "party", "bucket"))
-_ADJUSTMENT: Final = _slot_setters(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
-_RECEIVED: Final = _slot_setters(PaymentReceived, (*_COMMON, "party"))
-_S_ID, _S_ACCOUNT, _S_LINE, _S_EFF, _S_AMOUNT, _S_SOURCE, _S_EFFECT = _APPLIED[:7]
-_SET_APPLIED_PARTY, _SET_APPLIED_BUCKET = _APPLIED[7:]
-_SET_ADJ_BUCKET, _SET_ADJ_GROUP, _SET_ADJ_REASON, _SET_ADJ_TO = _ADJUSTMENT[7:]
-(_SET_RECEIVED_PARTY,) = _RECEIVED[7:]
-if any(
-    mine.__self__ is not theirs.__self__  # type: ignore[attr-defined]
-    for others in (_ADJUSTMENT, _RECEIVED)
-    for mine, theirs in zip(_APPLIED[:7], others[:7], strict=True)
-):
-    raise TypeError("the ledger entries no longer share the slots of LedgerEntry")
 _new = object.__new__
+_COMMON: Final = ("id", "account_id", "line_id", "effective", "amount", "source", "_effect")
+_APPLIED: Final = _draft(PaymentApplied, (*_COMMON, "party", "bucket"))
+_ADJUSTMENT: Final = _draft(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
+_RECEIVED: Final = _draft(PaymentReceived, (*_COMMON, "party"))
 _PR: Final = GroupCode.PR
+_DRAFTS: Final[dict[type, type[Any]]] = {
+    PaymentApplied: _APPLIED,
+    Adjustment: _ADJUSTMENT,
+    PaymentReceived: _RECEIVED,
+}
 
 
 def _entry(
@@ -89,16 +99,19 @@ def _entry(
     amount: Money,
     source: Source,
     effect: Effect,
-) -> E:
-    """An entry of ``cls`` with the fields every ledger entry has set; the caller sets the rest."""
-    entry = _new(cls)
-    _S_ID(entry, entry_id)
-    _S_ACCOUNT(entry, account)
-    _S_LINE(entry, line_id)
-    _S_EFF(entry, effective)
-    _S_AMOUNT(entry, amount)
-    _S_SOURCE(entry, source)
-    _S_EFFECT(entry, effect)
+) -> Any:
+    """A draft of ``cls`` with the fields every ledger entry has set.
+
+    The caller sets the rest, then makes it a ``cls`` (``entry.__class__ = cls``).
+    """
+    entry = _new(_DRAFTS[cls])
+    entry.id = entry_id
+    entry.account_id = account
+    entry.line_id = line_id
+    entry.effective = effective
+    entry.amount = amount
+    entry.source = source
+    entry._effect = effect
     return entry
 
 
@@ -122,8 +135,9 @@ def received(
     entry = _entry(
         PaymentReceived, entry_id, account, None, inputs.effective, amount, source, effect
     )
-    _SET_RECEIVED_PARTY(entry, party)
-    return entry
+    entry.party = party
+    entry.__class__ = PaymentReceived
+    return entry  # type: ignore[no-any-return]
 
 
 def _by_pass(
@@ -197,44 +211,55 @@ class LineEntries:
                     EffectKind.APPLIED, bucket, None, self._party, account, self._cur
                 )
             # _entry inline (a call per entry saved): the fields every entry has, then its own.
-            entry = _new(PaymentApplied)
-            _S_ID(entry, f"{prefix}.{number}")
-            _S_ACCOUNT(entry, account)
-            _S_LINE(entry, line_id)
-            _S_EFF(entry, eff)
-            _S_AMOUNT(entry, applied)
-            _S_SOURCE(entry, source)
-            _S_EFFECT(entry, effect)
-            _SET_APPLIED_PARTY(entry, self._party)
-            _SET_APPLIED_BUCKET(entry, bucket)
+            entry = _new(_APPLIED)
+            entry.id = f"{prefix}.{number}"
+            entry.account_id = account
+            entry.line_id = line_id
+            entry.effective = eff
+            entry.amount = applied
+            entry.source = source
+            entry._effect = effect
+            entry.party = self._party
+            entry.bucket = bucket
+            entry.__class__ = PaymentApplied
             out.append(entry)
             number += 1
-        off, moved, following = self._off, self._moved, self._following
-        # Two passes, as _entries makes them: every amount adjusted off, then every PR amount
-        # moved on. Effects are looked up here (by group value, by target), made once a claim.
-        for pass_moved in (False, True):
-            for group, reason, minor, money in adjustments:
-                if (group is _PR) is not pass_moved:
-                    continue
-                amount = self.amount(minor) if money is None else money
-                to = following if pass_moved else None
-                effect = moved.get(following._value_) if pass_moved else off.get(group._value_)
-                if effect is None:
-                    effect = self._effect(group, to)
-                adj = _new(Adjustment)
-                _S_ID(adj, f"{prefix}.{number}")
-                _S_ACCOUNT(adj, account)
-                _S_LINE(adj, line_id)
-                _S_EFF(adj, eff)
-                _S_AMOUNT(adj, amount)
-                _S_SOURCE(adj, source)
-                _S_EFFECT(adj, effect)
-                _SET_ADJ_BUCKET(adj, bucket)
-                _SET_ADJ_GROUP(adj, group)
-                _SET_ADJ_REASON(adj, reason.code)
-                _SET_ADJ_TO(adj, to)
-                out.append(adj)
-                number += 1
+        off, moved, following, cur = self._off, self._moved, self._following, self._cur
+        # In entry order, as _entries makes them: every amount adjusted off, then every PR
+        # amount moved on (the usual two, CO then PR, are in that order already).
+        if len(adjustments) > 2:
+            adjustments = _by_pass(adjustments)
+        elif len(adjustments) == 2 and adjustments[0][0] is _PR and adjustments[1][0] is not _PR:
+            adjustments = (adjustments[1], adjustments[0])
+        for group, reason, minor, money in adjustments:
+            # Effects are looked up here (by group value, by target), made once a claim.
+            if group is _PR:
+                to: Bucket | None = following
+                effect = moved.get(following._value_)
+            else:
+                to = None
+                effect = off.get(group._value_)
+            if effect is None:
+                effect = self._effect(group, to)
+            if money is not None:
+                amount = money
+            else:  # positive: only such lines come here
+                amount = make(minor, cur) if minor <= MAX_MINOR else self.amount(minor)
+            adj = _new(_ADJUSTMENT)
+            adj.id = f"{prefix}.{number}"
+            adj.account_id = account
+            adj.line_id = line_id
+            adj.effective = eff
+            adj.amount = amount
+            adj.source = source
+            adj._effect = effect
+            adj.bucket = bucket
+            adj.group = group
+            adj.reason = reason.code
+            adj.to_bucket = to
+            adj.__class__ = Adjustment
+            out.append(adj)
+            number += 1
 
     def _constructed(
         self,
@@ -309,9 +334,10 @@ class LineEntries:
             self._source,
             effect,
         )
-        _SET_APPLIED_PARTY(entry, self._party)
-        _SET_APPLIED_BUCKET(entry, self._bucket)
-        return entry
+        entry.party = self._party
+        entry.bucket = self._bucket
+        entry.__class__ = PaymentApplied
+        return entry  # type: ignore[no-any-return]
 
     def adjustment(
         self,
@@ -333,8 +359,9 @@ class LineEntries:
         entry = _entry(
             Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
         )
-        _SET_ADJ_BUCKET(entry, self._bucket)
-        _SET_ADJ_GROUP(entry, group)
-        _SET_ADJ_REASON(entry, reason.code)
-        _SET_ADJ_TO(entry, to)
-        return entry
+        entry.bucket = self._bucket
+        entry.group = group
+        entry.reason = reason.code
+        entry.to_bucket = to
+        entry.__class__ = Adjustment
+        return entry  # type: ignore[no-any-return]
