@@ -173,7 +173,10 @@ class LineEntries:
         self._eff = inputs.effective
         self._cur = inputs.currency
         self._trusted = inputs.trusted
-        self._applied: Effect | None = None
+        # Every line the plan posts has the same payment-applied effect: made once a claim.
+        self._applied = effect_of(
+            EffectKind.APPLIED, self._bucket, None, self._party, self._account, self._cur
+        )
         # Effects by group value (adjusted off) and by target bucket's value (moved): keys
         # that hash in C (an enum's hash is Python code), no key made per entry.
         self._off: dict[str, Effect] = {}
@@ -205,11 +208,6 @@ class LineEntries:
             return
         account, eff, source, bucket = self._account, self._eff, self._source, self._bucket
         if applied is not None:
-            effect = self._applied
-            if effect is None:
-                effect = self._applied = effect_of(
-                    EffectKind.APPLIED, bucket, None, self._party, account, self._cur
-                )
             # _entry inline (a call per entry saved): the fields every entry has, then its own.
             entry = _new(_APPLIED)
             entry.id = f"{prefix}.{number}"
@@ -218,7 +216,7 @@ class LineEntries:
             entry.effective = eff
             entry.amount = applied
             entry.source = source
-            entry._effect = effect
+            entry._effect = self._applied
             entry.party = self._party
             entry.bucket = bucket
             entry.__class__ = PaymentApplied
@@ -233,12 +231,8 @@ class LineEntries:
             adjustments = (adjustments[1], adjustments[0])
         for group, reason, minor, money in adjustments:
             # Effects are looked up here (by group value, by target), made once a claim.
-            if group is _PR:
-                to: Bucket | None = following
-                effect = moved.get(following._value_)
-            else:
-                to = None
-                effect = off.get(group._value_)
+            to = following if group is _PR else None
+            effect = off.get(group._value_) if to is None else moved.get(to._value_)
             if effect is None:
                 effect = self._effect(group, to)
             if money is not None:
@@ -319,11 +313,6 @@ class LineEntries:
         if not self._trusted:
             fields = self._checked(entry_id, line_id, amount)
             return PaymentApplied(**fields, party=self._party, bucket=self._bucket)
-        effect = self._applied
-        if effect is None:
-            effect = self._applied = effect_of(
-                EffectKind.APPLIED, self._bucket, None, self._party, self._account, self._cur
-            )
         entry = _entry(
             PaymentApplied,
             entry_id,
@@ -332,7 +321,7 @@ class LineEntries:
             self._eff,
             amount,
             self._source,
-            effect,
+            self._applied,
         )
         entry.party = self._party
         entry.bucket = self._bucket
