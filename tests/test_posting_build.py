@@ -32,10 +32,11 @@ from billing_core.ledger import (
     PaymentReceived,
 )
 from billing_core.ledger._effects import effect
-from billing_core.money import Money
+from billing_core.money import Money, allocate_minor
 from billing_core.posting import apply_posting, idempotency_key, plan_posting
 from billing_core.posting._apply import open_now
-from billing_core.posting._build import _draft
+from billing_core.posting._build import _by_pass, _draft
+from billing_core.posting._distribute import fill_capped
 from billing_core.posting._lines import netted
 from billing_core.remittance import Remittance
 from billing_core.testing.strategies import posting_scenarios
@@ -295,3 +296,47 @@ def test_open_now_refuses_a_line_of_two_accounts_as_line_balances_does() -> None
     with pytest.raises(ValidationError) as fast:
         open_now(history, day)
     assert str(fast.value) == str(fold.value) == "line L1: entries name several accounts: A1, A2"
+
+
+def _capped_by_rounds(total: int, ws: list[int], caps: list[int]) -> tuple[list[int], int]:
+    """Capped split, round by round, as specified: what is left goes to lines with room."""
+    shares, remaining = [0] * len(ws), total
+    active = [i for i, cap in enumerate(caps) if cap > 0]
+    while remaining > 0 and active:
+        weights = [ws[i] for i in active]
+        if not any(weights):
+            weights = [caps[i] - shares[i] for i in active]
+        parts = allocate_minor(remaining, weights)
+        for i, part in zip(active, parts, strict=True):
+            take = min(part, caps[i] - shares[i])
+            shares[i] += take
+            remaining -= take
+        active = [i for i in active if shares[i] < caps[i]]
+    return shares, remaining
+
+
+@given(
+    st.integers(0, 10_000),
+    st.lists(st.tuples(st.integers(0, 5_000), st.integers(0, 5_000)), min_size=1, max_size=6),
+)
+def test_a_capped_split_is_the_split_by_rounds(total: int, lines: list[tuple[int, int]]) -> None:
+    ws, caps = [w for w, _ in lines], [c for _, c in lines]
+    if not any(ws) and not any(caps):
+        return  # nothing to weigh by and no room: no split is defined
+    shares, left = fill_capped(total, ws, caps)
+    assert (shares, left) == _capped_by_rounds(total, ws, caps)
+    assert sum(shares) + left == total
+    assert all(0 <= s <= c for s, c in zip(shares, caps, strict=True))
+
+
+ADJUSTMENT_GROUPS = st.lists(
+    st.sampled_from([GroupCode.CO, GroupCode.PR, GroupCode.PI]), max_size=5
+)
+
+
+@given(ADJUSTMENT_GROUPS)
+def test_a_lines_adjustments_go_off_first_then_pr_in_their_order(groups: list[GroupCode]) -> None:
+    adjustments = [(g, CARC(str(n + 1)), n + 1, None) for n, g in enumerate(groups)]
+    ordered = list(_by_pass(adjustments))
+    off = [a for a in adjustments if a[0] is not GroupCode.PR]
+    assert ordered == off + [a for a in adjustments if a[0] is GroupCode.PR]

@@ -259,18 +259,15 @@ def _fill(
     party: Party | None,
     account_id: str,
     currency: str,
-    shared: _Shared | None = None,
 ) -> None:
-    """Set an effect's fields; its terms computed unless ``shared`` (an equal kind's) is given."""
+    """Set an effect's fields, its terms computed from its kind, bucket, detail and party."""
     e.kind = kind
     e.bucket = bucket
     e.detail = detail
     e.party = party
     e.account_id = account_id
     e.currency = currency
-    if shared is None:
-        shared = _terms_of(kind, bucket, detail, party)
-    e.terms, e.balance_terms, e.opens, e.open_sign = shared
+    e.terms, e.balance_terms, e.opens, e.open_sign = _terms_of(kind, bucket, detail, party)
 
 
 # Interned effects by key, held weakly: an effect is freed with the last entry that
@@ -337,8 +334,16 @@ def effect_of(
         if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
         shared = _SHARED[shared_key] = _terms_of(kind, bucket, detail, party)
+    # The fields set here rather than through _fill (a call with eight arguments, once
+    # per new effect); Effect(...) fills through it and is the reference the tests use.
     made: Effect = _new(Effect)
-    _fill(made, kind, bucket, detail, party, account_id, currency, shared)
+    made.kind = kind
+    made.bucket = bucket
+    made.detail = detail
+    made.party = party
+    made.account_id = account_id
+    made.currency = currency
+    made.terms, made.balance_terms, made.opens, made.open_sign = shared
     _INTERNED[key] = _ref(made)
     if len(_INTERNED) > _SWEEP_AT[0]:
         _sweep()

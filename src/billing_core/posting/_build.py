@@ -36,7 +36,7 @@ from billing_core.ledger import Adjustment, Bucket, Party, PaymentApplied, Payme
 from billing_core.ledger._effects import Effect, EffectKind, effect_of
 from billing_core.money import MAX_MINOR, Money
 from billing_core.money._core import make
-from billing_core.posting._common import ClaimSide, Inputs
+from billing_core.posting._common import Adjusted, ClaimSide, Inputs
 
 __all__ = ["LineEntries", "received"]
 
@@ -140,10 +140,19 @@ def received(
     return entry  # type: ignore[no-any-return]
 
 
-def _by_pass(
-    adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
-) -> list[tuple[GroupCode, CARC, int, Money | None]]:
-    """A plain line's adjustments in entry order: every one adjusted off, then every PR one."""
+def _by_pass(adjustments: Sequence[Adjusted]) -> Sequence[Adjusted]:
+    """A plain line's adjustments in entry order: every one adjusted off, then every PR one.
+
+    The order within each pass is kept. Three (a line's CO and PR and a claim-level share,
+    say) are placed by comparison, without building lists.
+    """
+    if len(adjustments) == 3:
+        a, b, c = adjustments
+        if b[0] is _PR and c[0] is not _PR:  # off-PR-off or PR-PR-off
+            return (a, c, b) if a[0] is not _PR else (c, a, b)
+        if a[0] is _PR and b[0] is not _PR:  # PR-off-off or PR-off-PR
+            return (b, c, a) if c[0] is not _PR else (b, a, c)
+        return adjustments  # in order already
     return [a for a in adjustments if a[0] is not _PR] + [a for a in adjustments if a[0] is _PR]
 
 
@@ -189,7 +198,7 @@ class LineEntries:
         line_id: str,
         paid: int,
         money: Money | None,
-        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        adjustments: Sequence[Adjusted],
         out: list[Any],
     ) -> None:
         """Append a plain line's entries, numbered ``<prefix>.<number>`` on: what `_entries` makes.
@@ -261,7 +270,7 @@ class LineEntries:
         number: int,
         line_id: str,
         applied: Money | None,
-        adjustments: Sequence[tuple[GroupCode, CARC, int, Money | None]],
+        adjustments: Sequence[Adjusted],
         out: list[Any],
     ) -> None:
         """`line` through the entry constructors: the payment ``applied``, then the rest."""

@@ -224,6 +224,12 @@ def fill_capped(total: int, ws: Sequence[int], caps: Sequence[int]) -> tuple[lis
     Each round splits what is left over the lines still under their cap, so a
     line that hits its cap passes the rest on to the others in proportion.
     """
+    if any(ws) and min(caps, default=0) > 0:
+        # Every line has room: the first round is a plain split, and when no part goes
+        # over its cap it is the whole answer (the usual claim-level share).
+        first = allocate(total, ws)
+        if all(part <= cap for part, cap in zip(first, caps, strict=True)):
+            return first, 0
     n = len(ws)
     shares = [0] * n
     remaining = total
