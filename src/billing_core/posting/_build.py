@@ -16,10 +16,10 @@ the entry is made:
 - the date is checked once per plan: when it is not a plain date the
   constructors are used, so the error names the field as it always did.
 
-So the entries of one claim are made as drafts (a mutable twin of each
-entry type, `_draft`) whose fields are set and whose class then becomes the
-entry type, with the effect they share (one per kind, group and target bucket) looked up once per
-claim. ``tests/test_posting_build.py`` rebuilds the entries of generated
+So the entries of one claim are made as drafts (a mutable twin of each entry
+type, `_draft`) whose fields are set and whose class then becomes the entry
+type, with the effect they share (one per kind, group and target bucket)
+looked up once per claim. ``tests/test_posting_build.py`` rebuilds the entries of generated
 plans through the constructors and checks they are equal, effect included.
 """
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -39,8 +39,6 @@ from billing_core.money._core import make
 from billing_core.posting._common import Adjusted, ClaimSide, Inputs
 
 __all__ = ["LineEntries", "received"]
-
-E = TypeVar("E", PaymentApplied, Adjustment, PaymentReceived)
 
 
 def _draft(cls: type, names: Sequence[str]) -> type[Any]:
@@ -83,15 +81,10 @@ _APPLIED: Final = _draft(PaymentApplied, (*_COMMON, "party", "bucket"))
 _ADJUSTMENT: Final = _draft(Adjustment, (*_COMMON, "bucket", "group", "reason", "to_bucket"))
 _RECEIVED: Final = _draft(PaymentReceived, (*_COMMON, "party"))
 _PR: Final = GroupCode.PR
-_DRAFTS: Final[dict[type, type[Any]]] = {
-    PaymentApplied: _APPLIED,
-    Adjustment: _ADJUSTMENT,
-    PaymentReceived: _RECEIVED,
-}
 
 
 def _entry(
-    cls: type[E],
+    draft: type[Any],
     entry_id: str,
     account: str,
     line_id: str | None,
@@ -100,11 +93,11 @@ def _entry(
     source: Source,
     effect: Effect,
 ) -> Any:
-    """A draft of ``cls`` with the fields every ledger entry has set.
+    """A ``draft`` (of `_draft`) with the fields every ledger entry has set.
 
-    The caller sets the rest, then makes it a ``cls`` (``entry.__class__ = cls``).
+    The caller sets the rest, then gives it its entry type (``entry.__class__ = ...``).
     """
-    entry = _new(_DRAFTS[cls])
+    entry = _new(draft)
     entry.id = entry_id
     entry.account_id = account
     entry.line_id = line_id
@@ -132,9 +125,7 @@ def received(
             party=party,
         )
     effect = effect_of(EffectKind.RECEIVED, None, None, party, account, inputs.currency)
-    entry = _entry(
-        PaymentReceived, entry_id, account, None, inputs.effective, amount, source, effect
-    )
+    entry = _entry(_RECEIVED, entry_id, account, None, inputs.effective, amount, source, effect)
     entry.party = party
     entry.__class__ = PaymentReceived
     return entry  # type: ignore[no-any-return]
@@ -323,7 +314,7 @@ class LineEntries:
             fields = self._checked(entry_id, line_id, amount)
             return PaymentApplied(**fields, party=self._party, bucket=self._bucket)
         entry = _entry(
-            PaymentApplied,
+            _APPLIED,
             entry_id,
             self._account,
             line_id,
@@ -355,7 +346,7 @@ class LineEntries:
         # As Adjustment computes it: adjusted off by group, or moved to the target bucket.
         effect = self._effect(group, to)
         entry = _entry(
-            Adjustment, entry_id, self._account, line_id, self._eff, amount, self._source, effect
+            _ADJUSTMENT, entry_id, self._account, line_id, self._eff, amount, self._source, effect
         )
         entry.bucket = self._bucket
         entry.group = group
