@@ -26,13 +26,18 @@ _clock = time.process_time
 _TARGET = re.compile(r"(?:<=|within)\s*([0-9.]+)\s*x")
 
 
-def quick_flag(doc: str | None) -> bool:
-    """Read a benchmark's command line: ``--quick`` for smaller inputs; ``--help`` shows ``doc``."""
+def command_line(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line: ``--quick`` for smaller inputs; ``--help`` shows ``doc``."""
     parser = argparse.ArgumentParser(
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="smaller inputs (as described above)")
-    quick: bool = parser.parse_args().quick
+    return parser
+
+
+def quick_flag(doc: str | None) -> bool:
+    """Read a benchmark's command line (`command_line`): whether ``--quick`` was given."""
+    quick: bool = command_line(doc).parse_args().quick
     return quick
 
 

@@ -42,3 +42,21 @@ def test_benchmark_help_describes_it_without_running(path: Path) -> None:
     assert first_line in " ".join(done.stdout.split()), done.stdout
     assert "--quick" in done.stdout
     assert "|" not in done.stdout, "the benchmark ran instead of describing itself"
+
+
+def test_posting_scaling_row_runs_alone() -> None:
+    # The full run times each scaling size in a fresh interpreter through this switch;
+    # a size of a few claims keeps the test short.
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_posting.py"), "--scaling-row", "20"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert len(rows) == 2, done.stdout
+    assert "floor: plain slotted entries" in rows[0]
+    assert "plan + apply" in rows[1] and ("PASS" in rows[1] or "FAIL" in rows[1]), rows[1]
