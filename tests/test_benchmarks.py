@@ -13,6 +13,18 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
+def _run(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A benchmark run as ``make bench`` runs it (from its folder), its output captured."""
+    return subprocess.run(
+        [sys.executable, str(path), *args],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize("path", sorted(BENCHMARKS.glob("bench_*.py")), ids=lambda p: p.stem)
 def test_benchmark_module_imports(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(BENCHMARKS))
@@ -28,14 +40,7 @@ def test_benchmark_module_imports(path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_benchmark_help_describes_it_without_running(path: Path) -> None:
     # ``--help`` prints the module's description and the ``--quick`` switch, then
     # stops: it never starts the (minutes-long) measurement.
-    done = subprocess.run(
-        [sys.executable, str(path), "--help"],
-        cwd=BENCHMARKS,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run(path, "--help")
     assert done.returncode == 0, done.stderr
     first_line = (ast.get_docstring(ast.parse(path.read_text())) or "").splitlines()[0]
     assert first_line, f"{path.name} has no description"
@@ -47,14 +52,7 @@ def test_benchmark_help_describes_it_without_running(path: Path) -> None:
 def test_posting_scaling_row_runs_alone() -> None:
     # The full run times each scaling size in a fresh interpreter through this switch;
     # a size of a few claims keeps the test short.
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_posting.py"), "--scaling-row", "20"],
-        cwd=BENCHMARKS,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = _run(BENCHMARKS / "bench_posting.py", "--scaling-row", "20")
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
     assert len(rows) == 2, done.stdout
